@@ -1,0 +1,293 @@
+"""One message catalogue, English and Simplified Chinese (the source lecture is Chinese).
+
+Every label, band name, rule text and chart title the board shows goes through :func:`t`.
+A key missing from the catalogue is a bug: tests check every key has both languages.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+LANGUAGES = ("en", "zh")
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # app and navigation
+    "app.title": ("BoneMDT", "骨转移多学科会诊"),
+    "app.tagline": ("Bone-metastasis MDT board", "骨转移 MDT 会诊看板"),
+    "nav.overview": ("Overview", "概览"),
+    "nav.cases": ("Cases", "病例"),
+    "nav.case": ("Case board", "病例看板"),
+    "nav.meetings": ("Meetings", "会议"),
+    "nav.decisions": ("Decisions", "决策"),
+    "nav.analytics": ("Analytics", "统计分析"),
+    "nav.admin": ("Admin", "管理"),
+    "nav.section.board": ("Board", "看板"),
+    "nav.section.department": ("Department", "科室"),
+    "lang.label": ("Language", "语言"),
+    # sign-in
+    "signin.title": ("Sign in to BoneMDT", "登录 BoneMDT"),
+    "signin.username": ("Username", "用户名"),
+    "signin.password": ("Password", "密码"),
+    "signin.submit": ("Sign in", "登录"),
+    "signin.demo_hint": (
+        "Demo mode: synthetic data only. Pick a demo user (password: {password}).",
+        "演示模式：仅含虚构数据。请选择演示用户（密码：{password}）。",
+    ),
+    "signin.demo_user": ("Demo user", "演示用户"),
+    "signin.demo_submit": ("Sign in as this demo user", "以此演示用户登录"),
+    "signin.failed": (
+        "Sign-in failed: unknown user, wrong password, or the account is locked.",
+        "登录失败：用户不存在、密码错误或账户已锁定。",
+    ),
+    "signin.expired_idle": (
+        "You were signed out after 15 minutes without activity.",
+        "15 分钟无操作，已自动退出登录。",
+    ),
+    "signin.expired_absolute": (
+        "Your session reached its 12-hour limit; please sign in again.",
+        "会话已达 12 小时上限，请重新登录。",
+    ),
+    "signin.sso": ("Sign in with single sign-on", "单点登录"),
+    "signout": ("Sign out", "退出登录"),
+    "signed_in_as": ("Signed in as {name} ({role})", "当前用户：{name}（{role}）"),
+    "denied.page": (
+        "Your role ({role}) cannot open this page.",
+        "您的角色（{role}）无权打开此页面。",
+    ),
+    "error.generic": (
+        "Something went wrong; the error was logged. Nothing was saved.",
+        "发生错误，已记录日志，未保存任何内容。",
+    ),
+    "store.chain_broken": (
+        "Audit trail integrity check failed at entry {seq}: {problem}. Tell the administrator.",
+        "审计日志完整性校验在第 {seq} 条失败：{problem}。请通知管理员。",
+    ),
+    "demo.banner": (
+        "Demo store: every patient is synthetic.",
+        "演示数据库：所有患者均为虚构。",
+    ),
+    # roles
+    "role.chair": ("chair", "主持人"),
+    "role.member": ("member", "成员"),
+    "role.coordinator": ("coordinator", "协调员"),
+    "role.analyst": ("analyst", "分析员"),
+    "role.admin": ("admin", "管理员"),
+    # common
+    "common.none": ("None", "无"),
+    "common.missing": ("missing", "缺失"),
+    "common.save": ("Save", "保存"),
+    "common.yes": ("yes", "是"),
+    "common.no": ("no", "否"),
+    "common.unknown": ("unknown", "未知"),
+    "common.search": ("Search", "搜索"),
+    "common.all": ("All", "全部"),
+    "common.open": ("Open", "打开"),
+    "common.no_rows": ("Nothing to show.", "暂无内容。"),
+    "common.saved": ("Saved.", "已保存。"),
+    "common.days_ago": ("{n} days ago", "{n} 天前"),
+    # overview
+    "overview.title": ("This week at the MDT", "本周 MDT 概览"),
+    "overview.next_meeting": ("Next meeting", "下次会议"),
+    "overview.no_meeting": ("No meeting is planned.", "暂无计划中的会议。"),
+    "overview.meeting_date": ("Date and time", "日期与时间"),
+    "overview.cases_listed": ("Cases listed", "已列入病例"),
+    "overview.emergencies": ("Emergencies", "急症"),
+    "overview.open_agenda": ("Open the agenda", "打开议程"),
+    "overview.red_flag_queue": ("Red-flag queue", "红旗警示队列"),
+    "overview.no_red_flags": ("No emergency or urgent case on the next agenda.", "下次议程中无急症或紧急病例。"),
+    "overview.my_actions": ("My open actions", "我的待办事项"),
+    "overview.overdue_actions": ("Overdue actions", "逾期待办"),
+    "overview.overdue_follow_ups": ("Overdue follow-ups", "逾期随访"),
+    "overview.nothing_overdue": ("Nothing overdue.", "无逾期事项。"),
+    "overview.overdue_count": ("{n} overdue", "{n} 项逾期"),
+    # cases
+    "cases.title": ("Cases", "病例列表"),
+    "cases.search": ("Search", "搜索"),
+    "cases.search_hint": ("name, MRN or case number", "姓名、病历号或病例编号"),
+    "cases.count": ("{n} rows", "共 {n} 条"),
+    # columns
+    "col.case_id": ("Case", "病例"),
+    "col.mrn": ("MRN", "病历号"),
+    "col.patient": ("Patient", "患者"),
+    "col.age": ("Age", "年龄"),
+    "col.sex": ("Sex", "性别"),
+    "col.primary_tumour": ("Primary", "原发肿瘤"),
+    "col.status": ("Status", "状态"),
+    "col.priority": ("Priority", "优先级"),
+    "col.stream": ("Stream", "讨论方式"),
+    "col.urgency": ("Urgency", "紧急程度"),
+    "col.referral_date": ("Referred", "转诊日期"),
+    "col.next_meeting": ("Next meeting", "下次会议"),
+    "col.lesions": ("Lesions", "病灶数"),
+    "col.ecog": ("ECOG", "ECOG"),
+    "col.frankel": ("Frankel", "Frankel"),
+    "col.nrs": ("NRS", "NRS"),
+    "col.description": ("Action", "事项"),
+    "col.due_date": ("Due", "截止日期"),
+    "col.overdue": ("Overdue", "逾期"),
+    "col.owner": ("Owner", "负责人"),
+    "col.kind": ("Kind", "类别"),
+    "col.specialty": ("Specialty", "专科"),
+    "col.outcome": ("Outcome", "结论"),
+    "col.quorum_state": ("Quorum", "法定人数"),
+    "col.version": ("Version", "版本"),
+    "col.decided_on": ("Decided", "决定日期"),
+    "col.signed_by": ("Signed by", "签署人"),
+    "col.position": ("#", "序号"),
+    "col.discussion_seconds": ("Discussion (s)", "讨论时长（秒）"),
+    "col.display_name": ("Name", "姓名"),
+    "col.present": ("Present", "出席"),
+    "col.site": ("Site", "部位"),
+    "col.bone": ("Bone", "骨骼"),
+    "col.lesion_type": ("Type", "类型"),
+    "col.size_mm": ("Size (mm)", "大小（mm）"),
+    "col.bilsky": ("Bilsky", "Bilsky"),
+    "col.fracture": ("Fracture", "病理性骨折"),
+    "col.lesion_id": ("Lesion", "病灶"),
+    "col.name": ("Name", "名称"),
+    "col.start": ("Start", "开始"),
+    "col.end": ("End", "结束"),
+    "col.dose": ("Dose", "剂量"),
+    "col.date": ("Date", "日期"),
+    "col.rule_id": ("Rule", "规则"),
+    "col.text": ("Item", "内容"),
+    "col.disposition": ("Disposition", "处理"),
+    "col.reason": ("Reason", "理由"),
+    "col.delivered": ("Delivered", "已执行"),
+    # case board
+    "case.picker": ("Case", "病例"),
+    "case.picker_hint": ("Type a name, MRN or case number", "输入姓名、病历号或病例编号"),
+    "case.unknown": ("There is no case {case}. Pick a case from the list.", "不存在病例 {case}，请从列表中选择。"),
+    "case.age_sex": ("{age} y, {sex}", "{age} 岁，{sex}"),
+    "case.castration": ("castration-{status}", "去势{status}"),
+    "case.question": ("Question to the MDT", "提交 MDT 的问题"),
+    "case.patient_wishes": ("What the patient knows and wants", "患者知情情况与意愿"),
+    "case.comorbidities": ("Comorbidities", "合并症"),
+    "case.tab.lesions": ("Lesions", "病灶"),
+    "case.tab.imaging": ("Imaging", "影像"),
+    "case.tab.labs": ("Labs", "检验"),
+    "case.tab.treatments": ("Treatments and events", "治疗与事件"),
+    "case.tab.decisions": ("Decisions and actions", "决策与待办"),
+    "case.no_lesions": ("No lesion recorded.", "未记录病灶。"),
+    "case.no_imaging": ("No imaging recorded: the case is not ready for listing.", "未记录影像：病例资料不齐，暂不能列入议程。"),
+    "case.no_labs": ("No laboratory results recorded.", "未记录检验结果。"),
+    "case.no_decisions": ("No decision recorded yet.", "尚无决策记录。"),
+    "case.impression": ("Impression", "印象"),
+    "case.amendment_reason": ("Reason for the amendment", "修订理由"),
+    "case.signed_by": ("Signed by {name} at {at} — {meaning}", "由 {name} 于 {at} 签署 —— {meaning}"),
+    "case.actions": ("Actions", "待办事项"),
+    # meetings
+    "meetings.title": ("Meetings", "会议"),
+    "meetings.none": ("No meeting yet.", "暂无会议。"),
+    "meetings.pick": ("Meeting", "会议"),
+    "meetings.n_cases": ("{n} cases", "{n} 个病例"),
+    "meetings.date": ("Date", "日期"),
+    "meetings.cases": ("Cases", "病例数"),
+    "meetings.present": ("Present", "出席人数"),
+    "meetings.agenda": ("Agenda", "议程"),
+    "meetings.attendance": ("Attendance", "出席情况"),
+    "meetings.no_attendance": ("Attendance not recorded yet.", "尚未记录出席情况。"),
+    # decisions
+    "decisions.title": ("Decisions and actions", "决策与待办"),
+    "decisions.tab.decisions": ("Decisions", "决策"),
+    "decisions.tab.actions": ("Action items", "待办事项"),
+    "decisions.tab.follow_ups": ("Follow-ups", "随访"),
+    "decisions.only_open": ("Open only", "仅显示未完成"),
+    # analytics
+    "analytics.title": ("Analytics", "统计分析"),
+    "analytics.cases": ("Cases", "病例数"),
+    "analytics.meetings_held": ("Meetings held", "已召开会议"),
+    "analytics.median_days": ("Median days referral → decision", "转诊至决策中位天数"),
+    "analytics.delivered": ("Decisions delivered", "决策执行率"),
+    "analytics.case_load": ("Case load per meeting", "每次会议病例量"),
+    "analytics.week": ("Meeting", "会议"),
+    "analytics.by_primary": ("Referrals by primary tumour", "按原发肿瘤统计转诊"),
+    # admin
+    "admin.title": ("Administration", "系统管理"),
+    "admin.tab.audit": ("Audit trail", "审计日志"),
+    "admin.tab.users": ("Users and roles", "用户与角色"),
+    "admin.chain_ok": ("Audit trail intact: {n} entries, hash chain verified.", "审计日志完整：共 {n} 条，哈希链校验通过。"),
+    "admin.filter_patient": ("Patient id", "患者编号"),
+    "admin.filter_user": ("User", "用户"),
+    "admin.filter_action": ("Action", "操作"),
+    "admin.filter_since": ("Since", "起始日期"),
+    "admin.roles_hint": ("Roles: {roles}", "角色：{roles}"),
+}
+
+
+def t(key: str, lang: str = "en", **params: object) -> str:
+    """The message for ``key`` in ``lang`` with ``params`` substituted."""
+    pair = MESSAGES.get(key)
+    if pair is None:
+        raise KeyError(f"message key not in catalogue: {key}")
+    text = pair[1] if lang == "zh" else pair[0]
+    return text.format(**params) if params else text
+
+
+def register(messages: dict[str, tuple[str, str]]) -> None:
+    """Add a module's messages to the catalogue (keys must be new)."""
+    clash = set(messages) & set(MESSAGES)
+    if clash:
+        raise ValueError(f"duplicate message keys: {sorted(clash)}")
+    MESSAGES.update(messages)
+
+
+def enum_label(value: StrEnum | str, lang: str = "en") -> str:
+    """Human label of a vocabulary value (``vocab.<value>``), falling back to the value itself."""
+    raw = value.value if isinstance(value, StrEnum) else str(value)
+    pair = MESSAGES.get(f"vocab.{raw}")
+    if pair is None:
+        return raw.replace("_", " ")
+    return pair[1] if lang == "zh" else pair[0]
+
+
+VOCAB: dict[str, tuple[str, str]] = {
+    # primaries
+    "breast": ("breast", "乳腺癌"), "prostate": ("prostate", "前列腺癌"),
+    "lung_nsclc": ("lung (NSCLC)", "非小细胞肺癌"), "lung_sclc": ("lung (SCLC)", "小细胞肺癌"),
+    "kidney": ("kidney", "肾癌"), "thyroid": ("thyroid", "甲状腺癌"), "myeloma": ("myeloma", "骨髓瘤"),
+    "lymphoma": ("lymphoma", "淋巴瘤"), "colorectal": ("colorectal", "结直肠癌"), "rectum": ("rectum", "直肠癌"),
+    "stomach": ("stomach", "胃癌"), "liver": ("liver", "肝癌"), "oesophagus": ("oesophagus", "食管癌"),
+    "pancreas": ("pancreas", "胰腺癌"), "bladder": ("bladder", "膀胱癌"), "uterus": ("uterus", "子宫癌"),
+    "ovary": ("ovary", "卵巢癌"), "melanoma": ("melanoma", "黑色素瘤"), "head_neck": ("head and neck", "头颈部癌"),
+    "sarcoma": ("sarcoma", "肉瘤"), "carcinoid": ("carcinoid", "类癌"), "gallbladder": ("gallbladder", "胆囊癌"),
+    "cervix": ("cervix", "宫颈癌"), "unknown_primary": ("unknown primary", "原发灶不明"), "other": ("other", "其他"),
+    # statuses and streams
+    "referred": ("referred", "已转诊"), "ready": ("ready", "资料齐备"), "listed": ("listed", "已列入议程"),
+    "discussed": ("discussed", "已讨论"), "closed": ("closed", "已结案"),
+    "full": ("full discussion", "完整讨论"), "standard_of_care": ("standard of care", "标准治疗（批准）"),
+    "routine": ("routine", "常规"), "urgent": ("urgent", "紧急"), "emergency": ("emergency", "急症"),
+    "planned": ("planned", "计划中"), "in_progress": ("in progress", "进行中"),
+    "ratified": ("ratified", "已批准"), "deferred": ("deferred", "已推迟"), "not_discussed": ("not discussed", "未讨论"),
+    "draft": ("draft", "草稿"), "signed": ("signed", "已签署"),
+    "decided": ("decided", "已决定"), "no_decision": ("no decision", "未作决定"),
+    "quorate": ("quorate", "达到法定人数"), "provisional": ("provisional", "临时"),
+    "chair_override": ("chair override", "主持人特批"),
+    "open": ("open", "未完成"), "done": ("done", "已完成"), "cancelled": ("cancelled", "已取消"),
+    "due": ("due", "待随访"), "missed": ("missed", "已错过"),
+    # sex
+    "male": ("male", "男"), "female": ("female", "女"),
+    # lesion types and bones
+    "lytic": ("lytic", "溶骨性"), "blastic": ("blastic", "成骨性"), "mixed": ("mixed", "混合性"),
+    "spine": ("spine", "脊柱"), "sacrum": ("sacrum", "骶骨"), "pelvis": ("pelvis", "骨盆"),
+    "femur": ("femur", "股骨"), "humerus": ("humerus", "肱骨"), "tibia": ("tibia", "胫骨"),
+    "fibula": ("fibula", "腓骨"), "radius": ("radius", "桡骨"), "ulna": ("ulna", "尺骨"), "rib": ("rib", "肋骨"),
+    "skull": ("skull", "颅骨"), "scapula": ("scapula", "肩胛骨"), "sternum": ("sternum", "胸骨"),
+    "clavicle": ("clavicle", "锁骨"), "left": ("left", "左"), "right": ("right", "右"), "midline": ("midline", "中线"),
+    # modalities
+    "xr": ("X-ray", "X 线"), "ct": ("CT", "CT"), "mri": ("MRI", "MRI"), "bone_scan": ("bone scan", "骨扫描"),
+    "pet_ct": ("PET-CT", "PET-CT"), "psma_pet": ("PSMA PET", "PSMA PET"), "spect_ct": ("SPECT-CT", "SPECT-CT"),
+    # treatments
+    "surgery": ("surgery", "手术"), "radiotherapy": ("radiotherapy", "放疗"), "chemotherapy": ("chemotherapy", "化疗"),
+    "endocrine": ("endocrine therapy", "内分泌治疗"), "targeted": ("targeted therapy", "靶向治疗"),
+    "immunotherapy": ("immunotherapy", "免疫治疗"), "bone_modifying_agent": ("bone-modifying agent", "骨改良药物"),
+    "radionuclide": ("radionuclide", "放射性核素"), "analgesia": ("analgesia", "镇痛"),
+    "vertebral_augmentation": ("vertebral augmentation", "椎体强化"), "steroid": ("steroid", "糖皮质激素"),
+    # specialties
+    "medical_oncology": ("medical oncology", "肿瘤内科"), "orthopaedics": ("orthopaedics", "骨科"),
+    "spine_surgery": ("spine surgery", "脊柱外科"), "radiology": ("radiology", "影像科"),
+    "pain_medicine": ("pain medicine", "疼痛科"), "rehabilitation": ("rehabilitation", "康复科"),
+    "nursing": ("specialist nursing", "专科护理"), "interventional": ("interventional radiology", "介入科"),
+    "psychology": ("psychology", "心理科"), "coordination": ("MDT coordination", "MDT 协调"),
+}
+MESSAGES.update({f"vocab.{k}": v for k, v in VOCAB.items()})

@@ -1,0 +1,1034 @@
+"""Domain models of BoneMDT (pydantic v2).
+
+Vocabularies are ``StrEnum``s so the same strings live in Python, in the store's CHECK
+constraints (db/migrations) and in the message catalogue. Values are SI as stored
+(clinical/SCORES.md: mmol/L, g/L, µmol/L, 10⁹/L). Cross-field rules: no future dates,
+a decision never before its referral, lab values inside physical ranges for their analyte.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from core.text import LongText, RequiredLongText, RequiredShortText, ShortText
+
+# ---------------------------------------------------------------------------------------------
+# Vocabularies
+
+
+class Role(StrEnum):
+    CHAIR = "chair"
+    MEMBER = "member"
+    COORDINATOR = "coordinator"
+    ANALYST = "analyst"
+    ADMIN = "admin"
+
+
+class Specialty(StrEnum):
+    MEDICAL_ONCOLOGY = "medical_oncology"
+    ORTHOPAEDICS = "orthopaedics"
+    SPINE_SURGERY = "spine_surgery"
+    RADIOTHERAPY = "radiotherapy"
+    RADIOLOGY = "radiology"
+    PAIN_MEDICINE = "pain_medicine"
+    REHABILITATION = "rehabilitation"
+    NURSING = "nursing"
+    INTERVENTIONAL = "interventional"
+    PSYCHOLOGY = "psychology"
+    COORDINATION = "coordination"
+
+
+CORE_SPECIALTIES: tuple[Specialty, ...] = (
+    Specialty.MEDICAL_ONCOLOGY,
+    Specialty.ORTHOPAEDICS,
+    Specialty.RADIOTHERAPY,
+    Specialty.RADIOLOGY,
+)
+SURGICAL_SPECIALTIES: tuple[Specialty, ...] = (Specialty.ORTHOPAEDICS, Specialty.SPINE_SURGERY)
+
+
+class Sex(StrEnum):
+    MALE = "male"
+    FEMALE = "female"
+
+
+class PrimaryTumour(StrEnum):
+    BREAST = "breast"
+    PROSTATE = "prostate"
+    LUNG_NSCLC = "lung_nsclc"
+    LUNG_SCLC = "lung_sclc"
+    KIDNEY = "kidney"
+    THYROID = "thyroid"
+    MYELOMA = "myeloma"
+    LYMPHOMA = "lymphoma"
+    COLORECTAL = "colorectal"
+    RECTUM = "rectum"
+    STOMACH = "stomach"
+    LIVER = "liver"
+    OESOPHAGUS = "oesophagus"
+    PANCREAS = "pancreas"
+    BLADDER = "bladder"
+    UTERUS = "uterus"
+    OVARY = "ovary"
+    MELANOMA = "melanoma"
+    HEAD_NECK = "head_neck"
+    SARCOMA = "sarcoma"
+    CARCINOID = "carcinoid"
+    GALLBLADDER = "gallbladder"
+    CERVIX = "cervix"
+    UNKNOWN = "unknown_primary"
+    OTHER = "other"
+
+
+class Histology(StrEnum):
+    ADENOCARCINOMA = "adenocarcinoma"
+    SQUAMOUS_CELL = "squamous_cell"
+    SMALL_CELL = "small_cell"
+    INVASIVE_DUCTAL = "invasive_ductal"
+    INVASIVE_LOBULAR = "invasive_lobular"
+    ACINAR_ADENOCARCINOMA = "acinar_adenocarcinoma"
+    CLEAR_CELL_RCC = "clear_cell_rcc"
+    PAPILLARY_RCC = "papillary_rcc"
+    PAPILLARY_THYROID = "papillary_thyroid"
+    FOLLICULAR_THYROID = "follicular_thyroid"
+    PLASMA_CELL = "plasma_cell"
+    HEPATOCELLULAR = "hepatocellular"
+    UROTHELIAL = "urothelial"
+    NEUROENDOCRINE = "neuroendocrine"
+    MELANOMA = "melanoma"
+    SARCOMA = "sarcoma"
+    LYMPHOMA = "lymphoma"
+    OTHER = "other"
+    NOT_CONFIRMED = "not_confirmed"
+
+
+class Marker(StrEnum):
+    """Receptor / driver status (ER, PR, HER2, EGFR, ALK)."""
+
+    POSITIVE = "positive"
+    NEGATIVE = "negative"
+    UNKNOWN = "unknown"
+
+
+class CastrationStatus(StrEnum):
+    SENSITIVE = "sensitive"
+    RESISTANT = "resistant"
+
+
+VERTEBRAL_LEVELS: tuple[str, ...] = (
+    ("Oc",)
+    + tuple(f"C{i}" for i in range(1, 8))
+    + tuple(f"T{i}" for i in range(1, 13))
+    + tuple(f"L{i}" for i in range(1, 6))
+    + tuple(f"S{i}" for i in range(1, 6))
+)
+
+
+class Bone(StrEnum):
+    SPINE = "spine"
+    SACRUM = "sacrum"
+    PELVIS = "pelvis"
+    FEMUR = "femur"
+    HUMERUS = "humerus"
+    TIBIA = "tibia"
+    FIBULA = "fibula"
+    RADIUS = "radius"
+    ULNA = "ulna"
+    RIB = "rib"
+    SKULL = "skull"
+    SCAPULA = "scapula"
+    STERNUM = "sternum"
+    CLAVICLE = "clavicle"
+
+
+LONG_BONES: frozenset[Bone] = frozenset(
+    {Bone.FEMUR, Bone.HUMERUS, Bone.TIBIA, Bone.FIBULA, Bone.RADIUS, Bone.ULNA}
+)
+UPPER_LIMB: frozenset[Bone] = frozenset({Bone.HUMERUS, Bone.RADIUS, Bone.ULNA})
+PAIRED_BONES: frozenset[Bone] = frozenset(
+    {
+        Bone.PELVIS,
+        Bone.FEMUR,
+        Bone.HUMERUS,
+        Bone.TIBIA,
+        Bone.FIBULA,
+        Bone.RADIUS,
+        Bone.ULNA,
+        Bone.RIB,
+        Bone.SCAPULA,
+        Bone.CLAVICLE,
+    }
+)
+
+
+class Side(StrEnum):
+    LEFT = "left"
+    RIGHT = "right"
+    MIDLINE = "midline"
+
+
+class Segment(StrEnum):
+    PROXIMAL = "proximal"
+    SHAFT = "shaft"
+    DISTAL = "distal"
+    HEAD_NECK = "head_neck"
+    PERITROCHANTERIC = "peritrochanteric"
+    ACETABULUM = "acetabulum"
+    ILIUM = "ilium"
+    ISCHIUM_PUBIS = "ischium_pubis"
+    WHOLE = "whole"
+
+
+class LesionType(StrEnum):
+    LYTIC = "lytic"
+    BLASTIC = "blastic"
+    MIXED = "mixed"
+
+
+class LesionStatus(StrEnum):
+    ACTIVE = "active"
+    TREATED = "treated"
+    RESPONDING = "responding"
+    PROGRESSING = "progressing"
+
+
+class SpinalPain(StrEnum):
+    """SINS pain item (character, not intensity)."""
+
+    MECHANICAL = "mechanical"
+    OCCASIONAL_NON_MECHANICAL = "occasional_non_mechanical"
+    PAIN_FREE = "pain_free"
+
+
+class LimbPain(StrEnum):
+    """Mirels pain item."""
+
+    MILD = "mild"
+    MODERATE = "moderate"
+    FUNCTIONAL = "functional"
+
+
+class SizeFraction(StrEnum):
+    LT_ONE_THIRD = "lt_one_third"
+    ONE_THIRD_TO_TWO_THIRDS = "one_third_to_two_thirds"
+    GT_TWO_THIRDS = "gt_two_thirds"
+
+
+class Alignment(StrEnum):
+    SUBLUXATION_TRANSLATION = "subluxation_translation"
+    DE_NOVO_DEFORMITY = "de_novo_deformity"
+    NORMAL = "normal"
+
+
+class Collapse(StrEnum):
+    GT_50 = "gt_50_collapse"
+    LT_50 = "lt_50_collapse"
+    NO_COLLAPSE_GT_50_INVOLVED = "no_collapse_gt_50_involved"
+    NONE = "none"
+
+
+class Posterolateral(StrEnum):
+    BILATERAL = "bilateral"
+    UNILATERAL = "unilateral"
+    NONE = "none"
+
+
+class BilskyGrade(StrEnum):
+    G0 = "0"
+    G1A = "1a"
+    G1B = "1b"
+    G1C = "1c"
+    G2 = "2"
+    G3 = "3"
+
+
+class Modality(StrEnum):
+    XR = "xr"
+    CT = "ct"
+    MRI = "mri"
+    BONE_SCAN = "bone_scan"
+    PET_CT = "pet_ct"
+    PSMA_PET = "psma_pet"
+    SPECT_CT = "spect_ct"
+
+
+class Analyte(StrEnum):
+    CALCIUM = "calcium"
+    IONISED_CALCIUM = "ionised_calcium"
+    ALBUMIN = "albumin"
+    CREATININE = "creatinine"
+    ALP = "alp"
+    HB = "hb"
+    PLATELETS = "platelets"
+    NEUTROPHILS = "neutrophils"
+    PSA = "psa"
+    CA15_3 = "ca15_3"
+    CEA = "cea"
+    CA125 = "ca125"
+    CRP = "crp"
+    LDH = "ldh"
+    BILIRUBIN = "bilirubin"
+    PHOSPHATE = "phosphate"
+    MAGNESIUM = "magnesium"
+
+
+# SI unit stored and the physical range accepted for each analyte (outside -> rejected).
+ANALYTE_UNITS: dict[Analyte, tuple[str, Decimal, Decimal]] = {
+    Analyte.CALCIUM: ("mmol/L", Decimal("1.00"), Decimal("5.00")),
+    Analyte.IONISED_CALCIUM: ("mmol/L", Decimal("0.50"), Decimal("3.00")),
+    Analyte.ALBUMIN: ("g/L", Decimal("10"), Decimal("60")),
+    Analyte.CREATININE: ("µmol/L", Decimal("20"), Decimal("1500")),
+    Analyte.ALP: ("U/L", Decimal("10"), Decimal("5000")),
+    Analyte.HB: ("g/L", Decimal("30"), Decimal("220")),
+    Analyte.PLATELETS: ("10^9/L", Decimal("1"), Decimal("1500")),
+    Analyte.NEUTROPHILS: ("10^9/L", Decimal("0"), Decimal("100")),
+    Analyte.PSA: ("µg/L", Decimal("0"), Decimal("10000")),
+    Analyte.CA15_3: ("kU/L", Decimal("0"), Decimal("10000")),
+    Analyte.CEA: ("µg/L", Decimal("0"), Decimal("10000")),
+    Analyte.CA125: ("kU/L", Decimal("0"), Decimal("20000")),
+    Analyte.CRP: ("mg/L", Decimal("0"), Decimal("500")),
+    Analyte.LDH: ("U/L", Decimal("50"), Decimal("10000")),
+    Analyte.BILIRUBIN: ("µmol/L", Decimal("1"), Decimal("800")),
+    Analyte.PHOSPHATE: ("mmol/L", Decimal("0.1"), Decimal("5.0")),
+    Analyte.MAGNESIUM: ("mmol/L", Decimal("0.1"), Decimal("5.0")),
+}
+
+# Conversions into the stored SI unit (clinical/SCORES.md, "Store values in SI").
+UNIT_CONVERSIONS: dict[tuple[Analyte, str], Decimal] = {
+    (Analyte.CALCIUM, "mg/dL"): Decimal(1) / Decimal("4.008"),
+    (Analyte.ALBUMIN, "g/dL"): Decimal(10),
+    (Analyte.HB, "g/dL"): Decimal(10),
+    (Analyte.CREATININE, "mg/dL"): Decimal("88.4"),
+    (Analyte.BILIRUBIN, "mg/dL"): Decimal("17.1"),
+    (Analyte.CRP, "mg/dL"): Decimal(10),
+    (Analyte.PLATELETS, "/µL"): Decimal("0.001"),
+    (Analyte.PSA, "ng/mL"): Decimal(1),
+    (Analyte.CA15_3, "U/mL"): Decimal(1),
+    (Analyte.CA125, "U/mL"): Decimal(1),
+    (Analyte.CEA, "ng/mL"): Decimal(1),
+}
+
+
+def to_si(analyte: Analyte, value: Decimal, unit: str) -> Decimal:
+    """Convert ``value`` in ``unit`` to the analyte's stored SI unit (exact decimal arithmetic)."""
+    si_unit = ANALYTE_UNITS[analyte][0]
+    if unit == si_unit:
+        return value
+    factor = UNIT_CONVERSIONS.get((analyte, unit))
+    if factor is None:
+        allowed = [si_unit] + [u for (a, u) in UNIT_CONVERSIONS if a == analyte]
+        raise ValueError(f"unit must be one of {', '.join(allowed)}")
+    return value * factor
+
+
+TUMOUR_MARKER_BY_PRIMARY: dict[PrimaryTumour, Analyte] = {
+    PrimaryTumour.PROSTATE: Analyte.PSA,
+    PrimaryTumour.BREAST: Analyte.CA15_3,
+    PrimaryTumour.LUNG_NSCLC: Analyte.CEA,
+    PrimaryTumour.COLORECTAL: Analyte.CEA,
+    PrimaryTumour.RECTUM: Analyte.CEA,
+    PrimaryTumour.STOMACH: Analyte.CEA,
+    PrimaryTumour.OVARY: Analyte.CA125,
+}
+
+
+class TreatmentKind(StrEnum):
+    SURGERY = "surgery"
+    RADIOTHERAPY = "radiotherapy"
+    CHEMOTHERAPY = "chemotherapy"
+    ENDOCRINE = "endocrine"
+    TARGETED = "targeted"
+    IMMUNOTHERAPY = "immunotherapy"
+    BONE_MODIFYING_AGENT = "bone_modifying_agent"
+    RADIONUCLIDE = "radionuclide"
+    ANALGESIA = "analgesia"
+    VERTEBRAL_AUGMENTATION = "vertebral_augmentation"
+    STEROID = "steroid"
+
+
+class EventKind(StrEnum):
+    DIAGNOSIS = "diagnosis"
+    PATHOLOGICAL_FRACTURE = "pathological_fracture"
+    CORD_COMPRESSION = "cord_compression"
+    HYPERCALCAEMIA = "hypercalcaemia"
+    SURGERY_TO_BONE = "surgery_to_bone"
+    RADIOTHERAPY_TO_BONE = "radiotherapy_to_bone"
+    PROGRESSION = "progression"
+    RESPONSE = "response"
+    DEATH = "death"
+
+
+SKELETAL_RELATED_EVENTS: frozenset[EventKind] = frozenset(
+    {
+        EventKind.PATHOLOGICAL_FRACTURE,
+        EventKind.CORD_COMPRESSION,
+        EventKind.HYPERCALCAEMIA,
+        EventKind.SURGERY_TO_BONE,
+        EventKind.RADIOTHERAPY_TO_BONE,
+    }
+)
+
+
+class CaseStatus(StrEnum):
+    REFERRED = "referred"
+    READY = "ready"
+    LISTED = "listed"
+    DISCUSSED = "discussed"
+    CLOSED = "closed"
+
+
+class Stream(StrEnum):
+    FULL = "full"
+    STANDARD_OF_CARE = "standard_of_care"
+
+
+class Priority(StrEnum):
+    ROUTINE = "routine"
+    URGENT = "urgent"
+    EMERGENCY = "emergency"
+
+
+class Frankel(StrEnum):
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+    E = "E"
+
+
+class VisceralMets(StrEnum):
+    NONE = "none"
+    NODULAR = "nodular"
+    DISSEMINATED = "disseminated"
+
+
+class NeuroSign(StrEnum):
+    LIMB_WEAKNESS = "limb_weakness"
+    SENSORY_LEVEL = "sensory_level"
+    GAIT_DISTURBANCE = "gait_disturbance"
+    BLADDER_BOWEL = "bladder_bowel_dysfunction"
+    SADDLE_ANAESTHESIA = "saddle_anaesthesia"
+    RADICULAR_PAIN = "radicular_or_band_pain"
+
+
+class SpinalPainSign(StrEnum):
+    PROGRESSIVE = "progressive_spinal_pain"
+    ON_STRAINING = "pain_on_straining"
+    NIGHT_PAIN = "night_pain"
+    TENDERNESS = "localised_tenderness"
+
+
+class CalciumSymptom(StrEnum):
+    CONFUSION = "confusion_or_drowsiness"
+    VOMITING = "vomiting"
+    DEHYDRATION = "dehydration"
+    AKI = "acute_kidney_injury"
+    ARRHYTHMIA = "arrhythmia"
+
+
+class PainCharacter(StrEnum):
+    NOCICEPTIVE = "nociceptive"
+    NEUROPATHIC = "neuropathic"
+    MIXED = "mixed"
+
+
+class MeetingStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    CLOSED = "closed"
+
+
+class AgendaStatus(StrEnum):
+    LISTED = "listed"
+    DISCUSSED = "discussed"
+    RATIFIED = "ratified"
+    DEFERRED = "deferred"
+    NOT_DISCUSSED = "not_discussed"
+
+
+class DecisionStatus(StrEnum):
+    DRAFT = "draft"
+    SIGNED = "signed"
+
+
+class Outcome(StrEnum):
+    DECIDED = "decided"
+    DEFERRED = "deferred"
+    NO_DECISION = "no_decision"
+
+
+class QuorumState(StrEnum):
+    QUORATE = "quorate"
+    PROVISIONAL = "provisional"
+    CHAIR_OVERRIDE = "chair_override"
+
+
+class PlanDisposition(StrEnum):
+    ACCEPTED = "accepted"
+    MODIFIED = "modified"
+    REJECTED = "rejected"
+    FREE_TEXT = "free_text"
+
+
+class PlanKind(StrEnum):
+    FIXATION = "fixation"
+    DECOMPRESSION = "decompression"
+    RADIOTHERAPY = "radiotherapy"
+    SYSTEMIC = "systemic"
+    BONE_MODIFYING_AGENT = "bone_modifying_agent"
+    ANALGESIA = "analgesia"
+    REHABILITATION = "rehabilitation"
+    INVESTIGATION = "investigation"
+    EMERGENCY = "emergency"
+    OTHER = "other"
+
+
+class ActionStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class NotDeliveredReason(StrEnum):
+    PATIENT_CHOICE = "patient_choice"
+    COMORBIDITY = "comorbidity"
+    NEW_INFORMATION = "new_information"
+    OTHER = "other"
+
+
+class FollowUpKind(StrEnum):
+    CLINICAL_REVIEW = "clinical_review"
+    LABS = "labs"
+    IMAGING = "imaging"
+    PRE_DOSE_LABS = "pre_dose_labs"
+
+
+class FollowUpStatus(StrEnum):
+    DUE = "due"
+    DONE = "done"
+    MISSED = "missed"
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _today(info: ValidationInfo) -> date:
+    ctx = info.context or {}
+    today = ctx.get("today") if isinstance(ctx, dict) else None
+    return today if isinstance(today, date) else date.today()
+
+
+def _not_future(value: date | None, info: ValidationInfo) -> date | None:
+    if value is not None and value > _today(info):
+        raise ValueError("must not be in the future")
+    return value
+
+
+def fold_mrn(mrn: str) -> str:
+    """Case-folded MRN used for uniqueness (``ab-12`` and ``AB-12`` are the same patient)."""
+    return mrn.strip().casefold()
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_assignment=False)
+
+
+class _Value(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Patient and case
+
+
+class Patient(_Record):
+    patient_id: int | None = None
+    mrn: str = Field(min_length=3, max_length=20, pattern=r"^[A-Za-z0-9][A-Za-z0-9\-]{2,19}$")
+    display_name: RequiredShortText
+    sex: Sex
+    birth_date: date
+    synthetic: bool = False
+
+    @field_validator("birth_date")
+    @classmethod
+    def _plausible_birth(cls, v: date, info: ValidationInfo) -> date:
+        today = _today(info)
+        if v > today:
+            raise ValueError("must not be in the future")
+        if (today - v).days > 120 * 366:
+            raise ValueError("is implausibly old (more than 120 years ago)")
+        if (today - v).days < 16 * 365:
+            raise ValueError("gives an age under 16; BoneMDT is an adult service")
+        return v
+
+    @property
+    def mrn_folded(self) -> str:
+        return fold_mrn(self.mrn)
+
+    def age_on(self, on: date) -> int:
+        years = on.year - self.birth_date.year
+        if (on.month, on.day) < (self.birth_date.month, self.birth_date.day):
+            years -= 1
+        return years
+
+
+class Case(_Record):
+    """One referral episode (table ``mdt_case``)."""
+
+    case_id: int | None = None
+    patient_id: int
+    referral_date: date
+    referrer: RequiredShortText
+    referrer_specialty: Specialty
+    question: RequiredLongText
+    stream: Stream = Stream.FULL
+    priority: Priority = Priority.ROUTINE
+    status: CaseStatus = CaseStatus.REFERRED
+    primary_tumour: PrimaryTumour
+    histology: Histology | None = None
+    diagnosis_date: date | None = None
+    er: Marker | None = None
+    pr: Marker | None = None
+    her2: Marker | None = None
+    egfr: Marker | None = None
+    alk: Marker | None = None
+    castration: CastrationStatus | None = None
+    postmenopausal: bool | None = None
+    ecog: int | None = Field(default=None, ge=0, le=5)
+    kps: int | None = Field(default=None, ge=0, le=100, multiple_of=10)
+    frankel: Frankel | None = None
+    frankel_new: bool | None = None
+    neuro_assessed: bool = False
+    neuro_signs: tuple[NeuroSign, ...] = ()
+    spinal_pain_signs: tuple[SpinalPainSign, ...] = ()
+    nrs: int | None = Field(default=None, ge=0, le=10)
+    pain_character: PainCharacter | None = None
+    on_step3_opioid: bool = False
+    visceral_mets: VisceralMets | None = None
+    visceral_treatable: bool | None = None
+    visceral_removable: bool | None = None
+    expected_survival_months: int | None = Field(default=None, ge=0, le=240)
+    fit_for_surgery: bool | None = None
+    prior_chemotherapy: bool | None = None
+    prior_mcrpc_lines: int | None = Field(default=None, ge=0, le=10)
+    weight_kg: Decimal | None = Field(default=None, ge=30, le=250)
+    height_cm: Decimal | None = Field(default=None, ge=120, le=230)
+    fever: bool = False
+    calcium_symptoms: tuple[CalciumSymptom, ...] = ()
+    dental_clearance: bool | None = None
+    jaw_or_thigh_symptoms: bool = False
+    active_bleeding: bool = False
+    comorbidities: LongText = ""
+    patient_wishes: LongText = ""
+    key_worker: ShortText = ""
+    lecture_case: int | None = Field(default=None, ge=1, le=7)
+    row_version: int = 1
+    created_at: datetime | None = None
+
+    _not_future_referral = field_validator("referral_date", "diagnosis_date")(_not_future)
+
+    @model_validator(mode="after")
+    def _cross_field(self) -> Case:
+        if (
+            self.diagnosis_date is not None
+            and self.diagnosis_date > self.referral_date
+        ):
+            raise ValueError("diagnosis_date must not be after the referral date")
+        if self.castration is not None and self.primary_tumour != PrimaryTumour.PROSTATE:
+            raise ValueError("castration status applies to prostate cancer only")
+        return self
+
+
+class Lesion(_Record):
+    lesion_id: int | None = None
+    patient_id: int
+    bone: Bone
+    level: str | None = None
+    side: Side | None = None
+    segment: Segment | None = None
+    lesion_type: LesionType
+    size_mm: int | None = Field(default=None, ge=1, le=400)
+    size_fraction: SizeFraction | None = None
+    limb_pain: LimbPain | None = None
+    spinal_pain: SpinalPain | None = None
+    alignment: Alignment | None = None
+    collapse: Collapse | None = None
+    posterolateral: Posterolateral | None = None
+    bilsky: BilskyGrade | None = None
+    pathological_fracture: bool = False
+    fracture_fixed: bool = False
+    painful: bool = False
+    prior_rt_dose_gy: Decimal | None = Field(default=None, gt=0, le=100)
+    prior_rt_date: date | None = None
+    status: LesionStatus = LesionStatus.ACTIVE
+    detected_date: date | None = None
+    row_version: int = 1
+
+    _nf = field_validator("prior_rt_date", "detected_date")(_not_future)
+
+    @model_validator(mode="after")
+    def _site_rules(self) -> Lesion:
+        if self.bone == Bone.SPINE:
+            if self.level is None:
+                raise ValueError("level is required for a spinal lesion (Oc, C1–C7, T1–T12, L1–L5, S1–S5)")
+            if self.level not in VERTEBRAL_LEVELS:
+                raise ValueError("level must be one of Oc, C1–C7, T1–T12, L1–L5, S1–S5")
+        elif self.bone == Bone.SACRUM:
+            if self.level is not None and self.level not in ("S1", "S2", "S3", "S4", "S5"):
+                raise ValueError("level of a sacral lesion must be one of S1–S5")
+        elif self.level is not None:
+            raise ValueError("level applies to spinal and sacral lesions only")
+        if self.segment == Segment.PERITROCHANTERIC and self.bone != Bone.FEMUR:
+            raise ValueError("segment peritrochanteric applies to the femur only")
+        if self.segment in (Segment.ACETABULUM, Segment.ILIUM, Segment.ISCHIUM_PUBIS) and (
+            self.bone != Bone.PELVIS
+        ):
+            raise ValueError("segments acetabulum/ilium/ischium_pubis apply to the pelvis only")
+        if self.bone in PAIRED_BONES and self.side == Side.MIDLINE:
+            raise ValueError("side of a paired bone must be left or right")
+        if self.fracture_fixed and not self.pathological_fracture:
+            raise ValueError("fracture_fixed needs a recorded pathological fracture")
+        spinal_only = (self.spinal_pain, self.alignment, self.collapse, self.posterolateral, self.bilsky)
+        if self.bone not in (Bone.SPINE, Bone.SACRUM) and any(v is not None for v in spinal_only):
+            raise ValueError("SINS and Bilsky items apply to spinal lesions only")
+        if self.bone not in LONG_BONES and (
+            self.size_fraction is not None or self.limb_pain is not None
+        ):
+            raise ValueError("Mirels items apply to long-bone lesions only")
+        return self
+
+    @property
+    def is_spinal(self) -> bool:
+        return self.bone in (Bone.SPINE, Bone.SACRUM)
+
+    @property
+    def is_long_bone(self) -> bool:
+        return self.bone in LONG_BONES
+
+    def site_label(self) -> str:
+        if self.level:
+            return self.level
+        parts = [p for p in (self.side, self.bone, self.segment) if p is not None]
+        return " ".join(str(p) for p in parts)
+
+
+class ImagingStudy(_Record):
+    study_id: int | None = None
+    patient_id: int
+    modality: Modality
+    study_date: date
+    region: RequiredShortText
+    findings: LongText = ""
+    impression: LongText = ""
+    lesion_ids: tuple[int, ...] = ()
+
+    _nf = field_validator("study_date")(_not_future)
+
+
+class LabResult(_Record):
+    lab_id: int | None = None
+    patient_id: int
+    analyte: Analyte
+    value: Decimal
+    unit: str
+    taken_on: date
+
+    _nf = field_validator("taken_on")(_not_future)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _to_si(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "analyte" in data and "value" in data and "unit" in data:
+            try:
+                analyte = Analyte(data["analyte"])
+                value = Decimal(str(data["value"]))
+            except (ValueError, ArithmeticError):
+                return data
+            unit = str(data["unit"])
+            si_unit = ANALYTE_UNITS[analyte][0]
+            if unit != si_unit:
+                data = dict(data)
+                data["value"] = to_si(analyte, value, unit)
+                data["unit"] = si_unit
+        return data
+
+    @model_validator(mode="after")
+    def _range(self) -> LabResult:
+        unit, lo, hi = ANALYTE_UNITS[self.analyte]
+        if self.unit != unit:
+            raise ValueError(f"unit of {self.analyte.value} must be {unit}")
+        if not lo <= self.value <= hi:
+            raise ValueError(
+                f"value of {self.analyte.value} must lie between {lo} and {hi} {unit}"
+            )
+        return self
+
+
+class Treatment(_Record):
+    treatment_id: int | None = None
+    patient_id: int
+    kind: TreatmentKind
+    name: RequiredShortText
+    start_date: date
+    end_date: date | None = None
+    dose_text: ShortText = ""
+    dose_gy: Decimal | None = Field(default=None, gt=0, le=100)
+    fractions: int | None = Field(default=None, ge=1, le=40)
+    lesion_id: int | None = None
+    ongoing: bool = False
+
+    _nf = field_validator("start_date", "end_date")(_not_future)
+
+    @model_validator(mode="after")
+    def _dates(self) -> Treatment:
+        if self.end_date is not None and self.end_date < self.start_date:
+            raise ValueError("end_date must not be before start_date")
+        if (self.dose_gy is not None or self.fractions is not None) and self.kind not in (
+            TreatmentKind.RADIOTHERAPY,
+        ):
+            raise ValueError("dose_gy and fractions apply to radiotherapy only")
+        return self
+
+
+class ClinicalEvent(_Record):
+    event_id: int | None = None
+    patient_id: int
+    kind: EventKind
+    event_date: date
+    lesion_id: int | None = None
+    description: LongText = ""
+
+    _nf = field_validator("event_date")(_not_future)
+
+
+# ---------------------------------------------------------------------------------------------
+# Meetings and decisions
+
+
+class Meeting(_Record):
+    meeting_id: int | None = None
+    meeting_date: date
+    start_time: str = Field(default="08:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    location: ShortText = ""
+    status: MeetingStatus = MeetingStatus.PLANNED
+    chair_user_id: int | None = None
+    attendance_grade: int | None = Field(default=None, ge=1, le=4)
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+
+
+class AgendaItem(_Record):
+    item_id: int | None = None
+    meeting_id: int
+    case_id: int
+    position: int = Field(ge=0)
+    urgency: Priority = Priority.ROUTINE
+    stream: Stream = Stream.FULL
+    status: AgendaStatus = AgendaStatus.LISTED
+    discussion_seconds: int = Field(default=0, ge=0, le=6 * 3600)
+    override_reason: LongText = ""
+
+
+class Attendance(_Record):
+    meeting_id: int
+    user_id: int
+    specialty: Specialty
+    present: bool = True
+
+
+class SpecialtyOpinion(_Record):
+    opinion_id: int | None = None
+    item_id: int
+    specialty: Specialty
+    author_user_id: int
+    text: RequiredLongText
+
+
+class PlanItem(_Record):
+    plan_item_id: int | None = None
+    decision_id: int | None = None
+    position: int = Field(default=0, ge=0)
+    rule_id: str | None = Field(default=None, max_length=40, pattern=r"^[A-Z0-9\-]+$")
+    kind: PlanKind = PlanKind.OTHER
+    text: RequiredLongText
+    disposition: PlanDisposition = PlanDisposition.FREE_TEXT
+    reason: LongText = ""
+
+    @model_validator(mode="after")
+    def _reason(self) -> PlanItem:
+        if self.disposition in (PlanDisposition.MODIFIED, PlanDisposition.REJECTED) and not (
+            self.reason.strip()
+        ):
+            raise ValueError("reason is required when a suggestion is modified or rejected")
+        if self.disposition != PlanDisposition.FREE_TEXT and self.rule_id is None:
+            raise ValueError("rule_id is required for a plan item built from a suggestion")
+        return self
+
+
+class Decision(_Record):
+    decision_id: int | None = None
+    case_id: int
+    item_id: int | None = None
+    version: int = Field(default=1, ge=1)
+    predecessor_id: int | None = None
+    amendment_reason: LongText = ""
+    status: DecisionStatus = DecisionStatus.DRAFT
+    outcome: Outcome = Outcome.DECIDED
+    summary: LongText = ""
+    plan: tuple[PlanItem, ...] = ()
+    noms: dict[str, str] = Field(default_factory=dict)
+    dissent: LongText = ""
+    contributing: tuple[Specialty, ...] = ()
+    quorum_state: QuorumState = QuorumState.QUORATE
+    quorum_override_reason: LongText = ""
+    decided_on: date
+    created_by: int | None = None
+    signed_by: int | None = None
+    signed_at: datetime | None = None
+    signature_meaning: ShortText = ""
+    content_hash: str | None = None
+    row_version: int = 1
+
+    _nf = field_validator("decided_on")(_not_future)
+
+    @model_validator(mode="after")
+    def _rules(self) -> Decision:
+        if self.version > 1 and not self.amendment_reason.strip():
+            raise ValueError("amendment_reason is required for an amended decision")
+        if self.quorum_state == QuorumState.CHAIR_OVERRIDE and not (
+            self.quorum_override_reason.strip()
+        ):
+            raise ValueError("quorum_override_reason is required for a chair override")
+        return self
+
+
+def check_decision_after_referral(decision: Decision, case: Case) -> None:
+    """A decision may not predate the referral it answers."""
+    if decision.decided_on < case.referral_date:
+        raise ValueError("decided_on must not be before the referral date")
+
+
+class ActionItem(_Record):
+    action_id: int | None = None
+    case_id: int
+    decision_id: int | None = None
+    plan_item_id: int | None = None
+    description: RequiredLongText
+    owner_user_id: int | None = None
+    specialty: Specialty
+    due_date: date
+    status: ActionStatus = ActionStatus.OPEN
+    completed_on: date | None = None
+    row_version: int = 1
+
+    @model_validator(mode="after")
+    def _done(self) -> ActionItem:
+        if self.status == ActionStatus.DONE and self.completed_on is None:
+            raise ValueError("completed_on is required when an action is done")
+        return self
+
+
+class Delivery(_Record):
+    delivery_id: int | None = None
+    plan_item_id: int
+    delivered: bool
+    delivered_on: date | None = None
+    reason_not: NotDeliveredReason | None = None
+    note: LongText = ""
+
+    _nf = field_validator("delivered_on")(_not_future)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Delivery:
+        if self.delivered and self.delivered_on is None:
+            raise ValueError("delivered_on is required when the treatment was delivered")
+        if not self.delivered and self.reason_not is None:
+            raise ValueError("reason_not is required when the treatment was not delivered")
+        return self
+
+
+class FollowUp(_Record):
+    follow_up_id: int | None = None
+    case_id: int
+    decision_id: int | None = None
+    due_date: date
+    kind: FollowUpKind
+    status: FollowUpStatus = FollowUpStatus.DUE
+    done_on: date | None = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Users and audit
+
+
+class AppUser(_Record):
+    user_id: int | None = None
+    username: str = Field(min_length=3, max_length=40, pattern=r"^[a-z0-9][a-z0-9_.\-]{2,39}$")
+    display_name: RequiredShortText
+    role: Role
+    specialty: Specialty | None = None
+    active: bool = True
+
+
+class Actor(_Value):
+    """The signed-in user acting in a write function."""
+
+    user_id: int
+    username: str
+    role: Role
+    specialty: Specialty | None = None
+    display_name: str = ""
+
+
+SYSTEM_ACTOR = Actor(user_id=0, username="system", role=Role.ADMIN, display_name="BoneMDT")
+
+
+class AuditEntry(_Value):
+    seq: int
+    at: datetime
+    actor: str
+    role: str
+    action: str
+    entity: str
+    entity_id: str | None
+    before: str | None
+    after: str | None
+    reason: str | None
+    outcome: str
+    row_hash: str
+
+
+class CaseFile(_Value):
+    """Everything the board knows about one case: the input of scores, rules and pages."""
+
+    case: Case
+    patient: Patient
+    lesions: tuple[Lesion, ...] = ()
+    studies: tuple[ImagingStudy, ...] = ()
+    labs: tuple[LabResult, ...] = ()
+    treatments: tuple[Treatment, ...] = ()
+    events: tuple[ClinicalEvent, ...] = ()
+    as_of: date
+
+    @property
+    def age(self) -> int:
+        return self.patient.age_on(self.as_of)
+
+    def latest_lab(self, analyte: Analyte, within_days: int | None = None) -> LabResult | None:
+        candidates = [lab for lab in self.labs if lab.analyte == analyte and lab.taken_on <= self.as_of]
+        if within_days is not None:
+            candidates = [lab for lab in candidates if (self.as_of - lab.taken_on).days <= within_days]
+        return max(candidates, key=lambda lab: lab.taken_on, default=None)

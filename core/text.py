@@ -1,0 +1,71 @@
+"""Free-text rules shared by every form, import and model.
+
+Clinical free text is stored byte-for-byte: CJK, emoji and right-to-left scripts are legitimate.
+What is refused are characters that make text lie about itself when displayed (bidirectional
+overrides, zero-width joiners used to hide content) and control characters. Text above the
+field's documented limit is rejected, never silently truncated (SECURITY.md, Requirements 4).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+SHORT_TEXT_MAX = 200
+LONG_TEXT_MAX = 4000
+
+# Bidirectional embedding/override/isolate controls and invisible formatting characters.
+_FORBIDDEN = frozenset(
+    "\u202a\u202b\u202c\u202d\u202e"  # LRE RLE PDF LRO RLO
+    "\u2066\u2067\u2068\u2069"  # LRI RLI FSI PDI
+    "\u200b\u200c\u200d\u200e\u200f"  # ZWSP ZWNJ ZWJ LRM RLM
+    "\u2060\u2061\u2062\u2063\u2064"  # word joiner, invisible operators
+    "\ufeff\u00ad\u180e\u061c"  # BOM/ZWNBSP, soft hyphen, Mongolian vowel sep, ALM
+)
+_ALLOWED_CONTROLS = frozenset("\n\t")
+
+
+class TextRuleError(ValueError):
+    """Raised for text that breaks a free-text rule; the message never repeats the text."""
+
+
+def check_text(value: str, max_len: int) -> str:
+    """Return ``value`` unchanged if it obeys the free-text rules, else raise TextRuleError."""
+    if len(value) > max_len:
+        raise TextRuleError(f"is longer than the limit of {max_len} characters")
+    for ch in value:
+        if ch in _FORBIDDEN:
+            raise TextRuleError(
+                "contains an invisible or direction-changing character "
+                "(bidirectional control, zero-width or similar); remove it"
+            )
+        if ch in _ALLOWED_CONTROLS:
+            continue
+        category = unicodedata.category(ch)
+        # Emoji ZWJ sequences are the one legitimate use of U+200D; we refuse ZWJ anyway
+        # (it is the classic hiding character) and accept emoji without it.
+        if category in ("Cc", "Cs", "Co", "Cn") or ch in ("\r", "\x0b", "\x0c"):
+            raise TextRuleError("contains a control character; remove it")
+    return value
+
+
+def _short(value: str) -> str:
+    return check_text(value, SHORT_TEXT_MAX)
+
+
+def _long(value: str) -> str:
+    return check_text(value, LONG_TEXT_MAX)
+
+
+def _nonblank(value: str) -> str:
+    if not value.strip():
+        raise TextRuleError("must not be empty")
+    return value
+
+
+ShortText = Annotated[str, AfterValidator(_short)]
+LongText = Annotated[str, AfterValidator(_long)]
+RequiredShortText = Annotated[str, AfterValidator(_short), AfterValidator(_nonblank)]
+RequiredLongText = Annotated[str, AfterValidator(_long), AfterValidator(_nonblank)]

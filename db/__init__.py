@@ -1,0 +1,1 @@
+"""DuckDB persistence: connection, migrations, repositories, workflows, demo data, CLI."""

@@ -1,0 +1,84 @@
+"""The one place a DuckDB connection is made.
+
+One process owns the store file (DuckDB locks it). The Streamlit server opens it once
+(``st.cache_resource`` in pages/components/guard.py) and gives every script run its own
+``cursor()``; writes go through :func:`transaction`, which also serialises writers inside the
+process so the audit hash chain never forks.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from core.errors import ConflictError
+
+DB_ENV = "BONEMDT_DB"
+DEFAULT_DB = Path("data") / "bonemdt.duckdb"
+
+_WRITE_LOCK = threading.RLock()
+_tx_depth = threading.local()
+
+
+def default_db_path() -> Path:
+    return Path(os.environ.get(DB_ENV) or DEFAULT_DB)
+
+
+def connect(path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the store file. The caller owns the connection."""
+    target = Path(path) if path is not None else default_db_path()
+    if str(target) != ":memory:":
+        target.parent.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(target), read_only=read_only)
+
+
+def _is_conflict(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, duckdb.TransactionException) or "conflict" in text
+
+
+@contextmanager
+def transaction(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Run the block in one short transaction; roll back on any error.
+
+    Nested use joins the outer transaction. A write-write conflict with another session
+    becomes :class:`ConflictError` with a message a clinician can act on.
+    """
+    depth = getattr(_tx_depth, "n", 0)
+    if depth:
+        _tx_depth.n = depth + 1
+        try:
+            yield cur
+        finally:
+            _tx_depth.n = depth
+        return
+    with _WRITE_LOCK:
+        cur.begin()
+        _tx_depth.n = 1
+        try:
+            yield cur
+        except BaseException as exc:
+            _tx_depth.n = 0
+            cur.rollback()
+            if isinstance(exc, duckdb.Error) and _is_conflict(exc):
+                raise ConflictError(
+                    "Someone else changed this record at the same time; nothing was saved. "
+                    "Reload and try again."
+                ) from exc
+            raise
+        else:
+            _tx_depth.n = 0
+            try:
+                cur.commit()
+            except duckdb.Error as exc:
+                if _is_conflict(exc):
+                    raise ConflictError(
+                        "Someone else changed this record at the same time; nothing was saved. "
+                        "Reload and try again."
+                    ) from exc
+                raise

@@ -1,0 +1,106 @@
+"""Mapping between pydantic models and table rows.
+
+Column lists come from the models' own field names (code, never user text); values are always
+bound parameters. Bulk loads go through a DataFrame in one INSERT … SELECT.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from enum import Enum
+from typing import Any, TypeVar
+
+import duckdb
+import pandas as pd
+from pydantic import BaseModel
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def row_values(model: BaseModel, columns: Sequence[str]) -> list[Any]:
+    return [_plain(getattr(model, c)) for c in columns]
+
+
+def insert(
+    cur: duckdb.DuckDBPyConnection,
+    table: str,
+    model: BaseModel,
+    columns: Sequence[str],
+    id_column: str,
+) -> int:
+    """INSERT one model's ``columns``; return the generated id."""
+    sql = "INSERT INTO {t} ({c}) VALUES ({p}) RETURNING {i}".format(
+        t=table, c=", ".join(columns), p=", ".join("?" for _ in columns), i=id_column
+    )
+    row = cur.execute(sql, row_values(model, columns)).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def update(
+    cur: duckdb.DuckDBPyConnection,
+    table: str,
+    model: BaseModel,
+    columns: Sequence[str],
+    id_column: str,
+    id_value: int,
+    expected_version: int | None,
+) -> int:
+    """UPDATE ``columns`` of one row, bumping ``row_version`` when ``expected_version`` is given.
+
+    Returns the number of rows changed (0 means the row moved on since it was read).
+    """
+    assignments = ", ".join(f"{c} = ?" for c in columns)
+    params = row_values(model, columns)
+    if expected_version is None:
+        sql = "UPDATE {t} SET {a} WHERE {i} = ?".format(t=table, a=assignments, i=id_column)
+        params.append(id_value)
+    else:
+        sql = "UPDATE {t} SET {a}, row_version = row_version + 1 WHERE {i} = ? AND row_version = ?".format(
+            t=table, a=assignments, i=id_column
+        )
+        params.extend([id_value, expected_version])
+    row = cur.execute(sql, params).fetchone()
+    return int(row[0]) if row else 0
+
+
+def fetch_models(
+    cur: duckdb.DuckDBPyConnection, model: type[M], sql: str, params: Sequence[Any] = ()
+) -> list[M]:
+    """Run a SELECT whose column names match the model's fields; build one model per row."""
+    result = cur.execute(sql, list(params))
+    names = [d[0] for d in result.description or []]
+    out = []
+    for raw in result.fetchall():
+        data = {}
+        for name, value in zip(names, raw, strict=True):
+            if isinstance(value, list):
+                value = tuple(value)
+            data[name] = value
+        out.append(model.model_validate(data, context={"today": None}))
+    return out
+
+
+def bulk_insert(cur: duckdb.DuckDBPyConnection, table: str, rows: Iterable[dict[str, Any]]) -> int:
+    """Insert many rows in one set-based statement (DataFrame → INSERT … SELECT)."""
+    frame = pd.DataFrame([{k: _plain(v) if not isinstance(v, Decimal) else float(v) for k, v in r.items()} for r in rows])
+    if frame.empty:
+        return 0
+    name = f"_bulk_{table}"
+    cur.register(name, frame)
+    try:
+        cols = ", ".join(frame.columns)
+        sql = "INSERT INTO {t} ({c}) SELECT {c} FROM {n}".format(t=table, c=cols, n=name)
+        cur.execute(sql)
+    finally:
+        cur.unregister(name)
+    return len(frame)

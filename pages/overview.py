@@ -1,0 +1,68 @@
+"""Overview: this week's meeting, red-flag queue, my open actions, overdue actions and follow-ups."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from db import decisions, meetings
+from pages.components.guard import guard
+from pages.components.widgets import case_link_column, localise_frame
+
+ctx = guard("overview")
+tr = ctx.t
+st.title(tr("overview.title"))
+
+next_id = meetings.next_meeting_id(ctx.cur)
+col_meeting, col_flags = st.columns([1, 2])
+with col_meeting:
+    st.subheader(tr("overview.next_meeting"))
+    if next_id is None:
+        st.info(tr("overview.no_meeting"))
+    else:
+        meeting = meetings.get_meeting(ctx.cur, next_id)
+        items = meetings.agenda(ctx.cur, next_id)
+        st.metric(tr("overview.meeting_date"), f"{meeting.meeting_date:%a %d %b %Y} {meeting.start_time}")
+        c1, c2 = st.columns(2)
+        c1.metric(tr("overview.cases_listed"), len(items))
+        c2.metric(tr("overview.emergencies"), int((items["urgency"] == "emergency").sum()))
+        st.page_link("pages/meetings.py", label=tr("overview.open_agenda"), icon=":material/groups:",
+                     query_params={"meeting": str(next_id)})
+with col_flags:
+    st.subheader(tr("overview.red_flag_queue"))
+    if next_id is not None:
+        queue = items[items["urgency"].isin(["emergency", "urgent"])]
+        if queue.empty:
+            st.success(tr("overview.no_red_flags"))
+        else:
+            st.dataframe(
+                localise_frame(queue[["case_id", "patient", "primary_tumour", "urgency", "stream"]], ctx.lang),
+                hide_index=True, column_config={"case_id": case_link_column(tr)}, width="stretch",
+            )
+
+st.subheader(tr("overview.my_actions"))
+mine = decisions.actions(ctx.cur, owner_user_id=ctx.actor.user_id, only_open=True)
+if mine.empty:
+    st.caption(tr("common.no_rows"))
+else:
+    st.dataframe(localise_frame(mine[["case_id", "patient", "description", "due_date", "overdue"]], ctx.lang),
+                 hide_index=True, column_config={"case_id": case_link_column(tr)}, width="stretch")
+
+left, right = st.columns(2)
+with left:
+    st.subheader(tr("overview.overdue_actions"))
+    overdue = decisions.actions(ctx.cur, only_open=True)
+    overdue = overdue[overdue["overdue"]]
+    if overdue.empty:
+        st.success(tr("overview.nothing_overdue"))
+    else:
+        st.warning(tr("overview.overdue_count", n=len(overdue)))
+        st.dataframe(localise_frame(overdue[["case_id", "patient", "description", "owner", "due_date"]], ctx.lang),
+                     hide_index=True, column_config={"case_id": case_link_column(tr)}, width="stretch")
+with right:
+    st.subheader(tr("overview.overdue_follow_ups"))
+    fus = decisions.follow_ups(ctx.cur, overdue_only=True)
+    if fus.empty:
+        st.success(tr("overview.nothing_overdue"))
+    else:
+        st.dataframe(localise_frame(fus[["case_id", "patient", "kind", "due_date"]], ctx.lang),
+                     hide_index=True, column_config={"case_id": case_link_column(tr)}, width="stretch")

@@ -1,0 +1,50 @@
+"""BoneMDT entrypoint: page config, logging, store, sign-in state, navigation by role.
+
+Router only: every page file starts with the shared guard itself (the deep-link hole).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from core.i18n import t
+from core.permissions import PAGE_CAPABILITY, allowed, home_page
+from pages.components.guard import current_actor, get_store, language
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+st.set_page_config(page_title="BoneMDT", page_icon=":material/skeleton:", layout="wide")
+
+PAGES = (
+    ("overview", "pages/overview.py", ":material/dashboard:", "nav.section.board"),
+    ("cases", "pages/cases.py", ":material/folder_shared:", "nav.section.board"),
+    ("case", "pages/case.py", ":material/assignment_ind:", "nav.section.board"),
+    ("meetings", "pages/meetings.py", ":material/groups:", "nav.section.board"),
+    ("decisions", "pages/decisions.py", ":material/gavel:", "nav.section.board"),
+    ("analytics", "pages/analytics.py", ":material/monitoring:", "nav.section.department"),
+    ("admin", "pages/admin.py", ":material/admin_panel_settings:", "nav.section.department"),
+)
+
+lang = language()
+store = get_store()
+actor = current_actor(store.cursor())
+role = actor.role if actor is not None else None
+home = home_page(role) if role is not None else "overview"
+
+sections: dict[str, list[st.Page]] = {}
+for path_id, file, icon, section in PAGES:
+    visible = role is not None and allowed(role, PAGE_CAPABILITY[path_id])
+    if role is not None and not visible:
+        continue  # navigation shows only permitted pages; the page guard refuses the rest
+    page = st.Page(file, title=t(f"nav.{path_id}", lang), url_path=path_id, icon=icon,
+                   default=path_id == home)
+    sections.setdefault(t(section, lang), []).append(page)
+
+if role is None:
+    # Signed out: every URL resolves to its page, whose guard shows only the sign-in.
+    nav = st.navigation([p for ps in sections.values() for p in ps], position="hidden")
+else:
+    nav = st.navigation(sections)
+nav.run()

@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Bootstrap and run BoneMDT with nothing but Python 3.11 on the machine.
+
+    python3 tasks.py run     # create .venv if missing, install, start the board on the demo store
+    python3 tasks.py test    # the same environment, then the whole test suite (browser tests too)
+
+Also: ``lint`` (ruff + mypy), ``bench`` (figures printed, never pass/fail), ``setup``.
+The environment is rebuilt only when requirements.lock or pyproject.toml changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+PY = VENV / "bin" / "python"
+STAMP = VENV / ".bonemdt-installed"
+LOCK = ROOT / "requirements.lock"
+CHROMIUM = Path("/usr/bin/chromium")
+CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+
+
+def sh(*cmd: str | os.PathLike[str], env: dict[str, str] | None = None) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, env=env)
+
+
+def _fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in (LOCK, ROOT / "pyproject.toml"):
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def setup() -> None:
+    """Create .venv and install the locked dependencies plus the app (editable)."""
+    if sys.version_info[:2] != (3, 11):
+        sys.exit(f"BoneMDT needs Python 3.11 (this is {sys.version.split()[0]}); run it with python3.11")
+    if not PY.exists():
+        sh(sys.executable, "-m", "venv", VENV)
+    if STAMP.exists() and STAMP.read_text() == _fingerprint():
+        return
+    sh(PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip", "uv")
+    uv = VENV / "bin" / "uv"
+    if LOCK.exists():
+        sh(uv, "pip", "install", "--python", PY, "--quiet", "-r", LOCK)
+    sh(uv, "pip", "install", "--python", PY, "--quiet", "--no-deps", "-e", ".")
+    STAMP.write_text(_fingerprint())
+
+
+def system_packages() -> None:
+    """Chromium (browser tests) and Noto CJK fonts (Chinese in PDFs and screenshots)."""
+    if CHROMIUM.exists() and CJK_FONT.exists():
+        return
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        sys.exit(
+            "The browser tests need Debian's chromium and fonts-noto-cjk: run as root once, or\n"
+            "  sudo apt-get update && sudo apt-get install -y chromium fonts-noto-cjk poppler-utils"
+        )
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    sh("apt-get", "update", "-qq", env=env)
+    sh("apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium", "fonts-noto-cjk",
+       "poppler-utils", env=env)
+
+
+def run() -> None:
+    setup()
+    os.execv(str(PY), [str(PY), "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
+                       "--server.address", os.environ.get("BONEMDT_ADDRESS", "127.0.0.1"),
+                       "--server.port", os.environ.get("BONEMDT_PORT", "8501"), *sys.argv[2:]])
+
+
+def test() -> None:
+    setup()
+    system_packages()
+    result = subprocess.run([str(PY), "-m", "pytest", *sys.argv[2:]], cwd=ROOT)
+    sys.exit(result.returncode)
+
+
+def lint() -> None:
+    setup()
+    sh(PY, "-m", "ruff", "check", ".")
+    sh(PY, "-m", "mypy", "core")
+
+
+def bench() -> None:
+    setup()
+    for script in sorted((ROOT / "bench").glob("bench_*.py")):
+        sh(PY, script)
+
+
+COMMANDS = {"setup": setup, "run": run, "test": test, "lint": lint, "bench": bench}
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        sys.exit(f"usage: python3 tasks.py {{{'|'.join(COMMANDS)}}} [args]")
+    COMMANDS[sys.argv[1]]()
