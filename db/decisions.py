@@ -2,10 +2,35 @@
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from datetime import UTC, date, datetime
 
 import duckdb
 import pandas as pd
+
+from core.errors import (
+    ConflictError,
+    FieldError,
+    ImmutableRecordError,
+    NotFoundError,
+    PermissionDeniedError,
+    WorkflowError,
+)
+from core.models import (
+    ActionItem,
+    ActionStatus,
+    Actor,
+    Decision,
+    DecisionStatus,
+    Delivery,
+    FollowUpKind,
+    PlanItem,
+)
+from core.permissions import Capability, allowed
+from core.signing import SIGNATURE_MEANING, content_hash
+from db import audit, submissions
+from db.connection import transaction
+from db.rows import fetch_models
 
 
 def decisions_for_case(cur: duckdb.DuckDBPyConnection, case_id: int) -> pd.DataFrame:
@@ -90,3 +115,272 @@ def follow_ups(
         """,
         [today or date.today(), case_id, case_id, overdue_only, today or date.today()],
     ).df()
+
+
+# ------------------------------------------------------------------------------------------------
+# Writes: drafting, signing, amending, actions, delivery, follow-ups
+
+_DECISION_COLS = (
+    "decision_id", "case_id", "item_id", "version", "predecessor_id", "amendment_reason", "status", "outcome",
+    "summary", "noms_json", "dissent", "contributing", "quorum_state", "quorum_override_reason", "decided_on",
+    "created_by", "signed_by", "signed_at", "signature_meaning", "content_hash", "row_version",
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+def get_decision(cur: duckdb.DuckDBPyConnection, decision_id: int) -> Decision:
+    row = cur.execute("SELECT " + ", ".join(_DECISION_COLS) + " FROM decision WHERE decision_id = ?", [decision_id]).fetchone()
+    if row is None:
+        raise NotFoundError(f"Decision {decision_id} does not exist.")
+    data = dict(zip(_DECISION_COLS, row, strict=True))
+    data["noms"] = json.loads(data.pop("noms_json") or "{}")
+    data["contributing"] = tuple(data["contributing"] or ())
+    data["plan"] = tuple(fetch_models(
+        cur, PlanItem,
+        "SELECT plan_item_id, decision_id, position, rule_id, kind, text, disposition, reason FROM plan_item"
+        " WHERE decision_id = ? ORDER BY position", [decision_id]))
+    return Decision.model_validate(data)
+
+
+def _case_for(cur: duckdb.DuckDBPyConnection, case_id: int) -> tuple[int, date]:
+    row = cur.execute("SELECT patient_id, referral_date FROM mdt_case WHERE case_id = ?", [case_id]).fetchone()
+    if row is None:
+        raise NotFoundError(f"Case {case_id} does not exist.")
+    return int(row[0]), row[1]
+
+
+def _audit_view(d: Decision) -> dict[str, object]:
+    return {
+        "version": d.version, "outcome": d.outcome.value, "quorum_state": d.quorum_state.value,
+        "plan": [{"rule_id": p.rule_id, "kind": p.kind.value, "disposition": p.disposition.value} for p in d.plan],
+        "contributing": [s.value for s in d.contributing], "summary": f"({len(d.summary)} chars)",
+        "dissent": f"({len(d.dissent)} chars)",
+    }
+
+
+def _insert_plan(cur: duckdb.DuckDBPyConnection, decision_id: int, plan: tuple[PlanItem, ...]) -> None:
+    for pos, item in enumerate(plan):
+        cur.execute(
+            "INSERT INTO plan_item (decision_id, position, rule_id, kind, text, disposition, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [decision_id, pos, item.rule_id, item.kind.value, item.text, item.disposition.value, item.reason],
+        )
+
+
+def save_draft(
+    cur: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    decision: Decision,
+    *,
+    token: str | None = None,
+) -> Decision:
+    """Create a draft (no ``decision_id``) or update one read at ``decision.row_version``.
+
+    A signed decision is never changed (ImmutableRecordError); a draft changed by someone else
+    since it was read ends in ConflictError."""
+    patient_id, referral = _case_for(cur, decision.case_id)
+    audit.authorize(cur, actor, Capability.DRAFT_DECISION, "decision", decision.decision_id, patient_id=patient_id)
+    if decision.decided_on < referral:
+        raise FieldError({"decided_on": "must not be before the referral date"})
+    with transaction(cur):
+        if decision.decision_id is None:
+            done = submissions.lookup(cur, token)
+            if done is not None:
+                return get_decision(cur, int(done))
+            if cur.execute("SELECT 1 FROM decision WHERE case_id = ?", [decision.case_id]).fetchone():
+                raise FieldError({"decision": "this case already has a decision: open the draft, or amend the signed one"})
+            version = 1
+            new = cur.execute(
+                "INSERT INTO decision (case_id, item_id, version, predecessor_id, amendment_reason, status, outcome, summary,"
+                " noms_json, dissent, contributing, quorum_state, quorum_override_reason, decided_on, created_by)"
+                " VALUES (?, ?, ?, NULL, '', 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING decision_id",
+                [decision.case_id, decision.item_id, version, decision.outcome.value, decision.summary,
+                 json.dumps(decision.noms, ensure_ascii=False, sort_keys=True), decision.dissent,
+                 [s.value for s in decision.contributing], decision.quorum_state.value, decision.quorum_override_reason,
+                 decision.decided_on, actor.user_id],
+            ).fetchone()
+            assert new is not None
+            decision_id = int(new[0])
+            _insert_plan(cur, decision_id, decision.plan)
+            audit.record(cur, actor, "create", "decision", decision_id, after=_audit_view(decision), patient_id=patient_id)
+            submissions.remember(cur, token, "decision", decision_id)
+            return get_decision(cur, decision_id)
+        current = cur.execute("SELECT status, row_version FROM decision WHERE decision_id = ?", [decision.decision_id]).fetchone()
+        if current is None:
+            raise NotFoundError(f"Decision {decision.decision_id} does not exist.")
+        if current[0] == DecisionStatus.SIGNED:
+            raise ImmutableRecordError("This decision is signed and cannot be changed; amend it instead.")
+        before = get_decision(cur, decision.decision_id)
+        changed = cur.execute(
+            "UPDATE decision SET outcome = ?, summary = ?, noms_json = ?, dissent = ?, contributing = ?, quorum_state = ?,"
+            " quorum_override_reason = ?, decided_on = ?, row_version = row_version + 1"
+            " WHERE decision_id = ? AND row_version = ? AND status = 'draft'",
+            [decision.outcome.value, decision.summary, json.dumps(decision.noms, ensure_ascii=False, sort_keys=True),
+             decision.dissent, [s.value for s in decision.contributing], decision.quorum_state.value,
+             decision.quorum_override_reason, decision.decided_on, decision.decision_id, decision.row_version],
+        ).fetchone()
+        if not changed or int(changed[0]) != 1:
+            raise ConflictError("This draft was changed by someone else since you opened it; nothing was saved. Reload it.")
+        cur.execute("DELETE FROM plan_item WHERE decision_id = ?", [decision.decision_id])
+        _insert_plan(cur, decision.decision_id, decision.plan)
+        audit.record(cur, actor, "update", "decision", decision.decision_id, before=_audit_view(before),
+                     after=_audit_view(decision), patient_id=patient_id)
+        return get_decision(cur, decision.decision_id)
+
+
+def sign(
+    cur: duckdb.DuckDBPyConnection, actor: Actor, decision_id: int, *, password: str, expected_version: int,
+    meaning: str = SIGNATURE_MEANING,
+) -> Decision:
+    """The chair signs: re-enters the password; the signature binds name, time, meaning and hash."""
+    from db.users import verify_for_signature
+
+    d = get_decision(cur, decision_id)
+    patient_id, referral = _case_for(cur, d.case_id)
+    audit.authorize(cur, actor, Capability.SIGN_DECISION, "decision", decision_id, patient_id=patient_id)
+    if d.status == DecisionStatus.SIGNED:
+        raise ImmutableRecordError("This decision is already signed.")
+    if not verify_for_signature(cur, actor, password):
+        audit.record(cur, actor, "sign", "decision", decision_id, outcome="failed", reason="re-authentication failed",
+                     patient_id=patient_id)
+        raise FieldError({"password": "does not match: the signature needs your own password"})
+    digest = content_hash(d)
+    with transaction(cur):
+        changed = cur.execute(
+            "UPDATE decision SET status = 'signed', signed_by = ?, signed_at = ?, signature_meaning = ?, content_hash = ?,"
+            " row_version = row_version + 1 WHERE decision_id = ? AND row_version = ? AND status = 'draft'",
+            [actor.user_id, _now(), meaning, digest, decision_id, expected_version],
+        ).fetchone()
+        if not changed or int(changed[0]) != 1:
+            raise ConflictError("This draft was changed since you opened it; review it again before signing.")
+        audit.record(cur, actor, "sign", "decision", decision_id, after={"content_hash": digest, "meaning": meaning,
+                                                                          "version": d.version}, patient_id=patient_id)
+    return get_decision(cur, decision_id)
+
+
+def amend(cur: duckdb.DuckDBPyConnection, actor: Actor, decision_id: int, *, reason: str, token: str | None = None) -> Decision:
+    """Start an amendment: a new draft version naming its predecessor; the signed one stays."""
+    old = get_decision(cur, decision_id)
+    patient_id, _ = _case_for(cur, old.case_id)
+    audit.authorize(cur, actor, Capability.SIGN_DECISION, "decision", decision_id, patient_id=patient_id)
+    if not reason.strip():
+        raise FieldError({"amendment_reason": "is required for an amendment"})
+    if old.status != DecisionStatus.SIGNED:
+        raise WorkflowError("Only a signed decision is amended; edit the draft instead.")
+    latest = cur.execute("SELECT max(version) FROM decision WHERE case_id = ?", [old.case_id]).fetchone()
+    if latest and int(latest[0]) != old.version:
+        raise ConflictError("A newer version of this decision exists; amend the latest version.")
+    draft = old.model_copy(update={"decision_id": None, "version": old.version + 1, "predecessor_id": decision_id,
+                                   "amendment_reason": reason, "status": DecisionStatus.DRAFT, "signed_by": None,
+                                   "signed_at": None, "signature_meaning": "", "content_hash": None, "row_version": 1,
+                                   "decided_on": max(old.decided_on, date.today())})
+    Decision.model_validate(draft.model_dump())
+    with transaction(cur):
+        done = submissions.lookup(cur, token)
+        if done is not None:
+            return get_decision(cur, int(done))
+        new = cur.execute(
+            "INSERT INTO decision (case_id, item_id, version, predecessor_id, amendment_reason, status, outcome, summary,"
+            " noms_json, dissent, contributing, quorum_state, quorum_override_reason, decided_on, created_by)"
+            " VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING decision_id",
+            [draft.case_id, draft.item_id, draft.version, decision_id, reason, draft.outcome.value, draft.summary,
+             json.dumps(draft.noms, ensure_ascii=False, sort_keys=True), draft.dissent, [s.value for s in draft.contributing],
+             draft.quorum_state.value, draft.quorum_override_reason, draft.decided_on, actor.user_id],
+        ).fetchone()
+        assert new is not None
+        _insert_plan(cur, int(new[0]), draft.plan)
+        audit.record(cur, actor, "amend", "decision", int(new[0]), before={"version": old.version, "decision_id": decision_id},
+                     after={"version": draft.version}, reason=reason, patient_id=patient_id)
+        submissions.remember(cur, token, "decision", int(new[0]))
+    return get_decision(cur, int(new[0]))
+
+
+def add_action(cur: duckdb.DuckDBPyConnection, actor: Actor, action: ActionItem, *, token: str | None = None) -> int:
+    patient_id, _ = _case_for(cur, action.case_id)
+    audit.authorize(cur, actor, Capability.MANAGE_ACTIONS, "action_item", patient_id=patient_id)
+    with transaction(cur):
+        done = submissions.lookup(cur, token)
+        if done is not None:
+            return int(done)
+        row = cur.execute(
+            "INSERT INTO action_item (case_id, decision_id, plan_item_id, description, owner_user_id, specialty, due_date)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING action_id",
+            [action.case_id, action.decision_id, action.plan_item_id, action.description, action.owner_user_id,
+             action.specialty.value, action.due_date],
+        ).fetchone()
+        assert row is not None
+        audit.record(cur, actor, "create", "action_item", row[0], after={"specialty": action.specialty.value,
+                     "due_date": action.due_date.isoformat(), "owner_user_id": action.owner_user_id}, patient_id=patient_id)
+        submissions.remember(cur, token, "action_item", row[0])
+    return int(row[0])
+
+
+def complete_action(cur: duckdb.DuckDBPyConnection, actor: Actor, action_id: int, *, expected_version: int, on: date | None = None) -> None:
+    row = cur.execute("SELECT a.owner_user_id, a.status, c.patient_id FROM action_item a JOIN mdt_case c USING (case_id) WHERE action_id = ?",
+                      [action_id]).fetchone()
+    if row is None:
+        raise NotFoundError(f"Action {action_id} does not exist.")
+    own = row[0] == actor.user_id
+    if not (allowed(actor.role, Capability.MANAGE_ACTIONS) or (own and allowed(actor.role, Capability.MANAGE_OWN_ACTIONS))):
+        audit.record(cur, actor, "denied", "action_item", action_id, outcome="denied", reason="not the owner", patient_id=int(row[2]))
+        raise PermissionDeniedError("Only the action's owner, the chair or a coordinator can complete it; nothing was changed.")
+    with transaction(cur):
+        changed = cur.execute(
+            "UPDATE action_item SET status = 'done', completed_on = ?, row_version = row_version + 1"
+            " WHERE action_id = ? AND row_version = ? AND status = 'open'",
+            [on or date.today(), action_id, expected_version],
+        ).fetchone()
+        if not changed or int(changed[0]) != 1:
+            raise ConflictError("This action was changed by someone else; reload it.")
+        audit.record(cur, actor, "update", "action_item", action_id, before={"status": row[1]},
+                     after={"status": ActionStatus.DONE.value}, patient_id=int(row[2]))
+
+
+def record_delivery(cur: duckdb.DuckDBPyConnection, actor: Actor, delivery: Delivery, *, token: str | None = None) -> int:
+    row = cur.execute(
+        "SELECT c.patient_id, d.status FROM plan_item p JOIN decision d USING (decision_id) JOIN mdt_case c ON c.case_id = d.case_id"
+        " WHERE p.plan_item_id = ?", [delivery.plan_item_id]).fetchone()
+    if row is None:
+        raise NotFoundError(f"Plan item {delivery.plan_item_id} does not exist.")
+    audit.authorize(cur, actor, Capability.MANAGE_ACTIONS, "delivery", delivery.plan_item_id, patient_id=int(row[0]))
+    if row[1] != DecisionStatus.SIGNED:
+        raise WorkflowError("Delivery is recorded against a signed decision.")
+    with transaction(cur):
+        done = submissions.lookup(cur, token)
+        if done is not None:
+            return int(done)
+        if cur.execute("SELECT 1 FROM delivery WHERE plan_item_id = ?", [delivery.plan_item_id]).fetchone():
+            raise FieldError({"plan_item": "delivery is already recorded for this plan item"})
+        new = cur.execute(
+            "INSERT INTO delivery (plan_item_id, delivered, delivered_on, reason_not, note) VALUES (?, ?, ?, ?, ?) RETURNING delivery_id",
+            [delivery.plan_item_id, delivery.delivered, delivery.delivered_on,
+             delivery.reason_not.value if delivery.reason_not else None, delivery.note],
+        ).fetchone()
+        assert new is not None
+        audit.record(cur, actor, "create", "delivery", new[0], after={"plan_item_id": delivery.plan_item_id, "delivered": delivery.delivered,
+                     "reason_not": delivery.reason_not.value if delivery.reason_not else None}, patient_id=int(row[0]))
+        submissions.remember(cur, token, "delivery", new[0])
+    return int(new[0])
+
+
+def schedule_follow_ups(
+    cur: duckdb.DuckDBPyConnection, actor: Actor, decision_id: int, schedule: list[tuple[date, FollowUpKind]]
+) -> int:
+    """Create follow-ups for a signed decision from the policy schedule (one statement)."""
+    d = get_decision(cur, decision_id)
+    patient_id, _ = _case_for(cur, d.case_id)
+    audit.authorize(cur, actor, Capability.MANAGE_ACTIONS, "follow_up", decision_id, patient_id=patient_id)
+    if not schedule:
+        return 0
+    with transaction(cur):
+        cur.execute(
+            "INSERT INTO follow_up (case_id, decision_id, due_date, kind)"
+            " SELECT ?, ?, unnest(?::DATE[]), unnest(?::VARCHAR[])",
+            [d.case_id, decision_id, [s[0] for s in schedule], [s[1].value for s in schedule]],
+        )
+        audit.record(cur, actor, "create", "follow_up", decision_id, after={"count": len(schedule)}, patient_id=patient_id)
+    return len(schedule)
+
+

@@ -1,0 +1,170 @@
+"""Meeting standards the board enforces (clinical/RULES.md, "Meeting standards").
+
+Pure functions: readiness before listing (CRUK 2017), agenda order by urgency with standard-of-care
+cases last (NHS England 2020), quorum and the per-decision quorum gate, and the MDT-OARS
+attendance grade.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from core.models import (
+    CORE_SPECIALTIES,
+    SURGICAL_SPECIALTIES,
+    Analyte,
+    CaseFile,
+    PlanItem,
+    PlanKind,
+    Priority,
+    QuorumState,
+    Specialty,
+    Stream,
+)
+
+READINESS_SOURCE = "CRUK 2017 'Meeting patients' needs'; Greater Manchester MDT standards"
+
+
+@dataclass(frozen=True)
+class ReadinessItem:
+    key: str
+    ok: bool
+    stale: bool = False
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Readiness:
+    items: tuple[ReadinessItem, ...]
+
+    @property
+    def ready(self) -> bool:
+        return all(i.ok for i in self.items)
+
+    @property
+    def problems(self) -> tuple[ReadinessItem, ...]:
+        return tuple(i for i in self.items if not i.ok)
+
+
+def readiness(cf: CaseFile, *, imaging_max_days: int = 56, lab_max_days: int = 28) -> Readiness:
+    """What is missing or stale before the case can be listed (each item keyed for i18n)."""
+    c = cf.case
+    items = [
+        ReadinessItem("question", bool(c.question.strip())),
+        ReadinessItem("primary_histology", c.histology is not None),
+        ReadinessItem("lesions", bool(cf.lesions)),
+        ReadinessItem("performance", c.ecog is not None or c.kps is not None),
+        ReadinessItem("neurology", c.neuro_assessed or c.frankel is not None),
+        ReadinessItem("pain", c.nrs is not None),
+        ReadinessItem("patient_wishes", bool(c.patient_wishes.strip())),
+    ]
+    dated = [s.study_date for s in cf.studies]
+    if not dated:
+        items.append(ReadinessItem("imaging", False))
+    else:
+        age = (cf.as_of - max(dated)).days
+        items.append(ReadinessItem("imaging", age <= imaging_max_days, stale=age > imaging_max_days, detail=str(age)))
+    for analyte in (Analyte.CALCIUM, Analyte.CREATININE):
+        lab = cf.latest_lab(analyte)
+        if lab is None:
+            items.append(ReadinessItem(f"lab_{analyte.value}", False))
+        else:
+            age = (cf.as_of - lab.taken_on).days
+            items.append(ReadinessItem(f"lab_{analyte.value}", age <= lab_max_days, stale=age > lab_max_days, detail=str(age)))
+    return Readiness(tuple(items))
+
+
+# ------------------------------------------------------------------------------------------------
+# Agenda order
+
+
+_URGENCY_RANK = {Priority.EMERGENCY: 0, Priority.URGENT: 1, Priority.ROUTINE: 2}
+
+
+def effective_stream(stream: Stream, has_red_flag: bool) -> Stream:
+    """A standard-of-care case with any red flag is always escalated to full discussion."""
+    return Stream.FULL if has_red_flag else stream
+
+
+def agenda_sort_key(urgency: Priority, stream: Stream, referral_date: date, case_id: int) -> tuple[int, int, date, int]:
+    """Emergencies, then urgent, then full discussion, standard of care last; older referrals first."""
+    soc = 1 if stream == Stream.STANDARD_OF_CARE and urgency == Priority.ROUTINE else 0
+    return (_URGENCY_RANK[urgency] if not soc else 3, soc, referral_date, case_id)
+
+
+# ------------------------------------------------------------------------------------------------
+# Quorum
+
+
+@dataclass(frozen=True)
+class Quorum:
+    present: frozenset[Specialty]
+    missing_core: tuple[Specialty, ...]
+
+    @property
+    def quorate(self) -> bool:
+        return not self.missing_core
+
+    @property
+    def share(self) -> float:
+        return (len(CORE_SPECIALTIES) - len(self.missing_core)) / len(CORE_SPECIALTIES)
+
+
+def quorum(present: Iterable[Specialty]) -> Quorum:
+    """Core members: medical oncology, orthopaedics/spine surgery, radiotherapy, radiology."""
+    here = frozenset(present)
+    missing = []
+    for core in CORE_SPECIALTIES:
+        if core == Specialty.ORTHOPAEDICS:
+            if not here & set(SURGICAL_SPECIALTIES):
+                missing.append(core)
+        elif core not in here:
+            missing.append(core)
+    return Quorum(here, tuple(missing))
+
+
+@dataclass(frozen=True)
+class QuorumGate:
+    state: QuorumState
+    missing: tuple[Specialty, ...] = ()
+
+
+def decision_quorum(
+    plan: Sequence[PlanItem],
+    present: Iterable[Specialty],
+    *,
+    chair_override_reason: str = "",
+) -> QuorumGate:
+    """The per-decision gate: fixation/stabilisation needs a surgeon present, radiotherapy needs
+    radiotherapy present; otherwise provisional unless the chair overrides with a reason.
+    Emergency pathway actions are never held as provisional."""
+    here = set(present)
+    accepted = [p for p in plan if p.disposition != "rejected"]
+    if any(p.kind == PlanKind.EMERGENCY for p in accepted):
+        return QuorumGate(QuorumState.QUORATE)
+    missing: list[Specialty] = []
+    if any(p.kind in (PlanKind.FIXATION, PlanKind.DECOMPRESSION) for p in accepted) and not here & set(SURGICAL_SPECIALTIES):
+        missing.append(Specialty.ORTHOPAEDICS)
+    if any(p.kind == PlanKind.RADIOTHERAPY for p in accepted) and Specialty.RADIOTHERAPY not in here:
+        missing.append(Specialty.RADIOTHERAPY)
+    if not missing:
+        return QuorumGate(QuorumState.QUORATE)
+    if chair_override_reason.strip():
+        return QuorumGate(QuorumState.CHAIR_OVERRIDE, tuple(missing))
+    return QuorumGate(QuorumState.PROVISIONAL, tuple(missing))
+
+
+def attendance_grade(present: Iterable[Specialty]) -> int:
+    """MDT-OARS-style attendance grade 1 (poor) – 4 (all core and extended members present)."""
+    here = set(present)
+    q = quorum(here)
+    extended = {Specialty.PAIN_MEDICINE, Specialty.REHABILITATION, Specialty.NURSING}
+    if q.quorate and extended <= here:
+        return 4
+    if q.quorate:
+        return 3
+    if len(q.missing_core) == 1:
+        return 2
+    return 1

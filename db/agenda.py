@@ -1,0 +1,269 @@
+"""The weekly meeting workflow: meetings, listing with readiness, agenda order, attendance,
+discussion status, re-listing of deferred cases, specialty opinions."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import duckdb
+
+from core.errors import FieldError, NotFoundError, WorkflowError
+from core.meeting_rules import attendance_grade, effective_stream
+from core.models import Actor, AgendaStatus, MeetingStatus, Priority, Specialty, Stream
+from core.permissions import Capability
+from core.text import LONG_TEXT_MAX, TextRuleError, check_text
+from db import audit, submissions
+from db.connection import transaction
+
+_ORDER_SQL = """
+    UPDATE agenda_item SET position = o.rn - 1
+    FROM (
+        SELECT a.item_id, row_number() OVER (
+            ORDER BY CASE
+                WHEN a.urgency = 'emergency' THEN 0
+                WHEN a.urgency = 'urgent' THEN 1
+                WHEN a.stream = 'standard_of_care' THEN 3
+                ELSE 2 END,
+              c.referral_date, a.case_id) AS rn
+        FROM agenda_item a JOIN mdt_case c USING (case_id)
+        WHERE a.meeting_id = ?
+    ) o
+    WHERE agenda_item.item_id = o.item_id
+"""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+def create_meetings(
+    cur: duckdb.DuckDBPyConnection, actor: Actor, *, first: date, count: int, start_time: str = "08:00",
+    location: str = "", every_days: int = 7,
+) -> list[int]:
+    """Create ``count`` meetings from ``first`` on the same weekday (skipping dates already used)."""
+    audit.authorize(cur, actor, Capability.BUILD_AGENDA, "meeting")
+    if not 1 <= count <= 52:
+        raise FieldError({"count": "must be between 1 and 52"})
+    try:
+        check_text(location, 200)
+    except TextRuleError as exc:
+        raise FieldError({"location": str(exc)}) from exc
+    dates = [first + timedelta(days=every_days * i) for i in range(count)]
+    existing = {r[0] for r in cur.execute("SELECT meeting_date FROM meeting WHERE list_contains(?, meeting_date)", [dates]).fetchall()}
+    ids = []
+    with transaction(cur):
+        for d in dates:
+            if d in existing:
+                continue
+            row = cur.execute(
+                "INSERT INTO meeting (meeting_date, start_time, location) VALUES (?, ?, ?) RETURNING meeting_id",
+                [d, start_time, location],
+            ).fetchone()
+            assert row is not None
+            ids.append(int(row[0]))
+        audit.record(cur, actor, "create", "meeting", ",".join(map(str, ids)), after={"dates": [d.isoformat() for d in dates if d not in existing]})
+    return ids
+
+
+def _meeting_status(cur: duckdb.DuckDBPyConnection, meeting_id: int) -> str:
+    row = cur.execute("SELECT status FROM meeting WHERE meeting_id = ?", [meeting_id]).fetchone()
+    if row is None:
+        raise NotFoundError(f"Meeting {meeting_id} does not exist.")
+    return str(row[0])
+
+
+def list_case(
+    cur: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    case_id: int,
+    meeting_id: int,
+    *,
+    urgency: Priority,
+    has_red_flag: bool,
+    ready: bool,
+    override_reason: str = "",
+    token: str | None = None,
+) -> int:
+    """Put a case on a meeting's agenda. A case that is not ready needs the coordinator's
+    override with a reason (recorded); a standard-of-care case with a red flag is escalated."""
+    row = cur.execute("SELECT patient_id, stream FROM mdt_case WHERE case_id = ?", [case_id]).fetchone()
+    if row is None:
+        raise NotFoundError(f"Case {case_id} does not exist.")
+    patient_id, stream = int(row[0]), Stream(row[1])
+    audit.authorize(cur, actor, Capability.BUILD_AGENDA, "agenda_item", patient_id=patient_id)
+    if _meeting_status(cur, meeting_id) == MeetingStatus.CLOSED:
+        raise WorkflowError("This meeting is closed; list the case at a coming meeting.")
+    if not ready and not override_reason.strip():
+        raise FieldError({"override_reason": "the case is not ready: give a reason to list it anyway"})
+    try:
+        check_text(override_reason, LONG_TEXT_MAX)
+    except TextRuleError as exc:
+        raise FieldError({"override_reason": str(exc)}) from exc
+    with transaction(cur):
+        done = submissions.lookup(cur, token)
+        if done is not None:
+            return int(done)
+        if cur.execute("SELECT 1 FROM agenda_item WHERE meeting_id = ? AND case_id = ?", [meeting_id, case_id]).fetchone():
+            raise FieldError({"meeting": "the case is already on this meeting's agenda"})
+        eff = effective_stream(stream, has_red_flag)
+        item = cur.execute(
+            "INSERT INTO agenda_item (meeting_id, case_id, position, urgency, stream, override_reason)"
+            " VALUES (?, ?, 0, ?, ?, ?) RETURNING item_id",
+            [meeting_id, case_id, urgency.value, eff.value, "" if ready else override_reason],
+        ).fetchone()
+        assert item is not None
+        cur.execute("UPDATE mdt_case SET status = 'listed', row_version = row_version + 1 WHERE case_id = ?", [case_id])
+        cur.execute(_ORDER_SQL, [meeting_id])
+        audit.record(
+            cur, actor, "create", "agenda_item", item[0],
+            after={"meeting_id": meeting_id, "case_id": case_id, "urgency": urgency.value, "stream": eff.value,
+                   "escalated": eff != stream, "readiness_override": not ready},
+            reason=None if ready else override_reason, patient_id=patient_id,
+        )
+        submissions.remember(cur, token, "agenda_item", item[0])
+    return int(item[0])
+
+
+def order_by_urgency(cur: duckdb.DuckDBPyConnection, actor: Actor, meeting_id: int) -> None:
+    audit.authorize(cur, actor, Capability.BUILD_AGENDA, "meeting", meeting_id)
+    with transaction(cur):
+        cur.execute(_ORDER_SQL, [meeting_id])
+        audit.record(cur, actor, "update", "meeting", meeting_id, after={"agenda": "ordered by urgency"})
+
+
+def move_item(cur: duckdb.DuckDBPyConnection, actor: Actor, item_id: int, step: int) -> None:
+    """Manual reordering: swap with the neighbour ``step`` (-1 up, +1 down) places away."""
+    row = cur.execute("SELECT meeting_id, position FROM agenda_item WHERE item_id = ?", [item_id]).fetchone()
+    if row is None:
+        raise NotFoundError(f"Agenda item {item_id} does not exist.")
+    meeting_id, position = int(row[0]), int(row[1])
+    audit.authorize(cur, actor, Capability.BUILD_AGENDA, "agenda_item", item_id)
+    other = cur.execute(
+        "SELECT item_id, position FROM agenda_item WHERE meeting_id = ? AND position " + ("<" if step < 0 else ">")
+        + " ? ORDER BY position " + ("DESC" if step < 0 else "ASC") + " LIMIT 1",
+        [meeting_id, position],
+    ).fetchone()
+    if other is None:
+        return
+    with transaction(cur):
+        cur.execute("UPDATE agenda_item SET position = ? WHERE item_id = ?", [int(other[1]), item_id])
+        cur.execute("UPDATE agenda_item SET position = ? WHERE item_id = ?", [position, int(other[0])])
+        audit.record(cur, actor, "update", "agenda_item", item_id, before={"position": position}, after={"position": int(other[1])})
+
+
+def set_attendance(
+    cur: duckdb.DuckDBPyConnection, actor: Actor, meeting_id: int, user_id: int, specialty: Specialty, present: bool
+) -> None:
+    audit.authorize(cur, actor, Capability.BUILD_AGENDA, "attendance", meeting_id)
+    _meeting_status(cur, meeting_id)
+    with transaction(cur):
+        before = cur.execute("SELECT present FROM attendance WHERE meeting_id = ? AND user_id = ?", [meeting_id, user_id]).fetchone()
+        if before is None:
+            cur.execute("INSERT INTO attendance (meeting_id, user_id, specialty, present) VALUES (?, ?, ?, ?)",
+                        [meeting_id, user_id, specialty.value, present])
+        else:
+            cur.execute("UPDATE attendance SET present = ?, specialty = ? WHERE meeting_id = ? AND user_id = ?",
+                        [present, specialty.value, meeting_id, user_id])
+        present_specs = [Specialty(r[0]) for r in cur.execute(
+            "SELECT specialty FROM attendance WHERE meeting_id = ? AND present", [meeting_id]).fetchall()]
+        cur.execute("UPDATE meeting SET attendance_grade = ? WHERE meeting_id = ?", [attendance_grade(present_specs), meeting_id])
+        audit.record(cur, actor, "update", "attendance", f"{meeting_id}:{user_id}",
+                     before=None if before is None else {"present": before[0]}, after={"present": present, "specialty": specialty.value})
+
+
+def present_specialties(cur: duckdb.DuckDBPyConnection, meeting_id: int) -> list[Specialty]:
+    return [Specialty(r[0]) for r in cur.execute(
+        "SELECT DISTINCT specialty FROM attendance WHERE meeting_id = ? AND present", [meeting_id]).fetchall()]
+
+
+def start_meeting(cur: duckdb.DuckDBPyConnection, actor: Actor, meeting_id: int) -> None:
+    audit.authorize(cur, actor, Capability.SIGN_DECISION, "meeting", meeting_id)
+    if _meeting_status(cur, meeting_id) != MeetingStatus.PLANNED:
+        raise WorkflowError("The meeting has already started or is closed.")
+    with transaction(cur):
+        cur.execute("UPDATE meeting SET status = 'in_progress', started_at = ?, chair_user_id = ? WHERE meeting_id = ?",
+                    [_now(), actor.user_id, meeting_id])
+        audit.record(cur, actor, "update", "meeting", meeting_id, before={"status": "planned"}, after={"status": "in_progress"})
+
+
+def set_item_status(
+    cur: duckdb.DuckDBPyConnection, actor: Actor, item_id: int, status: AgendaStatus, *, discussion_seconds: int | None = None
+) -> None:
+    row = cur.execute(
+        "SELECT a.status, a.case_id, c.patient_id, a.discussion_seconds FROM agenda_item a JOIN mdt_case c USING (case_id) WHERE item_id = ?",
+        [item_id],
+    ).fetchone()
+    if row is None:
+        raise NotFoundError(f"Agenda item {item_id} does not exist.")
+    audit.authorize(cur, actor, Capability.DRAFT_DECISION, "agenda_item", item_id, patient_id=int(row[2]))
+    seconds = int(row[3]) if discussion_seconds is None else max(0, min(int(discussion_seconds), 21600))
+    with transaction(cur):
+        cur.execute("UPDATE agenda_item SET status = ?, discussion_seconds = ?, row_version = row_version + 1 WHERE item_id = ?",
+                    [status.value, seconds, item_id])
+        if status in (AgendaStatus.DISCUSSED, AgendaStatus.RATIFIED):
+            cur.execute("UPDATE mdt_case SET status = 'discussed', row_version = row_version + 1 WHERE case_id = ?", [int(row[1])])
+        audit.record(cur, actor, "update", "agenda_item", item_id, before={"status": row[0]},
+                     after={"status": status.value, "discussion_seconds": seconds}, patient_id=int(row[2]))
+
+
+def close_meeting(cur: duckdb.DuckDBPyConnection, actor: Actor, meeting_id: int) -> list[int]:
+    """Close the meeting; every case not discussed or deferred is re-listed at the next meeting.
+
+    Returns the new agenda item ids."""
+    audit.authorize(cur, actor, Capability.SIGN_DECISION, "meeting", meeting_id)
+    if _meeting_status(cur, meeting_id) == MeetingStatus.CLOSED:
+        raise WorkflowError("The meeting is already closed.")
+    nxt = cur.execute(
+        "SELECT meeting_id FROM meeting WHERE meeting_date > (SELECT meeting_date FROM meeting WHERE meeting_id = ?)"
+        " AND status = 'planned' ORDER BY meeting_date LIMIT 1",
+        [meeting_id],
+    ).fetchone()
+    with transaction(cur):
+        cur.execute("UPDATE agenda_item SET status = 'not_discussed' WHERE meeting_id = ? AND status = 'listed'", [meeting_id])
+        new_ids: list[int] = []
+        if nxt is not None:
+            rows = cur.execute(
+                """
+                INSERT INTO agenda_item (meeting_id, case_id, position, urgency, stream, override_reason)
+                SELECT ?, a.case_id, 0, a.urgency, a.stream, 're-listed: ' || a.status
+                FROM agenda_item a
+                WHERE a.meeting_id = ? AND a.status IN ('deferred', 'not_discussed')
+                  AND NOT EXISTS (SELECT 1 FROM agenda_item b WHERE b.meeting_id = ? AND b.case_id = a.case_id)
+                RETURNING item_id
+                """,
+                [int(nxt[0]), meeting_id, int(nxt[0])],
+            ).fetchall()
+            new_ids = [int(r[0]) for r in rows]
+            cur.execute(_ORDER_SQL, [int(nxt[0])])
+        cur.execute("UPDATE meeting SET status = 'closed', ended_at = ? WHERE meeting_id = ?", [_now(), meeting_id])
+        audit.record(cur, actor, "update", "meeting", meeting_id, after={"status": "closed", "relisted_items": new_ids,
+                                                                           "next_meeting": None if nxt is None else int(nxt[0])})
+    return new_ids
+
+
+def add_opinion(
+    cur: duckdb.DuckDBPyConnection, actor: Actor, item_id: int, specialty: Specialty, text: str, *, token: str | None = None
+) -> int:
+    row = cur.execute("SELECT c.patient_id FROM agenda_item a JOIN mdt_case c USING (case_id) WHERE item_id = ?", [item_id]).fetchone()
+    if row is None:
+        raise NotFoundError(f"Agenda item {item_id} does not exist.")
+    audit.authorize(cur, actor, Capability.ADD_OPINION, "specialty_opinion", patient_id=int(row[0]))
+    try:
+        check_text(text, LONG_TEXT_MAX)
+    except TextRuleError as exc:
+        raise FieldError({"text": str(exc)}) from exc
+    if not text.strip():
+        raise FieldError({"text": "must not be empty"})
+    with transaction(cur):
+        done = submissions.lookup(cur, token)
+        if done is not None:
+            return int(done)
+        new = cur.execute(
+            "INSERT INTO specialty_opinion (item_id, specialty, author_user_id, text) VALUES (?, ?, ?, ?) RETURNING opinion_id",
+            [item_id, specialty.value, actor.user_id, text],
+        ).fetchone()
+        assert new is not None
+        audit.record(cur, actor, "create", "specialty_opinion", new[0], after={"item_id": item_id, "specialty": specialty.value,
+                                                                                "text": f"({len(text)} chars)"}, patient_id=int(row[0]))
+        submissions.remember(cur, token, "specialty_opinion", new[0])
+    return int(new[0])

@@ -1,0 +1,59 @@
+"""AppTest fixtures: one demo store copy per module, sign-in by seeding the session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = ("overview", "cases", "case", "meetings", "decisions", "analytics", "admin")
+
+
+@pytest.fixture(scope="module")
+def page_store(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    target = tmp_path_factory.mktemp("pages") / "demo.duckdb"
+    shutil.copy(demo_template, target)
+    old = {k: os.environ.get(k) for k in ("BONEMDT_DB", "BONEMDT_DEMO")}
+    os.environ["BONEMDT_DB"] = str(target)
+    os.environ["BONEMDT_DEMO"] = "1"
+    yield target
+    for k, v in old.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+@pytest.fixture(scope="module")
+def user_ids(demo_template: Path) -> dict[str, int]:
+    con = duckdb.connect(str(demo_template), read_only=True)
+    try:
+        return {r[0]: int(r[1]) for r in con.execute("SELECT username, user_id FROM app_user").fetchall()}
+    finally:
+        con.close()
+
+
+def app(page: str, *, user_id: int | None = None, query: dict[str, str] | None = None) -> AppTest:
+    """An AppTest of one page file (as a deep link would run it), optionally signed in."""
+    at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=60)
+    if user_id is not None:
+        now = time.time()
+        at.session_state["auth"] = {"user_id": user_id, "signed_in_at": now, "last_seen": now}
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [t.value for t in at.title] + [h.value for h in at.header]
+    parts += [s.value for s in at.subheader] + [c.value for c in at.caption] + [e.value for e in at.error]
+    parts += [w.value for w in at.warning] + [i.value for i in at.info] + [s.value for s in at.success]
+    parts += [str(m.label) + " " + str(m.value) for m in at.metric] + [t.value for t in at.text]
+    return "\n".join(str(p) for p in parts)

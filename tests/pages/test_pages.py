@@ -1,0 +1,113 @@
+"""Every page renders without exception for each role on the demo store; deep links need sign-in."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from core.permissions import PAGE_CAPABILITY, allowed
+from tests.pages.conftest import PAGES, app, texts
+
+ROLES = ("chair", "member", "coordinator", "analyst", "admin")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_deep_link_signed_out_shows_only_sign_in(page_store: Path, page: str) -> None:
+    at = app(page, query={"case": "1", "meeting": "1"}).run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Sign in to BoneMDT"]
+    assert len(at.dataframe) == 0
+    body = texts(at)
+    assert "Demo Patient" not in body and "Lecture Case" not in body
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_for_every_role(page_store: Path, user_ids: dict[str, int], role: str, page: str) -> None:
+    at = app(page, user_id=user_ids[role], query={"case": "1"}).run()
+    assert not at.exception, at.exception
+    if allowed(role, PAGE_CAPABILITY[page]):
+        assert at.title, f"{page} shows no title for {role}"
+        assert "cannot open this page" not in texts(at)
+    else:
+        assert any("cannot open this page" in e.value for e in at.error)
+        assert len(at.dataframe) == 0
+
+
+def test_denied_page_is_audited(page_store: Path, user_ids: dict[str, int]) -> None:
+    app("cases", user_id=user_ids["analyst"]).run()
+    con = duckdb.connect(str(page_store), read_only=False)
+    try:
+        row = con.execute(
+            "SELECT action, outcome, entity_id FROM audit_log WHERE actor = 'analyst' ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+    finally:
+        con.close()
+    assert row == ("denied", "denied", "cases")
+
+
+def test_sign_in_form_wrong_password_is_generic(page_store: Path) -> None:
+    at = app("overview").run()
+    at.text_input[0].input("chair")
+    at.text_input[1].input("wrong-password")
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("Sign-in failed" in e.value for e in at.error)
+    assert "auth" not in at.session_state
+
+
+def test_sign_in_form_success(page_store: Path) -> None:
+    at = app("overview").run()
+    at.text_input[0].input("coordinator")
+    at.text_input[1].input("bonemdt-demo")
+    at.button[0].click().run()
+    assert not at.exception
+    assert "auth" in at.session_state
+    assert any("This week" in t.value for t in at.title)
+
+
+def test_idle_timeout_signs_out(page_store: Path, user_ids: dict[str, int]) -> None:
+    at = app("overview", user_id=user_ids["chair"])
+    at.session_state["auth"] = {"user_id": user_ids["chair"], "signed_in_at": time.time() - 600, "last_seen": time.time() - 16 * 60}
+    at.run()
+    assert [t.value for t in at.title] == ["Sign in to BoneMDT"]
+    assert any("15 minutes" in i.value for i in at.info)
+
+
+def test_absolute_timeout_signs_out(page_store: Path, user_ids: dict[str, int]) -> None:
+    at = app("overview", user_id=user_ids["chair"])
+    at.session_state["auth"] = {"user_id": user_ids["chair"], "signed_in_at": time.time() - 12 * 3600 - 5, "last_seen": time.time()}
+    at.run()
+    assert [t.value for t in at.title] == ["Sign in to BoneMDT"]
+    assert any("12-hour" in i.value for i in at.info)
+
+
+def test_unknown_case_id_is_a_clear_message(page_store: Path, user_ids: dict[str, int]) -> None:
+    for raw in ("999999", "abc", "-1"):
+        at = app("case", user_id=user_ids["chair"], query={"case": raw}).run()
+        assert not at.exception
+        assert any("There is no case" in e.value for e in at.error)
+
+
+def test_entrypoint_navigation_by_role(page_store: Path, user_ids: dict[str, int]) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from tests.pages.conftest import ROOT
+
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    now = time.time()
+    at.session_state["auth"] = {"user_id": user_ids["analyst"], "signed_in_at": now, "last_seen": now}
+    at.run()
+    assert not at.exception
+    assert any("Analytics" in t.value for t in at.title)
+
+
+def test_chinese_language(page_store: Path, user_ids: dict[str, int]) -> None:
+    at = app("cases", user_id=user_ids["chair"])
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["病例列表"]
