@@ -291,3 +291,17 @@ VOCAB: dict[str, tuple[str, str]] = {
     "psychology": ("psychology", "心理科"), "coordination": ("MDT coordination", "MDT 协调"),
 }
 MESSAGES.update({f"vocab.{k}": v for k, v in VOCAB.items()})
+
+
+def _load_parts() -> None:
+    import importlib
+    import pkgutil
+
+    import core.messages as parts
+
+    for info in sorted(pkgutil.iter_modules(parts.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"core.messages.{info.name}")
+        register(getattr(module, "MESSAGES", {}))
+
+
+_load_parts()

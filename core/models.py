@@ -220,6 +220,21 @@ class LimbPain(StrEnum):
     FUNCTIONAL = "functional"
 
 
+class GrowthClass(StrEnum):
+    """Tomita growth class, prefilled from the primary (SCORES.md decision 3), overridable."""
+
+    SLOW = "slow"
+    MODERATE = "moderate"
+    RAPID = "rapid"
+
+
+class SurgeonStability(StrEnum):
+    """The spine surgeon's call on a potentially unstable level (NOMS 'M' axis)."""
+
+    STABLE = "stable"
+    UNSTABLE = "unstable"
+
+
 class SizeFraction(StrEnum):
     LT_ONE_THIRD = "lt_one_third"
     ONE_THIRD_TO_TWO_THIRDS = "one_third_to_two_thirds"
@@ -436,6 +451,14 @@ class CalciumSymptom(StrEnum):
     DEHYDRATION = "dehydration"
     AKI = "acute_kidney_injury"
     ARRHYTHMIA = "arrhythmia"
+    TETANY = "tetany"
+    SEIZURES = "seizures"
+    LONG_QT = "long_qt"
+
+
+HYPOCALCAEMIA_SYMPTOMS: frozenset[CalciumSymptom] = frozenset(
+    {CalciumSymptom.TETANY, CalciumSymptom.SEIZURES, CalciumSymptom.LONG_QT}
+)
 
 
 class PainCharacter(StrEnum):
@@ -627,6 +650,14 @@ class Case(_Record):
     weight_kg: Decimal | None = Field(default=None, ge=30, le=250)
     height_cm: Decimal | None = Field(default=None, ge=120, le=230)
     fever: bool = False
+    coagulopathy: bool = False
+    infection: bool = False
+    paraplegia_over_48h: bool | None = None
+    primary_controlled: bool | None = None
+    surgery_planned: bool | None = None
+    lymph_node_max_cm: Decimal | None = Field(default=None, ge=0, le=30)
+    ineligible_for_other_treatment: bool | None = None
+    growth_override: GrowthClass | None = None
     calcium_symptoms: tuple[CalciumSymptom, ...] = ()
     dental_clearance: bool | None = None
     jaw_or_thigh_symptoms: bool = False
@@ -668,6 +699,8 @@ class Lesion(_Record):
     collapse: Collapse | None = None
     posterolateral: Posterolateral | None = None
     bilsky: BilskyGrade | None = None
+    posterior_wall_intact: bool | None = None
+    surgeon_stability: SurgeonStability | None = None
     pathological_fracture: bool = False
     fracture_fixed: bool = False
     painful: bool = False
@@ -701,7 +734,10 @@ class Lesion(_Record):
             raise ValueError("side of a paired bone must be left or right")
         if self.fracture_fixed and not self.pathological_fracture:
             raise ValueError("fracture_fixed needs a recorded pathological fracture")
-        spinal_only = (self.spinal_pain, self.alignment, self.collapse, self.posterolateral, self.bilsky)
+        spinal_only = (
+            self.spinal_pain, self.alignment, self.collapse, self.posterolateral, self.bilsky,
+            self.posterior_wall_intact, self.surgeon_stability,
+        )
         if self.bone not in (Bone.SPINE, Bone.SACRUM) and any(v is not None for v in spinal_only):
             raise ValueError("SINS and Bilsky items apply to spinal lesions only")
         if self.bone not in LONG_BONES and (

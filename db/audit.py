@@ -14,16 +14,18 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 from pydantic import BaseModel
 
 from core.errors import PermissionDeniedError
 from core.models import Actor
 from core.permissions import Capability, allowed
 from db.connection import transaction
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 GENESIS = "0" * 64
 
@@ -164,8 +166,8 @@ def search(
         " WHERE (?::BIGINT IS NULL OR patient_id = ?)"
         "   AND (?::VARCHAR IS NULL OR actor = ?)"
         "   AND (?::VARCHAR IS NULL OR action = ?)"
-        "   AND (?::DATE IS NULL OR at_utc >= ?)"
-        "   AND (?::DATE IS NULL OR at_utc < ? + INTERVAL 1 DAY)"
+        "   AND (?::DATE IS NULL OR at_utc >= ?::DATE)"
+        "   AND (?::DATE IS NULL OR at_utc < ?::DATE + INTERVAL 1 DAY)"
         " ORDER BY seq DESC LIMIT ?",
         [patient_id, patient_id, actor, actor, action, action, since, since, until, until, limit],
     ).df()

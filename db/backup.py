@@ -120,8 +120,9 @@ def verify_backup(directory: str | os.PathLike[str]) -> dict[str, object]:
 def _guard_statements() -> list[str]:
     statements = []
     for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
-        for stmt in path.read_text(encoding="utf-8").split(";"):
-            body = "\n".join(line for line in stmt.splitlines() if not line.strip().startswith("--")).strip()
+        text = "\n".join(line.split("--", 1)[0] for line in path.read_text(encoding="utf-8").splitlines())
+        for stmt in text.split(";"):
+            body = stmt.strip()
             if re.match(r"^CREATE TRIGGER", body, re.IGNORECASE):
                 statements.append(body)
     return statements

@@ -31,7 +31,8 @@ CLINICAL_FIELDS = frozenset(
         "visceral_treatable", "visceral_removable", "expected_survival_months", "fit_for_surgery",
         "prior_chemotherapy", "prior_mcrpc_lines", "weight_kg", "height_cm", "fever",
         "calcium_symptoms", "dental_clearance", "jaw_or_thigh_symptoms", "active_bleeding",
-        "comorbidities",
+        "comorbidities", "coagulopathy", "infection", "paraplegia_over_48h", "primary_controlled",
+        "surgery_planned", "lymph_node_max_cm", "ineligible_for_other_treatment", "growth_override",
     }
 )
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 from pydantic import BaseModel
 
 from core.errors import ConflictError, NotFoundError
@@ -13,6 +12,9 @@ from core.models import Actor, ClinicalEvent, ImagingStudy, LabResult, Lesion, T
 from core.permissions import Capability
 from db import audit, submissions
 from db.connection import transaction
+
+if TYPE_CHECKING:
+    import pandas as pd
 from db.rows import fetch_models, insert, update
 
 LESION_COLUMNS = tuple(f for f in Lesion.model_fields if f not in ("lesion_id", "row_version"))

@@ -66,9 +66,9 @@ def agenda(cur: duckdb.DuckDBPyConnection, meeting_id: int) -> pd.DataFrame:
 def attendance(cur: duckdb.DuckDBPyConnection, meeting_id: int) -> pd.DataFrame:
     return cur.execute(
         """
-        SELECT u.user_id, u.display_name, at.specialty, at.present
-        FROM attendance at JOIN app_user u USING (user_id)
-        WHERE at.meeting_id = ? ORDER BY at.specialty, u.display_name
+        SELECT u.user_id, u.display_name, att.specialty, att.present
+        FROM attendance att JOIN app_user u USING (user_id)
+        WHERE att.meeting_id = ? ORDER BY att.specialty, u.display_name
         """,
         [meeting_id],
     ).df()

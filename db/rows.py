@@ -12,7 +12,6 @@ from enum import Enum
 from typing import Any, TypeVar
 
 import duckdb
-import pandas as pd
 from pydantic import BaseModel
 
 M = TypeVar("M", bound=BaseModel)
@@ -91,16 +90,17 @@ def fetch_models(
 
 
 def bulk_insert(cur: duckdb.DuckDBPyConnection, table: str, rows: Iterable[dict[str, Any]]) -> int:
-    """Insert many rows in one set-based statement (DataFrame → INSERT … SELECT)."""
-    frame = pd.DataFrame([{k: _plain(v) if not isinstance(v, Decimal) else float(v) for k, v in r.items()} for r in rows])
+    """Insert many rows in one set-based append (DataFrame → table, columns matched by name).
+
+    Columns a row leaves out take their defaults. Decimals travel as floats into DECIMAL columns,
+    which DuckDB rounds to the column's scale.
+    """
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        [{k: float(v) if isinstance(v, Decimal) else _plain(v) for k, v in r.items()} for r in rows]
+    )
     if frame.empty:
         return 0
-    name = f"_bulk_{table}"
-    cur.register(name, frame)
-    try:
-        cols = ", ".join(frame.columns)
-        sql = "INSERT INTO {t} ({c}) SELECT {c} FROM {n}".format(t=table, c=cols, n=name)
-        cur.execute(sql)
-    finally:
-        cur.unregister(name)
+    cur.append(table, frame, by_name=True)
     return len(frame)

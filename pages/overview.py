@@ -25,8 +25,7 @@ with col_meeting:
         c1, c2 = st.columns(2)
         c1.metric(tr("overview.cases_listed"), len(items))
         c2.metric(tr("overview.emergencies"), int((items["urgency"] == "emergency").sum()))
-        st.page_link("pages/meetings.py", label=tr("overview.open_agenda"), icon=":material/groups:",
-                     query_params={"meeting": str(next_id)})
+        st.markdown(f":material/groups: [{tr('overview.open_agenda')}](meetings?meeting={int(next_id)})")
 with col_flags:
     st.subheader(tr("overview.red_flag_queue"))
     if next_id is not None:

@@ -1,0 +1,67 @@
+"""Department policies: the few clinical settings a department may change (SCORES.md decision 10).
+
+Everything else clinical is code with a citation and a test. The defaults are the board's
+documented choices; the store's ``policy`` table holds one ``key -> value`` text row per field
+and :meth:`Policy.from_mapping` turns those rows into a validated, frozen ``Policy``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from core.errors import FieldError
+
+
+class Policy(BaseModel):
+    """Configurable department policies with the documented defaults."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    # MSCC with neurological symptoms/signs: the lecture's regimen; NICE NG234 as the alternative.
+    dexamethasone_mscc: str = Field(
+        default="10 mg IV then 4 mg every 6 h", min_length=3, max_length=200
+    )
+    dexamethasone_alternative: str = Field(
+        default="16 mg/day (NICE NG234)", min_length=3, max_length=200
+    )
+    # Radiotherapy: 8 Gy x 1 when expected survival is below this (months).
+    rt_single_fraction_survival_months: int = Field(default=3, ge=1, le=24)
+    # SBRT only with expected survival at least this (months).
+    sbrt_min_survival_months: int = Field(default=6, ge=1, le=60)
+    # Any surgery: expected survival at least this (weeks).
+    surgery_min_survival_weeks: int = Field(default=4, ge=1, le=52)
+    # MSCC decompression (Patchell 2005): expected survival at least this (months).
+    mscc_decompression_min_survival_months: int = Field(default=3, ge=1, le=24)
+    # Follow-up: every N months in the first year, every M months in the second.
+    follow_up_year1_months: int = Field(default=3, ge=1, le=12)
+    follow_up_year2_months: int = Field(default=6, ge=1, le=12)
+    # Readiness before listing: imaging / calcium and creatinine older than this are stale.
+    readiness_imaging_max_days: int = Field(default=56, ge=1, le=365)
+    readiness_lab_max_days: int = Field(default=28, ge=1, le=365)
+    # How far back a lab result still counts for scoring (days).
+    lab_window_days: int = Field(default=90, ge=1, le=730)
+
+    @classmethod
+    def from_mapping(cls, rows: Mapping[str, str]) -> Policy:
+        """Build a policy from the store's key/value rows; absent keys keep their default.
+
+        Raises FieldError naming each unknown key or invalid value (never echoing the value).
+        """
+        unknown = [key for key in rows if key not in cls.model_fields]
+        if unknown:
+            allowed = ", ".join(cls.model_fields)
+            raise FieldError(dict.fromkeys(unknown, f"unknown policy; allowed policies: {allowed}"))
+        try:
+            return cls.model_validate(dict(rows))
+        except ValidationError as exc:
+            errors: dict[str, str] = {}
+            for error in exc.errors(include_input=False):
+                name = str(error["loc"][0]) if error["loc"] else "policy"
+                errors[name] = error["msg"]
+            raise FieldError(errors) from None
+
+    def to_mapping(self) -> dict[str, str]:
+        """The policy as the store's key/value text rows."""
+        return {key: str(value) for key, value in self.model_dump().items()}

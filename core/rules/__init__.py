@@ -1,0 +1,247 @@
+"""Specialty recommendation rules, red flags and emergencies as data (clinical/RULES.md).
+
+``evaluate_rules(cf, scores, policy)`` runs every row of ``RULES`` over one case and returns a
+``RuleReport``: the rules that fired (emergency -> urgent -> routine, then the precedence of
+RULES.md: neurology, stability, NOMS, the rest, prognosis context last), those that need data
+(with what is missing), those that did not fire, the red flags, the named conflicts and the
+highest urgency. Pure: no I/O, no clock; the case's ``as_of`` is "today".
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+from pydantic import BaseModel, ConfigDict
+
+from core.derive import CaseScores, derive_scores
+from core.models import CaseFile
+from core.policy import Policy
+from core.rules import (
+    emergencies,
+    follow_up,
+    noms,
+    oncology,
+    orthopaedics,
+    pain,
+    radiotherapy,
+    red_flags,
+    rehabilitation,
+)
+from core.rules.base import (
+    URGENCY_RANK,
+    Fired,
+    NeedsData,
+    NotFired,
+    Outcome,
+    Rule,
+    RuleContext,
+    RuleSpecialty,
+    Urgency,
+)
+from core.rules.follow_up import follow_up_schedule
+
+RULES: tuple[Rule, ...] = (
+    *red_flags.RULES,
+    *emergencies.RULES,
+    *orthopaedics.RULES,
+    *radiotherapy.RULES,
+    *noms.RULES,
+    *oncology.RULES,
+    *pain.RULES,
+    *rehabilitation.RULES,
+    *follow_up.RULES,
+)
+RULES_BY_ID = MappingProxyType({rule.id: rule for rule in RULES})
+if len(RULES_BY_ID) != len(RULES):  # pragma: no cover - guards the registry itself
+    raise RuntimeError("duplicate rule id in core.rules")
+
+# Pairs of suggestions that point different ways; shown side by side when both fire.
+CONFLICTS: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "RT-SBRT",
+        "RT-PAIN-SHORT",
+        "SBRT (good prognosis) vs a single 8 Gy fraction (short expected survival or Katagiri "
+        "high risk): the prognosis estimates disagree",
+        "SBRT（预后良好）与8 Gy单次放疗（预计生存期短或Katagiri高危）：预后评估不一致",
+    ),
+    (
+        "ORTHO-CONTRA",
+        "ORTHO-SINS-UNSTABLE",
+        "Surgery not advised vs surgical stabilisation for SINS ≥ 13",
+        "不建议手术与SINS ≥13需手术固定相冲突",
+    ),
+    (
+        "ORTHO-CONTRA",
+        "ORTHO-MIRELS-HIGH",
+        "Surgery not advised vs prophylactic fixation for Mirels ≥ 9",
+        "不建议手术与Mirels ≥9需预防性固定相冲突",
+    ),
+    (
+        "ORTHO-CONTRA",
+        "ORTHO-FRACTURE",
+        "Surgery not advised vs fixation of a pathological fracture",
+        "不建议手术与病理性骨折需固定相冲突",
+    ),
+    (
+        "ORTHO-CONTRA",
+        "ORTHO-SINS-CONSULT",
+        "Surgery not advised vs a spine-surgery opinion for SINS 7–12",
+        "不建议手术与SINS 7–12需脊柱外科会诊相冲突",
+    ),
+    (
+        "ORTHO-CONTRA",
+        "ORTHO-CEMENT",
+        "Surgery not advised vs vertebral augmentation",
+        "不建议手术与椎体强化相冲突",
+    ),
+    (
+        "ORTHO-BIOPSY",
+        "ORTHO-FRACTURE",
+        "Biopsy before fixation vs early fixation of the fracture",
+        "固定前先活检与骨折早期固定相冲突",
+    ),
+    (
+        "RT-RA223",
+        "ONC-CRPC",
+        "Radium-223 must not be combined with abiraterone + prednisone/prednisolone",
+        "镭-223不得与阿比特龙+泼尼松/泼尼松龙联用",
+    ),
+    (
+        "ONC-BMA",
+        "RF-HYPOCA",
+        "Bone-modifying agent vs uncorrected hypocalcaemia: correct calcium first",
+        "骨改良药物与未纠正的低钙血症：应先纠正血钙",
+    ),
+)
+
+
+class RuleHit(BaseModel):
+    """A fired rule, rendered with the policies and the facts that fired it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rule_id: str
+    specialty: RuleSpecialty
+    urgency: Urgency
+    precedence: int
+    text_en: str
+    text_zh: str
+    reason_en: str
+    reason_zh: str
+    rationale_en: str
+    rationale_zh: str
+    source: str
+    detail: dict[str, str]
+
+
+class RuleNeedsData(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rule_id: str
+    specialty: RuleSpecialty
+    missing: tuple[str, ...]
+
+
+class Conflict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rule_ids: tuple[str, str]
+    name_en: str
+    name_zh: str
+
+
+class RuleReport(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    fired: tuple[RuleHit, ...]
+    needs_data: tuple[RuleNeedsData, ...]
+    not_fired: tuple[str, ...]
+    red_flags: tuple[RuleHit, ...]
+    conflicts: tuple[Conflict, ...]
+    highest_urgency: Urgency | None
+
+    @property
+    def fired_ids(self) -> tuple[str, ...]:
+        return tuple(hit.rule_id for hit in self.fired)
+
+    def hit(self, rule_id: str) -> RuleHit | None:
+        return next((h for h in self.fired if h.rule_id == rule_id), None)
+
+    def missing_for(self, rule_id: str) -> tuple[str, ...] | None:
+        return next((n.missing for n in self.needs_data if n.rule_id == rule_id), None)
+
+
+def _hit(rule: Rule, outcome: Fired, policy: Policy) -> RuleHit:
+    text_en, text_zh = rule.render(policy)
+    rationale_en, rationale_zh = rule.render_rationale(policy)
+    return RuleHit(
+        rule_id=rule.id,
+        specialty=rule.specialty,
+        urgency=outcome.urgency or rule.urgency,
+        precedence=rule.precedence,
+        text_en=outcome.text_en or text_en,
+        text_zh=outcome.text_zh or text_zh,
+        reason_en=outcome.reason_en,
+        reason_zh=outcome.reason_zh,
+        rationale_en=rationale_en,
+        rationale_zh=rationale_zh,
+        source=rule.source,
+        detail=dict(outcome.detail),
+    )
+
+
+def evaluate_rules(
+    cf: CaseFile, scores: CaseScores | None = None, policy: Policy | None = None
+) -> RuleReport:
+    """Evaluate every rule over one case (scores are derived when not given)."""
+    policy = policy or Policy()
+    scores = scores if scores is not None else derive_scores(cf, policy)
+    ctx = RuleContext(cf=cf, scores=scores, policy=policy)
+    order = {rule.id: index for index, rule in enumerate(RULES)}
+    hits: list[RuleHit] = []
+    needs: list[RuleNeedsData] = []
+    quiet: list[str] = []
+    for rule in RULES:
+        outcome: Outcome = rule.evaluate(ctx)
+        if isinstance(outcome, Fired):
+            hits.append(_hit(rule, outcome, policy))
+        elif isinstance(outcome, NeedsData):
+            needs.append(
+                RuleNeedsData(rule_id=rule.id, specialty=rule.specialty, missing=outcome.missing)
+            )
+        else:
+            assert isinstance(outcome, NotFired)
+            quiet.append(rule.id)
+    hits.sort(key=lambda h: (URGENCY_RANK[h.urgency], h.precedence, order[h.rule_id]))
+    fired_ids = {h.rule_id for h in hits}
+    conflicts = tuple(
+        Conflict(rule_ids=(a, b), name_en=en, name_zh=zh)
+        for a, b, en, zh in CONFLICTS
+        if a in fired_ids and b in fired_ids
+    )
+    return RuleReport(
+        fired=tuple(hits),
+        needs_data=tuple(needs),
+        not_fired=tuple(quiet),
+        red_flags=tuple(h for h in hits if h.rule_id.startswith("RF-")),
+        conflicts=conflicts,
+        highest_urgency=hits[0].urgency if hits else None,
+    )
+
+
+__all__ = [
+    "CONFLICTS",
+    "RULES",
+    "RULES_BY_ID",
+    "Conflict",
+    "Fired",
+    "NeedsData",
+    "NotFired",
+    "Rule",
+    "RuleContext",
+    "RuleHit",
+    "RuleNeedsData",
+    "RuleReport",
+    "evaluate_rules",
+    "follow_up_schedule",
+]

@@ -1,0 +1,422 @@
+"""Rule rows and the shared facts their conditions read (specification: clinical/RULES.md).
+
+A ``Rule`` is a data row: id, specialty, default urgency, suggestion (en, zh), rationale,
+source, a precedence group and a pure condition ``RuleContext -> Fired | NotFired | NeedsData``.
+A condition that lacks an input says ``NeedsData`` with what is missing; it never stays silent.
+Texts may name department policies as ``{field}`` placeholders (``core.policy.Policy``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from core.derive import CaseScores, DerivedScore, lab_record, latest_lab
+from core.derive import is_active as treatment_active
+from core.models import (
+    Analyte,
+    CaseFile,
+    Frankel,
+    LabResult,
+    Lesion,
+    NeuroSign,
+    PrimaryTumour,
+    SpinalPain,
+    Treatment,
+    TreatmentKind,
+)
+from core.policy import Policy
+
+Urgency = Literal["emergency", "urgent", "routine"]
+RuleSpecialty = Literal[
+    "red_flag",
+    "orthopaedics",
+    "radiotherapy",
+    "medical_oncology",
+    "pain_medicine",
+    "rehabilitation",
+    "emergency",
+    "follow_up",
+]
+URGENCY_RANK: dict[str, int] = {"emergency": 0, "urgent": 1, "routine": 2}
+
+# Precedence groups (RULES.md "Precedence"): emergencies come first by urgency; within an
+# urgency, neurology, then stability, then NOMS, then everything else; prognosis bands last.
+NEUROLOGY, STABILITY, NOMS_GROUP, OTHER, PROGNOSIS = 10, 20, 30, 50, 90
+
+
+class Fired(BaseModel):
+    """The rule applies. ``reason`` names the score or fact; ``urgency`` None = the default."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    reason_en: str
+    reason_zh: str
+    urgency: Urgency | None = None
+    detail: dict[str, str] = {}
+    text_en: str | None = None  # replaces the row's text when facts change the suggestion
+    text_zh: str | None = None
+
+
+class NotFired(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    reason_en: str = ""
+    reason_zh: str = ""
+
+
+class NeedsData(BaseModel):
+    """The rule cannot be decided: ``missing`` names each absent input (and where)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    missing: tuple[str, ...]
+
+
+Outcome = Fired | NotFired | NeedsData
+
+
+class RuleContext(BaseModel):
+    """Everything a condition may read: the case, its derived scores and the policies."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    cf: CaseFile
+    scores: CaseScores
+    policy: Policy
+
+
+Condition = Callable[[RuleContext], Outcome]
+
+
+class Rule(BaseModel):
+    """One row of RULES.md as data."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    specialty: RuleSpecialty
+    urgency: Urgency
+    text_en: str
+    text_zh: str
+    rationale_en: str
+    rationale_zh: str
+    source: str
+    precedence: int = OTHER
+    condition: Condition
+
+    def render(self, policy: Policy) -> tuple[str, str]:
+        """The suggestion with the department policies filled in."""
+        values = policy.model_dump()
+        return self.text_en.format_map(values), self.text_zh.format_map(values)
+
+    def render_rationale(self, policy: Policy) -> tuple[str, str]:
+        values = policy.model_dump()
+        return self.rationale_en.format_map(values), self.rationale_zh.format_map(values)
+
+    def evaluate(self, ctx: RuleContext) -> Outcome:
+        return self.condition(ctx)
+
+
+# --------------------------------------------------------------------------------------------
+# Small builders
+# --------------------------------------------------------------------------------------------
+
+
+def fired(
+    en: str | Iterable[str],
+    zh: str | Iterable[str],
+    urgency: Urgency | None = None,
+    *,
+    text: tuple[str, str] | None = None,
+    detail: Mapping[str, object] | None = None,
+    **extra: object,
+) -> Fired:
+    reason_en = en if isinstance(en, str) else "; ".join(en)
+    reason_zh = zh if isinstance(zh, str) else "；".join(zh)
+    merged = {**(detail or {}), **extra}
+    return Fired(
+        reason_en=reason_en,
+        reason_zh=reason_zh,
+        urgency=urgency,
+        detail={k: fmt(v) for k, v in merged.items()},
+        text_en=text[0] if text else None,
+        text_zh=text[1] if text else None,
+    )
+
+
+def not_fired(en: str = "", zh: str = "") -> NotFired:
+    return NotFired(reason_en=en, reason_zh=zh)
+
+
+def needs(*missing: str) -> NeedsData:
+    return NeedsData(missing=tuple(dict.fromkeys(missing)))
+
+
+def one_decimal(value: object) -> str:
+    """A computed quantity (CrCl) for display: one decimal, half up; never used for banding."""
+    return format(Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), "f")
+
+
+def fmt(value: object) -> str:
+    if isinstance(value, Decimal):
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -2:
+            return format(value.quantize(Decimal("0.1")), "f")
+        return format(value, "f")
+    return str(value)
+
+
+# --------------------------------------------------------------------------------------------
+# Shared facts
+# --------------------------------------------------------------------------------------------
+
+NEURO_SIGN_TEXT: dict[NeuroSign, tuple[str, str]] = {
+    NeuroSign.LIMB_WEAKNESS: ("limb weakness", "肢体无力"),
+    NeuroSign.SENSORY_LEVEL: ("sensory level", "感觉平面"),
+    NeuroSign.GAIT_DISTURBANCE: ("gait disturbance", "步态异常"),
+    NeuroSign.BLADDER_BOWEL: ("bladder/bowel dysfunction", "膀胱/直肠功能障碍"),
+    NeuroSign.SADDLE_ANAESTHESIA: ("saddle anaesthesia", "鞍区麻木"),
+    NeuroSign.RADICULAR_PAIN: (
+        "radicular or band-like pain with spinal pain",
+        "伴脊柱痛的根性或束带样痛",
+    ),
+}
+
+RADIOSENSITIVE: frozenset[PrimaryTumour] = frozenset(
+    {
+        PrimaryTumour.LYMPHOMA,
+        PrimaryTumour.MYELOMA,
+        PrimaryTumour.LUNG_SCLC,
+        PrimaryTumour.BREAST,
+        PrimaryTumour.PROSTATE,
+        PrimaryTumour.OVARY,
+        PrimaryTumour.CARCINOID,
+    }
+)
+RADIORESISTANT: frozenset[PrimaryTumour] = frozenset(
+    {
+        PrimaryTumour.KIDNEY,
+        PrimaryTumour.THYROID,
+        PrimaryTumour.LIVER,
+        PrimaryTumour.COLORECTAL,
+        PrimaryTumour.RECTUM,
+        PrimaryTumour.LUNG_NSCLC,
+        PrimaryTumour.MELANOMA,
+        PrimaryTumour.SARCOMA,
+    }
+)
+HAEMATOLOGICAL: frozenset[PrimaryTumour] = frozenset(
+    {PrimaryTumour.MYELOMA, PrimaryTumour.LYMPHOMA}
+)
+
+
+def has_spinal_pain(cf: CaseFile) -> bool:
+    return bool(cf.case.spinal_pain_signs) or any(
+        lesion.is_spinal
+        and (
+            lesion.painful
+            or lesion.spinal_pain in (SpinalPain.MECHANICAL, SpinalPain.OCCASIONAL_NON_MECHANICAL)
+        )
+        for lesion in cf.lesions
+    )
+
+
+def neuro_signs(cf: CaseFile) -> list[NeuroSign]:
+    """Recorded neurological features of MSCC (radicular pain counts only with spinal pain)."""
+    spinal_pain = has_spinal_pain(cf)
+    return [sign for sign in cf.case.neuro_signs if sign != NeuroSign.RADICULAR_PAIN or spinal_pain]
+
+
+def new_frankel_deficit(cf: CaseFile) -> bool:
+    case = cf.case
+    return case.frankel is not None and case.frankel != Frankel.E and case.frankel_new is True
+
+
+def has_neuro_deficit(cf: CaseFile) -> bool:
+    """Neurological symptoms or signs: recorded signs, or a Frankel grade below E."""
+    frankel = cf.case.frankel
+    return bool(neuro_signs(cf)) or (frankel is not None and frankel != Frankel.E)
+
+
+@dataclass
+class Findings:
+    """Reasons for and data missing from a compound condition."""
+
+    en: list[str] = field(default_factory=list)
+    zh: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    def add(self, en: str, zh: str) -> None:
+        self.en.append(en)
+        self.zh.append(zh)
+
+    def outcome(self, urgency: Urgency | None = None, **detail: object) -> Outcome:
+        if self.en:
+            return fired(self.en, self.zh, urgency, detail=detail)
+        if self.missing:
+            return needs(*self.missing)
+        return not_fired()
+
+
+def mscc_findings(ctx: RuleContext) -> Findings:
+    """RF-MSCC: neurological features, Bilsky 2-3, or a new Frankel A-D (no lesion needed)."""
+    cf = ctx.cf
+    found = Findings()
+    for sign in neuro_signs(cf):
+        en, zh = NEURO_SIGN_TEXT[sign]
+        found.add(en, zh)
+    for bilsky in ctx.scores.lesion_scores("bilsky_escc"):
+        if bilsky.band == "high_grade":
+            found.add(
+                f"Bilsky {bilsky.inputs['escc_grade']} at {bilsky.site}",
+                f"{bilsky.site} Bilsky {bilsky.inputs['escc_grade']}级",
+            )
+    case = cf.case
+    if new_frankel_deficit(cf):
+        assert case.frankel is not None
+        found.add(f"new Frankel {case.frankel.value}", f"新发Frankel {case.frankel.value}级")
+    if not case.neuro_assessed and not case.neuro_signs:
+        found.missing.append("neurological assessment (neuro_assessed)")
+    if case.frankel is not None and case.frankel != Frankel.E and case.frankel_new is None:
+        found.missing.append("frankel_new (is the Frankel deficit new?)")
+    for bilsky in ctx.scores.lesion_scores("bilsky_escc"):
+        if not bilsky.complete:
+            found.missing.append(f"escc_grade ({bilsky.site})")
+    return found
+
+
+def lab(ctx: RuleContext, analyte: Analyte) -> LabResult | None:
+    return latest_lab(ctx.cf, analyte, ctx.policy)
+
+
+def lab_text(ctx: RuleContext, result: LabResult) -> str:
+    return lab_record(result, ctx.cf.as_of)
+
+
+def corrected_calcium(ctx: RuleContext) -> Decimal | None:
+    score = ctx.scores.patient.get("corrected_calcium")
+    if score is None or not score.complete or score.total is None:
+        return None
+    return Decimal(score.total)
+
+
+def crcl(ctx: RuleContext) -> Decimal | None:
+    score = ctx.scores.patient.get("zoledronic_acid_dose")
+    if score is None or not score.complete or score.total is None:
+        return None
+    return Decimal(score.total)
+
+
+def survival_months(ctx: RuleContext) -> int | None:
+    return ctx.cf.case.expected_survival_months
+
+
+def survival_weeks_below(months: int, weeks: int) -> bool:
+    """Expected survival in whole months compared with a threshold in weeks (52/12 per month)."""
+    return months * 52 < weeks * 12
+
+
+def katagiri_band(ctx: RuleContext) -> str | None:
+    score = ctx.scores.patient.get("katagiri_new")
+    return score.band if score is not None and score.complete else None
+
+
+def ecog_value(ctx: RuleContext) -> tuple[int | None, bool]:
+    """(ECOG, converted from KPS?) using the conventional crosswalk when only KPS exists."""
+    case = ctx.cf.case
+    if case.ecog is not None:
+        return case.ecog, False
+    if case.kps is None:
+        return None, False
+    kps = case.kps
+    if kps == 0:
+        return 5, True
+    return {10: 0, 9: 0, 8: 1, 7: 1, 6: 2, 5: 2, 4: 3, 3: 3, 2: 4, 1: 4}[kps // 10], True
+
+
+def is_active(treatment: Treatment, ctx: RuleContext) -> bool:
+    return treatment_active(treatment, ctx.cf.as_of)
+
+
+def active_treatments(
+    ctx: RuleContext, kind: TreatmentKind, words: tuple[str, ...] = ()
+) -> list[Treatment]:
+    return [
+        t
+        for t in ctx.cf.treatments
+        if t.kind == kind
+        and is_active(t, ctx)
+        and (not words or any(w in t.name.casefold() for w in words))
+    ]
+
+
+def on_zoledronic(ctx: RuleContext) -> list[Treatment]:
+    return active_treatments(ctx, TreatmentKind.BONE_MODIFYING_AGENT, ("zoledron", "zometa"))
+
+
+def on_denosumab(ctx: RuleContext) -> list[Treatment]:
+    return active_treatments(ctx, TreatmentKind.BONE_MODIFYING_AGENT, ("denosumab", "xgeva"))
+
+
+def on_bma(ctx: RuleContext) -> list[Treatment]:
+    return active_treatments(ctx, TreatmentKind.BONE_MODIFYING_AGENT)
+
+
+def is_painful(lesion: Lesion) -> bool:
+    return (
+        lesion.painful
+        or lesion.spinal_pain in (SpinalPain.MECHANICAL, SpinalPain.OCCASIONAL_NON_MECHANICAL)
+        or lesion.limb_pain is not None
+    )
+
+
+def painful_lesions(ctx: RuleContext) -> list[Lesion]:
+    return [lesion for lesion in ctx.cf.lesions if is_painful(lesion)]
+
+
+def sites(lesions: Iterable[Lesion]) -> str:
+    return ", ".join(lesion.site_label() for lesion in lesions)
+
+
+def scored(
+    ctx: RuleContext, score_id: str, test: Callable[[DerivedScore], bool]
+) -> tuple[list[DerivedScore], list[str]]:
+    """Per-lesion scores meeting ``test`` and the inputs missing from incomplete ones."""
+    hits: list[DerivedScore] = []
+    missing: list[str] = []
+    for score in ctx.scores.lesion_scores(score_id):
+        if score.complete:
+            if test(score):
+                hits.append(score)
+        else:
+            missing.extend(f"{score_id}.{name} ({score.site})" for name in score.missing)
+    return hits, missing
+
+
+def total_at_least(limit: int) -> Callable[[DerivedScore], bool]:
+    return lambda s: s.total is not None and s.total >= limit
+
+
+def total_between(low: int, high: int) -> Callable[[DerivedScore], bool]:
+    return lambda s: s.total is not None and low <= s.total <= high
+
+
+def labels(scores: Iterable[DerivedScore]) -> str:
+    return "; ".join(score.label for score in scores)
+
+
+def labels_zh(scores: Iterable[DerivedScore]) -> str:
+    return "；".join(score.label for score in scores)
+
+
+def surgery_records(ctx: RuleContext) -> list[Treatment]:
+    return [
+        t
+        for t in ctx.cf.treatments
+        if t.kind == TreatmentKind.SURGERY and t.start_date <= ctx.cf.as_of
+    ]

@@ -1,0 +1,165 @@
+"""NOMS framework for spinal metastases (Laufer I et al. Oncologist 2013;18:744-751).
+
+N = Bilsky ESCC band, O = radiosensitivity of the histology, M = SINS band, S = fitness for
+surgery and expected survival. The path is provisional while M is "potentially unstable"
+(SINS 7-12) until the spine surgeon calls it stable or unstable (SCORES.md section 6).
+"""
+
+from __future__ import annotations
+
+from core.models import Lesion
+from core.rules.base import (
+    NOMS_GROUP,
+    RADIORESISTANT,
+    RADIOSENSITIVE,
+    Outcome,
+    Rule,
+    RuleContext,
+    Urgency,
+    fired,
+    needs,
+    not_fired,
+    survival_weeks_below,
+)
+
+MECHANICAL = {"stable": "stable", "indeterminate": "potentially_unstable", "unstable": "unstable"}
+
+# (en, zh) of each path.
+PATHS: dict[str, tuple[str, str]] = {
+    "cebrt": (
+        "conventional EBRT (radiosensitive; regardless of cord compression)",
+        "常规外照射（放疗敏感，无论脊髓压迫程度）",
+    ),
+    "sbrt": ("stereotactic radiosurgery / SBRT", "立体定向放射外科/SBRT"),
+    "separation": (
+        "separation surgery (decompression + stabilisation) followed by SRS",
+        "分离手术（减压+固定）后行立体定向放射外科",
+    ),
+    "rt_or_bsc": (
+        "radiotherapy (cEBRT or SRS as feasible) / best supportive care",
+        "放疗（常规外照射或立体定向放射外科）/最佳支持治疗",
+    ),
+    "stabilise": (
+        "stabilisation (open surgery for gross instability; cement augmentation for axial-load "
+        "pain), then radiotherapy per N + O",
+        "先行固定（明显不稳定行开放手术；轴向负荷痛行骨水泥强化），再按N+O放疗",
+    ),
+    "non_operative": (
+        "non-operative: radiotherapy, systemic and supportive care",
+        "非手术：放疗、全身及支持治疗",
+    ),
+}
+
+
+def _path(n: str, o: str, m: str, operable: bool) -> str:
+    """The NOMS decision table (SCORES.md section 6); M "potentially unstable" reads as stable."""
+    if m == "unstable":
+        return "stabilise" if operable else "non_operative"
+    if o == "radiosensitive":
+        return "cebrt"
+    if n in ("low_grade", "intermediate_1c"):
+        return "sbrt"
+    return "separation" if operable else "rt_or_bsc"
+
+
+def _lesion_path(ctx: RuleContext, lesion: Lesion) -> tuple[str | None, list[str], dict[str, str]]:
+    cf, policy = ctx.cf, ctx.policy
+    site = lesion.site_label()
+    missing: list[str] = []
+    bilsky = next(
+        (s for s in ctx.scores.lesion_scores("bilsky_escc") if s.lesion_id == lesion.lesion_id),
+        None,
+    )
+    sins = next(
+        (s for s in ctx.scores.lesion_scores("sins") if s.lesion_id == lesion.lesion_id), None
+    )
+    n = bilsky.band if bilsky is not None and bilsky.complete else None
+    if n is None:
+        missing.append(f"N: escc_grade ({site})")
+    m = MECHANICAL.get(sins.band) if sins is not None and sins.complete else None
+    if m is None:
+        missing.append(f"M: sins ({site})")
+    primary = cf.case.primary_tumour
+    o = (
+        "radiosensitive"
+        if primary in RADIOSENSITIVE
+        else "radioresistant"
+        if primary in RADIORESISTANT
+        else None
+    )
+    if o is None:
+        missing.append(f"O: radiosensitivity of {primary.value} (not in the board's table)")
+    fit = cf.case.fit_for_surgery
+    months = cf.case.expected_survival_months
+    if fit is None:
+        missing.append("S: fit_for_surgery")
+    if months is None:
+        missing.append("S: expected_survival_months")
+    if missing:
+        return None, missing, {}
+    assert n is not None
+    assert m is not None
+    assert o is not None
+    assert fit is not None
+    assert months is not None
+    operable = fit and not survival_weeks_below(months, policy.surgery_min_survival_weeks)
+    path = _path(n, o, m, operable)
+    return path, [], {"N": n, "O": o, "M": m, "S": f"fit={fit}, survival={months} months"}
+
+
+def noms(ctx: RuleContext) -> Outcome:
+    spinal = [lesion for lesion in ctx.cf.lesions if lesion.is_spinal]
+    if not spinal:
+        return not_fired("no spinal lesion", "无脊柱病灶")
+    en: list[str] = []
+    zh: list[str] = []
+    missing: list[str] = []
+    urgency: Urgency = "routine"
+    detail: dict[str, str] = {}
+    provisional = False
+    for lesion in spinal:
+        path, lacking, axes = _lesion_path(ctx, lesion)
+        if path is None:
+            missing.extend(lacking)
+            continue
+        site = lesion.site_label()
+        text_en, text_zh = PATHS[path]
+        note_en = note_zh = ""
+        if axes["M"] == "potentially_unstable":
+            provisional = True
+            note_en = " — provisional: spine-surgery opinion on stability required"
+            note_zh = "——暂定：需脊柱外科判断稳定性"
+        if axes["N"] == "intermediate_1c":
+            note_en += " (Bilsky 1c: surgery vs radiosurgery contested — discuss)"
+            note_zh += "（Bilsky 1c级：手术与放射外科存在争议，需讨论）"
+        en.append(
+            f"{site}: N {axes['N']}, O {axes['O']}, M {axes['M']}, S {axes['S']} → {text_en}"
+            f"{note_en}"
+        )
+        zh.append(f"{site}：{text_zh}{note_zh}")
+        detail[site] = path
+        if axes["N"] == "high_grade" or axes["M"] == "unstable":
+            urgency = "urgent"
+    if not en:
+        return needs(*missing)
+    if provisional:
+        detail["provisional"] = "true"
+    return fired(en, zh, urgency, detail=detail)
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        id="NOMS",
+        specialty="radiotherapy",
+        urgency="routine",
+        precedence=NOMS_GROUP,
+        text_en="The NOMS path for each spinal lesion (provisional while M is potentially "
+        "unstable)",
+        text_zh="各脊柱病灶的NOMS路径（M为潜在不稳定时为暂定）",
+        rationale_en="Neurologic, oncologic, mechanical and systemic axes decide between "
+        "cEBRT, SBRT, separation surgery, stabilisation and non-operative care.",
+        rationale_zh="神经、肿瘤、机械和全身四个维度决定常规外照射、SBRT、分离手术、固定或非手术治疗。",
+        source="Laufer 2013; Bilsky & Smith 2006",
+        condition=noms,
+    ),
+)

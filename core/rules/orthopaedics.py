@@ -1,0 +1,414 @@
+"""Orthopaedics / spine surgery rules (RULES.md "Orthopaedics / spine surgery")."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from core.models import Analyte, BilskyGrade, Collapse, Frankel, Histology, PrimaryTumour
+from core.rules.base import (
+    HAEMATOLOGICAL,
+    PROGNOSIS,
+    STABILITY,
+    Findings,
+    Outcome,
+    Rule,
+    RuleContext,
+    ecog_value,
+    fired,
+    fmt,
+    has_neuro_deficit,
+    is_painful,
+    lab,
+    labels,
+    labels_zh,
+    mscc_findings,
+    needs,
+    not_fired,
+    scored,
+    survival_months,
+    survival_weeks_below,
+    total_at_least,
+    total_between,
+)
+
+# A "long disease-free interval" (RULES.md leaves it open): >= 5 years from diagnosis.
+LONG_DISEASE_FREE_DAYS = 5 * 365 + 1
+HYPERVASCULAR_PRIMARIES: frozenset[PrimaryTumour] = frozenset(
+    {PrimaryTumour.KIDNEY, PrimaryTumour.THYROID, PrimaryTumour.LIVER}
+)
+HYPERVASCULAR_HISTOLOGY: frozenset[Histology] = frozenset(
+    {
+        Histology.CLEAR_CELL_RCC,
+        Histology.PAPILLARY_RCC,
+        Histology.FOLLICULAR_THYROID,
+        Histology.PAPILLARY_THYROID,
+        Histology.HEPATOCELLULAR,
+    }
+)
+CONTRA_PLATELETS_BELOW = Decimal("50")
+
+
+def biopsy_findings(ctx: RuleContext) -> Findings:
+    cf = ctx.cf
+    found = Findings()
+    if not cf.lesions:
+        return found
+    if len(cf.lesions) == 1:
+        found.add(
+            f"solitary bone lesion ({cf.lesions[0].site_label()})",
+            f"孤立性骨病灶（{cf.lesions[0].site_label()}）",
+        )
+    histology = cf.case.histology
+    if histology == Histology.NOT_CONFIRMED:
+        found.add("no histologically confirmed cancer", "无组织学确诊")
+    elif histology is None:
+        found.missing.append("histology")
+    diagnosed = cf.case.diagnosis_date
+    if diagnosed is None:
+        found.missing.append("diagnosis_date (disease-free interval)")
+    else:
+        detected = [lesion.detected_date for lesion in cf.lesions if lesion.detected_date]
+        first = min(detected, default=cf.case.referral_date)
+        if first - diagnosed >= timedelta(days=LONG_DISEASE_FREE_DAYS):
+            years = (first - diagnosed).days // 365
+            found.add(
+                f"long disease-free interval ({years} years from diagnosis)",
+                f"无病间期长（确诊后{years}年）",
+            )
+    return found
+
+
+def ortho_biopsy(ctx: RuleContext) -> Outcome:
+    return biopsy_findings(ctx).outcome()
+
+
+def surgical_indications(ctx: RuleContext) -> list[str]:
+    """Facts that put surgery on the table (used as 'planned for surgery')."""
+    reasons: list[str] = []
+    for lesion in ctx.cf.lesions:
+        if lesion.pathological_fracture and not lesion.fracture_fixed:
+            reasons.append(f"pathological fracture at {lesion.site_label()}")
+    mirels, _ = scored(ctx, "mirels", total_at_least(9))
+    sins, _ = scored(ctx, "sins", total_at_least(13))
+    reasons += [s.label for s in (*mirels, *sins)]
+    if mscc_findings(ctx).en:
+        reasons.append("suspected MSCC")
+    return reasons
+
+
+def ortho_embolise(ctx: RuleContext) -> Outcome:
+    case = ctx.cf.case
+    hypervascular = (
+        case.primary_tumour in HYPERVASCULAR_PRIMARIES or case.histology in HYPERVASCULAR_HISTOLOGY
+    )
+    if not hypervascular:
+        return not_fired()
+    indications = surgical_indications(ctx)
+    if not indications:
+        return not_fired("no surgery indicated at present", "目前无手术指征")
+    what = case.primary_tumour.value if case.histology is None else case.histology.value
+    return fired(
+        f"hypervascular primary ({what}) with a surgical indication: " + "; ".join(indications),
+        f"富血供原发肿瘤（{what}）且有手术指征：" + "；".join(indications),
+    )
+
+
+def ortho_mirels_high(ctx: RuleContext) -> Outcome:
+    hits, missing = scored(ctx, "mirels", total_at_least(9))
+    if hits:
+        return fired(labels(hits), labels_zh(hits))
+    return needs(*missing) if missing else not_fired()
+
+
+def ortho_mirels_8(ctx: RuleContext) -> Outcome:
+    hits, missing = scored(ctx, "mirels", total_between(8, 8))
+    if hits:
+        return fired(labels(hits), labels_zh(hits))
+    return needs(*missing) if missing else not_fired()
+
+
+def ortho_sins_consult(ctx: RuleContext) -> Outcome:
+    hits, missing = scored(ctx, "sins", total_between(7, 12))
+    if hits:
+        return fired(labels(hits), labels_zh(hits))
+    return needs(*missing) if missing else not_fired()
+
+
+def ortho_sins_unstable(ctx: RuleContext) -> Outcome:
+    hits, missing = scored(ctx, "sins", total_at_least(13))
+    if hits:
+        return fired(labels(hits), labels_zh(hits))
+    return needs(*missing) if missing else not_fired()
+
+
+def ortho_fracture(ctx: RuleContext) -> Outcome:
+    fractures = [
+        lesion
+        for lesion in ctx.cf.lesions
+        if lesion.pathological_fracture and not lesion.fracture_fixed
+    ]
+    if not fractures:
+        return not_fired()
+    biopsy = biopsy_findings(ctx)
+    if biopsy.en:
+        return not_fired(
+            "ORTHO-BIOPSY applies first: " + "; ".join(biopsy.en),
+            "需先行ORTHO-BIOPSY：" + "；".join(biopsy.zh),
+        )
+    if biopsy.missing:
+        return needs(*biopsy.missing)
+    where = ", ".join(lesion.site_label() for lesion in fractures)
+    return fired(f"pathological fracture at {where}, not fixed", f"{where}病理性骨折，未固定")
+
+
+def ortho_cement(ctx: RuleContext) -> Outcome:
+    candidates = [
+        lesion
+        for lesion in ctx.cf.lesions
+        if lesion.is_spinal
+        and lesion.collapse in (Collapse.LT_50, Collapse.GT_50)
+        and is_painful(lesion)
+    ]
+    if not candidates:
+        return not_fired("no painful vertebral compression fracture", "无疼痛性椎体压缩骨折")
+    case = ctx.cf.case
+    if has_neuro_deficit(ctx.cf):
+        return not_fired("neurological deficit present", "存在神经功能缺损")
+    missing: list[str] = []
+    if not case.neuro_assessed:
+        missing.append("neurological assessment (neuro_assessed)")
+    sins_by_lesion = {s.lesion_id: s for s in ctx.scores.lesion_scores("sins")}
+    eligible = []
+    for lesion in candidates:
+        if lesion.bilsky is None:
+            missing.append(f"escc_grade ({lesion.site_label()})")
+            continue
+        if lesion.bilsky not in (BilskyGrade.G0, BilskyGrade.G1A):
+            continue
+        sins = sins_by_lesion.get(lesion.lesion_id)
+        if sins is None or not sins.complete:
+            missing.append(f"sins ({lesion.site_label()})")
+            continue
+        eligible.append(lesion)
+    if not eligible and not missing:
+        return not_fired(
+            "Bilsky above 1a at every painful fracture", "疼痛性骨折处Bilsky均高于1a级"
+        )
+    # The case record does not hold posterior-wall integrity: it must be confirmed.
+    missing.append("posterior_wall_intact (not held in the case record)")
+    return needs(*missing)
+
+
+def contra_findings(ctx: RuleContext) -> Findings:
+    cf, policy = ctx.cf, ctx.policy
+    found = Findings()
+    months = survival_months(ctx)
+    if months is None:
+        found.missing.append("expected_survival_months")
+    else:
+        if survival_weeks_below(months, policy.surgery_min_survival_weeks):
+            found.add(
+                f"expected survival {months} months < {policy.surgery_min_survival_weeks} weeks "
+                "(any surgery)",
+                f"预计生存期{months}个月<{policy.surgery_min_survival_weeks}周（任何手术）",
+            )
+        elif mscc_findings(ctx).en and months < policy.mscc_decompression_min_survival_months:
+            found.add(
+                f"expected survival {months} months < "
+                f"{policy.mscc_decompression_min_survival_months} months (MSCC decompression, "
+                "Patchell)",
+                f"预计生存期{months}个月<{policy.mscc_decompression_min_survival_months}个月"
+                "（MSCC减压手术，Patchell标准）",
+            )
+    frankel = cf.case.frankel
+    if frankel in (Frankel.A, Frankel.B):
+        if cf.case.frankel_new is False:
+            found.add(
+                f"established paraplegia (Frankel {frankel.value}, not new; > 48 h)",
+                f"陈旧性截瘫（Frankel {frankel.value}级，非新发；>48小时）",
+            )
+        else:
+            found.missing.append("paraplegia duration (Frankel A/B: > 48 h?)")
+    ecog, converted = ecog_value(ctx)
+    if ecog is not None and ecog >= 3:
+        via = f" (from KPS {cf.case.kps})" if converted else ""
+        found.add(
+            f"ECOG {ecog}{via} — a contraindication unless the lesion itself causes it",
+            f"ECOG {ecog}分{via}——除非由病灶本身所致，否则为手术禁忌",
+        )
+    platelets = lab(ctx, Analyte.PLATELETS)
+    if platelets is None:
+        found.missing.append("platelets")
+    elif platelets.value < CONTRA_PLATELETS_BELOW:
+        found.add(
+            f"platelets {fmt(platelets.value)} ×10⁹/L", f"血小板 {fmt(platelets.value)}×10⁹/L"
+        )
+    if cf.case.active_bleeding:
+        found.add("active bleeding", "活动性出血")
+    return found
+
+
+def ortho_contra(ctx: RuleContext) -> Outcome:
+    return contra_findings(ctx).outcome()
+
+
+def ortho_prognosis(ctx: RuleContext) -> Outcome:
+    if ctx.cf.case.primary_tumour in HAEMATOLOGICAL:
+        return not_fired(
+            "strategy bands do not apply to haematological malignancy",
+            "策略分级不适用于血液系统恶性肿瘤",
+        )
+    found = Findings()
+    actions_en: list[str] = []
+    actions_zh: list[str] = []
+    for score_id in ("tomita", "tokuhashi_revised"):
+        score = ctx.scores.patient.get(score_id)
+        if score is None or not score.applicable:
+            continue
+        if score.complete:
+            found.add(score.label, score.label)
+            actions_en.append(f"{score.label}: {score.result.action_en}")
+            actions_zh.append(f"{score.label}：{score.result.action_zh}")
+        else:
+            found.missing.extend(f"{score_id}.{name}" for name in score.missing)
+    if found.en:
+        text = (
+            "Prognosis context (not a competing recommendation): " + "; ".join(actions_en),
+            "预后参考（非竞争性建议）：" + "；".join(actions_zh),
+        )
+        return fired(found.en, found.zh, text=text)
+    return found.outcome()
+
+
+SPECIALTY = "orthopaedics"
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        id="ORTHO-BIOPSY",
+        specialty=SPECIALTY,
+        urgency="urgent",
+        text_en="Staging and biopsy (planned with orthopaedic oncology) before any fixation",
+        text_zh="任何内固定前先行分期和活检（与骨肿瘤科共同计划）",
+        rationale_en="Nailing an undiagnosed primary bone sarcoma contaminates the canal.",
+        rationale_zh="对未确诊的原发骨肉瘤行髓内钉固定会污染髓腔。",
+        source="BOA 2015 good practice",
+        condition=ortho_biopsy,
+    ),
+    Rule(
+        id="ORTHO-EMBOLISE",
+        specialty=SPECIALTY,
+        urgency="urgent",
+        text_en="Pre-operative embolisation (surgery within 48 h of it)",
+        text_zh="术前栓塞（栓塞后48小时内手术）",
+        rationale_en="Hypervascular metastases (renal cell, thyroid) bleed heavily at surgery.",
+        rationale_zh="富血供转移瘤（肾细胞癌、甲状腺癌）术中出血多。",
+        source="lecture (RCC is hypervascular); BOA 2015",
+        condition=ortho_embolise,
+    ),
+    Rule(
+        id="ORTHO-MIRELS-HIGH",
+        specialty=SPECIALTY,
+        urgency="urgent",
+        precedence=STABILITY,
+        text_en="Prophylactic internal fixation before radiotherapy, if fit for surgery",
+        text_zh="如可耐受手术，放疗前行预防性内固定",
+        rationale_en="Mirels ≥ 9: fracture risk ≥ 33 % at 6 months.",
+        rationale_zh="Mirels ≥9分：6个月骨折风险≥33%。",
+        source="Mirels 1989",
+        condition=ortho_mirels_high,
+    ),
+    Rule(
+        id="ORTHO-MIRELS-8",
+        specialty=SPECIALTY,
+        urgency="routine",
+        precedence=STABILITY,
+        text_en="Consider prophylactic fixation; clinical judgement",
+        text_zh="考虑预防性内固定；结合临床判断",
+        rationale_en="Mirels 8: borderline, about 15 % fracture risk.",
+        rationale_zh="Mirels 8分：临界，骨折风险约15%。",
+        source="Mirels 1989",
+        condition=ortho_mirels_8,
+    ),
+    Rule(
+        id="ORTHO-SINS-CONSULT",
+        specialty=SPECIALTY,
+        urgency="urgent",
+        precedence=STABILITY,
+        text_en="Spine-surgery opinion before radiotherapy (potentially unstable)",
+        text_zh="放疗前请脊柱外科会诊（潜在不稳定）",
+        rationale_en="SINS 7–12: potentially unstable.",
+        rationale_zh="SINS 7–12分：潜在不稳定。",
+        source="Fisher 2010 (SOSG)",
+        condition=ortho_sins_consult,
+    ),
+    Rule(
+        id="ORTHO-SINS-UNSTABLE",
+        specialty=SPECIALTY,
+        urgency="urgent",
+        precedence=STABILITY,
+        text_en="Surgical stabilisation if fit; spinal precautions meanwhile",
+        text_zh="如可耐受手术行脊柱固定；其间脊柱制动",
+        rationale_en="SINS 13–18: unstable.",
+        rationale_zh="SINS 13–18分：不稳定。",
+        source="Fisher 2010",
+        condition=ortho_sins_unstable,
+    ),
+    Rule(
+        id="ORTHO-FRACTURE",
+        specialty=SPECIALTY,
+        urgency="urgent",
+        precedence=STABILITY,
+        text_en="Fixation within 24–48 h of diagnosis if fit: intramedullary nail for the shaft, "
+        "arthroplasty for the femoral head/neck",
+        text_zh="如可耐受，确诊后24–48小时内固定：骨干骨折用髓内钉，股骨头/颈骨折行关节置换",
+        rationale_en="Early fixation relieves pain and restores function.",
+        rationale_zh="早期固定可缓解疼痛、恢复功能。",
+        source="lecture",
+        condition=ortho_fracture,
+    ),
+    Rule(
+        id="ORTHO-CEMENT",
+        specialty=SPECIALTY,
+        urgency="routine",
+        precedence=STABILITY,
+        text_en="Vertebroplasty / kyphoplasty",
+        text_zh="椎体成形术/后凸成形术",
+        rationale_en="Painful compression fracture without deficit, posterior wall intact, "
+        "Bilsky 0–1a, SINS < 13 (or as part of stabilisation).",
+        rationale_zh="疼痛性压缩骨折、无神经功能缺损、椎体后壁完整、Bilsky 0–1a级、SINS <13"
+        "（或作为固定手术的一部分）。",
+        source="lecture; NOMS",
+        condition=ortho_cement,
+    ),
+    Rule(
+        id="ORTHO-CONTRA",
+        specialty=SPECIALTY,
+        urgency="urgent",
+        precedence=STABILITY,
+        text_en="Surgery not advised (see the condition named)",
+        text_zh="不建议手术（见所列条件）",
+        rationale_en="Expected survival < {surgery_min_survival_weeks} weeks (any surgery) or "
+        "< {mscc_decompression_min_survival_months} months (MSCC decompression); paraplegia "
+        "> 48 h; ECOG ≥ 3 not caused by the lesion; platelets < 50 ×10⁹/L, coagulopathy or "
+        "infection.",
+        rationale_zh="预计生存期<{surgery_min_survival_weeks}周（任何手术）或"
+        "<{mscc_decompression_min_survival_months}个月（MSCC减压）；截瘫>48小时；"
+        "非病灶所致的ECOG≥3分；血小板<50×10⁹/L、凝血障碍或感染。",
+        source="lecture; Patchell 2005",
+        condition=ortho_contra,
+    ),
+    Rule(
+        id="ORTHO-PROGNOSIS",
+        specialty=SPECIALTY,
+        urgency="routine",
+        precedence=PROGNOSIS,
+        text_en="The strategy the Tomita / Tokuhashi band names, shown as prognosis context",
+        text_zh="Tomita/Tokuhashi分级对应的策略，仅作预后参考",
+        rationale_en="Strategy bands are context, not competing recommendations; solid tumours "
+        "only.",
+        rationale_zh="策略分级仅供参考，不作为竞争性建议；仅适用于实体瘤。",
+        source="Tomita 2001; Tokuhashi 2005",
+        condition=ortho_prognosis,
+    ),
+)

@@ -1,0 +1,221 @@
+"""Pain medicine rules (RULES.md "Pain medicine"); WHO ladder steps from the NRS."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from core.models import Analyte, NeuroSign, PainCharacter, TreatmentKind
+from core.rules.base import (
+    Condition,
+    Findings,
+    Fired,
+    Outcome,
+    Rule,
+    RuleContext,
+    active_treatments,
+    crcl,
+    fired,
+    fmt,
+    lab,
+    needs,
+    not_fired,
+    one_decimal,
+    painful_lesions,
+    sites,
+)
+from core.rules.red_flags import rf_bma_renal
+
+SAFETY_CRCL_BELOW = Decimal("30")
+SAFETY_PLATELETS_BELOW = Decimal("50")
+
+
+def _step(step: str) -> Condition:
+    def condition(ctx: RuleContext) -> Outcome:
+        ladder = ctx.scores.patient["who_analgesic_ladder"]
+        if not ladder.complete:
+            return needs("nrs")
+        nrs = ctx.cf.case.nrs
+        if ladder.band == step:
+            return fired(f"NRS {nrs}", f"NRS {nrs}分")
+        return not_fired(f"NRS {nrs}", f"NRS {nrs}分")
+
+    return condition
+
+
+def pain_safety(ctx: RuleContext) -> Outcome:
+    nrs = ctx.cf.case.nrs
+    if nrs is None:
+        return needs("nrs")
+    if nrs == 0:
+        return not_fired("no pain", "无疼痛")
+    found = Findings()
+    clearance = crcl(ctx)
+    if clearance is None:
+        found.missing.append("creatinine clearance")
+    elif clearance < SAFETY_CRCL_BELOW:
+        found.add(
+            f"CrCl {one_decimal(clearance)} mL/min: avoid NSAIDs, morphine and codeine",
+            f"肌酐清除率 {one_decimal(clearance)} mL/min：避免NSAIDs、吗啡和可待因",
+        )
+    platelets = lab(ctx, Analyte.PLATELETS)
+    if platelets is None:
+        found.missing.append("platelets")
+    elif platelets.value < SAFETY_PLATELETS_BELOW:
+        found.add(
+            f"platelets {fmt(platelets.value)} ×10⁹/L: avoid NSAIDs",
+            f"血小板 {fmt(platelets.value)}×10⁹/L：避免NSAIDs",
+        )
+    if isinstance(rf_bma_renal(ctx), Fired):
+        found.add(
+            "renal decline on zoledronic acid: avoid NSAIDs", "唑来膦酸治疗中肾功能下降：避免NSAIDs"
+        )
+    steroids = active_treatments(ctx, TreatmentKind.STEROID, ("dexameth",))
+    if steroids:
+        found.add(
+            "on dexamethasone: NSAIDs with caution and PPI cover",
+            "正在使用地塞米松：慎用NSAIDs并加用PPI",
+        )
+    return found.outcome()
+
+
+def pain_neuro(ctx: RuleContext) -> Outcome:
+    case = ctx.cf.case
+    if case.pain_character in (PainCharacter.NEUROPATHIC, PainCharacter.MIXED):
+        return fired(
+            f"{case.pain_character.value} pain",
+            f"{case.pain_character.value}疼痛（含神经病理性成分）",
+        )
+    if NeuroSign.RADICULAR_PAIN in case.neuro_signs:
+        return fired("radicular or band-like pain", "根性或束带样疼痛")
+    if case.pain_character is None and case.nrs is not None and case.nrs > 0:
+        return needs("pain_character")
+    return not_fired()
+
+
+def pain_breakthrough(ctx: RuleContext) -> Outcome:
+    case = ctx.cf.case
+    if case.on_step3_opioid:
+        return fired("on a strong opioid", "正在使用强阿片类药物")
+    if case.nrs is None:
+        return needs("nrs")
+    if case.nrs >= 7:
+        return fired(
+            f"NRS {case.nrs}: strong opioid suggested", f"NRS {case.nrs}分：建议强阿片类药物"
+        )
+    return not_fired()
+
+
+def pain_intervention(ctx: RuleContext) -> Outcome:
+    case = ctx.cf.case
+    if case.nrs is None:
+        return needs("nrs")
+    if case.nrs >= 7 and case.on_step3_opioid:
+        return fired(
+            f"NRS {case.nrs} despite a strong opioid", f"使用强阿片类药物后NRS仍为{case.nrs}分"
+        )
+    return not_fired(f"NRS {case.nrs}", f"NRS {case.nrs}分")
+
+
+def pain_rt(ctx: RuleContext) -> Outcome:
+    lesions = painful_lesions(ctx)
+    if lesions:
+        return fired(f"painful bone lesion at {sites(lesions)}", f"{sites(lesions)}骨病灶疼痛")
+    return not_fired()
+
+
+SPECIALTY = "pain_medicine"
+_ADMIN = "by mouth, by the clock, by the ladder, individualised"
+_ADMIN_ZH = "口服、按时、按阶梯、个体化给药"
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        id="PAIN-STEP1",
+        specialty=SPECIALTY,
+        urgency="routine",
+        text_en=f"Non-opioid (paracetamol, NSAID) ± adjuvant; {_ADMIN}",
+        text_zh=f"非阿片类药物（对乙酰氨基酚、NSAIDs）±辅助药物；{_ADMIN_ZH}",
+        rationale_en="Mild pain (NRS 1–3).",
+        rationale_zh="轻度疼痛（NRS 1–3分）。",
+        source="WHO; NHC 2018; lecture",
+        condition=_step("step_1"),
+    ),
+    Rule(
+        id="PAIN-STEP2",
+        specialty=SPECIALTY,
+        urgency="routine",
+        text_en=f"Weak opioid or low-dose strong opioid ± non-opioid ± adjuvant; {_ADMIN}",
+        text_zh=f"弱阿片类药物或低剂量强阿片类药物±非阿片类±辅助药物；{_ADMIN_ZH}",
+        rationale_en="Moderate pain (NRS 4–6).",
+        rationale_zh="中度疼痛（NRS 4–6分）。",
+        source="WHO; NHC 2018; lecture",
+        condition=_step("step_2"),
+    ),
+    Rule(
+        id="PAIN-STEP3",
+        specialty=SPECIALTY,
+        urgency="urgent",
+        text_en=f"Strong opioid titrated (morphine first line) ± non-opioid ± adjuvant; {_ADMIN}",
+        text_zh=f"强阿片类药物滴定（吗啡为一线）±非阿片类±辅助药物；{_ADMIN_ZH}",
+        rationale_en="Severe pain (NRS 7–10); target NRS ≤ 3.",
+        rationale_zh="重度疼痛（NRS 7–10分）；目标NRS ≤3分。",
+        source="WHO; NHC 2018; lecture",
+        condition=_step("step_3"),
+    ),
+    Rule(
+        id="PAIN-SAFETY",
+        specialty=SPECIALTY,
+        urgency="routine",
+        text_en="Avoid or caution NSAIDs (PPI cover with steroids); avoid morphine and codeine "
+        "when CrCl < 30",
+        text_zh="避免或慎用NSAIDs（联用激素时加PPI）；肌酐清除率<30时避免吗啡和可待因",
+        rationale_en="Renal failure, thrombocytopenia, zoledronic acid nephrotoxicity and "
+        "steroids change analgesic safety.",
+        rationale_zh="肾功能不全、血小板减少、唑来膦酸肾毒性和激素均影响镇痛药安全性。",
+        source="WHO 2018; labels",
+        condition=pain_safety,
+    ),
+    Rule(
+        id="PAIN-NEURO",
+        specialty=SPECIALTY,
+        urgency="routine",
+        text_en="Adjuvant (e.g. pregabalin, renally dosed)",
+        text_zh="辅助镇痛药（如普瑞巴林，按肾功能调整剂量）",
+        rationale_en="Neuropathic component.",
+        rationale_zh="存在神经病理性疼痛成分。",
+        source="lecture",
+        condition=pain_neuro,
+    ),
+    Rule(
+        id="PAIN-BREAKTHROUGH",
+        specialty=SPECIALTY,
+        urgency="routine",
+        text_en="Immediate-release rescue dose; laxative prophylaxis",
+        text_zh="即释制剂解救剂量；预防性使用通便药",
+        rationale_en="Strong opioid started.",
+        rationale_zh="已开始使用强阿片类药物。",
+        source="lecture",
+        condition=pain_breakthrough,
+    ),
+    Rule(
+        id="PAIN-INTERVENTION",
+        specialty=SPECIALTY,
+        urgency="urgent",
+        text_en="Nerve block, PCA, intrathecal delivery, vertebral augmentation",
+        text_zh="神经阻滞、患者自控镇痛（PCA）、鞘内给药、椎体强化",
+        rationale_en="NRS ≥ 7 despite step 3.",
+        rationale_zh="第三阶梯治疗后NRS仍≥7分。",
+        source="lecture",
+        condition=pain_intervention,
+    ),
+    Rule(
+        id="PAIN-RT",
+        specialty=SPECIALTY,
+        urgency="routine",
+        text_en="Radiotherapy referral (see the RT rules)",
+        text_zh="转诊放疗（见放疗规则）",
+        rationale_en="WHO 2018 recommends radiotherapy for bone-metastasis pain.",
+        rationale_zh="WHO 2018推荐放疗治疗骨转移疼痛。",
+        source="WHO 2018",
+        condition=pain_rt,
+    ),
+)

@@ -1,0 +1,372 @@
+"""Radiotherapy rules (RULES.md "Radiotherapy"); NOMS lives in ``noms.py``."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from core.models import BilskyGrade, Lesion, TreatmentKind
+from core.rules.base import (
+    NEUROLOGY,
+    RADIORESISTANT,
+    Findings,
+    Outcome,
+    Rule,
+    RuleContext,
+    ecog_value,
+    fired,
+    has_neuro_deficit,
+    is_painful,
+    katagiri_band,
+    mscc_findings,
+    needs,
+    not_fired,
+    painful_lesions,
+    sites,
+    surgery_records,
+    survival_months,
+)
+from core.rules.orthopaedics import contra_findings
+
+LOW_GRADE_FOR_SBRT = (BilskyGrade.G0, BilskyGrade.G1A, BilskyGrade.G1B)
+OLIGOMETASTATIC_MAX_LESIONS = 5
+REIRRADIATION_AFTER = timedelta(weeks=4)
+
+
+def _short_course(ctx: RuleContext) -> tuple[bool | None, str, str]:
+    """Whether expected survival < policy threshold or Katagiri is high risk (None: unknown)."""
+    threshold = ctx.policy.rt_single_fraction_survival_months
+    months = survival_months(ctx)
+    katagiri = katagiri_band(ctx)
+    if months is not None and months < threshold:
+        return (
+            True,
+            f"expected survival {months} months < {threshold}",
+            f"预计生存期{months}个月<{threshold}个月",
+        )
+    if katagiri == "high_risk":
+        score = ctx.scores.patient["katagiri_new"]
+        return True, f"Katagiri {score.total} (high risk)", f"Katagiri {score.total}分（高危）"
+    if months is not None:
+        return (
+            False,
+            f"expected survival {months} months ≥ {threshold}",
+            f"预计生存期{months}个月≥{threshold}个月",
+        )
+    if katagiri is not None:
+        score = ctx.scores.patient["katagiri_new"]
+        return (
+            False,
+            f"Katagiri {score.total} ({katagiri}); expected survival not recorded",
+            f"Katagiri {score.total}分（{katagiri}）；未记录预计生存期",
+        )
+    return None, "", ""
+
+
+def _pain_rule(ctx: RuleContext, want_short: bool) -> Outcome:
+    lesions = painful_lesions(ctx)
+    if not lesions:
+        return not_fired("no painful lesion recorded", "未记录疼痛病灶")
+    short, en, zh = _short_course(ctx)
+    if short is None:
+        return needs("expected_survival_months", "katagiri_new")
+    if short != want_short:
+        return not_fired(en, zh)
+    where = sites(lesions)
+    return fired(f"painful lesion at {where}; {en}", f"{where}疼痛病灶；{zh}")
+
+
+def rt_pain_short(ctx: RuleContext) -> Outcome:
+    return _pain_rule(ctx, want_short=True)
+
+
+def rt_pain_long(ctx: RuleContext) -> Outcome:
+    return _pain_rule(ctx, want_short=False)
+
+
+def _separation_surgery(ctx: RuleContext, lesion: Lesion) -> bool:
+    return any(
+        t.lesion_id is not None and t.lesion_id == lesion.lesion_id for t in surgery_records(ctx)
+    )
+
+
+def rt_sbrt(ctx: RuleContext) -> Outcome:
+    cf, policy = ctx.cf, ctx.policy
+    if not cf.lesions:
+        return not_fired("no bone lesion recorded", "未记录骨病灶")
+    missing: list[str] = []
+    ecog, converted = ecog_value(ctx)
+    if ecog is None:
+        missing.append("ecog")
+    elif ecog > 1:
+        return not_fired(f"ECOG {ecog} > 1", f"ECOG {ecog}分>1")
+    months = survival_months(ctx)
+    if months is None:
+        missing.append("expected_survival_months")
+    elif months < policy.sbrt_min_survival_months:
+        return not_fired(
+            f"expected survival {months} months < {policy.sbrt_min_survival_months}",
+            f"预计生存期{months}个月<{policy.sbrt_min_survival_months}个月",
+        )
+    if has_neuro_deficit(cf):
+        return not_fired("neurological deficit present", "存在神经功能缺损")
+    if not cf.case.neuro_assessed:
+        missing.append("neurological assessment (neuro_assessed)")
+    sins = {s.lesion_id: s for s in ctx.scores.lesion_scores("sins")}
+    targets: list[str] = []
+    notes_en: list[str] = []
+    notes_zh: list[str] = []
+    for lesion in cf.lesions:
+        if not lesion.is_spinal:
+            targets.append(lesion.site_label())
+            continue
+        separated = _separation_surgery(ctx, lesion)
+        if lesion.bilsky is None and not separated:
+            missing.append(f"escc_grade ({lesion.site_label()})")
+            continue
+        if lesion.bilsky not in LOW_GRADE_FOR_SBRT and not separated:
+            continue
+        score = sins.get(lesion.lesion_id)
+        if score is None or not score.complete or score.total is None:
+            missing.append(f"sins ({lesion.site_label()})")
+            continue
+        if score.total > 12 and not separated:
+            continue
+        if 7 <= score.total <= 12:
+            notes_en.append(f"{score.label}: spine-surgery opinion first")
+            notes_zh.append(f"{score.label}：需先请脊柱外科会诊")
+        targets.append(lesion.site_label())
+    if missing:
+        return needs(*missing)
+    if not targets:
+        return not_fired("no lesion meets the Bilsky/SINS conditions", "无病灶满足Bilsky/SINS条件")
+    why = Findings()
+    if len(cf.lesions) <= OLIGOMETASTATIC_MAX_LESIONS:
+        why.add(
+            f"oligometastatic ({len(cf.lesions)} lesions; if the primary is controlled)",
+            f"寡转移（{len(cf.lesions)}处病灶；需原发灶已控制）",
+        )
+    if cf.case.primary_tumour in RADIORESISTANT:
+        why.add(
+            f"radioresistant histology ({cf.case.primary_tumour.value})",
+            f"放疗抵抗组织学类型（{cf.case.primary_tumour.value}）",
+        )
+    reirradiated = [
+        lesion for lesion in cf.lesions if lesion.is_spinal and lesion.prior_rt_dose_gy is not None
+    ]
+    if reirradiated:
+        why.add(
+            f"spine re-irradiation ({sites(reirradiated)})",
+            f"脊柱再程放疗（{sites(reirradiated)}）",
+        )
+    if not why.en:
+        return not_fired(
+            "not oligometastatic, not radioresistant, no spine re-irradiation",
+            "非寡转移、非放疗抵抗、无脊柱再程放疗",
+        )
+    via = " (from KPS)" if converted else ""
+    return fired(
+        [
+            f"ECOG {ecog}{via}",
+            f"expected survival {months} months",
+            *why.en,
+            *notes_en,
+            "targets: " + ", ".join(targets),
+        ],
+        [
+            f"ECOG {ecog}分",
+            f"预计生存期{months}个月",
+            *why.zh,
+            *notes_zh,
+            "靶区：" + "、".join(targets),
+        ],
+    )
+
+
+def _operated(ctx: RuleContext) -> list[tuple[str, str]]:
+    """(site, date) of fixations or decompressions not yet followed by radiotherapy."""
+    cf = ctx.cf
+    rt_dates = [t.start_date for t in cf.treatments if t.kind == TreatmentKind.RADIOTHERAPY]
+    operated: list[tuple[str, str]] = []
+    for t in surgery_records(ctx):
+        if any(d >= t.start_date for d in rt_dates):
+            continue
+        site = next(
+            (lesion.site_label() for lesion in cf.lesions if lesion.lesion_id == t.lesion_id),
+            t.name,
+        )
+        operated.append((site, t.start_date.isoformat()))
+    if not surgery_records(ctx):
+        for lesion in cf.lesions:
+            if lesion.fracture_fixed and lesion.prior_rt_dose_gy is None:
+                operated.append((lesion.site_label(), "date not recorded"))
+    return operated
+
+
+def rt_postop(ctx: RuleContext) -> Outcome:
+    operated = _operated(ctx)
+    if not operated:
+        return not_fired(
+            "no fixation or decompression awaiting radiotherapy", "无待放疗的固定/减压手术"
+        )
+    return fired(
+        [f"operated at {site} ({when})" for site, when in operated],
+        [f"{site}已手术（{when}）" for site, when in operated],
+    )
+
+
+def rt_mscc(ctx: RuleContext) -> Outcome:
+    mscc = mscc_findings(ctx)
+    if not mscc.en:
+        return needs(*mscc.missing) if mscc.missing else not_fired()
+    case = ctx.cf.case
+    reasons = Findings()
+    if case.fit_for_surgery is False:
+        reasons.add("not fit for surgery", "不能耐受手术")
+    contra = contra_findings(ctx)
+    reasons.en.extend(contra.en)
+    reasons.zh.extend(contra.zh)
+    if reasons.en:
+        return fired(["MSCC: " + mscc.en[0], *reasons.en], ["脊髓压迫：" + mscc.zh[0], *reasons.zh])
+    if case.fit_for_surgery is None:
+        return needs("fit_for_surgery", *contra.missing)
+    return not_fired(
+        "surgical candidate: decompression first, then radiotherapy",
+        "可手术：先减压，再放疗",
+    )
+
+
+def rt_reirr(ctx: RuleContext) -> Outcome:
+    cf = ctx.cf
+    hits: list[str] = []
+    for lesion in cf.lesions:
+        if not is_painful(lesion):
+            continue
+        dates = [
+            t.start_date
+            for t in cf.treatments
+            if t.kind == TreatmentKind.RADIOTHERAPY
+            and t.lesion_id is not None
+            and t.lesion_id == lesion.lesion_id
+        ]
+        if lesion.prior_rt_date is not None:
+            dates.append(lesion.prior_rt_date)
+        if not dates:
+            continue
+        last = max(dates)
+        if cf.as_of - last > REIRRADIATION_AFTER:
+            hits.append(f"{lesion.site_label()} painful {(cf.as_of - last).days} days after RT")
+    if not hits:
+        return not_fired()
+    return fired(
+        hits,
+        [h.replace(" painful ", " 放疗后疼痛持续 ").replace(" days after RT", "天") for h in hits],
+    )
+
+
+def rt_ra223(ctx: RuleContext) -> Outcome:
+    score = ctx.scores.patient.get("radium_223")
+    if score is None:
+        return not_fired("prostate cancer only", "仅适用于前列腺癌")
+    if score.band == "eligible":
+        return fired(
+            f"radium-223 eligible: {score.total} kBq per injection",
+            f"符合镭-223治疗条件：每次{score.total} kBq",
+            activity_kbq=score.total,
+        )
+    if score.result.flags:
+        failed = ", ".join(score.result.flags)
+        return not_fired(f"not eligible: {failed}", f"不符合条件：{failed}")
+    return needs(*(f"radium_223.{name}" for name in score.missing))
+
+
+SPECIALTY = "radiotherapy"
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        id="RT-PAIN-SHORT",
+        specialty=SPECIALTY,
+        urgency="routine",
+        text_en="8 Gy × 1",
+        text_zh="8 Gy单次放疗",
+        rationale_en="Painful lesion with expected survival < {rt_single_fraction_survival_months} "
+        "months or Katagiri high risk: single fraction gives equal pain relief.",
+        rationale_zh="疼痛病灶且预计生存期<{rt_single_fraction_survival_months}个月或Katagiri高危："
+        "单次放疗止痛效果相当。",
+        source="ASTRO 2017/2024",
+        condition=rt_pain_short,
+    ),
+    Rule(
+        id="RT-PAIN-LONG",
+        specialty=SPECIALTY,
+        urgency="routine",
+        text_en="20 Gy/5 or 30 Gy/10 (8 Gy × 1 remains acceptable)",
+        text_zh="20 Gy/5次或30 Gy/10次（8 Gy单次仍可接受）",
+        rationale_en="Painful lesion with longer expected survival: fewer re-treatments.",
+        rationale_zh="疼痛病灶且预计生存期较长：再治疗率较低。",
+        source="ASTRO 2017/2024",
+        condition=rt_pain_long,
+    ),
+    Rule(
+        id="RT-SBRT",
+        specialty=SPECIALTY,
+        urgency="routine",
+        text_en="Consider SBRT",
+        text_zh="考虑立体定向放疗（SBRT）",
+        rationale_en="ECOG ≤ 1, expected survival ≥ {sbrt_min_survival_months} months, Bilsky "
+        "0–1b, no deficit, SINS ≤ 12 (opinion if 7–12), and oligometastatic, radioresistant or "
+        "spine re-irradiation.",
+        rationale_zh="ECOG ≤1、预计生存期≥{sbrt_min_survival_months}个月、Bilsky 0–1b级、"
+        "无神经功能缺损、SINS ≤12（7–12分需外科意见），且为寡转移、放疗抵抗或脊柱再程放疗。",
+        source="ASTRO 2024; SABR-COMET; NOMS",
+        condition=rt_sbrt,
+    ),
+    Rule(
+        id="RT-POSTOP",
+        specialty=SPECIALTY,
+        urgency="routine",
+        text_en="Post-operative radiotherapy to the operated site",
+        text_zh="术区术后放疗",
+        rationale_en="Reduces local progression after fixation or decompression.",
+        rationale_zh="降低固定或减压术后局部进展。",
+        source="lecture",
+        condition=rt_postop,
+    ),
+    Rule(
+        id="RT-MSCC",
+        specialty=SPECIALTY,
+        urgency="emergency",
+        precedence=NEUROLOGY,
+        text_en="Emergency radiotherapy as soon as possible, ideally within 24 h "
+        "(8/1, 16/2, 20/5 or 30/10)",
+        text_zh="尽快急诊放疗，最好在24小时内（8 Gy/1次、16 Gy/2次、20 Gy/5次或30 Gy/10次）",
+        rationale_en="MSCC in a patient who is not a surgical candidate.",
+        rationale_zh="脊髓压迫且不适合手术的患者。",
+        source="ASTRO 2024; NICE NG234",
+        condition=rt_mscc,
+    ),
+    Rule(
+        id="RT-REIRR",
+        specialty=SPECIALTY,
+        urgency="routine",
+        text_en="Consider re-irradiation (interval ≥ 4–6 weeks)",
+        text_zh="考虑再程放疗（间隔≥4–6周）",
+        rationale_en="Pain persisting or recurring > 4 weeks after radiotherapy to the site.",
+        rationale_zh="放疗后疼痛持续或复发超过4周。",
+        source="lecture; ASTRO 2017",
+        condition=rt_reirr,
+    ),
+    Rule(
+        id="RT-RA223",
+        specialty=SPECIALTY,
+        urgency="routine",
+        text_en="Radium-223 55 kBq/kg every 4 weeks × 6; bone-modifying agent advised",
+        text_zh="镭-223 55 kBq/kg，每4周1次，共6次；建议联合骨改良药物",
+        rationale_en="mCRPC, symptomatic bone metastases ≥ 2, no visceral disease, nodes < 3 cm, "
+        "not with abiraterone + prednisone nor other systemic therapy except ADT, ≥ 2 prior "
+        "lines, blood counts.",
+        rationale_zh="mCRPC、有症状骨转移≥2处、无内脏转移、淋巴结<3 cm、"
+        "不与阿比特龙+泼尼松或除ADT外其他全身治疗联用、既往≥2线治疗、血象达标。",
+        source="label; ALSYMPCA; EMA 2018",
+        condition=rt_ra223,
+    ),
+)

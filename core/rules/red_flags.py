@@ -1,0 +1,484 @@
+"""Red flags (RULES.md "Red flags"): they drive the red-flag queue and the agenda order."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from core.models import Analyte, CalciumSymptom
+from core.rules.base import (
+    NEUROLOGY,
+    STABILITY,
+    Findings,
+    Fired,
+    Outcome,
+    Rule,
+    RuleContext,
+    Urgency,
+    corrected_calcium,
+    crcl,
+    fired,
+    fmt,
+    lab,
+    lab_text,
+    labels,
+    labels_zh,
+    mscc_findings,
+    needs,
+    neuro_signs,
+    new_frankel_deficit,
+    not_fired,
+    on_bma,
+    on_denosumab,
+    on_zoledronic,
+    one_decimal,
+    scored,
+    total_at_least,
+)
+
+CALCIUM_SYMPTOM_TEXT: dict[CalciumSymptom, tuple[str, str]] = {
+    CalciumSymptom.CONFUSION: ("confusion or drowsiness", "意识模糊或嗜睡"),
+    CalciumSymptom.VOMITING: ("vomiting", "呕吐"),
+    CalciumSymptom.DEHYDRATION: ("dehydration", "脱水"),
+    CalciumSymptom.AKI: ("acute kidney injury", "急性肾损伤"),
+    CalciumSymptom.ARRHYTHMIA: ("arrhythmia", "心律失常"),
+}
+
+# Hypercalcaemia thresholds on corrected calcium (mmol/L; quantised to 0.01 before comparing).
+HYPERCA_SEVERE_ABOVE = Decimal("3.50")  # Society for Endocrinology: severe
+HYPERCA_CTCAE3_ABOVE = Decimal("3.10")  # CTCAE v5.0 grade >= 3
+HYPERCA_MODERATE_FROM = Decimal("3.00")
+HYPERCA_ULN = Decimal("2.60")
+# Ionised calcium, CTCAE v5.0 ionised ranges: grade 1 > ULN-1.5, 2 > 1.5-1.6, 3 > 1.6-1.8.
+IONISED_ULN = Decimal("1.30")
+IONISED_GRADE2_ABOVE = Decimal("1.5")
+IONISED_GRADE3_ABOVE = Decimal("1.6")
+HYPOCA_SEVERE_BELOW = Decimal("1.75")
+HYPOCA_MODERATE_BELOW = Decimal("2.00")
+NEUTROPHILS_FN_BELOW = Decimal("0.5")
+NEUTROPHILS_FALLING_BELOW = Decimal("1.0")
+PLATELETS_BLEED_BELOW = Decimal("20")
+MARROW_NEUTROPHILS_BELOW = Decimal("1.0")
+MARROW_PLATELETS_BELOW = Decimal("50")
+MARROW_HB_BELOW = Decimal("80")
+# Zometa label: withhold for a creatinine rise of >= 0.5 mg/dL (44 umol/L) from a normal
+# baseline (< 1.4 mg/dL) or >= 1.0 mg/dL (88 umol/L) from an abnormal one.
+CREATININE_NORMAL_BELOW = Decimal("1.4") * Decimal("88.4")
+RISE_FROM_NORMAL = Decimal("44")
+RISE_FROM_ABNORMAL = Decimal("88")
+
+
+def rf_mscc(ctx: RuleContext) -> Outcome:
+    found = mscc_findings(ctx)
+    if found.en:
+        return fired(
+            ["suspected MSCC: " + found.en[0], *found.en[1:]],
+            ["疑似脊髓压迫：" + found.zh[0], *found.zh[1:]],
+        )
+    return found.outcome()
+
+
+def rf_spine_pain(ctx: RuleContext) -> Outcome:
+    case = ctx.cf.case
+    if not case.spinal_pain_signs:
+        return not_fired("no spinal pain features recorded", "未记录脊柱疼痛特征")
+    if neuro_signs(ctx.cf) or new_frankel_deficit(ctx.cf):
+        return not_fired(
+            "neurological features present: see RF-MSCC", "存在神经系统表现：见RF-MSCC"
+        )
+    text = {
+        "progressive_spinal_pain": ("progressive spinal pain", "进行性脊柱疼痛"),
+        "pain_on_straining": ("pain on straining", "用力时疼痛"),
+        "night_pain": ("night pain", "夜间痛"),
+        "localised_tenderness": ("localised tenderness", "局部压痛"),
+    }
+    return fired(
+        [text[s.value][0] for s in case.spinal_pain_signs] + ["no neurological features"],
+        [text[s.value][1] for s in case.spinal_pain_signs] + ["无神经系统表现"],
+    )
+
+
+def rf_unstable(ctx: RuleContext) -> Outcome:
+    hits, missing = scored(ctx, "sins", total_at_least(13))
+    if hits:
+        return fired(labels(hits), labels_zh(hits))
+    return needs(*missing) if missing else not_fired()
+
+
+def rf_impending(ctx: RuleContext) -> Outcome:
+    hits, missing = scored(ctx, "mirels", total_at_least(9))
+    if hits:
+        return fired(labels(hits), labels_zh(hits))
+    return needs(*missing) if missing else not_fired()
+
+
+def rf_fracture(ctx: RuleContext) -> Outcome:
+    open_fractures = [
+        lesion
+        for lesion in ctx.cf.lesions
+        if lesion.pathological_fracture and not lesion.fracture_fixed
+    ]
+    if not open_fractures:
+        return not_fired()
+    where = ", ".join(lesion.site_label() for lesion in open_fractures)
+    return fired(f"pathological fracture at {where}, not fixed", f"{where}病理性骨折，未固定")
+
+
+def _symptoms(ctx: RuleContext) -> tuple[list[str], list[str]]:
+    symptoms = ctx.cf.case.calcium_symptoms
+    return (
+        [CALCIUM_SYMPTOM_TEXT[s][0] for s in symptoms],
+        [CALCIUM_SYMPTOM_TEXT[s][1] for s in symptoms],
+    )
+
+
+def hypercalcaemia_level(ctx: RuleContext) -> tuple[Urgency | None, str, str, list[str]]:
+    """(urgency or None, reason en, reason zh, missing) for RF-HYPERCA and EMERG-HYPERCA."""
+    symptoms_en, symptoms_zh = _symptoms(ctx)
+    ionised = lab(ctx, Analyte.IONISED_CALCIUM)
+    if ionised is not None:
+        value = ionised.value
+        what_en = f"ionised Ca {fmt(value)} mmol/L ({lab_text(ctx, ionised)}; graded on it)"
+        what_zh = f"离子钙 {fmt(value)} mmol/L（按离子钙分级）"
+        if value <= IONISED_ULN:
+            return None, what_en, what_zh, []
+        if value > IONISED_GRADE3_ABOVE or symptoms_en:
+            urgency: Urgency = "emergency"
+        elif value > IONISED_GRADE2_ABOVE:
+            urgency = "urgent"
+        else:
+            urgency = "routine"
+    else:
+        corrected = corrected_calcium(ctx)
+        if corrected is None:
+            if symptoms_en:
+                return (
+                    "emergency",
+                    "hypercalcaemia symptoms recorded (" + ", ".join(symptoms_en) + "); "
+                    "no corrected calcium within the lab window: measure now",
+                    "记录有高钙血症症状（"
+                    + "、".join(symptoms_zh)
+                    + "）；有效期内无校正血钙：请立即检测",
+                    [],
+                )
+            missing = ctx.scores.patient["corrected_calcium"].missing
+            return None, "", "", [f"corrected_calcium.{name}" for name in missing]
+        value = corrected
+        what_en, what_zh = f"corrected Ca {value} mmol/L", f"校正血钙 {value} mmol/L"
+        if value <= HYPERCA_ULN:
+            return None, what_en, what_zh, []
+        if value > HYPERCA_CTCAE3_ABOVE or symptoms_en:
+            urgency = "emergency"
+        elif value >= HYPERCA_MODERATE_FROM:
+            urgency = "urgent"
+        else:
+            urgency = "routine"
+    if symptoms_en:
+        what_en += " with symptoms (" + ", ".join(symptoms_en) + ")"
+        what_zh += "，伴症状（" + "、".join(symptoms_zh) + "）"
+    return urgency, what_en, what_zh, []
+
+
+def rf_hyperca(ctx: RuleContext) -> Outcome:
+    urgency, en, zh, missing = hypercalcaemia_level(ctx)
+    if urgency is not None:
+        return fired(en, zh, urgency)
+    if missing:
+        return needs(*missing)
+    return not_fired(en, zh)
+
+
+def rf_hypoca(ctx: RuleContext) -> Outcome:
+    corrected = corrected_calcium(ctx)
+    if corrected is None:
+        missing = ctx.scores.patient["corrected_calcium"].missing
+        return needs(*(f"corrected_calcium.{name}" for name in missing))
+    en, zh = f"corrected Ca {corrected} mmol/L", f"校正血钙 {corrected} mmol/L"
+    if corrected < HYPOCA_SEVERE_BELOW:
+        return fired(en, zh, "emergency")
+    if corrected < HYPOCA_MODERATE_BELOW:
+        extra_en: list[str] = []
+        extra_zh: list[str] = []
+        if on_denosumab(ctx):
+            extra_en.append("on denosumab")
+            extra_zh.append("正在使用地舒单抗")
+        clearance = crcl(ctx)
+        if clearance is not None and clearance < 30:
+            extra_en.append(f"CrCl {one_decimal(clearance)} mL/min")
+            extra_zh.append(f"肌酐清除率 {one_decimal(clearance)} mL/min")
+        return fired([en, *extra_en], [zh, *extra_zh], "urgent")
+    return not_fired(en, zh)
+
+
+def febrile_neutropenia(ctx: RuleContext) -> Outcome:
+    if not ctx.cf.case.fever:
+        return not_fired("no fever recorded", "未记录发热")
+    latest = lab(ctx, Analyte.NEUTROPHILS)
+    if latest is None:
+        return needs("neutrophils (fever recorded)")
+    text_en = f"fever with neutrophils {fmt(latest.value)} ×10⁹/L ({lab_text(ctx, latest)})"
+    text_zh = f"发热伴中性粒细胞 {fmt(latest.value)}×10⁹/L"
+    if latest.value < NEUTROPHILS_FN_BELOW:
+        return fired(text_en, text_zh)
+    earlier = [
+        r for r in ctx.cf.labs if r.analyte == Analyte.NEUTROPHILS and r.taken_on < latest.taken_on
+    ]
+    previous = max(earlier, key=lambda r: r.taken_on, default=None)
+    falling = previous is not None and previous.value > latest.value
+    if latest.value < NEUTROPHILS_FALLING_BELOW and previous is not None and falling:
+        return fired(
+            f"{text_en}, falling from {fmt(previous.value)}",
+            f"{text_zh}，较前（{fmt(previous.value)}）下降",
+        )
+    return not_fired(text_en, text_zh)
+
+
+def bleed(ctx: RuleContext) -> Outcome:
+    found = Findings()
+    if ctx.cf.case.active_bleeding:
+        found.add("active bleeding", "活动性出血")
+    platelets = lab(ctx, Analyte.PLATELETS)
+    if platelets is None:
+        found.missing.append("platelets")
+    elif platelets.value < PLATELETS_BLEED_BELOW:
+        found.add(
+            f"platelets {fmt(platelets.value)} ×10⁹/L", f"血小板 {fmt(platelets.value)}×10⁹/L"
+        )
+    return found.outcome()
+
+
+def marrow(ctx: RuleContext) -> Outcome:
+    if isinstance(febrile_neutropenia(ctx), Fired) or isinstance(bleed(ctx), Fired):
+        return not_fired(
+            "covered by RF-FEBRILE-NEUTROPENIA / RF-BLEED", "已由发热性中性粒细胞减少/出血红旗覆盖"
+        )
+    found = Findings()
+    for analyte, limit, name_en, name_zh, unit in (
+        (Analyte.NEUTROPHILS, MARROW_NEUTROPHILS_BELOW, "neutrophils", "中性粒细胞", "×10⁹/L"),
+        (Analyte.PLATELETS, MARROW_PLATELETS_BELOW, "platelets", "血小板", "×10⁹/L"),
+        (Analyte.HB, MARROW_HB_BELOW, "Hb", "血红蛋白", "g/L"),
+    ):
+        result = lab(ctx, analyte)
+        if result is None:
+            found.missing.append(analyte.value)
+        elif result.value < limit:
+            found.add(
+                f"{name_en} {fmt(result.value)} {unit}", f"{name_zh} {fmt(result.value)} {unit}"
+            )
+    return found.outcome()
+
+
+def rf_bma_renal(ctx: RuleContext) -> Outcome:
+    treatments = on_zoledronic(ctx)
+    if not treatments:
+        return not_fired("not on zoledronic acid", "未使用唑来膦酸")
+    start = min(t.start_date for t in treatments)
+    creatinines = [
+        r for r in ctx.cf.labs if r.analyte == Analyte.CREATININE and r.taken_on <= ctx.cf.as_of
+    ]
+    baseline = max(
+        (r for r in creatinines if r.taken_on <= start), key=lambda r: r.taken_on, default=None
+    )
+    latest = lab(ctx, Analyte.CREATININE)
+    missing = []
+    if baseline is None:
+        missing.append("creatinine baseline (on or before the first zoledronic acid dose)")
+    if latest is None or (baseline is not None and latest.taken_on <= baseline.taken_on):
+        missing.append("creatinine after starting zoledronic acid")
+    if missing:
+        return needs(*missing)
+    assert baseline is not None
+    assert latest is not None
+    rise = latest.value - baseline.value
+    normal = baseline.value < CREATININE_NORMAL_BELOW
+    limit = RISE_FROM_NORMAL if normal else RISE_FROM_ABNORMAL
+    en = (
+        f"creatinine {fmt(baseline.value)} → {fmt(latest.value)} µmol/L (rise {fmt(rise)}; "
+        f"limit {limit} from a{' normal' if normal else 'n abnormal'} baseline)"
+    )
+    zh = (
+        f"肌酐 {fmt(baseline.value)} → {fmt(latest.value)} µmol/L（升高 {fmt(rise)}；阈值 {limit}）"
+    )
+    if rise >= limit:
+        return fired(en, zh)
+    return not_fired(en, zh)
+
+
+def rf_onj_aff(ctx: RuleContext) -> Outcome:
+    treatments = on_bma(ctx)
+    if not treatments:
+        return not_fired("not on a bone-modifying agent", "未使用骨改良药物")
+    if ctx.cf.case.jaw_or_thigh_symptoms:
+        name = treatments[0].name
+        return fired(
+            f"on {name} with jaw symptoms or thigh/groin pain",
+            f"使用{name}期间出现颌骨症状或大腿/腹股沟疼痛",
+        )
+    return not_fired()
+
+
+def rf_pain(ctx: RuleContext) -> Outcome:
+    nrs = ctx.cf.case.nrs
+    if nrs is None:
+        return needs("nrs")
+    if nrs >= 7:
+        return fired(f"NRS {nrs}", f"NRS {nrs}分")
+    return not_fired(f"NRS {nrs}", f"NRS {nrs}分")
+
+
+SPECIALTY = "red_flag"
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        id="RF-MSCC",
+        specialty=SPECIALTY,
+        urgency="emergency",
+        precedence=NEUROLOGY,
+        text_en="Suspected metastatic spinal cord compression: notify the MSCC coordinator / "
+        "on-call team now; whole-spine MRI within 24 h",
+        text_zh="疑似转移性脊髓压迫：立即通知MSCC协调员/值班团队；24小时内完成全脊柱MRI",
+        rationale_en="Neurological outcome depends on treatment before function is lost.",
+        rationale_zh="神经功能预后取决于功能丧失前的及时治疗。",
+        source="NICE NG234 (2023); lecture",
+        condition=rf_mscc,
+    ),
+    Rule(
+        id="RF-SPINE-PAIN",
+        specialty=SPECIALTY,
+        urgency="urgent",
+        precedence=NEUROLOGY,
+        text_en="Pain suggesting spinal metastases: whole-spine MRI within 1 week",
+        text_zh="提示脊柱转移的疼痛：1周内完成全脊柱MRI",
+        rationale_en="Spinal pain often precedes cord compression.",
+        rationale_zh="脊柱疼痛常先于脊髓压迫出现。",
+        source="NICE CG75 / NG234",
+        condition=rf_spine_pain,
+    ),
+    Rule(
+        id="RF-UNSTABLE",
+        specialty=SPECIALTY,
+        urgency="urgent",
+        precedence=STABILITY,
+        text_en="Spinal instability (SINS ≥ 13): spinal precautions and surgical opinion",
+        text_zh="脊柱不稳定（SINS ≥13）：脊柱制动并请外科会诊",
+        rationale_en="SINS 13–18 indicates instability; stabilisation usually indicated.",
+        rationale_zh="SINS 13–18分提示脊柱不稳定，通常需行固定手术。",
+        source="Fisher 2010 (SOSG)",
+        condition=rf_unstable,
+    ),
+    Rule(
+        id="RF-IMPENDING",
+        specialty=SPECIALTY,
+        urgency="urgent",
+        precedence=STABILITY,
+        text_en="Impending pathological fracture (Mirels ≥ 9)",
+        text_zh="即将发生病理性骨折（Mirels ≥9）",
+        rationale_en="Mirels ≥ 9 carries ≥ 33% fracture risk at 6 months.",
+        rationale_zh="Mirels ≥9分者6个月内骨折风险≥33%。",
+        source="Mirels 1989",
+        condition=rf_impending,
+    ),
+    Rule(
+        id="RF-FRACTURE",
+        specialty=SPECIALTY,
+        urgency="urgent",
+        precedence=STABILITY,
+        text_en="Pathological fracture not yet fixed",
+        text_zh="病理性骨折尚未固定",
+        rationale_en="Fixation within 24–48 h when fit restores function and relieves pain.",
+        rationale_zh="身体条件允许时24–48小时内固定可恢复功能、缓解疼痛。",
+        source="lecture; BOA 2015",
+        condition=rf_fracture,
+    ),
+    Rule(
+        id="RF-HYPERCA",
+        specialty=SPECIALTY,
+        urgency="urgent",
+        text_en="Hypercalcaemia",
+        text_zh="高钙血症",
+        rationale_en="Corrected Ca > 3.50 (or > 3.10, CTCAE ≥ 3) or symptoms: emergency; "
+        "3.00–3.10: urgent; 2.61–2.99: routine review.",
+        rationale_zh="校正血钙>3.50（或>3.10，CTCAE≥3级）或有症状：急症；3.00–3.10：紧急；"
+        "2.61–2.99：常规复查。",
+        source="Society for Endocrinology 2016; CTCAE v5.0",
+        condition=rf_hyperca,
+    ),
+    Rule(
+        id="RF-HYPOCA",
+        specialty=SPECIALTY,
+        urgency="urgent",
+        text_en="Hypocalcaemia (above all on denosumab or with CrCl < 30)",
+        text_zh="低钙血症（尤其是使用地舒单抗或肌酐清除率<30时）",
+        rationale_en="Corrected Ca < 1.75: emergency; 1.75–1.99: urgent.",
+        rationale_zh="校正血钙<1.75：急症；1.75–1.99：紧急。",
+        source="Xgeva label; SfE",
+        condition=rf_hypoca,
+    ),
+    Rule(
+        id="RF-FEBRILE-NEUTROPENIA",
+        specialty=SPECIALTY,
+        urgency="emergency",
+        text_en="Febrile neutropenia",
+        text_zh="发热性中性粒细胞减少",
+        rationale_en="Neutrophils < 0.5 ×10⁹/L (or < 1.0 and falling) with fever ≥ 38 °C.",
+        rationale_zh="中性粒细胞<0.5×10⁹/L（或<1.0且呈下降趋势）伴发热≥38 °C。",
+        source="lecture; ESMO febrile neutropenia",
+        condition=febrile_neutropenia,
+    ),
+    Rule(
+        id="RF-BLEED",
+        specialty=SPECIALTY,
+        urgency="emergency",
+        text_en="Bleeding risk: platelets < 20 ×10⁹/L or active bleeding; no surgery or "
+        "intervention below 50 ×10⁹/L",
+        text_zh="出血风险：血小板<20×10⁹/L或活动性出血；血小板<50×10⁹/L时不宜手术或介入操作",
+        rationale_en="Severe thrombocytopenia risks spontaneous haemorrhage.",
+        rationale_zh="重度血小板减少有自发出血风险。",
+        source="lecture",
+        condition=bleed,
+    ),
+    Rule(
+        id="RF-MARROW",
+        specialty=SPECIALTY,
+        urgency="urgent",
+        text_en="Bone-marrow suppression",
+        text_zh="骨髓抑制",
+        rationale_en="Neutrophils < 1.0, platelets < 50 ×10⁹/L or Hb < 80 g/L.",
+        rationale_zh="中性粒细胞<1.0、血小板<50×10⁹/L或血红蛋白<80 g/L。",
+        source="lecture",
+        condition=marrow,
+    ),
+    Rule(
+        id="RF-BMA-RENAL",
+        specialty=SPECIALTY,
+        urgency="urgent",
+        text_en="Withhold zoledronic acid until creatinine is within 10 % of baseline",
+        text_zh="暂停唑来膦酸，直至肌酐恢复至基线的10%以内",
+        rationale_en="Label: rise ≥ 44 µmol/L from a normal or ≥ 88 µmol/L from an abnormal "
+        "baseline.",
+        rationale_zh="说明书：基线正常者升高≥44 µmol/L，基线异常者升高≥88 µmol/L。",
+        source="Zometa label",
+        condition=rf_bma_renal,
+    ),
+    Rule(
+        id="RF-ONJ-AFF",
+        specialty=SPECIALTY,
+        urgency="urgent",
+        text_en="Review for osteonecrosis of the jaw / atypical femoral fracture",
+        text_zh="评估颌骨坏死/非典型股骨骨折",
+        rationale_en="Known complications of bone-modifying agents.",
+        rationale_zh="骨改良药物的已知并发症。",
+        source="MASCC/ISOO/ASCO 2019; labels",
+        condition=rf_onj_aff,
+    ),
+    Rule(
+        id="RF-PAIN",
+        specialty=SPECIALTY,
+        urgency="urgent",
+        text_en="Uncontrolled pain (NRS ≥ 7)",
+        text_zh="疼痛未控制（NRS ≥7）",
+        rationale_en="Severe pain needs titration this week; target NRS ≤ 3.",
+        rationale_zh="重度疼痛需本周内滴定；目标NRS ≤3。",
+        source="NHC 2018; lecture",
+        condition=rf_pain,
+    ),
+)

@@ -1,0 +1,129 @@
+"""Rehabilitation rules (RULES.md "Rehabilitation")."""
+
+from __future__ import annotations
+
+from core.models import Frankel, TreatmentKind
+from core.rules.base import (
+    STABILITY,
+    Findings,
+    Outcome,
+    Rule,
+    RuleContext,
+    ecog_value,
+    fired,
+    not_fired,
+    scored,
+    total_at_least,
+)
+
+LOWER_LIMB_SITES = ("lower_limb", "peritrochanteric")
+
+
+def rehab_wb_restrict(ctx: RuleContext) -> Outcome:
+    found = Findings()
+    mirels, missing_mirels = scored(ctx, "mirels", total_at_least(8))
+    for score in mirels:
+        if score.inputs.get("site") in LOWER_LIMB_SITES:
+            found.add(
+                f"{score.label}: weight-bearing restriction and walking aid",
+                f"{score.label}：限制负重并使用助行器",
+            )
+        else:
+            found.add(f"{score.label}: lifting restriction", f"{score.label}：限制提重物")
+    sins, missing_sins = scored(ctx, "sins", total_at_least(7))
+    for score in sins:
+        found.add(f"{score.label}: spinal precautions", f"{score.label}：脊柱制动保护")
+    found.missing.extend(missing_mirels + missing_sins)
+    return found.outcome()
+
+
+def rehab_postop(ctx: RuleContext) -> Outcome:
+    operated = [
+        t
+        for t in ctx.cf.treatments
+        if t.kind == TreatmentKind.SURGERY and t.start_date <= ctx.cf.as_of
+    ]
+    fixed = [lesion for lesion in ctx.cf.lesions if lesion.fracture_fixed]
+    if not operated and not fixed:
+        return not_fired("no fixation or decompression recorded", "未记录固定或减压手术")
+    what = [f"{t.name} on {t.start_date.isoformat()}" for t in operated] + [
+        f"fixed fracture at {lesion.site_label()}" for lesion in fixed
+    ]
+    return fired(what, [w.replace(" on ", "，") for w in what])
+
+
+def rehab_function(ctx: RuleContext) -> Outcome:
+    found = Findings()
+    ecog, converted = ecog_value(ctx)
+    if ecog is None:
+        found.missing.append("ecog or kps")
+    elif ecog >= 2:
+        via = f" (from KPS {ctx.cf.case.kps})" if converted else ""
+        found.add(f"ECOG {ecog}{via}", f"ECOG {ecog}分{via}")
+    frankel = ctx.cf.case.frankel
+    if frankel is None:
+        found.missing.append("frankel")
+    elif frankel in (Frankel.C, Frankel.D):
+        found.add(f"Frankel {frankel.value}", f"Frankel {frankel.value}级")
+    return found.outcome()
+
+
+def rehab_spine(ctx: RuleContext) -> Outcome:
+    spinal = [lesion for lesion in ctx.cf.lesions if lesion.is_spinal]
+    if not spinal:
+        return not_fired()
+    where = ", ".join(lesion.site_label() for lesion in spinal)
+    return fired(f"spinal metastasis at {where}", f"{where}脊柱转移")
+
+
+SPECIALTY = "rehabilitation"
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        id="REHAB-WB-RESTRICT",
+        specialty=SPECIALTY,
+        urgency="urgent",
+        precedence=STABILITY,
+        text_en="Weight-bearing restriction / spinal precautions until fixed or assessed; "
+        "walking aid (upper limb: lifting restriction)",
+        text_zh="固定或评估前限制负重/脊柱制动；使用助行器（上肢：限制提重物）",
+        rationale_en="Mirels ≥ 8 in the lower limb, or SINS ≥ 7.",
+        rationale_zh="下肢Mirels ≥8分，或SINS ≥7分。",
+        source="lecture; Mirels; SINS",
+        condition=rehab_wb_restrict,
+    ),
+    Rule(
+        id="REHAB-POSTOP",
+        specialty=SPECIALTY,
+        urgency="routine",
+        text_en="Early graded mobilisation; avoid overloading the construct",
+        text_zh="早期循序渐进活动；避免内固定过度负荷",
+        rationale_en="After fixation or decompression.",
+        rationale_zh="固定或减压术后。",
+        source="lecture",
+        condition=rehab_postop,
+    ),
+    Rule(
+        id="REHAB-FUNCTION",
+        specialty=SPECIALTY,
+        urgency="routine",
+        text_en="Functional assessment (ECOG/KPS/Barthel) and a graded programme; aids and home "
+        "adaptation",
+        text_zh="功能评估（ECOG/KPS/Barthel）及分级康复计划；辅助器具和居家改造",
+        rationale_en="ECOG ≥ 2 or Frankel C–D.",
+        rationale_zh="ECOG ≥2分或Frankel C–D级。",
+        source="lecture",
+        condition=rehab_function,
+    ),
+    Rule(
+        id="REHAB-SPINE",
+        specialty=SPECIALTY,
+        urgency="routine",
+        text_en="Avoid twisting and flexion; brace where indicated",
+        text_zh="避免扭转和屈曲；必要时佩戴支具",
+        rationale_en="Spinal metastasis.",
+        rationale_zh="脊柱转移。",
+        source="lecture",
+        condition=rehab_spine,
+    ),
+)

@@ -1,0 +1,560 @@
+"""Figure builders of the case board (pages/components/figures.py, skeleton.py), no browser."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from decimal import Decimal
+
+import plotly.graph_objects as go
+import pytest
+
+from core.models import (
+    ANALYTE_UNITS,
+    VERTEBRAL_LEVELS,
+    Analyte,
+    Case,
+    CaseFile,
+    ClinicalEvent,
+    ImagingStudy,
+    LabResult,
+    Lesion,
+    Patient,
+    Treatment,
+)
+from pages.components import skeleton
+from pages.components.figures import (
+    BAND_COLOURS,
+    HIGH_RISK_BANDS,
+    LESION_TYPE_COLOURS,
+    RISK_OUTLINE,
+    Labels,
+    band_colour,
+    bone_map,
+    corrected_calcium_points,
+    lab_trends,
+    timeline,
+    treatment_label,
+)
+
+TODAY = date(2025, 6, 1)
+CTX = {"today": TODAY}
+
+
+def lesion(lesion_id: int, **fields: object) -> Lesion:
+    return Lesion.model_validate({"lesion_id": lesion_id, "patient_id": 1, **fields}, context=CTX)
+
+
+def lab(analyte: str, value: str, taken_on: date) -> LabResult:
+    unit = ANALYTE_UNITS[Analyte(analyte)][0]
+    return LabResult.model_validate(
+        {"patient_id": 1, "analyte": analyte, "value": value, "unit": unit, "taken_on": taken_on},
+        context=CTX,
+    )
+
+
+def case_file(primary: str = "breast", **parts: object) -> CaseFile:
+    case = Case.model_validate(
+        {
+            "case_id": 7,
+            "patient_id": 1,
+            "referral_date": date(2025, 3, 1),
+            "referrer": "Dr Referrer",
+            "referrer_specialty": "medical_oncology",
+            "question": "Fixation of the left femur?",
+            "primary_tumour": primary,
+            "diagnosis_date": date(2023, 5, 10),
+        },
+        context=CTX,
+    )
+    patient = Patient.model_validate(
+        {
+            "patient_id": 1,
+            "mrn": "SYN-0001",
+            "display_name": "Synthetic Patient",
+            "sex": "female",
+            "birth_date": date(1960, 1, 1),
+        },
+        context=CTX,
+    )
+    return CaseFile(case=case, patient=patient, as_of=TODAY, **parts)
+
+
+def marker_of(fig: go.Figure, lesion_id: int) -> tuple[go.Scatter, int]:
+    """The marker trace holding ``lesion_id`` and the point's index in it."""
+    for trace in fig.data:
+        if trace.customdata is not None and lesion_id in list(trace.customdata):
+            return trace, list(trace.customdata).index(lesion_id)
+    raise AssertionError(f"lesion {lesion_id} has no marker")
+
+
+def marker_xy(fig: go.Figure, lesion_id: int) -> tuple[float, float]:
+    trace, i = marker_of(fig, lesion_id)
+    return trace.x[i], trace.y[i]
+
+
+# ---------------------------------------------------------------------------------------------
+# Skeleton geometry
+
+
+def test_vertebrae_run_from_occiput_down_to_s5_in_order() -> None:
+    ys = [skeleton.vertebra_centre(level)[1] for level in VERTEBRAL_LEVELS]
+    assert ys == sorted(ys, reverse=True)
+    assert len(set(ys)) == len(VERTEBRAL_LEVELS)
+    c1, c7, t1, s5 = (skeleton.vertebra_centre(lv)[1] for lv in ("C1", "C7", "T1", "S5"))
+    assert c1 > c7 > t1 > s5
+
+
+def test_every_vertebra_is_its_own_polygon_and_they_do_not_overlap() -> None:
+    parts = {p.level: p for p in skeleton.SKELETON if p.level is not None}
+    assert set(parts) == set(VERTEBRAL_LEVELS)
+    for upper, lower in itertools.pairwise(VERTEBRAL_LEVELS):
+        lowest_of_upper = min(y for _, y in parts[upper].points)
+        highest_of_lower = max(y for _, y in parts[lower].points)
+        assert lowest_of_upper > highest_of_lower, (upper, lower)
+
+
+def test_vertebrae_grow_caudally() -> None:
+    def height(level: str) -> float:
+        v = skeleton.VERTEBRAE[level]
+        return v.top - v.bottom
+
+    assert height("C3") < height("T6") < height("L3")
+    assert skeleton.VERTEBRAE["C3"].half_width < skeleton.VERTEBRAE["L3"].half_width
+
+
+@pytest.mark.parametrize(
+    ("bone", "segment"),
+    [
+        ("femur", "head_neck"),
+        ("femur", "peritrochanteric"),
+        ("femur", "shaft"),
+        ("femur", "distal"),
+        ("humerus", "proximal"),
+        ("humerus", "shaft"),
+        ("tibia", "shaft"),
+        ("pelvis", "ilium"),
+        ("pelvis", "acetabulum"),
+        ("pelvis", "ischium_pubis"),
+    ],
+)
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_limb_and_pelvis_anchors_lie_inside_their_bone_on_their_side(
+    bone: str, segment: str, side: str
+) -> None:
+    x, y = skeleton.anchor(bone, None, side, segment)
+    assert (x > 0) == (side == "left")  # patient's right on the viewer's left
+    assert any(part.contains(x, y) for part in skeleton.parts_of(bone, side))
+
+
+def test_left_and_right_are_mirror_images() -> None:
+    right = skeleton.anchor("femur", None, "right", "peritrochanteric")
+    left = skeleton.anchor("femur", None, "left", "peritrochanteric")
+    assert right == (-left[0], left[1])
+
+
+def test_peritrochanteric_sits_between_head_and_shaft() -> None:
+    head = skeleton.anchor("femur", None, "left", "head_neck")
+    trochanter = skeleton.anchor("femur", None, "left", "peritrochanteric")
+    shaft = skeleton.anchor("femur", None, "left", "shaft")
+    distal = skeleton.anchor("femur", None, "left", "distal")
+    assert head[0] < trochanter[0]  # the neck runs laterally to the trochanter
+    assert head[1] > trochanter[1] > shaft[1] > distal[1]
+
+
+def test_rib_without_level_is_mid_rib_on_its_side() -> None:
+    x, y = skeleton.anchor("rib", None, "right")
+    t1, t12 = skeleton.vertebra_centre("T1")[1], skeleton.vertebra_centre("T12")[1]
+    assert x < -10
+    assert t12 < y < t1
+
+
+@pytest.mark.parametrize(
+    ("bone", "level"), [("spine", "T13"), ("spine", None), ("sacrum", "L5"), ("rib", "14")]
+)
+def test_anchor_rejects_unknown_sites(bone: str, level: str | None) -> None:
+    with pytest.raises(ValueError):
+        skeleton.anchor(bone, level, "left")
+
+
+def test_skeleton_box() -> None:
+    for part in skeleton.SKELETON:
+        for x, y in part.points:
+            assert -50 <= x <= 50
+            assert 0 <= y <= 200
+
+
+# ---------------------------------------------------------------------------------------------
+# Bone map
+
+LESIONS = (
+    lesion(1, bone="spine", level="T9", lesion_type="lytic", bilsky="2", size_mm=30),
+    lesion(2, bone="femur", side="left", segment="peritrochanteric", lesion_type="blastic"),
+    lesion(3, bone="pelvis", side="right", segment="acetabulum", lesion_type="mixed"),
+    lesion(
+        4,
+        bone="femur",
+        side="right",
+        segment="shaft",
+        lesion_type="lytic",
+        pathological_fracture=True,
+    ),
+)
+
+
+def test_t9_lesion_is_drawn_on_the_spine_at_t9() -> None:
+    x, y = marker_xy(bone_map(LESIONS), 1)
+    assert (x, y) == skeleton.anchor("spine", "T9")
+    assert x == pytest.approx(0.0)
+    assert skeleton.vertebra_centre("T10")[1] < y < skeleton.vertebra_centre("T8")[1]
+
+
+@pytest.mark.parametrize(("lesion_id", "side"), [(2, "left"), (4, "right")])
+def test_femoral_lesion_is_drawn_on_the_femur_of_its_side(lesion_id: int, side: str) -> None:
+    x, y = marker_xy(bone_map(LESIONS), lesion_id)
+    assert any(part.contains(x, y) for part in skeleton.parts_of("femur", side))
+    other = "right" if side == "left" else "left"
+    assert not any(part.contains(x, y) for part in skeleton.parts_of("femur", other))
+
+
+def test_colour_follows_lesion_type() -> None:
+    fig = bone_map(LESIONS)
+    expected = {1: "#d62728", 2: "#1f77b4", 3: "#9467bd", 4: "#d62728"}
+    for lesion_id, colour in expected.items():
+        trace, _ = marker_of(fig, lesion_id)
+        assert trace.marker.color == colour
+    assert dict(LESION_TYPE_COLOURS) == {
+        "lytic": "#d62728",
+        "blastic": "#1f77b4",
+        "mixed": "#9467bd",
+    }
+
+
+@pytest.mark.parametrize("band", sorted(HIGH_RISK_BANDS))
+def test_high_risk_lesion_gets_the_outline(band: str) -> None:
+    fig = bone_map(LESIONS, risk={1: band, 2: "stable"})
+    risky, _ = marker_of(fig, 1)
+    calm, _ = marker_of(fig, 2)
+    assert (risky.marker.line.color, risky.marker.line.width) == (
+        RISK_OUTLINE.colour,
+        RISK_OUTLINE.width,
+    )
+    assert calm.marker.line.width < RISK_OUTLINE.width
+    assert risky.name in {t.name for t in fig.data if t.showlegend is not False}
+
+
+def test_no_outline_without_risk() -> None:
+    fig = bone_map(LESIONS)
+    for lesion_id in (1, 2, 3, 4):
+        trace, _ = marker_of(fig, lesion_id)
+        assert trace.marker.line.width < RISK_OUTLINE.width
+
+
+def test_lesions_at_the_same_site_do_not_hide_each_other() -> None:
+    same = (
+        lesion(1, bone="spine", level="L2", lesion_type="lytic"),
+        lesion(2, bone="spine", level="L2", lesion_type="blastic"),
+        lesion(3, bone="humerus", side="left", segment="shaft", lesion_type="mixed"),
+        lesion(4, bone="humerus", side="left", segment="shaft", lesion_type="mixed"),
+        lesion(5, bone="humerus", side="left", segment="shaft", lesion_type="lytic"),
+    )
+    fig = bone_map(same)
+    points = [marker_xy(fig, i) for i in range(1, 6)]
+    assert len(set(points)) == 5
+    assert marker_xy(fig, 1)[1] == marker_xy(fig, 2)[1] == skeleton.vertebra_centre("L2")[1]
+
+
+def test_hover_names_site_type_size_fracture_bilsky_and_risk() -> None:
+    fig = bone_map(LESIONS, risk={1: "unstable"})
+    trace, i = marker_of(fig, 1)
+    text = trace.hovertext[i]
+    for fragment in ("T9", "Lytic", "30 mm", "Bilsky: 2", "Unstable", "Pathological fracture: no"):
+        assert fragment in text
+    trace, i = marker_of(fig, 4)
+    assert "right femur shaft" in trace.hovertext[i]
+    assert "Pathological fracture: yes" in trace.hovertext[i]
+
+
+def test_bone_map_layout_and_skeleton_traces() -> None:
+    fig = bone_map(LESIONS)
+    assert fig.layout.yaxis.scaleanchor == "x"
+    assert fig.layout.xaxis.visible is False
+    assert fig.layout.yaxis.visible is False
+    assert fig.layout.paper_bgcolor == fig.layout.plot_bgcolor == "rgba(0,0,0,0)"
+    assert 560 <= fig.layout.height <= 680
+    skeleton_traces = [t for t in fig.data if t.name and t.name.startswith("skeleton")]
+    assert 1 <= len(skeleton_traces) <= 4
+    assert all(t.hoverinfo == "skip" for t in skeleton_traces)
+
+
+def test_bone_map_in_chinese_and_empty() -> None:
+    fig = bone_map(LESIONS, labels=Labels.zh())
+    assert fig.layout.title.text == "骨转移分布图"
+    assert {"溶骨性", "成骨性", "混合性"} <= {t.name for t in fig.data}
+    assert all(t.customdata is None for t in bone_map([]).data)
+
+
+# ---------------------------------------------------------------------------------------------
+# Timeline
+
+TREATMENTS = (
+    Treatment(
+        treatment_id=11,
+        patient_id=1,
+        kind="endocrine",
+        name="Letrozole",
+        start_date=date(2023, 6, 1),
+        end_date=date(2024, 8, 1),
+    ),
+    Treatment(
+        treatment_id=12,
+        patient_id=1,
+        kind="radiotherapy",
+        name="RT T9",
+        start_date=date(2024, 9, 2),
+        end_date=date(2024, 9, 6),
+        dose_gy=Decimal("20"),
+        fractions=5,
+    ),
+    Treatment(
+        treatment_id=13,
+        patient_id=1,
+        kind="bone_modifying_agent",
+        name="Zoledronic acid",
+        start_date=date(2023, 7, 1),
+        ongoing=True,
+        dose_text="4 mg q12w",
+    ),
+    Treatment(
+        treatment_id=14,
+        patient_id=1,
+        kind="surgery",
+        name="IM nail left femur",
+        start_date=date(2025, 1, 10),
+    ),
+)
+EVENTS = (
+    ClinicalEvent(event_id=21, patient_id=1, kind="diagnosis", event_date=date(2023, 5, 10)),
+    ClinicalEvent(
+        event_id=22,
+        patient_id=1,
+        kind="pathological_fracture",
+        event_date=date(2025, 1, 8),
+        description="left femur <script>",
+    ),
+    ClinicalEvent(
+        event_id=23, patient_id=1, kind="radiotherapy_to_bone", event_date=date(2024, 9, 2)
+    ),
+    ClinicalEvent(event_id=24, patient_id=1, kind="progression", event_date=date(2024, 8, 20)),
+)
+
+
+def timeline_case() -> CaseFile:
+    study = ImagingStudy(
+        study_id=31,
+        patient_id=1,
+        modality="mri",
+        study_date=date(2024, 8, 15),
+        region="whole spine",
+    )
+    return case_file(treatments=TREATMENTS, events=EVENTS, studies=(study,))
+
+
+def test_timeline_has_every_treatment_as_a_bar() -> None:
+    fig = timeline(timeline_case())
+    bars = [t for t in fig.data if isinstance(t, go.Bar)]
+    ids = [tid for t in bars for tid in t.customdata]
+    texts = [text for t in bars for text in t.text]
+    assert sorted(ids) == [11, 12, 13, 14]
+    for treatment in TREATMENTS:
+        assert any(treatment.name in text for text in texts)
+    assert "RT T9 20 Gy / 5 fx" in texts
+    assert "Zoledronic acid 4 mg q12w" in texts
+
+
+def test_ongoing_treatment_runs_to_as_of() -> None:
+    fig = timeline(timeline_case())
+    trace = next(t for t in fig.data if isinstance(t, go.Bar) and 13 in t.customdata)
+    i = list(trace.customdata).index(13)
+    days = trace.x[i] / 86_400_000
+    assert days == (TODAY - date(2023, 7, 1)).days
+
+
+def test_timeline_has_every_event_with_a_symbol_per_kind() -> None:
+    fig = timeline(timeline_case())
+    event_traces = [t for t in fig.data if t.legendgroup == "event"]
+    ids = sorted(e for t in event_traces for e in t.customdata)
+    assert ids == [21, 22, 23, 24]
+    symbols = [t.marker.symbol for t in event_traces]
+    assert len(set(symbols)) == len(symbols)
+    hover = " ".join(h for t in event_traces for h in t.hovertext)
+    assert "<script>" not in hover
+    assert "&lt;script&gt;" in hover
+
+
+def test_timeline_lanes_and_mdt_markers() -> None:
+    fig = timeline(
+        timeline_case(),
+        meetings=[(date(2025, 3, 5), "Weekly MDT")],
+        decisions=[(date(2025, 3, 5), "Fix the left femur")],
+    )
+    assert list(fig.layout.yaxis.ticktext) == [
+        "Diagnosis & course",
+        "Imaging",
+        "Treatments",
+        "Skeletal-related events",
+        "MDT",
+    ]
+    names = {t.name for t in fig.data}
+    assert {"MDT meeting", "MDT decision"} <= names
+    zh = timeline(timeline_case(), labels=Labels.zh())
+    assert zh.layout.title.text == "时间线"
+    assert "治疗" in zh.layout.yaxis.ticktext
+
+
+def test_overlapping_treatments_get_separate_rows() -> None:
+    fig = timeline(timeline_case())
+    bars = [t for t in fig.data if isinstance(t, go.Bar)]
+    row = {tid: y for t in bars for tid, y in zip(t.customdata, t.y, strict=True)}
+    assert row[11] != row[13]  # letrozole and zoledronic acid overlap in time
+
+
+def test_treatment_label_prefers_dose_text() -> None:
+    rt = TREATMENTS[1]
+    assert treatment_label(rt) == "RT T9 20 Gy / 5 fx"
+    assert treatment_label(rt, Labels.zh()) == "RT T9 20 Gy / 5 次"
+    assert treatment_label(TREATMENTS[0]) == "Letrozole"
+
+
+def test_timeline_of_a_bare_case_still_builds() -> None:
+    fig = timeline(case_file())
+    assert not [t for t in fig.data if isinstance(t, go.Bar)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Laboratory trends
+
+
+def test_corrected_calcium_is_decimal_and_quantised() -> None:
+    labs = [lab("calcium", "1.88", date(2025, 1, 5)), lab("albumin", "24", date(2025, 1, 5))]
+    [point] = corrected_calcium_points(labs)
+    assert point.value == Decimal("2.20")
+    assert isinstance(point.value, Decimal)
+    assert point.corrected
+
+
+def test_calcium_without_albumin_that_day_is_shown_raw_and_marked() -> None:
+    labs = [lab("calcium", "2.40", date(2025, 1, 5)), lab("albumin", "24", date(2025, 1, 6))]
+    [point] = corrected_calcium_points(labs)
+    assert point == (date(2025, 1, 5), Decimal("2.40"), False)
+
+
+def labs_case(primary: str = "breast") -> CaseFile:
+    labs = []
+    for month, (ca, alb) in enumerate((("1.88", "24"), ("2.50", "34"), ("3.10", None)), start=1):
+        when = date(2025, month, 5)
+        labs.append(lab("calcium", ca, when))
+        if alb:
+            labs.append(lab("albumin", alb, when))
+        labs += [
+            lab("creatinine", "80", when),
+            lab("alp", "150", when),
+            lab("hb", "120", when),
+            lab("platelets", "210", when),
+            lab("neutrophils", "4.1", when),
+            lab("ca15_3", "45", when),
+            lab("psa", "3.2", when),
+        ]
+    return case_file(primary, labs=tuple(labs))
+
+
+def test_lab_figure_shades_the_five_calcium_bands() -> None:
+    fig = lab_trends(labs_case())
+    bands = {
+        s.name: (s.y0, s.y1) for s in fig.layout.shapes if (s.name or "").startswith("calcium")
+    }
+    assert set(bands) == {
+        f"calcium_band_{b}" for b in ("low", "normal", "mild", "moderate", "severe")
+    }
+    assert bands["calcium_band_low"][1] == 2.20
+    assert bands["calcium_band_normal"] == (2.20, 2.60)
+    assert bands["calcium_band_mild"] == (2.60, 3.00)
+    assert bands["calcium_band_moderate"] == (3.00, 3.50)
+    assert bands["calcium_band_severe"][0] == 3.50
+
+
+def test_lab_figure_plots_corrected_calcium() -> None:
+    fig = lab_trends(labs_case())
+    calcium = next(t for t in fig.data if t.name == "Corrected calcium")
+    assert list(calcium.customdata) == ["2.20", "2.62", "3.10"]
+    assert list(calcium.marker.symbol) == ["circle", "circle", "circle-open"]
+
+
+def test_lab_panels_units_and_tumour_marker_of_the_primary() -> None:
+    fig = lab_trends(labs_case("breast"), crcl_points=[(date(2025, 1, 5), 64.0)])
+    titles = [a.text for a in fig.layout.annotations]
+    assert "Corrected calcium (mmol/L)" in titles
+    assert "Creatinine (µmol/L)" in titles
+    assert "CA15-3 (kU/L)" in titles
+    assert not any("PSA" in t for t in titles)
+    assert "Creatinine clearance" in {t.name for t in fig.data}
+    prostate = lab_trends(labs_case("prostate"))
+    assert "PSA (µg/L)" in [a.text for a in prostate.layout.annotations]
+    kidney = lab_trends(labs_case("kidney"))  # no tumour marker for renal cancer
+    assert len(kidney.layout.annotations) == len(prostate.layout.annotations) - 1
+
+
+def test_lab_panels_without_data_are_omitted() -> None:
+    cf = case_file(labs=(lab("hb", "101", date(2025, 2, 1)),))
+    fig = lab_trends(cf)
+    assert [a.text for a in fig.layout.annotations] == ["Haemoglobin (g/L)"]
+    assert not fig.layout.shapes
+
+
+@pytest.mark.parametrize(
+    ("labels", "message"),
+    [(None, "No laboratory results recorded"), (Labels.zh(), "暂无检验结果")],
+)
+def test_no_labs_gives_the_annotation(labels: Labels | None, message: str) -> None:
+    fig = lab_trends(case_file(), labels=labels)
+    assert [a.text for a in fig.layout.annotations] == [message]
+    assert not fig.data
+
+
+# ---------------------------------------------------------------------------------------------
+# Band colours
+
+
+@pytest.mark.parametrize(
+    ("band", "family"),
+    [
+        ("stable", "green"),
+        ("low_risk", "green"),
+        ("eligible", "green"),
+        ("4.0_mg", "green"),
+        ("indeterminate", "amber"),
+        ("borderline", "amber"),
+        ("intermediate_1c", "amber"),
+        ("3.0_mg", "amber"),
+        ("unstable", "red"),
+        ("high_grade", "red"),
+        ("lt_6_months", "red"),
+        ("low", "red"),
+        ("incomplete", "grey"),
+        ("unknown", "grey"),
+        ("no_such_band", "grey"),
+    ],
+)
+def test_band_colour(band: str, family: str) -> None:
+    families = {
+        "green": band_colour("normal"),
+        "amber": band_colour("mild"),
+        "red": band_colour("severe"),
+        "grey": band_colour("incomplete"),
+    }
+    assert len(set(families.values())) == 4
+    assert band_colour(band) == families[family]
+
+
+def test_band_colours_cover_the_risk_outline_bands() -> None:
+    assert set(BAND_COLOURS) >= HIGH_RISK_BANDS
