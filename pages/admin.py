@@ -1,23 +1,37 @@
-"""Admin: audit trail (chair, analyst, admin); users and backups (admin)."""
+"""Admin: audit trail (chair, analyst, admin); users and roles, backups, policies (admin)."""
 
 from __future__ import annotations
 
-import streamlit as st
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
 
-from core.models import Role
+import streamlit as st
+from pydantic import ValidationError
+
+from core.errors import BoneMDTError, FieldError
+from core.i18n import enum_label
+from core.models import AppUser, Role, Specialty
 from core.permissions import Capability, allowed
 from db import audit, users
+from db import backup as backups
+from db.policies import load_policy, set_policy
 from pages.components.guard import guard
 
 ctx = guard("admin")
 tr = ctx.t
 st.title(tr("admin.title"))
 
-tab_names = [tr("admin.tab.audit")]
 is_admin = allowed(ctx.actor.role, Capability.MANAGE_USERS)
-if is_admin:
-    tab_names += [tr("admin.tab.users")]
-tabs = st.tabs(tab_names)
+names = [tr("admin.tab.audit")] + ([tr("admin.tab.users"), tr("admin.tab.backup"), tr("admin.tab.policy")] if is_admin else [])
+tabs = st.tabs(names)
+
+
+def _field_errors(exc: ValidationError | FieldError) -> dict[str, str]:
+    if isinstance(exc, FieldError):
+        return exc.errors
+    return {".".join(str(p) for p in e["loc"]) or "form": e["msg"] for e in exc.errors(include_input=False)}
+
 
 with tabs[0]:
     report = audit.verify_chain(ctx.cur)
@@ -25,16 +39,79 @@ with tabs[0]:
         st.success(tr("admin.chain_ok", n=report.rows))
     else:
         st.error(tr("store.chain_broken", seq=report.first_bad_seq, problem=report.problem))
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2, c3, c4, c5 = st.columns(5)
     patient = c1.number_input(tr("admin.filter_patient"), min_value=1, step=1, value=None)
     who = c2.text_input(tr("admin.filter_user"), max_chars=40)
-    action = c3.selectbox(tr("admin.filter_action"), [None, "create", "update", "sign", "amend", "login", "login_failed", "denied", "open_case", "export", "logout"])
+    action = c3.selectbox(tr("admin.filter_action"), [None, "create", "update", "sign", "amend", "export", "login",
+                                                      "login_failed", "denied", "open_case", "logout"])
     since = c4.date_input(tr("admin.filter_since"), value=None)
+    until = c5.date_input(tr("admin.filter_until"), value=None)
     rows = audit.search(ctx.cur, patient_id=int(patient) if patient else None, actor=who.strip().lower() or None,
-                        action=action, since=since)
-    st.dataframe(rows, hide_index=True, width="stretch", height=480)
+                        action=action, since=since, until=until)
+    st.caption(tr("cases.count", n=len(rows)))
+    st.dataframe(rows, hide_index=True, width="stretch", height=480,
+                 column_config={"at_utc": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")})
 
 if is_admin:
     with tabs[1]:
-        st.dataframe(users.list_users(ctx.cur), hide_index=True, width="stretch")
-        st.caption(tr("admin.roles_hint", roles=", ".join(r.value for r in Role)))
+        frame = users.list_users(ctx.cur)
+        st.dataframe(frame, hide_index=True, width="stretch")
+        left, right = st.columns(2)
+        with left, st.form("new_user", clear_on_submit=False):
+            st.subheader(tr("admin.new_user"))
+            username = st.text_input(tr("signin.username"), max_chars=40)
+            display = st.text_input(tr("col.display_name"), max_chars=200)
+            role = st.selectbox(tr("admin.role"), [r.value for r in Role], format_func=lambda r: tr("role." + r))
+            specialty = st.selectbox(tr("col.specialty"), [None, *[s.value for s in Specialty]],
+                                     format_func=lambda s: "—" if s is None else enum_label(s, ctx.lang))
+            password = st.text_input(tr("signin.password"), type="password", max_chars=200)
+            if st.form_submit_button(tr("admin.create_user"), type="primary"):
+                try:
+                    user = AppUser(username=username.strip().lower(), display_name=display, role=Role(role),
+                                   specialty=Specialty(specialty) if specialty else None)
+                    users.create_user(ctx.cur, ctx.actor, user, password)
+                    st.success(tr("common.saved"))
+                except (ValidationError, FieldError) as exc:
+                    for field, msg in _field_errors(exc).items():
+                        st.error(f"{field}: {msg}")
+                except BoneMDTError as exc:
+                    st.error(str(exc))
+        with right, st.form("set_role"):
+            st.subheader(tr("admin.change_role"))
+            ids = [int(i) for i in frame["user_id"]]
+            labels = dict(zip(ids, frame["username"], strict=True))
+            uid = st.selectbox(tr("admin.user"), ids, format_func=lambda i: labels.get(i, str(i)))
+            new_role = st.selectbox(tr("admin.role"), [r.value for r in Role], format_func=lambda r: tr("role." + r), key="new_role")
+            active = st.toggle(tr("admin.active"), value=True)
+            if st.form_submit_button(tr("common.save")):
+                try:
+                    users.set_role(ctx.cur, ctx.actor, uid, Role(new_role), active)
+                    st.success(tr("common.saved"))
+                except BoneMDTError as exc:
+                    st.error(str(exc))
+    with tabs[2]:
+        st.caption(tr("admin.backup_hint"))
+        target = st.text_input(tr("admin.backup_dir"), value=str(Path(tempfile.gettempdir()) / f"bonemdt-backup-{datetime.now(UTC):%Y%m%dT%H%M%S}"),
+                               max_chars=300)
+        if st.button(tr("admin.backup_now"), type="primary"):
+            try:
+                info = backups.backup(ctx.cur, ctx.actor, target)
+                st.success(tr("admin.backup_done", dir=str(info.directory), rows=sum(info.tables.values())))
+            except (backups.BackupError, BoneMDTError) as exc:
+                st.error(str(exc))
+        st.caption(tr("admin.restore_hint"))
+    with tabs[3]:
+        policy = load_policy(ctx.cur)
+        st.dataframe([{"key": k, "value": str(v)} for k, v in policy.model_dump().items()], hide_index=True, width="stretch")
+        with st.form("policy"):
+            key = st.selectbox(tr("admin.policy_key"), list(policy.model_dump()))
+            value = st.text_input(tr("admin.policy_value"), max_chars=200)
+            if st.form_submit_button(tr("common.save")):
+                try:
+                    set_policy(ctx.cur, ctx.actor, key, value)
+                    st.success(tr("common.saved"))
+                except FieldError as exc:
+                    for field, msg in exc.errors.items():
+                        st.error(f"{field}: {msg}")
+                except BoneMDTError as exc:
+                    st.error(str(exc))

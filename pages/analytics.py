@@ -1,38 +1,80 @@
-"""Analytics: case load, timeliness, implementation (aggregates only)."""
+"""Analytics: case load, timeliness, implementation, skeletal events, attendance, meeting quality."""
 
 from __future__ import annotations
 
-import plotly.express as px
+import math
+
 import streamlit as st
 
 from core.i18n import enum_label
 from db import analytics
+from pages.components import analytics_charts as charts
 from pages.components.guard import guard
+from pages.components.widgets import localise_frame
 
 ctx = guard("analytics")
 tr = ctx.t
 st.title(tr("analytics.title"))
 
+
+def vocab(value: str) -> str:
+    return enum_label(value, ctx.lang)
+
+
+def pct(value: float) -> str:
+    return "—" if math.isnan(value) else f"{100 * value:.0f} %"
+
+
 s = analytics.summary(ctx.cur)
-c1, c2, c3, c4 = st.columns(4)
-c1.metric(tr("analytics.cases"), int(s["cases"]))
-c2.metric(tr("analytics.meetings_held"), int(s["meetings_held"]))
-c3.metric(tr("analytics.median_days"), f"{s['median_days_to_decision']:.0f}" if s["median_days_to_decision"] == s["median_days_to_decision"] else "—")
-c4.metric(tr("analytics.delivered"), f"{100 * s['delivered_share']:.0f} %" if s["delivered_share"] == s["delivered_share"] else "—")
+cols = st.columns(5)
+cols[0].metric(tr("analytics.cases"), int(s["cases"]))
+cols[1].metric(tr("analytics.meetings_held"), int(s["meetings_held"]))
+cols[2].metric(tr("analytics.median_days"), "—" if math.isnan(s["median_days_to_decision"]) else f"{s['median_days_to_decision']:.0f}")
+cols[3].metric(tr("analytics.decided"), pct(s["decided_share"]))
+cols[4].metric(tr("analytics.delivered"), pct(s["delivered_share"]))
 
-load = analytics.weekly_case_load(ctx.cur)
-if load.empty:
-    st.info(tr("common.no_rows"))
-else:
-    load["urgency"] = load["urgency"].map(lambda v: enum_label(v, ctx.lang))
-    fig = px.bar(load, x="week", y="cases", color="urgency", title=tr("analytics.case_load"),
-                 labels={"week": tr("analytics.week"), "cases": tr("analytics.cases"), "urgency": tr("col.urgency")},
-                 color_discrete_sequence=["#4c78a8", "#f58518", "#e45756"])
-    st.plotly_chart(fig, width="stretch")
+axis = {"week": tr("analytics.week"), "cases": tr("analytics.cases"), "urgency": tr("col.urgency"), "days": tr("analytics.days"),
+        "kind": tr("col.kind"), "items": tr("analytics.items"), "state": tr("col.status"), "quarter": tr("analytics.quarter"),
+        "events": tr("analytics.events"), "share": tr("analytics.share"), "standard": tr("analytics.two_thirds")}
 
-by_primary = analytics.referrals_by_primary(ctx.cur)
-if not by_primary.empty:
-    by_primary["primary_tumour"] = by_primary["primary_tumour"].map(lambda v: enum_label(v, ctx.lang))
-    fig2 = px.bar(by_primary, x="primary_tumour", y="cases", title=tr("analytics.by_primary"),
-                  labels={"primary_tumour": tr("col.primary_tumour"), "cases": tr("analytics.cases")})
-    st.plotly_chart(fig2, width="stretch")
+tab_load, tab_time, tab_impl, tab_sre, tab_quality = st.tabs(
+    [tr("analytics.tab.load"), tr("analytics.tab.timeliness"), tr("analytics.tab.implementation"),
+     tr("analytics.tab.sre"), tr("analytics.tab.quality")])
+with tab_load:
+    load = analytics.weekly_case_load(ctx.cur)
+    if load.empty:
+        st.info(tr("common.no_rows"))
+    else:
+        st.plotly_chart(charts.case_load(load, tr("analytics.case_load"), axis, vocab), width="stretch")
+    by_primary = analytics.referrals_by_primary(ctx.cur)
+    st.dataframe(localise_frame(by_primary, ctx.lang), hide_index=True, width="stretch")
+with tab_time:
+    frame = analytics.timeliness(ctx.cur)
+    if frame.empty:
+        st.info(tr("common.no_rows"))
+    else:
+        names = {"referral_to_meeting_days": tr("analytics.to_meeting"), "referral_to_decision_days": tr("analytics.to_decision")}
+        st.plotly_chart(charts.timeliness(frame, tr("analytics.timeliness"), names, axis), width="stretch")
+with tab_impl:
+    frame = analytics.implementation(ctx.cur)
+    if frame.empty:
+        st.info(tr("common.no_rows"))
+    else:
+        st.caption(tr("analytics.implementation_hint"))
+        st.plotly_chart(charts.implementation(frame, tr("analytics.implementation"), axis, vocab), width="stretch")
+with tab_sre:
+    frame = analytics.skeletal_events(ctx.cur)
+    if frame.empty:
+        st.info(tr("common.no_rows"))
+    else:
+        st.plotly_chart(charts.skeletal_events(frame, tr("analytics.sre"), axis, vocab), width="stretch")
+with tab_quality:
+    att = analytics.core_attendance(ctx.cur)
+    if not att.empty:
+        st.plotly_chart(charts.core_attendance(att, tr("analytics.core_attendance"), axis, vocab), width="stretch")
+    quality = analytics.meeting_quality(ctx.cur)
+    if quality.empty:
+        st.info(tr("common.no_rows"))
+    else:
+        st.dataframe(quality.rename(columns={c: tr(f"analytics.q.{c}") for c in quality.columns}), hide_index=True, width="stretch",
+                     column_config={tr("analytics.q.week"): st.column_config.DateColumn(format="YYYY-MM-DD")})
