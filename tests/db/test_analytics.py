@@ -1,0 +1,55 @@
+"""Analytics run in SQL on the demo store and return aggregates only (no identifiable columns)."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from db import analytics
+from pages.components import analytics_charts as charts
+
+IDENTIFIABLE = {"mrn", "display_name", "patient", "birth_date", "question", "summary"}
+
+
+@pytest.mark.parametrize("fn", [analytics.weekly_case_load, analytics.referrals_by_primary, analytics.timeliness,
+                                analytics.implementation, analytics.skeletal_events, analytics.core_attendance,
+                                analytics.meeting_quality], ids=lambda f: f.__name__)
+def test_aggregates_only(demo_cur: duckdb.DuckDBPyConnection, fn) -> None:  # type: ignore[no-untyped-def]
+    frame = fn(demo_cur)
+    assert not frame.empty
+    assert not set(frame.columns) & IDENTIFIABLE
+
+
+def test_summary_figures_are_consistent(demo_cur: duckdb.DuckDBPyConnection) -> None:
+    s = analytics.summary(demo_cur)
+    assert s["cases"] == demo_cur.execute("SELECT count(*) FROM mdt_case").fetchone()[0]
+    assert s["meetings_held"] == 12
+    assert 0.5 < s["delivered_share"] < 1.0
+    delivered = demo_cur.execute("SELECT avg(delivered::INT) FROM delivery").fetchone()[0]
+    assert s["delivered_share"] == pytest.approx(float(delivered))
+
+
+def test_implementation_counts_every_current_plan_item(demo_cur: duckdb.DuckDBPyConnection) -> None:
+    frame = analytics.implementation(demo_cur)
+    assert {"delivered"} <= set(frame["state"])
+    assert any(s.startswith("not_delivered_") for s in frame["state"])
+
+
+def test_core_attendance_shares_are_fractions(demo_cur: duckdb.DuckDBPyConnection) -> None:
+    frame = analytics.core_attendance(demo_cur)
+    assert set(frame["specialty"]) == {"medical_oncology", "orthopaedics", "radiotherapy", "radiology"}
+    assert frame["share"].between(0, 1).all()
+
+
+def test_charts_build_from_the_aggregates(demo_cur: duckdb.DuckDBPyConnection) -> None:
+    axis = {k: k for k in ("week", "cases", "urgency", "days", "kind", "items", "state", "quarter", "events", "share", "standard")}
+    figs = [
+        charts.case_load(analytics.weekly_case_load(demo_cur), "t", axis, str),
+        charts.timeliness(analytics.timeliness(demo_cur), "t", {"referral_to_meeting_days": "a", "referral_to_decision_days": "b"}, axis),
+        charts.implementation(analytics.implementation(demo_cur), "t", axis, str),
+        charts.skeletal_events(analytics.skeletal_events(demo_cur), "t", axis, str),
+        charts.core_attendance(analytics.core_attendance(demo_cur), "t", axis, str),
+    ]
+    for fig in figs:
+        assert fig.data, "a chart with no data"
+        assert sum(len(t.x) if t.x is not None else len(t.y) for t in fig.data) > 0
