@@ -154,6 +154,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.disposition": ("Disposition", "处理"),
     "col.reason": ("Reason", "理由"),
     "col.delivered": ("Delivered", "已执行"),
+    "col.ready": ("Ready", "资料齐备"),
+    "col.missing": ("Missing or stale", "缺失或过期"),
     # case board
     "case.picker": ("Case", "病例"),
     "case.picker_hint": ("Type a name, MRN or case number", "输入姓名、病历号或病例编号"),

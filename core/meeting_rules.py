@@ -48,32 +48,64 @@ class Readiness:
         return tuple(i for i in self.items if not i.ok)
 
 
-def readiness(cf: CaseFile, *, imaging_max_days: int = 56, lab_max_days: int = 28) -> Readiness:
+@dataclass(frozen=True)
+class ReadinessFacts:
+    """The few facts readiness looks at; the store can produce them for many cases in one query."""
+
+    question: bool
+    histology: bool
+    lesions: int
+    performance: bool
+    neurology: bool
+    pain: bool
+    wishes: bool
+    latest_imaging: date | None
+    latest_calcium: date | None
+    latest_creatinine: date | None
+
+
+def readiness_from_facts(facts: ReadinessFacts, as_of: date, *, imaging_max_days: int = 56, lab_max_days: int = 28) -> Readiness:
     """What is missing or stale before the case can be listed (each item keyed for i18n)."""
-    c = cf.case
     items = [
-        ReadinessItem("question", bool(c.question.strip())),
-        ReadinessItem("primary_histology", c.histology is not None),
-        ReadinessItem("lesions", bool(cf.lesions)),
-        ReadinessItem("performance", c.ecog is not None or c.kps is not None),
-        ReadinessItem("neurology", c.neuro_assessed or c.frankel is not None),
-        ReadinessItem("pain", c.nrs is not None),
-        ReadinessItem("patient_wishes", bool(c.patient_wishes.strip())),
+        ReadinessItem("question", facts.question),
+        ReadinessItem("primary_histology", facts.histology),
+        ReadinessItem("lesions", facts.lesions > 0),
+        ReadinessItem("performance", facts.performance),
+        ReadinessItem("neurology", facts.neurology),
+        ReadinessItem("pain", facts.pain),
+        ReadinessItem("patient_wishes", facts.wishes),
     ]
-    dated = [s.study_date for s in cf.studies]
-    if not dated:
-        items.append(ReadinessItem("imaging", False))
-    else:
-        age = (cf.as_of - max(dated)).days
-        items.append(ReadinessItem("imaging", age <= imaging_max_days, stale=age > imaging_max_days, detail=str(age)))
-    for analyte in (Analyte.CALCIUM, Analyte.CREATININE):
-        lab = cf.latest_lab(analyte)
-        if lab is None:
-            items.append(ReadinessItem(f"lab_{analyte.value}", False))
+    for key, when, limit in (
+        ("imaging", facts.latest_imaging, imaging_max_days),
+        ("lab_calcium", facts.latest_calcium, lab_max_days),
+        ("lab_creatinine", facts.latest_creatinine, lab_max_days),
+    ):
+        if when is None:
+            items.append(ReadinessItem(key, False))
         else:
-            age = (cf.as_of - lab.taken_on).days
-            items.append(ReadinessItem(f"lab_{analyte.value}", age <= lab_max_days, stale=age > lab_max_days, detail=str(age)))
+            age = (as_of - when).days
+            items.append(ReadinessItem(key, age <= limit, stale=age > limit, detail=str(age)))
     return Readiness(tuple(items))
+
+
+def readiness(cf: CaseFile, *, imaging_max_days: int = 56, lab_max_days: int = 28) -> Readiness:
+    """Readiness of one loaded case (see :func:`readiness_from_facts`)."""
+    c = cf.case
+    calcium = cf.latest_lab(Analyte.CALCIUM)
+    creatinine = cf.latest_lab(Analyte.CREATININE)
+    facts = ReadinessFacts(
+        question=bool(c.question.strip()),
+        histology=c.histology is not None,
+        lesions=len(cf.lesions),
+        performance=c.ecog is not None or c.kps is not None,
+        neurology=c.neuro_assessed or c.frankel is not None,
+        pain=c.nrs is not None,
+        wishes=bool(c.patient_wishes.strip()),
+        latest_imaging=max((s.study_date for s in cf.studies), default=None),
+        latest_calcium=calcium.taken_on if calcium else None,
+        latest_creatinine=creatinine.taken_on if creatinine else None,
+    )
+    return readiness_from_facts(facts, cf.as_of, imaging_max_days=imaging_max_days, lab_max_days=lab_max_days)
 
 
 # ------------------------------------------------------------------------------------------------

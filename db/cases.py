@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from core.errors import ConflictError, FieldError, NotFoundError
+from core.meeting_rules import ReadinessFacts
 from core.models import Actor, Case, CaseFile, CaseStatus, Patient
 from core.permissions import Capability
 from db import audit, clinical, submissions
@@ -250,3 +251,31 @@ def case_choices(cur: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
         " JOIN patient p USING (patient_id) ORDER BY c.case_id"
     ).fetchall()
     return [(int(r[0]), f"#{r[0]} · {r[1]} · {r[2]} · {r[3]}") for r in rows]
+
+
+def readiness_facts(cur: duckdb.DuckDBPyConnection, case_ids: list[int] | None = None) -> dict[int, ReadinessFacts]:
+    """Readiness facts for many cases in one set-based query (the rule itself is core's)."""
+    rows = cur.execute(
+        """
+        WITH les AS (SELECT patient_id, count(*) AS n FROM lesion GROUP BY patient_id),
+        img AS (SELECT patient_id, max(study_date) AS latest FROM imaging_study GROUP BY patient_id),
+        lab AS (SELECT patient_id,
+                       max(taken_on) FILTER (WHERE analyte = 'calcium') AS calcium,
+                       max(taken_on) FILTER (WHERE analyte = 'creatinine') AS creatinine
+                FROM lab_result WHERE analyte IN ('calcium', 'creatinine') GROUP BY patient_id)
+        SELECT c.case_id, length(trim(c.question)) > 0, c.histology IS NOT NULL, coalesce(les.n, 0),
+               c.ecog IS NOT NULL OR c.kps IS NOT NULL, c.neuro_assessed OR c.frankel IS NOT NULL,
+               c.nrs IS NOT NULL, length(trim(c.patient_wishes)) > 0, img.latest, lab.calcium, lab.creatinine
+        FROM mdt_case c
+        LEFT JOIN les USING (patient_id) LEFT JOIN img USING (patient_id) LEFT JOIN lab USING (patient_id)
+        WHERE ?::BIGINT[] IS NULL OR list_contains(?, c.case_id)
+        """,
+        [case_ids, case_ids],
+    ).fetchall()
+    return {
+        int(r[0]): ReadinessFacts(
+            question=bool(r[1]), histology=bool(r[2]), lesions=int(r[3]), performance=bool(r[4]), neurology=bool(r[5]),
+            pain=bool(r[6]), wishes=bool(r[7]), latest_imaging=r[8], latest_calcium=r[9], latest_creatinine=r[10],
+        )
+        for r in rows
+    }

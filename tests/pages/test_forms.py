@@ -1,0 +1,77 @@
+"""Referral and data-entry forms in AppTest: field messages, nothing saved on error, kept input,
+one row per submission."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from tests.pages.conftest import app
+
+
+def _count(path: Path, sql: str) -> int:
+    con = duckdb.connect(str(path))
+    try:
+        return int(con.execute(sql).fetchone()[0])  # type: ignore[index]
+    finally:
+        con.close()
+
+
+def _fill_referral(at, mrn: str, name: str, question: str) -> None:  # type: ignore[no-untyped-def]
+    at.text_input(key="referral__mrn").input(mrn)
+    at.text_input(key="referral__display_name").input(name)
+    at.date_input(key="referral__birth_date").set_value(date(1961, 4, 2))
+    at.text_input(key="referral__referrer").input("Dr Demo Referrer")
+    at.text_area(key="referral__question").input(question)
+
+
+def _submit(at):  # type: ignore[no-untyped-def]
+    form_buttons = [b for b in at.button if b.label in ("Refer", "提交转诊")]
+    return form_buttons[0].click().run()
+
+
+def test_invalid_referral_shows_field_messages_and_saves_nothing(page_store: Path, user_ids: dict[str, int]) -> None:
+    at = app("cases", user_id=user_ids["coordinator"]).run()
+    before = _count(page_store, "SELECT count(*) FROM patient")
+    audit_before = _count(page_store, "SELECT count(*) FROM audit_log")
+    _fill_referral(at, "bad mrn!", "Demo Referral \u202eevil", "")
+    at = _submit(at)
+    assert not at.exception
+    errors = " | ".join(e.value for e in at.error)
+    assert "String should match pattern" in errors or "mrn" in errors.lower()
+    assert "invisible" in errors  # the bidi override in the name
+    assert "evil" not in errors  # the value is never echoed
+    assert _count(page_store, "SELECT count(*) FROM patient") == before
+    assert _count(page_store, "SELECT count(*) FROM audit_log") == audit_before
+    assert at.text_input(key="referral__referrer").value == "Dr Demo Referrer"  # the rest of the form is kept
+
+
+def test_valid_referral_creates_one_case_even_on_double_submit(page_store: Path, user_ids: dict[str, int]) -> None:
+    at = app("cases", user_id=user_ids["coordinator"]).run()
+    before = _count(page_store, "SELECT count(*) FROM mdt_case")
+    _fill_referral(at, "FORM-0001", "Form Patient 表单", "Painful L3 lesion: radiotherapy dose? 放疗剂量？")
+    token = at.session_state["referral__token"]
+    at = _submit(at)
+    assert not at.exception
+    assert any("Referred" in s.value for s in at.success)
+    assert _count(page_store, "SELECT count(*) FROM mdt_case") == before + 1
+    # a retry with the same submission token (double click before the rerun) makes no second row
+    from core.models import Actor, Case, Patient, Role
+    from db import cases
+
+    con = duckdb.connect(str(page_store))
+    again = cases.refer(con, Actor(user_id=user_ids["coordinator"], username="coordinator", role=Role.COORDINATOR),
+                        Patient(mrn="FORM-0001", display_name="x", sex="male", birth_date=date(1961, 4, 2)),
+                        Case(patient_id=0, referral_date=date.today(), referrer="r", referrer_specialty="radiology",
+                             question="q", primary_tumour="breast"), token=token)
+    con.close()
+    assert _count(page_store, "SELECT count(*) FROM mdt_case") == before + 1
+    assert again == _count(page_store, "SELECT max(case_id) FROM mdt_case")
+
+
+def test_member_has_no_referral_tab(page_store: Path, user_ids: dict[str, int]) -> None:
+    at = app("cases", user_id=user_ids["member"]).run()
+    assert not at.exception
+    assert not [b for b in at.button if b.label == "Refer"]
