@@ -718,6 +718,26 @@ def _tomita(cf: CaseFile, overrides: Mapping[str, InputValue]) -> DerivedScore:
         c.put(
             "primary_tumor_growth", overrides["primary_tumor_growth"], "case", "entered by the user"
         )
+    elif cf.case.growth_override is not None:
+        growth = cf.case.growth_override.value
+        table = TOMITA_GROWTH.get(primary)
+        if table is None:
+            note = f"primary {primary.value} is not in the board's table (decision 3)"
+            note_zh = f"原发灶{primary.value}不在对照表中（决定3）"
+        elif table == growth:
+            note = f"same as the table's class for {primary.value}"
+            note_zh = f"与对照表中{primary.value}的分级相同"
+        else:
+            note = f"overrides the table's class for {primary.value} ({table})"
+            note_zh = f"替代对照表中{primary.value}的分级（{table}）"
+        c.put(
+            "primary_tumor_growth",
+            growth,
+            "case",
+            "case: growth class set by the MDT",
+            note,
+            note_zh,
+        )
     elif primary in TOMITA_GROWTH:
         c.put(
             "primary_tumor_growth",
@@ -1119,11 +1139,18 @@ def _radium(cf: CaseFile, policy: Policy, overrides: Mapping[str, InputValue]) -
         c.missing("bone_metastasis_count", "no bone lesion recorded", "未记录骨病灶")
     if "lymph_node_max_cm" in overrides:
         c.put("lymph_node_max_cm", overrides["lymph_node_max_cm"], "case", "entered by the user")
+    elif case.lymph_node_max_cm is not None:
+        c.put(
+            "lymph_node_max_cm",
+            case.lymph_node_max_cm,
+            "case",
+            f"case: largest lymph node {_fmt(case.lymph_node_max_cm)} cm",
+        )
     else:
         c.missing(
             "lymph_node_max_cm",
-            "largest lymph node (cm) is not held in the case record: enter it",
-            "病例中未记录最大淋巴结直径（cm）：请录入",
+            "largest lymph node (cm) not recorded",
+            "未记录最大淋巴结直径（cm）",
         )
     active = [t for t in cf.treatments if is_active(t, cf.as_of)]
     abiraterone = [t for t in active if _name_has(t, ("abiraterone",))]
@@ -1169,6 +1196,23 @@ def _radium(cf: CaseFile, policy: Policy, overrides: Mapping[str, InputValue]) -
             "case",
             "entered by the user",
         )
+    elif case.ineligible_for_other_treatment is not None:
+        ineligible = case.ineligible_for_other_treatment
+        c.put(
+            "ineligible_for_other_treatment",
+            ineligible,
+            "case",
+            f"case: ineligible for other treatment {'yes' if ineligible else 'no'}",
+        )
+    elif case.prior_mcrpc_lines is None or case.prior_mcrpc_lines < 2:
+        # Only asked when fewer than two prior lines are recorded (EU 2018: >= 2 lines *or*
+        # ineligible for other treatment).
+        c.missing(
+            "ineligible_for_other_treatment",
+            "fewer than 2 prior mCRPC lines recorded: is the patient ineligible for other "
+            "treatment?",
+            "既往mCRPC治疗少于2线：患者是否不适合其他治疗？",
+        )
     given = [
         t
         for t in cf.treatments
@@ -1206,7 +1250,9 @@ def derive_scores(
 
     ``overrides`` maps a score id to inputs the user entered instead of the derived value
     (e.g. ``{"tomita": {"primary_tumor_growth": "moderate"}}``); supported for Tomita's growth
-    class and radium-223's lymph-node size / ineligibility, which the case record does not hold.
+    class and radium-223's lymph-node size / ineligibility. The case record holds these too
+    (``growth_override``, ``lymph_node_max_cm``, ``ineligible_for_other_treatment``) and is used
+    when no override is given; an override wins over the record.
     """
     policy = policy or Policy()
     overrides = overrides or {}

@@ -350,6 +350,7 @@ class _Generator:
         bases: dict[str, int],
     ) -> None:
         self.today = today
+        self.seed = seed
         self.rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
         self.users = users
         self.next_id = {t: bases.get(t, 0) for t, _, _ in TABLES}
@@ -403,6 +404,7 @@ class _Generator:
         self.generic_cases()
         self.build_agenda()
         self.build_decisions()
+        self.rule_inputs()
         self.choose_deaths()
         self.build_actions_and_delivery()
         self.build_follow_ups()
@@ -489,6 +491,9 @@ class _Generator:
             "weight_kg": None, "height_cm": None, "fever": False, "calcium_symptoms": [],
             "dental_clearance": None, "jaw_or_thigh_symptoms": False, "active_bleeding": False,
             "comorbidities": "", "patient_wishes": "", "key_worker": "", "lecture_case": None,
+            "coagulopathy": False, "infection": False, "paraplegia_over_48h": None,
+            "primary_controlled": None, "surgery_planned": None, "lymph_node_max_cm": None,
+            "ineligible_for_other_treatment": None, "growth_override": None,
             "created_at": None,
         }
         row.update(values)
@@ -502,6 +507,7 @@ class _Generator:
             "side": None, "segment": None, "lesion_type": lesion_type, "size_mm": None,
             "size_fraction": None, "limb_pain": None, "spinal_pain": None, "alignment": None,
             "collapse": None, "posterolateral": None, "bilsky": None,
+            "posterior_wall_intact": None, "surgeon_stability": None,
             "pathological_fracture": False, "fracture_fixed": False, "painful": False,
             "prior_rt_dose_gy": None, "prior_rt_date": None, "status": "active",
             "detected_date": detected,
@@ -586,9 +592,12 @@ class _Generator:
         diag = ref - timedelta(days=62)
         p = self.add_patient(None, "male", 66, ref, lecture=1)
         pid = p["patient_id"]
+        # CT: cortex intact, posterior elements spared. The spine surgeon's opinion (plan item
+        # ORTHO-SINS-CONSULT at meeting 9: no stabilisation needed) is on the record.
         l2 = self.lesion_row(pid, "spine", "lytic", ref - timedelta(days=6), level="L2",
                              size_mm=32, spinal_pain="mechanical", alignment="normal",
-                             collapse="none", posterolateral="none", bilsky="0", painful=True)
+                             collapse="none", posterolateral="none", bilsky="0", painful=True,
+                             posterior_wall_intact=True, surgeon_stability="stable")
         t10 = self.lesion_row(pid, "spine", "lytic", diag, level="T10", size_mm=14,
                               spinal_pain="occasional_non_mechanical", alignment="normal",
                               collapse="none", posterolateral="none", bilsky="0")
@@ -608,6 +617,7 @@ class _Generator:
             spinal_pain_signs=["progressive_spinal_pain", "night_pain"], nrs=8,
             pain_character="mixed", visceral_mets="none", expected_survival_months=9,
             fit_for_surgery=True, prior_chemotherapy=True, weight_kg=70, height_cm=172,
+            primary_controlled=False, surgery_planned=False,
             dental_clearance=True, comorbidities="Ex-smoker (30 pack-years); hypertension",
             patient_wishes="Wants to sleep through the night and walk to the park again.",
             key_worker="CNS Demo Nurse Chen", lecture_case=1,
@@ -675,10 +685,14 @@ class _Generator:
         diag = ref - timedelta(days=5 * 365 + 20)
         p = self.add_patient(None, "female", 59, ref, lecture=2)
         pid = p["patient_id"]
+        # SINS 11 is "potentially unstable": the board shows the case as the MDT met it, before
+        # the spine surgeon's formal call, so it asks for the spine-surgery opinion (ORTHO-SINS-
+        # CONSULT) and keeps NOMS provisional; the decision records the stabilisation done.
         t9 = self.lesion_row(pid, "spine", "lytic", ref, level="T9", size_mm=38,
                              spinal_pain="mechanical", alignment="normal",
                              collapse="lt_50_collapse", posterolateral="bilateral", bilsky="2",
-                             painful=True, status="treated")
+                             painful=True, status="treated", posterior_wall_intact=False,
+                             surgeon_stability=None)
         case = self.case_row(
             p, referral_date=ref, referrer="Dr Demo Brown (Spine Surgery)",
             referrer_specialty="spine_surgery",
@@ -695,6 +709,7 @@ class _Generator:
             pain_character="mixed", visceral_mets="nodular", visceral_treatable=True,
             visceral_removable=False, expected_survival_months=18, fit_for_surgery=True,
             prior_chemotherapy=True, weight_kg=62, height_cm=160, dental_clearance=True,
+            primary_controlled=True, surgery_planned=False,
             comorbidities="Right mastectomy and adjuvant chemotherapy 5 years ago; hypertension",
             patient_wishes="Wants to walk again and return to light work.",
             key_worker="CNS Demo Nurse Patel", lecture_case=2,
@@ -767,7 +782,7 @@ class _Generator:
         ]
         noms = {"neurologic": "high_grade (Bilsky 2) with myelopathy",
                 "oncologic": "radiosensitive (breast)",
-                "mechanical": "potentially unstable (SINS 11)",
+                "mechanical": "unstable: spine surgeon's call (SINS 11, potentially unstable)",
                 "systemic": "fit for surgery; expected survival > 12 months",
                 "recommendation": "decompression and stabilisation, then radiotherapy"}
         c = self._register(case, p, [t9], 59, 2, [(8, "decided"), (12, "listed")], "emergency",
@@ -814,6 +829,7 @@ class _Generator:
             pain_character="nociceptive", visceral_mets="nodular", visceral_treatable=True,
             visceral_removable=False, expected_survival_months=24, fit_for_surgery=True,
             prior_chemotherapy=False, weight_kg=64, height_cm=158, dental_clearance=True,
+            primary_controlled=True, surgery_planned=False,
             comorbidities="Right modified radical mastectomy 10 years ago; osteoarthritis",
             patient_wishes="Wants to keep travelling with her grandchildren; prefers oral therapy.",
             key_worker="CNS Demo Nurse Liu", lecture_case=3,
@@ -884,7 +900,8 @@ class _Generator:
                               spinal_pain="mechanical", alignment="normal",
                               collapse="lt_50_collapse", posterolateral="none", bilsky="1a",
                               painful=True, prior_rt_dose_gy=24,
-                              prior_rt_date=diag + timedelta(days=760), status="treated")
+                              prior_rt_date=diag + timedelta(days=760), status="treated",
+                              surgeon_stability="stable")  # "no stabilisation needed"
         lesions = [
             t11,
             self.lesion_row(pid, "spine", "blastic", diag, level="T6", size_mm=15,
@@ -909,6 +926,8 @@ class _Generator:
             neuro_assessed=True, nrs=5, pain_character="nociceptive", visceral_mets="none",
             expected_survival_months=24, fit_for_surgery=True, prior_chemotherapy=True,
             prior_mcrpc_lines=2, weight_kg=76, height_cm=170, dental_clearance=True,
+            lymph_node_max_cm=1.5, ineligible_for_other_treatment=False,  # PSMA: no node > 3 cm
+            primary_controlled=False, surgery_planned=False,
             comorbidities="Gleason 8 (4+4); type 2 diabetes",
             patient_wishes="Wants to stay active and keep gardening.",
             key_worker="CNS Demo Nurse Evans", lecture_case=4,
@@ -1017,6 +1036,7 @@ class _Generator:
             comorbidities="Never smoker; brain metastases responding to osimertinib",
             patient_wishes="Wants to continue oral targeted therapy at home.",
             key_worker="CNS Demo Nurse Chen", lecture_case=5,
+            primary_controlled=False, surgery_planned=False,  # lung primary in situ
         )
         for k, d in enumerate((diag, diag + timedelta(days=56), diag + timedelta(days=425),
                                ref - timedelta(days=3))):
@@ -1100,6 +1120,7 @@ class _Generator:
             patient_wishes="Two school-age children; wants effective treatment and to keep "
                            "working.",
             key_worker="CNS Demo Nurse Patel", lecture_case=6,
+            primary_controlled=True, surgery_planned=False,
         )
         self._panel(pid, ref - timedelta(days=90), ca=2.40, alb=42, cr=60, alp=90, hb=131,
                     marker=("ca15_3", 22.0))
@@ -1180,6 +1201,7 @@ class _Generator:
                           "managed with amlodipine); hand-foot syndrome grade 1 on sunitinib",
             patient_wishes="Wants treatment that lets him keep driving his taxi.",
             key_worker="CNS Demo Nurse Liu", lecture_case=7,
+            primary_controlled=True, surgery_planned=False,  # nephrectomy bed clear; SBRT T8
         )
         self._panel(pid, nephrectomy + timedelta(days=30), ca=2.38, alb=41, cr=104, alp=96,
                     hb=138, marker=("ldh", 210.0))
@@ -1260,10 +1282,8 @@ class _Generator:
         mscc = self.chance(0.045)
         ref = self._referral_for(slot, mscc)
         de_novo = self.chance(0.3)
-        if de_novo:
-            diag = ref - self.days(10, 90)
-        else:
-            diag = ref - self.days(200, 3000 if primary in ("breast", "prostate") else 1200)
+        longest = 3000 if primary in ("breast", "prostate") else 1200
+        diag = ref - (self.days(10, 90) if de_novo else self.days(200, longest))
         patient = self.add_patient(number, sex, age, ref)
         pid = patient["patient_id"]
         histology = self.pick(HISTOLOGY[primary])
@@ -1923,7 +1943,7 @@ class _Generator:
                               level=self.rng.choice(("T4", "T12", "L3", "L5")), size_mm=24,
                               spinal_pain="mechanical", alignment="normal",
                               collapse="lt_50_collapse", posterolateral="unilateral",
-                              bilsky="1b", painful=True)
+                              bilsky="1b", painful=True, posterior_wall_intact=True)
         if any(x["level"] == new["level"] for x in first.lesions):
             new["level"] = "T2" if new["level"] != "T2" else "L4"
         self.t["lesion"].append(new)
@@ -1950,6 +1970,92 @@ class _Generator:
         c.urgency = self.urgency(c)
         case["priority"] = c.urgency
         c.slots = self.outcomes(slot, "full")
+
+    # -- rule inputs of the generic cases ------------------------------------------------------
+
+    def rule_inputs(self) -> None:
+        """Fill the rule-engine inputs (primary control, planned surgery, coagulopathy,
+        infection, paraplegia duration, radium-223 nodes/eligibility, Tomita growth override,
+        posterior wall, the spine surgeon's call) of the generic cases.
+
+        Uses its own random stream so that every value drawn before it stays as it was. The
+        lecture cases carry theirs explicitly.
+        """
+        rng = random.Random(f"{self.seed}:rule-inputs")  # noqa: S311 - synthetic data
+        decided: dict[int, list[tuple[Any, ...]]] = {}
+        for meta in self.plan_meta.values():
+            if meta["outcome"] == "decided" and not meta["superseded"]:
+                decided[meta["case"].row["case_id"]] = meta["plan"]
+        seen: set[int] = set()
+        for c in self.cases:
+            if c.lecture is not None:
+                continue
+            row = c.row
+            plan = decided.get(row["case_id"])
+            operated = {
+                p[5] for p in (plan or []) if len(p) > 5 and p[1] in ("fixation", "decompression")
+                and p[3] in ("accepted", "modified") and p[5] is not None
+            }
+            if plan is not None:
+                row["surgery_planned"] = any(
+                    p[1] in ("fixation", "decompression") and p[3] in ("accepted", "modified")
+                    for p in plan)
+            primary = row["primary_tumour"]
+            if len(c.lesions) <= 5 and primary not in ("myeloma",):
+                recent = (row["referral_date"] - row["diagnosis_date"]).days < 120
+                row["primary_controlled"] = (
+                    rng.random() < 0.15 if recent
+                    else rng.choices((True, False, None), weights=(65, 20, 15))[0])
+            if rng.random() < (0.35 if primary == "liver" else 0.025):
+                row["coagulopathy"] = True
+                inr = round(rng.uniform(1.6, 2.4), 1)
+                row["comorbidities"] = "; ".join(x for x in (
+                    row["comorbidities"], f"Coagulopathy (INR {inr})") if x)
+            if rng.random() < (0.5 if row["fever"] else 0.02):
+                row["infection"] = True
+                row["comorbidities"] = "; ".join(x for x in (row["comorbidities"], rng.choice((
+                    "Pneumonia on IV antibiotics", "Urinary tract infection on antibiotics",
+                    "Infected sacral pressure ulcer"))) if x)
+            if row["frankel"] in ("A", "B"):
+                row["paraplegia_over_48h"] = rng.random() < 0.4
+            elif row["frankel"] in ("C", "D"):
+                row["paraplegia_over_48h"] = False  # a deficit, but not paraplegic
+            if primary == "prostate" and row["castration"] == "resistant":
+                if rng.random() < 0.75:
+                    node = rng.uniform(3.0, 4.5) if rng.random() < 0.1 else max(
+                        0.5, rng.gauss(1.4, 0.7))
+                    row["lymph_node_max_cm"] = round(min(node, 4.5), 1)
+                lines = row["prior_mcrpc_lines"]
+                if lines is not None and lines < 2:
+                    row["ineligible_for_other_treatment"] = rng.choices(
+                        (True, False, None), weights=(30, 50, 20))[0]
+            if primary in ("bladder", "melanoma") and rng.random() < 0.7:
+                row["growth_override"] = "rapid"  # not in the board's Tomita table
+            elif (primary == "breast" and row["er"] == "negative" and row["pr"] == "negative"
+                  and row["her2"] == "negative" and rng.random() < 0.4):
+                row["growth_override"] = "moderate"  # triple-negative: the MDT's call
+            for les in c.lesions:
+                if les["bone"] != "spine" or les["lesion_id"] in seen:
+                    continue
+                seen.add(les["lesion_id"])
+                if les["posterior_wall_intact"] is None:
+                    if les["bilsky"] in ("2", "3"):
+                        weights = (0, 60, 40)
+                    elif les["collapse"] in ("lt_50_collapse", "gt_50_collapse"):
+                        weights = (55, 30, 15)
+                    elif les["collapse"] == "no_collapse_gt_50_involved":
+                        weights = (50, 10, 40)
+                    else:
+                        weights = (30, 0, 70)
+                    les["posterior_wall_intact"] = rng.choices(
+                        (True, False, None), weights=weights)[0]
+                total = sins_total(les)
+                if plan is not None and total is not None and 7 <= total <= 12:
+                    if les["lesion_id"] in operated:
+                        les["surgeon_stability"] = "unstable"
+                    else:
+                        les["surgeon_stability"] = rng.choices(
+                            ("stable", "unstable", None), weights=(70, 10, 20))[0]
 
     # -- agenda, opinions ----------------------------------------------------------------------
 

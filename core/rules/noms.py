@@ -2,7 +2,8 @@
 
 N = Bilsky ESCC band, O = radiosensitivity of the histology, M = SINS band, S = fitness for
 surgery and expected survival. The path is provisional while M is "potentially unstable"
-(SINS 7-12) until the spine surgeon calls it stable or unstable (SCORES.md section 6).
+(SINS 7-12) until the spine surgeon calls it stable or unstable (SCORES.md section 6); the call
+is recorded on the lesion (``surgeon_stability``) and then decides M.
 """
 
 from __future__ import annotations
@@ -79,6 +80,8 @@ def _lesion_path(ctx: RuleContext, lesion: Lesion) -> tuple[str | None, list[str
     m = MECHANICAL.get(sins.band) if sins is not None and sins.complete else None
     if m is None:
         missing.append(f"M: sins ({site})")
+    elif m == "potentially_unstable" and lesion.surgeon_stability is not None:
+        m = lesion.surgeon_stability.value  # the spine surgeon's call settles SINS 7-12
     primary = cf.case.primary_tumour
     o = (
         "radiosensitive"
@@ -104,7 +107,10 @@ def _lesion_path(ctx: RuleContext, lesion: Lesion) -> tuple[str | None, list[str
     assert months is not None
     operable = fit and not survival_weeks_below(months, policy.surgery_min_survival_weeks)
     path = _path(n, o, m, operable)
-    return path, [], {"N": n, "O": o, "M": m, "S": f"fit={fit}, survival={months} months"}
+    axes = {"N": n, "O": o, "M": m, "S": f"fit={fit}, survival={months} months"}
+    if sins is not None and sins.band == "indeterminate" and lesion.surgeon_stability is not None:
+        axes["M_source"] = f"spine surgeon (SINS {sins.total})"
+    return path, [], axes
 
 
 def noms(ctx: RuleContext) -> Outcome:
@@ -132,8 +138,11 @@ def noms(ctx: RuleContext) -> Outcome:
         if axes["N"] == "intermediate_1c":
             note_en += " (Bilsky 1c: surgery vs radiosurgery contested — discuss)"
             note_zh += "（Bilsky 1c级：手术与放射外科存在争议，需讨论）"
+        m_text = axes["M"] + (f" ({axes['M_source']})" if "M_source" in axes else "")
+        if "M_source" in axes:
+            note_zh += f"（M轴：脊柱外科判断为{'稳定' if axes['M'] == 'stable' else '不稳定'}）"
         en.append(
-            f"{site}: N {axes['N']}, O {axes['O']}, M {axes['M']}, S {axes['S']} → {text_en}"
+            f"{site}: N {axes['N']}, O {axes['O']}, M {m_text}, S {axes['S']} → {text_en}"
             f"{note_en}"
         )
         zh.append(f"{site}：{text_zh}{note_zh}")
@@ -154,8 +163,8 @@ RULES: tuple[Rule, ...] = (
         urgency="routine",
         precedence=NOMS_GROUP,
         text_en="The NOMS path for each spinal lesion (provisional while M is potentially "
-        "unstable)",
-        text_zh="各脊柱病灶的NOMS路径（M为潜在不稳定时为暂定）",
+        "unstable and the spine surgeon has not called it)",
+        text_zh="各脊柱病灶的NOMS路径（M为潜在不稳定且脊柱外科尚未判断时为暂定）",
         rationale_en="Neurologic, oncologic, mechanical and systemic axes decide between "
         "cEBRT, SBRT, separation surgery, stabilisation and non-operative care.",
         rationale_zh="神经、肿瘤、机械和全身四个维度决定常规外照射、SBRT、分离手术、固定或非手术治疗。",

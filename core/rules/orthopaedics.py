@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from core.models import Analyte, BilskyGrade, Collapse, Frankel, Histology, PrimaryTumour
+from core.models import (
+    Analyte,
+    BilskyGrade,
+    Collapse,
+    Frankel,
+    Histology,
+    PrimaryTumour,
+    SurgeonStability,
+)
 from core.rules.base import (
     HAEMATOLOGICAL,
     PROGNOSIS,
@@ -47,6 +55,10 @@ HYPERVASCULAR_HISTOLOGY: frozenset[Histology] = frozenset(
     }
 )
 CONTRA_PLATELETS_BELOW = Decimal("50")
+STABILITY_ZH: dict[SurgeonStability, str] = {
+    SurgeonStability.STABLE: "稳定",
+    SurgeonStability.UNSTABLE: "不稳定",
+}
 
 
 def biopsy_findings(ctx: RuleContext) -> Findings:
@@ -84,7 +96,7 @@ def ortho_biopsy(ctx: RuleContext) -> Outcome:
 
 
 def surgical_indications(ctx: RuleContext) -> list[str]:
-    """Facts that put surgery on the table (used as 'planned for surgery')."""
+    """Facts that put surgery on the table (named when ``surgery_planned`` is not recorded)."""
     reasons: list[str] = []
     for lesion in ctx.cf.lesions:
         if lesion.pathological_fracture and not lesion.fracture_fixed:
@@ -104,13 +116,23 @@ def ortho_embolise(ctx: RuleContext) -> Outcome:
     )
     if not hypervascular:
         return not_fired()
+    if case.surgery_planned is False:
+        return not_fired("no surgery planned", "未计划手术")
+    what = case.primary_tumour.value if case.histology is None else case.histology.value
+    if case.surgery_planned:
+        return fired(
+            f"hypervascular primary ({what}) planned for surgery",
+            f"富血供原发肿瘤（{what}）拟行手术",
+        )
+    # Not recorded: an open surgical indication keeps the reminder (bleeding risk); without
+    # one, whether surgery is planned (e.g. a solitary metastasectomy) must be recorded.
     indications = surgical_indications(ctx)
     if not indications:
-        return not_fired("no surgery indicated at present", "目前无手术指征")
-    what = case.primary_tumour.value if case.histology is None else case.histology.value
+        return needs("surgery_planned")
     return fired(
-        f"hypervascular primary ({what}) with a surgical indication: " + "; ".join(indications),
-        f"富血供原发肿瘤（{what}）且有手术指征：" + "；".join(indications),
+        f"hypervascular primary ({what}) with a surgical indication (surgery_planned not "
+        "recorded): " + "; ".join(indications),
+        f"富血供原发肿瘤（{what}）且有手术指征（未记录是否拟手术）：" + "；".join(indications),
     )
 
 
@@ -130,9 +152,26 @@ def ortho_mirels_8(ctx: RuleContext) -> Outcome:
 
 def ortho_sins_consult(ctx: RuleContext) -> Outcome:
     hits, missing = scored(ctx, "sins", total_between(7, 12))
+    calls = {
+        lesion.lesion_id: lesion.surgeon_stability
+        for lesion in ctx.cf.lesions
+        if lesion.surgeon_stability is not None
+    }
+    # A level the spine surgeon has already called stable or unstable needs no further opinion.
+    open_hits = [s for s in hits if s.lesion_id is None or s.lesion_id not in calls]
+    if open_hits:
+        return fired(labels(open_hits), labels_zh(open_hits))
+    if missing:
+        return needs(*missing)
     if hits:
-        return fired(labels(hits), labels_zh(hits))
-    return needs(*missing) if missing else not_fired()
+        done = [(s.label, calls[s.lesion_id]) for s in hits if s.lesion_id is not None]
+        return not_fired(
+            "opinion recorded: " + "; ".join(f"{label}: spine surgeon {call.value}"
+                                             for label, call in done),
+            "已有外科意见：" + "；".join(f"{label}：脊柱外科判断为{STABILITY_ZH[call]}"
+                                        for label, call in done),
+        )
+    return not_fired()
 
 
 def ortho_sins_unstable(ctx: RuleContext) -> Outcome:
@@ -179,25 +218,48 @@ def ortho_cement(ctx: RuleContext) -> Outcome:
     if not case.neuro_assessed:
         missing.append("neurological assessment (neuro_assessed)")
     sins_by_lesion = {s.lesion_id: s for s in ctx.scores.lesion_scores("sins")}
-    eligible = []
+    alone: list[str] = []  # SINS < 13: augmentation on its own
+    with_fixation: list[str] = []  # SINS >= 13: only as part of stabilisation
+    excluded_en: list[str] = []
+    excluded_zh: list[str] = []
     for lesion in candidates:
+        site = lesion.site_label()
         if lesion.bilsky is None:
-            missing.append(f"escc_grade ({lesion.site_label()})")
+            missing.append(f"escc_grade ({site})")
             continue
         if lesion.bilsky not in (BilskyGrade.G0, BilskyGrade.G1A):
+            excluded_en.append(f"Bilsky {lesion.bilsky.value} at {site}")
+            excluded_zh.append(f"{site} Bilsky {lesion.bilsky.value}级")
+            continue
+        if lesion.posterior_wall_intact is False:
+            excluded_en.append(f"posterior wall not intact at {site}")
+            excluded_zh.append(f"{site}椎体后壁不完整")
             continue
         sins = sins_by_lesion.get(lesion.lesion_id)
-        if sins is None or not sins.complete:
-            missing.append(f"sins ({lesion.site_label()})")
+        if sins is None or not sins.complete or sins.total is None:
+            missing.append(f"sins ({site})")
             continue
-        eligible.append(lesion)
-    if not eligible and not missing:
-        return not_fired(
-            "Bilsky above 1a at every painful fracture", "疼痛性骨折处Bilsky均高于1a级"
-        )
-    # The case record does not hold posterior-wall integrity: it must be confirmed.
-    missing.append("posterior_wall_intact (not held in the case record)")
-    return needs(*missing)
+        if lesion.posterior_wall_intact is None:
+            missing.append(f"posterior_wall_intact ({site})")
+            continue
+        (with_fixation if sins.total >= 13 else alone).append(sins.label)
+    if (alone or with_fixation) and case.neuro_assessed:
+        en = [f"painful compression fracture, posterior wall intact: {label}" for label in alone]
+        zh = [f"疼痛性压缩骨折，椎体后壁完整：{label}" for label in alone]
+        en += [f"{label}: only as part of stabilisation" for label in with_fixation]
+        zh += [f"{label}：仅作为固定手术的一部分" for label in with_fixation]
+        text = None
+        if not alone:
+            text = (
+                "Vertebroplasty / kyphoplasty only as part of surgical stabilisation (SINS ≥ 13)",
+                "仅在脊柱固定手术中联合椎体成形术/后凸成形术（SINS ≥13）",
+            )
+        return fired(en, zh, text=text)
+    if missing:
+        return needs(*missing)
+    return not_fired(
+        "not a candidate: " + "; ".join(excluded_en), "不适合：" + "；".join(excluded_zh)
+    )
 
 
 def contra_findings(ctx: RuleContext) -> Findings:
@@ -222,14 +284,18 @@ def contra_findings(ctx: RuleContext) -> Findings:
                 "（MSCC减压手术，Patchell标准）",
             )
     frankel = cf.case.frankel
-    if frankel in (Frankel.A, Frankel.B):
+    if cf.case.paraplegia_over_48h is True:
+        grade = f" (Frankel {frankel.value})" if frankel is not None else ""
+        found.add(f"paraplegia > 48 h{grade}", f"截瘫>48小时{grade}")
+    elif cf.case.paraplegia_over_48h is None and frankel in (Frankel.A, Frankel.B):
+        # Not recorded: an established (not new) Frankel A/B stands in for it.
         if cf.case.frankel_new is False:
             found.add(
                 f"established paraplegia (Frankel {frankel.value}, not new; > 48 h)",
                 f"陈旧性截瘫（Frankel {frankel.value}级，非新发；>48小时）",
             )
         else:
-            found.missing.append("paraplegia duration (Frankel A/B: > 48 h?)")
+            found.missing.append(f"paraplegia_over_48h (Frankel {frankel.value})")
     ecog, converted = ecog_value(ctx)
     if ecog is not None and ecog >= 3:
         via = f" (from KPS {cf.case.kps})" if converted else ""
@@ -246,6 +312,10 @@ def contra_findings(ctx: RuleContext) -> Findings:
         )
     if cf.case.active_bleeding:
         found.add("active bleeding", "活动性出血")
+    if cf.case.coagulopathy:
+        found.add("coagulopathy", "凝血功能障碍")
+    if cf.case.infection:
+        found.add("infection", "感染")
     return found
 
 

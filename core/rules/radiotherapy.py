@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core.models import BilskyGrade, Lesion, TreatmentKind
+from core.models import BilskyGrade, Lesion, SurgeonStability, TreatmentKind
 from core.rules.base import (
     NEUROLOGY,
     RADIORESISTANT,
@@ -131,9 +131,16 @@ def rt_sbrt(ctx: RuleContext) -> Outcome:
             continue
         if score.total > 12 and not separated:
             continue
-        if 7 <= score.total <= 12:
-            notes_en.append(f"{score.label}: spine-surgery opinion first")
-            notes_zh.append(f"{score.label}：需先请脊柱外科会诊")
+        if 7 <= score.total <= 12 and not separated:
+            call = lesion.surgeon_stability
+            if call == SurgeonStability.UNSTABLE:
+                continue  # stabilise first (NOMS 'M' unstable)
+            if call == SurgeonStability.STABLE:
+                notes_en.append(f"{score.label}: spine surgeon calls it stable")
+                notes_zh.append(f"{score.label}：脊柱外科判断为稳定")
+            else:
+                notes_en.append(f"{score.label}: spine-surgery opinion first")
+                notes_zh.append(f"{score.label}：需先请脊柱外科会诊")
         targets.append(lesion.site_label())
     if missing:
         return needs(*missing)
@@ -141,10 +148,15 @@ def rt_sbrt(ctx: RuleContext) -> Outcome:
         return not_fired("no lesion meets the Bilsky/SINS conditions", "无病灶满足Bilsky/SINS条件")
     why = Findings()
     if len(cf.lesions) <= OLIGOMETASTATIC_MAX_LESIONS:
-        why.add(
-            f"oligometastatic ({len(cf.lesions)} lesions; if the primary is controlled)",
-            f"寡转移（{len(cf.lesions)}处病灶；需原发灶已控制）",
-        )
+        if cf.case.primary_controlled is True:
+            why.add(
+                f"oligometastatic ({len(cf.lesions)} lesions, primary controlled)",
+                f"寡转移（{len(cf.lesions)}处病灶，原发灶已控制）",
+            )
+        elif cf.case.primary_controlled is None:
+            why.missing.append(
+                f"primary_controlled (oligometastatic: {len(cf.lesions)} lesions)"
+            )
     if cf.case.primary_tumour in RADIORESISTANT:
         why.add(
             f"radioresistant histology ({cf.case.primary_tumour.value})",
@@ -159,9 +171,12 @@ def rt_sbrt(ctx: RuleContext) -> Outcome:
             f"脊柱再程放疗（{sites(reirradiated)}）",
         )
     if not why.en:
+        if why.missing:
+            return needs(*why.missing)
         return not_fired(
-            "not oligometastatic, not radioresistant, no spine re-irradiation",
-            "非寡转移、非放疗抵抗、无脊柱再程放疗",
+            "not oligometastatic with a controlled primary, not radioresistant, no spine "
+            "re-irradiation",
+            "非原发灶已控制的寡转移、非放疗抵抗、无脊柱再程放疗",
         )
     via = " (from KPS)" if converted else ""
     return fired(
@@ -313,10 +328,12 @@ RULES: tuple[Rule, ...] = (
         text_en="Consider SBRT",
         text_zh="考虑立体定向放疗（SBRT）",
         rationale_en="ECOG ≤ 1, expected survival ≥ {sbrt_min_survival_months} months, Bilsky "
-        "0–1b, no deficit, SINS ≤ 12 (opinion if 7–12), and oligometastatic, radioresistant or "
-        "spine re-irradiation.",
+        "0–1b, no deficit, SINS ≤ 12 (opinion if 7–12; not if the surgeon calls it unstable), "
+        "and oligometastatic (≤ 5 lesions, primary controlled), radioresistant or spine "
+        "re-irradiation.",
         rationale_zh="ECOG ≤1、预计生存期≥{sbrt_min_survival_months}个月、Bilsky 0–1b级、"
-        "无神经功能缺损、SINS ≤12（7–12分需外科意见），且为寡转移、放疗抵抗或脊柱再程放疗。",
+        "无神经功能缺损、SINS ≤12（7–12分需外科意见；外科判断不稳定者除外），且为寡转移"
+        "（≤5处病灶、原发灶已控制）、放疗抵抗或脊柱再程放疗。",
         source="ASTRO 2024; SABR-COMET; NOMS",
         condition=rt_sbrt,
     ),

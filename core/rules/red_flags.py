@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from core.models import Analyte, CalciumSymptom
+from core.models import HYPOCALCAEMIA_SYMPTOMS, Analyte, CalciumSymptom
 from core.rules.base import (
     NEUROLOGY,
     STABILITY,
@@ -41,6 +41,9 @@ CALCIUM_SYMPTOM_TEXT: dict[CalciumSymptom, tuple[str, str]] = {
     CalciumSymptom.DEHYDRATION: ("dehydration", "脱水"),
     CalciumSymptom.AKI: ("acute kidney injury", "急性肾损伤"),
     CalciumSymptom.ARRHYTHMIA: ("arrhythmia", "心律失常"),
+    CalciumSymptom.TETANY: ("tetany", "手足搐搦"),
+    CalciumSymptom.SEIZURES: ("seizures", "癫痫发作"),
+    CalciumSymptom.LONG_QT: ("long QT", "QT间期延长"),
 }
 
 # Hypercalcaemia thresholds on corrected calcium (mmol/L; quantised to 0.01 before comparing).
@@ -54,6 +57,8 @@ IONISED_GRADE2_ABOVE = Decimal("1.5")
 IONISED_GRADE3_ABOVE = Decimal("1.6")
 HYPOCA_SEVERE_BELOW = Decimal("1.75")
 HYPOCA_MODERATE_BELOW = Decimal("2.00")
+# Below the normal range (SCORES.md decision 8): with tetany, seizures or a long QT -> emergency.
+HYPOCA_LOW_BELOW = Decimal("2.20")
 NEUTROPHILS_FN_BELOW = Decimal("0.5")
 NEUTROPHILS_FALLING_BELOW = Decimal("1.0")
 PLATELETS_BLEED_BELOW = Decimal("20")
@@ -123,8 +128,12 @@ def rf_fracture(ctx: RuleContext) -> Outcome:
     return fired(f"pathological fracture at {where}, not fixed", f"{where}病理性骨折，未固定")
 
 
-def _symptoms(ctx: RuleContext) -> tuple[list[str], list[str]]:
-    symptoms = ctx.cf.case.calcium_symptoms
+def _symptoms(ctx: RuleContext, hypo: bool = False) -> tuple[list[str], list[str]]:
+    """Recorded hypercalcaemia symptoms, or with ``hypo`` the hypocalcaemia ones (tetany,
+    seizures, long QT); each set only counts for its own red flag."""
+    symptoms = [
+        s for s in ctx.cf.case.calcium_symptoms if (s in HYPOCALCAEMIA_SYMPTOMS) == hypo
+    ]
     return (
         [CALCIUM_SYMPTOM_TEXT[s][0] for s in symptoms],
         [CALCIUM_SYMPTOM_TEXT[s][1] for s in symptoms],
@@ -188,11 +197,25 @@ def rf_hyperca(ctx: RuleContext) -> Outcome:
 
 
 def rf_hypoca(ctx: RuleContext) -> Outcome:
+    symptoms_en, symptoms_zh = _symptoms(ctx, hypo=True)
     corrected = corrected_calcium(ctx)
     if corrected is None:
+        if symptoms_en:
+            return fired(
+                "hypocalcaemia symptoms recorded (" + ", ".join(symptoms_en) + "); no corrected "
+                "calcium within the lab window: measure now",
+                "记录有低钙血症症状（" + "、".join(symptoms_zh) + "）；有效期内无校正血钙：请立即检测",
+                "emergency",
+            )
         missing = ctx.scores.patient["corrected_calcium"].missing
         return needs(*(f"corrected_calcium.{name}" for name in missing))
     en, zh = f"corrected Ca {corrected} mmol/L", f"校正血钙 {corrected} mmol/L"
+    if symptoms_en and corrected < HYPOCA_LOW_BELOW:
+        return fired(
+            f"{en} with symptoms (" + ", ".join(symptoms_en) + ")",
+            f"{zh}，伴症状（" + "、".join(symptoms_zh) + "）",
+            "emergency",
+        )
     if corrected < HYPOCA_SEVERE_BELOW:
         return fired(en, zh, "emergency")
     if corrected < HYPOCA_MODERATE_BELOW:
@@ -206,6 +229,12 @@ def rf_hypoca(ctx: RuleContext) -> Outcome:
             extra_en.append(f"CrCl {one_decimal(clearance)} mL/min")
             extra_zh.append(f"肌酐清除率 {one_decimal(clearance)} mL/min")
         return fired([en, *extra_en], [zh, *extra_zh], "urgent")
+    if symptoms_en:
+        return not_fired(
+            f"{en} is not low: the recorded " + ", ".join(symptoms_en) + " need another "
+            "explanation",
+            f"{zh}不低：所记录的" + "、".join(symptoms_zh) + "需另寻原因",
+        )
     return not_fired(en, zh)
 
 
@@ -408,8 +437,10 @@ RULES: tuple[Rule, ...] = (
         urgency="urgent",
         text_en="Hypocalcaemia (above all on denosumab or with CrCl < 30)",
         text_zh="低钙血症（尤其是使用地舒单抗或肌酐清除率<30时）",
-        rationale_en="Corrected Ca < 1.75: emergency; 1.75–1.99: urgent.",
-        rationale_zh="校正血钙<1.75：急症；1.75–1.99：紧急。",
+        rationale_en="Corrected Ca < 1.75, or symptoms (tetany, seizures, long QT) with a low "
+        "calcium (< 2.20) or none measured: emergency; 1.75–1.99: urgent.",
+        rationale_zh="校正血钙<1.75，或有症状（手足搐搦、癫痫发作、QT间期延长）且血钙偏低（<2.20）"
+        "或未检测：急症；1.75–1.99：紧急。",
         source="Xgeva label; SfE",
         condition=rf_hypoca,
     ),

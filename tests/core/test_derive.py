@@ -221,6 +221,8 @@ def sins_lesion(total: int, **kw: Any) -> dict[str, Any]:
     rest = {
         6: ("normal", "none", "none"),
         7: ("normal", "none", "unilateral"),
+        9: ("normal", "lt_50_collapse", "unilateral"),
+        11: ("normal", "lt_50_collapse", "bilateral"),
         12: ("de_novo_deformity", "no_collapse_gt_50_involved", "bilateral"),
         13: ("de_novo_deformity", "lt_50_collapse", "bilateral"),
     }[total]
@@ -461,6 +463,47 @@ def test_tomita_growth_override() -> None:
 
 
 @pytest.mark.parametrize(
+    ("primary", "override", "growth", "total", "note"),
+    [
+        ("melanoma", "rapid", "rapid", 5, "not in the board's table"),
+        ("breast", "moderate", "moderate", 3, "overrides the table's class for breast (slow)"),
+        ("kidney", "moderate", "moderate", 3, "same as the table's class for kidney"),
+        ("breast", None, "slow", 2, "prefilled from the primary"),
+        ("melanoma", None, None, None, "choose slow, moderate or rapid"),
+    ],
+    ids=["unlisted-primary", "overrides-table", "same-as-table", "table", "unlisted-missing"],
+)
+def test_tomita_growth_class_set_by_the_mdt(
+    primary: str, override: str | None, growth: str | None, total: int | None, note: str
+) -> None:
+    cf = make_case(
+        primary_tumour=primary,
+        growth_override=override,
+        visceral_mets="none",
+        lesions=[bone("rib")],
+    )
+    tomita = scores_of(cf).patient["tomita"]
+    assert tomita.inputs.get("primary_tumor_growth") == growth
+    assert tomita.total == total
+    source = tomita.source("primary_tumor_growth")
+    assert source is not None
+    assert note in source.note
+    if override is not None:
+        assert (source.origin, source.record) == ("case", "case: growth class set by the MDT")
+
+
+def test_tomita_growth_override_rules() -> None:
+    # A user entry in the session still wins over the recorded class ...
+    cf = make_case(primary_tumour="breast", growth_override="moderate", visceral_mets="none")
+    scores = derive_scores(cf, Policy(), {"tomita": {"primary_tumor_growth": "rapid"}})
+    assert scores.patient["tomita"].inputs["primary_tumor_growth"] == "rapid"
+    # ... and haematological malignancy stays outside Tomita whatever the class.
+    myeloma = scores_of(make_case(primary_tumour="myeloma", growth_override="slow"))
+    assert not myeloma.patient["tomita"].applicable
+    assert "primary_tumor_growth" in myeloma.patient["tomita"].missing
+
+
+@pytest.mark.parametrize(
     ("primary", "group"),
     [
         ("lung_nsclc", "p0_lung_osteosarcoma_stomach_bladder_esophagus_pancreas"),
@@ -693,6 +736,69 @@ def test_radium_only_for_prostate_and_lymph_nodes_must_be_entered() -> None:
     entered = derive_scores(cf, Policy(), {"radium_223": {"lymph_node_max_cm": Decimal("1.5")}})
     assert entered.patient["radium_223"].band == "eligible"
     assert entered.patient["radium_223"].total == Decimal("4400")
+
+
+@pytest.mark.parametrize(
+    ("case", "band", "missing_sources"),
+    [
+        ({"lymph_node_max_cm": Decimal("1.5")}, "eligible", set()),
+        ({"lymph_node_max_cm": Decimal("3.2")}, "not_eligible", set()),
+        ({}, "incomplete", {"lymph_node_max_cm"}),
+        (
+            {"lymph_node_max_cm": Decimal("1"), "prior_mcrpc_lines": 1},
+            "incomplete",
+            {"ineligible_for_other_treatment"},
+        ),
+        (
+            {
+                "lymph_node_max_cm": Decimal("1"),
+                "prior_mcrpc_lines": 1,
+                "ineligible_for_other_treatment": True,
+            },
+            "eligible",
+            set(),
+        ),
+        (
+            {
+                "lymph_node_max_cm": Decimal("1"),
+                "prior_mcrpc_lines": 0,
+                "ineligible_for_other_treatment": False,
+            },
+            "not_eligible",
+            set(),
+        ),
+    ],
+    ids=[
+        "nodes-1.5",
+        "nodes-3.2",
+        "nodes-unrecorded",
+        "one-line-ineligibility-unrecorded",
+        "one-line-ineligible",
+        "no-line-eligible-for-others",
+    ],
+)
+def test_radium_inputs_from_the_case_record(
+    case: dict[str, Any], band: str, missing_sources: set[str]
+) -> None:
+    fields: dict[str, Any] = {
+        "primary_tumour": "prostate",
+        "castration": "resistant",
+        "visceral_mets": "none",
+        "nrs": 4,
+        "prior_mcrpc_lines": 2,
+        "weight_kg": Decimal("80"),
+        "lesions": [bone("pelvis", 1), bone("rib", 2)],
+        "labs": [lab("neutrophils", "2.0"), lab("platelets", "150"), lab("hb", "110")],
+    }
+    cf = make_case(sex="male", birth_date=date(1958, 1, 1), **(fields | case))
+    radium = scores_of(cf).patient["radium_223"]
+    assert radium.band == band
+    assert {s.input for s in radium.sources if s.origin == "missing"} == missing_sources
+    if "lymph_node_max_cm" in case:
+        source = radium.source("lymph_node_max_cm")
+        assert source is not None
+        assert source.origin == "case"
+        assert source.record == f"case: largest lymph node {case['lymph_node_max_cm']} cm"
 
 
 def test_radium_not_with_active_abiraterone() -> None:

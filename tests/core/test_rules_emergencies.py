@@ -43,6 +43,12 @@ CASES: list[tuple[str, str, CaseFile, str]] = [
         "fires:emergency",
     ),
     ("EMERG-HYPERCA", "no-calcium", make_case(), "needs"),
+    (
+        "EMERG-HYPERCA",
+        "ca-2.80-hypocalcaemia-symptom-only",
+        ca("2.80", calcium_symptoms=("seizures",)),
+        "fires:routine",
+    ),
     # EMERG-MARROW -- lecture
     (
         "EMERG-MARROW",

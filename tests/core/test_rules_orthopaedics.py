@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from core.models import CaseFile
+from core.models import CaseFile, SurgeonStability
 from core.policy import Policy
-from core.rules import RULES_BY_ID, Fired, NeedsData
+from core.rules import RULES_BY_ID, Fired, NeedsData, NotFired
 
 try:
     from test_derive import (
@@ -86,8 +86,45 @@ CASES: list[tuple[str, str, CaseFile, str]] = [
         make_case(primary_tumour="kidney", lesions=[FRACTURE]),
         "fires:default",
     ),
-    ("ORTHO-EMBOLISE", "rcc-no-surgery", make_case(primary_tumour="kidney", lesions=TWO), "not"),
+    (
+        "ORTHO-EMBOLISE",
+        "rcc-no-surgery",
+        make_case(primary_tumour="kidney", lesions=TWO, surgery_planned=False),
+        "not",
+    ),
     ("ORTHO-EMBOLISE", "breast-with-fracture", make_case(lesions=[FRACTURE]), "not"),
+    # surgery_planned: planned -> fires; not planned -> not even with an indication; not
+    # recorded -> fires on an open surgical indication, otherwise asks for it.
+    (
+        "ORTHO-EMBOLISE",
+        "rcc-metastasectomy-planned",
+        make_case(primary_tumour="kidney", lesions=[bone("rib")], surgery_planned=True),
+        "fires:default",
+    ),
+    (
+        "ORTHO-EMBOLISE",
+        "thyroid-histology-planned",
+        make_case(primary_tumour="other", histology="follicular_thyroid", surgery_planned=True),
+        "fires:default",
+    ),
+    (
+        "ORTHO-EMBOLISE",
+        "rcc-fracture-not-planned",
+        make_case(primary_tumour="kidney", lesions=[FRACTURE], surgery_planned=False),
+        "not",
+    ),
+    (
+        "ORTHO-EMBOLISE",
+        "rcc-plan-unrecorded",
+        make_case(primary_tumour="kidney", lesions=TWO),
+        "needs",
+    ),
+    (
+        "ORTHO-EMBOLISE",
+        "breast-planned",
+        make_case(lesions=[FRACTURE], surgery_planned=True),
+        "not",
+    ),
     # ORTHO-MIRELS-HIGH / ORTHO-MIRELS-8 -- Mirels 1989 (7 / 8 / 9)
     ("ORTHO-MIRELS-HIGH", "mirels-9", make_case(lesions=[mirels_lesion(9)]), "fires:default"),
     ("ORTHO-MIRELS-HIGH", "mirels-8", make_case(lesions=[mirels_lesion(8)]), "not"),
@@ -101,6 +138,29 @@ CASES: list[tuple[str, str, CaseFile, str]] = [
     ("ORTHO-SINS-CONSULT", "sins-12", make_case(lesions=[sins_lesion(12)]), "fires:default"),
     ("ORTHO-SINS-CONSULT", "sins-13", make_case(lesions=[sins_lesion(13)]), "not"),
     ("ORTHO-SINS-CONSULT", "incomplete", make_case(lesions=[spine("T5")]), "needs"),
+    (
+        "ORTHO-SINS-CONSULT",
+        "surgeon-called-stable",
+        make_case(lesions=[sins_lesion(7, surgeon_stability="stable")]),
+        "not",
+    ),
+    (
+        "ORTHO-SINS-CONSULT",
+        "surgeon-called-unstable",
+        make_case(lesions=[sins_lesion(12, surgeon_stability="unstable")]),
+        "not",
+    ),
+    (
+        "ORTHO-SINS-CONSULT",
+        "one-level-still-open",
+        make_case(
+            lesions=[
+                sins_lesion(7, surgeon_stability="stable"),
+                sins_lesion(12, lesion_id=9) | {"level": "T7"},
+            ]
+        ),
+        "fires:default",
+    ),
     ("ORTHO-SINS-UNSTABLE", "sins-12", make_case(lesions=[sins_lesion(12)]), "not"),
     ("ORTHO-SINS-UNSTABLE", "sins-13", make_case(lesions=[sins_lesion(13)]), "fires:default"),
     # ORTHO-FRACTURE -- lecture
@@ -112,12 +172,45 @@ CASES: list[tuple[str, str, CaseFile, str]] = [
     ),
     ("ORTHO-FRACTURE", "solitary-biopsy-first", make_case(lesions=[FRACTURE], **CONFIRMED), "not"),
     ("ORTHO-FRACTURE", "no-fracture", make_case(lesions=TWO, **CONFIRMED), "not"),
-    # ORTHO-CEMENT -- lecture; NOMS (posterior wall is not held in the record)
+    # ORTHO-CEMENT -- lecture; NOMS (posterior_wall_intact on the lesion)
     (
         "ORTHO-CEMENT",
         "candidate-needs-posterior-wall",
         make_case(lesions=[COMPRESSION | {"bilsky": "1a"}], neuro_assessed=True),
         "needs",
+    ),
+    (
+        "ORTHO-CEMENT",
+        "posterior-wall-intact",
+        make_case(
+            lesions=[COMPRESSION | {"bilsky": "1a", "posterior_wall_intact": True}],
+            neuro_assessed=True,
+        ),
+        "fires:default",
+    ),
+    (
+        "ORTHO-CEMENT",
+        "posterior-wall-breached",
+        make_case(
+            lesions=[COMPRESSION | {"bilsky": "0", "posterior_wall_intact": False}],
+            neuro_assessed=True,
+        ),
+        "not",
+    ),
+    (
+        "ORTHO-CEMENT",
+        "intact-neurology-not-assessed",
+        make_case(lesions=[COMPRESSION | {"bilsky": "0", "posterior_wall_intact": True}]),
+        "needs",
+    ),
+    (
+        "ORTHO-CEMENT",
+        "sins-13-as-part-of-stabilisation",
+        make_case(
+            lesions=[sins_lesion(13, bilsky="1a", posterior_wall_intact=True)],
+            neuro_assessed=True,
+        ),
+        "fires:default",
     ),
     (
         "ORTHO-CEMENT",
@@ -154,6 +247,26 @@ CASES: list[tuple[str, str, CaseFile, str]] = [
         "established-paraplegia",
         contra(frankel="A", frankel_new=False),
         "fires:default",
+    ),
+    ("ORTHO-CONTRA", "coagulopathy", contra(coagulopathy=True), "fires:default"),
+    ("ORTHO-CONTRA", "infection", contra(infection=True), "fires:default"),
+    (
+        "ORTHO-CONTRA",
+        "paraplegia-over-48h",
+        contra(frankel="A", frankel_new=True, paraplegia_over_48h=True),
+        "fires:default",
+    ),
+    (
+        "ORTHO-CONTRA",
+        "paraplegia-recorded-under-48h",
+        contra(frankel="A", frankel_new=False, paraplegia_over_48h=False),
+        "not",
+    ),
+    (
+        "ORTHO-CONTRA",
+        "new-paraplegia-duration-unknown",
+        contra(frankel="B", frankel_new=True),
+        "needs",
     ),
     ("ORTHO-CONTRA", "fit", contra(), "not"),
     ("ORTHO-CONTRA", "survival-unknown", contra(expected_survival_months=None), "needs"),
@@ -198,7 +311,69 @@ def test_cement_asks_for_posterior_wall() -> None:
     cf = make_case(lesions=[COMPRESSION | {"bilsky": "1a"}], neuro_assessed=True)
     outcome = run("ORTHO-CEMENT", cf)
     assert isinstance(outcome, NeedsData)
-    assert outcome.missing == ("posterior_wall_intact (not held in the case record)",)
+    assert outcome.missing == ("posterior_wall_intact (T5)",)
+
+
+def test_cement_names_the_level_and_stabilisation_variant() -> None:
+    cf = make_case(
+        lesions=[COMPRESSION | {"bilsky": "0", "posterior_wall_intact": True}],
+        neuro_assessed=True,
+    )
+    outcome = run("ORTHO-CEMENT", cf)
+    assert isinstance(outcome, Fired)
+    assert "SINS 8 at T5" in outcome.reason_en
+    assert outcome.text_en is None  # the row's own suggestion
+    cf13 = make_case(
+        lesions=[sins_lesion(13, bilsky="0", posterior_wall_intact=True)], neuro_assessed=True
+    )
+    outcome13 = run("ORTHO-CEMENT", cf13)
+    assert isinstance(outcome13, Fired)
+    assert outcome13.text_en is not None
+    assert "part of surgical stabilisation" in outcome13.text_en
+    breached = run(
+        "ORTHO-CEMENT",
+        make_case(
+            lesions=[COMPRESSION | {"bilsky": "0", "posterior_wall_intact": False}],
+            neuro_assessed=True,
+        ),
+    )
+    assert "posterior wall not intact at T5" in breached.reason_en  # type: ignore[union-attr]
+
+
+def test_contra_names_coagulopathy_infection_and_paraplegia() -> None:
+    outcome = run(
+        "ORTHO-CONTRA",
+        contra(coagulopathy=True, infection=True, frankel="A", paraplegia_over_48h=True),
+    )
+    assert isinstance(outcome, Fired)
+    assert "coagulopathy" in outcome.reason_en
+    assert "infection" in outcome.reason_en
+    assert "paraplegia > 48 h (Frankel A)" in outcome.reason_en
+    unknown = run("ORTHO-CONTRA", contra(frankel="B", frankel_new=True))
+    assert isinstance(unknown, NeedsData)
+    assert unknown.missing == ("paraplegia_over_48h (Frankel B)",)
+
+
+def test_embolise_names_the_missing_plan_or_the_indication() -> None:
+    unknown = run("ORTHO-EMBOLISE", make_case(primary_tumour="kidney", lesions=TWO))
+    assert isinstance(unknown, NeedsData)
+    assert unknown.missing == ("surgery_planned",)
+    indicated = run("ORTHO-EMBOLISE", make_case(primary_tumour="kidney", lesions=[FRACTURE]))
+    assert isinstance(indicated, Fired)
+    assert "surgery_planned not recorded" in indicated.reason_en
+    assert "pathological fracture at left femur shaft" in indicated.reason_en
+
+
+def test_sins_consult_says_the_opinion_is_recorded() -> None:
+    t9 = lecture_case_2().lesions[0].model_copy(
+        update={"surgeon_stability": SurgeonStability.UNSTABLE}
+    )
+    cf = lecture_case_2()
+    outcome = run("ORTHO-SINS-CONSULT", cf.model_copy(update={"lesions": (t9,)}))
+    assert isinstance(outcome, NotFired)
+    assert outcome.reason_en == (
+        "opinion recorded: SINS 11 at T9 (indeterminate): spine surgeon unstable"
+    )
 
 
 def test_prognosis_text_is_context_not_a_recommendation() -> None:

@@ -11,7 +11,7 @@ import pytest
 from core.derive import derive_scores
 from core.models import CaseFile
 from core.policy import Policy
-from core.rules import RULES_BY_ID, Fired, RuleContext, evaluate_rules
+from core.rules import RULES_BY_ID, Fired, NeedsData, RuleContext, evaluate_rules
 
 try:
     from test_derive import (
@@ -71,14 +71,35 @@ def sbrt(**case: Any) -> CaseFile:
 
 
 def noms_case(
-    primary: str, sins: int, bilsky: str, fit: bool | None = True, months: int = 12
+    primary: str,
+    sins: int,
+    bilsky: str,
+    fit: bool | None = True,
+    months: int = 12,
+    surgeon: str | None = None,
 ) -> CaseFile:
     return make_case(
         primary_tumour=primary,
         fit_for_surgery=fit,
         expected_survival_months=months,
-        lesions=[sins_lesion(sins, bilsky=bilsky)],
+        lesions=[sins_lesion(sins, bilsky=bilsky, surgeon_stability=surgeon)],
     )
+
+
+def radium(**case: Any) -> CaseFile:
+    """mCRPC, 2 painful bone metastases, no visceral disease, 80 kg, first-dose counts."""
+    base: dict[str, Any] = {
+        "primary_tumour": "prostate",
+        "castration": "resistant",
+        "visceral_mets": "none",
+        "nrs": 4,
+        "prior_mcrpc_lines": 2,
+        "weight_kg": Decimal("80"),
+        "sex": "male",
+        "lesions": [bone("pelvis", 1), bone("rib", 2)],
+        "labs": [lab("neutrophils", "2.0"), lab("platelets", "150"), lab("hb", "110")],
+    }
+    return make_case(**(base | case))
 
 
 MSCC = {"neuro_signs": ("limb_weakness",), "ecog": 1, "labs": [lab("platelets", "200")]}
@@ -108,7 +129,37 @@ CASES: list[tuple[str, str, CaseFile, str]] = [
         sbrt(primary_tumour="breast", lesions=[bone("rib", i) for i in range(1, 7)]),
         "not",
     ),
-    ("RT-SBRT", "breast-oligometastatic", sbrt(primary_tumour="breast"), "fires:default"),
+    (
+        "RT-SBRT",
+        "breast-oligometastatic",
+        sbrt(primary_tumour="breast", primary_controlled=True),
+        "fires:default",
+    ),
+    (
+        "RT-SBRT",
+        "breast-primary-not-controlled",
+        sbrt(primary_tumour="breast", primary_controlled=False),
+        "not",
+    ),
+    ("RT-SBRT", "breast-primary-control-unknown", sbrt(primary_tumour="breast"), "needs"),
+    (
+        "RT-SBRT",
+        "radioresistant-primary-not-controlled",
+        sbrt(primary_controlled=False),
+        "fires:default",
+    ),
+    (
+        "RT-SBRT",
+        "sins-7-surgeon-unstable",
+        sbrt(lesions=[sins_lesion(7, bilsky="1b", surgeon_stability="unstable")]),
+        "not",
+    ),
+    (
+        "RT-SBRT",
+        "sins-12-surgeon-stable",
+        sbrt(lesions=[sins_lesion(12, bilsky="1b", surgeon_stability="stable")]),
+        "fires:default",
+    ),
     ("RT-SBRT", "ecog-unknown", sbrt(ecog=None), "needs"),
     # RT-POSTOP -- lecture
     (
@@ -196,6 +247,30 @@ CASES: list[tuple[str, str, CaseFile, str]] = [
         "not",
     ),
     ("RT-RA223", "prostate-unknown", make_case(primary_tumour="prostate", sex="male"), "needs"),
+    # lymph_node_max_cm and ineligible_for_other_treatment from the case record
+    ("RT-RA223", "nodes-1.5-cm", radium(lymph_node_max_cm=Decimal("1.5")), "fires:default"),
+    ("RT-RA223", "nodes-3.0-cm", radium(lymph_node_max_cm=Decimal("3.0")), "not"),
+    ("RT-RA223", "nodes-unrecorded", radium(), "needs"),
+    (
+        "RT-RA223",
+        "one-line-ineligible",
+        radium(lymph_node_max_cm=Decimal("1"), prior_mcrpc_lines=1,
+               ineligible_for_other_treatment=True),
+        "fires:default",
+    ),
+    (
+        "RT-RA223",
+        "one-line-eligible-for-others",
+        radium(lymph_node_max_cm=Decimal("1"), prior_mcrpc_lines=1,
+               ineligible_for_other_treatment=False),
+        "not",
+    ),
+    (
+        "RT-RA223",
+        "one-line-eligibility-unrecorded",
+        radium(lymph_node_max_cm=Decimal("1"), prior_mcrpc_lines=1),
+        "needs",
+    ),
     # NOMS -- Laufer 2013
     ("NOMS", "radiosensitive-potentially-unstable", noms_case("breast", 7, "2"), "fires:urgent"),
     ("NOMS", "radioresistant-low-grade-stable", noms_case("kidney", 6, "1b"), "fires:routine"),
@@ -204,6 +279,19 @@ CASES: list[tuple[str, str, CaseFile, str]] = [
     ("NOMS", "unknown-radiosensitivity", noms_case("bladder", 6, "0"), "needs"),
     ("NOMS", "fitness-unknown", noms_case("kidney", 6, "0", fit=None), "needs"),
     ("NOMS", "no-spinal-lesion", make_case(lesions=[bone("rib")]), "not"),
+    # surgeon_stability settles M at SINS 7-12
+    (
+        "NOMS",
+        "potentially-unstable-surgeon-stable",
+        noms_case("kidney", 7, "1b", surgeon="stable"),
+        "fires:routine",
+    ),
+    (
+        "NOMS",
+        "potentially-unstable-surgeon-unstable",
+        noms_case("kidney", 7, "1b", surgeon="unstable"),
+        "fires:urgent",
+    ),
 ]
 
 
@@ -227,8 +315,29 @@ def test_radiotherapy_table(rule_id: str, cf: CaseFile, expected: str) -> None:
         (noms_case("kidney", 13, "0"), "stabilise"),
         (noms_case("kidney", 13, "0", fit=False), "non_operative"),
         (noms_case("kidney", 13, "0", months=0), "non_operative"),
+        (noms_case("kidney", 7, "1b"), "sbrt"),
+        (noms_case("kidney", 7, "1b", surgeon="stable"), "sbrt"),
+        (noms_case("kidney", 7, "1b", surgeon="unstable"), "stabilise"),
+        (noms_case("breast", 11, "2", surgeon="unstable"), "stabilise"),
+        (noms_case("breast", 11, "2", fit=False, surgeon="unstable"), "non_operative"),
+        (noms_case("kidney", 6, "0", surgeon="unstable"), "sbrt"),
     ],
-    ids=["cebrt", "sbrt", "sbrt-1c", "separation", "rt-or-bsc", "stabilise", "unfit", "short"],
+    ids=[
+        "cebrt",
+        "sbrt",
+        "sbrt-1c",
+        "separation",
+        "rt-or-bsc",
+        "stabilise",
+        "unfit",
+        "short",
+        "potentially-unstable-reads-stable",
+        "surgeon-stable",
+        "surgeon-unstable",
+        "surgeon-unstable-radiosensitive",
+        "surgeon-unstable-unfit",
+        "surgeon-call-ignored-outside-7-12",
+    ],
 )
 def test_noms_paths_laufer_2013(cf: CaseFile, path: str) -> None:
     outcome = run("NOMS", cf)
@@ -241,6 +350,49 @@ def test_noms_is_provisional_while_potentially_unstable() -> None:
     assert isinstance(outcome, Fired)
     assert outcome.detail["provisional"] == "true"
     assert "provisional" in outcome.reason_en
+
+
+@pytest.mark.parametrize("call", ["stable", "unstable"])
+def test_noms_is_settled_by_the_surgeons_call(call: str) -> None:
+    outcome = run("NOMS", noms_case("breast", 9, "2", surgeon=call))
+    assert isinstance(outcome, Fired)
+    assert "provisional" not in outcome.detail
+    assert "provisional" not in outcome.reason_en
+    assert f"M {call} (spine surgeon (SINS 9))" in outcome.reason_en
+
+
+def test_sbrt_reason_names_the_surgeons_stable_call() -> None:
+    outcome = run("RT-SBRT", sbrt(lesions=[sins_lesion(7, bilsky="1b", surgeon_stability="stable")]))
+    assert isinstance(outcome, Fired)
+    assert "SINS 7 at T5 (indeterminate): spine surgeon calls it stable" in outcome.reason_en
+    assert "opinion first" not in outcome.reason_en
+
+
+def test_sbrt_oligometastatic_needs_primary_control() -> None:
+    outcome = run("RT-SBRT", sbrt(primary_tumour="breast"))
+    assert outcome == NeedsData(missing=("primary_controlled (oligometastatic: 1 lesions)",))
+    fired_ = run("RT-SBRT", sbrt(primary_tumour="breast", primary_controlled=True))
+    assert isinstance(fired_, Fired)
+    assert "oligometastatic (1 lesions, primary controlled)" in fired_.reason_en
+
+
+def test_radium_inputs_come_from_the_case_record() -> None:
+    cf = radium(lymph_node_max_cm=Decimal("1.5"), prior_mcrpc_lines=1,
+                ineligible_for_other_treatment=True)
+    score = derive_scores(cf, Policy()).patient["radium_223"]
+    assert score.band == "eligible"
+    nodes = score.source("lymph_node_max_cm")
+    assert nodes is not None
+    assert (nodes.origin, nodes.value, nodes.record) == (
+        "case", "1.5", "case: largest lymph node 1.5 cm")
+    ineligible = score.source("ineligible_for_other_treatment")
+    assert ineligible is not None
+    assert (ineligible.origin, ineligible.value) == ("case", "true")
+    # An explicit override still wins over the record.
+    overridden = derive_scores(cf, Policy(), {"radium_223": {"lymph_node_max_cm": Decimal("4")}})
+    assert "lymph_node_ge_3cm" in overridden.patient["radium_223"].result.flags
+    outcome = run("RT-RA223", radium(lymph_node_max_cm=Decimal("1"), prior_mcrpc_lines=1))
+    assert outcome == NeedsData(missing=("radium_223.ineligible_for_other_treatment",))
 
 
 def test_rt_thresholds_come_from_the_policy() -> None:

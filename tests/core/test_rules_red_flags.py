@@ -145,6 +145,9 @@ CASES: list[tuple[str, str, CaseFile, str]] = [
         "fires:emergency",
     ),
     ("RF-HYPERCA", "no-calcium", make_case(), "needs"),
+    # Hypocalcaemia symptoms do not escalate hypercalcaemia
+    ("RF-HYPERCA", "ca-2.70-tetany", ca("2.70", calcium_symptoms=("tetany",)), "fires:routine"),
+    ("RF-HYPERCA", "long-qt-no-calcium", make_case(calcium_symptoms=("long_qt",)), "needs"),
     (
         "RF-HYPERCA",
         "ionised-1.25",
@@ -171,6 +174,24 @@ CASES: list[tuple[str, str, CaseFile, str]] = [
     ("RF-HYPOCA", "ca-1.99", ca("1.99"), "fires:urgent"),
     ("RF-HYPOCA", "ca-2.00", ca("2.00"), "not"),
     ("RF-HYPOCA", "no-calcium", make_case(), "needs"),
+    # Symptoms (tetany, seizures, long QT) with a low (< 2.20) or unmeasured calcium: emergency
+    ("RF-HYPOCA", "ca-1.90-seizures", ca("1.90", calcium_symptoms=("seizures",)), "fires:emergency"),
+    ("RF-HYPOCA", "ca-2.10-tetany", ca("2.10", calcium_symptoms=("tetany",)), "fires:emergency"),
+    ("RF-HYPOCA", "ca-2.19-long-qt", ca("2.19", calcium_symptoms=("long_qt",)), "fires:emergency"),
+    ("RF-HYPOCA", "ca-2.20-tetany", ca("2.20", calcium_symptoms=("tetany",)), "not"),
+    ("RF-HYPOCA", "ca-2.10-no-symptoms", ca("2.10"), "not"),
+    (
+        "RF-HYPOCA",
+        "ca-2.10-hypercalcaemia-symptom-only",
+        ca("2.10", calcium_symptoms=("vomiting",)),
+        "not",
+    ),
+    (
+        "RF-HYPOCA",
+        "tetany-no-calcium",
+        make_case(calcium_symptoms=("tetany", "long_qt")),
+        "fires:emergency",
+    ),
     # RF-FEBRILE-NEUTROPENIA -- lecture
     (
         "RF-FEBRILE-NEUTROPENIA",
@@ -327,3 +348,16 @@ def test_needs_data_names_what_is_missing() -> None:
     marrow = run("RF-MARROW", make_case(labs=[lab("platelets", "200")]))
     assert isinstance(marrow, NeedsData)
     assert marrow.missing == ("neutrophils", "hb")
+
+
+def test_hypocalcaemia_symptoms_are_named() -> None:
+    outcome = run("RF-HYPOCA", ca("2.05", calcium_symptoms=("tetany", "vomiting", "long_qt")))
+    assert isinstance(outcome, Fired)
+    assert outcome.urgency == "emergency"
+    assert outcome.reason_en == "corrected Ca 2.05 mmol/L with symptoms (tetany, long QT)"
+    assert "手足搐搦" in outcome.reason_zh
+    unmeasured = run("RF-HYPOCA", make_case(calcium_symptoms=("seizures",)))
+    assert isinstance(unmeasured, Fired)
+    assert "measure now" in unmeasured.reason_en
+    normal = run("RF-HYPOCA", ca("2.40", calcium_symptoms=("tetany",)))
+    assert "need another explanation" in normal.reason_en  # type: ignore[union-attr]
