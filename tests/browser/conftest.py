@@ -25,7 +25,7 @@ from typing import IO
 
 import duckdb
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts" / "browser"
@@ -239,6 +239,8 @@ def chromium_browser() -> Iterator[Browser]:
             "(apt-get install -y chromium fonts-noto-cjk). Do not run `playwright install`.",
             pytrace=False,
         )
+    # A loaded 2-core CI box can take seconds per script run: wait longer than the 5 s default.
+    expect.set_options(timeout=30_000)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
@@ -258,7 +260,7 @@ def browser_page(
     When the test fails, the page as it was is saved as ``FAILED-<test>.png``.
     """
     context = chromium_browser.new_context(viewport=VIEWPORT, locale="en-GB")
-    context.set_default_timeout(20_000)
+    context.set_default_timeout(30_000)
     page = context.new_page()
     try:
         yield page
