@@ -11,7 +11,7 @@ import streamlit as st
 
 from core.i18n import t
 from core.permissions import PAGE_CAPABILITY, allowed, home_page
-from pages.components.guard import current_actor, get_store, language
+from pages.components.guard import DEEP_LINK_KEY, ENTRY_FLAG, current_actor, get_store, guard, language
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
@@ -27,24 +27,45 @@ PAGES = (
     ("admin", "pages/admin.py", ":material/admin_panel_settings:", "nav.section.department"),
 )
 
+st.session_state[ENTRY_FLAG] = True
 lang = language()
 store = get_store()
 actor = current_actor(store.cursor())
 role = actor.role if actor is not None else None
 home = home_page(role) if role is not None else "overview"
 
+pages: dict[str, st.Page] = {}
 sections: dict[str, list[st.Page]] = {}
 for path_id, file, icon, section in PAGES:
     visible = role is not None and allowed(role, PAGE_CAPABILITY[path_id])
     if role is not None and not visible:
         continue  # navigation shows only permitted pages; the page guard refuses the rest
-    page = st.Page(file, title=t(f"nav.{path_id}", lang), url_path=path_id, icon=icon,
-                   default=path_id == home)
+    page = st.Page(file, title=t(f"nav.{path_id}", lang), url_path=path_id, icon=icon)
+    pages[path_id] = page
     sections.setdefault(t(section, lang), []).append(page)
 
+
+def _home() -> None:
+    """The root URL: the sign-in when signed out, else the role's home page."""
+    guard(home)
+    st.switch_page(pages[home])
+
+
+root = st.Page(_home, title=t("app.title", lang), url_path="home", default=True, icon=":material/home:")
 if role is None:
     # Signed out: every URL resolves to its page, whose guard shows only the sign-in.
-    nav = st.navigation([p for ps in sections.values() for p in ps], position="hidden")
+    nav = st.navigation([root, *pages.values()], position="hidden")
 else:
-    nav = st.navigation(sections)
+    # Our own sidebar links (the same in every run) instead of Streamlit's page list.
+    nav = st.navigation([root, *pages.values()], position="hidden")
+    with st.sidebar:
+        for section, items in sections.items():
+            st.caption(section)
+            for item in items:
+                st.page_link(item)
+
+# A deep link that reached a page before the entrypoint ever ran (see guard.py) continues here.
+pending = st.session_state.pop(DEEP_LINK_KEY, None)
+if pending and pending.get("page") in pages:
+    st.switch_page(pages[pending["page"]], query_params=pending.get("query") or None)
 nav.run()

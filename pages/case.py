@@ -1,50 +1,41 @@
-"""The case board (``case?case=<id>``): one screen per case for a 3-minute MDT discussion."""
+"""The case board (``case?case=<id>``): one screen per case for a 3-minute MDT discussion.
+
+Reads the query parameter through the searchable picker, loads the board (facts, policy,
+scores, rules, readiness) in one use-case, audits the first opening per session, snapshots the
+scores whose inputs changed, and hands the board to the components.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from core.errors import NotFoundError
-from db import audit, cases
+from db import audit
+from db import scores as score_store
+from db.board import load_board
 from pages.components import case_board
 from pages.components.guard import guard
 
+# A deep link runs this file without the entrypoint: the board needs the wide layout itself.
+st.set_page_config(page_title="BoneMDT", page_icon=":material/skeleton:", layout="wide")
 ctx = guard("case")
-tr = ctx.t
 
-choices = cases.case_choices(ctx.cur)
-raw = st.query_params.get("case")
-case_id: int | None = None
-if raw is not None:
-    try:
-        case_id = int(raw)
-    except ValueError:
-        case_id = None
-    if case_id is None or not cases.case_exists(ctx.cur, case_id):
-        st.error(tr("case.unknown", case=str(raw)[:20]))
-        case_id = None
-
-ids = [c[0] for c in choices]
-labels = dict(choices)
-picked = st.selectbox(
-    tr("case.picker"), ids, index=ids.index(case_id) if case_id in ids else None,
-    format_func=lambda i: labels.get(i, str(i)), placeholder=tr("case.picker_hint"),
-)
-if picked is not None and picked != case_id:
-    st.query_params["case"] = str(picked)
-    st.rerun()
+case_id = case_board.case_picker(ctx)
 if case_id is None:
     st.stop()
 
 try:
-    cf = cases.load_case_file(ctx.cur, case_id)
+    board = load_board(ctx.cur, case_id)
 except NotFoundError:
-    st.error(tr("case.unknown", case=str(case_id)))
+    st.error(ctx.t("board.unknown", case=str(case_id)))
     st.stop()
 
 opened_key = f"opened_case_{case_id}"
 if not st.session_state.get(opened_key):
-    audit.record(ctx.cur, ctx.actor, "open_case", "mdt_case", case_id, patient_id=cf.patient.patient_id)
+    audit.record(
+        ctx.cur, ctx.actor, "open_case", "mdt_case", case_id, patient_id=board.cf.patient.patient_id
+    )
     st.session_state[opened_key] = True
 
-case_board.render(ctx, cf)
+score_store.record_snapshots(ctx.cur, case_id, board.scores)
+case_board.render(ctx, board)

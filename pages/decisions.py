@@ -1,39 +1,126 @@
-"""Decisions: versions and signatures; action items; follow-ups."""
+"""Decisions: record a case's decision from the board's suggestions, sign and amend it; actions,
+delivery and follow-ups; the meeting's minutes and the referrer's outcome letter."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from db import decisions
+from core.errors import NotFoundError
+from core.minutes import label, md_escape
+from core.models import DecisionStatus
+from core.permissions import Capability, allowed
+from db import decisions, meetings
+from db import minutes as minutes_db
+from db.board import load_board
+from pages.components import decision_form as form
 from pages.components.guard import guard
 from pages.components.widgets import case_link_column, localise_frame
 
 ctx = guard("decisions")
-tr = ctx.t
-st.title(tr("decisions.title"))
+tr, lang, cur = ctx.t, ctx.lang, ctx.cur
+st.title(tr("dec.title"))
 
-tab_dec, tab_act, tab_fu = st.tabs([tr("decisions.tab.decisions"), tr("decisions.tab.actions"), tr("decisions.tab.follow_ups")])
-with tab_dec:
-    status = st.segmented_control(tr("col.status"), ["signed", "draft"], format_func=lambda s: tr("vocab." + s), key="dec_status")
-    frame = decisions.list_decisions(ctx.cur, status=status)
+
+def _query_case() -> int | None:
+    raw = st.query_params.get("case")
+    return int(raw) if raw and raw.isdigit() else None
+
+
+# -- which meeting and which case ----------------------------------------------------------------
+all_meetings = meetings.list_meetings(cur)
+meeting_ids = [int(m) for m in all_meetings["meeting_id"]]
+dates = {int(r.meeting_id): (pd.Timestamp(r.meeting_date).date().isoformat(), str(r.status)) for r in all_meetings.itertuples()}
+query_case = _query_case()
+if "dec.meeting" not in st.session_state and meeting_ids:
+    linked = minutes_db.agenda_items_for_case(cur, query_case) if query_case else pd.DataFrame()
+    st.session_state["dec.meeting"] = (int(linked.iloc[0]["meeting_id"]) if not linked.empty
+                                       else meetings.next_meeting_id(cur) or meeting_ids[-1])
+left, right = st.columns([1, 2])
+meeting_id = left.selectbox(tr("dec.meeting"), meeting_ids, key="dec.meeting", placeholder=tr("dec.choose"),
+                            format_func=lambda m: f"{dates[m][0]} · {label(dates[m][1], lang)}")
+items = meetings.agenda(cur, meeting_id) if meeting_id is not None else pd.DataFrame(columns=["case_id"])
+cases = {int(r.case_id): (int(r.item_id), f"{r.patient} ({r.mrn}) · {label(str(r.urgency), lang)}")
+         for r in items.itertuples()}
+if query_case is not None and query_case not in cases:
+    cases[query_case] = (None, tr("dec.case_number", n=query_case))
+case_key = f"dec.case.{meeting_id}"
+if case_key not in st.session_state and cases:
+    st.session_state[case_key] = query_case if query_case in cases else next(iter(cases))
+case_id = right.selectbox(tr("dec.case"), list(cases), key=case_key, placeholder=tr("dec.choose"),
+                          format_func=lambda c: cases[c][1]) if cases else None
+if case_id is not None and st.query_params.get("case") != str(case_id):
+    st.query_params["case"] = str(case_id)
+
+tab_rec, tab_act, tab_fu, tab_docs, tab_all = st.tabs([
+    tr("dec.tab.record"), tr("dec.tab.actions"), tr("dec.tab.follow_ups"), tr("dec.tab.documents"), tr("dec.tab.register")])
+
+try:
+    board = load_board(cur, case_id) if case_id is not None else None
+except NotFoundError:
+    st.error(tr("case.unknown", case=case_id))
+    board, case_id = None, None
+history = decisions.decisions_for_case(cur, case_id) if case_id is not None else pd.DataFrame()
+latest = decisions.get_decision(cur, int(history.iloc[0]["decision_id"])) if not history.empty else None
+signed_rows = history[history["status"] == DecisionStatus.SIGNED.value] if not history.empty else history
+latest_signed = decisions.get_decision(cur, int(signed_rows.iloc[0]["decision_id"])) if not signed_rows.empty else None
+
+with tab_rec:
+    if board is None or case_id is None:
+        st.info(tr("dec.pick_case"))
+    else:
+        patient = board.cf.patient
+        st.subheader(f"{patient.display_name} · {patient.mrn}")
+        st.caption(tr("dec.question") + " " + md_escape(board.cf.case.question))
+        st.markdown(f"[{md_escape(tr('dec.open_board'))}](case?case={int(case_id)})")
+        item_id = cases[case_id][0] if case_id in cases else None
+        form.opinions_box(ctx, case_id, item_id)
+        st.divider()
+        if latest is None or latest.status == DecisionStatus.DRAFT:
+            if allowed(ctx.actor.role, Capability.DRAFT_DECISION):
+                form.draft_form(ctx, board, latest, item_id, meeting_id if item_id is not None else None)
+                if latest is not None:
+                    st.divider()
+                    form.sign_box(ctx, latest, board)
+            elif latest is not None:
+                form.decision_view(ctx, latest, None)
+            else:
+                st.caption(tr("case.no_decisions"))
+        else:
+            form.notice(f"dec.{case_id}.notice")
+            st.subheader(tr("dec.signed_decision"))
+            form.decision_view(ctx, latest, str(history.iloc[0]["signed_by"]))
+            form.amend_box(ctx, latest)
+        form.history_view(ctx, history, latest.decision_id if latest else None)
+
+with tab_act:
+    if case_id is not None and board is not None:
+        st.subheader(tr("dec.actions_for", patient=board.cf.patient.display_name))
+        form.notice(f"dec.{case_id}.act_notice")
+        form.actions_panel(ctx, case_id, latest_signed)
+        st.subheader(tr("dec.delivery"))
+        form.delivery_panel(ctx, case_id, latest_signed)
+    st.subheader(tr("dec.all_open_actions"))
+    form.actions_table(ctx, decisions.actions(cur, only_open=True), with_patient=True)
+
+with tab_fu:
+    if board is not None:
+        st.subheader(tr("dec.follow_ups_for", patient=board.cf.patient.display_name))
+        form.notice(f"dec.{case_id}.fu_notice")
+        form.follow_up_panel(ctx, board, latest_signed)
+    st.subheader(tr("dec.overdue_follow_ups_all"))
+    form.follow_up_table(ctx, decisions.follow_ups(cur, overdue_only=True), lang, with_patient=True)
+
+with tab_docs:
+    form.documents_panel(ctx, meeting_id, dates[meeting_id][0] if meeting_id is not None else "", case_id,
+                         board.cf.patient.display_name if board else "")
+
+with tab_all:
+    status = st.segmented_control(tr("col.status"), ["signed", "draft"], format_func=lambda s: label(s, lang), key="dec_status")
+    frame = decisions.list_decisions(cur, status=status)
     st.caption(tr("cases.count", n=len(frame)))
     st.dataframe(
-        localise_frame(frame[["case_id", "patient", "primary_tumour", "version", "status", "outcome", "quorum_state", "decided_on", "signed_by"]], ctx.lang),
-        hide_index=True, width="stretch", column_config={"case_id": case_link_column(tr)},
-    )
-with tab_act:
-    only_open = st.toggle(tr("decisions.only_open"), value=True)
-    acts = decisions.actions(ctx.cur, only_open=only_open)
-    n_overdue = int(acts["overdue"].sum()) if not acts.empty else 0
-    if n_overdue:
-        st.warning(tr("overview.overdue_count", n=n_overdue))
-    st.dataframe(
-        localise_frame(acts[["case_id", "patient", "description", "specialty", "owner", "due_date", "status", "overdue"]], ctx.lang),
-        hide_index=True, width="stretch", column_config={"case_id": case_link_column(tr)},
-    )
-with tab_fu:
-    fus = decisions.follow_ups(ctx.cur)
-    st.dataframe(
-        localise_frame(fus[["case_id", "patient", "kind", "due_date", "status", "overdue"]], ctx.lang),
+        localise_frame(frame[["case_id", "patient", "primary_tumour", "version", "status", "outcome", "quorum_state",
+                              "decided_on", "signed_by"]], lang),
         hide_index=True, width="stretch", column_config={"case_id": case_link_column(tr)},
     )

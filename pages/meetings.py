@@ -1,18 +1,38 @@
-"""Meetings (``meetings?meeting=<id>``): agenda in urgency order, streams, attendance."""
+"""Meetings (``meetings?meeting=<id>[&present=1]``): plan meetings, the agenda in urgency order,
+listing with readiness, attendance and quorum, meeting control, presentation mode."""
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
-from db import meetings
+from core.models import MeetingStatus
+from core.permissions import Capability
+from db import agenda as workflow
+from db import listing, meetings
+from pages.components import agenda_view as view
+from pages.components import presentation
 from pages.components.guard import guard
-from pages.components.widgets import case_link_column, localise_frame
 
 ctx = guard("meetings")
 tr = ctx.t
-st.title(tr("meetings.title"))
+
+
+def _set_present() -> None:
+    if st.session_state.get("mtg_present"):
+        st.query_params["present"] = "1"
+    else:
+        st.query_params.pop("present", None)
+
 
 all_meetings = meetings.list_meetings(ctx.cur)
+presenting = st.query_params.get("present") == "1"
+if not presenting:
+    st.title(tr("meetings.title"))
+view.show_flash()
+if view.can(ctx, Capability.BUILD_AGENDA) and not presenting:
+    view.plan_meetings(ctx)
 if all_meetings.empty:
     st.info(tr("meetings.none"))
     st.stop()
@@ -21,35 +41,39 @@ ids = [int(i) for i in all_meetings["meeting_id"]]
 raw = st.query_params.get("meeting")
 selected = int(raw) if raw and raw.isdigit() and int(raw) in ids else (meetings.next_meeting_id(ctx.cur) or ids[-1])
 labels = {
-    int(r.meeting_id): f"{r.meeting_date:%Y-%m-%d} {r.start_time} · {tr('vocab.' + r.status)} · {tr('meetings.n_cases', n=int(r.cases))}"
+    int(r.meeting_id): f"{r.meeting_date:%Y-%m-%d} {r.start_time} · {tr('vocab.' + r.status)} · "
+    f"{tr('meetings.n_cases', n=int(r.cases))}"
     for r in all_meetings.itertuples()
 }
-choice = st.selectbox(tr("meetings.pick"), ids, index=ids.index(selected), format_func=labels.get)
+top = st.columns([4, 1], vertical_alignment="bottom")
+choice = top[0].selectbox(tr("meetings.pick"), ids, index=ids.index(selected), format_func=labels.get)
+st.session_state["mtg_present"] = presenting
+top[1].toggle(tr("mtg.p.toggle"), key="mtg_present", on_change=_set_present)
 if choice != selected:
     st.query_params["meeting"] = str(choice)
     st.rerun()
 
 meeting = meetings.get_meeting(ctx.cur, selected)
-agenda = meetings.agenda(ctx.cur, selected)
-att = meetings.attendance(ctx.cur, selected)
+frame = listing.agenda_items(ctx.cur, selected)
+view.relisted_report(ctx)
 
-c1, c2, c3, c4 = st.columns(4)
-c1.metric(tr("meetings.date"), f"{meeting.meeting_date:%a %d %b %Y}")
-c2.metric(tr("meetings.cases"), len(agenda))
-c3.metric(tr("overview.emergencies"), int((agenda["urgency"] == "emergency").sum()))
-c4.metric(tr("meetings.present"), int(att["present"].sum()) if not att.empty else 0)
+if presenting:
+    presentation.render(ctx, meeting, frame)
+    st.stop()
+view.pause_timer(time.time())
 
-st.subheader(tr("meetings.agenda"))
-if agenda.empty:
-    st.info(tr("common.no_rows"))
-else:
-    st.dataframe(
-        localise_frame(agenda[["position", "case_id", "patient", "primary_tumour", "urgency", "stream", "status", "discussion_seconds"]], ctx.lang),
-        hide_index=True, width="stretch", column_config={"case_id": case_link_column(tr)},
-    )
+present = workflow.present_specialties(ctx.cur, selected)
+view.header(ctx, meeting, frame, present)
+view.meeting_control(ctx, meeting)
 
-st.subheader(tr("meetings.attendance"))
-if att.empty:
-    st.caption(tr("meetings.no_attendance"))
-else:
-    st.dataframe(localise_frame(att[["display_name", "specialty", "present"]], ctx.lang), hide_index=True, width="stretch")
+writer = view.can(ctx, Capability.BUILD_AGENDA) and meeting.status != MeetingStatus.CLOSED
+names = [tr("meetings.agenda"), tr("meetings.attendance")] + ([tr("mtg.list.title")] if writer else [])
+tabs = st.tabs(names, key=f"mtg_tabs_{selected}")
+with tabs[0]:
+    view.agenda_table(ctx, frame, view.summaries(ctx, [int(c) for c in frame["case_id"]]))
+    view.agenda_controls(ctx, meeting, frame)
+with tabs[1]:
+    view.attendance_panel(ctx, meeting)
+if writer:
+    with tabs[2]:
+        view.listing_panel(ctx, meeting)

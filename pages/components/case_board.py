@@ -1,157 +1,692 @@
-"""Sections of the case board. Each takes the page context and the case file and renders."""
+"""Sections of the case board (``case?case=<id>``), laid out for a 3-minute discussion.
+
+Header and red flags on top; score cards beside the bone map; then tabs for the specialty
+suggestions, imaging, timeline, labs, lesions, and decisions with actions. Each section takes the
+page context and the :class:`db.board.Board` (facts, policy, scores, rules, readiness) and only
+renders: scores and rules are computed in ``core``. Stored text is shown with ``st.text`` or
+escaped before it reaches Markdown; nothing goes through HTML.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import date, datetime
+
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from core.i18n import enum_label
-from core.models import CaseFile
-from db import decisions, meetings
+from core.derive import CaseScores
+from core.i18n import MESSAGES, enum_label, t
+from core.models import Analyte, CaseFile, Lesion
+from core.rules import RuleHit
+from core.scores import ScoreInputError, cockcroft_gault
+from db import cases, decisions, meetings
+from db import scores as score_store
+from db.board import Board
+from pages.components import figures, score_cards
 from pages.components.guard import PageContext
-from pages.components.widgets import localise_frame
+from pages.components.score_cards import badge_colour, escape_md, label
+
+# Emergencies first (RULES.md precedence), then the specialties in the order of the MDT round.
+SPECIALTY_ORDER: tuple[str, ...] = (
+    "emergency",
+    "orthopaedics",
+    "radiotherapy",
+    "medical_oncology",
+    "pain_medicine",
+    "rehabilitation",
+    "follow_up",
+)
+URGENCY_COLOURS: dict[str, str] = {"emergency": "red", "urgent": "orange", "routine": "gray"}
+# Bands that outline a lesion on the bone map, worst first (figures.HIGH_RISK_BANDS).
+_RISK_ORDER: tuple[str, ...] = (
+    "unstable",
+    "high_risk",
+    "high_grade",
+    "indeterminate",
+    "borderline",
+    "intermediate_1c",
+)
+_MAX_QUERY_LEN = 12
+TAB_KEY = "board_tab"
+PICK_KEY = "board_case_pick"  # one per language: the options' labels change with it
 
 
-def render(ctx: PageContext, cf: CaseFile) -> None:
-    header(ctx, cf)
-    tabs = st.tabs([ctx.t("case.tab.lesions"), ctx.t("case.tab.imaging"), ctx.t("case.tab.labs"),
-                    ctx.t("case.tab.treatments"), ctx.t("case.tab.decisions")])
-    with tabs[0]:
-        lesions_table(ctx, cf)
-    with tabs[1]:
-        imaging(ctx, cf)
-    with tabs[2]:
-        labs(ctx, cf)
-    with tabs[3]:
-        treatments(ctx, cf)
-    with tabs[4]:
-        past_decisions(ctx, cf)
+# ---------------------------------------------------------------------------------------------
+# Case picker
 
 
-def _v(ctx: PageContext, value: object) -> str:
-    if value is None or value == "":
-        return ctx.t("common.missing")
-    if isinstance(value, bool):
-        return ctx.t("common.yes") if value else ctx.t("common.no")
-    if isinstance(value, str):
-        return enum_label(value, ctx.lang)
-    return str(value)
-
-
-def header(ctx: PageContext, cf: CaseFile) -> None:
-    c, p = cf.case, cf.patient
-    tr = ctx.t
-    st.title(f"{p.display_name} · #{c.case_id}")
-    receptors = ", ".join(
-        f"{name} {_v(ctx, getattr(c, attr))}"
-        for name, attr in (("ER", "er"), ("PR", "pr"), ("HER2", "her2"), ("EGFR", "egfr"), ("ALK", "alk"))
-        if getattr(c, attr) is not None
+def case_picker(ctx: PageContext) -> int | None:
+    """The searchable picker bound to ``?case=<id>``; an unknown id gets a clear message."""
+    raw = st.query_params.get("case")
+    case_id: int | None = None
+    if raw is not None:
+        text = str(raw).strip()
+        if text.isdigit() and len(text) <= _MAX_QUERY_LEN and cases.case_exists(ctx.cur, int(text)):
+            case_id = int(text)
+        else:
+            st.error(ctx.t("board.unknown", case=escape_md(text[:20])))
+    choices = cases.case_choices(ctx.cur)
+    ids = [cid for cid, _ in choices]
+    names = {cid: _picker_label(ctx, text) for cid, text in choices}
+    # The URL is the source of truth: a deep link or a new ?case= moves the picker with it.
+    key = f"{PICK_KEY}_{ctx.lang}"
+    if st.session_state.get(key) != case_id:
+        st.session_state[key] = case_id
+    st.selectbox(
+        ctx.t("board.picker"),
+        ids,
+        format_func=lambda cid: names.get(cid, str(cid)),
+        placeholder=ctx.t("board.picker_hint"),
+        key=key,
+        on_change=_picked,
+        args=(key,),
     )
-    st.caption(
-        f"{p.mrn} · {tr('case.age_sex', age=cf.age, sex=_v(ctx, p.sex.value))} · "
-        f"{_v(ctx, c.primary_tumour.value)}"
-        + (f" ({_v(ctx, c.histology.value)})" if c.histology else "")
-        + (f" · {receptors}" if receptors else "")
-        + (f" · {tr('case.castration', status=c.castration.value)}" if c.castration else "")
-    )
-    cols = st.columns(8)
-    cols[0].metric("ECOG", _v(ctx, c.ecog))
-    cols[1].metric("KPS", _v(ctx, c.kps))
-    cols[2].metric("Frankel", _v(ctx, c.frankel.value if c.frankel else None))
-    cols[3].metric("NRS", _v(ctx, c.nrs))
-    cols[4].metric(tr("col.stream"), _v(ctx, c.stream.value))
-    cols[5].metric(tr("col.status"), _v(ctx, c.status.value))
-    cols[6].metric(tr("col.priority"), _v(ctx, c.priority.value))
-    history = meetings.case_agenda_history(ctx.cur, c.case_id or 0)
-    upcoming = history[history["status"] == "listed"]
-    cols[7].metric(tr("col.next_meeting"), f"{upcoming['meeting_date'].iloc[0]:%d %b}" if not upcoming.empty else "—")
-    with st.expander(tr("case.question"), expanded=True):
-        st.text(c.question)
-        if c.patient_wishes:
-            st.caption(tr("case.patient_wishes"))
-            st.text(c.patient_wishes)
-        if c.comorbidities:
-            st.caption(tr("case.comorbidities"))
-            st.text(c.comorbidities)
+    if case_id is None and raw is None:
+        st.info(ctx.t("board.pick_prompt"))
+    return case_id
 
 
-def lesions_table(ctx: PageContext, cf: CaseFile) -> None:
-    if not cf.lesions:
-        st.info(ctx.t("case.no_lesions"))
-        return
-    rows = [
-        {
-            "lesion_id": les.lesion_id, "site": les.site_label(), "bone": les.bone.value,
-            "lesion_type": les.lesion_type.value, "size_mm": les.size_mm,
-            "bilsky": les.bilsky.value if les.bilsky else None,
-            "fracture": les.pathological_fracture, "status": les.status.value,
+def _picked(key: str) -> None:
+    picked = st.session_state.get(key)
+    if picked is not None:
+        st.query_params["case"] = str(picked)
+
+
+def _picker_label(ctx: PageContext, text: str) -> str:
+    """``#12 · name · MRN · lung_nsclc`` with the primary in the user's language."""
+    head, _, primary = text.rpartition(" · ")
+    return f"{head} · {enum_label(primary, ctx.lang)}" if head else text
+
+
+# ---------------------------------------------------------------------------------------------
+# Small helpers
+
+
+def site_label(lesion: Lesion, lang: str) -> str:
+    """A lesion's site in the user's language: the level, or side, bone and segment."""
+    if lesion.level:
+        prefix = enum_label(lesion.bone, lang) + " " if lesion.bone.value == "sacrum" else ""
+        return prefix + lesion.level
+    parts = []
+    if lesion.side is not None:
+        parts.append(enum_label(lesion.side, lang))
+    parts.append(enum_label(lesion.bone, lang))
+    if lesion.segment is not None:
+        key = f"board.segment.{lesion.segment.value}"
+        parts.append(_t(lang, key, lesion.segment.value))
+    return ("" if lang == "zh" else " ").join(parts)
+
+
+def _t(lang: str, key: str, fallback: str) -> str:
+    return t(key, lang) if key in MESSAGES else fallback.replace("_", " ")
+
+
+def _as_date(value: object) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.date()
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return None
+
+
+def _code(ctx: PageContext, value: object) -> str:
+    """A vocabulary value in words; '—' when absent."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
+        return ctx.t("board.none")
+    return enum_label(str(value), ctx.lang)
+
+
+def lesion_risk(scores: CaseScores) -> dict[int, str]:
+    """Each lesion's worst SINS / Mirels / Bilsky band (for the bone map's risk outline)."""
+    risk: dict[int, str] = {}
+    for score in scores.per_lesion:
+        if score.lesion_id is None or not score.complete:
+            continue
+        current = risk.get(score.lesion_id)
+        if current is None or _rank(score.band) < _rank(current):
+            risk[score.lesion_id] = score.band
+    return risk
+
+
+def _rank(band: str) -> int:
+    return _RISK_ORDER.index(band) if band in _RISK_ORDER else len(_RISK_ORDER)
+
+
+def crcl_points(cf: CaseFile) -> list[tuple[date, float]]:
+    """Cockcroft–Gault clearance at each creatinine result (current weight; none without it)."""
+    if cf.case.weight_kg is None:
+        return []
+    points = []
+    for lab in cf.labs:
+        if lab.analyte != Analyte.CREATININE:
+            continue
+        try:
+            value = cockcroft_gault(
+                cf.patient.age_on(lab.taken_on),
+                cf.case.weight_kg,
+                cf.patient.sex.value,
+                creatinine_umol_l=lab.value,
+            )
+        except (ScoreInputError, ValueError, ArithmeticError):
+            continue
+        points.append((lab.taken_on, float(value)))
+    return sorted(points)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _cached_figure(kind: str, key: str, _build: Callable[[], go.Figure]) -> go.Figure:
+    """A figure built once per (kind, content key); reruns of the same case reuse it."""
+    return _build()
+
+
+def figure_key(*parts: object) -> str:
+    """sha256 of the figure's inputs (models as JSON) so a changed record rebuilds it."""
+    plain = [p.model_dump(mode="json") if hasattr(p, "model_dump") else p for p in parts]
+    return hashlib.sha256(json.dumps(plain, default=str, sort_keys=True).encode()).hexdigest()
+
+
+def _labels(ctx: PageContext) -> figures.Labels:
+    return figures.Labels.zh() if ctx.lang == "zh" else figures.Labels.en()
+
+
+# ---------------------------------------------------------------------------------------------
+# The board
+
+
+def render(ctx: PageContext, board: Board) -> None:
+    agenda = meetings.case_agenda_history(ctx.cur, board.cf.case.case_id or 0)
+    header(ctx, board, agenda)
+    red_flags(ctx, board)
+    readiness(ctx, board)
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        st.subheader(ctx.t("board.scores.title"))
+        sites = {
+            les.lesion_id: site_label(les, ctx.lang) for les in board.cf.lesions if les.lesion_id
         }
-        for les in cf.lesions
-    ]
-    st.dataframe(localise_frame(pd.DataFrame(rows), ctx.lang), hide_index=True, width="stretch")
-
-
-def imaging(ctx: PageContext, cf: CaseFile) -> None:
-    if not cf.studies:
-        st.warning(ctx.t("case.no_imaging"))
-        return
-    for study in cf.studies:
-        age = (cf.as_of - study.study_date).days
-        with st.container(border=True):
-            st.markdown(f"**{study.study_date:%Y-%m-%d} · {_v(ctx, study.modality.value)} · {study.region}**")
-            st.caption(ctx.t("common.days_ago", n=age))
-            if study.findings:
-                st.text(study.findings)
-            if study.impression:
-                st.markdown(f"*{ctx.t('case.impression')}*")
-                st.text(study.impression)
-
-
-def labs(ctx: PageContext, cf: CaseFile) -> None:
-    if not cf.labs:
-        st.info(ctx.t("case.no_labs"))
-        return
-    frame = pd.DataFrame(
-        [{"analyte": lab.analyte.value, "value": float(lab.value), "unit": lab.unit, "taken_on": lab.taken_on} for lab in cf.labs]
+        score_cards.render_cards(
+            ctx,
+            board.scores,
+            as_of=board.cf.as_of,
+            sites=sites,
+            history=lambda sid: score_store.score_history(ctx.cur, board.cf.case.case_id or 0, sid),
+        )
+    with right:
+        bone_map(ctx, board)
+    sections: tuple[tuple[str, Callable[[], None]], ...] = (
+        ("suggestions", lambda: suggestions(ctx, board)),
+        ("imaging", lambda: imaging(ctx, board)),
+        ("timeline", lambda: timeline(ctx, board, agenda)),
+        ("labs", lambda: labs(ctx, board)),
+        ("lesions", lambda: lesions(ctx, board)),
+        ("decisions", lambda: past_decisions(ctx, board)),
     )
-    st.dataframe(frame.sort_values(["analyte", "taken_on"]), hide_index=True, width="stretch")
+    # Lazy tabs: only the open tab runs (the figures cost most of a rerun).
+    tabs = st.tabs(
+        [ctx.t(f"board.tab.{name}") for name, _ in sections], key=TAB_KEY, on_change="rerun"
+    )
+    for tab, (_, draw) in zip(tabs, sections, strict=True):
+        if tab.open:
+            with tab:
+                draw()
 
 
-def treatments(ctx: PageContext, cf: CaseFile) -> None:
-    if not cf.treatments and not cf.events:
-        st.info(ctx.t("common.no_rows"))
-        return
-    rows = [
-        {"kind": tx.kind.value, "name": tx.name, "start": tx.start_date, "end": tx.end_date,
-         "dose": tx.dose_text or (f"{tx.dose_gy} Gy / {tx.fractions} fx" if tx.dose_gy else "")}
-        for tx in cf.treatments
+def header(ctx: PageContext, board: Board, agenda: pd.DataFrame) -> None:
+    cf, tr = board.cf, ctx.t
+    c, p = cf.case, cf.patient
+    st.title(tr("board.title", name=escape_md(p.display_name), case=c.case_id))
+    primary = enum_label(c.primary_tumour, ctx.lang)
+    if c.histology is not None:
+        histology = label(ctx, f"board.histology.{c.histology.value}", c.histology.value)
+        primary += f"，{histology}" if ctx.lang == "zh" else f", {histology}"
+    markers = [
+        f"{name}{ {'positive': '+', 'negative': '−'}.get(value.value, '?') }"
+        for name, value in (
+            ("ER", c.er),
+            ("PR", c.pr),
+            ("HER2", c.her2),
+            ("EGFR", c.egfr),
+            ("ALK", c.alk),
+        )
+        if value is not None
     ]
-    st.dataframe(localise_frame(pd.DataFrame(rows), ctx.lang), hide_index=True, width="stretch")
-    if cf.events:
-        st.dataframe(
-            localise_frame(pd.DataFrame([{"kind": e.kind.value, "date": e.event_date, "description": e.description} for e in cf.events]), ctx.lang),
-            hide_index=True, width="stretch",
+    parts = [
+        escape_md(p.mrn),
+        tr("board.age_sex", age=cf.age, sex=enum_label(p.sex, ctx.lang)),
+        f"**{primary}**",
+        " ".join(markers),
+        tr(f"board.castration.{c.castration.value}") if c.castration else "",
+        (tr("board.postmenopausal") if c.postmenopausal else tr("board.premenopausal"))
+        if c.postmenopausal is not None and c.primary_tumour.value == "breast"
+        else "",
+        tr("board.diagnosed", date=c.diagnosis_date.isoformat()) if c.diagnosis_date else "",
+        tr(
+            "board.referred",
+            date=c.referral_date.isoformat(),
+            specialty=enum_label(c.referrer_specialty, ctx.lang),
+        ),
+    ]
+    st.markdown(" · ".join(part for part in parts if part))
+    upcoming = (
+        agenda[(agenda["status"] == "listed") & (agenda["meeting_date"].map(_as_date) >= cf.as_of)]
+        if not agenda.empty
+        else agenda
+    )
+    next_meeting = _as_date(upcoming["meeting_date"].iloc[0]) if not upcoming.empty else None
+    none = tr("board.none")
+    metrics = [
+        (tr("board.metric.ecog"), none if c.ecog is None else str(c.ecog)),
+        (tr("board.metric.kps"), none if c.kps is None else str(c.kps)),
+        (tr("board.metric.frankel"), none if c.frankel is None else c.frankel.value),
+        (tr("board.metric.nrs"), none if c.nrs is None else f"{c.nrs}/10"),
+    ]
+    new_deficit = bool(c.frankel_new) and c.frankel is not None and c.frankel.value != "E"
+    columns = st.columns([1, 1, 1, 1, 5], vertical_alignment="center")
+    for index, (column, (name, value)) in enumerate(zip(columns, metrics, strict=False)):
+        delta = tr("board.frankel_new") if index == 2 and new_deficit else None
+        column.metric(name, value, delta=delta, delta_color="red", delta_arrow="off")
+    badges = [
+        (
+            "board.metric.priority",
+            enum_label(c.priority, ctx.lang),
+            URGENCY_COLOURS.get(c.priority.value, "gray"),
+        ),
+        ("board.metric.status", enum_label(c.status, ctx.lang), "blue"),
+        ("board.metric.stream", enum_label(c.stream, ctx.lang), "gray"),
+        ("board.metric.next_meeting", next_meeting.isoformat() if next_meeting else none, "violet"),
+    ]
+    with columns[4], st.container(horizontal=True, gap="small"):
+        for key, value, colour in badges:
+            st.badge(tr("board.badge_pair", name=tr(key), value=value), color=colour)
+    st.caption(tr("board.question"))
+    st.text(c.question)
+    if c.patient_wishes or c.comorbidities or c.key_worker:
+        with st.expander(tr("board.background")):
+            if c.patient_wishes:
+                st.caption(tr("board.patient_wishes"))
+                st.text(c.patient_wishes)
+            if c.comorbidities:
+                st.caption(tr("board.comorbidities"))
+                st.text(c.comorbidities)
+            if c.key_worker:
+                st.caption(tr("board.key_worker", name=escape_md(c.key_worker)))
+
+
+def _hit_text(ctx: PageContext, hit: RuleHit) -> tuple[str, str]:
+    if ctx.lang == "zh":
+        return hit.text_zh, hit.reason_zh
+    return hit.text_en, hit.reason_en
+
+
+def red_flags(ctx: PageContext, board: Board) -> None:
+    """One banner per red flag and emergency action: st.error for emergency, st.warning urgent."""
+    hits = [h for h in board.rules.fired if h.specialty == "red_flag" or h.urgency == "emergency"]
+    for hit in hits:
+        if hit.urgency == "routine":
+            continue
+        text, reason = _hit_text(ctx, hit)
+        body = (
+            f"**{escape_md(text)}**  \n"
+            f"{ctx.t('board.redflag.reason', reason=escape_md(reason))}  \n"
+            f"{ctx.t('board.redflag.source', source=escape_md(hit.source))} · {hit.rule_id}"
+        )
+        if hit.urgency == "emergency":
+            st.error(body, icon=":material/emergency:")
+        else:
+            st.warning(body, icon=":material/warning:")
+
+
+def readiness(ctx: PageContext, board: Board) -> None:
+    """What is missing or stale before the case can be listed (CRUK 2017)."""
+    problems = board.readiness.problems
+    missing = [i for i in problems if not i.stale]
+    stale = [i for i in problems if i.stale]
+    words = lambda item: ctx.t(f"board.readiness.{item.key}")  # noqa: E731
+    if missing:
+        st.warning(
+            ctx.t("board.ready.problems", items="; ".join(words(i) for i in missing)),
+            icon=":material/checklist:",
+        )
+    if stale:
+        policy = board.policy
+        items = "; ".join(
+            ctx.t(
+                "board.ready.stale_item",
+                item=words(i),
+                days=i.detail,
+                limit=policy.readiness_imaging_max_days
+                if i.key == "imaging"
+                else policy.readiness_lab_max_days,
+            )
+            for i in stale
+        )
+        st.warning(ctx.t("board.ready.stale", items=items), icon=":material/schedule:")
+
+
+def bone_map(ctx: PageContext, board: Board) -> None:
+    lesions, risk = board.cf.lesions, lesion_risk(board.scores)
+    figure = _cached_figure(
+        "bone_map",
+        figure_key(list(lesions), sorted(risk.items()), ctx.lang),
+        lambda: figures.bone_map(lesions, risk, _labels(ctx)),
+    )
+    st.plotly_chart(figure, width="stretch", config={"displaylogo": False})
+    if not board.cf.lesions:
+        st.info(ctx.t("board.lesions.none"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Tabs
+
+
+def suggestions(ctx: PageContext, board: Board) -> None:
+    report = board.rules
+    st.caption(ctx.t("board.suggest.disclaimer"))
+    if report.conflicts:
+        st.markdown(f"**{ctx.t('board.suggest.conflicts')}**")
+        for conflict in report.conflicts:
+            st.warning(
+                ctx.t(
+                    "board.suggest.conflict",
+                    name=conflict.name_zh if ctx.lang == "zh" else conflict.name_en,
+                )
+            )
+            for column, rule_id in zip(st.columns(2), conflict.rule_ids, strict=True):
+                hit = report.hit(rule_id)
+                with column, st.container(border=True):
+                    if hit is not None:
+                        _suggestion(ctx, hit)
+    groups: dict[str, list[RuleHit]] = {s: [] for s in SPECIALTY_ORDER}
+    for hit in report.fired:
+        if hit.specialty in groups:
+            groups[hit.specialty].append(hit)
+    needs: dict[str, list[str]] = {}
+    for item in report.needs_data:
+        needs.setdefault(item.specialty, []).append(
+            ctx.t(
+                "board.suggest.needs", rule=item.rule_id, items=escape_md("; ".join(item.missing))
+            )
+        )
+    shown = [s for s in SPECIALTY_ORDER if groups[s] or needs.get(s)]
+    columns = st.columns(2, gap="medium")
+    for index, specialty in enumerate(shown):
+        with columns[index % 2], st.container(border=True):
+            st.markdown(f"#### {ctx.t(f'board.specialty.{specialty}')}")
+            for hit in groups[specialty]:
+                _suggestion(ctx, hit)
+            if not groups[specialty]:
+                st.caption(ctx.t("board.suggest.none"))
+            for line in needs.get(specialty, []):
+                st.caption(":material/help: " + line)
+    if needs.get("red_flag"):
+        with st.container(border=True):
+            st.markdown(
+                f"**{ctx.t('board.suggest.needs_title')}** · {ctx.t('board.specialty.red_flag')}"
+            )
+            for line in needs["red_flag"]:
+                st.caption(":material/help: " + line)
+
+
+def _suggestion(ctx: PageContext, hit: RuleHit) -> None:
+    """Urgency and suggestion on one line; why it fired, the rationale and the source below."""
+    text, reason = _hit_text(ctx, hit)
+    rationale = hit.rationale_zh if ctx.lang == "zh" else hit.rationale_en
+    colour = URGENCY_COLOURS.get(hit.urgency, "gray")
+    st.markdown(f":{colour}-badge[{enum_label(hit.urgency, ctx.lang)}] **{escape_md(text)}**")
+    lines = [ctx.t("board.suggest.reason", reason=escape_md(reason))]
+    if rationale:
+        lines.append(ctx.t("board.suggest.rationale", rationale=escape_md(rationale)))
+    lines.append(ctx.t("board.suggest.source", source=escape_md(hit.source), rule=hit.rule_id))
+    st.caption("  \n".join(lines))
+
+
+def imaging(ctx: PageContext, board: Board) -> None:
+    cf, policy = board.cf, board.policy
+    if not cf.studies:
+        st.warning(ctx.t("board.imaging.none"))
+        return
+    studies = sorted(cf.studies, key=lambda s: s.study_date, reverse=True)
+    latest_age = (cf.as_of - studies[0].study_date).days
+    if latest_age > policy.readiness_imaging_max_days:
+        st.warning(
+            ctx.t("board.imaging.stale", days=latest_age, limit=policy.readiness_imaging_max_days)
+        )
+    by_id = {les.lesion_id: les for les in cf.lesions}
+    for study in studies:
+        with st.container(border=True):
+            st.markdown(
+                "**"
+                + ctx.t(
+                    "board.imaging.heading",
+                    date=study.study_date.isoformat(),
+                    modality=enum_label(study.modality, ctx.lang),
+                    region=escape_md(study.region),
+                )
+                + "** · "
+                + ctx.t("board.imaging.age", n=(cf.as_of - study.study_date).days)
+            )
+            shown = [site_label(by_id[i], ctx.lang) for i in study.lesion_ids if i in by_id]
+            st.caption(
+                ctx.t("board.imaging.lesions", sites=escape_md(", ".join(shown)))
+                if shown
+                else ctx.t("board.imaging.no_lesions")
+            )
+            for key, text in (
+                ("board.imaging.findings", study.findings),
+                ("board.imaging.impression", study.impression),
+            ):
+                if text.strip():
+                    st.markdown(f"*{ctx.t(key)}:* {escape_md(text)}")
+
+
+def timeline(ctx: PageContext, board: Board, agenda: pd.DataFrame) -> None:
+    meeting_points = [
+        (when, ctx.t("board.timeline.meeting", status=_code(ctx, row.status)))
+        for row in agenda.itertuples()
+        if (when := _as_date(row.meeting_date)) is not None
+    ]
+    frame = decisions.decisions_for_case(ctx.cur, board.cf.case.case_id or 0)
+    decision_points = [
+        (
+            when,
+            ctx.t(
+                "board.timeline.decision",
+                version=row.version,
+                status=_code(ctx, row.status),
+                outcome=_code(ctx, row.outcome),
+            ),
+        )
+        for row in frame.itertuples()
+        if (when := _as_date(row.decided_on)) is not None
+    ]
+    figure = _cached_figure(
+        "timeline",
+        figure_key(board.cf, meeting_points, decision_points, ctx.lang),
+        lambda: figures.timeline(board.cf, meeting_points, decision_points, _labels(ctx)),
+    )
+    st.plotly_chart(figure, width="stretch", config={"displaylogo": False})
+
+
+def labs(ctx: PageContext, board: Board) -> None:
+    if not board.cf.labs:
+        st.info(ctx.t("board.labs.none"))
+        return
+    points = crcl_points(board.cf)
+    figure = _cached_figure(
+        "labs",
+        figure_key(board.cf, points, ctx.lang),
+        lambda: figures.lab_trends(board.cf, points, _labels(ctx)),
+    )
+    st.plotly_chart(figure, width="stretch", config={"displaylogo": False})
+
+
+def lesion_rows(ctx: PageContext, board: Board) -> pd.DataFrame:
+    """One row per lesion: site, type, SINS / Mirels / Bilsky with their bands, fracture."""
+    scores = board.scores
+    tr = ctx.t
+
+    def scored(score_id: str, lesion_id: int | None) -> str:
+        found = [s for s in scores.lesion_scores(score_id) if s.lesion_id == lesion_id]
+        if not found:
+            return ""
+        score = found[0]
+        if not score.complete:
+            return tr("board.card.incomplete")
+        value = score.inputs.get("escc_grade") if score_id == "bilsky_escc" else score.total
+        return f"{value} · {score_cards.band_text(ctx, score)}"
+
+    rows = []
+    for lesion in board.cf.lesions:
+        fracture = (
+            (tr("board.lesions.fixed") if lesion.fracture_fixed else tr("board.yes"))
+            if lesion.pathological_fracture
+            else tr("board.no")
+        )
+        rows.append(
+            {
+                tr("board.lesions.id"): f"#{lesion.lesion_id}",
+                tr("board.lesions.site"): site_label(lesion, ctx.lang),
+                tr("board.lesions.type"): enum_label(lesion.lesion_type, ctx.lang),
+                tr("board.lesions.size"): lesion.size_mm,
+                tr("board.lesions.sins"): scored("sins", lesion.lesion_id),
+                tr("board.lesions.mirels"): scored("mirels", lesion.lesion_id),
+                tr("board.lesions.bilsky"): scored("bilsky_escc", lesion.lesion_id),
+                tr("board.lesions.fracture"): fracture,
+                tr("board.lesions.status"): label(
+                    ctx, f"board.lesion_status.{lesion.status.value}", lesion.status.value
+                ),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def lesions(ctx: PageContext, board: Board) -> None:
+    if not board.cf.lesions:
+        st.info(ctx.t("board.lesions.none"))
+        return
+    st.dataframe(lesion_rows(ctx, board), hide_index=True, width="stretch")
+    st.caption(ctx.t("board.lesions.breakdowns"))
+    sites = {les.lesion_id: site_label(les, ctx.lang) for les in board.cf.lesions}
+    for score in board.scores.per_lesion:
+        colour = badge_colour(score.band)
+        value = (
+            score_cards.headline(ctx, score) if score.complete else ctx.t("board.card.incomplete")
+        )
+        title = ctx.t(
+            "board.lesions.score_at",
+            score=ctx.t(f"board.score.{score.score_id}"),
+            site=escape_md(sites.get(score.lesion_id, score.site)),
+        )
+        if not score.complete:
+            value = ctx.t(
+                "board.card.missing", items="; ".join(score_cards.missing_items(ctx, score))
+            )
+        score_cards.lazy_breakdown(
+            ctx,
+            score,
+            f"{title} · :{colour}[{escape_md(value or '')}]",
+            key=score_cards.breakdown_key(score, "lesion"),
         )
 
 
-def past_decisions(ctx: PageContext, cf: CaseFile) -> None:
-    frame = decisions.decisions_for_case(ctx.cur, cf.case.case_id or 0)
+def past_decisions(ctx: PageContext, board: Board) -> None:
+    case_id = board.cf.case.case_id or 0
+    frame = decisions.decisions_for_case(ctx.cur, case_id)
     if frame.empty:
-        st.info(ctx.t("case.no_decisions"))
+        st.info(ctx.t("board.decisions.none"))
     for row in frame.itertuples():
         with st.container(border=True):
-            st.markdown(f"**v{row.version} · {_v(ctx, row.status)} · {_v(ctx, row.outcome)} · {row.decided_on:%Y-%m-%d}**")
-            if row.summary:
-                st.text(row.summary)
-            if row.amendment_reason:
-                st.caption(ctx.t("case.amendment_reason"))
-                st.text(row.amendment_reason)
-            if row.status == "signed":
-                st.caption(ctx.t("case.signed_by", name=row.signed_by, at=f"{row.signed_at:%Y-%m-%d %H:%M}", meaning=row.signature_meaning))
+            when = _as_date(row.decided_on)
+            st.markdown(
+                "**"
+                + ctx.t(
+                    "board.decisions.heading",
+                    version=row.version,
+                    status=_code(ctx, row.status),
+                    outcome=_code(ctx, row.outcome),
+                    date=when.isoformat() if when else "—",
+                )
+                + "** · "
+                + ctx.t("board.decisions.quorum", state=_code(ctx, row.quorum_state))
+            )
+            _stored_text(ctx, "board.decisions.summary", row.summary)
+            _stored_text(ctx, "board.decisions.amendment", row.amendment_reason)
+            _stored_text(ctx, "board.decisions.override", row.quorum_override_reason)
+            _stored_text(ctx, "board.decisions.dissent", row.dissent)
+            if row.status == "signed" and isinstance(row.signed_at, datetime | pd.Timestamp):
+                st.caption(
+                    ctx.t(
+                        "board.decisions.signed",
+                        name=escape_md(row.signed_by or ""),
+                        at=f"{row.signed_at:%Y-%m-%d %H:%M}",
+                        meaning=escape_md(row.signature_meaning or ""),
+                    )
+                )
             items = decisions.plan_items(ctx.cur, int(row.decision_id))
             if not items.empty:
-                st.dataframe(localise_frame(items[["rule_id", "kind", "text", "disposition", "reason", "delivered"]], ctx.lang), hide_index=True, width="stretch")
-    acts = decisions.actions(ctx.cur, case_id=cf.case.case_id)
-    if not acts.empty:
-        st.subheader(ctx.t("case.actions"))
-        st.dataframe(localise_frame(acts[["description", "specialty", "owner", "due_date", "status", "overdue"]], ctx.lang), hide_index=True, width="stretch")
+                st.dataframe(_plan_frame(ctx, items), hide_index=True, width="stretch")
+    open_actions(ctx, case_id)
+
+
+def _stored_text(ctx: PageContext, key: str, value: object) -> None:
+    if isinstance(value, str) and value.strip():
+        st.caption(ctx.t(key))
+        st.text(value)
+
+
+def _yes_no(ctx: PageContext, value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return ctx.t("board.none")
+    return ctx.t("board.yes") if bool(value) else ctx.t("board.no")
+
+
+def _plan_frame(ctx: PageContext, items: pd.DataFrame) -> pd.DataFrame:
+    tr = ctx.t
+    return pd.DataFrame(
+        {
+            tr("board.decisions.rule"): items["rule_id"].fillna(""),
+            tr("board.decisions.kind"): [
+                label(ctx, f"board.plan_kind.{k}", str(k)) for k in items["kind"]
+            ],
+            tr("board.decisions.text"): items["text"],
+            tr("board.decisions.disposition"): [
+                label(ctx, f"board.disposition.{d}", str(d)) for d in items["disposition"]
+            ],
+            tr("board.decisions.reason"): items["reason"].fillna(""),
+            tr("board.decisions.delivered"): [_yes_no(ctx, v) for v in items["delivered"]],
+        }
+    )
+
+
+def open_actions(ctx: PageContext, case_id: int) -> None:
+    tr = ctx.t
+    st.subheader(tr("board.actions.title"))
+    acts = decisions.actions(ctx.cur, case_id=case_id)
+    still_open = acts[acts["status"] == "open"] if not acts.empty else acts
+    if still_open.empty:
+        st.caption(tr("board.actions.none"))
+    else:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    tr("board.actions.description"): still_open["description"],
+                    tr("board.actions.specialty"): [_code(ctx, s) for s in still_open["specialty"]],
+                    tr("board.actions.owner"): still_open["owner"].fillna(""),
+                    tr("board.actions.due"): still_open["due_date"],
+                    tr("board.actions.overdue"): [_yes_no(ctx, v) for v in still_open["overdue"]],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    closed = len(acts) - len(still_open)
+    if closed:
+        st.caption(tr("board.actions.closed", n=closed))

@@ -27,6 +27,8 @@ from db.store import Store, demo_enabled, open_store
 
 log = logging.getLogger("bonemdt.guard")
 
+ENTRY_FLAG = "_bonemdt_entry_ran"
+DEEP_LINK_KEY = "_bonemdt_deep_link"
 IDLE_SECONDS = 15 * 60
 ABSOLUTE_SECONDS = 12 * 3600
 TRUSTED_HEADER_ENV = "BONEMDT_TRUSTED_USER_HEADER"
@@ -186,8 +188,24 @@ def sidebar(ctx: PageContext) -> None:
             st.caption(ctx.t("demo.banner"))
 
 
+def _route_through_entrypoint(page: str) -> None:
+    """The deep-link hole: on a fresh server a page URL runs the page file without the
+    entrypoint (legacy ``pages/`` routing, every page file listed). Send the session through
+    ``streamlit_app.py`` once, remembering where it was going; the entrypoint builds the real
+    navigation and continues to the page."""
+    if st.session_state.get(ENTRY_FLAG):
+        return
+    st.session_state[DEEP_LINK_KEY] = {"page": page, "query": {k: st.query_params[k] for k in st.query_params}}
+    try:
+        st.switch_page("streamlit_app.py")
+    except st.errors.StreamlitAPIException:
+        # Not under a multipage runtime (a page script run on its own): the guard below still holds.
+        st.session_state.pop(DEEP_LINK_KEY, None)
+
+
 def guard(page: str) -> PageContext:
     """Open the store, require a signed-in user allowed on ``page``, and return the context."""
+    _route_through_entrypoint(page)
     store = get_store()
     cur = store.cursor()
     lang = language()

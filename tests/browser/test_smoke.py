@@ -41,6 +41,7 @@ EXCEPTION_TEXT = re.compile(
 APP = '[data-testid="stApp"]'
 MAIN = '[data-testid="stMain"]'
 SIDEBAR_NAV = '[data-testid="stSidebarNav"]'
+SIDEBAR = '[data-testid="stSidebar"]'  # the entrypoint draws the role's page links here
 DATAFRAME = '[data-testid="stDataFrame"]'
 
 
@@ -144,8 +145,11 @@ def sign_in(page: Page, username: str, password: str) -> None:
 
 
 def nav_labels(page: Page) -> set[str]:
-    """Labels of the sidebar's page links (the material icon's ligature text dropped)."""
-    links = page.locator(f'{SIDEBAR_NAV} [data-testid="stSidebarNavLink"]')
+    """Labels of the sidebar's page links — Streamlit's own page list (which must never show) and
+    the entrypoint's role links — with the material icon's ligature text dropped."""
+    links = page.locator(
+        f'{SIDEBAR_NAV} [data-testid="stSidebarNavLink"], [data-testid="stSidebar"] [data-testid="stPageLink"] a'
+    )
     return {label.strip().splitlines()[-1].strip() for label in links.all_inner_texts()}
 
 
@@ -181,13 +185,6 @@ def test_deep_link_on_fresh_server_shows_only_sign_in(
     assert "Traceback" not in fresh_server.log_text(), fresh_server.log_text()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: with the folder pages/ beside streamlit_app.py, a deep link on a fresh "
-    "server runs the page without the entrypoint, so Streamlit's legacy pages/ navigation "
-    "lists every page file ('streamlit app', admin, analytics, case, ...) signed out and still "
-    "after sign-in, whatever the role. Renaming pages/ (e.g. to views/) closes it.",
-)
 def test_deep_link_on_fresh_server_has_no_stray_navigation(
     fresh_server, browser_page, artifacts_dir,
 ):
@@ -211,8 +208,6 @@ def test_deep_links_on_warm_server_show_only_sign_in(streamlit_server, browser_p
     """Once ``/`` has been served, the entrypoint routes every URL: still only the sign-in."""
     page = browser_page
     for path in DEEP_LINKS:
-        if path == "/overview":
-            continue  # see the xfail below
         page.goto(streamlit_server.url + path)
         expect(page.get_by_role("heading", name=SIGN_IN_TITLE)).to_be_visible()
         settle(page)
@@ -221,13 +216,6 @@ def test_deep_links_on_warm_server_show_only_sign_in(streamlit_server, browser_p
         assert nav_labels(page) == set(), f"{path}: signed out, the sidebar lists pages"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: streamlit_app.py makes the home page st.Page(default=True), and a default "
-    "page's URL is '/', so '/overview' is unknown once the entrypoint routes: Streamlit shows a "
-    "'Page not found' dialog over the sign-in (likewise '/analytics' for an analyst, '/admin' "
-    "for an admin, signed in)",
-)
 def test_overview_url_on_warm_server_shows_only_sign_in(
     streamlit_server, browser_page, demo_facts, artifacts_dir,
 ):
@@ -265,8 +253,7 @@ def test_role_sees_its_pages_without_errors(
     wait_for_page_heading(page, None)
 
     # The sidebar offers exactly the permitted pages, and says who is signed in.
-    # Streamlit shows no navigation at all for a single page.
-    expected_nav = {NAV_LABELS[p] for p in allowed} if len(allowed) > 1 else set()
+    expected_nav = {NAV_LABELS[p] for p in allowed}
     assert nav_labels(page) == expected_nav, (
         f"{role}: sidebar {sorted(nav_labels(page))}, expected {sorted(expected_nav)}"
     )
@@ -276,7 +263,7 @@ def test_role_sees_its_pages_without_errors(
     for name in [home, *(p for p in allowed if p != home)]:
         where = f"{role}/{name}"
         if name != home:
-            page.locator(SIDEBAR_NAV).get_by_role("link", name=NAV_LABELS[name], exact=True).click()
+            page.locator(SIDEBAR).get_by_role("link", name=NAV_LABELS[name], exact=True).click()
             page.wait_for_url(re.compile(rf"/{name}(\?.*)?$"))
         if name == "case":
             settle(page)

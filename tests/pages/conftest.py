@@ -43,6 +43,8 @@ def user_ids(demo_template: Path) -> dict[str, int]:
 def app(page: str, *, user_id: int | None = None, query: dict[str, str] | None = None) -> AppTest:
     """An AppTest of one page file (as a deep link would run it), optionally signed in."""
     at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=60)
+    # As if the entrypoint had run once in this session (the browser tests cover the hole itself).
+    at.session_state["_bonemdt_entry_ran"] = True
     if user_id is not None:
         now = time.time()
         at.session_state["auth"] = {"user_id": user_id, "signed_in_at": now, "last_seen": now}

@@ -1,0 +1,326 @@
+"""Minutes of a meeting and the outcome letter to the referrer: a pure content model.
+
+``db/minutes.py`` fills these dataclasses from the store; ``to_markdown`` and
+``letter_to_markdown`` render them (the PDF renderer in pages/components/documents.py walks the
+same model). Every label comes from the catalogue (``dec.`` keys); stored free text is escaped
+so a patient name or a plan item can never change the document's structure (SECURITY.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from core.i18n import MESSAGES, enum_label, t
+from core.signing import SIGNATURE_MEANING
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~!$])")
+_MD_LINE_START = re.compile(r"^(\s*)(\d+(?=[.)])|)([-+=.)])")
+
+
+def _escape_line(line: str) -> str:
+    """Escape inline specials, and a leading list/heading marker (``- x``, ``1. x``, ``===``)."""
+    line = _MD_SPECIAL.sub(r"\\\1", line)
+    return _MD_LINE_START.sub(lambda m: f"{m.group(1)}{m.group(2)}\\{m.group(3)}", line)
+
+
+def md_escape(text: str) -> str:
+    """Literal text inside Markdown: specials backslash-escaped, lines kept as hard breaks."""
+    return "  \n".join(_escape_line(line) for line in str(text).splitlines())
+
+
+def md_cell(text: str) -> str:
+    """Literal text inside a Markdown table cell (one line)."""
+    return _escape_line(" ".join(str(text).split()))
+
+
+@dataclass(frozen=True)
+class Attendee:
+    name: str
+    specialty: str
+    present: bool
+
+
+@dataclass(frozen=True)
+class Signature:
+    name: str
+    at: datetime
+    meaning: str
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    position: int
+    rule_id: str | None
+    kind: str
+    text: str
+    disposition: str
+    reason: str = ""
+    delivered: bool | None = None
+    delivered_on: date | None = None
+    reason_not: str | None = None
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    description: str
+    specialty: str
+    owner: str
+    due_date: date
+    status: str
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class Opinion:
+    specialty: str
+    author: str
+    text: str
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    version: int
+    status: str
+    outcome: str
+    decided_on: date
+    quorum_state: str
+    quorum_override_reason: str = ""
+    amendment_reason: str = ""
+    summary: str = ""
+    dissent: str = ""
+    contributing: tuple[str, ...] = ()
+    noms: dict[str, str] = field(default_factory=dict)
+    plan: tuple[PlanLine, ...] = ()
+    signature: Signature | None = None
+
+
+@dataclass(frozen=True)
+class CaseMinute:
+    case_id: int
+    patient: str
+    mrn: str
+    primary_tumour: str
+    question: str
+    urgency: str
+    stream: str
+    agenda_status: str
+    decision: DecisionRecord | None = None
+    opinions: tuple[Opinion, ...] = ()
+    actions: tuple[ActionLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class Minutes:
+    meeting_id: int
+    meeting_date: date
+    start_time: str
+    location: str
+    status: str
+    chair: str
+    attendance_grade: int | None
+    attendance: tuple[Attendee, ...]
+    cases: tuple[CaseMinute, ...]
+    generated_at: datetime
+
+
+@dataclass(frozen=True)
+class Letter:
+    case_id: int
+    patient: str
+    mrn: str
+    birth_date: date
+    referrer: str
+    referrer_specialty: str
+    referral_date: date
+    question: str
+    primary_tumour: str
+    meeting_date: date | None
+    attendance: tuple[Attendee, ...]
+    decision: DecisionRecord | None
+    actions: tuple[ActionLine, ...]
+    generated_at: datetime
+
+
+# ------------------------------------------------------------------------------------------------
+# Labels shared by the Markdown and PDF renderers
+
+
+def label(value: str, lang: str) -> str:
+    """A coded value in the reader's language: ``dec.v.<value>`` first, then the shared vocab."""
+    pair = MESSAGES.get(f"dec.v.{value}")
+    if pair is not None:
+        return pair[1] if lang == "zh" else pair[0]
+    return enum_label(value, lang)
+
+
+def meaning_label(meaning: str, lang: str) -> str:
+    return t("dec.meaning.approved", lang) if meaning == SIGNATURE_MEANING else meaning
+
+
+def stamp(at: datetime) -> str:
+    return at.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def signature_lines(sig: Signature | None, lang: str) -> list[str]:
+    """Plain-text lines of a signature block (name, time, meaning, content hash)."""
+    if sig is None:
+        return [t("dec.doc.unsigned", lang)]
+    return [
+        f"{t('dec.doc.signed_by', lang)}: {sig.name}",
+        f"{t('dec.doc.signed_at', lang)}: {stamp(sig.at)}",
+        f"{t('dec.doc.meaning', lang)}: {meaning_label(sig.meaning, lang)}",
+        f"{t('dec.doc.hash', lang)}: {sig.content_hash}",
+    ]
+
+
+def plan_line_text(item: PlanLine, lang: str) -> tuple[str, str]:
+    """(head, detail) of a plan line: kind and disposition; reason and delivery."""
+    rule = f" [{item.rule_id}]" if item.rule_id else ""
+    head = f"{label(item.kind, lang)} · {label(item.disposition, lang)}{rule}"
+    details = []
+    if item.reason:
+        details.append(f"{t('dec.doc.reason', lang)}: {item.reason}")
+    if item.delivered is True and item.delivered_on is not None:
+        details.append(t("dec.doc.delivered_on", lang, on=item.delivered_on.isoformat()))
+    elif item.delivered is False and item.reason_not:
+        details.append(t("dec.doc.not_delivered", lang, reason=label(item.reason_not, lang)))
+    return head, "; ".join(details)
+
+
+def decision_facts(d: DecisionRecord, lang: str) -> list[tuple[str, str]]:
+    """(label, value) rows describing a decision (free text values stay as stored)."""
+    rows = [
+        (t("dec.doc.outcome", lang), label(d.outcome, lang)),
+        (t("dec.doc.version", lang), f"{d.version} ({label(d.status, lang)})"),
+        (t("dec.doc.decided_on", lang), d.decided_on.isoformat()),
+        (t("dec.doc.quorum", lang), label(d.quorum_state, lang)),
+    ]
+    if d.quorum_override_reason:
+        rows.append((t("dec.doc.override_reason", lang), d.quorum_override_reason))
+    if d.amendment_reason:
+        rows.append((t("dec.doc.amendment_reason", lang), d.amendment_reason))
+    if d.contributing:
+        rows.append((t("dec.doc.contributing", lang), ", ".join(label(s, lang) for s in d.contributing)))
+    if d.summary:
+        rows.append((t("dec.doc.summary", lang), d.summary))
+    for axis in ("N", "O", "M", "S"):
+        if d.noms.get(axis):
+            rows.append((f"NOMS {axis}", d.noms[axis]))
+    if d.dissent:
+        rows.append((t("dec.doc.dissent", lang), d.dissent))
+    return rows
+
+
+def action_text(a: ActionLine, lang: str) -> str:
+    owner = a.owner or t("dec.doc.no_owner", lang)
+    overdue = f" — {t('dec.doc.overdue', lang)}" if a.overdue else ""
+    return (f"{a.description} ({label(a.specialty, lang)}; {owner}; "
+            f"{t('dec.doc.due', lang)} {a.due_date.isoformat()}; {label(a.status, lang)}{overdue})")
+
+
+def attendance_text(people: tuple[Attendee, ...], lang: str) -> tuple[str, str]:
+    present = [f"{p.name} ({label(p.specialty, lang)})" for p in people if p.present]
+    absent = [f"{p.name} ({label(p.specialty, lang)})" for p in people if not p.present]
+    none = t("dec.doc.none", lang)
+    return ", ".join(present) or none, ", ".join(absent) or none
+
+
+# ------------------------------------------------------------------------------------------------
+# Markdown
+
+
+def _decision_md(d: DecisionRecord | None, lang: str) -> Iterator[str]:
+    if d is None:
+        yield f"_{md_escape(t('dec.doc.no_decision', lang))}_"
+        yield ""
+        return
+    for name, value in decision_facts(d, lang):
+        yield f"- **{md_escape(name)}**: {md_escape(value)}"
+    yield ""
+    if d.plan:
+        yield f"**{md_escape(t('dec.doc.plan', lang))}**"
+        yield ""
+        yield (f"| # | {t('dec.doc.item', lang)} | {t('dec.doc.kind_disposition', lang)} | "
+               f"{t('dec.doc.details', lang)} |")
+        yield "|---|---|---|---|"
+        for item in d.plan:
+            head, detail = plan_line_text(item, lang)
+            yield f"| {item.position + 1} | {md_cell(item.text)} | {md_cell(head)} | {md_cell(detail)} |"
+        yield ""
+    yield f"**{md_escape(t('dec.doc.signature', lang))}**"
+    yield ""
+    for line in signature_lines(d.signature, lang):
+        yield f"- {md_escape(line)}"
+    yield ""
+
+
+def _actions_md(actions: tuple[ActionLine, ...], lang: str) -> Iterator[str]:
+    yield f"**{md_escape(t('dec.doc.actions', lang))}**"
+    yield ""
+    if not actions:
+        yield f"- {md_escape(t('dec.doc.none', lang))}"
+    for a in actions:
+        yield f"- {md_escape(action_text(a, lang))}"
+    yield ""
+
+
+def _attendance_md(people: tuple[Attendee, ...], lang: str) -> Iterator[str]:
+    present, absent = attendance_text(people, lang)
+    yield f"- **{md_escape(t('dec.doc.present', lang))}**: {md_escape(present)}"
+    yield f"- **{md_escape(t('dec.doc.absent', lang))}**: {md_escape(absent)}"
+
+
+def to_markdown(minutes: Minutes, lang: str = "en") -> str:
+    """The meeting's minutes as a Markdown document in ``lang``."""
+    m = minutes
+    out = [f"# {md_escape(t('dec.doc.minutes_title', lang, date=m.meeting_date.isoformat()))}", ""]
+    out.append(f"- **{md_escape(t('dec.doc.time_place', lang))}**: "
+               f"{md_escape(m.start_time)}{', ' + md_escape(m.location) if m.location else ''}")
+    out.append(f"- **{md_escape(t('dec.doc.chair', lang))}**: {md_escape(m.chair or t('dec.doc.none', lang))}")
+    out.append(f"- **{md_escape(t('dec.doc.status', lang))}**: {md_escape(label(m.status, lang))}")
+    if m.attendance_grade is not None:
+        out.append(f"- **{md_escape(t('dec.doc.grade', lang))}**: {m.attendance_grade}/4")
+    out += ["", f"## {md_escape(t('dec.doc.attendance', lang))}", ""]
+    out += list(_attendance_md(m.attendance, lang))
+    out += ["", f"## {md_escape(t('dec.doc.cases', lang, n=len(m.cases)))}", ""]
+    for n, c in enumerate(m.cases, start=1):
+        out.append(f"### {n}. {md_escape(c.patient)} ({md_escape(c.mrn)}) — {md_escape(label(c.primary_tumour, lang))}")
+        out.append("")
+        out.append(f"- **{md_escape(t('dec.doc.question', lang))}**: {md_escape(c.question)}")
+        out.append(f"- **{md_escape(t('dec.doc.agenda', lang))}**: {md_escape(label(c.urgency, lang))}, "
+                   f"{md_escape(label(c.stream, lang))}, {md_escape(label(c.agenda_status, lang))}")
+        for op in c.opinions:
+            out.append(f"- **{md_escape(label(op.specialty, lang))}** ({md_escape(op.author)}): {md_escape(op.text)}")
+        out.append("")
+        out += list(_decision_md(c.decision, lang))
+        out += list(_actions_md(c.actions, lang))
+    out.append(f"_{md_escape(t('dec.doc.generated', lang, at=stamp(m.generated_at)))}_")
+    return "\n".join(out) + "\n"
+
+
+def letter_to_markdown(letter: Letter, lang: str = "en") -> str:
+    """The outcome letter for the referrer as Markdown in ``lang``."""
+    x = letter
+    out = [f"# {md_escape(t('dec.doc.letter_title', lang))}", ""]
+    out.append(f"{md_escape(t('dec.doc.dear', lang, name=x.referrer))}")
+    out.append("")
+    when = x.meeting_date.isoformat() if x.meeting_date else t("dec.doc.none", lang)
+    out.append(md_escape(t("dec.doc.letter_intro", lang, date=when)))
+    out.append("")
+    out.append(f"- **{md_escape(t('dec.doc.patient', lang))}**: {md_escape(x.patient)} ({md_escape(x.mrn)}), "
+               f"{md_escape(t('dec.doc.born', lang))} {x.birth_date.isoformat()}")
+    out.append(f"- **{md_escape(t('dec.doc.primary', lang))}**: {md_escape(label(x.primary_tumour, lang))}")
+    out.append(f"- **{md_escape(t('dec.doc.referred', lang))}**: {x.referral_date.isoformat()} — "
+               f"{md_escape(x.referrer)} ({md_escape(label(x.referrer_specialty, lang))})")
+    out.append(f"- **{md_escape(t('dec.doc.question', lang))}**: {md_escape(x.question)}")
+    out += ["", f"## {md_escape(t('dec.doc.attendance', lang))}", ""]
+    out += list(_attendance_md(x.attendance, lang))
+    out += ["", f"## {md_escape(t('dec.doc.decision', lang))}", ""]
+    out += list(_decision_md(x.decision, lang))
+    out += list(_actions_md(x.actions, lang))
+    out.append(f"_{md_escape(t('dec.doc.generated', lang, at=stamp(x.generated_at)))}_")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,254 @@
+"""Gathers what the minutes of a meeting and a case's outcome letter show (set-based reads),
+and the audited, role-gated exports of those identifiable documents.
+
+Also the few reads the Decisions page needs around a decision (the case's agenda items,
+specialty opinions, whether follow-ups exist)."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+
+import duckdb
+import pandas as pd
+
+from core.errors import FieldError, NotFoundError
+from core.minutes import (
+    ActionLine,
+    Attendee,
+    CaseMinute,
+    DecisionRecord,
+    Letter,
+    Minutes,
+    Opinion,
+    PlanLine,
+    Signature,
+)
+from core.models import Actor
+from core.permissions import Capability
+from db import audit
+
+ExportFormat = Literal["pdf", "markdown"]
+FORMATS: tuple[str, ...] = ("pdf", "markdown")
+
+# The decision shown for each agenda item of a meeting / for a case: the latest signed version,
+# else the latest draft.
+_MEETING_DECISIONS_SQL = """
+    SELECT d.decision_id, d.case_id, d.item_id, d.version, d.status, d.outcome, d.decided_on,
+           d.quorum_state, d.quorum_override_reason, d.amendment_reason, d.summary, d.dissent,
+           d.contributing, d.noms_json, u.display_name AS signer, d.signed_at,
+           d.signature_meaning, d.content_hash
+    FROM decision d LEFT JOIN app_user u ON u.user_id = d.signed_by
+    WHERE d.item_id IN (SELECT item_id FROM agenda_item WHERE meeting_id = ?)
+    QUALIFY row_number() OVER (PARTITION BY d.item_id ORDER BY d.status = 'signed' DESC, d.version DESC) = 1
+"""
+_CASE_DECISION_SQL = """
+    SELECT d.decision_id, d.case_id, d.item_id, d.version, d.status, d.outcome, d.decided_on,
+           d.quorum_state, d.quorum_override_reason, d.amendment_reason, d.summary, d.dissent,
+           d.contributing, d.noms_json, u.display_name AS signer, d.signed_at,
+           d.signature_meaning, d.content_hash
+    FROM decision d LEFT JOIN app_user u ON u.user_id = d.signed_by
+    WHERE d.case_id = ? ORDER BY d.status = 'signed' DESC, d.version DESC LIMIT 1
+"""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+def _rows(cur: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    result = cur.execute(sql, params)
+    names = [d[0] for d in result.description]
+    return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+
+
+def _plan_lines(cur: duckdb.DuckDBPyConnection, decision_ids: list[int]) -> dict[int, list[PlanLine]]:
+    out: dict[int, list[PlanLine]] = defaultdict(list)
+    if not decision_ids:
+        return out
+    for r in _rows(cur, """
+        SELECT p.decision_id, p.position, p.rule_id, p.kind, p.text, p.disposition, p.reason,
+               dl.delivered, dl.delivered_on, dl.reason_not
+        FROM plan_item p LEFT JOIN delivery dl USING (plan_item_id)
+        WHERE list_contains(?::BIGINT[], p.decision_id)
+        ORDER BY p.decision_id, p.position
+        """, [decision_ids]):
+        out[int(r["decision_id"])].append(PlanLine(
+            position=int(r["position"]), rule_id=r["rule_id"], kind=r["kind"], text=r["text"],
+            disposition=r["disposition"], reason=r["reason"] or "", delivered=r["delivered"],
+            delivered_on=r["delivered_on"], reason_not=r["reason_not"]))
+    return out
+
+
+def _decision_record(r: dict[str, Any], plan: list[PlanLine]) -> DecisionRecord:
+    signature = None
+    if r["status"] == "signed" and r["signed_at"] is not None:
+        signature = Signature(name=r["signer"] or "", at=r["signed_at"], meaning=r["signature_meaning"],
+                              content_hash=r["content_hash"] or "")
+    return DecisionRecord(
+        version=int(r["version"]), status=r["status"], outcome=r["outcome"], decided_on=r["decided_on"],
+        quorum_state=r["quorum_state"], quorum_override_reason=r["quorum_override_reason"] or "",
+        amendment_reason=r["amendment_reason"] or "", summary=r["summary"] or "", dissent=r["dissent"] or "",
+        contributing=tuple(r["contributing"] or ()), noms=json.loads(r["noms_json"] or "{}"),
+        plan=tuple(plan), signature=signature,
+    )
+
+
+def _action_line(r: dict[str, Any], today: date) -> ActionLine:
+    return ActionLine(description=r["description"], specialty=r["specialty"], owner=r["owner"] or "",
+                      due_date=r["due_date"], status=r["status"],
+                      overdue=r["status"] == "open" and r["due_date"] < today)
+
+
+def _attendance(cur: duckdb.DuckDBPyConnection, meeting_id: int | None) -> tuple[Attendee, ...]:
+    if meeting_id is None:
+        return ()
+    return tuple(Attendee(name=r["display_name"], specialty=r["specialty"], present=bool(r["present"])) for r in _rows(
+        cur, "SELECT u.display_name, a.specialty, a.present FROM attendance a JOIN app_user u USING (user_id)"
+        " WHERE a.meeting_id = ? ORDER BY a.present DESC, a.specialty, u.display_name", [meeting_id]))
+
+
+def meeting_minutes(cur: duckdb.DuckDBPyConnection, meeting_id: int, *, today: date | None = None) -> Minutes:
+    """The minutes of one meeting: attendance, and per agenda item the case, opinions, the
+    decision shown (the latest signed version, else the latest draft), its plan and actions."""
+    today = today or date.today()
+    head = _rows(cur, """
+        SELECT m.meeting_id, m.meeting_date, m.start_time, m.location, m.status, m.attendance_grade,
+               u.display_name AS chair
+        FROM meeting m LEFT JOIN app_user u ON u.user_id = m.chair_user_id WHERE m.meeting_id = ?
+        """, [meeting_id])
+    if not head:
+        raise NotFoundError(f"Meeting {meeting_id} does not exist.")
+    m = head[0]
+    items = _rows(cur, """
+        SELECT a.item_id, a.case_id, p.display_name AS patient, p.mrn, c.primary_tumour, c.question,
+               a.urgency, a.stream, a.status
+        FROM agenda_item a JOIN mdt_case c USING (case_id) JOIN patient p ON p.patient_id = c.patient_id
+        WHERE a.meeting_id = ? ORDER BY a.position, a.item_id
+        """, [meeting_id])
+    decisions = _rows(cur, _MEETING_DECISIONS_SQL, [meeting_id])
+    plans = _plan_lines(cur, [int(r["decision_id"]) for r in decisions])
+    by_item = {int(r["item_id"]): _decision_record(r, plans[int(r["decision_id"])]) for r in decisions}
+    opinions: dict[int, list[Opinion]] = defaultdict(list)
+    for r in _rows(cur, """
+        SELECT o.item_id, o.specialty, u.display_name, o.text FROM specialty_opinion o
+        LEFT JOIN app_user u ON u.user_id = o.author_user_id
+        WHERE o.item_id IN (SELECT item_id FROM agenda_item WHERE meeting_id = ?)
+        ORDER BY o.item_id, o.created_at, o.opinion_id
+        """, [meeting_id]):
+        opinions[int(r["item_id"])].append(Opinion(specialty=r["specialty"], author=r["display_name"] or "", text=r["text"]))
+    actions: dict[int, list[ActionLine]] = defaultdict(list)
+    for r in _rows(cur, """
+        SELECT d.item_id, a.description, a.specialty, u.display_name AS owner, a.due_date, a.status
+        FROM action_item a JOIN decision d USING (decision_id)
+        LEFT JOIN app_user u ON u.user_id = a.owner_user_id
+        WHERE d.item_id IN (SELECT item_id FROM agenda_item WHERE meeting_id = ?)
+        ORDER BY d.item_id, a.due_date, a.action_id
+        """, [meeting_id]):
+        actions[int(r["item_id"])].append(_action_line(r, today))
+    cases = tuple(
+        CaseMinute(case_id=int(i["case_id"]), patient=i["patient"], mrn=i["mrn"], primary_tumour=i["primary_tumour"],
+                   question=i["question"], urgency=i["urgency"], stream=i["stream"], agenda_status=i["status"],
+                   decision=by_item.get(int(i["item_id"])), opinions=tuple(opinions[int(i["item_id"])]),
+                   actions=tuple(actions[int(i["item_id"])]))
+        for i in items
+    )
+    return Minutes(meeting_id=int(m["meeting_id"]), meeting_date=m["meeting_date"], start_time=m["start_time"],
+                   location=m["location"] or "", status=m["status"], chair=m["chair"] or "",
+                   attendance_grade=m["attendance_grade"], attendance=_attendance(cur, int(m["meeting_id"])),
+                   cases=cases, generated_at=_now())
+
+
+def outcome_letter(cur: duckdb.DuckDBPyConnection, case_id: int, *, today: date | None = None) -> Letter:
+    """The outcome letter for the referrer: the case, the meeting that decided it (attendance),
+    the decision (latest signed version, else the latest draft), its plan and the actions."""
+    today = today or date.today()
+    head = _rows(cur, """
+        SELECT c.case_id, p.display_name AS patient, p.mrn, p.birth_date, c.referrer, c.referrer_specialty,
+               c.referral_date, c.question, c.primary_tumour
+        FROM mdt_case c JOIN patient p USING (patient_id) WHERE c.case_id = ?
+        """, [case_id])
+    if not head:
+        raise NotFoundError(f"Case {case_id} does not exist.")
+    c = head[0]
+    found = _rows(cur, _CASE_DECISION_SQL, [case_id])
+    decision = None
+    meeting_row = None
+    if found:
+        d = found[0]
+        decision = _decision_record(d, _plan_lines(cur, [int(d["decision_id"])])[int(d["decision_id"])])
+        if d["item_id"] is not None:
+            meeting_row = _rows(cur, "SELECT m.meeting_id, m.meeting_date FROM agenda_item a JOIN meeting m USING (meeting_id)"
+                                     " WHERE a.item_id = ?", [int(d["item_id"])])
+    if not meeting_row:
+        meeting_row = _rows(cur, "SELECT m.meeting_id, m.meeting_date FROM agenda_item a JOIN meeting m USING (meeting_id)"
+                                 " WHERE a.case_id = ? ORDER BY m.meeting_date DESC LIMIT 1", [case_id])
+    meeting_id = int(meeting_row[0]["meeting_id"]) if meeting_row else None
+    actions = tuple(_action_line(r, today) for r in _rows(cur, """
+        SELECT a.description, a.specialty, u.display_name AS owner, a.due_date, a.status
+        FROM action_item a LEFT JOIN app_user u ON u.user_id = a.owner_user_id
+        WHERE a.case_id = ? ORDER BY a.due_date, a.action_id
+        """, [case_id]))
+    return Letter(case_id=int(c["case_id"]), patient=c["patient"], mrn=c["mrn"], birth_date=c["birth_date"],
+                  referrer=c["referrer"], referrer_specialty=c["referrer_specialty"], referral_date=c["referral_date"],
+                  question=c["question"], primary_tumour=c["primary_tumour"],
+                  meeting_date=meeting_row[0]["meeting_date"] if meeting_row else None,
+                  attendance=_attendance(cur, meeting_id), decision=decision, actions=actions, generated_at=_now())
+
+
+# ------------------------------------------------------------------------------------------------
+# Audited exports (SECURITY.md Requirement 5: identifiable exports are role-gated and audited)
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise FieldError({"format": "must be pdf or markdown"})
+
+
+def export_minutes(cur: duckdb.DuckDBPyConnection, actor: Actor, meeting_id: int, fmt: str) -> Minutes:
+    """The minutes for download: refused without READ_CASES; one audit row per export."""
+    _check_format(fmt)
+    audit.authorize(cur, actor, Capability.READ_CASES, "minutes", meeting_id)
+    minutes = meeting_minutes(cur, meeting_id)
+    audit.record(cur, actor, "export", "minutes", meeting_id,
+                 after={"format": fmt, "case_ids": [c.case_id for c in minutes.cases]})
+    return minutes
+
+
+def export_letter(cur: duckdb.DuckDBPyConnection, actor: Actor, case_id: int, fmt: str) -> Letter:
+    """The outcome letter for download: refused without READ_CASES; one audit row per export."""
+    _check_format(fmt)
+    row = cur.execute("SELECT patient_id FROM mdt_case WHERE case_id = ?", [case_id]).fetchone()
+    if row is None:
+        raise NotFoundError(f"Case {case_id} does not exist.")
+    audit.authorize(cur, actor, Capability.READ_CASES, "letter", case_id, patient_id=int(row[0]))
+    letter = outcome_letter(cur, case_id)
+    audit.record(cur, actor, "export", "letter", case_id, after={"format": fmt}, patient_id=int(row[0]))
+    return letter
+
+
+# ------------------------------------------------------------------------------------------------
+# Reads around a decision for the Decisions page
+
+
+def agenda_items_for_case(cur: duckdb.DuckDBPyConnection, case_id: int) -> pd.DataFrame:
+    """The case's agenda items, latest meeting first."""
+    return cur.execute(
+        "SELECT a.item_id, a.meeting_id, m.meeting_date, m.status AS meeting_status, a.status"
+        " FROM agenda_item a JOIN meeting m USING (meeting_id) WHERE a.case_id = ?"
+        " ORDER BY m.meeting_date DESC, a.item_id DESC", [case_id]).df()
+
+
+def opinions_for_case(cur: duckdb.DuckDBPyConnection, case_id: int) -> pd.DataFrame:
+    return cur.execute(
+        "SELECT o.opinion_id, o.item_id, m.meeting_date, o.specialty, u.display_name AS author, o.text"
+        " FROM specialty_opinion o JOIN agenda_item a USING (item_id) JOIN meeting m USING (meeting_id)"
+        " LEFT JOIN app_user u ON u.user_id = o.author_user_id"
+        " WHERE a.case_id = ? ORDER BY m.meeting_date, o.created_at, o.opinion_id", [case_id]).df()
+
+
+def follow_up_count(cur: duckdb.DuckDBPyConnection, decision_id: int) -> int:
+    row = cur.execute("SELECT count(*) FROM follow_up WHERE decision_id = ?", [decision_id]).fetchone()
+    return int(row[0]) if row else 0

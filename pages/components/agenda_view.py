@@ -1,0 +1,584 @@
+"""The meeting screen's sections: plan meetings, agenda with reordering and status, listing of
+waiting cases with readiness, attendance with a live quorum meter, meeting control.
+
+Every write goes through db/agenda.py (roles checked and audited there) via :func:`attempt`,
+which turns domain errors into ``st.error`` next to the control; nothing raises to the user.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time as _time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from typing import Any, TypeVar
+
+import pandas as pd
+import streamlit as st
+
+from core.errors import ConflictError, FieldError, NotFoundError, PermissionDeniedError, WorkflowError
+from core.i18n import enum_label
+from core.meeting_rules import attendance_grade, quorum
+from core.models import (
+    CORE_SPECIALTIES,
+    AgendaStatus,
+    Meeting,
+    MeetingStatus,
+    Priority,
+    Specialty,
+    Stream,
+)
+from core.permissions import Capability, allowed
+from db import agenda as workflow
+from db import listing
+from db.board import Board, load_board
+from pages.components.guard import PageContext
+from pages.components.widgets import case_link_column, localise_frame
+
+log = logging.getLogger("bonemdt.meetings")
+T = TypeVar("T")
+PAGE_SIZE = 8
+_URGENCY_RANK = {"emergency": 0, "urgent": 1, "routine": 2}
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md(text: object) -> str:
+    """Stored text made inert for st.markdown (every markdown punctuation escaped)."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+
+
+def can(ctx: PageContext, capability: Capability) -> bool:
+    return allowed(ctx.actor.role, capability)
+
+
+def flash(message: str) -> None:
+    """A success message shown once after the rerun that follows a write."""
+    st.session_state["mtg_flash"] = message
+
+
+def show_flash() -> None:
+    message = st.session_state.pop("mtg_flash", None)
+    if message:
+        st.success(message)
+
+
+# ------------------------------------------------------------------------------------------------
+# Errors
+
+
+_FIELD_KEYS = {
+    ("override_reason", "the case is not ready"): "mtg.err.reason_needed",
+    ("override_reason", ""): "mtg.err.text_invalid",
+    ("count", ""): "mtg.err.count",
+    ("location", ""): "mtg.err.text_invalid",
+    ("meeting", "the case is already"): "mtg.err.already_listed",
+    ("first", ""): "mtg.err.first",
+}
+
+
+def field_message(ctx: PageContext, field: str, raw: str) -> str:
+    for (name, prefix), key in _FIELD_KEYS.items():
+        if name == field and raw.startswith(prefix):
+            return ctx.t(key, detail=raw)
+    return raw
+
+
+def attempt(
+    ctx: PageContext,
+    fn: Callable[..., T],
+    *args: Any,
+    slots: Mapping[str, Any] | None = None,
+    **kwargs: Any,
+) -> tuple[bool, T | None]:
+    """Run one write; on a domain error show it (next to its field when a slot is given)."""
+    try:
+        return True, fn(*args, **kwargs)
+    except FieldError as exc:
+        for field, raw in exc.errors.items():
+            target = (slots or {}).get(field) or st
+            target.error(field_message(ctx, field, raw))
+    except PermissionDeniedError:
+        st.error(ctx.t("mtg.err.denied"))
+    except ConflictError:
+        st.error(ctx.t("mtg.err.conflict"))
+    except (WorkflowError, NotFoundError) as exc:
+        st.error(ctx.t("mtg.err.workflow", detail=str(exc)))
+    except Exception:
+        log.exception("meeting write failed: %s", getattr(fn, "__name__", "?"))
+        st.error(ctx.t("error.generic"))
+    return False, None
+
+
+# ------------------------------------------------------------------------------------------------
+# Per-case summaries (readiness, urgency, red flags), cached until the next audited write
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    case_id: int
+    urgency: str
+    red_flags: tuple[tuple[str, str, str], ...]  # (rule id, en, zh)
+    problems: tuple[tuple[str, bool, str], ...]  # (readiness key, stale, detail)
+
+    @property
+    def ready(self) -> bool:
+        return not self.problems
+
+
+def summarise(board: Board) -> CaseSummary:
+    """The rules engine's urgency (never below the referral priority) and red flags, and what
+    is missing or stale for listing."""
+    referral = board.cf.case.priority.value
+    rules = board.rules.highest_urgency or "routine"
+    urgency = min((referral, rules), key=lambda u: _URGENCY_RANK[u])
+    return CaseSummary(
+        case_id=int(board.cf.case.case_id or 0),
+        urgency=urgency,
+        red_flags=tuple((h.rule_id, h.text_en, h.text_zh) for h in board.rules.red_flags),
+        problems=tuple((p.key, p.stale, p.detail) for p in board.readiness.problems),
+    )
+
+
+@st.cache_data(max_entries=4000, show_spinner=False)
+def _summary(_cur: Any, store: str, case_id: int, stamp: int, today: date) -> CaseSummary:
+    return summarise(load_board(_cur, case_id, today))
+
+
+def summaries(ctx: PageContext, case_ids: list[int]) -> dict[int, CaseSummary]:
+    stamp = listing.change_stamp(ctx.cur)
+    store = str(ctx.store.path)
+    return {cid: _summary(ctx.cur, store, cid, stamp, date.today()) for cid in case_ids}
+
+
+def readiness_text(ctx: PageContext, summary: CaseSummary) -> str:
+    if summary.ready:
+        return ctx.t("mtg.ready")
+    parts = []
+    for key, stale, detail in summary.problems:
+        label = ctx.t(f"mtg.readiness.{key}")
+        parts.append(ctx.t("mtg.stale", item=label, days=detail) if stale else label)
+    sep = "、" if ctx.lang == "zh" else ", "
+    return ctx.t("mtg.not_ready", items=sep.join(parts))
+
+
+def minutes_seconds(seconds: float) -> str:
+    s = max(0, int(seconds))
+    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+
+
+# ------------------------------------------------------------------------------------------------
+# Planning meetings
+
+
+def next_weekday(after: date, weekday: int) -> date:
+    """The first date strictly after ``after`` that falls on ``weekday`` (0 = Monday)."""
+    return after + timedelta(days=(weekday - after.weekday() - 1) % 7 + 1)
+
+
+def plan_meetings(ctx: PageContext) -> None:
+    tr = ctx.t
+    with st.expander(tr("mtg.plan.title"), icon=":material/event:"), st.form("mtg_plan"):
+        c1, c2, c3, c4 = st.columns([2, 1, 3, 1])
+        weekday = c1.selectbox(tr("mtg.plan.weekday"), range(7), index=3,
+                               format_func=lambda d: tr(f"mtg.weekday.{d}"), key="mtg_plan_weekday")
+        start = c2.time_input(tr("mtg.plan.time"), value=time(8, 0), step=900, key="mtg_plan_time")
+        time_slot = c2.empty()
+        location = c3.text_input(tr("mtg.plan.location"), max_chars=200, key="mtg_plan_location")
+        location_slot = c3.empty()
+        count = c4.number_input(tr("mtg.plan.count"), min_value=1, max_value=52, value=4,
+                                step=1, key="mtg_plan_count")
+        count_slot = c4.empty()
+        first = next_weekday(date.today(), int(weekday))
+        st.caption(tr("mtg.plan.hint", first=f"{first:%Y-%m-%d}"))
+        submitted = st.form_submit_button(tr("mtg.plan.submit"), type="primary", key="mtg_plan_submit")
+    if not submitted:
+        return
+    if start is None:
+        time_slot.error(tr("mtg.err.time"))
+        return
+    ok, ids = attempt(
+        ctx, workflow.create_meetings, ctx.cur, ctx.actor, first=first, count=int(count),
+        start_time=f"{start:%H:%M}", location=location,
+        slots={"count": count_slot, "location": location_slot, "start_time": time_slot},
+    )
+    if ok:
+        flash(tr("mtg.plan.done", n=len(ids or [])) if ids else tr("mtg.plan.none_new"))
+        st.rerun()
+
+
+# ------------------------------------------------------------------------------------------------
+# Meeting header and control
+
+
+def core_name(ctx: PageContext, specialty: Specialty) -> str:
+    """Core specialty label; the surgical seat is filled by orthopaedics or spine surgery."""
+    if specialty == Specialty.ORTHOPAEDICS:
+        return ctx.t("mtg.core_surgery")
+    return enum_label(specialty, ctx.lang)
+
+
+def quorum_line(ctx: PageContext, present: list[Specialty]) -> str:
+    q = quorum(present)
+    if q.quorate:
+        return ctx.t("mtg.quorate")
+    sep = "、" if ctx.lang == "zh" else ", "
+    return ctx.t("mtg.missing_core", names=sep.join(core_name(ctx, s) for s in q.missing_core))
+
+
+def header(ctx: PageContext, meeting: Meeting, frame: pd.DataFrame, present: list[Specialty]) -> None:
+    tr = ctx.t
+    q = quorum(present)
+    urgent = frame["urgency"].value_counts() if len(frame) else pd.Series(dtype=int)
+    c1, c2, c3, c4, c5, c6 = st.columns([3, 2, 1, 1, 1, 2])
+    c1.metric(tr("meetings.date"), f"{meeting.meeting_date:%Y-%m-%d}",
+              delta=" · ".join(x for x in (meeting.start_time, meeting.location) if x), delta_color="off",
+              delta_arrow="off")
+    c2.metric(tr("mtg.status"), enum_label(meeting.status, ctx.lang))
+    c3.metric(tr("meetings.cases"), len(frame))
+    c4.metric(tr("overview.emergencies"), int(urgent.get("emergency", 0)))
+    c5.metric(tr("mtg.urgent"), int(urgent.get("urgent", 0)))
+    c6.metric(tr("mtg.quorum"), f"{len(CORE_SPECIALTIES) - len(q.missing_core)} / {len(CORE_SPECIALTIES)}",
+              delta=tr("mtg.grade", grade=attendance_grade(present)), delta_color="off", delta_arrow="off",
+              help=quorum_line(ctx, present))
+    colour = "green" if q.quorate else "orange"
+    st.caption(f":{colour}[:material/groups: {quorum_line(ctx, present)}]")
+
+
+def meeting_control(ctx: PageContext, meeting: Meeting) -> None:
+    """Start and close (chair). Closing re-lists deferred / not-discussed cases."""
+    tr = ctx.t
+    if not can(ctx, Capability.SIGN_DECISION) or meeting.status == MeetingStatus.CLOSED:
+        return
+    mid = int(meeting.meeting_id or 0)
+    with st.container(border=True, horizontal=True, vertical_alignment="center"):
+        if meeting.status == MeetingStatus.PLANNED:
+            if st.button(tr("mtg.start"), type="primary", icon=":material/play_arrow:", key="mtg_start"):
+                ok, _ = attempt(ctx, workflow.start_meeting, ctx.cur, ctx.actor, mid)
+                if ok:
+                    flash(tr("mtg.started"))
+                    st.rerun()
+            return
+        st.caption(tr("mtg.started_at", at=f"{meeting.started_at:%H:%M}" if meeting.started_at else "—"))
+        confirm = st.checkbox(tr("mtg.close_confirm"), key=f"mtg_close_ok_{mid}")
+        if st.button(tr("mtg.close"), icon=":material/stop:", key="mtg_close", disabled=not confirm):
+            ok, new_ids = attempt(ctx, workflow.close_meeting, ctx.cur, ctx.actor, mid)
+            if ok:
+                st.session_state["mtg_relisted"] = list(new_ids or [])
+                flash(tr("mtg.closed"))
+                st.rerun()
+
+
+def relisted_report(ctx: PageContext) -> None:
+    ids = st.session_state.pop("mtg_relisted", None)
+    if ids is None:
+        return
+    if not ids:
+        st.info(ctx.t("mtg.relisted_none"))
+        return
+    rows = listing.items(ctx.cur, ids)
+    st.info(ctx.t("mtg.relisted", n=len(rows), date=f"{rows['meeting_date'].iloc[0]:%Y-%m-%d}"))
+    st.dataframe(localise_frame(rows[["case_id", "patient", "urgency", "stream"]], ctx.lang),
+                 hide_index=True, column_config={"case_id": case_link_column(ctx.t)})
+
+
+# ------------------------------------------------------------------------------------------------
+# Agenda
+
+
+_URGENCY_STYLE = {
+    "emergency": "background-color: #fde2e2; color: #b71c1c; font-weight: 600",
+    "urgent": "background-color: #fff1d6; color: #8a4b00; font-weight: 600",
+}
+_STATUS_STYLE = {
+    "discussed": "color: #2e7d32", "ratified": "color: #2e7d32",
+    "deferred": "color: #b35c00", "not_discussed": "color: #b35c00",
+}
+
+
+def short_flag(text: str) -> str:
+    """A red flag's name: its text up to the first colon (the action follows the colon)."""
+    return re.split(r"[:：]", text, maxsplit=1)[0].strip()
+
+
+def short_flags(ctx: PageContext, summary: CaseSummary) -> str:
+    sep = "；" if ctx.lang == "zh" else "; "
+    return sep.join(short_flag(zh if ctx.lang == "zh" else en) for _, en, zh in summary.red_flags)
+
+
+def agenda_table(ctx: PageContext, frame: pd.DataFrame, sums: dict[int, CaseSummary]) -> None:
+    tr = ctx.t
+    if frame.empty:
+        st.info(tr("mtg.agenda_empty"))
+        return
+    shown = frame.assign(
+        position=frame["position"] + 1,
+        red_flags=[short_flags(ctx, sums[int(c)]) for c in frame["case_id"]],
+        readiness=[readiness_text(ctx, sums[int(c)]) for c in frame["case_id"]],
+        time=[minutes_seconds(s) if s else "" for s in frame["discussion_seconds"]],
+    )
+    time_col = ["time"] if shown["time"].astype(bool).any() else []
+    reasons = ["override_reason"] if shown["override_reason"].astype(bool).any() else []
+    shown = shown[["position", "case_id", "patient", "primary_tumour", "urgency", "stream", "status",
+                   *time_col, "readiness", "red_flags", *reasons]]
+    names = {"red_flags": tr("mtg.col.red_flags"), "readiness": tr("mtg.col.readiness"),
+             "override_reason": tr("mtg.col.override_reason"), "time": tr("mtg.col.time")}
+    out = localise_frame(shown, ctx.lang).rename(columns=names)
+    urgency, status = list(frame["urgency"]), list(frame["status"])
+    ready = ["color: #2e7d32" if sums[int(c)].ready else "color: #b35c00" for c in frame["case_id"]]
+    styled = (
+        out.style.apply(lambda _: [_URGENCY_STYLE.get(u, "") for u in urgency], subset=[tr("col.urgency")])
+        .apply(lambda _: [_STATUS_STYLE.get(v, "") for v in status], subset=[tr("col.status")])
+        .apply(lambda _: ready, subset=[names["readiness"]])
+    )
+    st.dataframe(
+        styled, hide_index=True, width="stretch", key="mtg_agenda_table",
+        height=min(3 + 35 * (len(out) + 1), 780),
+        column_config={
+            "case_id": case_link_column(tr),
+            tr("col.position"): st.column_config.NumberColumn(width=36),
+            tr("col.patient"): st.column_config.TextColumn(width=210),
+            tr("col.primary_tumour"): st.column_config.TextColumn(width=95),
+            tr("col.urgency"): st.column_config.TextColumn(width=85),
+            tr("col.stream"): st.column_config.TextColumn(width=120),
+            tr("col.status"): st.column_config.TextColumn(width=90),
+            names["time"]: st.column_config.TextColumn(width=55),
+            names["readiness"]: st.column_config.TextColumn(width=200),
+            names["red_flags"]: st.column_config.TextColumn(width=260),
+            names["override_reason"]: st.column_config.TextColumn(width=200),
+        },
+    )
+
+
+def item_label(ctx: PageContext, frame: pd.DataFrame) -> Callable[[int], str]:
+    rows = {int(r.item_id): r for r in frame.itertuples()}
+
+    def label(item_id: int) -> str:
+        r = rows[item_id]
+        return (f"{int(r.position) + 1}. {r.patient} · #{int(r.case_id)} · "
+                f"{enum_label(str(r.urgency), ctx.lang)} · {enum_label(str(r.status), ctx.lang)}")
+
+    return label
+
+
+def agenda_controls(ctx: PageContext, meeting: Meeting, frame: pd.DataFrame) -> None:
+    """Reordering (coordinator, chair) and the discussion status of an item (chair)."""
+    tr = ctx.t
+    build = can(ctx, Capability.BUILD_AGENDA)
+    chair = can(ctx, Capability.SIGN_DECISION)
+    if frame.empty or meeting.status == MeetingStatus.CLOSED or not (build or chair):
+        return
+    mid = int(meeting.meeting_id or 0)
+    ids = [int(i) for i in frame["item_id"]]
+    with st.container(border=True):
+        picked = st.selectbox(tr("mtg.item"), ids, format_func=item_label(ctx, frame), key=f"mtg_item_{mid}_{ctx.lang}")
+        row = frame[frame["item_id"] == picked].iloc[0]
+        if build:
+            with st.container(horizontal=True, vertical_alignment="bottom"):
+                for step, icon, key in ((-1, ":material/arrow_upward:", "up"), (1, ":material/arrow_downward:", "down")):
+                    if st.button(tr(f"mtg.move_{key}"), icon=icon, key=f"mtg_move_{key}"):
+                        ok, _ = attempt(ctx, workflow.move_item, ctx.cur, ctx.actor, int(picked), step)
+                        if ok:
+                            st.rerun()
+                if st.button(tr("mtg.order"), icon=":material/sort:", key="mtg_order"):
+                    ok, _ = attempt(ctx, workflow.order_by_urgency, ctx.cur, ctx.actor, mid)
+                    if ok:
+                        flash(tr("mtg.ordered"))
+                        st.rerun()
+        if chair and meeting.status == MeetingStatus.IN_PROGRESS:
+            status_control(ctx, int(picked), str(row["stream"]), int(row["discussion_seconds"] or 0))
+
+
+def status_options(stream: str) -> list[str]:
+    ratify = [AgendaStatus.RATIFIED.value] if stream == Stream.STANDARD_OF_CARE else []
+    return [AgendaStatus.DISCUSSED.value, *ratify, AgendaStatus.DEFERRED.value, AgendaStatus.NOT_DISCUSSED.value]
+
+
+def status_control(ctx: PageContext, item_id: int, stream: str, stored_seconds: int) -> None:
+    tr = ctx.t
+    default = elapsed(item_id, _time.time()) or stored_seconds
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        status = st.segmented_control(tr("mtg.mark"), status_options(stream), key=f"mtg_status_{item_id}",
+                                      format_func=lambda v: enum_label(v, ctx.lang))
+        minutes = st.number_input(tr("mtg.minutes"), min_value=0.0, max_value=360.0,
+                                  value=round(default / 60, 1), step=0.5, key=f"mtg_minutes_{item_id}",
+                                  width=200)
+        save = st.button(tr("mtg.save_status"), type="primary", key=f"mtg_save_status_{item_id}",
+                         disabled=status is None)
+    if save and status:
+        ok, _ = attempt(ctx, workflow.set_item_status, ctx.cur, ctx.actor, item_id, AgendaStatus(status),
+                        discussion_seconds=int(minutes * 60))
+        if ok:
+            flash(tr("mtg.status_saved", status=enum_label(status, ctx.lang)))
+            st.rerun()
+
+
+# ------------------------------------------------------------------------------------------------
+# Listing waiting cases
+
+
+def listing_panel(ctx: PageContext, meeting: Meeting) -> None:
+    tr = ctx.t
+    mid = int(meeting.meeting_id or 0)
+    page = int(st.session_state.get(f"mtg_list_page_{mid}", 1))
+    frame, total = listing.candidates(ctx.cur, mid, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    st.caption(tr("mtg.list.count", n=total))
+    if total == 0:
+        st.info(tr("mtg.list.none"))
+        return
+    pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
+    if pages > 1:
+        st.number_input(tr("mtg.list.page", pages=pages), min_value=1, max_value=pages, step=1,
+                        key=f"mtg_list_page_{mid}", width=220)
+    sums = summaries(ctx, [int(c) for c in frame["case_id"]])
+    for row in frame.itertuples():
+        candidate(ctx, mid, row, sums[int(row.case_id)])
+
+
+def candidate(ctx: PageContext, meeting_id: int, row: Any, summary: CaseSummary) -> None:
+    tr = ctx.t
+    case_id = int(row.case_id)
+    with st.container(border=True):
+        left, mid, right = st.columns([3, 4, 3])
+        left.markdown(f"**[{md(row.patient)}](case?case={case_id})** · \\#{case_id}")
+        left.caption(" · ".join((enum_label(row.primary_tumour, ctx.lang), enum_label(row.stream, ctx.lang),
+                                 enum_label(row.status, ctx.lang), f"{row.referral_date:%Y-%m-%d}")))
+        with mid:
+            badges(ctx, summary, str(row.stream))
+            if not summary.ready:
+                st.caption(f":orange[{md(readiness_text(ctx, summary))}]")
+        with right, st.form(f"mtg_list_{meeting_id}_{case_id}", border=False):
+            reason = ""
+            slot = None
+            if not summary.ready:
+                reason = st.text_input(tr("mtg.list.reason"), max_chars=2000, key=f"mtg_reason_{case_id}",
+                                       placeholder=tr("mtg.list.reason_hint"))
+                slot = st.empty()
+            other = st.empty()
+            submitted = st.form_submit_button(tr("mtg.list.submit"), icon=":material/playlist_add:",
+                                              key=f"mtg_list_btn_{case_id}")
+        if submitted:
+            token_key = f"mtg_token_{meeting_id}_{case_id}"
+            token = st.session_state.setdefault(token_key, uuid.uuid4().hex)
+            with right:
+                ok, _ = attempt(
+                    ctx, workflow.list_case, ctx.cur, ctx.actor, case_id, meeting_id,
+                    urgency=Priority(summary.urgency), has_red_flag=bool(summary.red_flags),
+                    ready=summary.ready, override_reason=reason, token=token,
+                    slots={"override_reason": slot, "meeting": other},
+                )
+            if ok:
+                st.session_state.pop(token_key, None)
+                flash(tr("mtg.list.done", case=case_id))
+                st.rerun()
+
+
+def badges(ctx: PageContext, summary: CaseSummary, stream: str) -> None:
+    colour = {"emergency": "red", "urgent": "orange", "routine": "blue"}[summary.urgency]
+    with st.container(horizontal=True, gap="small"):
+        st.badge(enum_label(summary.urgency, ctx.lang), icon=":material/priority_high:", color=colour)
+        if summary.ready:
+            st.badge(ctx.t("mtg.ready"), icon=":material/check:", color="green")
+        else:
+            st.badge(ctx.t("mtg.not_ready_badge"), icon=":material/warning:", color="orange")
+    if summary.red_flags:
+        st.markdown(f":red[:material/flag: {md(short_flags(ctx, summary))}]")
+    if summary.red_flags and stream == Stream.STANDARD_OF_CARE:
+        st.caption(ctx.t("mtg.list.escalated"))
+
+
+# ------------------------------------------------------------------------------------------------
+# Attendance and quorum
+
+
+def _toggle_attendance(ctx: PageContext, meeting_id: int, user_id: int, specialty: str, key: str) -> None:
+    value = bool(st.session_state.get(key))
+    try:
+        workflow.set_attendance(ctx.cur, ctx.actor, meeting_id, user_id, Specialty(specialty), value)
+    except PermissionDeniedError:
+        st.session_state[f"{key}_err"] = "mtg.err.denied"
+    except (WorkflowError, NotFoundError, ConflictError, FieldError):
+        st.session_state[f"{key}_err"] = "mtg.err.attendance"
+    except Exception:
+        log.exception("attendance write failed for meeting %s", meeting_id)
+        st.session_state[f"{key}_err"] = "error.generic"
+
+
+def attendance_panel(ctx: PageContext, meeting: Meeting) -> None:
+    tr = ctx.t
+    mid = int(meeting.meeting_id or 0)
+    editable = can(ctx, Capability.BUILD_AGENDA) and meeting.status != MeetingStatus.CLOSED
+    meter = st.container(border=True)
+    people = listing.members(ctx.cur, mid)
+    if editable:
+        cols = st.columns(3)
+        for i, row in enumerate(people.itertuples()):
+            key = f"mtg_att_{mid}_{int(row.user_id)}"
+            st.session_state[key] = bool(row.present)
+            with cols[i % 3]:
+                st.toggle(f"{row.display_name} · {enum_label(row.specialty, ctx.lang)}", key=key,
+                          on_change=_toggle_attendance, args=(ctx, mid, int(row.user_id), str(row.specialty), key))
+                err = st.session_state.pop(f"{key}_err", None)
+                if err:
+                    st.error(tr(err))
+    else:
+        st.dataframe(localise_frame(people[["display_name", "specialty", "present"]], ctx.lang),
+                     hide_index=True, width="stretch")
+    present = [Specialty(s) for s in sorted(set(people.loc[people["present"], "specialty"]))]
+    with meter:
+        quorum_meter(ctx, present)
+
+
+def quorum_meter(ctx: PageContext, present: list[Specialty]) -> None:
+    tr = ctx.t
+    q = quorum(present)
+    grade = attendance_grade(present)
+    st.progress(q.share, text=tr("mtg.quorum_meter", n=len(CORE_SPECIALTIES) - len(q.missing_core),
+                                  total=len(CORE_SPECIALTIES), grade=grade))
+    with st.container(horizontal=True):
+        for core in CORE_SPECIALTIES:
+            here = core not in q.missing_core
+            st.badge(core_name(ctx, core), icon=":material/check_circle:" if here else ":material/cancel:",
+                     color="green" if here else "red")
+    if q.quorate:
+        st.success(tr("mtg.quorate"))
+    else:
+        st.warning(quorum_line(ctx, present))
+    others = ", ".join(enum_label(s, ctx.lang) for s in present) or tr("common.none")
+    st.caption(tr("mtg.specialties_present", names=others))
+
+
+# ------------------------------------------------------------------------------------------------
+# Per-case discussion timer (presentation mode): seconds banked per item plus the running one
+
+
+def _timers() -> dict[int, float]:
+    banked: dict[int, float] = st.session_state.setdefault("mtg_elapsed", {})
+    return banked
+
+
+def timer_open(item_id: int, now: float) -> None:
+    """Start (or keep) the clock of ``item_id``; the clock of another item is banked."""
+    running = st.session_state.get("mtg_timer")
+    if running and running["item"] == item_id:
+        return
+    pause_timer(now)
+    st.session_state["mtg_timer"] = {"item": item_id, "since": now}
+
+
+def pause_timer(now: float) -> None:
+    running = st.session_state.pop("mtg_timer", None)
+    if running:
+        banked = _timers()
+        banked[running["item"]] = banked.get(running["item"], 0.0) + max(0.0, now - running["since"])
+
+
+def elapsed(item_id: int, now: float) -> float:
+    """Seconds the item has been open in presentation mode (this session)."""
+    total = _timers().get(item_id, 0.0)
+    running = st.session_state.get("mtg_timer")
+    if running and running["item"] == item_id:
+        total += max(0.0, now - running["since"])
+    return total

@@ -1,0 +1,406 @@
+"""Score cards of the case board: value, coloured band, breakdown with provenance, trend.
+
+A card shows one patient-level score (SINS, Mirels and Bilsky at their worst lesion): the value,
+the band as a badge in the app's band colour (``figures.band_colour`` mapped to Streamlit's
+fixed palette, no HTML), a "missing: …" prompt instead of a value when an input is missing,
+the score's flags, when it was computed and how it moved (``db.scores.score_history``), and an
+expander with the point-by-point breakdown and where each input came from.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+import pandas as pd
+import streamlit as st
+
+from core.derive import CaseScores, DerivedScore, InputSource
+from core.i18n import MESSAGES, enum_label
+from core.scores import SCORES
+from pages.components.figures import AMBER, GREEN, GREY, RED, band_colour
+from pages.components.guard import PageContext
+
+# The app's band colours (figures.BAND_COLOURS) in Streamlit's named palette.
+PALETTE: dict[str, str] = {GREEN: "green", AMBER: "orange", RED: "red", GREY: "gray"}
+
+CARD_ORDER: tuple[str, ...] = (
+    "sins",
+    "mirels",
+    "bilsky_escc",
+    "tomita",
+    "tokuhashi_revised",
+    "katagiri_new",
+    "corrected_calcium",
+    "ctcae_hypercalcaemia",
+    "zoledronic_acid_dose",
+    "who_analgesic_ladder",
+    "frankel",
+    "ecog",
+    "karnofsky",
+    "radium_223",
+)
+LESION_LEVEL: frozenset[str] = frozenset({"sins", "mirels", "bilsky_escc"})
+
+History = Callable[[str], pd.DataFrame]
+
+# Characters that could start emphasis, code, links, images, HTML, maths, tables, directives.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>!|~$])")
+# ":" before a letter or "/" (icons, emoji shortcodes, :red[...] directives, autolinked URLs).
+_MD_COLON = re.compile(r":(?=[A-Za-z/])")
+_MD_WWW = re.compile(r"(?i)\b(www)\.")
+_MD_BLOCK = re.compile(r"^(\s*)([#>+\-=])")  # heading, quote, list, setext line at the start
+_MD_NUMBERED = re.compile(r"^(\s*\d+)([.)])")  # ordered list at the start
+
+
+def escape_md(text: object) -> str:
+    """Stored or user text made literal inside Markdown (no links, images, HTML, directives)."""
+    flat = " ".join(str(text).splitlines())
+    escaped = _MD_WWW.sub(r"\1\\.", _MD_COLON.sub(r"\\:", _MD_SPECIAL.sub(r"\\\1", flat)))
+    return _MD_NUMBERED.sub(r"\1\\\2", _MD_BLOCK.sub(r"\1\\\2", escaped))
+
+
+def badge_colour(band: str) -> str:
+    return PALETTE.get(band_colour(band), "gray")
+
+
+def number(value: object) -> str:
+    """A score value for display: long computed decimals (CrCl) to 0.1, others as stored."""
+    if isinstance(value, Decimal):
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -2:
+            return format(value.quantize(Decimal("0.1")), "f")
+        return format(value, "f")
+    if isinstance(value, float):
+        return f"{value:.1f}" if value != int(value) else str(int(value))
+    return str(value)
+
+
+def label(ctx: PageContext, key: str, fallback: str) -> str:
+    """A catalogue message when the key exists, else the code made readable."""
+    return ctx.t(key) if key in MESSAGES else fallback.replace("_", " ")
+
+
+def input_label(ctx: PageContext, name: str) -> str:
+    return label(ctx, f"board.input.{name}", name)
+
+
+def flag_label(ctx: PageContext, flag: str) -> str:
+    return label(ctx, f"board.flag.{flag}", flag)
+
+
+def shown_value(ctx: PageContext, value: str | None) -> str:
+    if value is None:
+        return ctx.t("board.not_recorded")
+    if value in ("true", "false"):
+        return ctx.t("board.yes") if value == "true" else ctx.t("board.no")
+    if re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)+|[a-z]+", value):
+        return enum_label(value, ctx.lang)
+    return value
+
+
+def _note(ctx: PageContext, en: str, zh: str) -> str:
+    return zh if ctx.lang == "zh" and zh else en
+
+
+def band_text(ctx: PageContext, score: DerivedScore) -> str:
+    result = score.result
+    return result.band_label_zh if ctx.lang == "zh" else result.band_label_en
+
+
+# ---------------------------------------------------------------------------------------------
+# Which cards
+
+
+@dataclass(frozen=True)
+class Card:
+    score: DerivedScore
+    lesions: int = 0  # lesions scored, for the worst-lesion cards
+
+
+def select_cards(scores: CaseScores) -> tuple[list[Card], list[DerivedScore]]:
+    """The cards to show, in board order, and the scores that do not apply to this case.
+
+    SINS, Mirels and Bilsky show the worst complete lesion, or the first incomplete one when
+    none is complete; they are left out when the case has no lesion of that kind.
+    """
+    cards: list[Card] = []
+    not_applicable: list[DerivedScore] = []
+    for score_id in CARD_ORDER:
+        if score_id in LESION_LEVEL:
+            per_lesion = scores.lesion_scores(score_id)
+            if not per_lesion:
+                continue
+            worst = scores.get(score_id) or next(s for s in per_lesion if not s.complete)
+            cards.append(Card(worst, len(per_lesion)))
+            continue
+        score = scores.patient.get(score_id)
+        if score is None:
+            continue
+        if not score.applicable:
+            not_applicable.append(score)
+        else:
+            cards.append(Card(score))
+    return cards, not_applicable
+
+
+def converted_sources(score: DerivedScore) -> list[InputSource]:
+    """Display-only conversions standing in for every missing input (KPS from ECOG)."""
+    converted = [s for s in score.sources if s.origin == "converted"]
+    if score.complete or not converted:
+        return []
+    if set(score.missing) <= {s.input for s in converted}:
+        return converted
+    return []
+
+
+def headline(ctx: PageContext, score: DerivedScore) -> str | None:
+    """The value a card shows large; None when only the band speaks (radium not eligible)."""
+    sid, result = score.score_id, score.result
+    converted = converted_sources(score)
+    if converted:
+        return "≈ " + " / ".join(str(s.value) for s in converted)
+    if not score.complete:
+        return None
+    if sid == "bilsky_escc":
+        return str(score.inputs.get("escc_grade", ""))
+    if sid == "frankel":
+        return score.band
+    if sid == "who_analgesic_ladder":
+        return label(ctx, f"board.ladder.{score.band}", score.band)
+    if sid == "ctcae_hypercalcaemia":
+        return ctx.t("board.value.grade", n=score.band.removeprefix("grade_"))
+    if sid == "zoledronic_acid_dose":
+        if score.band.endswith("_mg"):
+            return score.band.removesuffix("_mg") + " mg"
+        return ctx.t("board.value.not_recommended")
+    if sid == "radium_223":
+        return (
+            None if result.total is None else ctx.t("board.value.kbq", value=number(result.total))
+        )
+    if result.total is None:
+        return score.band
+    return number(result.total)
+
+
+def missing_items(ctx: PageContext, score: DerivedScore) -> list[str]:
+    """What is missing, in words: the derivation's note when it has one, else the input name."""
+    notes = {
+        s.input: (s.note_zh if ctx.lang == "zh" and s.note_zh else s.note)
+        for s in score.sources
+        if s.origin == "missing"
+    }
+    items = []
+    for name in score.missing:
+        note = notes.get(name)
+        items.append(f"{input_label(ctx, name)} ({note})" if note else input_label(ctx, name))
+    return items
+
+
+# ---------------------------------------------------------------------------------------------
+# Trend
+
+
+def _when(value: object) -> date | None:
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.date()
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return None
+
+
+def trend(history: pd.DataFrame | None) -> list[float]:
+    """The numeric totals of the score's history, oldest first (for the sparkline)."""
+    if history is None or history.empty or "total" not in history.columns:
+        return []
+    ordered = history.sort_values("computed_at") if "computed_at" in history.columns else history
+    return [float(v) for v in ordered["total"] if v is not None and not pd.isna(v)]
+
+
+def _previous(ctx: PageContext, score_id: str, history: pd.DataFrame | None) -> str | None:
+    if history is None or len(history) < 2 or "computed_at" not in history.columns:
+        return None
+    row = history.sort_values("computed_at").iloc[-2]
+    when = _when(row["computed_at"])
+    total = row.get("total")
+    if total is not None and not pd.isna(total):
+        value = number(Decimal(str(total)))
+    else:
+        band = str(row.get("band", ""))
+        bands = SCORES[score_id].bands if score_id in SCORES else {}
+        pair = bands.get(band)
+        value = (pair[1] if ctx.lang == "zh" else pair[0]) if pair else band
+    return ctx.t("board.card.previous", value=value, date=when.isoformat() if when else "—")
+
+
+def _computed(history: pd.DataFrame | None, as_of: date) -> date:
+    if history is None or history.empty or "computed_at" not in history.columns:
+        return as_of
+    return _when(history["computed_at"].max()) or as_of
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering
+
+
+def breakdown_frame(ctx: PageContext, score: DerivedScore) -> pd.DataFrame:
+    rows = [
+        {
+            ctx.t("board.card.item"): escape_md(
+                item.label_zh if ctx.lang == "zh" else item.label_en
+            ),
+            ctx.t("board.card.points"): "" if item.points is None else number(item.points),
+        }
+        for item in score.result.breakdown
+    ]
+    return pd.DataFrame(rows)
+
+
+def sources_frame(ctx: PageContext, score: DerivedScore) -> pd.DataFrame:
+    rows = []
+    for src in score.sources:
+        note = src.note_zh if ctx.lang == "zh" and src.note_zh else src.note
+        rows.append(
+            {
+                ctx.t("board.card.input"): escape_md(input_label(ctx, src.input)),
+                ctx.t("board.card.value"): escape_md(shown_value(ctx, src.value)),
+                ctx.t("board.card.origin"): escape_md(
+                    label(ctx, f"board.origin.{src.origin}", src.origin)
+                ),
+                ctx.t("board.card.record"): escape_md(src.record),
+                ctx.t("board.card.note"): escape_md(note),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def render_breakdown(ctx: PageContext, score: DerivedScore) -> None:
+    """The point-by-point breakdown and where each input came from (inside an expander)."""
+    result = score.result
+    if result.breakdown:
+        st.table(breakdown_frame(ctx, score), hide_index=True, border="horizontal")
+    action = result.action_zh if ctx.lang == "zh" else result.action_en
+    if action:
+        st.caption(ctx.t("board.card.action", action=escape_md(action)))
+    note = score.note_zh if ctx.lang == "zh" and score.note_zh else score.note
+    if note:
+        st.caption(escape_md(note))
+    if score.sources:
+        st.caption(ctx.t("board.card.where_from"))
+        st.table(sources_frame(ctx, score), hide_index=True, border="horizontal")
+    st.caption(ctx.t("board.card.reference", source=escape_md(result.source)))
+
+
+def breakdown_key(score: DerivedScore, where: str) -> str:
+    """Widget key of a breakdown expander (stable per score, and per lesion in the table)."""
+    suffix = f"_{score.lesion_id}" if where == "lesion" and score.lesion_id is not None else ""
+    return f"board_bd_{where}_{score.score_id}{suffix}"
+
+
+def lazy_breakdown(ctx: PageContext, score: DerivedScore, title: str, *, key: str) -> None:
+    """An expander whose breakdown tables are built only while it is open (one rerun to open)."""
+    expander = st.expander(title, key=key, on_change="rerun")
+    if expander.open:
+        with expander:
+            render_breakdown(ctx, score)
+
+
+def band_line(ctx: PageContext, score: DerivedScore, colour: str) -> None:
+    """The band in its colour, wrapping (a badge would cut a long label short); bands without a
+    clinical colour (ECOG, KPS, Frankel descriptions) as a plain caption."""
+    text = escape_md(band_text(ctx, score))
+    if colour == "gray":
+        st.caption(text)
+    else:
+        st.markdown(f":{colour}-background[:{colour}[{text}]]")
+
+
+def render_card(
+    ctx: PageContext,
+    card: Card,
+    *,
+    history: pd.DataFrame | None,
+    as_of: date,
+    site: str = "",
+) -> None:
+    score = card.score
+    sid = score.score_id
+    name = ctx.t(f"board.score.{sid}")
+    if sid == "corrected_calcium" and score.result.value_unit:
+        name = f"{name} ({score.result.value_unit})"
+    full = SCORES[sid].name_zh if ctx.lang == "zh" else SCORES[sid].name_en
+    colour = badge_colour(score.band)
+    value = headline(ctx, score)
+    converted = converted_sources(score)
+    with st.container(border=True, height="stretch"):
+        if score.complete or converted:
+            points = trend(history)
+            st.metric(
+                name,
+                value if value is not None else ctx.t("board.none"),
+                help=full,
+                chart_data=points if len(points) >= 2 else None,
+                delta_color=colour,
+            )
+            if converted:
+                st.badge(ctx.t("board.card.converted"), color="gray")
+            else:
+                band_line(ctx, score, colour)
+        else:
+            st.markdown(f"**{name}**", help=full)
+            st.warning(
+                ctx.t("board.card.missing", items=escape_md("; ".join(missing_items(ctx, score))))
+            )
+        notes = []
+        if card.lesions > 1 and site:
+            notes.append(ctx.t("board.card.at_site", n=card.lesions, site=escape_md(site)))
+        elif site:
+            notes.append(escape_md(site))
+        if sid == "zoledronic_acid_dose" and score.complete and score.total is not None:
+            notes.append(ctx.t("board.card.crcl", value=number(score.total)))
+        previous = _previous(ctx, sid, history)
+        if previous:
+            notes.append(previous)
+        notes.append(ctx.t("board.card.computed", date=_computed(history, as_of).isoformat()))
+        st.caption(" · ".join(notes))
+        if score.result.flags:
+            flags = ", ".join(flag_label(ctx, f) for f in score.result.flags)
+            st.caption(ctx.t("board.card.flags", items=escape_md(flags)))
+        lazy_breakdown(ctx, score, ctx.t("board.card.breakdown"), key=breakdown_key(score, "card"))
+
+
+def render_cards(
+    ctx: PageContext,
+    scores: CaseScores,
+    *,
+    as_of: date,
+    history: History | None = None,
+    sites: dict[int, str] | None = None,
+    per_row: int = 3,
+) -> None:
+    """Every card in a grid of ``per_row`` columns, then the scores that do not apply."""
+    cards, not_applicable = select_cards(scores)
+    sites = sites or {}
+    for start in range(0, len(cards), per_row):
+        row: Sequence[Card] = cards[start : start + per_row]
+        for column, card in zip(st.columns(per_row), row, strict=False):
+            with column:
+                score = card.score
+                render_card(
+                    ctx,
+                    card,
+                    history=history(score.score_id) if history else None,
+                    as_of=as_of,
+                    site=sites.get(score.lesion_id, score.site) if score.lesion_id else score.site,
+                )
+    if not_applicable:
+        items = "; ".join(
+            f"{ctx.t(f'board.score.{s.score_id}')} ({_note(ctx, s.note, s.note_zh)})"
+            for s in not_applicable
+        )
+        st.caption(ctx.t("board.card.not_applicable", items=escape_md(items)))

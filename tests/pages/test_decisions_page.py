@@ -1,0 +1,205 @@
+"""Decisions page (AppTest on a demo store copy): record a decision from the board's suggestions
+with field validation, the chair's signature with re-entered password, amendments with a reason,
+stale drafts, and what each role may see."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.models import Decision, Outcome, PlanItem
+from db import decisions, users
+from tests.pages.conftest import app, texts
+
+
+@pytest.fixture(scope="module")
+def open_cases(demo_template: Path) -> list[int]:
+    """Cases on the next planned meeting's agenda that have no decision yet (one per test)."""
+    con = duckdb.connect(str(demo_template), read_only=True)
+    try:
+        rows = con.execute(
+            """
+            SELECT a.case_id FROM agenda_item a JOIN meeting m USING (meeting_id)
+            WHERE m.meeting_id = (SELECT meeting_id FROM meeting WHERE status = 'planned' ORDER BY meeting_date LIMIT 1)
+              AND NOT EXISTS (SELECT 1 FROM decision d WHERE d.case_id = a.case_id)
+            ORDER BY a.position
+            """
+        ).fetchall()
+    finally:
+        con.close()
+    assert len(rows) >= 6
+    return [int(r[0]) for r in rows]
+
+
+@pytest.fixture
+def store_cur(page_store: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor on the same store file the page uses (same process, same configuration)."""
+    con = duckdb.connect(str(page_store))
+    yield con.cursor()
+    con.close()
+
+
+def _open(user_id: int, case_id: int) -> AppTest:
+    at = app("decisions", user_id=user_id, query={"case": str(case_id)})
+    at.run()
+    assert not at.exception
+    return at
+
+
+def _suggestion_keys(at: AppTest, case_id: int, slot: str = "new") -> list[str]:
+    prefix = f"dec.{case_id}.{slot}.s."
+    return [r.key for r in at.radio if r.key and r.key.startswith(prefix)]
+
+
+def _click(at: AppTest, label: str) -> AppTest:
+    next(b for b in at.button if b.label == label).click().run()
+    assert not at.exception
+    return at
+
+
+def _draft(cur: duckdb.DuckDBPyConnection, case_id: int, username: str = "chair", summary: str = "Plan agreed") -> Decision:
+    actor = users.actor_by_username(cur, username)
+    plan = (PlanItem(kind="analgesia", text="Paracetamol by the clock", disposition="free_text"),)
+    return decisions.save_draft(cur, actor, Decision(case_id=case_id, decided_on=date.today(), outcome=Outcome.DEFERRED,
+                                                     plan=plan, summary=summary))
+
+
+def test_record_decision_from_suggestions(open_cases: list[int], user_ids: dict[str, int],
+                                          store_cur: duckdb.DuckDBPyConnection) -> None:
+    case_id = open_cases[0]
+    at = _open(user_ids["member"], case_id)
+    keys = _suggestion_keys(at, case_id)
+    assert len(keys) >= 2, "the demo case should have at least two suggestions"
+    accept, reject = keys[0], keys[1]
+    at.radio(key=f"dec.{case_id}.new.outcome").set_value("decided")
+    at.radio(key=accept).set_value("accepted")
+    at.radio(key=reject).set_value("rejected").run()
+    reason_key = reject.removesuffix(".disp") + ".reason"
+    assert at.text_input(key=reason_key).value == ""
+    _click(at, "Save draft")
+    # reject without a reason: message next to the field, nothing saved, the choices kept
+    assert "A reason is required." in [e.value for e in at.error]
+    assert "Nothing was saved" in texts(at)
+    assert decisions.decisions_for_case(store_cur, case_id).empty
+    assert at.radio(key=accept).value == "accepted"
+    assert at.radio(key=reject).value == "rejected"
+
+    at.text_input(key=reason_key).input("Patient declines surgery").run()
+    _click(at, "Save draft")
+    assert "Draft saved (version 1)." in texts(at)
+    saved = decisions.decisions_for_case(store_cur, case_id)
+    assert list(saved["status"]) == ["draft"]
+    plan = decisions.plan_items(store_cur, int(saved.iloc[0]["decision_id"]))
+    accept_rule, reject_rule = accept.split(".s.")[1].removesuffix(".disp"), reject.split(".s.")[1].removesuffix(".disp")
+    by_rule = {r.rule_id: r for r in plan.itertuples()}
+    assert by_rule[accept_rule].disposition == "accepted"
+    assert by_rule[reject_rule].disposition == "rejected"
+    assert by_rule[reject_rule].reason == "Patient declines surgery"
+    # the member drafts but never signs: no signature controls
+    assert "Sign the decision" not in [b.label for b in at.button]
+    assert "Only the chair signs a decision." in texts(at)
+
+
+def test_chair_signs_with_password(open_cases: list[int], user_ids: dict[str, int],
+                                   store_cur: duckdb.DuckDBPyConnection) -> None:
+    case_id = open_cases[1]
+    draft = _draft(store_cur, case_id)
+    at = _open(user_ids["chair"], case_id)
+    assert "Approved as the MDT decision" in texts(at)  # the meaning is shown before signing
+    at.text_input(key=f"dec.{case_id}.{draft.decision_id}.password.0").input("not-my-password")
+    _click(at, "Sign the decision")
+    assert any("password does not match" in e.value for e in at.error)
+    assert decisions.get_decision(store_cur, int(draft.decision_id or 0)).status == "draft"
+
+    assert at.text_input(key=f"dec.{case_id}.{draft.decision_id}.password.1").value == ""  # not kept
+    at.text_input(key=f"dec.{case_id}.{draft.decision_id}.password.1").input(users.DEMO_PASSWORD)
+    _click(at, "Sign the decision")
+    signed = decisions.get_decision(store_cur, int(draft.decision_id or 0))
+    assert signed.status == "signed"
+    assert signed.content_hash
+    shown = texts(at)
+    assert "Decision signed." in shown
+    assert "Signed decision" in shown
+    assert "Dr Demo Chair (Med Onc)" in shown
+    assert "Approved as the MDT decision" in shown
+    assert signed.content_hash in [c.value for c in at.code]
+    assert "Save draft" not in [b.label for b in at.button]  # read-only once signed
+
+
+def test_amend_needs_a_reason(open_cases: list[int], user_ids: dict[str, int], store_cur: duckdb.DuckDBPyConnection) -> None:
+    case_id = open_cases[2]
+    draft = _draft(store_cur, case_id)
+    chair = users.actor_by_username(store_cur, "chair")
+    signed = decisions.sign(store_cur, chair, int(draft.decision_id or 0), password=users.DEMO_PASSWORD,
+                            expected_version=draft.row_version)
+    at = _open(user_ids["chair"], case_id)
+    _click(at, "Open an amendment")
+    assert "A reason is required." in [e.value for e in at.error]
+    assert len(decisions.decisions_for_case(store_cur, case_id)) == 1
+
+    at.text_area(key=f"dec.{case_id}.{signed.decision_id}.amend_reason").input("New MRI: cord compression excluded")
+    _click(at, "Open an amendment")
+    history = decisions.decisions_for_case(store_cur, case_id)
+    assert list(history["version"]) == [2, 1]
+    assert list(history["status"]) == ["draft", "signed"]
+    shown = texts(at)
+    assert "Amendment opened as a new draft version." in shown
+    assert "Draft, version 2: not signed yet." in shown
+    assert "Version 1 · signed" in [e.label for e in at.expander]  # the signed version stays visible
+
+
+def test_member_sees_no_sign_or_amend(open_cases: list[int], user_ids: dict[str, int],
+                                      store_cur: duckdb.DuckDBPyConnection) -> None:
+    case_id = open_cases[3]
+    draft = _draft(store_cur, case_id)
+    at = _open(user_ids["member"], case_id)
+    labels = [b.label for b in at.button]
+    assert "Save draft" in labels
+    assert "Sign the decision" not in labels
+    assert not [t for t in at.text_input if t.key and ".password" in t.key]
+    chair = users.actor_by_username(store_cur, "chair")
+    decisions.sign(store_cur, chair, int(draft.decision_id or 0), password=users.DEMO_PASSWORD,
+                   expected_version=draft.row_version)
+    at = _open(user_ids["member"], case_id)
+    assert "Open an amendment" not in [b.label for b in at.button]
+    assert "Amend this decision" not in [e.label for e in at.expander]
+
+
+def test_stale_draft_shows_conflict_and_keeps_the_other_save(open_cases: list[int], user_ids: dict[str, int],
+                                                             store_cur: duckdb.DuckDBPyConnection) -> None:
+    case_id = open_cases[4]
+    draft = _draft(store_cur, case_id, summary="First version")
+    at = _open(user_ids["chair"], case_id)
+    # someone else saves the same draft after the chair opened it
+    member = users.actor_by_username(store_cur, "member")
+    decisions.save_draft(store_cur, member, draft.model_copy(update={"summary": "Member's version"}))
+    at.text_area(key=f"dec.{case_id}.{draft.decision_id}.summary").input("Chair's version")
+    _click(at, "Save draft")
+    assert any("changed this record since you opened it" in e.value for e in at.error)
+    assert "Someone saved this draft since you opened it" in texts(at)
+    assert decisions.get_decision(store_cur, int(draft.decision_id or 0)).summary == "Member's version"
+    assert at.text_area(key=f"dec.{case_id}.{draft.decision_id}.summary").value == "Chair's version"
+
+
+def test_labels_in_chinese_and_no_raw_values(open_cases: list[int], user_ids: dict[str, int]) -> None:
+    at = app("decisions", user_id=user_ids["chair"], query={"case": str(open_cases[5])})
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert not at.exception
+    shown = texts(at)
+    assert "依据看板建议制定方案" in shown
+    assert "本决策的法定人数" in shown
+    outcome = at.radio(key=f"dec.{open_cases[5]}.new.outcome")
+    assert outcome.options == ["已决定", "已推迟", "未作决定"]
+
+
+@pytest.mark.parametrize("role", ["analyst", "admin"])
+def test_analyst_and_admin_cannot_open(role: str, user_ids: dict[str, int], open_cases: list[int]) -> None:
+    at = _open(user_ids[role], open_cases[0])
+    assert "cannot open this page" in texts(at)
+    assert not at.radio

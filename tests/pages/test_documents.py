@@ -1,0 +1,123 @@
+"""The minutes and the outcome letter as PDF: English and Chinese text both render (extracted
+text checked), the signature is printed, and a missing font is a clear error."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from datetime import date, datetime
+
+import pypdf
+import pytest
+
+from core.minutes import (
+    ActionLine,
+    Attendee,
+    CaseMinute,
+    DecisionRecord,
+    Letter,
+    Minutes,
+    PlanLine,
+    Signature,
+)
+from pages.components import documents
+
+HASH = "3f" * 32
+DECISION = DecisionRecord(
+    version=1, status="signed", outcome="decided", decided_on=date(2026, 11, 26), quorum_state="quorate",
+    summary="股骨预防性内固定，然后放疗 — fix the femur first", contributing=("orthopaedics", "radiotherapy"),
+    plan=(PlanLine(0, "ORTHO-MIRELS-HIGH", "fixation", "Prophylactic intramedullary nail, left femur", "accepted"),
+          PlanLine(1, "RT-PAIN-SHORT", "radiotherapy", "放疗 20 Gy 分 5 次", "modified", reason="预后较好"),
+          PlanLine(2, None, "analgesia", "Paracetamol 1 g qds", "free_text")),
+    signature=Signature(name="Dr Demo Chair", at=datetime(2026, 11, 26, 8, 50),
+                        meaning="Approved as the MDT decision", content_hash=HASH),
+)
+ATTENDANCE = (Attendee("Dr Demo Chair", "medical_oncology", True), Attendee("Dr Demo Spine", "spine_surgery", True),
+              Attendee("Demo CNS Nurse", "nursing", False))
+ACTIONS = (ActionLine("Book theatre", "orthopaedics", "Dr Demo Member", date(2026, 12, 1), "open"),)
+MINUTES = Minutes(
+    meeting_id=1, meeting_date=date(2026, 11, 26), start_time="08:00", location="MDT Room 3 / 多学科会诊室",
+    status="closed", chair="Dr Demo Chair", attendance_grade=3, attendance=ATTENDANCE,
+    cases=(CaseMinute(case_id=5, patient="Wang Fang / 王芳", mrn="DEMO-000005", primary_tumour="breast",
+                      question="Fixation of the femur?", urgency="urgent", stream="full", agenda_status="discussed",
+                      decision=DECISION, actions=ACTIONS),),
+    generated_at=datetime(2026, 11, 27, 9, 0),
+)
+LETTER = Letter(case_id=5, patient="Wang Fang / 王芳", mrn="DEMO-000005", birth_date=date(1961, 3, 4),
+                referrer="Dr Referrer", referrer_specialty="medical_oncology", referral_date=date(2026, 11, 1),
+                question="Fixation of the femur?", primary_tumour="breast", meeting_date=date(2026, 11, 26),
+                attendance=ATTENDANCE, decision=DECISION, actions=ACTIONS, generated_at=datetime(2026, 11, 27, 9, 0))
+
+pytestmark = pytest.mark.skipif(not documents.font_available(), reason="fonts-noto-cjk not installed")
+
+
+def _text(pdf: bytes) -> str:
+    """The PDF's text as a reader extracts it (poppler's pdftotext; pypdf if poppler is absent).
+
+    pypdf 5 reads fpdf2's ToUnicode map of a CID-keyed CFF font as two-byte codes and interleaves
+    NULs that poppler, browsers and copy-paste do not show; they are dropped in the fallback.
+    Lines may break anywhere, so whitespace is removed before comparing."""
+    assert pdf.startswith(b"%PDF-")
+    if shutil.which("pdftotext"):
+        done = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True)
+        text = done.stdout.decode()
+    else:
+        reader = pypdf.PdfReader(io.BytesIO(pdf))
+        text = "".join(page.extract_text() for page in reader.pages).replace("\x00", "")
+    return re.sub(r"\s+", "", text)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+COMMON = ("Wang Fang / 王芳", "DEMO-000005", "Prophylactic intramedullary nail, left femur", "放疗 20 Gy 分 5 次", "预后较好",
+          "股骨预防性内固定，然后放疗 — fix the femur first", "Dr Demo Chair", "2026-11-26 08:50 UTC", HASH, "Book theatre")
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", ("minutes of 2026-11-26", "Attendance", "Present", "Apologies", "Demo CNS Nurse", "decided", "accepted",
+                "modified", "Signed by", "Approved as the MDT decision", "MDT Room 3 / 多学科会诊室")),
+        ("zh", ("骨转移 MDT 会议纪要（2026-11-26）", "出席情况", "缺席", "已决定", "采纳", "修改后采纳", "签署人",
+                "批准为 MDT 决策", "MDT 新增")),
+    ],
+)
+def test_minutes_pdf_text(lang: str, expected: tuple[str, ...]) -> None:
+    text = _text(documents.minutes_pdf(MINUTES, lang))
+    for s in COMMON + expected:
+        assert _squash(s) in text, s
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("en", ("outcome letter", "Dear Dr Referrer", "born 1961-03-04", "Approved as the MDT decision")),
+     ("zh", ("骨转移 MDT 会诊结果函", "尊敬的 Dr Referrer", "出生日期 1961-03-04", "批准为 MDT 决策"))],
+)
+def test_letter_pdf_text(lang: str, expected: tuple[str, ...]) -> None:
+    text = _text(documents.letter_pdf(LETTER, lang))
+    for s in COMMON + expected:
+        assert _squash(s) in text, s
+
+
+def test_stored_markup_is_printed_as_text() -> None:
+    case = CaseMinute(**{**MINUTES.cases[0].__dict__, "question": "**bold?** <b>html</b> [link](http://x)"})
+    text = _text(documents.minutes_pdf(Minutes(**{**MINUTES.__dict__, "cases": (case,)}), "en"))
+    assert _squash("**bold?** <b>html</b> [link](http://x)") in text
+
+
+def test_missing_font_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    missing = str(tmp_path / "NoSuchFont.ttc")
+    monkeypatch.setenv(documents.FONT_ENV, missing)
+    assert not documents.font_available()
+    with pytest.raises(documents.FontMissingError, match=r"NoSuchFont\.ttc"):
+        documents.minutes_pdf(MINUTES, "en")
+
+
+def test_font_face_is_extracted_once() -> None:
+    first = documents.cjk_font_file()
+    assert first == documents.cjk_font_file()
+    assert first.endswith(".otf")
