@@ -24,6 +24,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from core.i18n import MESSAGES, enum_label
 from core.models import (
     Analyte,
     Bone,
@@ -208,6 +209,7 @@ class InputSource(BaseModel):
     record: str
     note: str = ""
     note_zh: str = ""
+    record_zh: str = ""
 
 
 class DerivedScore(BaseModel):
@@ -217,7 +219,9 @@ class DerivedScore(BaseModel):
 
     score_id: str
     lesion_id: int | None = None
-    site: str = ""
+    site: str = ""  # Lesion.site_label(): the machine form (enum values), kept for lookups
+    site_en: str = ""  # the site in words, per language
+    site_zh: str = ""
     result: ScoreResult
     sources: tuple[InputSource, ...]
     inputs: dict[str, InputValue]
@@ -241,14 +245,33 @@ class DerivedScore(BaseModel):
     def missing(self) -> tuple[str, ...]:
         return self.result.missing
 
+    def _shown(self) -> str:
+        shown = self.inputs.get("escc_grade") if self.score_id == "bilsky_escc" else self.total
+        return "" if shown is None else _fmt(shown)
+
     @property
     def label(self) -> str:
-        """``"SINS 11 at T9 (indeterminate)"``-style text for reasons."""
+        """``"SINS 11 at T9 — Indeterminate: potentially unstable (7–12)"`` for reasons."""
         name = SCORE_NAMES.get(self.score_id, self.score_id)
-        shown = self.inputs.get("escc_grade") if self.score_id == "bilsky_escc" else self.total
-        value = "" if shown is None else f" {_fmt(shown)}"
-        where = f" at {self.site}" if self.site else ""
-        return f"{name}{value}{where} ({self.band})"
+        value = self._shown()
+        unit = f" {self.result.value_unit}" if self.result.value_unit and value else ""
+        shown = f" {value}{unit}" if value else ""
+        site = self.site_en or self.site
+        where = f" at {site}" if site else ""
+        return f"{name}{shown}{where} — {self.result.band_label_en}"
+
+    @property
+    def label_zh(self) -> str:
+        """``"T9 SINS 11分——潜在不稳定（7–12分）"``: the Chinese of ``label``."""
+        name = SCORE_NAMES_ZH.get(self.score_id, SCORE_NAMES.get(self.score_id, self.score_id))
+        value = self._shown()
+        unit = "级" if self.score_id in ("bilsky_escc", "frankel") else "分"
+        if self.result.value_unit:
+            unit = f" {self.result.value_unit}"
+        shown = f" {value}{unit}" if value else ""
+        site = self.site_zh or self.site
+        where = f"{site} " if site else ""
+        return f"{where}{name}{shown}——{self.result.band_label_zh}"
 
     def source(self, name: str) -> InputSource | None:
         return next((s for s in self.sources if s.input == name), None)
@@ -273,6 +296,14 @@ SCORE_NAMES: dict[str, str] = {
     "ecog": "ECOG",
     "karnofsky": "KPS",
     "radium_223": "Radium-223",
+}
+
+SCORE_NAMES_ZH: dict[str, str] = {
+    "corrected_calcium": "校正血钙",
+    "ctcae_hypercalcaemia": "CTCAE高钙血症",
+    "zoledronic_acid_dose": "肌酐清除率",
+    "who_analgesic_ladder": "WHO三阶梯",
+    "radium_223": "镭-223",
 }
 
 BILSKY_ORDER: tuple[str, ...] = ("0", "1a", "1b", "1c", "2", "3")
@@ -339,6 +370,104 @@ def _fmt(value: object) -> str:
     return str(value)
 
 
+# Words for vocabulary values the shared catalogue (core.i18n ``vocab.*``) does not hold.
+_WORDS: dict[str, tuple[str, str]] = {
+    # primaries whose catalogue label carries brackets
+    "lung_nsclc": ("non-small-cell lung cancer", "非小细胞肺癌"),
+    "lung_sclc": ("small-cell lung cancer", "小细胞肺癌"),
+    # histology
+    "adenocarcinoma": ("adenocarcinoma", "腺癌"),
+    "squamous_cell": ("squamous cell carcinoma", "鳞状细胞癌"),
+    "small_cell": ("small cell carcinoma", "小细胞癌"),
+    "invasive_ductal": ("invasive ductal carcinoma", "浸润性导管癌"),
+    "invasive_lobular": ("invasive lobular carcinoma", "浸润性小叶癌"),
+    "acinar_adenocarcinoma": ("acinar adenocarcinoma", "腺泡腺癌"),
+    "clear_cell_rcc": ("clear-cell renal cell carcinoma", "透明细胞肾细胞癌"),
+    "papillary_rcc": ("papillary renal cell carcinoma", "乳头状肾细胞癌"),
+    "papillary_thyroid": ("papillary thyroid carcinoma", "甲状腺乳头状癌"),
+    "follicular_thyroid": ("follicular thyroid carcinoma", "甲状腺滤泡癌"),
+    "plasma_cell": ("plasma-cell neoplasm", "浆细胞肿瘤"),
+    "hepatocellular": ("hepatocellular carcinoma", "肝细胞癌"),
+    "urothelial": ("urothelial carcinoma", "尿路上皮癌"),
+    "neuroendocrine": ("neuroendocrine tumour", "神经内分泌肿瘤"),
+    "not_confirmed": ("not histologically confirmed", "未经组织学确诊"),
+    # receptor / driver status, castration
+    "positive": ("positive", "阳性"),
+    "negative": ("negative", "阴性"),
+    "unknown": ("unknown", "未知"),
+    "sensitive": ("castration-sensitive", "去势敏感"),
+    "resistant": ("castration-resistant", "去势抵抗"),
+    # visceral disease, growth classes
+    "none": ("none", "无"),
+    "nodular": ("nodular", "结节性"),
+    "disseminated": ("disseminated", "弥漫性"),
+    "sacrum": ("sacrum", "骶骨"),
+    "slow": ("slow", "缓慢"),
+    "moderate": ("moderate", "中等"),
+    "rapid": ("rapid", "快速"),
+    # pain character
+    "nociceptive": ("nociceptive", "伤害感受性"),
+    "neuropathic": ("neuropathic", "神经病理性"),
+    # analytes
+    "calcium": ("calcium", "血钙"),
+    "ionised_calcium": ("ionised calcium", "离子钙"),
+    "albumin": ("albumin", "白蛋白"),
+    "creatinine": ("creatinine", "肌酐"),
+    "alp": ("ALP", "碱性磷酸酶"),
+    "hb": ("haemoglobin", "血红蛋白"),
+    "platelets": ("platelets", "血小板"),
+    "neutrophils": ("neutrophils", "中性粒细胞"),
+    "psa": ("PSA", "PSA"),
+    "ca15_3": ("CA 15-3", "CA 15-3"),
+    "cea": ("CEA", "CEA"),
+    "ca125": ("CA-125", "CA-125"),
+    "crp": ("CRP", "CRP"),
+    "ldh": ("LDH", "LDH"),
+    "bilirubin": ("bilirubin", "胆红素"),
+    "phosphate": ("phosphate", "血磷"),
+    "magnesium": ("magnesium", "血镁"),
+}
+
+
+def word(value: object, lang: str = "en") -> str:
+    """A vocabulary value (enum or code) in words, English or Chinese; never the raw code."""
+    raw = str(getattr(value, "value", value))
+    pair = _WORDS.get(raw) or MESSAGES.get(f"vocab.{raw}")
+    if pair is None:
+        return enum_label(raw, lang)
+    return pair[1] if lang == "zh" else pair[0]
+
+
+def words(value: object) -> tuple[str, str]:
+    """``(en, zh)`` of a vocabulary value."""
+    return word(value, "en"), word(value, "zh")
+
+
+def site_text(lesion: Lesion, lang: str = "en") -> str:
+    """A lesion's site in words: the level, or side, bone and segment (``left femur head/neck``)."""
+    if lesion.level:
+        return lesion.level
+    parts: list[str] = []
+    if lesion.side is not None and not (lang == "zh" and lesion.side.value == "midline"):
+        parts.append(word(lesion.side, lang))
+    parts.append(word(lesion.bone, lang))
+    if lesion.segment is not None:
+        pair = MESSAGES.get(f"board.segment.{lesion.segment.value}")
+        segment = lesion.segment.value.replace("_", " ")
+        parts.append(segment if pair is None else pair[1] if lang == "zh" else pair[0])
+    return ("" if lang == "zh" else " ").join(parts)
+
+
+def sites_text(lesions: Iterable[Lesion], lang: str = "en") -> str:
+    return ("、" if lang == "zh" else ", ").join(site_text(lesion, lang) for lesion in lesions)
+
+
+def yes_no(value: bool, lang: str = "en") -> str:
+    if lang == "zh":
+        return "是" if value else "否"
+    return "yes" if value else "no"
+
+
 def _jsonable(value: object) -> object:
     if isinstance(value, Decimal):
         return str(value)
@@ -361,7 +490,12 @@ def inputs_hash(inputs: Mapping[str, object]) -> str:
 
 def lesion_label(lesion: Lesion, index: int) -> str:
     ident = f"#{lesion.lesion_id}" if lesion.lesion_id is not None else f"{index + 1}"
-    return f"lesion {ident} {lesion.site_label()}"
+    return f"lesion {ident} {site_text(lesion)}"
+
+
+def lesion_label_zh(lesion: Lesion, index: int) -> str:
+    ident = f"#{lesion.lesion_id}" if lesion.lesion_id is not None else f"{index + 1}"
+    return f"病灶{ident}（{site_text(lesion, 'zh')}）"
 
 
 def lab_record(lab: LabResult, as_of: date) -> str:
@@ -369,8 +503,15 @@ def lab_record(lab: LabResult, as_of: date) -> str:
     unit = LAB_UNITS.get(lab.analyte, lab.unit)
     age = (as_of - lab.taken_on).days
     return (
-        f"lab {lab.analyte.value} {lab.value} {unit} on {lab.taken_on.isoformat()} ({age} days old)"
+        f"lab {word(lab.analyte)} {lab.value} {unit} on {lab.taken_on.isoformat()} "
+        f"({age} days old)"
     )
+
+
+def lab_record_zh(lab: LabResult, as_of: date) -> str:
+    """``"检验：血钙 2.45 mmol/L，2026-11-02检测（距今25天）"``."""
+    unit = LAB_UNITS.get(lab.analyte, lab.unit)
+    return f"检验：{word(lab.analyte, 'zh')} {lab.value} {unit}，{lab_age_zh(lab, as_of)}"
 
 
 def lab_age_zh(lab: LabResult, as_of: date) -> str:
@@ -402,6 +543,14 @@ def spinal_levels(cf: CaseFile) -> tuple[str, ...]:
     return tuple(levels)
 
 
+NOT_RECORDED = ("not recorded", "未记录")
+BY_USER = ("entered by the user", "用户录入")
+
+
+def _lab_rec(lab: LabResult, as_of: date) -> tuple[str, str]:
+    return lab_record(lab, as_of), lab_record_zh(lab, as_of)
+
+
 class _Collector:
     """Accumulates a score's inputs and their provenance."""
 
@@ -414,10 +563,11 @@ class _Collector:
         name: str,
         value: InputValue | None,
         origin: Origin,
-        record: str,
+        record: tuple[str, str],
         note: str = "",
         note_zh: str = "",
     ) -> None:
+        """Record one input; ``record`` is ``(en, zh)`` of where it came from."""
         if value is None:
             origin = "missing"
         else:
@@ -427,13 +577,16 @@ class _Collector:
                 input=name,
                 value=None if value is None else _fmt(value),
                 origin=origin,
-                record=record,
+                record=record[0],
                 note=note,
                 note_zh=note_zh,
+                record_zh=record[1],
             )
         )
 
-    def missing(self, name: str, note: str, note_zh: str, record: str = "not recorded") -> None:
+    def missing(
+        self, name: str, note: str, note_zh: str, record: tuple[str, str] = NOT_RECORDED
+    ) -> None:
         self.put(name, None, "missing", record, note, note_zh)
 
     def lab(self, name: str, cf: CaseFile, analyte: Analyte, policy: Policy) -> LabResult | None:
@@ -443,17 +596,17 @@ class _Collector:
             if older is not None:
                 self.missing(
                     name,
-                    f"latest {analyte.value} is {(cf.as_of - older.taken_on).days} days old "
+                    f"latest {word(analyte)} is {(cf.as_of - older.taken_on).days} days old "
                     f"(outside the {policy.lab_window_days}-day window)",
-                    f"最近一次{analyte.value}检测距今{(cf.as_of - older.taken_on).days}天"
+                    f"最近一次{word(analyte, 'zh')}检测距今{(cf.as_of - older.taken_on).days}天"
                     f"（超出{policy.lab_window_days}天有效期）",
-                    record=lab_record(older, cf.as_of),
+                    record=_lab_rec(older, cf.as_of),
                 )
             else:
                 self.missing(
                     name,
-                    f"no {analyte.value} result within {policy.lab_window_days} days",
-                    f"{policy.lab_window_days}天内无{analyte.value}检测结果",
+                    f"no {word(analyte)} result within {policy.lab_window_days} days",
+                    f"{policy.lab_window_days}天内无{word(analyte, 'zh')}检测结果",
                 )
             return None
         age = (cf.as_of - lab.taken_on).days
@@ -461,7 +614,7 @@ class _Collector:
             name,
             lab.value,
             "lab",
-            lab_record(lab, cf.as_of),
+            _lab_rec(lab, cf.as_of),
             f"{age} days old",
             lab_age_zh(lab, cf.as_of),
         )
@@ -488,6 +641,8 @@ def _derived(
         score_id=score_id,
         lesion_id=lesion.lesion_id if lesion is not None else None,
         site=site,
+        site_en=site_text(lesion) if lesion is not None else "",
+        site_zh=site_text(lesion, "zh") if lesion is not None else "",
         result=result,
         sources=tuple(collector.sources),
         inputs=dict(collector.values),
@@ -502,8 +657,11 @@ def _derived(
 # --------------------------------------------------------------------------------------------
 
 
-def _lesion_count(cf: CaseFile) -> str:
-    return f"lesions: {len(cf.lesions)} recorded"
+def _lesion_count(cf: CaseFile) -> tuple[str, str]:
+    return f"lesions: {len(cf.lesions)} recorded", f"病灶：已记录{len(cf.lesions)}处"
+
+
+VISCERAL_NONE = ("case: no visceral metastases", "病例：无内脏转移")
 
 
 def _visceral_tomita(c: _Collector, cf: CaseFile) -> None:
@@ -511,12 +669,12 @@ def _visceral_tomita(c: _Collector, cf: CaseFile) -> None:
     if visceral is None:
         c.missing("visceral_metastases", "visceral disease not recorded", "未记录内脏转移情况")
     elif visceral == VisceralMets.NONE:
-        c.put("visceral_metastases", "none", "case", "case: visceral metastases none")
+        c.put("visceral_metastases", "none", "case", VISCERAL_NONE)
     elif cf.case.visceral_treatable is None:
         c.missing(
             "visceral_metastases",
-            f"visceral metastases {visceral.value}: record whether they are treatable",
-            f"内脏转移（{visceral.value}）：请记录是否可治疗",
+            f"visceral metastases {word(visceral)}: record whether they are treatable",
+            f"内脏转移（{word(visceral, 'zh')}）：请记录是否可治疗",
         )
     else:
         value = "treatable" if cf.case.visceral_treatable else "untreatable"
@@ -524,20 +682,36 @@ def _visceral_tomita(c: _Collector, cf: CaseFile) -> None:
             "visceral_metastases",
             value,
             "case",
-            f"case: visceral metastases {visceral.value}, {value}",
+            (
+                f"case: visceral metastases {word(visceral)}, {value}",
+                f"病例：内脏转移（{word(visceral, 'zh')}），"
+                + ("可治疗" if cf.case.visceral_treatable else "不可治疗"),
+            ),
         )
+
+
+def _ecog_rec(ecog: object) -> tuple[str, str]:
+    return f"case: ECOG {ecog}", f"病例：ECOG {ecog}分"
+
+
+def _kps_rec(kps: object) -> tuple[str, str]:
+    return f"case: KPS {kps}", f"病例：KPS {kps}分"
+
+
+def _primary_rec(primary: PrimaryTumour) -> tuple[str, str]:
+    return f"case: primary {word(primary)}", f"病例：原发肿瘤为{word(primary, 'zh')}"
 
 
 def _ecog_3_or_4(c: _Collector, cf: CaseFile) -> None:
     ecog, kps = cf.case.ecog, cf.case.kps
     if ecog is not None and ecog <= 4:
-        c.put("ecog_ps_3_or_4", ecog in (3, 4), "case", f"case: ECOG {ecog}")
+        c.put("ecog_ps_3_or_4", ecog in (3, 4), "case", _ecog_rec(ecog))
     elif ecog is None and kps is not None and kps > 0:
         c.put(
             "ecog_ps_3_or_4",
             kps <= 40,
             "converted",
-            f"case: KPS {kps}",
+            _kps_rec(kps),
             "converted from KPS (KPS ≤ 40 ≈ ECOG 3–4, conventional crosswalk); record ECOG",
             "由KPS换算（KPS ≤40约相当于ECOG 3–4分，常用对照）；请记录ECOG",
         )
@@ -560,33 +734,45 @@ def _previous_chemotherapy(c: _Collector, cf: CaseFile) -> None:
             "previous_chemotherapy",
             True,
             "derived",
-            f"treatment{ident} chemotherapy {first.name} from {first.start_date.isoformat()}",
+            (
+                f"treatment{ident} chemotherapy {first.name} from {first.start_date.isoformat()}",
+                f"治疗{ident}：化疗 {first.name}，{first.start_date.isoformat()}开始",
+            ),
         )
     elif cf.case.prior_chemotherapy is not None:
         c.put(
             "previous_chemotherapy",
             cf.case.prior_chemotherapy,
             "case",
-            f"case: prior chemotherapy {'yes' if cf.case.prior_chemotherapy else 'no'}",
+            (
+                f"case: prior chemotherapy {yes_no(cf.case.prior_chemotherapy)}",
+                f"病例：既往化疗：{yes_no(cf.case.prior_chemotherapy, 'zh')}",
+            ),
         )
     else:
         c.missing("previous_chemotherapy", "prior chemotherapy not recorded", "未记录既往化疗情况")
 
 
-def _katagiri_growth(cf: CaseFile) -> tuple[str | None, str, str, str]:
+def _katagiri_growth(cf: CaseFile) -> tuple[str | None, tuple[str, str], str, str]:
     """(group, record, note_en, note_zh) from the primary and its receptor/driver status."""
     case = cf.case
     primary = case.primary_tumour
     if primary == P.BREAST:
         markers = (case.er, case.pr)
-        record = f"case: breast ER {_m(case.er)}, PR {_m(case.pr)}"
+        record = (
+            f"case: breast cancer, ER {_m(case.er)}, PR {_m(case.pr)}",
+            f"病例：乳腺癌，ER {_m(case.er, 'zh')}，PR {_m(case.pr, 'zh')}",
+        )
         if Marker.POSITIVE in markers:
             return "slow", record, "hormone-dependent breast cancer", "激素依赖性乳腺癌"
         if all(m == Marker.NEGATIVE for m in markers):
             return "moderate", record, "hormone-independent breast cancer", "激素非依赖性乳腺癌"
         return None, record, "record ER and PR status", "请记录ER和PR状态"
     if primary == P.PROSTATE:
-        record = f"case: prostate, castration {_m(case.castration)}"
+        record = (
+            f"case: prostate cancer, castration status {_m(case.castration)}",
+            f"病例：前列腺癌，去势状态：{_m(case.castration, 'zh')}",
+        )
         if case.castration == CastrationStatus.SENSITIVE:
             return (
                 "slow",
@@ -598,7 +784,10 @@ def _katagiri_growth(cf: CaseFile) -> tuple[str | None, str, str, str]:
             return "moderate", record, "castration-resistant (hormone-independent)", "去势抵抗"
         return None, record, "record castration status", "请记录去势状态"
     if primary == P.LUNG_NSCLC:
-        record = f"case: NSCLC EGFR {_m(case.egfr)}, ALK {_m(case.alk)}"
+        record = (
+            f"case: NSCLC, EGFR {_m(case.egfr)}, ALK {_m(case.alk)}",
+            f"病例：非小细胞肺癌，EGFR {_m(case.egfr, 'zh')}，ALK {_m(case.alk, 'zh')}",
+        )
         targeted = [t for t in cf.treatments if t.kind == TreatmentKind.TARGETED]
         if Marker.POSITIVE in (case.egfr, case.alk) or targeted:
             return (
@@ -616,7 +805,7 @@ def _katagiri_growth(cf: CaseFile) -> tuple[str | None, str, str, str]:
             )
         return None, record, "record EGFR and ALK status", "请记录EGFR和ALK状态"
     group = KATAGIRI_GROWTH.get(primary)
-    record = f"case: primary {primary.value}"
+    record = _primary_rec(primary)
     if group is None:
         return (
             None,
@@ -627,8 +816,10 @@ def _katagiri_growth(cf: CaseFile) -> tuple[str | None, str, str, str]:
     return group, record, "", ""
 
 
-def _m(value: object) -> str:
-    return "not recorded" if value is None else str(getattr(value, "value", value))
+def _m(value: object, lang: str = "en") -> str:
+    if value is None:
+        return NOT_RECORDED[1] if lang == "zh" else NOT_RECORDED[0]
+    return word(value, lang)
 
 
 # --------------------------------------------------------------------------------------------
@@ -636,34 +827,41 @@ def _m(value: object) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _sins(lesion: Lesion, label: str) -> DerivedScore:
+def _sins(lesion: Lesion, label: tuple[str, str]) -> DerivedScore:
     c = _Collector()
     if lesion.level is not None:
         c.put("level", lesion.level, "lesion", label)
     else:
         c.missing("level", "sacral lesion without a level", "骶骨病灶未记录节段", label)
-    fields: tuple[tuple[str, object, str], ...] = (
-        ("pain", lesion.spinal_pain, "pain character (mechanical?)"),
-        ("bone_lesion", lesion.lesion_type, "lesion type"),
-        ("alignment", lesion.alignment, "alignment"),
-        ("vertebral_body_collapse", lesion.collapse, "vertebral body collapse"),
-        ("posterolateral_involvement", lesion.posterolateral, "posterolateral involvement"),
+    fields: tuple[tuple[str, object, str, str], ...] = (
+        ("pain", lesion.spinal_pain, "pain character (mechanical?)", "疼痛性质（是否为机械性）"),
+        ("bone_lesion", lesion.lesion_type, "lesion type", "病灶类型"),
+        ("alignment", lesion.alignment, "alignment", "脊柱序列"),
+        ("vertebral_body_collapse", lesion.collapse, "vertebral body collapse", "椎体塌陷"),
+        (
+            "posterolateral_involvement",
+            lesion.posterolateral,
+            "posterolateral involvement",
+            "后外侧结构受累",
+        ),
     )
-    for name, value, what in fields:
+    for name, value, what, what_zh in fields:
         if value is None:
-            c.missing(name, f"{what} not recorded for {label}", f"{label}未记录{what}", label)
+            c.missing(
+                name, f"{what} not recorded for {label[0]}", f"{label[1]}未记录{what_zh}", label
+            )
         else:
             c.put(name, str(getattr(value, "value", value)), "lesion", label)
     return _derived("sins", c, lesion=lesion, site=lesion.site_label())
 
 
-def _bilsky(lesion: Lesion, label: str) -> DerivedScore:
+def _bilsky(lesion: Lesion, label: tuple[str, str]) -> DerivedScore:
     c = _Collector()
     if lesion.bilsky is None:
         c.missing(
             "escc_grade",
-            f"Bilsky grade not recorded for {label}",
-            f"{label}未记录Bilsky分级",
+            f"Bilsky grade not recorded for {label[0]}",
+            f"{label[1]}未记录Bilsky分级",
             label,
         )
     else:
@@ -671,7 +869,7 @@ def _bilsky(lesion: Lesion, label: str) -> DerivedScore:
     return _derived("bilsky_escc", c, lesion=lesion, site=lesion.site_label())
 
 
-def _mirels(lesion: Lesion, label: str) -> DerivedScore:
+def _mirels(lesion: Lesion, label: tuple[str, str]) -> DerivedScore:
     c = _Collector()
     if lesion.bone == Bone.FEMUR:
         if lesion.segment == Segment.PERITROCHANTERIC:
@@ -687,14 +885,21 @@ def _mirels(lesion: Lesion, label: str) -> DerivedScore:
             c.put("site", "lower_limb", "lesion", label)
     else:
         c.put("site", MIRELS_SITE[lesion.bone], "lesion", label)
-    fields: tuple[tuple[str, object, str], ...] = (
-        ("pain", lesion.limb_pain, "limb pain"),
-        ("lesion_type", lesion.lesion_type, "lesion type"),
-        ("size_fraction", lesion.size_fraction, "fraction of the bone diameter destroyed"),
+    fields: tuple[tuple[str, object, str, str], ...] = (
+        ("pain", lesion.limb_pain, "limb pain", "肢体疼痛"),
+        ("lesion_type", lesion.lesion_type, "lesion type", "病灶类型"),
+        (
+            "size_fraction",
+            lesion.size_fraction,
+            "fraction of the bone diameter destroyed",
+            "骨破坏占骨直径比例",
+        ),
     )
-    for name, value, what in fields:
+    for name, value, what, what_zh in fields:
         if value is None:
-            c.missing(name, f"{what} not recorded for {label}", f"{label}未记录{what}", label)
+            c.missing(
+                name, f"{what} not recorded for {label[0]}", f"{label[1]}未记录{what_zh}", label
+            )
         else:
             c.put(name, str(getattr(value, "value", value)), "lesion", label)
     return _derived("mirels", c, lesion=lesion, site=lesion.site_label())
@@ -713,28 +918,26 @@ def _tomita(cf: CaseFile, overrides: Mapping[str, InputValue]) -> DerivedScore:
     if not applicable:
         note = "Tomita does not apply to haematological malignancy (myeloma, lymphoma)"
         note_zh = "Tomita评分不适用于血液系统恶性肿瘤（骨髓瘤、淋巴瘤）"
-        c.missing("primary_tumor_growth", note, note_zh, f"case: primary {primary.value}")
+        c.missing("primary_tumor_growth", note, note_zh, _primary_rec(primary))
     elif "primary_tumor_growth" in overrides:
-        c.put(
-            "primary_tumor_growth", overrides["primary_tumor_growth"], "case", "entered by the user"
-        )
+        c.put("primary_tumor_growth", overrides["primary_tumor_growth"], "case", BY_USER)
     elif cf.case.growth_override is not None:
         growth = cf.case.growth_override.value
         table = TOMITA_GROWTH.get(primary)
         if table is None:
-            note = f"primary {primary.value} is not in the board's table (decision 3)"
-            note_zh = f"原发灶{primary.value}不在对照表中（决定3）"
+            note = f"primary {word(primary)} is not in the board's table (decision 3)"
+            note_zh = f"原发灶{word(primary, 'zh')}不在对照表中（决定3）"
         elif table == growth:
-            note = f"same as the table's class for {primary.value}"
-            note_zh = f"与对照表中{primary.value}的分级相同"
+            note = f"same as the table's class for {word(primary)}"
+            note_zh = f"与对照表中{word(primary, 'zh')}的分级相同"
         else:
-            note = f"overrides the table's class for {primary.value} ({table})"
-            note_zh = f"替代对照表中{primary.value}的分级（{table}）"
+            note = f"overrides the table's class for {word(primary)} ({word(table)})"
+            note_zh = f"替代对照表中{word(primary, 'zh')}的分级（{word(table, 'zh')}）"
         c.put(
             "primary_tumor_growth",
             growth,
             "case",
-            "case: growth class set by the MDT",
+            ("case: growth class set by the MDT", "病例：生长速度由MDT确定"),
             note,
             note_zh,
         )
@@ -743,16 +946,16 @@ def _tomita(cf: CaseFile, overrides: Mapping[str, InputValue]) -> DerivedScore:
             "primary_tumor_growth",
             TOMITA_GROWTH[primary],
             "derived",
-            f"case: primary {primary.value}",
+            _primary_rec(primary),
             "prefilled from the primary (decision 3); may be overridden",
             "按原发灶预填（决定3），可修改",
         )
     else:
         c.missing(
             "primary_tumor_growth",
-            f"primary {primary.value} is not in the board's table: choose slow, moderate or rapid",
-            f"原发灶{primary.value}不在对照表中：请选择缓慢、中等或快速生长",
-            f"case: primary {primary.value}",
+            f"primary {word(primary)} is not in the board's table: choose slow, moderate or rapid",
+            f"原发灶{word(primary, 'zh')}不在对照表中：请选择缓慢、中等或快速生长",
+            _primary_rec(primary),
         )
     _visceral_tomita(c, cf)
     n = len(cf.lesions)
@@ -770,11 +973,15 @@ def _tomita(cf: CaseFile, overrides: Mapping[str, InputValue]) -> DerivedScore:
     return _derived("tomita", c, applicable=applicable, note=note, note_zh=note_zh)
 
 
+def _frankel_rec(grade: str) -> tuple[str, str]:
+    return f"case: Frankel {grade}", f"病例：Frankel {grade}级"
+
+
 def _tokuhashi(cf: CaseFile) -> DerivedScore:
     c = _Collector()
     case = cf.case
     if case.kps is not None:
-        c.put("kps", case.kps, "case", f"case: KPS {case.kps}")
+        c.put("kps", case.kps, "case", _kps_rec(case.kps))
     elif case.ecog is not None:
         if case.ecog == 1:
             note = "ECOG 1 may be KPS 70 or 80 (different categories): record KPS"
@@ -782,7 +989,7 @@ def _tokuhashi(cf: CaseFile) -> DerivedScore:
         else:
             note = "ECOG mapped straight to the KPS category (decision 4), not through a KPS number"
             note_zh = "ECOG直接对应KPS类别（决定4），不经KPS数值换算"
-        c.put("ecog", case.ecog, "converted", f"case: ECOG {case.ecog}", note, note_zh)
+        c.put("ecog", case.ecog, "converted", _ecog_rec(case.ecog), note, note_zh)
     else:
         c.missing("general_condition_kps", "neither KPS nor ECOG recorded", "未记录KPS或ECOG")
     levels = spinal_levels(cf)
@@ -791,7 +998,12 @@ def _tokuhashi(cf: CaseFile) -> DerivedScore:
     if cf.lesions:
         extra = sum(1 for lesion in cf.lesions if not lesion.is_spinal)
         value = "zero" if extra == 0 else "one_to_two" if extra <= 2 else "ge3"
-        c.put("extraspinal_bone_mets", value, "derived", f"lesions: {extra} outside the spine")
+        c.put(
+            "extraspinal_bone_mets",
+            value,
+            "derived",
+            (f"lesions: {extra} outside the spine", f"病灶：脊柱外{extra}处"),
+        )
     else:
         c.missing("extraspinal_bone_mets", "no bone lesion recorded", "未记录骨病灶")
     if levels:
@@ -801,22 +1013,27 @@ def _tokuhashi(cf: CaseFile) -> DerivedScore:
             "vertebral_body_mets",
             value,
             "derived",
-            f"lesions: {count} vertebrae ({', '.join(levels)})",
+            (
+                f"lesions: {count} vertebrae ({', '.join(levels)})",
+                f"病灶：{count}个椎体（{'、'.join(word(level, 'zh') for level in levels)}）",
+            ),
         )
     else:
         note = "not applicable: no spinal lesion recorded (Tokuhashi is for spinal metastases)"
         note_zh = "不适用：未记录脊柱病灶（Tokuhashi评分用于脊柱转移）"
-        c.missing("vertebral_body_mets", note, note_zh, "lesions: no spinal lesion")
+        c.missing(
+            "vertebral_body_mets", note, note_zh, ("lesions: no spinal lesion", "病灶：无脊柱病灶")
+        )
     visceral = case.visceral_mets
     if visceral is None:
         c.missing("major_organ_mets", "visceral disease not recorded", "未记录内脏转移情况")
     elif visceral == VisceralMets.NONE:
-        c.put("major_organ_mets", "none", "case", "case: visceral metastases none")
+        c.put("major_organ_mets", "none", "case", VISCERAL_NONE)
     elif case.visceral_removable is None:
         c.missing(
             "major_organ_mets",
-            f"visceral metastases {visceral.value}: record whether they are removable",
-            f"内脏转移（{visceral.value}）：请记录是否可切除",
+            f"visceral metastases {word(visceral)}: record whether they are removable",
+            f"内脏转移（{word(visceral, 'zh')}）：请记录是否可切除",
         )
     else:
         value = "removable" if case.visceral_removable else "unremovable"
@@ -824,19 +1041,32 @@ def _tokuhashi(cf: CaseFile) -> DerivedScore:
             "major_organ_mets",
             value,
             "case",
-            f"case: visceral metastases {visceral.value}, {value}",
+            (
+                f"case: visceral metastases {word(visceral)}, {value}",
+                f"病例：内脏转移（{word(visceral, 'zh')}），"
+                + ("可切除" if case.visceral_removable else "不可切除"),
+            ),
         )
     c.put(
         "primary_site_group",
         TOKUHASHI_PRIMARY.get(case.primary_tumour, TOKUHASHI_PRIMARY_DEFAULT),
         "derived",
-        f"case: primary {case.primary_tumour.value}",
+        _primary_rec(case.primary_tumour),
     )
     if case.frankel is None:
         c.missing("palsy_frankel", "Frankel grade not recorded", "未记录Frankel分级")
     else:
-        c.put("palsy_frankel", case.frankel.value, "case", f"case: Frankel {case.frankel.value}")
+        c.put("palsy_frankel", case.frankel.value, "case", _frankel_rec(case.frankel.value))
     return _derived("tokuhashi_revised", c, applicable=applicable, note=note, note_zh=note_zh)
+
+
+def _visceral_rec(visceral: VisceralMets) -> tuple[str, str]:
+    if visceral == VisceralMets.NONE:
+        return VISCERAL_NONE
+    return (
+        f"case: visceral metastases {word(visceral)}",
+        f"病例：内脏转移（{word(visceral, 'zh')}）",
+    )
 
 
 def _katagiri(cf: CaseFile, policy: Policy, corrected: DerivedScore) -> DerivedScore:
@@ -850,12 +1080,7 @@ def _katagiri(cf: CaseFile, policy: Policy, corrected: DerivedScore) -> DerivedS
     if visceral is None:
         c.missing("visceral_metastases", "visceral disease not recorded", "未记录内脏转移情况")
     else:
-        c.put(
-            "visceral_metastases",
-            visceral.value,
-            "case",
-            f"case: visceral metastases {visceral.value}",
-        )
+        c.put("visceral_metastases", visceral.value, "case", _visceral_rec(visceral))
     # Lab tier from the latest labs in the window (decision 5: corrected calcium).
     analytes = {
         "platelets_10e9_l": Analyte.PLATELETS,
@@ -866,14 +1091,17 @@ def _katagiri(cf: CaseFile, policy: Policy, corrected: DerivedScore) -> DerivedS
     }
     used: dict[str, object] = {}
     records: list[str] = []
+    records_zh: list[str] = []
     for name, analyte in analytes.items():
         lab = latest_lab(cf, analyte, policy)
         if lab is not None:
             used[name] = lab.value
             records.append(lab_record(lab, cf.as_of))
+            records_zh.append(lab_record_zh(lab, cf.as_of))
     if corrected.complete and corrected.total is not None:
         used["corrected_calcium_mmol_l"] = corrected.total
         records.append(f"corrected Ca {corrected.total} mmol/L")
+        records_zh.append(f"校正血钙 {corrected.total} mmol/L")
     readable = {
         "platelets_10e9_l": ("platelets", "血小板"),
         "corrected_calcium_mmol_l": ("corrected calcium", "校正血钙"),
@@ -898,7 +1126,9 @@ def _katagiri(cf: CaseFile, policy: Policy, corrected: DerivedScore) -> DerivedS
             else ""
         )
         note_zh = f"未检测：{'、'.join(zh for _, zh in absent)}（分级只可能升高）" if note else ""
-        c.put("lab_tier", tier, "derived", "; ".join(records), note, note_zh)
+        c.put(
+            "lab_tier", tier, "derived", ("; ".join(records), "；".join(records_zh)), note, note_zh
+        )
     _ecog_3_or_4(c, cf)
     _previous_chemotherapy(c, cf)
     n = len(cf.lesions)
@@ -941,7 +1171,7 @@ def _corrected_calcium(
             "calcium_mmol_l",
             calcium.value,
             "lab",
-            lab_record(calcium, cf.as_of),
+            _lab_rec(calcium, cf.as_of),
             f"{(cf.as_of - calcium.taken_on).days} days old",
             lab_age_zh(calcium, cf.as_of),
         )
@@ -951,19 +1181,22 @@ def _corrected_calcium(
         gap = abs((albumin.taken_on - calcium.taken_on).days) if calcium is not None else 0
         note = f"albumin taken {gap} day(s) apart from the calcium" if gap else ""
         note_zh = f"白蛋白与血钙检测相隔{gap}天" if gap else lab_age_zh(albumin, cf.as_of)
-        c.put("albumin_g_l", albumin.value, "lab", lab_record(albumin, cf.as_of), note, note_zh)
+        c.put("albumin_g_l", albumin.value, "lab", _lab_rec(albumin, cf.as_of), note, note_zh)
     c.put(
         "myeloma",
         cf.case.primary_tumour == P.MYELOMA,
         "case",
-        f"case: primary {cf.case.primary_tumour.value}",
+        _primary_rec(cf.case.primary_tumour),
     )
     if crcl is not None and crcl <= 250:
         c.put(
             "creatinine_clearance_ml_min",
             crcl,
             "derived",
-            f"Cockcroft–Gault CrCl {_fmt(crcl)} mL/min",
+            (
+                f"Cockcroft–Gault CrCl {_fmt(crcl)} mL/min",
+                f"Cockcroft–Gault公式肌酐清除率 {_fmt(crcl)} mL/min",
+            ),
         )
     ionised = latest_lab(cf, Analyte.IONISED_CALCIUM, policy)
     derived = _derived("corrected_calcium", c)
@@ -977,6 +1210,7 @@ def _corrected_calcium(
                         value=str(ionised.value),
                         origin="lab",
                         record=lab_record(ionised, cf.as_of),
+                        record_zh=lab_record_zh(ionised, cf.as_of),
                         note="ionised calcium recorded: hypercalcaemia is graded on it",
                         note_zh="已记录离子钙：高钙血症按离子钙分级",
                     ),
@@ -986,6 +1220,14 @@ def _corrected_calcium(
     return derived, ionised
 
 
+def _input_word(name: str, lang: str = "en") -> str:
+    """A score input's name in words (the board's catalogue), lower-case in English."""
+    pair = MESSAGES.get(f"board.input.{name}")
+    if pair is None:
+        return name.replace("_", " ")
+    return pair[1] if lang == "zh" else pair[0][:1].lower() + pair[0][1:]
+
+
 def _ctcae(corrected: DerivedScore, ionised: LabResult | None, cf: CaseFile) -> DerivedScore:
     c = _Collector()
     if corrected.complete and corrected.total is not None:
@@ -993,13 +1235,18 @@ def _ctcae(corrected: DerivedScore, ionised: LabResult | None, cf: CaseFile) -> 
             "corrected_calcium_mmol_l",
             corrected.total,
             "derived",
-            f"corrected Ca {corrected.total} mmol/L (from calcium and albumin)",
+            (
+                f"corrected Ca {corrected.total} mmol/L (from calcium and albumin)",
+                f"校正血钙 {corrected.total} mmol/L（由血钙和白蛋白计算）",
+            ),
         )
     else:
         c.missing(
             "corrected_calcium_mmol_l",
-            "corrected calcium needs calcium and albumin: " + ", ".join(corrected.missing),
-            "校正血钙需要血钙和白蛋白",
+            "corrected calcium needs calcium and albumin: "
+            + ", ".join(_input_word(name) for name in corrected.missing),
+            "校正血钙需要血钙和白蛋白："
+            + "、".join(_input_word(name, "zh") for name in corrected.missing),
         )
     note = note_zh = ""
     if ionised is not None:
@@ -1009,6 +1256,10 @@ def _ctcae(corrected: DerivedScore, ionised: LabResult | None, cf: CaseFile) -> 
         )
         note_zh = f"已记录离子钙{ionised.value} mmol/L：规则按离子钙（CTCAE离子钙范围）分级"
     return _derived("ctcae_hypercalcaemia", c, note=note, note_zh=note_zh)
+
+
+def _weight_rec(weight: object) -> tuple[str, str]:
+    return f"case: weight {weight} kg", f"病例：体重 {weight} kg"
 
 
 def _zoledronic(cf: CaseFile, policy: Policy) -> DerivedScore:
@@ -1025,21 +1276,30 @@ def _zoledronic(cf: CaseFile, policy: Policy) -> DerivedScore:
             "age_years",
             age,
             "derived",
-            f"patient: born {cf.patient.birth_date.isoformat()}, "
-            f"age {age} on {cf.as_of.isoformat()}",
+            (
+                f"patient: born {cf.patient.birth_date.isoformat()}, "
+                f"age {age} on {cf.as_of.isoformat()}",
+                f"患者：{cf.patient.birth_date.isoformat()}出生，"
+                f"{cf.as_of.isoformat()}时{age}岁",
+            ),
         )
     if cf.case.weight_kg is None:
         c.missing("weight_kg", "weight not recorded", "未记录体重")
     else:
-        c.put("weight_kg", cf.case.weight_kg, "case", f"case: weight {cf.case.weight_kg} kg")
-    c.put("sex", cf.patient.sex.value, "case", f"patient: sex {cf.patient.sex.value}")
+        c.put("weight_kg", cf.case.weight_kg, "case", _weight_rec(cf.case.weight_kg))
+    c.put(
+        "sex",
+        cf.patient.sex.value,
+        "case",
+        (f"patient: {word(cf.patient.sex)}", f"患者：{word(cf.patient.sex, 'zh')}性"),
+    )
     c.lab("serum_creatinine_umol_l", cf, Analyte.CREATININE, policy)
     if cf.case.height_cm is not None:
         c.put(
             "height_cm",
             cf.case.height_cm,
             "case",
-            f"case: height {cf.case.height_cm} cm",
+            (f"case: height {cf.case.height_cm} cm", f"病例：身高 {cf.case.height_cm} cm"),
             "for the BMI ≥ 30 check only",
             "仅用于BMI≥30核查",
         )
@@ -1047,7 +1307,12 @@ def _zoledronic(cf: CaseFile, policy: Policy) -> DerivedScore:
 
 
 def _simple(
-    score_id: str, name: str, value: InputValue | None, record: str, what: str, what_zh: str
+    score_id: str,
+    name: str,
+    value: InputValue | None,
+    record: tuple[str, str],
+    what: str,
+    what_zh: str,
 ) -> DerivedScore:
     c = _Collector()
     if value is None:
@@ -1060,13 +1325,13 @@ def _simple(
 def _ecog(cf: CaseFile) -> DerivedScore:
     ecog, kps = cf.case.ecog, cf.case.kps
     if ecog is not None or kps is None:
-        return _simple("ecog", "ecog", ecog, f"case: ECOG {ecog}", "ECOG", "ECOG评分")
+        return _simple("ecog", "ecog", ecog, _ecog_rec(ecog), "ECOG", "ECOG评分")
     c = _Collector()
     c.missing(
         "ecog",
         f"ECOG not recorded; KPS {kps} (conventional crosswalk, display only)",
         f"未记录ECOG；KPS {kps}（常用对照，仅供显示）",
-        f"case: KPS {kps}",
+        _kps_rec(kps),
     )
     return _derived(
         "ecog",
@@ -1080,7 +1345,7 @@ def _ecog(cf: CaseFile) -> DerivedScore:
 def _karnofsky(cf: CaseFile) -> DerivedScore:
     ecog, kps = cf.case.ecog, cf.case.kps
     if kps is not None or ecog is None:
-        return _simple("karnofsky", "kps", kps, f"case: KPS {kps}", "KPS", "KPS评分")
+        return _simple("karnofsky", "kps", kps, _kps_rec(kps), "KPS", "KPS评分")
     c = _Collector()
     shown = ECOG_TO_KPS_RANGE[ecog]
     # The converted range is shown, never scored: a source without an input value.
@@ -1089,7 +1354,8 @@ def _karnofsky(cf: CaseFile) -> DerivedScore:
             input="kps",
             value=shown,
             origin="converted",
-            record=f"case: ECOG {ecog}",
+            record=_ecog_rec(ecog)[0],
+            record_zh=_ecog_rec(ecog)[1],
             note=f"KPS {shown} converted from ECOG {ecog} (conventional crosswalk; display only, "
             "never used for scoring)",
             note_zh=f"由ECOG {ecog}分换算为KPS {shown}（常用对照；仅供显示，不用于评分）",
@@ -1114,14 +1380,26 @@ def _radium(cf: CaseFile, policy: Policy, overrides: Mapping[str, InputValue]) -
             "castration_resistant",
             case.castration == CastrationStatus.RESISTANT,
             "case",
-            f"case: castration {case.castration.value}",
+            (
+                f"case: {word(case.castration)}",
+                f"病例：{word(case.castration, 'zh')}",
+            ),
         )
     painful = [lesion for lesion in cf.lesions if lesion.painful]
     if painful or (case.nrs is not None and case.nrs >= 1):
-        record = f"{len(painful)} painful lesion(s)" if painful else f"case: NRS {case.nrs}"
+        record = (
+            (f"{len(painful)} painful lesion(s)", f"{len(painful)}处疼痛病灶")
+            if painful
+            else (f"case: NRS {case.nrs}", f"病例：NRS {case.nrs}分")
+        )
         c.put("symptomatic_bone_mets", True, "derived", record)
     elif case.nrs is not None:
-        c.put("symptomatic_bone_mets", False, "derived", f"case: NRS {case.nrs}, no painful lesion")
+        c.put(
+            "symptomatic_bone_mets",
+            False,
+            "derived",
+            (f"case: NRS {case.nrs}, no painful lesion", f"病例：NRS {case.nrs}分，无疼痛病灶"),
+        )
     else:
         c.missing("symptomatic_bone_mets", "pain (NRS) not recorded", "未记录疼痛评分（NRS）")
     if case.visceral_mets is None:
@@ -1131,20 +1409,23 @@ def _radium(cf: CaseFile, policy: Policy, overrides: Mapping[str, InputValue]) -
             "known_visceral_mets",
             case.visceral_mets != VisceralMets.NONE,
             "case",
-            f"case: visceral metastases {case.visceral_mets.value}",
+            _visceral_rec(case.visceral_mets),
         )
     if cf.lesions:
         c.put("bone_metastasis_count", len(cf.lesions), "derived", _lesion_count(cf))
     else:
         c.missing("bone_metastasis_count", "no bone lesion recorded", "未记录骨病灶")
     if "lymph_node_max_cm" in overrides:
-        c.put("lymph_node_max_cm", overrides["lymph_node_max_cm"], "case", "entered by the user")
+        c.put("lymph_node_max_cm", overrides["lymph_node_max_cm"], "case", BY_USER)
     elif case.lymph_node_max_cm is not None:
         c.put(
             "lymph_node_max_cm",
             case.lymph_node_max_cm,
             "case",
-            f"case: largest lymph node {_fmt(case.lymph_node_max_cm)} cm",
+            (
+                f"case: largest lymph node {_fmt(case.lymph_node_max_cm)} cm",
+                f"病例：最大淋巴结 {_fmt(case.lymph_node_max_cm)} cm",
+            ),
         )
     else:
         c.missing(
@@ -1158,9 +1439,9 @@ def _radium(cf: CaseFile, policy: Policy, overrides: Mapping[str, InputValue]) -
         "concurrent_abiraterone",
         bool(abiraterone),
         "derived",
-        f"treatments: {abiraterone[0].name} ongoing"
+        (f"treatments: {abiraterone[0].name} ongoing", f"治疗：{abiraterone[0].name}（进行中）")
         if abiraterone
-        else "treatments: no active abiraterone",
+        else ("treatments: no active abiraterone", "治疗：目前未使用阿比特龙"),
     )
     other = [
         t
@@ -1173,11 +1454,14 @@ def _radium(cf: CaseFile, policy: Policy, overrides: Mapping[str, InputValue]) -
         "other_systemic_therapy_except_adt",
         bool(other),
         "derived",
-        "treatments: "
-        + (
-            ", ".join(t.name for t in other) + " active"
-            if other
-            else "no active systemic therapy other than ADT"
+        (
+            "treatments: " + ", ".join(t.name for t in other) + " active",
+            "治疗：" + "、".join(t.name for t in other) + "（进行中）",
+        )
+        if other
+        else (
+            "treatments: no active systemic therapy other than ADT",
+            "治疗：除ADT外无进行中的全身治疗",
         ),
     )
     if case.prior_mcrpc_lines is None:
@@ -1187,14 +1471,17 @@ def _radium(cf: CaseFile, policy: Policy, overrides: Mapping[str, InputValue]) -
             "prior_mcrpc_lines",
             case.prior_mcrpc_lines,
             "case",
-            f"case: {case.prior_mcrpc_lines} prior mCRPC lines",
+            (
+                f"case: {case.prior_mcrpc_lines} prior mCRPC lines",
+                f"病例：既往mCRPC治疗{case.prior_mcrpc_lines}线",
+            ),
         )
     if "ineligible_for_other_treatment" in overrides:
         c.put(
             "ineligible_for_other_treatment",
             overrides["ineligible_for_other_treatment"],
             "case",
-            "entered by the user",
+            BY_USER,
         )
     elif case.ineligible_for_other_treatment is not None:
         ineligible = case.ineligible_for_other_treatment
@@ -1202,7 +1489,10 @@ def _radium(cf: CaseFile, policy: Policy, overrides: Mapping[str, InputValue]) -
             "ineligible_for_other_treatment",
             ineligible,
             "case",
-            f"case: ineligible for other treatment {'yes' if ineligible else 'no'}",
+            (
+                f"case: ineligible for other treatment: {yes_no(ineligible)}",
+                f"病例：不适合其他治疗：{yes_no(ineligible, 'zh')}",
+            ),
         )
     elif case.prior_mcrpc_lines is None or case.prior_mcrpc_lines < 2:
         # Only asked when fewer than two prior lines are recorded (EU 2018: >= 2 lines *or*
@@ -1222,14 +1512,14 @@ def _radium(cf: CaseFile, policy: Policy, overrides: Mapping[str, InputValue]) -
         "dose_number",
         min(len(given) + 1, 6),
         "derived",
-        f"treatments: {len(given)} radium-223 record(s)",
+        (f"treatments: {len(given)} radium-223 record(s)", f"治疗：镭-223记录{len(given)}次"),
         "next dose number",
         "下一次给药序号",
     )
     if case.weight_kg is None:
         c.missing("weight_kg", "weight not recorded", "未记录体重")
     else:
-        c.put("weight_kg", case.weight_kg, "case", f"case: weight {case.weight_kg} kg")
+        c.put("weight_kg", case.weight_kg, "case", _weight_rec(case.weight_kg))
     c.lab("anc_10e9_l", cf, Analyte.NEUTROPHILS, policy)
     c.lab("platelets_10e9_l", cf, Analyte.PLATELETS, policy)
     c.lab("hb_g_l", cf, Analyte.HB, policy)
@@ -1258,7 +1548,7 @@ def derive_scores(
     overrides = overrides or {}
     per_lesion: list[DerivedScore] = []
     for index, lesion in enumerate(cf.lesions):
-        label = lesion_label(lesion, index)
+        label = (lesion_label(lesion, index), lesion_label_zh(lesion, index))
         if lesion.is_spinal:
             per_lesion.append(_sins(lesion, label))
             per_lesion.append(_bilsky(lesion, label))
@@ -1279,7 +1569,7 @@ def derive_scores(
             "who_analgesic_ladder",
             "nrs",
             case.nrs,
-            f"case: NRS {case.nrs}",
+            (f"case: NRS {case.nrs}", f"病例：NRS {case.nrs}分"),
             "pain NRS",
             "疼痛评分（NRS）",
         ),
@@ -1287,7 +1577,7 @@ def derive_scores(
             "frankel",
             "frankel_grade",
             case.frankel.value if case.frankel else None,
-            f"case: Frankel {case.frankel.value if case.frankel else ''}",
+            _frankel_rec(case.frankel.value if case.frankel else ""),
             "Frankel grade",
             "Frankel分级",
         ),
@@ -1301,8 +1591,12 @@ def derive_scores(
 
 
 def labelled(scores: Iterable[DerivedScore]) -> str:
-    """``"SINS 11 at T9 (indeterminate); SINS 8 at L2 (indeterminate)"``."""
+    """``"SINS 11 at T9 — Indeterminate: …; SINS 8 at L2 — Indeterminate: …"``."""
     return "; ".join(score.label for score in scores)
+
+
+def labelled_zh(scores: Iterable[DerivedScore]) -> str:
+    return "；".join(score.label_zh for score in scores)
 
 
 __all__ = [
@@ -1312,5 +1606,8 @@ __all__ = [
     "derive_scores",
     "inputs_hash",
     "lab_record",
+    "lab_record_zh",
     "latest_lab",
+    "site_text",
+    "word",
 ]

@@ -85,6 +85,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "common.no_rows": ("Nothing to show.", "暂无内容。"),
     "common.saved": ("Saved.", "已保存。"),
     "common.days_ago": ("{n} days ago", "{n} 天前"),
+    "common.select_row_hint": ("Select a row to open its case board.", "选择一行即可打开该病例看板。"),
     # overview
     "overview.title": ("This week at the MDT", "本周 MDT 概览"),
     "overview.next_meeting": ("Next meeting", "下次会议"),

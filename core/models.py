@@ -1067,4 +1067,4 @@ class CaseFile(_Value):
         candidates = [lab for lab in self.labs if lab.analyte == analyte and lab.taken_on <= self.as_of]
         if within_days is not None:
             candidates = [lab for lab in candidates if (self.as_of - lab.taken_on).days <= within_days]
-        return max(candidates, key=lambda lab: lab.taken_on, default=None)
+        return max(candidates, key=lambda lab: (lab.taken_on, lab.lab_id or 0), default=None)

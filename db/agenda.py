@@ -32,6 +32,17 @@ _ORDER_SQL = """
 """
 
 
+def apply_urgency_order(cur: duckdb.DuckDBPyConnection, meeting_id: int | None = None) -> None:
+    """Renumber agenda positions by urgency (one meeting, or every planned meeting).
+
+    Part of a caller's transaction; the caller writes the audit row."""
+    ids = [meeting_id] if meeting_id is not None else [
+        int(r[0]) for r in cur.execute("SELECT meeting_id FROM meeting WHERE status <> 'closed'").fetchall()
+    ]
+    for mid in ids:
+        cur.execute(_ORDER_SQL, [mid])
+
+
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
@@ -113,7 +124,7 @@ def list_case(
         ).fetchone()
         assert item is not None
         cur.execute("UPDATE mdt_case SET status = 'listed', row_version = row_version + 1 WHERE case_id = ?", [case_id])
-        cur.execute(_ORDER_SQL, [meeting_id])
+        apply_urgency_order(cur, meeting_id)
         audit.record(
             cur, actor, "create", "agenda_item", item[0],
             after={"meeting_id": meeting_id, "case_id": case_id, "urgency": urgency.value, "stream": eff.value,
@@ -127,7 +138,7 @@ def list_case(
 def order_by_urgency(cur: duckdb.DuckDBPyConnection, actor: Actor, meeting_id: int) -> None:
     audit.authorize(cur, actor, Capability.BUILD_AGENDA, "meeting", meeting_id)
     with transaction(cur):
-        cur.execute(_ORDER_SQL, [meeting_id])
+        apply_urgency_order(cur, meeting_id)
         audit.record(cur, actor, "update", "meeting", meeting_id, after={"agenda": "ordered by urgency"})
 
 
@@ -234,7 +245,7 @@ def close_meeting(cur: duckdb.DuckDBPyConnection, actor: Actor, meeting_id: int)
                 [int(nxt[0]), meeting_id, int(nxt[0])],
             ).fetchall()
             new_ids = [int(r[0]) for r in rows]
-            cur.execute(_ORDER_SQL, [int(nxt[0])])
+            apply_urgency_order(cur, int(nxt[0]))
         cur.execute("UPDATE meeting SET status = 'closed', ended_at = ? WHERE meeting_id = ?", [_now(), meeting_id])
         audit.record(cur, actor, "update", "meeting", meeting_id, after={"status": "closed", "relisted_items": new_ids,
                                                                            "next_meeting": None if nxt is None else int(nxt[0])})

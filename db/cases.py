@@ -198,40 +198,40 @@ def list_cases(
     primaries: list[str] | None = None,
     priorities: list[str] | None = None,
     streams: list[str] | None = None,
-    limit: int = 1000,
+    limit: int = 300,
 ) -> pd.DataFrame:
     """The case list with filters, one set-based query (next meeting and lesion count joined)."""
     like = f"%{text.strip().lower()}%" if text and text.strip() else None
     return cur.execute(
         """
-        WITH next_item AS (
+        WITH page AS (
+            SELECT c.case_id, c.patient_id, p.mrn, p.display_name AS patient, p.sex,
+                   date_diff('year', p.birth_date, current_date) AS age,
+                   c.primary_tumour, c.status, c.priority, c.stream, c.referral_date,
+                   c.ecog, c.frankel, c.nrs, c.lecture_case
+            FROM mdt_case c JOIN patient p USING (patient_id)
+            WHERE (?::VARCHAR IS NULL OR lower(p.display_name) LIKE ? OR p.mrn_folded LIKE ?
+                   OR CAST(c.case_id AS VARCHAR) = trim(?))
+              AND (?::VARCHAR[] IS NULL OR list_contains(?, c.status))
+              AND (?::VARCHAR[] IS NULL OR list_contains(?, c.primary_tumour))
+              AND (?::VARCHAR[] IS NULL OR list_contains(?, c.priority))
+              AND (?::VARCHAR[] IS NULL OR list_contains(?, c.stream))
+            ORDER BY CASE c.priority WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END,
+                     c.referral_date DESC, c.case_id DESC
+            LIMIT ?
+        ), lesions AS (
+            SELECT patient_id, count(*) AS lesions FROM lesion
+            WHERE patient_id IN (SELECT patient_id FROM page) GROUP BY patient_id
+        ), next_item AS (
             SELECT a.case_id, min(m.meeting_date) AS next_meeting
             FROM agenda_item a JOIN meeting m USING (meeting_id)
-            WHERE m.status <> 'closed' AND a.status = 'listed'
+            WHERE a.case_id IN (SELECT case_id FROM page) AND m.status <> 'closed' AND a.status = 'listed'
             GROUP BY a.case_id
-        ), lesions AS (
-            SELECT patient_id, count(*) AS lesions,
-                   count(*) FILTER (WHERE bone IN ('spine','sacrum')) AS spinal
-            FROM lesion GROUP BY patient_id
         )
-        SELECT c.case_id, p.mrn, p.display_name AS patient, p.sex,
-               date_diff('year', p.birth_date, current_date) AS age,
-               c.primary_tumour, c.status, c.priority, c.stream, c.referral_date,
-               c.ecog, c.frankel, c.nrs, coalesce(l.lesions, 0) AS lesions,
-               coalesce(l.spinal, 0) AS spinal_lesions, n.next_meeting, c.lecture_case
-        FROM mdt_case c
-        JOIN patient p USING (patient_id)
-        LEFT JOIN lesions l USING (patient_id)
-        LEFT JOIN next_item n USING (case_id)
-        WHERE (?::VARCHAR IS NULL OR lower(p.display_name) LIKE ? OR p.mrn_folded LIKE ?
-               OR CAST(c.case_id AS VARCHAR) = trim(?))
-          AND (?::VARCHAR[] IS NULL OR list_contains(?, c.status))
-          AND (?::VARCHAR[] IS NULL OR list_contains(?, c.primary_tumour))
-          AND (?::VARCHAR[] IS NULL OR list_contains(?, c.priority))
-          AND (?::VARCHAR[] IS NULL OR list_contains(?, c.stream))
-        ORDER BY CASE c.priority WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END,
-                 c.referral_date DESC, c.case_id DESC
-        LIMIT ?
+        SELECT page.* EXCLUDE (patient_id), coalesce(lesions.lesions, 0) AS lesions, next_item.next_meeting
+        FROM page LEFT JOIN lesions USING (patient_id) LEFT JOIN next_item USING (case_id)
+        ORDER BY CASE page.priority WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END,
+                 page.referral_date DESC, page.case_id DESC
         """,
         [
             like, like, like, text,
@@ -244,11 +244,18 @@ def list_cases(
     ).df()
 
 
-def case_choices(cur: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
-    """(case_id, label) for the searchable case picker."""
+def case_choices(cur: duckdb.DuckDBPyConnection, *, include: int | None = None, limit: int = 500) -> list[tuple[int, str]]:
+    """(case_id, label) for the case picker: open cases first, newest referrals first, at most
+    ``limit`` of them (the Cases page searches the whole store), plus ``include`` if given."""
     rows = cur.execute(
-        "SELECT c.case_id, p.display_name, p.mrn, c.primary_tumour FROM mdt_case c"
-        " JOIN patient p USING (patient_id) ORDER BY c.case_id"
+        """
+        SELECT c.case_id, p.display_name, p.mrn, c.primary_tumour FROM mdt_case c JOIN patient p USING (patient_id)
+        WHERE c.case_id IN (
+            SELECT case_id FROM mdt_case ORDER BY (status = 'closed'), referral_date DESC, case_id DESC LIMIT ?
+        ) OR c.case_id = ?
+        ORDER BY c.case_id
+        """,
+        [limit, include],
     ).fetchall()
     return [(int(r[0]), f"#{r[0]} · {r[1]} · {r[2]} · {r[3]}") for r in rows]
 

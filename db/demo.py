@@ -42,6 +42,7 @@ from core.scores.sins import POINTS as SINS_POINTS
 from core.scores.sins import SINS_LEVEL_LOCATION
 from core.signing import SIGNATURE_MEANING, content_hash
 from db import audit
+from db.agenda import apply_urgency_order
 from db.connection import transaction
 from db.rows import bulk_insert
 from db.users import ensure_demo_users
@@ -145,6 +146,8 @@ def load_demo(
         for name, _, _ in TABLES:
             bulk_insert(cur, name, tables[name])
         _advance_sequences(cur, tables)
+        # Coming agendas in the board's own order: emergencies, urgent, full discussion, SoC last.
+        apply_urgency_order(cur)
         audit.record(cur, SYSTEM_ACTOR, "create", "demo_dataset", None, after=counts)
     return DemoSummary(**counts)
 

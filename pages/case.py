@@ -11,9 +11,9 @@ import streamlit as st
 
 from core.errors import NotFoundError
 from db import audit
-from db import scores as score_store
-from db.board import load_board
 from pages.components import case_board
+from pages.components.cache import board as cached_board
+from pages.components.cache import snapshot_scores
 from pages.components.guard import guard
 
 # A deep link runs this file without the entrypoint: the board needs the wide layout itself.
@@ -25,7 +25,7 @@ if case_id is None:
     st.stop()
 
 try:
-    board = load_board(ctx.cur, case_id)
+    board = cached_board(ctx, case_id)
 except NotFoundError:
     st.error(ctx.t("board.unknown", case=str(case_id)))
     st.stop()
@@ -37,5 +37,5 @@ if not st.session_state.get(opened_key):
     )
     st.session_state[opened_key] = True
 
-score_store.record_snapshots(ctx.cur, case_id, board.scores)
+snapshot_scores(ctx, case_id, board)
 case_board.render(ctx, board)

@@ -14,7 +14,7 @@ from db import cases
 from pages.components.forms import referral_form
 from db.policies import load_policy
 from pages.components.guard import guard
-from pages.components.widgets import case_link_column, localise_frame
+from pages.components.widgets import case_table, localise_frame
 
 ctx = guard("cases")
 tr = ctx.t
@@ -57,10 +57,9 @@ with tabs[0]:
         frame["missing"] = frame["case_id"].map(lambda i: ", ".join(tr("ready." + p.key) for p in checks[int(i)].problems))
         shown = frame[["case_id", "mrn", "patient", "age", "sex", "primary_tumour", "status", "priority",
                        "stream", "referral_date", "ready", "missing", "ecog", "frankel", "nrs", "lesions", "next_meeting"]]
-        st.dataframe(
-            localise_frame(shown, ctx.lang), hide_index=True, width="stretch", height=560,
+        case_table(
+            localise_frame(shown, ctx.lang), list(shown["case_id"]), key="cases_table", tr=tr, width="stretch", height=560,
             column_config={
-                "case_id": case_link_column(tr),
                 tr("col.referral_date"): st.column_config.DateColumn(format="YYYY-MM-DD"),
                 tr("col.next_meeting"): st.column_config.DateColumn(format="YYYY-MM-DD"),
                 tr("col.ready"): st.column_config.CheckboxColumn(),

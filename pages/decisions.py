@@ -15,7 +15,7 @@ from db import minutes as minutes_db
 from db.board import load_board
 from pages.components import decision_form as form
 from pages.components.guard import guard
-from pages.components.widgets import case_link_column, localise_frame
+from pages.components.widgets import case_table, localise_frame
 
 ctx = guard("decisions")
 tr, lang, cur = ctx.t, ctx.lang, ctx.cur
@@ -119,8 +119,8 @@ with tab_all:
     status = st.segmented_control(tr("col.status"), ["signed", "draft"], format_func=lambda s: label(s, lang), key="dec_status")
     frame = decisions.list_decisions(cur, status=status)
     st.caption(tr("cases.count", n=len(frame)))
-    st.dataframe(
+    case_table(
         localise_frame(frame[["case_id", "patient", "primary_tumour", "version", "status", "outcome", "quorum_state",
                               "decided_on", "signed_by"]], lang),
-        hide_index=True, width="stretch", column_config={"case_id": case_link_column(tr)},
+        list(frame["case_id"]), key="dec_all_table", tr=tr, width="stretch",
     )

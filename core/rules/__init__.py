@@ -13,7 +13,7 @@ from types import MappingProxyType
 
 from pydantic import BaseModel, ConfigDict
 
-from core.derive import CaseScores, derive_scores
+from core.derive import CaseScores, derive_scores, site_text
 from core.models import CaseFile
 from core.policy import Policy
 from core.rules import (
@@ -37,6 +37,7 @@ from core.rules.base import (
     RuleContext,
     RuleSpecialty,
     Urgency,
+    describe_missing,
 )
 from core.rules.follow_up import follow_up_schedule
 
@@ -135,11 +136,16 @@ class RuleHit(BaseModel):
 
 
 class RuleNeedsData(BaseModel):
+    """A rule that cannot be decided. ``missing`` holds the input codes (machine-readable);
+    ``missing_en`` / ``missing_zh`` the same items in words, for the board."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     rule_id: str
     specialty: RuleSpecialty
     missing: tuple[str, ...]
+    missing_en: tuple[str, ...] = ()
+    missing_zh: tuple[str, ...] = ()
 
 
 class Conflict(BaseModel):
@@ -198,6 +204,9 @@ def evaluate_rules(
     scores = scores if scores is not None else derive_scores(cf, policy)
     ctx = RuleContext(cf=cf, scores=scores, policy=policy)
     order = {rule.id: index for index, rule in enumerate(RULES)}
+    site_words = {
+        lesion.site_label(): (site_text(lesion), site_text(lesion, "zh")) for lesion in cf.lesions
+    }
     hits: list[RuleHit] = []
     needs: list[RuleNeedsData] = []
     quiet: list[str] = []
@@ -206,8 +215,15 @@ def evaluate_rules(
         if isinstance(outcome, Fired):
             hits.append(_hit(rule, outcome, policy))
         elif isinstance(outcome, NeedsData):
+            described = [describe_missing(code, site_words) for code in outcome.missing]
             needs.append(
-                RuleNeedsData(rule_id=rule.id, specialty=rule.specialty, missing=outcome.missing)
+                RuleNeedsData(
+                    rule_id=rule.id,
+                    specialty=rule.specialty,
+                    missing=outcome.missing,
+                    missing_en=tuple(en for en, _ in described),
+                    missing_zh=tuple(zh for _, zh in described),
+                )
             )
         else:
             assert isinstance(outcome, NotFired)

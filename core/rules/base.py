@@ -8,6 +8,7 @@ Texts may name department policies as ``{field}`` placeholders (``core.policy.Po
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -15,8 +16,19 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from core.derive import CaseScores, DerivedScore, lab_record, latest_lab
+from core.derive import (
+    SCORE_NAMES,
+    SCORE_NAMES_ZH,
+    CaseScores,
+    DerivedScore,
+    lab_record,
+    lab_record_zh,
+    latest_lab,
+    site_text,
+    word,
+)
 from core.derive import is_active as treatment_active
+from core.i18n import MESSAGES
 from core.models import (
     Analyte,
     CaseFile,
@@ -30,6 +42,7 @@ from core.models import (
     TreatmentKind,
 )
 from core.policy import Policy
+from core.scores import SCORES
 
 Urgency = Literal["emergency", "urgent", "routine"]
 RuleSpecialty = Literal[
@@ -273,8 +286,8 @@ def mscc_findings(ctx: RuleContext) -> Findings:
     for bilsky in ctx.scores.lesion_scores("bilsky_escc"):
         if bilsky.band == "high_grade":
             found.add(
-                f"Bilsky {bilsky.inputs['escc_grade']} at {bilsky.site}",
-                f"{bilsky.site} Bilsky {bilsky.inputs['escc_grade']}级",
+                f"Bilsky {bilsky.inputs['escc_grade']} at {bilsky.site_en}",
+                f"{bilsky.site_zh} Bilsky {bilsky.inputs['escc_grade']}级",
             )
     case = cf.case
     if new_frankel_deficit(cf):
@@ -296,6 +309,10 @@ def lab(ctx: RuleContext, analyte: Analyte) -> LabResult | None:
 
 def lab_text(ctx: RuleContext, result: LabResult) -> str:
     return lab_record(result, ctx.cf.as_of)
+
+
+def lab_text_zh(ctx: RuleContext, result: LabResult) -> str:
+    return lab_record_zh(result, ctx.cf.as_of)
 
 
 def corrected_calcium(ctx: RuleContext) -> Decimal | None:
@@ -380,7 +397,21 @@ def painful_lesions(ctx: RuleContext) -> list[Lesion]:
 
 
 def sites(lesions: Iterable[Lesion]) -> str:
-    return ", ".join(lesion.site_label() for lesion in lesions)
+    """The sites in words, English (``T9, left femur shaft``)."""
+    return ", ".join(site_text(lesion) for lesion in lesions)
+
+
+def sites_zh(lesions: Iterable[Lesion]) -> str:
+    """The sites in words, Chinese (``T9、左股骨骨干``)."""
+    return "、".join(site_text(lesion, "zh") for lesion in lesions)
+
+
+def site_en(lesion: Lesion) -> str:
+    return site_text(lesion)
+
+
+def site_zh(lesion: Lesion) -> str:
+    return site_text(lesion, "zh")
 
 
 def scored(
@@ -411,7 +442,7 @@ def labels(scores: Iterable[DerivedScore]) -> str:
 
 
 def labels_zh(scores: Iterable[DerivedScore]) -> str:
-    return "；".join(score.label for score in scores)
+    return "；".join(score.label_zh for score in scores)
 
 
 def surgery_records(ctx: RuleContext) -> list[Treatment]:
@@ -420,3 +451,119 @@ def surgery_records(ctx: RuleContext) -> list[Treatment]:
         for t in ctx.cf.treatments
         if t.kind == TreatmentKind.SURGERY and t.start_date <= ctx.cf.as_of
     ]
+
+
+# --------------------------------------------------------------------------------------------
+# What is missing, in words
+# --------------------------------------------------------------------------------------------
+
+# The inputs rules ask for (``needs(...)`` codes), as (en, zh). Score inputs not listed here
+# come from the board's catalogue (``board.input.*``), scores from ``SCORES``.
+MISSING_WORDS: dict[str, tuple[str, str]] = {
+    "castration": ("castration status", "去势状态"),
+    "er": ("ER status", "ER状态"),
+    "pr": ("PR status", "PR状态"),
+    "her2": ("HER2 status", "HER2状态"),
+    "egfr": ("EGFR status", "EGFR状态"),
+    "alk": ("ALK status", "ALK状态"),
+    "nrs": ("pain score (NRS)", "疼痛评分（NRS）"),
+    "histology": ("histology", "病理组织学类型"),
+    "expected_survival_months": ("expected survival (months)", "预计生存期（月）"),
+    "fit_for_surgery": ("fitness for surgery", "是否可耐受手术"),
+    "surgery_planned": ("whether surgery is planned", "是否拟行手术"),
+    "posterior_wall_intact": ("whether the posterior wall is intact", "椎体后壁是否完整"),
+    "paraplegia_over_48h": ("whether paraplegia has lasted > 48 h", "截瘫是否超过48小时"),
+    "pain_character": ("pain character (nociceptive/neuropathic)", "疼痛性质（伤害感受性/神经病理性）"),
+    "primary_controlled": ("whether the primary is controlled", "原发灶是否已控制"),
+    "escc_grade": ("Bilsky grade", "Bilsky分级"),
+    "sins": ("SINS", "SINS评分"),
+    "ecog": ("ECOG", "ECOG评分"),
+    "frankel": ("Frankel grade", "Frankel分级"),
+    "frankel_new": ("whether the Frankel deficit is new", "Frankel功能障碍是否为新发"),
+    "neuro_assessed": ("neurological assessment", "神经系统评估"),
+    "diagnosis_date": ("date of diagnosis", "确诊日期"),
+    "katagiri_new": ("Katagiri score", "Katagiri评分"),
+    "radiosensitivity": (
+        "radiosensitivity of the primary, not in the board's table",
+        "原发肿瘤的放疗敏感性，不在对照表中",
+    ),
+    "ecog or kps": ("ECOG or KPS", "ECOG或KPS评分"),
+    "creatinine clearance": ("creatinine clearance", "肌酐清除率"),
+    "neurological assessment (neuro_assessed)": ("neurological assessment", "神经系统评估"),
+    "frankel_new (is the Frankel deficit new?)": (
+        "whether the Frankel deficit is new",
+        "Frankel功能障碍是否为新发",
+    ),
+    "diagnosis_date (disease-free interval)": (
+        "date of diagnosis (for the disease-free interval)",
+        "确诊日期（用于计算无病间期）",
+    ),
+    "neutrophils (fever recorded)": ("neutrophils (fever recorded)", "中性粒细胞（已记录发热）"),
+    "creatinine baseline (on or before the first zoledronic acid dose)": (
+        "baseline creatinine (on or before the first zoledronic acid dose)",
+        "基线肌酐（首次唑来膦酸给药当天或之前）",
+    ),
+    "creatinine after starting zoledronic acid": (
+        "creatinine after starting zoledronic acid",
+        "开始唑来膦酸后的肌酐",
+    ),
+}
+NOMS_AXES: dict[str, tuple[str, str]] = {
+    "N": ("N (neurological)", "N（神经）"),
+    "O": ("O (oncological)", "O（肿瘤）"),
+    "M": ("M (mechanical)", "M（机械稳定性）"),
+    "S": ("S (systemic)", "S（全身状况）"),
+}
+_CODE = re.compile(r"(?P<name>[a-z0-9_]+)(?:\.(?P<input>[a-z0-9_]+))?(?: \((?P<qual>.+)\))?")
+
+
+def _name_words(name: str) -> tuple[str, str]:
+    if name in MISSING_WORDS:
+        return MISSING_WORDS[name]
+    if name in SCORE_NAMES:
+        return SCORE_NAMES[name], SCORE_NAMES_ZH.get(name, SCORE_NAMES[name])
+    if name in SCORES:
+        return SCORES[name].name_en, SCORES[name].name_zh
+    pair = MESSAGES.get(f"board.input.{name}")
+    if pair is not None:
+        return pair[0][:1].lower() + pair[0][1:], pair[1]
+    return word(name), word(name, "zh")
+
+
+def _qualifier_words(qual: str, site_words: Mapping[str, tuple[str, str]]) -> tuple[str, str]:
+    if qual in site_words:
+        return site_words[qual]
+    oligo = re.fullmatch(r"oligometastatic: (\d+) lesions", qual)
+    if oligo:
+        plural = "" if oligo[1] == "1" else "s"
+        return f"oligometastatic, {oligo[1]} lesion{plural}", f"寡转移：{oligo[1]}处病灶"
+    if re.fullmatch(r"[a-z_]+", qual):  # a vocabulary value, e.g. the primary
+        return word(qual), word(qual, "zh")
+    return qual, qual
+
+
+def describe_missing(
+    code: str, site_words: Mapping[str, tuple[str, str]] | None = None
+) -> tuple[str, str]:
+    """``(en, zh)`` of one ``needs`` code, e.g. ``"sins.alignment (T5)"`` -> "SINS: spinal
+    alignment (T5)" / "SINS评分：脊柱序列（T5）". ``site_words`` maps ``Lesion.site_label()``
+    to the site in words."""
+    site_words = site_words or {}
+    if code in MISSING_WORDS:
+        return MISSING_WORDS[code]
+    axis, sep, rest = code.partition(": ")
+    if sep and axis in NOMS_AXES:
+        en, zh = describe_missing(rest, site_words)
+        return f"NOMS {NOMS_AXES[axis][0]}: {en}", f"NOMS {NOMS_AXES[axis][1]}：{zh}"
+    match = _CODE.fullmatch(code)
+    if match is None:
+        return code, code
+    name, item, qual = match["name"], match["input"], match["qual"]
+    en, zh = _name_words(name)
+    if item is not None:
+        item_en, item_zh = _name_words(item)
+        en, zh = f"{en}: {item_en}", f"{zh}：{item_zh}"
+    if qual:
+        qual_en, qual_zh = _qualifier_words(qual, site_words)
+        en, zh = f"{en} ({qual_en})", f"{zh}（{qual_zh}）"
+    return en, zh

@@ -8,7 +8,10 @@ is recorded on the lesion (``surgeon_stability``) and then decides M.
 
 from __future__ import annotations
 
-from core.models import Lesion
+from dataclasses import dataclass
+
+from core.derive import word, yes_no
+from core.models import Lesion, PrimaryTumour
 from core.rules.base import (
     NOMS_GROUP,
     RADIORESISTANT,
@@ -20,6 +23,8 @@ from core.rules.base import (
     fired,
     needs,
     not_fired,
+    site_en,
+    site_zh,
     survival_weeks_below,
 )
 
@@ -63,7 +68,71 @@ def _path(n: str, o: str, m: str, operable: bool) -> str:
     return "separation" if operable else "rt_or_bsc"
 
 
-def _lesion_path(ctx: RuleContext, lesion: Lesion) -> tuple[str | None, list[str], dict[str, str]]:
+# The axes in words (en, zh).
+N_WORDS: dict[str, tuple[str, str]] = {
+    "low_grade": ("low-grade ESCC", "低级别硬膜外脊髓压迫"),
+    "intermediate_1c": ("ESCC abutting the cord", "硬膜外脊髓压迫触及脊髓"),
+    "high_grade": ("high-grade ESCC", "高级别硬膜外脊髓压迫"),
+}
+O_WORDS: dict[str, tuple[str, str]] = {
+    "radiosensitive": ("radiosensitive", "放疗敏感"),
+    "radioresistant": ("radioresistant", "放疗抵抗"),
+}
+M_WORDS: dict[str, tuple[str, str]] = {
+    "stable": ("stable", "稳定"),
+    "potentially_unstable": ("potentially unstable", "潜在不稳定"),
+    "unstable": ("unstable", "不稳定"),
+}
+
+
+@dataclass(frozen=True)
+class Axes:
+    """One lesion's NOMS axes: codes (for the decision table) and their words."""
+
+    n: str
+    o: str
+    m: str
+    surgeon_call: bool
+    en: str
+    zh: str
+
+
+def _axes_text(
+    n: str,
+    o: str,
+    m: str,
+    *,
+    grade: str,
+    sins_total: object,
+    surgeon_call: bool,
+    primary: PrimaryTumour,
+    fit: bool,
+    months: int,
+) -> tuple[str, str]:
+    n_en, n_zh = N_WORDS[n]
+    o_en, o_zh = O_WORDS[o]
+    m_en, m_zh = M_WORDS[m]
+    if surgeon_call:
+        m_en = f"{m_en} by the spine surgeon's call (SINS {sins_total})"
+        m_zh = f"脊柱外科判断为{m_zh}（SINS {sins_total}分）"
+    elif m == "potentially_unstable":
+        m_en = f"{m_en} (SINS {sins_total}) — spine-surgery opinion pending"
+        m_zh = f"{m_zh}（SINS {sins_total}分）——待脊柱外科判断"
+    else:
+        m_en = f"{m_en} (SINS {sins_total})"
+        m_zh = f"{m_zh}（SINS {sins_total}分）"
+    en = (
+        f"N: {n_en} (Bilsky {grade}), O: {o_en} ({word(primary)}), M: {m_en}, "
+        f"S: fit for surgery: {yes_no(fit)}, expected survival {months} months"
+    )
+    zh = (
+        f"N：{n_zh}（Bilsky {grade}级），O：{o_zh}（{word(primary, 'zh')}），M：{m_zh}，"
+        f"S：可耐受手术：{yes_no(fit, 'zh')}，预计生存期{months}个月"
+    )
+    return en, zh
+
+
+def _lesion_path(ctx: RuleContext, lesion: Lesion) -> tuple[str | None, list[str], Axes | None]:
     cf, policy = ctx.cf, ctx.policy
     site = lesion.site_label()
     missing: list[str] = []
@@ -78,10 +147,12 @@ def _lesion_path(ctx: RuleContext, lesion: Lesion) -> tuple[str | None, list[str
     if n is None:
         missing.append(f"N: escc_grade ({site})")
     m = MECHANICAL.get(sins.band) if sins is not None and sins.complete else None
+    surgeon_call = False
     if m is None:
         missing.append(f"M: sins ({site})")
     elif m == "potentially_unstable" and lesion.surgeon_stability is not None:
         m = lesion.surgeon_stability.value  # the spine surgeon's call settles SINS 7-12
+        surgeon_call = True
     primary = cf.case.primary_tumour
     o = (
         "radiosensitive"
@@ -91,7 +162,7 @@ def _lesion_path(ctx: RuleContext, lesion: Lesion) -> tuple[str | None, list[str
         else None
     )
     if o is None:
-        missing.append(f"O: radiosensitivity of {primary.value} (not in the board's table)")
+        missing.append(f"O: radiosensitivity ({primary.value})")
     fit = cf.case.fit_for_surgery
     months = cf.case.expected_survival_months
     if fit is None:
@@ -99,18 +170,28 @@ def _lesion_path(ctx: RuleContext, lesion: Lesion) -> tuple[str | None, list[str
     if months is None:
         missing.append("S: expected_survival_months")
     if missing:
-        return None, missing, {}
+        return None, missing, None
     assert n is not None
+    assert bilsky is not None
     assert m is not None
+    assert sins is not None
     assert o is not None
     assert fit is not None
     assert months is not None
     operable = fit and not survival_weeks_below(months, policy.surgery_min_survival_weeks)
     path = _path(n, o, m, operable)
-    axes = {"N": n, "O": o, "M": m, "S": f"fit={fit}, survival={months} months"}
-    if sins is not None and sins.band == "indeterminate" and lesion.surgeon_stability is not None:
-        axes["M_source"] = f"spine surgeon (SINS {sins.total})"
-    return path, [], axes
+    en, zh = _axes_text(
+        n,
+        o,
+        m,
+        grade=str(bilsky.inputs["escc_grade"]),
+        sins_total=sins.total,
+        surgeon_call=surgeon_call,
+        primary=primary,
+        fit=fit,
+        months=months,
+    )
+    return path, [], Axes(n=n, o=o, m=m, surgeon_call=surgeon_call, en=en, zh=zh)
 
 
 def noms(ctx: RuleContext) -> Outcome:
@@ -121,33 +202,26 @@ def noms(ctx: RuleContext) -> Outcome:
     zh: list[str] = []
     missing: list[str] = []
     urgency: Urgency = "routine"
-    detail: dict[str, str] = {}
+    detail: dict[str, str] = {}  # site -> path id (read by the decision form), provisional
     provisional = False
     for lesion in spinal:
         path, lacking, axes = _lesion_path(ctx, lesion)
-        if path is None:
+        if path is None or axes is None:
             missing.extend(lacking)
             continue
-        site = lesion.site_label()
         text_en, text_zh = PATHS[path]
         note_en = note_zh = ""
-        if axes["M"] == "potentially_unstable":
+        if axes.m == "potentially_unstable":
             provisional = True
             note_en = " — provisional: spine-surgery opinion on stability required"
             note_zh = "——暂定：需脊柱外科判断稳定性"
-        if axes["N"] == "intermediate_1c":
-            note_en += " (Bilsky 1c: surgery vs radiosurgery contested — discuss)"
-            note_zh += "（Bilsky 1c级：手术与放射外科存在争议，需讨论）"
-        m_text = axes["M"] + (f" ({axes['M_source']})" if "M_source" in axes else "")
-        if "M_source" in axes:
-            note_zh += f"（M轴：脊柱外科判断为{'稳定' if axes['M'] == 'stable' else '不稳定'}）"
-        en.append(
-            f"{site}: N {axes['N']}, O {axes['O']}, M {m_text}, S {axes['S']} → {text_en}"
-            f"{note_en}"
-        )
-        zh.append(f"{site}：{text_zh}{note_zh}")
-        detail[site] = path
-        if axes["N"] == "high_grade" or axes["M"] == "unstable":
+        if axes.n == "intermediate_1c":
+            note_en += "; Bilsky 1c: surgery vs radiosurgery contested — discuss"
+            note_zh += "；Bilsky 1c级：手术与放射外科存在争议，需讨论"
+        en.append(f"{site_en(lesion)}: {axes.en} → {text_en}{note_en}")
+        zh.append(f"{site_zh(lesion)}：{axes.zh}→{text_zh}{note_zh}")
+        detail[lesion.site_label()] = path
+        if axes.n == "high_grade" or axes.m == "unstable":
             urgency = "urgent"
     if not en:
         return needs(*missing)

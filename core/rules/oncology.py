@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from core.derive import word
 from core.models import BilskyGrade, CastrationStatus, Marker, PrimaryTumour
 from core.rules.base import (
     Fired,
@@ -11,11 +12,14 @@ from core.rules.base import (
     Rule,
     RuleContext,
     corrected_calcium,
+    describe_missing,
     fired,
     needs,
     not_fired,
     on_bma,
     one_decimal,
+    sites,
+    sites_zh,
 )
 
 P = PrimaryTumour
@@ -62,8 +66,11 @@ def onc_bma(ctx: RuleContext) -> Outcome:
         dose_en = f"{dose_en} (CrCl {crcl} mL/min)"
         dose_zh = f"{dose_zh}（肌酐清除率 {crcl} mL/min）"
     else:
-        dose_en = "zoledronic acid dose pending CrCl (missing: " + ", ".join(zol.missing) + ")"
-        dose_zh = "唑来膦酸剂量待肌酐清除率确定（缺少：" + "、".join(zol.missing) + "）"
+        lacking = [describe_missing(name) for name in zol.missing]
+        dose_en = "zoledronic acid dose pending CrCl (missing: " + ", ".join(
+            en for en, _ in lacking
+        ) + ")"
+        dose_zh = "唑来膦酸剂量待肌酐清除率确定（缺少：" + "、".join(zh for _, zh in lacking) + "）"
     corrected = corrected_calcium(ctx)
     if corrected is None:
         ca_en = "calcium + vitamin D once corrected calcium is known (not measured)"
@@ -92,10 +99,12 @@ def onc_bma(ctx: RuleContext) -> Outcome:
         f"first; {ca_en}",
         f"骨改良药物：{dose_zh}，或地舒单抗120 mg每4周一次；用药前口腔评估；{ca_zh}",
     )
-    primary = ctx.cf.case.primary_tumour.value
+    primary = ctx.cf.case.primary_tumour
+    count = len(ctx.cf.lesions)
     return fired(
-        f"bone metastases ({len(ctx.cf.lesions)} lesion(s)) from {primary}; {dose_en}",
-        f"{primary}骨转移（{len(ctx.cf.lesions)}处）；{dose_zh}",
+        f"bone metastases from {word(primary)} ({count} lesion{'' if count == 1 else 's'}); "
+        f"{dose_en}",
+        f"{word(primary, 'zh')}骨转移（{count}处）；{dose_zh}",
         text=text,
         zoledronic_dose=zol.band,
         crcl_ml_min=one_decimal(zol.total) if zol.total is not None else "",
@@ -124,8 +133,10 @@ def onc_dental(ctx: RuleContext) -> Outcome:
     )
 
 
-def _m(value: Marker | None) -> str:
-    return "not recorded" if value is None else value.value
+def _m(value: Marker | None, lang: str = "en") -> str:
+    if value is None:
+        return "未记录" if lang == "zh" else "not recorded"
+    return word(value, lang)
 
 
 def onc_hr_breast(ctx: RuleContext) -> Outcome:
@@ -139,9 +150,9 @@ def onc_hr_breast(ctx: RuleContext) -> Outcome:
     if case.her2 is None:
         return needs("her2")
     if case.her2 != Marker.NEGATIVE:
-        return not_fired(f"HER2 {case.her2.value}", f"HER2 {case.her2.value}")
+        return not_fired(f"HER2 {word(case.her2)}", f"HER2{word(case.her2, 'zh')}")
     en = f"breast ER {_m(case.er)}, PR {_m(case.pr)}, HER2 negative"
-    zh = f"乳腺癌 ER {_m(case.er)}、PR {_m(case.pr)}、HER2阴性"
+    zh = f"乳腺癌 ER{_m(case.er, 'zh')}、PR{_m(case.pr, 'zh')}、HER2阴性"
     if case.postmenopausal is False:
         en += "; premenopausal: add ovarian function suppression"
         zh += "；绝经前：加用卵巢功能抑制"
@@ -156,7 +167,7 @@ def onc_her2(ctx: RuleContext) -> Outcome:
         return needs("her2")
     if case.her2 == Marker.POSITIVE:
         return fired("breast HER2 positive", "乳腺癌HER2阳性")
-    return not_fired(f"HER2 {case.her2.value}", f"HER2 {case.her2.value}")
+    return not_fired(f"HER2 {word(case.her2)}", f"HER2{word(case.her2, 'zh')}")
 
 
 def onc_prostate(ctx: RuleContext) -> Outcome:
@@ -170,12 +181,12 @@ def onc_prostate(ctx: RuleContext) -> Outcome:
     spinal = [lesion for lesion in ctx.cf.lesions if lesion.is_spinal]
     epidural = [lesion for lesion in spinal if lesion.bilsky not in (None, BilskyGrade.G0)]
     if spinal or epidural:
-        where = ", ".join(lesion.site_label() for lesion in spinal)
+        where, where_zh = sites(spinal), sites_zh(spinal)
         return fired(
             f"castration-sensitive prostate cancer with spinal metastases ({where}): flare "
             "protection — LHRH antagonist (or orchiectomy), or an antiandrogen before the first "
             "agonist dose",
-            f"去势敏感性前列腺癌伴脊柱转移（{where}）：预防闪烁反应——使用LHRH拮抗剂（或睾丸切除），"
+            f"去势敏感性前列腺癌伴脊柱转移（{where_zh}）：预防闪烁反应——使用LHRH拮抗剂（或睾丸切除），"
             "或在首剂激动剂前先用抗雄激素药物",
             "urgent",
             flare_protection="required",
@@ -215,8 +226,8 @@ def onc_chemo(ctx: RuleContext) -> Outcome:
     case = ctx.cf.case
     if case.primary_tumour in (P.LUNG_SCLC, P.OVARY):
         return fired(
-            f"chemosensitive primary ({case.primary_tumour.value})",
-            f"化疗敏感原发肿瘤（{case.primary_tumour.value}）",
+            f"chemosensitive primary ({word(case.primary_tumour)})",
+            f"化疗敏感原发肿瘤（{word(case.primary_tumour, 'zh')}）",
         )
     if case.primary_tumour != P.BREAST:
         return not_fired()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from core.derive import DerivedScore, word
 from core.models import (
     Analyte,
     BilskyGrade,
@@ -34,6 +35,10 @@ from core.rules.base import (
     needs,
     not_fired,
     scored,
+    site_en,
+    site_zh,
+    sites,
+    sites_zh,
     survival_months,
     survival_weeks_below,
     total_at_least,
@@ -68,8 +73,8 @@ def biopsy_findings(ctx: RuleContext) -> Findings:
         return found
     if len(cf.lesions) == 1:
         found.add(
-            f"solitary bone lesion ({cf.lesions[0].site_label()})",
-            f"孤立性骨病灶（{cf.lesions[0].site_label()}）",
+            f"solitary bone lesion ({site_en(cf.lesions[0])})",
+            f"孤立性骨病灶（{site_zh(cf.lesions[0])}）",
         )
     histology = cf.case.histology
     if histology == Histology.NOT_CONFIRMED:
@@ -95,17 +100,20 @@ def ortho_biopsy(ctx: RuleContext) -> Outcome:
     return biopsy_findings(ctx).outcome()
 
 
-def surgical_indications(ctx: RuleContext) -> list[str]:
-    """Facts that put surgery on the table (named when ``surgery_planned`` is not recorded)."""
-    reasons: list[str] = []
+def surgical_indications(ctx: RuleContext) -> list[tuple[str, str]]:
+    """Facts that put surgery on the table, (en, zh) (named when ``surgery_planned`` is not
+    recorded)."""
+    reasons: list[tuple[str, str]] = []
     for lesion in ctx.cf.lesions:
         if lesion.pathological_fracture and not lesion.fracture_fixed:
-            reasons.append(f"pathological fracture at {lesion.site_label()}")
+            reasons.append(
+                (f"pathological fracture at {site_en(lesion)}", f"{site_zh(lesion)}病理性骨折")
+            )
     mirels, _ = scored(ctx, "mirels", total_at_least(9))
     sins, _ = scored(ctx, "sins", total_at_least(13))
-    reasons += [s.label for s in (*mirels, *sins)]
+    reasons += [(s.label, s.label_zh) for s in (*mirels, *sins)]
     if mscc_findings(ctx).en:
-        reasons.append("suspected MSCC")
+        reasons.append(("suspected MSCC", "疑似脊髓压迫"))
     return reasons
 
 
@@ -118,11 +126,12 @@ def ortho_embolise(ctx: RuleContext) -> Outcome:
         return not_fired()
     if case.surgery_planned is False:
         return not_fired("no surgery planned", "未计划手术")
-    what = case.primary_tumour.value if case.histology is None else case.histology.value
+    tumour = case.primary_tumour if case.histology is None else case.histology
+    what, what_zh = word(tumour), word(tumour, "zh")
     if case.surgery_planned:
         return fired(
             f"hypervascular primary ({what}) planned for surgery",
-            f"富血供原发肿瘤（{what}）拟行手术",
+            f"富血供原发肿瘤（{what_zh}）拟行手术",
         )
     # Not recorded: an open surgical indication keeps the reminder (bleeding risk); without
     # one, whether surgery is planned (e.g. a solitary metastasectomy) must be recorded.
@@ -130,9 +139,10 @@ def ortho_embolise(ctx: RuleContext) -> Outcome:
     if not indications:
         return needs("surgery_planned")
     return fired(
-        f"hypervascular primary ({what}) with a surgical indication (surgery_planned not "
-        "recorded): " + "; ".join(indications),
-        f"富血供原发肿瘤（{what}）且有手术指征（未记录是否拟手术）：" + "；".join(indications),
+        f"hypervascular primary ({what}) with a surgical indication (whether surgery is planned "
+        "is not recorded): " + "; ".join(en for en, _ in indications),
+        f"富血供原发肿瘤（{what_zh}）且有手术指征（未记录是否拟手术）："
+        + "；".join(zh for _, zh in indications),
     )
 
 
@@ -164,12 +174,12 @@ def ortho_sins_consult(ctx: RuleContext) -> Outcome:
     if missing:
         return needs(*missing)
     if hits:
-        done = [(s.label, calls[s.lesion_id]) for s in hits if s.lesion_id is not None]
+        done = [(s, calls[s.lesion_id]) for s in hits if s.lesion_id is not None]
         return not_fired(
-            "opinion recorded: " + "; ".join(f"{label}: spine surgeon {call.value}"
-                                             for label, call in done),
-            "已有外科意见：" + "；".join(f"{label}：脊柱外科判断为{STABILITY_ZH[call]}"
-                                        for label, call in done),
+            "opinion recorded: "
+            + "; ".join(f"{s.label}: spine surgeon calls it {call.value}" for s, call in done),
+            "已有外科意见："
+            + "；".join(f"{s.label_zh}：脊柱外科判断为{STABILITY_ZH[call]}" for s, call in done),
         )
     return not_fired()
 
@@ -197,8 +207,10 @@ def ortho_fracture(ctx: RuleContext) -> Outcome:
         )
     if biopsy.missing:
         return needs(*biopsy.missing)
-    where = ", ".join(lesion.site_label() for lesion in fractures)
-    return fired(f"pathological fracture at {where}, not fixed", f"{where}病理性骨折，未固定")
+    return fired(
+        f"pathological fracture at {sites(fractures)}, not fixed",
+        f"{sites_zh(fractures)}病理性骨折，未固定",
+    )
 
 
 def ortho_cement(ctx: RuleContext) -> Outcome:
@@ -218,8 +230,8 @@ def ortho_cement(ctx: RuleContext) -> Outcome:
     if not case.neuro_assessed:
         missing.append("neurological assessment (neuro_assessed)")
     sins_by_lesion = {s.lesion_id: s for s in ctx.scores.lesion_scores("sins")}
-    alone: list[str] = []  # SINS < 13: augmentation on its own
-    with_fixation: list[str] = []  # SINS >= 13: only as part of stabilisation
+    alone: list[DerivedScore] = []  # SINS < 13: augmentation on its own
+    with_fixation: list[DerivedScore] = []  # SINS >= 13: only as part of stabilisation
     excluded_en: list[str] = []
     excluded_zh: list[str] = []
     for lesion in candidates:
@@ -228,12 +240,12 @@ def ortho_cement(ctx: RuleContext) -> Outcome:
             missing.append(f"escc_grade ({site})")
             continue
         if lesion.bilsky not in (BilskyGrade.G0, BilskyGrade.G1A):
-            excluded_en.append(f"Bilsky {lesion.bilsky.value} at {site}")
-            excluded_zh.append(f"{site} Bilsky {lesion.bilsky.value}级")
+            excluded_en.append(f"Bilsky {lesion.bilsky.value} at {site_en(lesion)}")
+            excluded_zh.append(f"{site_zh(lesion)} Bilsky {lesion.bilsky.value}级")
             continue
         if lesion.posterior_wall_intact is False:
-            excluded_en.append(f"posterior wall not intact at {site}")
-            excluded_zh.append(f"{site}椎体后壁不完整")
+            excluded_en.append(f"posterior wall not intact at {site_en(lesion)}")
+            excluded_zh.append(f"{site_zh(lesion)}椎体后壁不完整")
             continue
         sins = sins_by_lesion.get(lesion.lesion_id)
         if sins is None or not sins.complete or sins.total is None:
@@ -242,12 +254,12 @@ def ortho_cement(ctx: RuleContext) -> Outcome:
         if lesion.posterior_wall_intact is None:
             missing.append(f"posterior_wall_intact ({site})")
             continue
-        (with_fixation if sins.total >= 13 else alone).append(sins.label)
+        (with_fixation if sins.total >= 13 else alone).append(sins)
     if (alone or with_fixation) and case.neuro_assessed:
-        en = [f"painful compression fracture, posterior wall intact: {label}" for label in alone]
-        zh = [f"疼痛性压缩骨折，椎体后壁完整：{label}" for label in alone]
-        en += [f"{label}: only as part of stabilisation" for label in with_fixation]
-        zh += [f"{label}：仅作为固定手术的一部分" for label in with_fixation]
+        en = [f"painful compression fracture, posterior wall intact: {s.label}" for s in alone]
+        zh = [f"疼痛性压缩骨折，椎体后壁完整：{s.label_zh}" for s in alone]
+        en += [f"{s.label}: only as part of stabilisation" for s in with_fixation]
+        zh += [f"{s.label_zh}：仅作为固定手术的一部分" for s in with_fixation]
         text = None
         if not alone:
             text = (
@@ -337,9 +349,9 @@ def ortho_prognosis(ctx: RuleContext) -> Outcome:
         if score is None or not score.applicable:
             continue
         if score.complete:
-            found.add(score.label, score.label)
+            found.add(score.label, score.label_zh)
             actions_en.append(f"{score.label}: {score.result.action_en}")
-            actions_zh.append(f"{score.label}：{score.result.action_zh}")
+            actions_zh.append(f"{score.label_zh}：{score.result.action_zh}")
         else:
             found.missing.extend(f"{score_id}.{name}" for name in score.missing)
     if found.en:

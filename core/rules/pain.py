@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from core.derive import word
 from core.models import Analyte, NeuroSign, PainCharacter, TreatmentKind
 from core.rules.base import (
     Condition,
@@ -22,6 +23,7 @@ from core.rules.base import (
     one_decimal,
     painful_lesions,
     sites,
+    sites_zh,
 )
 from core.rules.red_flags import rf_bma_renal
 
@@ -82,8 +84,8 @@ def pain_neuro(ctx: RuleContext) -> Outcome:
     case = ctx.cf.case
     if case.pain_character in (PainCharacter.NEUROPATHIC, PainCharacter.MIXED):
         return fired(
-            f"{case.pain_character.value} pain",
-            f"{case.pain_character.value}疼痛（含神经病理性成分）",
+            f"{word(case.pain_character)} pain",
+            f"{word(case.pain_character, 'zh')}疼痛（含神经病理性成分）",
         )
     if NeuroSign.RADICULAR_PAIN in case.neuro_signs:
         return fired("radicular or band-like pain", "根性或束带样疼痛")
@@ -119,7 +121,7 @@ def pain_intervention(ctx: RuleContext) -> Outcome:
 def pain_rt(ctx: RuleContext) -> Outcome:
     lesions = painful_lesions(ctx)
     if lesions:
-        return fired(f"painful bone lesion at {sites(lesions)}", f"{sites(lesions)}骨病灶疼痛")
+        return fired(f"painful bone lesion at {sites(lesions)}", f"{sites_zh(lesions)}骨病灶疼痛")
     return not_fired()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from core.derive import word
 from core.models import BilskyGrade, Lesion, SurgeonStability, TreatmentKind
 from core.rules.base import (
     NEUROLOGY,
@@ -21,7 +22,10 @@ from core.rules.base import (
     needs,
     not_fired,
     painful_lesions,
+    site_en,
+    site_zh,
     sites,
+    sites_zh,
     surgery_records,
     survival_months,
 )
@@ -71,8 +75,7 @@ def _pain_rule(ctx: RuleContext, want_short: bool) -> Outcome:
         return needs("expected_survival_months", "katagiri_new")
     if short != want_short:
         return not_fired(en, zh)
-    where = sites(lesions)
-    return fired(f"painful lesion at {where}; {en}", f"{where}疼痛病灶；{zh}")
+    return fired(f"painful lesion at {sites(lesions)}; {en}", f"{sites_zh(lesions)}疼痛病灶；{zh}")
 
 
 def rt_pain_short(ctx: RuleContext) -> Outcome:
@@ -112,12 +115,12 @@ def rt_sbrt(ctx: RuleContext) -> Outcome:
     if not cf.case.neuro_assessed:
         missing.append("neurological assessment (neuro_assessed)")
     sins = {s.lesion_id: s for s in ctx.scores.lesion_scores("sins")}
-    targets: list[str] = []
+    targets: list[Lesion] = []
     notes_en: list[str] = []
     notes_zh: list[str] = []
     for lesion in cf.lesions:
         if not lesion.is_spinal:
-            targets.append(lesion.site_label())
+            targets.append(lesion)
             continue
         separated = _separation_surgery(ctx, lesion)
         if lesion.bilsky is None and not separated:
@@ -137,11 +140,11 @@ def rt_sbrt(ctx: RuleContext) -> Outcome:
                 continue  # stabilise first (NOMS 'M' unstable)
             if call == SurgeonStability.STABLE:
                 notes_en.append(f"{score.label}: spine surgeon calls it stable")
-                notes_zh.append(f"{score.label}：脊柱外科判断为稳定")
+                notes_zh.append(f"{score.label_zh}：脊柱外科判断为稳定")
             else:
                 notes_en.append(f"{score.label}: spine-surgery opinion first")
-                notes_zh.append(f"{score.label}：需先请脊柱外科会诊")
-        targets.append(lesion.site_label())
+                notes_zh.append(f"{score.label_zh}：需先请脊柱外科会诊")
+        targets.append(lesion)
     if missing:
         return needs(*missing)
     if not targets:
@@ -159,8 +162,8 @@ def rt_sbrt(ctx: RuleContext) -> Outcome:
             )
     if cf.case.primary_tumour in RADIORESISTANT:
         why.add(
-            f"radioresistant histology ({cf.case.primary_tumour.value})",
-            f"放疗抵抗组织学类型（{cf.case.primary_tumour.value}）",
+            f"radioresistant histology ({word(cf.case.primary_tumour)})",
+            f"放疗抵抗组织学类型（{word(cf.case.primary_tumour, 'zh')}）",
         )
     reirradiated = [
         lesion for lesion in cf.lesions if lesion.is_spinal and lesion.prior_rt_dose_gy is not None
@@ -168,7 +171,7 @@ def rt_sbrt(ctx: RuleContext) -> Outcome:
     if reirradiated:
         why.add(
             f"spine re-irradiation ({sites(reirradiated)})",
-            f"脊柱再程放疗（{sites(reirradiated)}）",
+            f"脊柱再程放疗（{sites_zh(reirradiated)}）",
         )
     if not why.en:
         if why.missing:
@@ -185,35 +188,39 @@ def rt_sbrt(ctx: RuleContext) -> Outcome:
             f"expected survival {months} months",
             *why.en,
             *notes_en,
-            "targets: " + ", ".join(targets),
+            "targets: " + sites(targets),
         ],
         [
             f"ECOG {ecog}分",
             f"预计生存期{months}个月",
             *why.zh,
             *notes_zh,
-            "靶区：" + "、".join(targets),
+            "靶区：" + sites_zh(targets),
         ],
     )
 
 
-def _operated(ctx: RuleContext) -> list[tuple[str, str]]:
-    """(site, date) of fixations or decompressions not yet followed by radiotherapy."""
+def _operated(ctx: RuleContext) -> list[tuple[str, str, str, str]]:
+    """(site en, site zh, date en, date zh) of fixations or decompressions not yet followed by
+    radiotherapy."""
     cf = ctx.cf
     rt_dates = [t.start_date for t in cf.treatments if t.kind == TreatmentKind.RADIOTHERAPY]
-    operated: list[tuple[str, str]] = []
+    operated: list[tuple[str, str, str, str]] = []
     for t in surgery_records(ctx):
         if any(d >= t.start_date for d in rt_dates):
             continue
-        site = next(
-            (lesion.site_label() for lesion in cf.lesions if lesion.lesion_id == t.lesion_id),
-            t.name,
-        )
-        operated.append((site, t.start_date.isoformat()))
+        lesion = next((les for les in cf.lesions if les.lesion_id == t.lesion_id), None)
+        when = t.start_date.isoformat()
+        if lesion is None:
+            operated.append((t.name, t.name, when, when))
+        else:
+            operated.append((site_en(lesion), site_zh(lesion), when, when))
     if not surgery_records(ctx):
         for lesion in cf.lesions:
             if lesion.fracture_fixed and lesion.prior_rt_dose_gy is None:
-                operated.append((lesion.site_label(), "date not recorded"))
+                operated.append(
+                    (site_en(lesion), site_zh(lesion), "date not recorded", "日期未记录")
+                )
     return operated
 
 
@@ -224,8 +231,8 @@ def rt_postop(ctx: RuleContext) -> Outcome:
             "no fixation or decompression awaiting radiotherapy", "无待放疗的固定/减压手术"
         )
     return fired(
-        [f"operated at {site} ({when})" for site, when in operated],
-        [f"{site}已手术（{when}）" for site, when in operated],
+        [f"operated at {site} ({when})" for site, _, when, _ in operated],
+        [f"{site}已手术（{when}）" for _, site, _, when in operated],
     )
 
 
@@ -253,6 +260,7 @@ def rt_mscc(ctx: RuleContext) -> Outcome:
 def rt_reirr(ctx: RuleContext) -> Outcome:
     cf = ctx.cf
     hits: list[str] = []
+    hits_zh: list[str] = []
     for lesion in cf.lesions:
         if not is_painful(lesion):
             continue
@@ -269,13 +277,12 @@ def rt_reirr(ctx: RuleContext) -> Outcome:
             continue
         last = max(dates)
         if cf.as_of - last > REIRRADIATION_AFTER:
-            hits.append(f"{lesion.site_label()} painful {(cf.as_of - last).days} days after RT")
+            days = (cf.as_of - last).days
+            hits.append(f"{site_en(lesion)} painful {days} days after RT")
+            hits_zh.append(f"{site_zh(lesion)}放疗后{days}天仍疼痛")
     if not hits:
         return not_fired()
-    return fired(
-        hits,
-        [h.replace(" painful ", " 放疗后疼痛持续 ").replace(" days after RT", "天") for h in hits],
-    )
+    return fired(hits, hits_zh)
 
 
 def rt_ra223(ctx: RuleContext) -> Outcome:

@@ -32,6 +32,8 @@ from core.rules.base import (
     on_zoledronic,
     one_decimal,
     scored,
+    sites,
+    sites_zh,
     total_at_least,
 )
 
@@ -124,8 +126,10 @@ def rf_fracture(ctx: RuleContext) -> Outcome:
     ]
     if not open_fractures:
         return not_fired()
-    where = ", ".join(lesion.site_label() for lesion in open_fractures)
-    return fired(f"pathological fracture at {where}, not fixed", f"{where}病理性骨折，未固定")
+    return fired(
+        f"pathological fracture at {sites(open_fractures)}, not fixed",
+        f"{sites_zh(open_fractures)}病理性骨折，未固定",
+    )
 
 
 def _symptoms(ctx: RuleContext, hypo: bool = False) -> tuple[list[str], list[str]]:

@@ -13,6 +13,10 @@ from core.rules.base import (
     fired,
     not_fired,
     scored,
+    site_en,
+    site_zh,
+    sites,
+    sites_zh,
     total_at_least,
 )
 
@@ -26,13 +30,13 @@ def rehab_wb_restrict(ctx: RuleContext) -> Outcome:
         if score.inputs.get("site") in LOWER_LIMB_SITES:
             found.add(
                 f"{score.label}: weight-bearing restriction and walking aid",
-                f"{score.label}：限制负重并使用助行器",
+                f"{score.label_zh}：限制负重并使用助行器",
             )
         else:
-            found.add(f"{score.label}: lifting restriction", f"{score.label}：限制提重物")
+            found.add(f"{score.label}: lifting restriction", f"{score.label_zh}：限制提重物")
     sins, missing_sins = scored(ctx, "sins", total_at_least(7))
     for score in sins:
-        found.add(f"{score.label}: spinal precautions", f"{score.label}：脊柱制动保护")
+        found.add(f"{score.label}: spinal precautions", f"{score.label_zh}：脊柱制动保护")
     found.missing.extend(missing_mirels + missing_sins)
     return found.outcome()
 
@@ -46,10 +50,13 @@ def rehab_postop(ctx: RuleContext) -> Outcome:
     fixed = [lesion for lesion in ctx.cf.lesions if lesion.fracture_fixed]
     if not operated and not fixed:
         return not_fired("no fixation or decompression recorded", "未记录固定或减压手术")
-    what = [f"{t.name} on {t.start_date.isoformat()}" for t in operated] + [
-        f"fixed fracture at {lesion.site_label()}" for lesion in fixed
+    what_en = [f"{t.name} on {t.start_date.isoformat()}" for t in operated] + [
+        f"fixed fracture at {site_en(lesion)}" for lesion in fixed
     ]
-    return fired(what, [w.replace(" on ", "，") for w in what])
+    what_zh = [f"手术：{t.name}（{t.start_date.isoformat()}）" for t in operated] + [
+        f"{site_zh(lesion)}骨折已固定" for lesion in fixed
+    ]
+    return fired(what_en, what_zh)
 
 
 def rehab_function(ctx: RuleContext) -> Outcome:
@@ -72,8 +79,7 @@ def rehab_spine(ctx: RuleContext) -> Outcome:
     spinal = [lesion for lesion in ctx.cf.lesions if lesion.is_spinal]
     if not spinal:
         return not_fired()
-    where = ", ".join(lesion.site_label() for lesion in spinal)
-    return fired(f"spinal metastasis at {where}", f"{where}脊柱转移")
+    return fired(f"spinal metastasis at {sites(spinal)}", f"{sites_zh(spinal)}脊柱转移")
 
 
 SPECIALTY = "rehabilitation"

@@ -36,7 +36,7 @@ from db import agenda as workflow
 from db import listing
 from db.board import Board, load_board
 from pages.components.guard import PageContext
-from pages.components.widgets import case_link_column, localise_frame
+from pages.components.widgets import case_link_column, case_table, localise_frame
 
 log = logging.getLogger("bonemdt.meetings")
 T = TypeVar("T")
@@ -333,11 +333,10 @@ def agenda_table(ctx: PageContext, frame: pd.DataFrame, sums: dict[int, CaseSumm
         .apply(lambda _: [_STATUS_STYLE.get(v, "") for v in status], subset=[tr("col.status")])
         .apply(lambda _: ready, subset=[names["readiness"]])
     )
-    st.dataframe(
-        styled, hide_index=True, width="stretch", key="mtg_agenda_table",
+    case_table(
+        styled, list(frame["case_id"]), key="mtg_agenda_table", tr=tr, width="stretch",
         height=min(3 + 35 * (len(out) + 1), 780),
         column_config={
-            "case_id": case_link_column(tr),
             tr("col.position"): st.column_config.NumberColumn(width=36),
             tr("col.patient"): st.column_config.TextColumn(width=210),
             tr("col.primary_tumour"): st.column_config.TextColumn(width=95),

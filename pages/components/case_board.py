@@ -69,7 +69,7 @@ def case_picker(ctx: PageContext) -> int | None:
             case_id = int(text)
         else:
             st.error(ctx.t("board.unknown", case=escape_md(text[:20])))
-    choices = cases.case_choices(ctx.cur)
+    choices = cases.case_choices(ctx.cur, include=case_id)
     ids = [cid for cid, _ in choices]
     names = {cid: _picker_label(ctx, text) for cid, text in choices}
     # The URL is the source of truth: a deep link or a new ?case= moves the picker with it.
@@ -79,6 +79,7 @@ def case_picker(ctx: PageContext) -> int | None:
     st.selectbox(
         ctx.t("board.picker"),
         ids,
+        index=None,
         format_func=lambda cid: names.get(cid, str(cid)),
         placeholder=ctx.t("board.picker_hint"),
         key=key,

@@ -16,7 +16,7 @@ from core.models import AgendaStatus, Meeting, MeetingStatus
 from core.permissions import Capability
 from db import agenda as workflow
 from db import audit
-from db.board import Board, load_board
+from db.board import Board
 from pages.components.agenda_view import (
     attempt,
     can,
@@ -29,6 +29,7 @@ from pages.components.agenda_view import (
     timer_open,
 )
 from pages.components.figures import AMBER, GREEN, HIGH_RISK_BANDS, RED, Labels, band_colour, bone_map
+from pages.components.cache import board as cached_board
 from pages.components.guard import PageContext
 
 BREAK_AFTER_SECONDS = 90 * 60
@@ -66,7 +67,7 @@ def render(ctx: PageContext, meeting: Meeting, frame: pd.DataFrame) -> None:
     timer_open(item_id, time.time())
     with clock:
         _clock(ctx, meeting, item_id)
-    board = load_board(ctx.cur, case_id)
+    board = cached_board(ctx, case_id)
     opened = f"opened_case_{case_id}"
     if not st.session_state.get(opened):
         audit.record(ctx.cur, ctx.actor, "open_case", "mdt_case", case_id, patient_id=board.cf.patient.patient_id)

@@ -1,8 +1,9 @@
-"""Small shared widgets: localised tables, case links."""
+"""Small shared widgets: localised tables, case tables that open the case board."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -16,11 +17,15 @@ _CODED_COLUMNS = (
 
 
 def localise_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Coded vocabulary values shown in the user's language; column names from the catalogue."""
-    out = with_case_links(frame)
+    """Coded vocabulary values shown in the user's language; column names from the catalogue;
+    midnight timestamps shown as dates."""
+    out = frame.copy()
     for col in _CODED_COLUMNS:
         if col in out.columns:
             out[col] = out[col].map(lambda v: enum_label(v, lang) if isinstance(v, str) else v)
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col]) and (out[col].dropna().dt.normalize() == out[col].dropna()).all():
+            out[col] = out[col].dt.date
     renames = {}
     for col in out.columns:
         pair = MESSAGES.get(f"col.{col}")
@@ -29,15 +34,27 @@ def localise_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out.rename(columns=renames)
 
 
-def case_link_column(tr: Callable[..., str]) -> st.column_config.LinkColumn:
-    """Render a case id as a deep link to the case board (``case?case=<id>``)."""
-    return st.column_config.LinkColumn(
-        tr("col.case_id"), display_text=r"case\?case=(\d+)", width="small",
-    )
+def case_link_column(tr: Callable[..., str]) -> Any:
+    """The case number column (rows open the case board when selected: see :func:`case_table`)."""
+    return st.column_config.NumberColumn(tr("col.case_id"), format="#%d", width="small")
 
 
-def with_case_links(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
-    if "case_id" in out.columns:
-        out["case_id"] = out["case_id"].map(lambda i: f"case?case={int(i)}")
-    return out
+def case_table(
+    data: Any,
+    case_ids: Sequence[int],
+    *,
+    key: str,
+    tr: Callable[..., str],
+    column_config: dict[str, Any] | None = None,
+    **kwargs: Any,
+) -> None:
+    """A table whose selected row opens that case's board in the same session.
+
+    (A link cell would open a new browser tab: a new session, signed out.)"""
+    config = {"case_id": case_link_column(tr), **(column_config or {})}
+    event = st.dataframe(data, key=key, on_select="rerun", selection_mode="single-row", column_config=config,
+                         hide_index=True, **kwargs)
+    st.caption(tr("common.select_row_hint"))
+    rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
+    if rows and 0 <= rows[0] < len(case_ids):
+        st.switch_page("pages/case.py", query_params={"case": str(int(case_ids[rows[0]]))})

@@ -260,7 +260,8 @@ def test_lecture_case_2_scores_match_the_lecture() -> None:
     sins = scores.max_sins
     assert sins is not None
     assert (sins.total, sins.band, sins.site, sins.lesion_id) == (11, "indeterminate", "T9", 12)
-    assert sins.label == "SINS 11 at T9 (indeterminate)"
+    assert sins.label == "SINS 11 at T9 — Indeterminate: potentially unstable (7–12)"
+    assert sins.label_zh == "T9 SINS 11分——潜在不稳定（7–12分）"
     assert scores.get("sins") == sins
     assert scores.patient["frankel"].band == "D"
     tomita = scores.patient["tomita"]
@@ -268,7 +269,7 @@ def test_lecture_case_2_scores_match_the_lecture() -> None:
     bilsky = scores.worst_bilsky
     assert bilsky is not None
     assert bilsky.band == "high_grade"
-    assert bilsky.label == "Bilsky 2 at T9 (high_grade)"
+    assert bilsky.label == "Bilsky 2 at T9 — High-grade ESCC (2, 3)"
     assert scores.max_mirels is None  # no long-bone lesion
 
 

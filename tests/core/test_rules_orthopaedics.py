@@ -289,7 +289,8 @@ def test_orthopaedics_table(rule_id: str, cf: CaseFile, expected: str) -> None:
 def test_sins_consult_reason_names_the_score_and_level() -> None:
     outcome = run("ORTHO-SINS-CONSULT", lecture_case_2())
     assert isinstance(outcome, Fired)
-    assert outcome.reason_en == "SINS 11 at T9 (indeterminate)"
+    assert outcome.reason_en == "SINS 11 at T9 — Indeterminate: potentially unstable (7–12)"
+    assert outcome.reason_zh == "T9 SINS 11分——潜在不稳定（7–12分）"
 
 
 def test_contra_names_each_condition() -> None:
@@ -360,7 +361,7 @@ def test_embolise_names_the_missing_plan_or_the_indication() -> None:
     assert unknown.missing == ("surgery_planned",)
     indicated = run("ORTHO-EMBOLISE", make_case(primary_tumour="kidney", lesions=[FRACTURE]))
     assert isinstance(indicated, Fired)
-    assert "surgery_planned not recorded" in indicated.reason_en
+    assert "whether surgery is planned is not recorded" in indicated.reason_en
     assert "pathological fracture at left femur shaft" in indicated.reason_en
 
 
@@ -372,7 +373,7 @@ def test_sins_consult_says_the_opinion_is_recorded() -> None:
     outcome = run("ORTHO-SINS-CONSULT", cf.model_copy(update={"lesions": (t9,)}))
     assert isinstance(outcome, NotFired)
     assert outcome.reason_en == (
-        "opinion recorded: SINS 11 at T9 (indeterminate): spine surgeon unstable"
+        "opinion recorded: SINS 11 at T9 — Indeterminate: potentially unstable (7–12): spine surgeon calls it unstable"
     )
 
 

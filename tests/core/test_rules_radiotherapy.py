@@ -358,13 +358,15 @@ def test_noms_is_settled_by_the_surgeons_call(call: str) -> None:
     assert isinstance(outcome, Fired)
     assert "provisional" not in outcome.detail
     assert "provisional" not in outcome.reason_en
-    assert f"M {call} (spine surgeon (SINS 9))" in outcome.reason_en
+    assert f"M: {call} by the spine surgeon's call (SINS 9)" in outcome.reason_en
+    assert "S: fit for surgery: yes, expected survival" in outcome.reason_en
+    assert "脊柱外科判断为" in outcome.reason_zh
 
 
 def test_sbrt_reason_names_the_surgeons_stable_call() -> None:
     outcome = run("RT-SBRT", sbrt(lesions=[sins_lesion(7, bilsky="1b", surgeon_stability="stable")]))
     assert isinstance(outcome, Fired)
-    assert "SINS 7 at T5 (indeterminate): spine surgeon calls it stable" in outcome.reason_en
+    assert "SINS 7 at T5 — Indeterminate: potentially unstable (7–12): spine surgeon calls it stable" in outcome.reason_en
     assert "opinion first" not in outcome.reason_en
 
 
@@ -406,7 +408,7 @@ def test_rt_thresholds_come_from_the_policy() -> None:
 def test_sbrt_reason_asks_for_a_surgical_opinion_at_sins_7_to_12() -> None:
     outcome = run("RT-SBRT", sbrt())
     assert isinstance(outcome, Fired)
-    assert "SINS 7 at T5 (indeterminate): spine-surgery opinion first" in outcome.reason_en
+    assert "SINS 7 at T5 — Indeterminate: potentially unstable (7–12): spine-surgery opinion first" in outcome.reason_en
     assert "radioresistant" in outcome.reason_en
 
 

@@ -90,7 +90,7 @@ def test_lecture_case_2_emergency_pathway() -> None:
     assert "same-day surgical and radiotherapy opinion" in emerg.text_en
     consult = report.hit("ORTHO-SINS-CONSULT")
     assert consult is not None
-    assert consult.reason_en == "SINS 11 at T9 (indeterminate)"
+    assert consult.reason_en == "SINS 11 at T9 — Indeterminate: potentially unstable (7–12)"
     # Prognosis context comes last among the routine suggestions.
     routine = [h.rule_id for h in report.fired if h.urgency == "routine"]
     assert routine[-1] == "ORTHO-PROGNOSIS"

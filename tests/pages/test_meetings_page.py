@@ -55,7 +55,7 @@ def test_agenda_is_ordered_by_urgency(page_store: Path, user_ids: dict[str, int]
     assert ranks[0] == 0
     assert ranks[-1] == 3
     assert list(table["#"]) == list(range(1, len(table) + 1))
-    assert table["case_id"].str.fullmatch(r"case\?case=\d+").all()
+    assert table["case_id"].between(1, 10**9).all()  # case numbers; a selected row opens the board
 
 
 def test_manual_move_is_kept(
