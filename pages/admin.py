@@ -10,13 +10,15 @@ import streamlit as st
 from pydantic import ValidationError
 
 from core.errors import BoneMDTError, FieldError
-from core.i18n import enum_label
+from core.i18n import MESSAGES, enum_label
 from core.models import AppUser, Role, Specialty
 from core.permissions import Capability, allowed
 from db import audit, users
 from db import backup as backups
 from db.policies import load_policy, set_policy
 from pages.components.guard import guard
+
+AUDIT_ACTIONS = ("create", "update", "sign", "amend", "export", "login", "login_failed", "denied", "open_case", "logout")
 
 ctx = guard("admin")
 tr = ctx.t
@@ -42,15 +44,20 @@ with tabs[0]:
     c1, c2, c3, c4, c5 = st.columns(5)
     patient = c1.number_input(tr("admin.filter_patient"), min_value=1, step=1, value=None)
     who = c2.text_input(tr("admin.filter_user"), max_chars=40)
-    action = c3.selectbox(tr("admin.filter_action"), [None, "create", "update", "sign", "amend", "export", "login",
-                                                      "login_failed", "denied", "open_case", "logout"])
+    action = c3.selectbox(tr("admin.filter_action"), [None, *AUDIT_ACTIONS],
+                          format_func=lambda a: tr("common.all") if a is None else tr(f"audit.action.{a}"))
     since = c4.date_input(tr("admin.filter_since"), value=None)
     until = c5.date_input(tr("admin.filter_until"), value=None)
     rows = audit.search(ctx.cur, patient_id=int(patient) if patient else None, actor=who.strip().lower() or None,
                         action=action, since=since, until=until)
+    if ctx.actor.role == Role.ANALYST:
+        # Analysts see aggregates only: who did what and when, not the recorded values.
+        rows = rows.drop(columns=["before_json", "after_json", "patient_id"])
+    rows["action"] = rows["action"].map(lambda a: tr(f"audit.action.{a}") if f"audit.action.{a}" in MESSAGES else a)
     st.caption(tr("cases.count", n=len(rows)))
-    st.dataframe(rows, hide_index=True, width="stretch", height=480,
-                 column_config={"at_utc": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")})
+    st.dataframe(rows.rename(columns={c: tr(f"audit.col.{c}") for c in rows.columns if f"audit.col.{c}" in MESSAGES}),
+                 hide_index=True, width="stretch", height=480,
+                 column_config={tr("audit.col.at_utc"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")})
 
 if is_admin:
     with tabs[1]:

@@ -1,0 +1,26 @@
+"""Audit trail labels (Admin page)."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "audit.col.seq": ("#", "序号"),
+    "audit.col.at_utc": ("Time (UTC)", "时间（UTC）"),
+    "audit.col.actor": ("User", "用户"),
+    "audit.col.role": ("Role", "角色"),
+    "audit.col.action": ("Action", "操作"),
+    "audit.col.entity": ("Record", "记录类型"),
+    "audit.col.entity_id": ("Record id", "记录编号"),
+    "audit.col.patient_id": ("Patient id", "患者编号"),
+    "audit.col.outcome": ("Outcome", "结果"),
+    "audit.col.reason": ("Reason", "理由"),
+    "audit.col.before_json": ("Before", "修改前"),
+    "audit.col.after_json": ("After", "修改后"),
+    "audit.action.create": ("create", "新建"),
+    "audit.action.update": ("update", "修改"),
+    "audit.action.sign": ("sign", "签署"),
+    "audit.action.amend": ("amend", "修订"),
+    "audit.action.export": ("export", "导出"),
+    "audit.action.login": ("sign-in", "登录"),
+    "audit.action.login_failed": ("failed sign-in", "登录失败"),
+    "audit.action.denied": ("denied", "拒绝访问"),
+    "audit.action.open_case": ("opened a case", "打开病例"),
+    "audit.action.logout": ("sign-out", "退出登录"),
+}
