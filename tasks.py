@@ -66,15 +66,26 @@ def system_packages() -> None:
         )
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     sh("apt-get", "update", "-qq", env=env)
-    sh("apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium", "fonts-noto-cjk",
-       "poppler-utils", env=env)
+    sh("apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium", "fonts-noto-cjk", "poppler-utils", env=env)
 
 
 def run() -> None:
     setup()
-    os.execv(str(PY), [str(PY), "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
-                       "--server.address", os.environ.get("BONEMDT_ADDRESS", "127.0.0.1"),
-                       "--server.port", os.environ.get("BONEMDT_PORT", "8501"), *sys.argv[2:]])
+    os.execv(
+        str(PY),
+        [
+            str(PY),
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "streamlit_app.py"),
+            "--server.address",
+            os.environ.get("BONEMDT_ADDRESS", "127.0.0.1"),
+            "--server.port",
+            os.environ.get("BONEMDT_PORT", "8501"),
+            *sys.argv[2:],
+        ],
+    )
 
 
 def test() -> None:

@@ -140,15 +140,25 @@ class Server:
         env = dict(os.environ)
         env.update(BONEMDT_DB=str(self.db), BONEMDT_DEMO="1", BONEMDT_TRUSTED_USER_HEADER=HEADER)
         cmd = [
-            sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-            "--server.address", LOOPBACK, "--server.port", str(self.port),
-            "--server.headless", "true", "--server.fileWatcherType", "none",
-            "--browser.gatherUsageStats", "false",
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "streamlit_app.py",
+            "--server.address",
+            LOOPBACK,
+            "--server.port",
+            str(self.port),
+            "--server.headless",
+            "true",
+            "--server.fileWatcherType",
+            "none",
+            "--browser.gatherUsageStats",
+            "false",
         ]
         started = time.perf_counter()
         with open(self.log_path, "wb") as log:
-            self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL)
+            self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         url = f"http://{LOOPBACK}:{self.port}/_stcore/health"
         while time.perf_counter() - started < STARTUP_TIMEOUT:
             if self.proc.poll() is not None:
@@ -195,8 +205,10 @@ class Server:
 
     def log_problems(self) -> dict[str, int]:
         text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-        return {"tracebacks": text.count("Traceback (most recent call last)"),
-                "error_lines": sum(1 for line in text.splitlines() if " ERROR " in line)}
+        return {
+            "tracebacks": text.count("Traceback (most recent call last)"),
+            "error_lines": sum(1 for line in text.splitlines() if " ERROR " in line),
+        }
 
 
 # ------------------------------------------------------------------------------------------------
@@ -290,8 +302,7 @@ class Client:
             await self.sess.close()
             self.sess = None
 
-    async def request(self, kind: str, label: str, page: str, query: str,
-                      states: list[Any] | None = None) -> RunResult:
+    async def request(self, kind: str, label: str, page: str, query: str, states: list[Any] | None = None) -> RunResult:
         assert self.sess is not None
         at = time.perf_counter() - self.t0
         result = await self.sess.rerun(page, query, states or (), timeout=self.plan.request_timeout)
@@ -311,8 +322,7 @@ class Client:
         case_id = self.rng.choice(self.plan.case_ids)
         states = []
         if self.tab_id and self.tab_labels:
-            tab = (self.tab_labels[0] if self.rng.random() < DEFAULT_TAB_SHARE
-                   else self.rng.choice(self.tab_labels[1:]))
+            tab = self.tab_labels[0] if self.rng.random() < DEFAULT_TAB_SHARE else self.rng.choice(self.tab_labels[1:])
             states.append(widget_state(self.tab_id, string_value=tab))
         result = await self.request("read", "case", "case", f"case={case_id}", states)
         if result.ok:
@@ -323,8 +333,7 @@ class Client:
         assert self.last is not None
         fields = {w.id.rsplit("-", 1)[-1]: w.id for w in self.last.widgets if w.form_id == FORM}
         submit = [w.id for w in self.last.widgets if w.form_id == FORM and w.is_form_submitter]
-        need = ("referral__mrn", "referral__display_name", "referral__birth_date",
-                "referral__referrer", "referral__question")
+        need = ("referral__mrn", "referral__display_name", "referral__birth_date", "referral__referrer", "referral__question")
         if not submit or any(k not in fields for k in need):
             self.errors["write:form_missing"] += 1
             return RunResult(status="form_missing", seconds=0.0)
@@ -409,8 +418,7 @@ async def run_level(plan: Plan, tally: Tally) -> dict[str, float]:
     t0 = time.perf_counter()
     deadline = t0 + plan.duration
     rng = random.Random(plan.seed)
-    clients = [Client(f"s{i}", ROLES[i % len(ROLES)], plan, tally, t0, measured=True)
-               for i in range(plan.sessions)]
+    clients = [Client(f"s{i}", ROLES[i % len(ROLES)], plan, tally, t0, measured=True) for i in range(plan.sessions)]
     cpu0 = time.process_time()
     tasks = [asyncio.create_task(c.run(deadline, rng.uniform(0, plan.think[1]))) for c in clients]
     hard_stop = plan.duration + plan.request_timeout * 2 + 30
@@ -449,7 +457,8 @@ def verify(path: Path, tally: Tally, before: dict[str, Any]) -> dict[str, Any]:
             for entity, ident in (("mdt_case", w["case_id"]), ("patient", prow[0][0] if prow else None)):
                 n = con.execute(
                     "SELECT count(*) FROM audit_log WHERE action = 'create' AND entity = ? AND entity_id = ?"
-                    " AND outcome = 'ok' AND actor = ?", [entity, str(ident), w["user"]],
+                    " AND outcome = 'ok' AND actor = ?",
+                    [entity, str(ident), w["user"]],
                 ).fetchone()[0]  # type: ignore[index]
                 if n != 1:
                     problems.append(f"{entity} create audit rows {n}")
@@ -465,8 +474,13 @@ def verify(path: Path, tally: Tally, before: dict[str, Any]) -> dict[str, Any]:
     finally:
         con.close()
     grew = {a: int(actions.get(a, 0)) - int(before["audit_by_action"].get(a, 0)) for a in ("login", "open_case", "create")}
-    ok = (not missing and chain.ok and grew["login"] >= tally.logins and grew["open_case"] >= len(tally.opens)
-          and bench_patients == len(tally.acked) + unacked_stored)
+    ok = (
+        not missing
+        and chain.ok
+        and grew["login"] >= tally.logins
+        and grew["open_case"] >= len(tally.opens)
+        and bench_patients == len(tally.acked) + unacked_stored
+    )
     return {
         "ok": ok,
         "acknowledged_writes": len(tally.acked),
@@ -477,8 +491,10 @@ def verify(path: Path, tally: Tally, before: dict[str, Any]) -> dict[str, Any]:
         "audit_chain_ok": chain.ok,
         "audit_rows": chain.rows,
         "audit_chain_problem": chain.problem,
-        "login_rows_added": grew["login"], "logins_acknowledged": tally.logins,
-        "open_case_rows_added": grew["open_case"], "first_openings_acknowledged": len(tally.opens),
+        "login_rows_added": grew["login"],
+        "logins_acknowledged": tally.logins,
+        "open_case_rows_added": grew["open_case"],
+        "first_openings_acknowledged": len(tally.opens),
         "create_rows_added": grew["create"],
     }
 
@@ -491,8 +507,7 @@ def pct(values: list[float], p: float) -> float | None:
     return round(ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)] * 1000, 1)
 
 
-def figures(plan: Plan, tally: Tally, timing: dict[str, float], server: dict[str, Any],
-            check: dict[str, Any]) -> dict[str, Any]:
+def figures(plan: Plan, tally: Tally, timing: dict[str, float], server: dict[str, Any], check: dict[str, Any]) -> dict[str, Any]:
     recs = [r for r in tally.recs if r.measured]
     reads = [r.seconds for r in recs if r.kind == "read" and r.status == "ok"]
     writes = [r.seconds for r in recs if r.kind == "write" and r.status == "ok"]
@@ -502,8 +517,12 @@ def figures(plan: Plan, tally: Tally, timing: dict[str, float], server: dict[str
     per_page: dict[str, Any] = {}
     for page in sorted({r.page for r in recs}):
         xs = [r.seconds for r in recs if r.page == page and r.status == "ok"]
-        per_page[page] = {"n": sum(1 for r in recs if r.page == page), "p50_ms": pct(xs, 50),
-                          "p95_ms": pct(xs, 95), "max_ms": pct(xs, 100)}
+        per_page[page] = {
+            "n": sum(1 for r in recs if r.page == page),
+            "p50_ms": pct(xs, 50),
+            "p95_ms": pct(xs, 95),
+            "max_ms": pct(xs, 100),
+        }
     n_req = len(recs)
     elapsed = timing["elapsed_s"]
     out = {
@@ -518,12 +537,17 @@ def figures(plan: Plan, tally: Tally, timing: dict[str, float], server: dict[str
         "errors": errors,
         "error_kinds": dict(tally.errors),
         "warmup_errors": dict(tally.warm_errors),
-        "read_p50_ms": pct(reads, 50), "read_p95_ms": pct(reads, 95), "read_p99_ms": pct(reads, 99),
+        "read_p50_ms": pct(reads, 50),
+        "read_p95_ms": pct(reads, 95),
+        "read_p99_ms": pct(reads, 99),
         "read_max_ms": pct(reads, 100),
-        "write_p50_ms": pct(writes, 50), "write_p95_ms": pct(writes, 95), "write_max_ms": pct(writes, 100),
+        "write_p50_ms": pct(writes, 50),
+        "write_p95_ms": pct(writes, 95),
+        "write_max_ms": pct(writes, 100),
         "throughput_rps": round(n_req / elapsed, 2) if elapsed else 0.0,
         "elapsed_s": round(elapsed, 1),
-        "sessions_started": tally.sessions_started, "reconnects": tally.reconnects,
+        "sessions_started": tally.sessions_started,
+        "reconnects": tally.reconnects,
         "per_page": per_page,
         "server": server,
         "client_cpu_s": round(timing["client_cpu_s"], 1),
@@ -543,10 +567,17 @@ def one_level(template: Path, work: Path, args: argparse.Namespace, sessions: in
     load_before = [round(x, 2) for x in os.getloadavg()]
     try:
         boot = server.start()
-        plan = Plan(server.port, sessions, duration, (args.think[0], args.think[1]), args.write_share,
-                    args.request_timeout, tuple(before["case_ids"]), args.seed)
-        print(f"… {sessions} sessions for {duration:.0f} s on {LOOPBACK}:{server.port} "
-              f"(server up in {boot:.1f} s)", flush=True)
+        plan = Plan(
+            server.port,
+            sessions,
+            duration,
+            (args.think[0], args.think[1]),
+            args.write_share,
+            args.request_timeout,
+            tuple(before["case_ids"]),
+            args.seed,
+        )
+        print(f"… {sessions} sessions for {duration:.0f} s on {LOOPBACK}:{server.port} (server up in {boot:.1f} s)", flush=True)
         asyncio.run(asyncio.wait_for(warm_up(plan, tally), timeout=300))
         cpu0 = server.cpu_seconds()
         timing = asyncio.run(run_level(plan, tally))
@@ -554,9 +585,13 @@ def one_level(template: Path, work: Path, args: argparse.Namespace, sessions: in
         rss = server.rss_mb()
     finally:
         server.stop()
-    srv: dict[str, Any] = {"boot_s": round(boot, 1), "cpu_s": round(cpu, 1),
-           "cpu_cores_used": round(cpu / timing["elapsed_s"], 2) if timing["elapsed_s"] else 0.0,
-           "rss_mb": round(rss, 0), **server.log_problems()}
+    srv: dict[str, Any] = {
+        "boot_s": round(boot, 1),
+        "cpu_s": round(cpu, 1),
+        "cpu_cores_used": round(cpu / timing["elapsed_s"], 2) if timing["elapsed_s"] else 0.0,
+        "rss_mb": round(rss, 0),
+        **server.log_problems(),
+    }
     srv["loadavg_1_5_15_before"] = load_before
     srv["loadavg_1_5_15_after"] = [round(x, 2) for x in os.getloadavg()]
     check = verify(db, tally, before)
@@ -568,8 +603,11 @@ def one_level(template: Path, work: Path, args: argparse.Namespace, sessions: in
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sessions", default="10,30,50", help="one count or a comma list (default 10,30,50)")
-    ap.add_argument("--duration", default=None,
-                    help="seconds per level, one value or a comma list (default 60,120,60 for the curve, else 120)")
+    ap.add_argument(
+        "--duration",
+        default=None,
+        help="seconds per level, one value or a comma list (default 60,120,60 for the curve, else 120)",
+    )
     ap.add_argument("--think", nargs=2, type=float, default=(2.0, 5.0), metavar=("MIN", "MAX"))
     ap.add_argument("--write-share", type=float, default=0.1)
     ap.add_argument("--request-timeout", type=float, default=60.0)
@@ -605,35 +643,76 @@ def main() -> None:
 
     print_table(
         "Load (WebSocket sessions on 127.0.0.1; latency in ms)",
-        ["sessions", "dur s", "requests", "writes", "errors", "read p50", "read p95", "read p99",
-         "write p50", "write p95", "req/s", "srv cores", "verified", "req 8"],
-        [[r["sessions"], r["duration_s"], r["requests"], r["writes"], r["errors"], ms(r["read_p50_ms"]),
-          ms(r["read_p95_ms"]), ms(r["read_p99_ms"]), ms(r["write_p50_ms"]), ms(r["write_p95_ms"]),
-          r["throughput_rps"], r["server"]["cpu_cores_used"],
-          "yes" if r["verification"]["ok"] else "NO", "pass" if r["meets_requirement_8"] else "FAIL"]
-         for r in results],
+        [
+            "sessions",
+            "dur s",
+            "requests",
+            "writes",
+            "errors",
+            "read p50",
+            "read p95",
+            "read p99",
+            "write p50",
+            "write p95",
+            "req/s",
+            "srv cores",
+            "verified",
+            "req 8",
+        ],
+        [
+            [
+                r["sessions"],
+                r["duration_s"],
+                r["requests"],
+                r["writes"],
+                r["errors"],
+                ms(r["read_p50_ms"]),
+                ms(r["read_p95_ms"]),
+                ms(r["read_p99_ms"]),
+                ms(r["write_p50_ms"]),
+                ms(r["write_p95_ms"]),
+                r["throughput_rps"],
+                r["server"]["cpu_cores_used"],
+                "yes" if r["verification"]["ok"] else "NO",
+                "pass" if r["meets_requirement_8"] else "FAIL",
+            ]
+            for r in results
+        ],
     )
     for r in results:
         v = r["verification"]
         pages = ", ".join(f"{p} {s['n']}× p95 {ms(s['p95_ms'])}" for p, s in r["per_page"].items())
         print(f"\n{r['sessions']} sessions: {pages}")
-        print(f"  write share {r['write_share_measured']:.1%}; errors {r['error_kinds'] or 'none'}; "
-              f"reconnects {r['reconnects']}; client CPU {r['client_cpu_s']} s; server RSS {r['server']['rss_mb']:.0f} MB, "
-              f"log tracebacks {r['server']['tracebacks']}; load avg before {r['server']['loadavg_1_5_15_before']}")
-        print(f"  verification: {v['acknowledged_writes']} acknowledged writes, "
-              f"{len(v['acknowledged_writes_missing'])} missing; {v['unacknowledged_writes']} unacknowledged "
-              f"({v['unacknowledged_but_stored']} stored anyway); audit chain "
-              f"{'ok' if v['audit_chain_ok'] else 'BROKEN'} ({v['audit_rows']} rows); login rows "
-              f"+{v['login_rows_added']} ≥ {v['logins_acknowledged']}; open_case rows +{v['open_case_rows_added']} "
-              f"≥ {v['first_openings_acknowledged']}")
-    path = write_json("load", {
-        "what": "concurrent WebSocket sessions against streamlit run on 127.0.0.1 (SECURITY.md req. 8)",
-        "protocol": PROTOCOL,
-        "write": WRITE_DEFINITION,
-        "config": {"think_s": list(args.think), "write_share": args.write_share, "read_mix": dict(READ_MIX),
-                   "request_timeout_s": args.request_timeout, "seed": args.seed, "roles": list(ROLES)},
-        "levels": results,
-    })
+        print(
+            f"  write share {r['write_share_measured']:.1%}; errors {r['error_kinds'] or 'none'}; "
+            f"reconnects {r['reconnects']}; client CPU {r['client_cpu_s']} s; server RSS {r['server']['rss_mb']:.0f} MB, "
+            f"log tracebacks {r['server']['tracebacks']}; load avg before {r['server']['loadavg_1_5_15_before']}"
+        )
+        print(
+            f"  verification: {v['acknowledged_writes']} acknowledged writes, "
+            f"{len(v['acknowledged_writes_missing'])} missing; {v['unacknowledged_writes']} unacknowledged "
+            f"({v['unacknowledged_but_stored']} stored anyway); audit chain "
+            f"{'ok' if v['audit_chain_ok'] else 'BROKEN'} ({v['audit_rows']} rows); login rows "
+            f"+{v['login_rows_added']} ≥ {v['logins_acknowledged']}; open_case rows +{v['open_case_rows_added']} "
+            f"≥ {v['first_openings_acknowledged']}"
+        )
+    path = write_json(
+        "load",
+        {
+            "what": "concurrent WebSocket sessions against streamlit run on 127.0.0.1 (SECURITY.md req. 8)",
+            "protocol": PROTOCOL,
+            "write": WRITE_DEFINITION,
+            "config": {
+                "think_s": list(args.think),
+                "write_share": args.write_share,
+                "read_mix": dict(READ_MIX),
+                "request_timeout_s": args.request_timeout,
+                "seed": args.seed,
+                "roles": list(ROLES),
+            },
+            "levels": results,
+        },
+    )
     print(f"\nwrote {path.relative_to(ROOT)}")
 
 

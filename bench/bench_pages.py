@@ -108,10 +108,16 @@ def main(argv: list[str]) -> None:
     rows = []
     for page in PAGES:
         for r in results:
-            rows.append([
-                page, r["n_cases"], r[page]["median_ms"], r[page]["p90_ms"],
-                r[page]["median_ms"] / base[page]["median_ms"], r[page]["first_run_ms"],
-            ])
+            rows.append(
+                [
+                    page,
+                    r["n_cases"],
+                    r[page]["median_ms"],
+                    r[page]["p90_ms"],
+                    r[page]["median_ms"] / base[page]["median_ms"],
+                    r[page]["first_run_ms"],
+                ]
+            )
     print_table(
         f"Page server-side run (AppTest rerun, median of {RUNS})",
         ["page", "cases", "median ms", "p90 ms", "x vs first size", "first run ms"],

@@ -64,7 +64,9 @@ def measure(n: int, template: Path, rerun_up_to: int) -> dict[str, Any]:
             "cases_per_second": round(first.cases_per_second, 1),
             "snapshots_written": first.snapshots_written,
         },
-        "score_all_unchanged": None if again is None else {
+        "score_all_unchanged": None
+        if again is None
+        else {
             "seconds": round(again.seconds, 2),
             "cases_per_second": round(again.cases_per_second, 1),
             "snapshots_written": again.snapshots_written,
@@ -85,21 +87,22 @@ def main(argv: list[str]) -> None:
     rows = []
     for r in results:
         first, again, board = r["score_all_first"], r["score_all_unchanged"], r["load_board"]
-        rows.append([
-            r["cases"],
-            r["synthesis"]["seconds"],
-            first["seconds"],
-            first["cases_per_second"],
-            first["cases_per_second"] / base["score_all_first"]["cases_per_second"],
-            first["snapshots_written"],
-            again["cases_per_second"] if again else "-",
-            board["median_ms"],
-            board["median_ms"] / base["load_board"]["median_ms"],
-        ])
+        rows.append(
+            [
+                r["cases"],
+                r["synthesis"]["seconds"],
+                first["seconds"],
+                first["cases_per_second"],
+                first["cases_per_second"] / base["score_all_first"]["cases_per_second"],
+                first["snapshots_written"],
+                again["cases_per_second"] if again else "-",
+                board["median_ms"],
+                board["median_ms"] / base["load_board"]["median_ms"],
+            ]
+        )
     print_table(
         "Batch scoring (score_all) and one case's board (load_board, median of 30)",
-        ["cases", "build s", "score s", "cases/s", "x vs first", "snapshots",
-         "rerun cases/s", "board ms", "board x"],
+        ["cases", "build s", "score s", "cases/s", "x vs first", "snapshots", "rerun cases/s", "board ms", "board x"],
         rows,
     )
     path = write_json("bench_scoring", {"sizes": sizes, "results": results})

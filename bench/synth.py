@@ -30,43 +30,75 @@ from db.users import ensure_demo_users
 # table -> (id column or None, sequence or None, {column: SQL expression of the clone})
 # ``i`` is the copy number; ``o_<table>`` the id offset of that table (its max id in the demo).
 CLONES: dict[str, tuple[str | None, str | None, dict[str, str]]] = {
-    "patient": ("patient_id", "seq_patient", {
-        "patient_id": "patient_id + i * o_patient",
-        "mrn": "CASE WHEN i = 0 THEN mrn ELSE mrn || '-K' || i END",
-        "mrn_folded": "CASE WHEN i = 0 THEN mrn_folded ELSE mrn_folded || '-k' || i END",
-        "display_name": "CASE WHEN i = 0 THEN display_name ELSE display_name || ' K' || i END",
-    }),
-    "mdt_case": ("case_id", "seq_case", {
-        "case_id": "case_id + i * o_mdt_case",
-        "patient_id": "patient_id + i * o_patient",
-        "lecture_case": "CASE WHEN i = 0 THEN lecture_case END",
-    }),
-    "lesion": ("lesion_id", "seq_lesion", {
-        "lesion_id": "lesion_id + i * o_lesion",
-        "patient_id": "patient_id + i * o_patient",
-    }),
-    "imaging_study": ("study_id", "seq_study", {
-        "study_id": "study_id + i * o_imaging_study",
-        "patient_id": "patient_id + i * o_patient",
-    }),
-    "imaging_lesion": (None, None, {
-        "study_id": "study_id + i * o_imaging_study",
-        "lesion_id": "lesion_id + i * o_lesion",
-    }),
-    "lab_result": ("lab_id", "seq_lab", {
-        "lab_id": "lab_id + i * o_lab_result",
-        "patient_id": "patient_id + i * o_patient",
-    }),
-    "treatment": ("treatment_id", "seq_treatment", {
-        "treatment_id": "treatment_id + i * o_treatment",
-        "patient_id": "patient_id + i * o_patient",
-        "lesion_id": "lesion_id + i * o_lesion",
-    }),
-    "clinical_event": ("event_id", "seq_event", {
-        "event_id": "event_id + i * o_clinical_event",
-        "patient_id": "patient_id + i * o_patient",
-        "lesion_id": "lesion_id + i * o_lesion",
-    }),
+    "patient": (
+        "patient_id",
+        "seq_patient",
+        {
+            "patient_id": "patient_id + i * o_patient",
+            "mrn": "CASE WHEN i = 0 THEN mrn ELSE mrn || '-K' || i END",
+            "mrn_folded": "CASE WHEN i = 0 THEN mrn_folded ELSE mrn_folded || '-k' || i END",
+            "display_name": "CASE WHEN i = 0 THEN display_name ELSE display_name || ' K' || i END",
+        },
+    ),
+    "mdt_case": (
+        "case_id",
+        "seq_case",
+        {
+            "case_id": "case_id + i * o_mdt_case",
+            "patient_id": "patient_id + i * o_patient",
+            "lecture_case": "CASE WHEN i = 0 THEN lecture_case END",
+        },
+    ),
+    "lesion": (
+        "lesion_id",
+        "seq_lesion",
+        {
+            "lesion_id": "lesion_id + i * o_lesion",
+            "patient_id": "patient_id + i * o_patient",
+        },
+    ),
+    "imaging_study": (
+        "study_id",
+        "seq_study",
+        {
+            "study_id": "study_id + i * o_imaging_study",
+            "patient_id": "patient_id + i * o_patient",
+        },
+    ),
+    "imaging_lesion": (
+        None,
+        None,
+        {
+            "study_id": "study_id + i * o_imaging_study",
+            "lesion_id": "lesion_id + i * o_lesion",
+        },
+    ),
+    "lab_result": (
+        "lab_id",
+        "seq_lab",
+        {
+            "lab_id": "lab_id + i * o_lab_result",
+            "patient_id": "patient_id + i * o_patient",
+        },
+    ),
+    "treatment": (
+        "treatment_id",
+        "seq_treatment",
+        {
+            "treatment_id": "treatment_id + i * o_treatment",
+            "patient_id": "patient_id + i * o_patient",
+            "lesion_id": "lesion_id + i * o_lesion",
+        },
+    ),
+    "clinical_event": (
+        "event_id",
+        "seq_event",
+        {
+            "event_id": "event_id + i * o_clinical_event",
+            "patient_id": "patient_id + i * o_patient",
+            "lesion_id": "lesion_id + i * o_lesion",
+        },
+    ),
 }
 
 
@@ -148,15 +180,11 @@ def build_store(path: Path, n_cases: int, template: Path) -> SynthSummary:
                 if table == "mdt_case":
                     source = "tpl.mdt_case JOIN pick USING (case_id, patient_id)"
                 elif table == "imaging_lesion":
-                    source = ("tpl.imaging_lesion JOIN tpl.imaging_study USING (study_id)"
-                              " JOIN pick_patient USING (patient_id)")
+                    source = "tpl.imaging_lesion JOIN tpl.imaging_study USING (study_id) JOIN pick_patient USING (patient_id)"
                     select = ", ".join(exprs.get(c, c) for c in cols)
                 else:
                     source = f"tpl.{table} JOIN pick_patient USING (patient_id)"
-                con.execute(
-                    f"INSERT INTO {table} ({', '.join(cols)})"
-                    f" SELECT {select} FROM {source}, (SELECT {o}) offsets"
-                )
+                con.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {select} FROM {source}, (SELECT {o}) offsets")
             for table, (id_col, seq, _) in CLONES.items():
                 if id_col is None or seq is None:
                     continue
@@ -167,14 +195,17 @@ def build_store(path: Path, n_cases: int, template: Path) -> SynthSummary:
                 t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
                 for t in ("mdt_case", "patient", "lesion", "lab_result", "treatment")
             }
-            audit.record(con, SYSTEM_ACTOR, "create", "bench_dataset", None,
-                         after={**counts, "copies": copies})
+            audit.record(con, SYSTEM_ACTOR, "create", "bench_dataset", None, after={**counts, "copies": copies})
         con.execute("DETACH tpl")
         con.execute("CHECKPOINT")
     finally:
         con.close()
     return SynthSummary(
-        cases=counts["mdt_case"], patients=counts["patient"], lesions=counts["lesion"],
-        labs=counts["lab_result"], treatments=counts["treatment"], copies=copies,
+        cases=counts["mdt_case"],
+        patients=counts["patient"],
+        lesions=counts["lesion"],
+        labs=counts["lab_result"],
+        treatments=counts["treatment"],
+        copies=copies,
         seconds=time.perf_counter() - started,
     )

@@ -52,9 +52,22 @@ _DONE = {
 }
 # Element kinds whose proto has ``id`` (and usually ``label`` / ``form_id``).
 _WIDGETS = (
-    "button", "checkbox", "date_input", "multiselect", "number_input", "radio", "selectbox",
-    "text_area", "text_input", "button_group", "slider", "toggle", "time_input",
-    "date_time_input", "download_button", "data_editor",
+    "button",
+    "checkbox",
+    "date_input",
+    "multiselect",
+    "number_input",
+    "radio",
+    "selectbox",
+    "text_area",
+    "text_input",
+    "button_group",
+    "slider",
+    "toggle",
+    "time_input",
+    "date_time_input",
+    "download_button",
+    "data_editor",
 )
 
 
@@ -107,8 +120,7 @@ def widget_state(widget_id: str, **value: Any) -> WidgetState:
 class StreamlitSession:
     """One browser tab's session: connect, then ``await rerun(page, query, widget_states)``."""
 
-    def __init__(self, port: int, headers: Mapping[str, str] | None = None,
-                 *, connect_timeout: float = 20.0):
+    def __init__(self, port: int, headers: Mapping[str, str] | None = None, *, connect_timeout: float = 20.0):
         if not (0 < int(port) < 65536):
             raise ValueError("bad port")
         self.url = f"ws://{LOOPBACK}:{int(port)}{STREAM_PATH}"
@@ -138,8 +150,9 @@ class StreamlitSession:
                 await asyncio.wait_for(self._ws.close(), timeout=5)
             self._ws = None
 
-    async def rerun(self, page_name: str = "", query_string: str = "",
-                    widget_states: Iterable[WidgetState] = (), *, timeout: float = 60.0) -> RunResult:
+    async def rerun(
+        self, page_name: str = "", query_string: str = "", widget_states: Iterable[WidgetState] = (), *, timeout: float = 60.0
+    ) -> RunResult:
         """Run ``page_name`` (url_path; "" = the default page) and wait for its final run.
 
         The page goes by ``page_script_hash`` as the browser sends it (it learns the hashes from
@@ -209,8 +222,9 @@ class StreamlitSession:
         return result
 
     @staticmethod
-    def _delta(fwd: ForwardMsg, result: RunResult, widgets: list[Widget], tabs: list[Tabs],
-               alerts: list[tuple[str, str]]) -> None:
+    def _delta(
+        fwd: ForwardMsg, result: RunResult, widgets: list[Widget], tabs: list[Tabs], alerts: list[tuple[str, str]]
+    ) -> None:
         delta = fwd.delta
         which = delta.WhichOneof("type")
         if which == "add_block":
@@ -236,7 +250,12 @@ class StreamlitSession:
             alerts.append((fmt, el.alert.body))
         elif etype in _WIDGETS:
             w = getattr(el, etype)
-            widgets.append(Widget(
-                etype, getattr(w, "id", ""), getattr(w, "label", ""), getattr(w, "form_id", ""),
-                bool(getattr(w, "is_form_submitter", False)),
-            ))
+            widgets.append(
+                Widget(
+                    etype,
+                    getattr(w, "id", ""),
+                    getattr(w, "label", ""),
+                    getattr(w, "form_id", ""),
+                    bool(getattr(w, "is_form_submitter", False)),
+                )
+            )

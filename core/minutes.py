@@ -218,8 +218,10 @@ def decision_facts(d: DecisionRecord, lang: str) -> list[tuple[str, str]]:
 def action_text(a: ActionLine, lang: str) -> str:
     owner = a.owner or t("dec.doc.no_owner", lang)
     overdue = f" — {t('dec.doc.overdue', lang)}" if a.overdue else ""
-    return (f"{a.description} ({label(a.specialty, lang)}; {owner}; "
-            f"{t('dec.doc.due', lang)} {a.due_date.isoformat()}; {label(a.status, lang)}{overdue})")
+    return (
+        f"{a.description} ({label(a.specialty, lang)}; {owner}; "
+        f"{t('dec.doc.due', lang)} {a.due_date.isoformat()}; {label(a.status, lang)}{overdue})"
+    )
 
 
 def attendance_text(people: tuple[Attendee, ...], lang: str) -> tuple[str, str]:
@@ -244,8 +246,7 @@ def _decision_md(d: DecisionRecord | None, lang: str) -> Iterator[str]:
     if d.plan:
         yield f"**{md_escape(t('dec.doc.plan', lang))}**"
         yield ""
-        yield (f"| # | {t('dec.doc.item', lang)} | {t('dec.doc.kind_disposition', lang)} | "
-               f"{t('dec.doc.details', lang)} |")
+        yield (f"| # | {t('dec.doc.item', lang)} | {t('dec.doc.kind_disposition', lang)} | {t('dec.doc.details', lang)} |")
         yield "|---|---|---|---|"
         for item in d.plan:
             head, detail = plan_line_text(item, lang)
@@ -278,8 +279,10 @@ def to_markdown(minutes: Minutes, lang: str = "en") -> str:
     """The meeting's minutes as a Markdown document in ``lang``."""
     m = minutes
     out = [f"# {md_escape(t('dec.doc.minutes_title', lang, date=m.meeting_date.isoformat()))}", ""]
-    out.append(f"- **{md_escape(t('dec.doc.time_place', lang))}**: "
-               f"{md_escape(m.start_time)}{', ' + md_escape(m.location) if m.location else ''}")
+    out.append(
+        f"- **{md_escape(t('dec.doc.time_place', lang))}**: "
+        f"{md_escape(m.start_time)}{', ' + md_escape(m.location) if m.location else ''}"
+    )
     out.append(f"- **{md_escape(t('dec.doc.chair', lang))}**: {md_escape(m.chair or t('dec.doc.none', lang))}")
     out.append(f"- **{md_escape(t('dec.doc.status', lang))}**: {md_escape(label(m.status, lang))}")
     if m.attendance_grade is not None:
@@ -291,8 +294,10 @@ def to_markdown(minutes: Minutes, lang: str = "en") -> str:
         out.append(f"### {n}. {md_escape(c.patient)} ({md_escape(c.mrn)}) — {md_escape(label(c.primary_tumour, lang))}")
         out.append("")
         out.append(f"- **{md_escape(t('dec.doc.question', lang))}**: {md_escape(c.question)}")
-        out.append(f"- **{md_escape(t('dec.doc.agenda', lang))}**: {md_escape(label(c.urgency, lang))}, "
-                   f"{md_escape(label(c.stream, lang))}, {md_escape(label(c.agenda_status, lang))}")
+        out.append(
+            f"- **{md_escape(t('dec.doc.agenda', lang))}**: {md_escape(label(c.urgency, lang))}, "
+            f"{md_escape(label(c.stream, lang))}, {md_escape(label(c.agenda_status, lang))}"
+        )
         for op in c.opinions:
             out.append(f"- **{md_escape(label(op.specialty, lang))}** ({md_escape(op.author)}): {md_escape(op.text)}")
         out.append("")
@@ -311,11 +316,15 @@ def letter_to_markdown(letter: Letter, lang: str = "en") -> str:
     when = x.meeting_date.isoformat() if x.meeting_date else t("dec.doc.none", lang)
     out.append(md_escape(t("dec.doc.letter_intro", lang, date=when)))
     out.append("")
-    out.append(f"- **{md_escape(t('dec.doc.patient', lang))}**: {md_escape(x.patient)} ({md_escape(x.mrn)}), "
-               f"{md_escape(t('dec.doc.born', lang))} {x.birth_date.isoformat()}")
+    out.append(
+        f"- **{md_escape(t('dec.doc.patient', lang))}**: {md_escape(x.patient)} ({md_escape(x.mrn)}), "
+        f"{md_escape(t('dec.doc.born', lang))} {x.birth_date.isoformat()}"
+    )
     out.append(f"- **{md_escape(t('dec.doc.primary', lang))}**: {md_escape(label(x.primary_tumour, lang))}")
-    out.append(f"- **{md_escape(t('dec.doc.referred', lang))}**: {x.referral_date.isoformat()} — "
-               f"{md_escape(x.referrer)} ({md_escape(label(x.referrer_specialty, lang))})")
+    out.append(
+        f"- **{md_escape(t('dec.doc.referred', lang))}**: {x.referral_date.isoformat()} — "
+        f"{md_escape(x.referrer)} ({md_escape(label(x.referrer_specialty, lang))})"
+    )
     out.append(f"- **{md_escape(t('dec.doc.question', lang))}**: {md_escape(x.question)}")
     out += ["", f"## {md_escape(t('dec.doc.attendance', lang))}", ""]
     out += list(_attendance_md(x.attendance, lang))

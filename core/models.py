@@ -128,7 +128,7 @@ class CastrationStatus(StrEnum):
 
 
 VERTEBRAL_LEVELS: tuple[str, ...] = (
-    ("Oc",)
+    ("Oc",)  # noqa: RUF005
     + tuple(f"C{i}" for i in range(1, 8))
     + tuple(f"T{i}" for i in range(1, 13))
     + tuple(f"L{i}" for i in range(1, 6))
@@ -153,9 +153,7 @@ class Bone(StrEnum):
     CLAVICLE = "clavicle"
 
 
-LONG_BONES: frozenset[Bone] = frozenset(
-    {Bone.FEMUR, Bone.HUMERUS, Bone.TIBIA, Bone.FIBULA, Bone.RADIUS, Bone.ULNA}
-)
+LONG_BONES: frozenset[Bone] = frozenset({Bone.FEMUR, Bone.HUMERUS, Bone.TIBIA, Bone.FIBULA, Bone.RADIUS, Bone.ULNA})
 UPPER_LIMB: frozenset[Bone] = frozenset({Bone.HUMERUS, Bone.RADIUS, Bone.ULNA})
 PAIRED_BONES: frozenset[Bone] = frozenset(
     {
@@ -673,10 +671,7 @@ class Case(_Record):
 
     @model_validator(mode="after")
     def _cross_field(self) -> Case:
-        if (
-            self.diagnosis_date is not None
-            and self.diagnosis_date > self.referral_date
-        ):
+        if self.diagnosis_date is not None and self.diagnosis_date > self.referral_date:
             raise ValueError("diagnosis_date must not be after the referral date")
         if self.castration is not None and self.primary_tumour != PrimaryTumour.PROSTATE:
             raise ValueError("castration status applies to prostate cancer only")
@@ -726,23 +721,24 @@ class Lesion(_Record):
             raise ValueError("level applies to spinal and sacral lesions only")
         if self.segment == Segment.PERITROCHANTERIC and self.bone != Bone.FEMUR:
             raise ValueError("segment peritrochanteric applies to the femur only")
-        if self.segment in (Segment.ACETABULUM, Segment.ILIUM, Segment.ISCHIUM_PUBIS) and (
-            self.bone != Bone.PELVIS
-        ):
+        if self.segment in (Segment.ACETABULUM, Segment.ILIUM, Segment.ISCHIUM_PUBIS) and (self.bone != Bone.PELVIS):
             raise ValueError("segments acetabulum/ilium/ischium_pubis apply to the pelvis only")
         if self.bone in PAIRED_BONES and self.side == Side.MIDLINE:
             raise ValueError("side of a paired bone must be left or right")
         if self.fracture_fixed and not self.pathological_fracture:
             raise ValueError("fracture_fixed needs a recorded pathological fracture")
         spinal_only = (
-            self.spinal_pain, self.alignment, self.collapse, self.posterolateral, self.bilsky,
-            self.posterior_wall_intact, self.surgeon_stability,
+            self.spinal_pain,
+            self.alignment,
+            self.collapse,
+            self.posterolateral,
+            self.bilsky,
+            self.posterior_wall_intact,
+            self.surgeon_stability,
         )
         if self.bone not in (Bone.SPINE, Bone.SACRUM) and any(v is not None for v in spinal_only):
             raise ValueError("SINS and Bilsky items apply to spinal lesions only")
-        if self.bone not in LONG_BONES and (
-            self.size_fraction is not None or self.limb_pain is not None
-        ):
+        if self.bone not in LONG_BONES and (self.size_fraction is not None or self.limb_pain is not None):
             raise ValueError("Mirels items apply to long-bone lesions only")
         return self
 
@@ -807,9 +803,7 @@ class LabResult(_Record):
         if self.unit != unit:
             raise ValueError(f"unit of {self.analyte.value} must be {unit}")
         if not lo <= self.value <= hi:
-            raise ValueError(
-                f"value of {self.analyte.value} must lie between {lo} and {hi} {unit}"
-            )
+            raise ValueError(f"value of {self.analyte.value} must lie between {lo} and {hi} {unit}")
         return self
 
 
@@ -832,9 +826,7 @@ class Treatment(_Record):
     def _dates(self) -> Treatment:
         if self.end_date is not None and self.end_date < self.start_date:
             raise ValueError("end_date must not be before start_date")
-        if (self.dose_gy is not None or self.fractions is not None) and self.kind not in (
-            TreatmentKind.RADIOTHERAPY,
-        ):
+        if (self.dose_gy is not None or self.fractions is not None) and self.kind not in (TreatmentKind.RADIOTHERAPY,):
             raise ValueError("dose_gy and fractions apply to radiotherapy only")
         return self
 
@@ -905,9 +897,7 @@ class PlanItem(_Record):
 
     @model_validator(mode="after")
     def _reason(self) -> PlanItem:
-        if self.disposition in (PlanDisposition.MODIFIED, PlanDisposition.REJECTED) and not (
-            self.reason.strip()
-        ):
+        if self.disposition in (PlanDisposition.MODIFIED, PlanDisposition.REJECTED) and not (self.reason.strip()):
             raise ValueError("reason is required when a suggestion is modified or rejected")
         if self.disposition != PlanDisposition.FREE_TEXT and self.rule_id is None:
             raise ValueError("rule_id is required for a plan item built from a suggestion")
@@ -944,9 +934,7 @@ class Decision(_Record):
     def _rules(self) -> Decision:
         if self.version > 1 and not self.amendment_reason.strip():
             raise ValueError("amendment_reason is required for an amended decision")
-        if self.quorum_state == QuorumState.CHAIR_OVERRIDE and not (
-            self.quorum_override_reason.strip()
-        ):
+        if self.quorum_state == QuorumState.CHAIR_OVERRIDE and not (self.quorum_override_reason.strip()):
             raise ValueError("quorum_override_reason is required for a chair override")
         return self
 

@@ -32,21 +32,39 @@ _C = Capability
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.CHAIR: frozenset(
         {
-            _C.READ_CASES, _C.CREATE_CASE, _C.EDIT_DEMOGRAPHICS, _C.BUILD_AGENDA,
-            _C.EDIT_CLINICAL, _C.ADD_OPINION, _C.DRAFT_DECISION, _C.SIGN_DECISION,
-            _C.MANAGE_ACTIONS, _C.MANAGE_OWN_ACTIONS, _C.VIEW_ANALYTICS, _C.VIEW_AUDIT,
+            _C.READ_CASES,
+            _C.CREATE_CASE,
+            _C.EDIT_DEMOGRAPHICS,
+            _C.BUILD_AGENDA,
+            _C.EDIT_CLINICAL,
+            _C.ADD_OPINION,
+            _C.DRAFT_DECISION,
+            _C.SIGN_DECISION,
+            _C.MANAGE_ACTIONS,
+            _C.MANAGE_OWN_ACTIONS,
+            _C.VIEW_ANALYTICS,
+            _C.VIEW_AUDIT,
         }
     ),
     Role.MEMBER: frozenset(
         {
-            _C.READ_CASES, _C.EDIT_CLINICAL, _C.ADD_OPINION, _C.DRAFT_DECISION,
-            _C.MANAGE_OWN_ACTIONS, _C.VIEW_ANALYTICS,
+            _C.READ_CASES,
+            _C.EDIT_CLINICAL,
+            _C.ADD_OPINION,
+            _C.DRAFT_DECISION,
+            _C.MANAGE_OWN_ACTIONS,
+            _C.VIEW_ANALYTICS,
         }
     ),
     Role.COORDINATOR: frozenset(
         {
-            _C.READ_CASES, _C.CREATE_CASE, _C.EDIT_DEMOGRAPHICS, _C.BUILD_AGENDA,
-            _C.MANAGE_ACTIONS, _C.MANAGE_OWN_ACTIONS, _C.VIEW_ANALYTICS,
+            _C.READ_CASES,
+            _C.CREATE_CASE,
+            _C.EDIT_DEMOGRAPHICS,
+            _C.BUILD_AGENDA,
+            _C.MANAGE_ACTIONS,
+            _C.MANAGE_OWN_ACTIONS,
+            _C.VIEW_ANALYTICS,
         }
     ),
     Role.ANALYST: frozenset({_C.VIEW_ANALYTICS, _C.VIEW_AUDIT}),

@@ -9,8 +9,18 @@ from core.models import Decision
 
 SIGNATURE_MEANING = "Approved as the MDT decision"
 _SIGNED_FIELDS = (
-    "case_id", "version", "predecessor_id", "amendment_reason", "outcome", "summary", "noms",
-    "dissent", "contributing", "quorum_state", "quorum_override_reason", "decided_on",
+    "case_id",
+    "version",
+    "predecessor_id",
+    "amendment_reason",
+    "outcome",
+    "summary",
+    "noms",
+    "dissent",
+    "contributing",
+    "quorum_state",
+    "quorum_override_reason",
+    "decided_on",
 )
 
 

@@ -38,8 +38,7 @@ def check_text(value: str, max_len: int) -> str:
     for ch in value:
         if ch in _FORBIDDEN:
             raise TextRuleError(
-                "contains an invisible or direction-changing character "
-                "(bidirectional control, zero-width or similar); remove it"
+                "contains an invisible or direction-changing character (bidirectional control, zero-width or similar); remove it"
             )
         if ch in _ALLOWED_CONTROLS:
             continue

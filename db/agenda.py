@@ -36,9 +36,11 @@ def apply_urgency_order(cur: duckdb.DuckDBPyConnection, meeting_id: int | None =
     """Renumber agenda positions by urgency (one meeting, or every planned meeting).
 
     Part of a caller's transaction; the caller writes the audit row."""
-    ids = [meeting_id] if meeting_id is not None else [
-        int(r[0]) for r in cur.execute("SELECT meeting_id FROM meeting WHERE status <> 'closed'").fetchall()
-    ]
+    ids = (
+        [meeting_id]
+        if meeting_id is not None
+        else [int(r[0]) for r in cur.execute("SELECT meeting_id FROM meeting WHERE status <> 'closed'").fetchall()]
+    )
     for mid in ids:
         cur.execute(_ORDER_SQL, [mid])
 
@@ -48,8 +50,14 @@ def _now() -> datetime:
 
 
 def create_meetings(
-    cur: duckdb.DuckDBPyConnection, actor: Actor, *, first: date, count: int, start_time: str = "08:00",
-    location: str = "", every_days: int = 7,
+    cur: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    *,
+    first: date,
+    count: int,
+    start_time: str = "08:00",
+    location: str = "",
+    every_days: int = 7,
 ) -> list[int]:
     """Create ``count`` meetings from ``first`` on the same weekday (skipping dates already used)."""
     audit.authorize(cur, actor, Capability.BUILD_AGENDA, "meeting")
@@ -60,7 +68,9 @@ def create_meetings(
     except TextRuleError as exc:
         raise FieldError({"location": str(exc)}) from exc
     dates = [first + timedelta(days=every_days * i) for i in range(count)]
-    existing = {r[0] for r in cur.execute("SELECT meeting_date FROM meeting WHERE list_contains(?, meeting_date)", [dates]).fetchall()}
+    existing = {
+        r[0] for r in cur.execute("SELECT meeting_date FROM meeting WHERE list_contains(?, meeting_date)", [dates]).fetchall()
+    }
     ids = []
     with transaction(cur):
         for d in dates:
@@ -72,7 +82,14 @@ def create_meetings(
             ).fetchone()
             assert row is not None
             ids.append(int(row[0]))
-        audit.record(cur, actor, "create", "meeting", ",".join(map(str, ids)), after={"dates": [d.isoformat() for d in dates if d not in existing]})
+        audit.record(
+            cur,
+            actor,
+            "create",
+            "meeting",
+            ",".join(map(str, ids)),
+            after={"dates": [d.isoformat() for d in dates if d not in existing]},
+        )
     return ids
 
 
@@ -126,10 +143,21 @@ def list_case(
         cur.execute("UPDATE mdt_case SET status = 'listed', row_version = row_version + 1 WHERE case_id = ?", [case_id])
         apply_urgency_order(cur, meeting_id)
         audit.record(
-            cur, actor, "create", "agenda_item", item[0],
-            after={"meeting_id": meeting_id, "case_id": case_id, "urgency": urgency.value, "stream": eff.value,
-                   "escalated": eff != stream, "readiness_override": not ready},
-            reason=None if ready else override_reason, patient_id=patient_id,
+            cur,
+            actor,
+            "create",
+            "agenda_item",
+            item[0],
+            after={
+                "meeting_id": meeting_id,
+                "case_id": case_id,
+                "urgency": urgency.value,
+                "stream": eff.value,
+                "escalated": eff != stream,
+                "readiness_override": not ready,
+            },
+            reason=None if ready else override_reason,
+            patient_id=patient_id,
         )
         submissions.remember(cur, token, "agenda_item", item[0])
     return int(item[0])
@@ -150,8 +178,11 @@ def move_item(cur: duckdb.DuckDBPyConnection, actor: Actor, item_id: int, step: 
     meeting_id, position = int(row[0]), int(row[1])
     audit.authorize(cur, actor, Capability.BUILD_AGENDA, "agenda_item", item_id)
     other = cur.execute(
-        "SELECT item_id, position FROM agenda_item WHERE meeting_id = ? AND position " + ("<" if step < 0 else ">")
-        + " ? ORDER BY position " + ("DESC" if step < 0 else "ASC") + " LIMIT 1",
+        "SELECT item_id, position FROM agenda_item WHERE meeting_id = ? AND position "  # noqa: S608
+        + ("<" if step < 0 else ">")
+        + " ? ORDER BY position "
+        + ("DESC" if step < 0 else "ASC")
+        + " LIMIT 1",
         [meeting_id, position],
     ).fetchone()
     if other is None:
@@ -159,7 +190,9 @@ def move_item(cur: duckdb.DuckDBPyConnection, actor: Actor, item_id: int, step: 
     with transaction(cur):
         cur.execute("UPDATE agenda_item SET position = ? WHERE item_id = ?", [int(other[1]), item_id])
         cur.execute("UPDATE agenda_item SET position = ? WHERE item_id = ?", [position, int(other[0])])
-        audit.record(cur, actor, "update", "agenda_item", item_id, before={"position": position}, after={"position": int(other[1])})
+        audit.record(
+            cur, actor, "update", "agenda_item", item_id, before={"position": position}, after={"position": int(other[1])}
+        )
 
 
 def set_attendance(
@@ -168,23 +201,42 @@ def set_attendance(
     audit.authorize(cur, actor, Capability.BUILD_AGENDA, "attendance", meeting_id)
     _meeting_status(cur, meeting_id)
     with transaction(cur):
-        before = cur.execute("SELECT present FROM attendance WHERE meeting_id = ? AND user_id = ?", [meeting_id, user_id]).fetchone()
+        before = cur.execute(
+            "SELECT present FROM attendance WHERE meeting_id = ? AND user_id = ?", [meeting_id, user_id]
+        ).fetchone()
         if before is None:
-            cur.execute("INSERT INTO attendance (meeting_id, user_id, specialty, present) VALUES (?, ?, ?, ?)",
-                        [meeting_id, user_id, specialty.value, present])
+            cur.execute(
+                "INSERT INTO attendance (meeting_id, user_id, specialty, present) VALUES (?, ?, ?, ?)",
+                [meeting_id, user_id, specialty.value, present],
+            )
         else:
-            cur.execute("UPDATE attendance SET present = ?, specialty = ? WHERE meeting_id = ? AND user_id = ?",
-                        [present, specialty.value, meeting_id, user_id])
-        present_specs = [Specialty(r[0]) for r in cur.execute(
-            "SELECT specialty FROM attendance WHERE meeting_id = ? AND present", [meeting_id]).fetchall()]
+            cur.execute(
+                "UPDATE attendance SET present = ?, specialty = ? WHERE meeting_id = ? AND user_id = ?",
+                [present, specialty.value, meeting_id, user_id],
+            )
+        present_specs = [
+            Specialty(r[0])
+            for r in cur.execute("SELECT specialty FROM attendance WHERE meeting_id = ? AND present", [meeting_id]).fetchall()
+        ]
         cur.execute("UPDATE meeting SET attendance_grade = ? WHERE meeting_id = ?", [attendance_grade(present_specs), meeting_id])
-        audit.record(cur, actor, "update", "attendance", f"{meeting_id}:{user_id}",
-                     before=None if before is None else {"present": before[0]}, after={"present": present, "specialty": specialty.value})
+        audit.record(
+            cur,
+            actor,
+            "update",
+            "attendance",
+            f"{meeting_id}:{user_id}",
+            before=None if before is None else {"present": before[0]},
+            after={"present": present, "specialty": specialty.value},
+        )
 
 
 def present_specialties(cur: duckdb.DuckDBPyConnection, meeting_id: int) -> list[Specialty]:
-    return [Specialty(r[0]) for r in cur.execute(
-        "SELECT DISTINCT specialty FROM attendance WHERE meeting_id = ? AND present", [meeting_id]).fetchall()]
+    return [
+        Specialty(r[0])
+        for r in cur.execute(
+            "SELECT DISTINCT specialty FROM attendance WHERE meeting_id = ? AND present", [meeting_id]
+        ).fetchall()
+    ]
 
 
 def start_meeting(cur: duckdb.DuckDBPyConnection, actor: Actor, meeting_id: int) -> None:
@@ -192,8 +244,10 @@ def start_meeting(cur: duckdb.DuckDBPyConnection, actor: Actor, meeting_id: int)
     if _meeting_status(cur, meeting_id) != MeetingStatus.PLANNED:
         raise WorkflowError("The meeting has already started or is closed.")
     with transaction(cur):
-        cur.execute("UPDATE meeting SET status = 'in_progress', started_at = ?, chair_user_id = ? WHERE meeting_id = ?",
-                    [_now(), actor.user_id, meeting_id])
+        cur.execute(
+            "UPDATE meeting SET status = 'in_progress', started_at = ?, chair_user_id = ? WHERE meeting_id = ?",
+            [_now(), actor.user_id, meeting_id],
+        )
         audit.record(cur, actor, "update", "meeting", meeting_id, before={"status": "planned"}, after={"status": "in_progress"})
 
 
@@ -201,7 +255,7 @@ def set_item_status(
     cur: duckdb.DuckDBPyConnection, actor: Actor, item_id: int, status: AgendaStatus, *, discussion_seconds: int | None = None
 ) -> None:
     row = cur.execute(
-        "SELECT a.status, a.case_id, c.patient_id, a.discussion_seconds FROM agenda_item a JOIN mdt_case c USING (case_id) WHERE item_id = ?",
+        "SELECT a.status, a.case_id, c.patient_id, a.discussion_seconds FROM agenda_item a JOIN mdt_case c USING (case_id) WHERE item_id = ?",  # noqa: E501
         [item_id],
     ).fetchone()
     if row is None:
@@ -209,12 +263,24 @@ def set_item_status(
     audit.authorize(cur, actor, Capability.DRAFT_DECISION, "agenda_item", item_id, patient_id=int(row[2]))
     seconds = int(row[3]) if discussion_seconds is None else max(0, min(int(discussion_seconds), 21600))
     with transaction(cur):
-        cur.execute("UPDATE agenda_item SET status = ?, discussion_seconds = ?, row_version = row_version + 1 WHERE item_id = ?",
-                    [status.value, seconds, item_id])
+        cur.execute(
+            "UPDATE agenda_item SET status = ?, discussion_seconds = ?, row_version = row_version + 1 WHERE item_id = ?",
+            [status.value, seconds, item_id],
+        )
         if status in (AgendaStatus.DISCUSSED, AgendaStatus.RATIFIED):
-            cur.execute("UPDATE mdt_case SET status = 'discussed', row_version = row_version + 1 WHERE case_id = ?", [int(row[1])])
-        audit.record(cur, actor, "update", "agenda_item", item_id, before={"status": row[0]},
-                     after={"status": status.value, "discussion_seconds": seconds}, patient_id=int(row[2]))
+            cur.execute(
+                "UPDATE mdt_case SET status = 'discussed', row_version = row_version + 1 WHERE case_id = ?", [int(row[1])]
+            )
+        audit.record(
+            cur,
+            actor,
+            "update",
+            "agenda_item",
+            item_id,
+            before={"status": row[0]},
+            after={"status": status.value, "discussion_seconds": seconds},
+            patient_id=int(row[2]),
+        )
 
 
 def close_meeting(cur: duckdb.DuckDBPyConnection, actor: Actor, meeting_id: int) -> list[int]:
@@ -247,15 +313,23 @@ def close_meeting(cur: duckdb.DuckDBPyConnection, actor: Actor, meeting_id: int)
             new_ids = [int(r[0]) for r in rows]
             apply_urgency_order(cur, int(nxt[0]))
         cur.execute("UPDATE meeting SET status = 'closed', ended_at = ? WHERE meeting_id = ?", [_now(), meeting_id])
-        audit.record(cur, actor, "update", "meeting", meeting_id, after={"status": "closed", "relisted_items": new_ids,
-                                                                           "next_meeting": None if nxt is None else int(nxt[0])})
+        audit.record(
+            cur,
+            actor,
+            "update",
+            "meeting",
+            meeting_id,
+            after={"status": "closed", "relisted_items": new_ids, "next_meeting": None if nxt is None else int(nxt[0])},
+        )
     return new_ids
 
 
 def add_opinion(
     cur: duckdb.DuckDBPyConnection, actor: Actor, item_id: int, specialty: Specialty, text: str, *, token: str | None = None
 ) -> int:
-    row = cur.execute("SELECT c.patient_id FROM agenda_item a JOIN mdt_case c USING (case_id) WHERE item_id = ?", [item_id]).fetchone()
+    row = cur.execute(
+        "SELECT c.patient_id FROM agenda_item a JOIN mdt_case c USING (case_id) WHERE item_id = ?", [item_id]
+    ).fetchone()
     if row is None:
         raise NotFoundError(f"Agenda item {item_id} does not exist.")
     audit.authorize(cur, actor, Capability.ADD_OPINION, "specialty_opinion", patient_id=int(row[0]))
@@ -274,7 +348,14 @@ def add_opinion(
             [item_id, specialty.value, actor.user_id, text],
         ).fetchone()
         assert new is not None
-        audit.record(cur, actor, "create", "specialty_opinion", new[0], after={"item_id": item_id, "specialty": specialty.value,
-                                                                                "text": f"({len(text)} chars)"}, patient_id=int(row[0]))
+        audit.record(
+            cur,
+            actor,
+            "create",
+            "specialty_opinion",
+            new[0],
+            after={"item_id": item_id, "specialty": specialty.value, "text": f"({len(text)} chars)"},
+            patient_id=int(row[0]),
+        )
         submissions.remember(cur, token, "specialty_opinion", new[0])
     return int(new[0])

@@ -22,9 +22,7 @@ def weekly_case_load(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def referrals_by_primary(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return cur.execute(
-        "SELECT primary_tumour, count(*) AS cases FROM mdt_case GROUP BY ALL ORDER BY cases DESC"
-    ).df()
+    return cur.execute("SELECT primary_tumour, count(*) AS cases FROM mdt_case GROUP BY ALL ORDER BY cases DESC").df()
 
 
 def summary(cur: duckdb.DuckDBPyConnection) -> dict[str, float]:
@@ -129,5 +127,5 @@ def meeting_quality(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         LEFT JOIN decision d ON d.item_id = a.item_id AND d.version = 1
         WHERE m.status = 'closed'
         GROUP BY ALL ORDER BY week
-        """
+        """  # noqa: E501
     ).df()

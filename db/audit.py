@@ -70,16 +70,23 @@ def record(
 ) -> int:
     """Append one audit row. Call inside the transaction that makes the change."""
     with transaction(cur):
-        last = cur.execute(
-            "SELECT seq, row_hash FROM audit_log ORDER BY seq DESC LIMIT 1"
-        ).fetchone()
+        last = cur.execute("SELECT seq, row_hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
         seq = (last[0] + 1) if last else 1
         prev = last[1] if last else GENESIS
         at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
         fields = [
-            seq, at, actor.username, actor.role.value, action, entity,
-            None if entity_id is None else str(entity_id), patient_id,
-            to_json(before), to_json(after), reason, outcome,
+            seq,
+            at,
+            actor.username,
+            actor.role.value,
+            action,
+            entity,
+            None if entity_id is None else str(entity_id),
+            patient_id,
+            to_json(before),
+            to_json(after),
+            reason,
+            outcome,
         ]
         row_hash = _row_hash(prev, fields)
         cur.execute(
@@ -107,13 +114,16 @@ def authorize(
     if allowed(actor.role, capability) and actor.user_id >= 0:
         return
     record(
-        cur, actor, "denied", entity, entity_id,
-        reason=f"role {actor.role.value} lacks {capability.value}", outcome="denied",
+        cur,
+        actor,
+        "denied",
+        entity,
+        entity_id,
+        reason=f"role {actor.role.value} lacks {capability.value}",
+        outcome="denied",
         patient_id=patient_id,
     )
-    raise PermissionDeniedError(
-        f"Your role ({actor.role.value}) does not allow this action; nothing was changed."
-    )
+    raise PermissionDeniedError(f"Your role ({actor.role.value}) does not allow this action; nothing was changed.")
 
 
 @dataclass(frozen=True)

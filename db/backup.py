@@ -57,12 +57,13 @@ def _sha256(path: Path) -> str:
 
 
 def _table_counts(cur: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    names = [r[0] for r in cur.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY table_name"
-    ).fetchall()]
+    names = [
+        r[0]
+        for r in cur.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY table_name").fetchall()
+    ]
     counts = {}
     for name in names:
-        row = cur.execute("SELECT count(*) FROM " + '"' + name.replace('"', "") + '"').fetchone()
+        row = cur.execute("SELECT count(*) FROM " + '"' + name.replace('"', "") + '"').fetchone()  # noqa: S608
         counts[name] = int(row[0]) if row else 0
     return counts
 
@@ -162,8 +163,7 @@ def restore(directory: str | os.PathLike[str], db_path: str | os.PathLike[str], 
             chain = audit.verify_chain(con)
             if not chain.ok:
                 raise BackupError(f"The backup's audit trail is broken at entry {chain.first_bad_seq}.")
-            audit.record(con, actor, "update", "store", None, reason="restore",
-                         after={"restored_from": Path(directory).name})
+            audit.record(con, actor, "update", "store", None, reason="restore", after={"restored_from": Path(directory).name})
             con.execute("CHECKPOINT")
         finally:
             con.close()

@@ -35,8 +35,7 @@ def build_board(cf: CaseFile, policy: Policy) -> Board:
         policy=policy,
         scores=scores,
         rules=evaluate_rules(cf, scores, policy),
-        readiness=readiness(cf, imaging_max_days=policy.readiness_imaging_max_days,
-                            lab_max_days=policy.readiness_lab_max_days),
+        readiness=readiness(cf, imaging_max_days=policy.readiness_imaging_max_days, lab_max_days=policy.readiness_lab_max_days),
     )
 
 

@@ -20,28 +20,64 @@ from db import audit, clinical, submissions
 from db.connection import transaction
 from db.rows import fetch_models, insert, update
 
-CASE_COLUMNS = tuple(
-    f for f in Case.model_fields if f not in ("case_id", "row_version", "created_at")
-)
+CASE_COLUMNS = tuple(f for f in Case.model_fields if f not in ("case_id", "row_version", "created_at"))
 # Fields a member (clinical role) may change; the rest is the coordinator's demographics/referral.
 CLINICAL_FIELDS = frozenset(
     {
-        "histology", "diagnosis_date", "er", "pr", "her2", "egfr", "alk", "castration",
-        "postmenopausal", "ecog", "kps", "frankel", "frankel_new", "neuro_assessed", "neuro_signs",
-        "spinal_pain_signs", "nrs", "pain_character", "on_step3_opioid", "visceral_mets",
-        "visceral_treatable", "visceral_removable", "expected_survival_months", "fit_for_surgery",
-        "prior_chemotherapy", "prior_mcrpc_lines", "weight_kg", "height_cm", "fever",
-        "calcium_symptoms", "dental_clearance", "jaw_or_thigh_symptoms", "active_bleeding",
-        "comorbidities", "coagulopathy", "infection", "paraplegia_over_48h", "primary_controlled",
-        "surgery_planned", "lymph_node_max_cm", "ineligible_for_other_treatment", "growth_override",
+        "histology",
+        "diagnosis_date",
+        "er",
+        "pr",
+        "her2",
+        "egfr",
+        "alk",
+        "castration",
+        "postmenopausal",
+        "ecog",
+        "kps",
+        "frankel",
+        "frankel_new",
+        "neuro_assessed",
+        "neuro_signs",
+        "spinal_pain_signs",
+        "nrs",
+        "pain_character",
+        "on_step3_opioid",
+        "visceral_mets",
+        "visceral_treatable",
+        "visceral_removable",
+        "expected_survival_months",
+        "fit_for_surgery",
+        "prior_chemotherapy",
+        "prior_mcrpc_lines",
+        "weight_kg",
+        "height_cm",
+        "fever",
+        "calcium_symptoms",
+        "dental_clearance",
+        "jaw_or_thigh_symptoms",
+        "active_bleeding",
+        "comorbidities",
+        "coagulopathy",
+        "infection",
+        "paraplegia_over_48h",
+        "primary_controlled",
+        "surgery_planned",
+        "lymph_node_max_cm",
+        "ineligible_for_other_treatment",
+        "growth_override",
     }
 )
 
 
 def _patient_values(p: Patient) -> dict[str, Any]:
     return {
-        "mrn": p.mrn, "mrn_folded": p.mrn_folded, "display_name": p.display_name,
-        "sex": p.sex.value, "birth_date": p.birth_date, "synthetic": p.synthetic,
+        "mrn": p.mrn,
+        "mrn_folded": p.mrn_folded,
+        "display_name": p.display_name,
+        "sex": p.sex.value,
+        "birth_date": p.birth_date,
+        "synthetic": p.synthetic,
     }
 
 
@@ -61,9 +97,7 @@ def refer(
         done = submissions.lookup(cur, token)
         if done is not None:
             return int(done)
-        if cur.execute(
-            "SELECT 1 FROM patient WHERE mrn_folded = ?", [patient.mrn_folded]
-        ).fetchone():
+        if cur.execute("SELECT 1 FROM patient WHERE mrn_folded = ?", [patient.mrn_folded]).fetchone():
             raise FieldError({"mrn": "is already registered (MRNs are compared without case)"})
         values = _patient_values(patient)
         row = cur.execute(
@@ -75,15 +109,15 @@ def refer(
         patient_id = int(row[0])
         new_case = case.model_copy(update={"patient_id": patient_id})
         case_id = insert(cur, "mdt_case", new_case, CASE_COLUMNS, "case_id")
-        audit.record(cur, actor, "create", "patient", patient_id, after={"mrn": "(set)", "sex": patient.sex.value}, patient_id=patient_id)
+        audit.record(
+            cur, actor, "create", "patient", patient_id, after={"mrn": "(set)", "sex": patient.sex.value}, patient_id=patient_id
+        )
         audit.record(cur, actor, "create", "mdt_case", case_id, after=_audit_view(new_case), patient_id=patient_id)
         submissions.remember(cur, token, "mdt_case", case_id)
     return case_id
 
 
-def refer_existing(
-    cur: duckdb.DuckDBPyConnection, actor: Actor, case: Case, *, token: str | None = None
-) -> int:
+def refer_existing(cur: duckdb.DuckDBPyConnection, actor: Actor, case: Case, *, token: str | None = None) -> int:
     """A new referral episode for a patient already in the store."""
     audit.authorize(cur, actor, Capability.CREATE_CASE, "mdt_case", patient_id=case.patient_id)
     get_patient(cur, case.patient_id)
@@ -107,7 +141,8 @@ def _audit_view(case: Case) -> dict[str, Any]:
 
 def get_patient(cur: duckdb.DuckDBPyConnection, patient_id: int) -> Patient:
     found = fetch_models(
-        cur, Patient,
+        cur,
+        Patient,
         "SELECT patient_id, mrn, display_name, sex, birth_date, synthetic FROM patient WHERE patient_id = ?",
         [patient_id],
     )
@@ -118,7 +153,7 @@ def get_patient(cur: duckdb.DuckDBPyConnection, patient_id: int) -> Patient:
 
 def get_case(cur: duckdb.DuckDBPyConnection, case_id: int) -> Case:
     cols = ", ".join(("case_id", *CASE_COLUMNS, "row_version", "created_at"))
-    found = fetch_models(cur, Case, "SELECT " + cols + " FROM mdt_case WHERE case_id = ?", [case_id])
+    found = fetch_models(cur, Case, "SELECT " + cols + " FROM mdt_case WHERE case_id = ?", [case_id])  # noqa: S608
     if not found:
         raise NotFoundError(f"Case {case_id} does not exist.")
     return found[0]
@@ -151,7 +186,7 @@ def update_case(
     assert case.case_id is not None
     unknown = set(changes) - set(CASE_COLUMNS)
     if unknown:
-        raise FieldError({k: "cannot be changed here" for k in sorted(unknown)})
+        raise FieldError(dict.fromkeys(sorted(unknown), "cannot be changed here"))
     clinical_change = bool(set(changes) & CLINICAL_FIELDS)
     other_change = bool(set(changes) - CLINICAL_FIELDS)
     if clinical_change:
@@ -164,12 +199,13 @@ def update_case(
         n = update(cur, "mdt_case", merged, cols, "case_id", case.case_id, case.row_version)
         if n != 1:
             raise ConflictError(
-                "This case was changed by someone else since you opened it; nothing was saved. "
-                "Reload to see the current version."
+                "This case was changed by someone else since you opened it; nothing was saved. Reload to see the current version."
             )
         before = {k: _jsonable(getattr(case, k)) for k in cols}
         after = {k: _jsonable(getattr(merged, k)) for k in cols}
-        audit.record(cur, actor, "update", "mdt_case", case.case_id, before=before, after=after, reason=reason, patient_id=case.patient_id)
+        audit.record(
+            cur, actor, "update", "mdt_case", case.case_id, before=before, after=after, reason=reason, patient_id=case.patient_id
+        )
     return get_case(cur, case.case_id)
 
 
@@ -187,7 +223,16 @@ def set_status(cur: duckdb.DuckDBPyConnection, actor: Actor, case_id: int, statu
             "UPDATE mdt_case SET status = ?, row_version = row_version + 1 WHERE case_id = ?",
             [status.value, case_id],
         )
-        audit.record(cur, actor, "update", "mdt_case", case_id, before={"status": case.status.value}, after={"status": status.value}, patient_id=case.patient_id)
+        audit.record(
+            cur,
+            actor,
+            "update",
+            "mdt_case",
+            case_id,
+            before={"status": case.status.value},
+            after={"status": status.value},
+            patient_id=case.patient_id,
+        )
 
 
 def list_cases(
@@ -234,11 +279,18 @@ def list_cases(
                  page.referral_date DESC, page.case_id DESC
         """,
         [
-            like, like, like, text,
-            statuses or None, statuses or None,
-            primaries or None, primaries or None,
-            priorities or None, priorities or None,
-            streams or None, streams or None,
+            like,
+            like,
+            like,
+            text,
+            statuses or None,
+            statuses or None,
+            primaries or None,
+            primaries or None,
+            priorities or None,
+            priorities or None,
+            streams or None,
+            streams or None,
             limit,
         ],
     ).df()
@@ -281,8 +333,16 @@ def readiness_facts(cur: duckdb.DuckDBPyConnection, case_ids: list[int] | None =
     ).fetchall()
     return {
         int(r[0]): ReadinessFacts(
-            question=bool(r[1]), histology=bool(r[2]), lesions=int(r[3]), performance=bool(r[4]), neurology=bool(r[5]),
-            pain=bool(r[6]), wishes=bool(r[7]), latest_imaging=r[8], latest_calcium=r[9], latest_creatinine=r[10],
+            question=bool(r[1]),
+            histology=bool(r[2]),
+            lesions=int(r[3]),
+            performance=bool(r[4]),
+            neurology=bool(r[5]),
+            pain=bool(r[6]),
+            wishes=bool(r[7]),
+            latest_imaging=r[8],
+            latest_calcium=r[9],
+            latest_creatinine=r[10],
         )
         for r in rows
     }

@@ -99,7 +99,9 @@ def cmd_users(args: argparse.Namespace) -> str:
             return frame[["username", "display_name", "role", "specialty", "active"]].to_string(index=False)
         password = args.password or getpass.getpass("Password for the new user: ")
         user = AppUser(
-            username=args.username, display_name=args.display_name, role=Role(args.role),
+            username=args.username,
+            display_name=args.display_name,
+            role=Role(args.role),
             specialty=Specialty(args.specialty) if args.specialty else None,
         )
         uid = users.create_user(con, SYSTEM_ACTOR, user, password)

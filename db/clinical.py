@@ -91,7 +91,11 @@ def update_lesion(cur: duckdb.DuckDBPyConnection, actor: Actor, lesion: Lesion, 
         if update(cur, "lesion", merged, cols, "lesion_id", lesion.lesion_id, lesion.row_version) != 1:
             raise ConflictError("This lesion was changed by someone else since you opened it; nothing was saved.")
         audit.record(
-            cur, actor, "update", "lesion", lesion.lesion_id,
+            cur,
+            actor,
+            "update",
+            "lesion",
+            lesion.lesion_id,
             before={k: lesion.model_dump(mode="json")[k] for k in cols},
             after={k: merged.model_dump(mode="json")[k] for k in cols},
             patient_id=lesion.patient_id,
@@ -101,7 +105,10 @@ def update_lesion(cur: duckdb.DuckDBPyConnection, actor: Actor, lesion: Lesion, 
 
 def get_lesion(cur: duckdb.DuckDBPyConnection, lesion_id: int) -> Lesion:
     found = fetch_models(
-        cur, Lesion, "SELECT lesion_id, " + ", ".join(LESION_COLUMNS) + ", row_version FROM lesion WHERE lesion_id = ?", [lesion_id]
+        cur,
+        Lesion,
+        "SELECT lesion_id, " + ", ".join(LESION_COLUMNS) + ", row_version FROM lesion WHERE lesion_id = ?",  # noqa: S608
+        [lesion_id],
     )
     if not found:
         raise NotFoundError(f"Lesion {lesion_id} does not exist.")
@@ -111,13 +118,14 @@ def get_lesion(cur: duckdb.DuckDBPyConnection, lesion_id: int) -> Lesion:
 def load_facts(cur: duckdb.DuckDBPyConnection, patient_id: int) -> dict[str, tuple[Any, ...]]:
     """Every clinical fact of one patient as models (a handful of indexed queries)."""
     lesions = fetch_models(
-        cur, Lesion,
-        "SELECT lesion_id, " + ", ".join(LESION_COLUMNS) + ", row_version FROM lesion"
-        " WHERE patient_id = ? ORDER BY lesion_id",
+        cur,
+        Lesion,
+        "SELECT lesion_id, " + ", ".join(LESION_COLUMNS) + ", row_version FROM lesion WHERE patient_id = ? ORDER BY lesion_id",  # noqa: S608
         [patient_id],
     )
     studies = fetch_models(
-        cur, ImagingStudy,
+        cur,
+        ImagingStudy,
         "SELECT s.study_id, s.patient_id, s.modality, s.study_date, s.region, s.findings, s.impression,"
         " coalesce(list(il.lesion_id ORDER BY il.lesion_id) FILTER (WHERE il.lesion_id IS NOT NULL), []) AS lesion_ids"
         " FROM imaging_study s LEFT JOIN imaging_lesion il USING (study_id)"
@@ -125,32 +133,37 @@ def load_facts(cur: duckdb.DuckDBPyConnection, patient_id: int) -> dict[str, tup
         [patient_id],
     )
     labs = fetch_models(
-        cur, LabResult,
+        cur,
+        LabResult,
         "SELECT lab_id, patient_id, analyte, value, unit, taken_on FROM lab_result"
         " WHERE patient_id = ? ORDER BY taken_on, lab_id",
         [patient_id],
     )
     treatments = fetch_models(
-        cur, Treatment,
-        "SELECT treatment_id, " + ", ".join(TREATMENT_COLUMNS) + " FROM treatment"
+        cur,
+        Treatment,
+        "SELECT treatment_id, " + ", ".join(TREATMENT_COLUMNS) + " FROM treatment"  # noqa: S608
         " WHERE patient_id = ? ORDER BY start_date, treatment_id",
         [patient_id],
     )
     events = fetch_models(
-        cur, ClinicalEvent,
-        "SELECT event_id, " + ", ".join(EVENT_COLUMNS) + " FROM clinical_event"
+        cur,
+        ClinicalEvent,
+        "SELECT event_id, " + ", ".join(EVENT_COLUMNS) + " FROM clinical_event"  # noqa: S608
         " WHERE patient_id = ? ORDER BY event_date, event_id",
         [patient_id],
     )
     return {
-        "lesions": tuple(lesions), "studies": tuple(studies), "labs": tuple(labs),
-        "treatments": tuple(treatments), "events": tuple(events),
+        "lesions": tuple(lesions),
+        "studies": tuple(studies),
+        "labs": tuple(labs),
+        "treatments": tuple(treatments),
+        "events": tuple(events),
     }
 
 
 def lab_frame(cur: duckdb.DuckDBPyConnection, patient_id: int) -> pd.DataFrame:
     return cur.execute(
-        "SELECT analyte, value::DOUBLE AS value, unit, taken_on FROM lab_result WHERE patient_id = ?"
-        " ORDER BY analyte, taken_on",
+        "SELECT analyte, value::DOUBLE AS value, unit, taken_on FROM lab_result WHERE patient_id = ? ORDER BY analyte, taken_on",
         [patient_id],
     ).df()

@@ -67,8 +67,7 @@ def transaction(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
             cur.rollback()
             if isinstance(exc, duckdb.Error) and _is_conflict(exc):
                 raise ConflictError(
-                    "Someone else changed this record at the same time; nothing was saved. "
-                    "Reload and try again."
+                    "Someone else changed this record at the same time; nothing was saved. Reload and try again."
                 ) from exc
             raise
         else:
@@ -78,7 +77,6 @@ def transaction(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
             except duckdb.Error as exc:
                 if _is_conflict(exc):
                     raise ConflictError(
-                        "Someone else changed this record at the same time; nothing was saved. "
-                        "Reload and try again."
+                        "Someone else changed this record at the same time; nothing was saved. Reload and try again."
                     ) from exc
                 raise

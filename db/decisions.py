@@ -121,9 +121,27 @@ def follow_ups(
 # Writes: drafting, signing, amending, actions, delivery, follow-ups
 
 _DECISION_COLS = (
-    "decision_id", "case_id", "item_id", "version", "predecessor_id", "amendment_reason", "status", "outcome",
-    "summary", "noms_json", "dissent", "contributing", "quorum_state", "quorum_override_reason", "decided_on",
-    "created_by", "signed_by", "signed_at", "signature_meaning", "content_hash", "row_version",
+    "decision_id",
+    "case_id",
+    "item_id",
+    "version",
+    "predecessor_id",
+    "amendment_reason",
+    "status",
+    "outcome",
+    "summary",
+    "noms_json",
+    "dissent",
+    "contributing",
+    "quorum_state",
+    "quorum_override_reason",
+    "decided_on",
+    "created_by",
+    "signed_by",
+    "signed_at",
+    "signature_meaning",
+    "content_hash",
+    "row_version",
 )
 
 
@@ -132,16 +150,21 @@ def _now() -> datetime:
 
 
 def get_decision(cur: duckdb.DuckDBPyConnection, decision_id: int) -> Decision:
-    row = cur.execute("SELECT " + ", ".join(_DECISION_COLS) + " FROM decision WHERE decision_id = ?", [decision_id]).fetchone()
+    row = cur.execute("SELECT " + ", ".join(_DECISION_COLS) + " FROM decision WHERE decision_id = ?", [decision_id]).fetchone()  # noqa: S608
     if row is None:
         raise NotFoundError(f"Decision {decision_id} does not exist.")
     data = dict(zip(_DECISION_COLS, row, strict=True))
     data["noms"] = json.loads(data.pop("noms_json") or "{}")
     data["contributing"] = tuple(data["contributing"] or ())
-    data["plan"] = tuple(fetch_models(
-        cur, PlanItem,
-        "SELECT plan_item_id, decision_id, position, rule_id, kind, text, disposition, reason FROM plan_item"
-        " WHERE decision_id = ? ORDER BY position", [decision_id]))
+    data["plan"] = tuple(
+        fetch_models(
+            cur,
+            PlanItem,
+            "SELECT plan_item_id, decision_id, position, rule_id, kind, text, disposition, reason FROM plan_item"
+            " WHERE decision_id = ? ORDER BY position",
+            [decision_id],
+        )
+    )
     return Decision.model_validate(data)
 
 
@@ -154,9 +177,12 @@ def _case_for(cur: duckdb.DuckDBPyConnection, case_id: int) -> tuple[int, date]:
 
 def _audit_view(d: Decision) -> dict[str, object]:
     return {
-        "version": d.version, "outcome": d.outcome.value, "quorum_state": d.quorum_state.value,
+        "version": d.version,
+        "outcome": d.outcome.value,
+        "quorum_state": d.quorum_state.value,
         "plan": [{"rule_id": p.rule_id, "kind": p.kind.value, "disposition": p.disposition.value} for p in d.plan],
-        "contributing": [s.value for s in d.contributing], "summary": f"({len(d.summary)} chars)",
+        "contributing": [s.value for s in d.contributing],
+        "summary": f"({len(d.summary)} chars)",
         "dissent": f"({len(d.dissent)} chars)",
     }
 
@@ -164,7 +190,7 @@ def _audit_view(d: Decision) -> dict[str, object]:
 def _insert_plan(cur: duckdb.DuckDBPyConnection, decision_id: int, plan: tuple[PlanItem, ...]) -> None:
     for pos, item in enumerate(plan):
         cur.execute(
-            "INSERT INTO plan_item (decision_id, position, rule_id, kind, text, disposition, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO plan_item (decision_id, position, rule_id, kind, text, disposition, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",  # noqa: E501
             [decision_id, pos, item.rule_id, item.kind.value, item.text, item.disposition.value, item.reason],
         )
 
@@ -196,10 +222,20 @@ def save_draft(
                 "INSERT INTO decision (case_id, item_id, version, predecessor_id, amendment_reason, status, outcome, summary,"
                 " noms_json, dissent, contributing, quorum_state, quorum_override_reason, decided_on, created_by)"
                 " VALUES (?, ?, ?, NULL, '', 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING decision_id",
-                [decision.case_id, decision.item_id, version, decision.outcome.value, decision.summary,
-                 json.dumps(decision.noms, ensure_ascii=False, sort_keys=True), decision.dissent,
-                 [s.value for s in decision.contributing], decision.quorum_state.value, decision.quorum_override_reason,
-                 decision.decided_on, actor.user_id],
+                [
+                    decision.case_id,
+                    decision.item_id,
+                    version,
+                    decision.outcome.value,
+                    decision.summary,
+                    json.dumps(decision.noms, ensure_ascii=False, sort_keys=True),
+                    decision.dissent,
+                    [s.value for s in decision.contributing],
+                    decision.quorum_state.value,
+                    decision.quorum_override_reason,
+                    decision.decided_on,
+                    actor.user_id,
+                ],
             ).fetchone()
             assert new is not None
             decision_id = int(new[0])
@@ -217,34 +253,64 @@ def save_draft(
             "UPDATE decision SET outcome = ?, summary = ?, noms_json = ?, dissent = ?, contributing = ?, quorum_state = ?,"
             " quorum_override_reason = ?, decided_on = ?, row_version = row_version + 1"
             " WHERE decision_id = ? AND row_version = ? AND status = 'draft'",
-            [decision.outcome.value, decision.summary, json.dumps(decision.noms, ensure_ascii=False, sort_keys=True),
-             decision.dissent, [s.value for s in decision.contributing], decision.quorum_state.value,
-             decision.quorum_override_reason, decision.decided_on, decision.decision_id, decision.row_version],
+            [
+                decision.outcome.value,
+                decision.summary,
+                json.dumps(decision.noms, ensure_ascii=False, sort_keys=True),
+                decision.dissent,
+                [s.value for s in decision.contributing],
+                decision.quorum_state.value,
+                decision.quorum_override_reason,
+                decision.decided_on,
+                decision.decision_id,
+                decision.row_version,
+            ],
         ).fetchone()
         if not changed or int(changed[0]) != 1:
             raise ConflictError("This draft was changed by someone else since you opened it; nothing was saved. Reload it.")
         cur.execute("DELETE FROM plan_item WHERE decision_id = ?", [decision.decision_id])
         _insert_plan(cur, decision.decision_id, decision.plan)
-        audit.record(cur, actor, "update", "decision", decision.decision_id, before=_audit_view(before),
-                     after=_audit_view(decision), patient_id=patient_id)
+        audit.record(
+            cur,
+            actor,
+            "update",
+            "decision",
+            decision.decision_id,
+            before=_audit_view(before),
+            after=_audit_view(decision),
+            patient_id=patient_id,
+        )
         return get_decision(cur, decision.decision_id)
 
 
 def sign(
-    cur: duckdb.DuckDBPyConnection, actor: Actor, decision_id: int, *, password: str, expected_version: int,
+    cur: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    decision_id: int,
+    *,
+    password: str,
+    expected_version: int,
     meaning: str = SIGNATURE_MEANING,
 ) -> Decision:
     """The chair signs: re-enters the password; the signature binds name, time, meaning and hash."""
     from db.users import verify_for_signature
 
     d = get_decision(cur, decision_id)
-    patient_id, referral = _case_for(cur, d.case_id)
+    patient_id, referral = _case_for(cur, d.case_id)  # noqa: RUF059
     audit.authorize(cur, actor, Capability.SIGN_DECISION, "decision", decision_id, patient_id=patient_id)
     if d.status == DecisionStatus.SIGNED:
         raise ImmutableRecordError("This decision is already signed.")
     if not verify_for_signature(cur, actor, password):
-        audit.record(cur, actor, "sign", "decision", decision_id, outcome="failed", reason="re-authentication failed",
-                     patient_id=patient_id)
+        audit.record(
+            cur,
+            actor,
+            "sign",
+            "decision",
+            decision_id,
+            outcome="failed",
+            reason="re-authentication failed",
+            patient_id=patient_id,
+        )
         raise FieldError({"password": "does not match: the signature needs your own password"})
     digest = content_hash(d)
     with transaction(cur):
@@ -255,8 +321,15 @@ def sign(
         ).fetchone()
         if not changed or int(changed[0]) != 1:
             raise ConflictError("This draft was changed since you opened it; review it again before signing.")
-        audit.record(cur, actor, "sign", "decision", decision_id, after={"content_hash": digest, "meaning": meaning,
-                                                                          "version": d.version}, patient_id=patient_id)
+        audit.record(
+            cur,
+            actor,
+            "sign",
+            "decision",
+            decision_id,
+            after={"content_hash": digest, "meaning": meaning, "version": d.version},
+            patient_id=patient_id,
+        )
     return get_decision(cur, decision_id)
 
 
@@ -272,10 +345,21 @@ def amend(cur: duckdb.DuckDBPyConnection, actor: Actor, decision_id: int, *, rea
     latest = cur.execute("SELECT max(version) FROM decision WHERE case_id = ?", [old.case_id]).fetchone()
     if latest and int(latest[0]) != old.version:
         raise ConflictError("A newer version of this decision exists; amend the latest version.")
-    draft = old.model_copy(update={"decision_id": None, "version": old.version + 1, "predecessor_id": decision_id,
-                                   "amendment_reason": reason, "status": DecisionStatus.DRAFT, "signed_by": None,
-                                   "signed_at": None, "signature_meaning": "", "content_hash": None, "row_version": 1,
-                                   "decided_on": max(old.decided_on, date.today())})
+    draft = old.model_copy(
+        update={
+            "decision_id": None,
+            "version": old.version + 1,
+            "predecessor_id": decision_id,
+            "amendment_reason": reason,
+            "status": DecisionStatus.DRAFT,
+            "signed_by": None,
+            "signed_at": None,
+            "signature_meaning": "",
+            "content_hash": None,
+            "row_version": 1,
+            "decided_on": max(old.decided_on, date.today()),
+        }
+    )
     Decision.model_validate(draft.model_dump())
     with transaction(cur):
         done = submissions.lookup(cur, token)
@@ -285,14 +369,36 @@ def amend(cur: duckdb.DuckDBPyConnection, actor: Actor, decision_id: int, *, rea
             "INSERT INTO decision (case_id, item_id, version, predecessor_id, amendment_reason, status, outcome, summary,"
             " noms_json, dissent, contributing, quorum_state, quorum_override_reason, decided_on, created_by)"
             " VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING decision_id",
-            [draft.case_id, draft.item_id, draft.version, decision_id, reason, draft.outcome.value, draft.summary,
-             json.dumps(draft.noms, ensure_ascii=False, sort_keys=True), draft.dissent, [s.value for s in draft.contributing],
-             draft.quorum_state.value, draft.quorum_override_reason, draft.decided_on, actor.user_id],
+            [
+                draft.case_id,
+                draft.item_id,
+                draft.version,
+                decision_id,
+                reason,
+                draft.outcome.value,
+                draft.summary,
+                json.dumps(draft.noms, ensure_ascii=False, sort_keys=True),
+                draft.dissent,
+                [s.value for s in draft.contributing],
+                draft.quorum_state.value,
+                draft.quorum_override_reason,
+                draft.decided_on,
+                actor.user_id,
+            ],
         ).fetchone()
         assert new is not None
         _insert_plan(cur, int(new[0]), draft.plan)
-        audit.record(cur, actor, "amend", "decision", int(new[0]), before={"version": old.version, "decision_id": decision_id},
-                     after={"version": draft.version}, reason=reason, patient_id=patient_id)
+        audit.record(
+            cur,
+            actor,
+            "amend",
+            "decision",
+            int(new[0]),
+            before={"version": old.version, "decision_id": decision_id},
+            after={"version": draft.version},
+            reason=reason,
+            patient_id=patient_id,
+        )
         submissions.remember(cur, token, "decision", int(new[0]))
     return get_decision(cur, int(new[0]))
 
@@ -307,24 +413,48 @@ def add_action(cur: duckdb.DuckDBPyConnection, actor: Actor, action: ActionItem,
         row = cur.execute(
             "INSERT INTO action_item (case_id, decision_id, plan_item_id, description, owner_user_id, specialty, due_date)"
             " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING action_id",
-            [action.case_id, action.decision_id, action.plan_item_id, action.description, action.owner_user_id,
-             action.specialty.value, action.due_date],
+            [
+                action.case_id,
+                action.decision_id,
+                action.plan_item_id,
+                action.description,
+                action.owner_user_id,
+                action.specialty.value,
+                action.due_date,
+            ],
         ).fetchone()
         assert row is not None
-        audit.record(cur, actor, "create", "action_item", row[0], after={"specialty": action.specialty.value,
-                     "due_date": action.due_date.isoformat(), "owner_user_id": action.owner_user_id}, patient_id=patient_id)
+        audit.record(
+            cur,
+            actor,
+            "create",
+            "action_item",
+            row[0],
+            after={
+                "specialty": action.specialty.value,
+                "due_date": action.due_date.isoformat(),
+                "owner_user_id": action.owner_user_id,
+            },
+            patient_id=patient_id,
+        )
         submissions.remember(cur, token, "action_item", row[0])
     return int(row[0])
 
 
-def complete_action(cur: duckdb.DuckDBPyConnection, actor: Actor, action_id: int, *, expected_version: int, on: date | None = None) -> None:
-    row = cur.execute("SELECT a.owner_user_id, a.status, c.patient_id FROM action_item a JOIN mdt_case c USING (case_id) WHERE action_id = ?",
-                      [action_id]).fetchone()
+def complete_action(
+    cur: duckdb.DuckDBPyConnection, actor: Actor, action_id: int, *, expected_version: int, on: date | None = None
+) -> None:
+    row = cur.execute(
+        "SELECT a.owner_user_id, a.status, c.patient_id FROM action_item a JOIN mdt_case c USING (case_id) WHERE action_id = ?",
+        [action_id],
+    ).fetchone()
     if row is None:
         raise NotFoundError(f"Action {action_id} does not exist.")
     own = row[0] == actor.user_id
     if not (allowed(actor.role, Capability.MANAGE_ACTIONS) or (own and allowed(actor.role, Capability.MANAGE_OWN_ACTIONS))):
-        audit.record(cur, actor, "denied", "action_item", action_id, outcome="denied", reason="not the owner", patient_id=int(row[2]))
+        audit.record(
+            cur, actor, "denied", "action_item", action_id, outcome="denied", reason="not the owner", patient_id=int(row[2])
+        )
         raise PermissionDeniedError("Only the action's owner, the chair or a coordinator can complete it; nothing was changed.")
     with transaction(cur):
         changed = cur.execute(
@@ -334,14 +464,24 @@ def complete_action(cur: duckdb.DuckDBPyConnection, actor: Actor, action_id: int
         ).fetchone()
         if not changed or int(changed[0]) != 1:
             raise ConflictError("This action was changed by someone else; reload it.")
-        audit.record(cur, actor, "update", "action_item", action_id, before={"status": row[1]},
-                     after={"status": ActionStatus.DONE.value}, patient_id=int(row[2]))
+        audit.record(
+            cur,
+            actor,
+            "update",
+            "action_item",
+            action_id,
+            before={"status": row[1]},
+            after={"status": ActionStatus.DONE.value},
+            patient_id=int(row[2]),
+        )
 
 
 def record_delivery(cur: duckdb.DuckDBPyConnection, actor: Actor, delivery: Delivery, *, token: str | None = None) -> int:
     row = cur.execute(
-        "SELECT c.patient_id, d.status FROM plan_item p JOIN decision d USING (decision_id) JOIN mdt_case c ON c.case_id = d.case_id"
-        " WHERE p.plan_item_id = ?", [delivery.plan_item_id]).fetchone()
+        "SELECT c.patient_id, d.status FROM plan_item p JOIN decision d USING (decision_id) JOIN mdt_case c ON c.case_id = d.case_id"  # noqa: E501
+        " WHERE p.plan_item_id = ?",
+        [delivery.plan_item_id],
+    ).fetchone()
     if row is None:
         raise NotFoundError(f"Plan item {delivery.plan_item_id} does not exist.")
     audit.authorize(cur, actor, Capability.MANAGE_ACTIONS, "delivery", delivery.plan_item_id, patient_id=int(row[0]))
@@ -354,13 +494,29 @@ def record_delivery(cur: duckdb.DuckDBPyConnection, actor: Actor, delivery: Deli
         if cur.execute("SELECT 1 FROM delivery WHERE plan_item_id = ?", [delivery.plan_item_id]).fetchone():
             raise FieldError({"plan_item": "delivery is already recorded for this plan item"})
         new = cur.execute(
-            "INSERT INTO delivery (plan_item_id, delivered, delivered_on, reason_not, note) VALUES (?, ?, ?, ?, ?) RETURNING delivery_id",
-            [delivery.plan_item_id, delivery.delivered, delivery.delivered_on,
-             delivery.reason_not.value if delivery.reason_not else None, delivery.note],
+            "INSERT INTO delivery (plan_item_id, delivered, delivered_on, reason_not, note) VALUES (?, ?, ?, ?, ?) RETURNING delivery_id",  # noqa: E501
+            [
+                delivery.plan_item_id,
+                delivery.delivered,
+                delivery.delivered_on,
+                delivery.reason_not.value if delivery.reason_not else None,
+                delivery.note,
+            ],
         ).fetchone()
         assert new is not None
-        audit.record(cur, actor, "create", "delivery", new[0], after={"plan_item_id": delivery.plan_item_id, "delivered": delivery.delivered,
-                     "reason_not": delivery.reason_not.value if delivery.reason_not else None}, patient_id=int(row[0]))
+        audit.record(
+            cur,
+            actor,
+            "create",
+            "delivery",
+            new[0],
+            after={
+                "plan_item_id": delivery.plan_item_id,
+                "delivered": delivery.delivered,
+                "reason_not": delivery.reason_not.value if delivery.reason_not else None,
+            },
+            patient_id=int(row[0]),
+        )
         submissions.remember(cur, token, "delivery", new[0])
     return int(new[0])
 
@@ -376,11 +532,8 @@ def schedule_follow_ups(
         return 0
     with transaction(cur):
         cur.execute(
-            "INSERT INTO follow_up (case_id, decision_id, due_date, kind)"
-            " SELECT ?, ?, unnest(?::DATE[]), unnest(?::VARCHAR[])",
+            "INSERT INTO follow_up (case_id, decision_id, due_date, kind) SELECT ?, ?, unnest(?::DATE[]), unnest(?::VARCHAR[])",
             [d.case_id, decision_id, [s[0] for s in schedule], [s[1].value for s in schedule]],
         )
         audit.record(cur, actor, "create", "follow_up", decision_id, after={"count": len(schedule)}, patient_id=patient_id)
     return len(schedule)
-
-

@@ -23,18 +23,18 @@ _CANDIDATES_SQL = """
 """
 
 
-def candidates(
-    cur: duckdb.DuckDBPyConnection, meeting_id: int, *, limit: int = 10, offset: int = 0
-) -> tuple[pd.DataFrame, int]:
+def candidates(cur: duckdb.DuckDBPyConnection, meeting_id: int, *, limit: int = 10, offset: int = 0) -> tuple[pd.DataFrame, int]:
     """Referred or ready cases not yet on ``meeting_id``'s agenda (most pressing first), one
     page of them, and how many there are in all."""
     frame = cur.execute(_CANDIDATES_SQL, [meeting_id, max(1, limit), max(0, offset)]).df()
     if frame.empty:
-        total = int(cur.execute(
-            "SELECT count(*) FROM mdt_case c WHERE c.status IN ('referred', 'ready') AND NOT EXISTS"
-            " (SELECT 1 FROM agenda_item a WHERE a.meeting_id = ? AND a.case_id = c.case_id)",
-            [meeting_id],
-        ).fetchone()[0])  # type: ignore[index]
+        total = int(
+            cur.execute(
+                "SELECT count(*) FROM mdt_case c WHERE c.status IN ('referred', 'ready') AND NOT EXISTS"
+                " (SELECT 1 FROM agenda_item a WHERE a.meeting_id = ? AND a.case_id = c.case_id)",
+                [meeting_id],
+            ).fetchone()[0]
+        )  # type: ignore[index]
         return frame.drop(columns="total"), total
     return frame.drop(columns="total"), int(frame["total"].iloc[0])
 

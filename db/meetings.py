@@ -27,7 +27,8 @@ def list_meetings(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def get_meeting(cur: duckdb.DuckDBPyConnection, meeting_id: int) -> Meeting:
     found = fetch_models(
-        cur, Meeting,
+        cur,
+        Meeting,
         "SELECT meeting_id, meeting_date, start_time, location, status, chair_user_id,"
         " attendance_grade, started_at, ended_at FROM meeting WHERE meeting_id = ?",
         [meeting_id],
@@ -39,8 +40,7 @@ def get_meeting(cur: duckdb.DuckDBPyConnection, meeting_id: int) -> Meeting:
 
 def next_meeting_id(cur: duckdb.DuckDBPyConnection, today: date | None = None) -> int | None:
     row = cur.execute(
-        "SELECT meeting_id FROM meeting WHERE meeting_date >= ? AND status <> 'closed'"
-        " ORDER BY meeting_date LIMIT 1",
+        "SELECT meeting_id FROM meeting WHERE meeting_date >= ? AND status <> 'closed' ORDER BY meeting_date LIMIT 1",
         [today or date.today()],
     ).fetchone()
     return None if row is None else int(row[0])

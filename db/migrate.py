@@ -64,9 +64,7 @@ def migrate(cur: duckdb.DuckDBPyConnection, migrations: list[Migration] | None =
         cur.begin()
         try:
             cur.execute(mig.sql)
-            cur.execute(
-                "INSERT INTO schema_version (version, name) VALUES (?, ?)", [mig.version, mig.name]
-            )
+            cur.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [mig.version, mig.name])
         except duckdb.Error as exc:
             cur.rollback()
             raise MigrationError(f"migration {mig.version:03d}_{mig.name} failed and was rolled back: {exc}") from exc

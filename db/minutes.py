@@ -68,108 +68,178 @@ def _plan_lines(cur: duckdb.DuckDBPyConnection, decision_ids: list[int]) -> dict
     out: dict[int, list[PlanLine]] = defaultdict(list)
     if not decision_ids:
         return out
-    for r in _rows(cur, """
+    for r in _rows(
+        cur,
+        """
         SELECT p.decision_id, p.position, p.rule_id, p.kind, p.text, p.disposition, p.reason,
                dl.delivered, dl.delivered_on, dl.reason_not
         FROM plan_item p LEFT JOIN delivery dl USING (plan_item_id)
         WHERE list_contains(?::BIGINT[], p.decision_id)
         ORDER BY p.decision_id, p.position
-        """, [decision_ids]):
-        out[int(r["decision_id"])].append(PlanLine(
-            position=int(r["position"]), rule_id=r["rule_id"], kind=r["kind"], text=r["text"],
-            disposition=r["disposition"], reason=r["reason"] or "", delivered=r["delivered"],
-            delivered_on=r["delivered_on"], reason_not=r["reason_not"]))
+        """,
+        [decision_ids],
+    ):
+        out[int(r["decision_id"])].append(
+            PlanLine(
+                position=int(r["position"]),
+                rule_id=r["rule_id"],
+                kind=r["kind"],
+                text=r["text"],
+                disposition=r["disposition"],
+                reason=r["reason"] or "",
+                delivered=r["delivered"],
+                delivered_on=r["delivered_on"],
+                reason_not=r["reason_not"],
+            )
+        )
     return out
 
 
 def _decision_record(r: dict[str, Any], plan: list[PlanLine]) -> DecisionRecord:
     signature = None
     if r["status"] == "signed" and r["signed_at"] is not None:
-        signature = Signature(name=r["signer"] or "", at=r["signed_at"], meaning=r["signature_meaning"],
-                              content_hash=r["content_hash"] or "")
+        signature = Signature(
+            name=r["signer"] or "", at=r["signed_at"], meaning=r["signature_meaning"], content_hash=r["content_hash"] or ""
+        )
     return DecisionRecord(
-        version=int(r["version"]), status=r["status"], outcome=r["outcome"], decided_on=r["decided_on"],
-        quorum_state=r["quorum_state"], quorum_override_reason=r["quorum_override_reason"] or "",
-        amendment_reason=r["amendment_reason"] or "", summary=r["summary"] or "", dissent=r["dissent"] or "",
-        contributing=tuple(r["contributing"] or ()), noms=json.loads(r["noms_json"] or "{}"),
-        plan=tuple(plan), signature=signature,
+        version=int(r["version"]),
+        status=r["status"],
+        outcome=r["outcome"],
+        decided_on=r["decided_on"],
+        quorum_state=r["quorum_state"],
+        quorum_override_reason=r["quorum_override_reason"] or "",
+        amendment_reason=r["amendment_reason"] or "",
+        summary=r["summary"] or "",
+        dissent=r["dissent"] or "",
+        contributing=tuple(r["contributing"] or ()),
+        noms=json.loads(r["noms_json"] or "{}"),
+        plan=tuple(plan),
+        signature=signature,
     )
 
 
 def _action_line(r: dict[str, Any], today: date) -> ActionLine:
-    return ActionLine(description=r["description"], specialty=r["specialty"], owner=r["owner"] or "",
-                      due_date=r["due_date"], status=r["status"],
-                      overdue=r["status"] == "open" and r["due_date"] < today)
+    return ActionLine(
+        description=r["description"],
+        specialty=r["specialty"],
+        owner=r["owner"] or "",
+        due_date=r["due_date"],
+        status=r["status"],
+        overdue=r["status"] == "open" and r["due_date"] < today,
+    )
 
 
 def _attendance(cur: duckdb.DuckDBPyConnection, meeting_id: int | None) -> tuple[Attendee, ...]:
     if meeting_id is None:
         return ()
-    return tuple(Attendee(name=r["display_name"], specialty=r["specialty"], present=bool(r["present"])) for r in _rows(
-        cur, "SELECT u.display_name, a.specialty, a.present FROM attendance a JOIN app_user u USING (user_id)"
-        " WHERE a.meeting_id = ? ORDER BY a.present DESC, a.specialty, u.display_name", [meeting_id]))
+    return tuple(
+        Attendee(name=r["display_name"], specialty=r["specialty"], present=bool(r["present"]))
+        for r in _rows(
+            cur,
+            "SELECT u.display_name, a.specialty, a.present FROM attendance a JOIN app_user u USING (user_id)"
+            " WHERE a.meeting_id = ? ORDER BY a.present DESC, a.specialty, u.display_name",
+            [meeting_id],
+        )
+    )
 
 
 def meeting_minutes(cur: duckdb.DuckDBPyConnection, meeting_id: int, *, today: date | None = None) -> Minutes:
     """The minutes of one meeting: attendance, and per agenda item the case, opinions, the
     decision shown (the latest signed version, else the latest draft), its plan and actions."""
     today = today or date.today()
-    head = _rows(cur, """
+    head = _rows(
+        cur,
+        """
         SELECT m.meeting_id, m.meeting_date, m.start_time, m.location, m.status, m.attendance_grade,
                u.display_name AS chair
         FROM meeting m LEFT JOIN app_user u ON u.user_id = m.chair_user_id WHERE m.meeting_id = ?
-        """, [meeting_id])
+        """,
+        [meeting_id],
+    )
     if not head:
         raise NotFoundError(f"Meeting {meeting_id} does not exist.")
     m = head[0]
-    items = _rows(cur, """
+    items = _rows(
+        cur,
+        """
         SELECT a.item_id, a.case_id, p.display_name AS patient, p.mrn, c.primary_tumour, c.question,
                a.urgency, a.stream, a.status
         FROM agenda_item a JOIN mdt_case c USING (case_id) JOIN patient p ON p.patient_id = c.patient_id
         WHERE a.meeting_id = ? ORDER BY a.position, a.item_id
-        """, [meeting_id])
+        """,
+        [meeting_id],
+    )
     decisions = _rows(cur, _MEETING_DECISIONS_SQL, [meeting_id])
     plans = _plan_lines(cur, [int(r["decision_id"]) for r in decisions])
     by_item = {int(r["item_id"]): _decision_record(r, plans[int(r["decision_id"])]) for r in decisions}
     opinions: dict[int, list[Opinion]] = defaultdict(list)
-    for r in _rows(cur, """
+    for r in _rows(
+        cur,
+        """
         SELECT o.item_id, o.specialty, u.display_name, o.text FROM specialty_opinion o
         LEFT JOIN app_user u ON u.user_id = o.author_user_id
         WHERE o.item_id IN (SELECT item_id FROM agenda_item WHERE meeting_id = ?)
         ORDER BY o.item_id, o.created_at, o.opinion_id
-        """, [meeting_id]):
+        """,
+        [meeting_id],
+    ):
         opinions[int(r["item_id"])].append(Opinion(specialty=r["specialty"], author=r["display_name"] or "", text=r["text"]))
     actions: dict[int, list[ActionLine]] = defaultdict(list)
-    for r in _rows(cur, """
+    for r in _rows(
+        cur,
+        """
         SELECT d.item_id, a.description, a.specialty, u.display_name AS owner, a.due_date, a.status
         FROM action_item a JOIN decision d USING (decision_id)
         LEFT JOIN app_user u ON u.user_id = a.owner_user_id
         WHERE d.item_id IN (SELECT item_id FROM agenda_item WHERE meeting_id = ?)
         ORDER BY d.item_id, a.due_date, a.action_id
-        """, [meeting_id]):
+        """,
+        [meeting_id],
+    ):
         actions[int(r["item_id"])].append(_action_line(r, today))
     cases = tuple(
-        CaseMinute(case_id=int(i["case_id"]), patient=i["patient"], mrn=i["mrn"], primary_tumour=i["primary_tumour"],
-                   question=i["question"], urgency=i["urgency"], stream=i["stream"], agenda_status=i["status"],
-                   decision=by_item.get(int(i["item_id"])), opinions=tuple(opinions[int(i["item_id"])]),
-                   actions=tuple(actions[int(i["item_id"])]))
+        CaseMinute(
+            case_id=int(i["case_id"]),
+            patient=i["patient"],
+            mrn=i["mrn"],
+            primary_tumour=i["primary_tumour"],
+            question=i["question"],
+            urgency=i["urgency"],
+            stream=i["stream"],
+            agenda_status=i["status"],
+            decision=by_item.get(int(i["item_id"])),
+            opinions=tuple(opinions[int(i["item_id"])]),
+            actions=tuple(actions[int(i["item_id"])]),
+        )
         for i in items
     )
-    return Minutes(meeting_id=int(m["meeting_id"]), meeting_date=m["meeting_date"], start_time=m["start_time"],
-                   location=m["location"] or "", status=m["status"], chair=m["chair"] or "",
-                   attendance_grade=m["attendance_grade"], attendance=_attendance(cur, int(m["meeting_id"])),
-                   cases=cases, generated_at=_now())
+    return Minutes(
+        meeting_id=int(m["meeting_id"]),
+        meeting_date=m["meeting_date"],
+        start_time=m["start_time"],
+        location=m["location"] or "",
+        status=m["status"],
+        chair=m["chair"] or "",
+        attendance_grade=m["attendance_grade"],
+        attendance=_attendance(cur, int(m["meeting_id"])),
+        cases=cases,
+        generated_at=_now(),
+    )
 
 
 def outcome_letter(cur: duckdb.DuckDBPyConnection, case_id: int, *, today: date | None = None) -> Letter:
     """The outcome letter for the referrer: the case, the meeting that decided it (attendance),
     the decision (latest signed version, else the latest draft), its plan and the actions."""
     today = today or date.today()
-    head = _rows(cur, """
+    head = _rows(
+        cur,
+        """
         SELECT c.case_id, p.display_name AS patient, p.mrn, p.birth_date, c.referrer, c.referrer_specialty,
                c.referral_date, c.question, c.primary_tumour
         FROM mdt_case c JOIN patient p USING (patient_id) WHERE c.case_id = ?
-        """, [case_id])
+        """,
+        [case_id],
+    )
     if not head:
         raise NotFoundError(f"Case {case_id} does not exist.")
     c = head[0]
@@ -180,22 +250,47 @@ def outcome_letter(cur: duckdb.DuckDBPyConnection, case_id: int, *, today: date 
         d = found[0]
         decision = _decision_record(d, _plan_lines(cur, [int(d["decision_id"])])[int(d["decision_id"])])
         if d["item_id"] is not None:
-            meeting_row = _rows(cur, "SELECT m.meeting_id, m.meeting_date FROM agenda_item a JOIN meeting m USING (meeting_id)"
-                                     " WHERE a.item_id = ?", [int(d["item_id"])])
+            meeting_row = _rows(
+                cur,
+                "SELECT m.meeting_id, m.meeting_date FROM agenda_item a JOIN meeting m USING (meeting_id) WHERE a.item_id = ?",
+                [int(d["item_id"])],
+            )
     if not meeting_row:
-        meeting_row = _rows(cur, "SELECT m.meeting_id, m.meeting_date FROM agenda_item a JOIN meeting m USING (meeting_id)"
-                                 " WHERE a.case_id = ? ORDER BY m.meeting_date DESC LIMIT 1", [case_id])
+        meeting_row = _rows(
+            cur,
+            "SELECT m.meeting_id, m.meeting_date FROM agenda_item a JOIN meeting m USING (meeting_id)"
+            " WHERE a.case_id = ? ORDER BY m.meeting_date DESC LIMIT 1",
+            [case_id],
+        )
     meeting_id = int(meeting_row[0]["meeting_id"]) if meeting_row else None
-    actions = tuple(_action_line(r, today) for r in _rows(cur, """
+    actions = tuple(
+        _action_line(r, today)
+        for r in _rows(
+            cur,
+            """
         SELECT a.description, a.specialty, u.display_name AS owner, a.due_date, a.status
         FROM action_item a LEFT JOIN app_user u ON u.user_id = a.owner_user_id
         WHERE a.case_id = ? ORDER BY a.due_date, a.action_id
-        """, [case_id]))
-    return Letter(case_id=int(c["case_id"]), patient=c["patient"], mrn=c["mrn"], birth_date=c["birth_date"],
-                  referrer=c["referrer"], referrer_specialty=c["referrer_specialty"], referral_date=c["referral_date"],
-                  question=c["question"], primary_tumour=c["primary_tumour"],
-                  meeting_date=meeting_row[0]["meeting_date"] if meeting_row else None,
-                  attendance=_attendance(cur, meeting_id), decision=decision, actions=actions, generated_at=_now())
+        """,
+            [case_id],
+        )
+    )
+    return Letter(
+        case_id=int(c["case_id"]),
+        patient=c["patient"],
+        mrn=c["mrn"],
+        birth_date=c["birth_date"],
+        referrer=c["referrer"],
+        referrer_specialty=c["referrer_specialty"],
+        referral_date=c["referral_date"],
+        question=c["question"],
+        primary_tumour=c["primary_tumour"],
+        meeting_date=meeting_row[0]["meeting_date"] if meeting_row else None,
+        attendance=_attendance(cur, meeting_id),
+        decision=decision,
+        actions=actions,
+        generated_at=_now(),
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -212,8 +307,9 @@ def export_minutes(cur: duckdb.DuckDBPyConnection, actor: Actor, meeting_id: int
     _check_format(fmt)
     audit.authorize(cur, actor, Capability.READ_CASES, "minutes", meeting_id)
     minutes = meeting_minutes(cur, meeting_id)
-    audit.record(cur, actor, "export", "minutes", meeting_id,
-                 after={"format": fmt, "case_ids": [c.case_id for c in minutes.cases]})
+    audit.record(
+        cur, actor, "export", "minutes", meeting_id, after={"format": fmt, "case_ids": [c.case_id for c in minutes.cases]}
+    )
     return minutes
 
 
@@ -238,7 +334,9 @@ def agenda_items_for_case(cur: duckdb.DuckDBPyConnection, case_id: int) -> pd.Da
     return cur.execute(
         "SELECT a.item_id, a.meeting_id, m.meeting_date, m.status AS meeting_status, a.status"
         " FROM agenda_item a JOIN meeting m USING (meeting_id) WHERE a.case_id = ?"
-        " ORDER BY m.meeting_date DESC, a.item_id DESC", [case_id]).df()
+        " ORDER BY m.meeting_date DESC, a.item_id DESC",
+        [case_id],
+    ).df()
 
 
 def opinions_for_case(cur: duckdb.DuckDBPyConnection, case_id: int) -> pd.DataFrame:
@@ -246,7 +344,9 @@ def opinions_for_case(cur: duckdb.DuckDBPyConnection, case_id: int) -> pd.DataFr
         "SELECT o.opinion_id, o.item_id, m.meeting_date, o.specialty, u.display_name AS author, o.text"
         " FROM specialty_opinion o JOIN agenda_item a USING (item_id) JOIN meeting m USING (meeting_id)"
         " LEFT JOIN app_user u ON u.user_id = o.author_user_id"
-        " WHERE a.case_id = ? ORDER BY m.meeting_date, o.created_at, o.opinion_id", [case_id]).df()
+        " WHERE a.case_id = ? ORDER BY m.meeting_date, o.created_at, o.opinion_id",
+        [case_id],
+    ).df()
 
 
 def follow_up_count(cur: duckdb.DuckDBPyConnection, decision_id: int) -> int:

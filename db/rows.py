@@ -37,7 +37,7 @@ def insert(
     id_column: str,
 ) -> int:
     """INSERT one model's ``columns``; return the generated id."""
-    sql = "INSERT INTO {t} ({c}) VALUES ({p}) RETURNING {i}".format(
+    sql = "INSERT INTO {t} ({c}) VALUES ({p}) RETURNING {i}".format(  # noqa: S608
         t=table, c=", ".join(columns), p=", ".join("?" for _ in columns), i=id_column
     )
     row = cur.execute(sql, row_values(model, columns)).fetchone()
@@ -61,20 +61,16 @@ def update(
     assignments = ", ".join(f"{c} = ?" for c in columns)
     params = row_values(model, columns)
     if expected_version is None:
-        sql = "UPDATE {t} SET {a} WHERE {i} = ?".format(t=table, a=assignments, i=id_column)
+        sql = f"UPDATE {table} SET {assignments} WHERE {id_column} = ?"  # noqa: S608
         params.append(id_value)
     else:
-        sql = "UPDATE {t} SET {a}, row_version = row_version + 1 WHERE {i} = ? AND row_version = ?".format(
-            t=table, a=assignments, i=id_column
-        )
+        sql = f"UPDATE {table} SET {assignments}, row_version = row_version + 1 WHERE {id_column} = ? AND row_version = ?"  # noqa: S608
         params.extend([id_value, expected_version])
     row = cur.execute(sql, params).fetchone()
     return int(row[0]) if row else 0
 
 
-def fetch_models(
-    cur: duckdb.DuckDBPyConnection, model: type[M], sql: str, params: Sequence[Any] = ()
-) -> list[M]:
+def fetch_models(cur: duckdb.DuckDBPyConnection, model: type[M], sql: str, params: Sequence[Any] = ()) -> list[M]:
     """Run a SELECT whose column names match the model's fields; build one model per row."""
     result = cur.execute(sql, list(params))
     names = [d[0] for d in result.description or []]
@@ -97,9 +93,7 @@ def bulk_insert(cur: duckdb.DuckDBPyConnection, table: str, rows: Iterable[dict[
     """
     import pandas as pd
 
-    frame = pd.DataFrame(
-        [{k: float(v) if isinstance(v, Decimal) else _plain(v) for k, v in r.items()} for r in rows]
-    )
+    frame = pd.DataFrame([{k: float(v) if isinstance(v, Decimal) else _plain(v) for k, v in r.items()} for r in rows])
     if frame.empty:
         return 0
     cur.append(table, frame, by_name=True)

@@ -49,7 +49,13 @@ M = TypeVar("M", bound=BaseModel)
 log = logging.getLogger("bonemdt.scores")
 
 SNAPSHOT_COLUMNS = (
-    "case_id", "lesion_id", "score_id", "total", "band", "inputs_json", "inputs_hash",
+    "case_id",
+    "lesion_id",
+    "score_id",
+    "total",
+    "band",
+    "inputs_json",
+    "inputs_hash",
     "computed_at",
 )
 
@@ -178,9 +184,7 @@ def record_snapshots(
 # Reading history
 
 
-def score_history(
-    cur: duckdb.DuckDBPyConnection, case_id: int, score_id: str, lesion_id: int | None = None
-) -> pd.DataFrame:
+def score_history(cur: duckdb.DuckDBPyConnection, case_id: int, score_id: str, lesion_id: int | None = None) -> pd.DataFrame:
     """(computed_at, total, band) of one key, oldest first; ``lesion_id=None``: patient level."""
     return cur.execute(
         "SELECT computed_at, total, band FROM score_snapshot"
@@ -209,9 +213,7 @@ def latest_bands(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 # Batch scoring
 
 
-def _models(
-    cur: duckdb.DuckDBPyConnection, model: type[M], sql: str, params: Sequence[Any]
-) -> list[M]:
+def _models(cur: duckdb.DuckDBPyConnection, model: type[M], sql: str, params: Sequence[Any]) -> list[M]:
     """Rows to models exactly as ``db.rows.fetch_models`` does (lists become tuples)."""
     result = cur.execute(sql, list(params))
     names = [d[0] for d in result.description or []]
@@ -234,7 +236,8 @@ def _by_patient(records: Iterable[Any]) -> dict[int, tuple[Any, ...]]:
 # id range as a pruning hint for the zone maps.
 _OF_CHUNK = "patient_id BETWEEN ? AND ? AND patient_id IN (SELECT unnest(?::BIGINT[]))"
 _CASES_SQL = (
-    "SELECT " + ", ".join(("case_id", *CASE_COLUMNS, "row_version", "created_at"))  # noqa: S608
+    "SELECT "  # noqa: S608
+    + ", ".join(("case_id", *CASE_COLUMNS, "row_version", "created_at"))
     + " FROM mdt_case WHERE case_id BETWEEN ? AND ? ORDER BY case_id"
 )
 _PATIENTS_SQL = (
@@ -294,9 +297,7 @@ def load_case_files(
     ]
 
 
-def score_all(
-    cur: duckdb.DuckDBPyConnection, *, as_of: date | None = None, chunk: int = 2000
-) -> BatchResult:
+def score_all(cur: duckdb.DuckDBPyConnection, *, as_of: date | None = None, chunk: int = 2000) -> BatchResult:
     """Derive every case's scores and snapshot the changed ones (one transaction per chunk).
 
     A case whose derivation raises is logged (its id and the error type) and listed in
@@ -312,7 +313,7 @@ def score_all(
     written = 0
     failed: list[int] = []
     for start in range(0, len(ids), chunk):
-        part = ids[start:start + chunk]
+        part = ids[start : start + chunk]
         files = load_case_files(cur, part[0], part[-1], day, policy)
         rows: list[dict[str, Any]] = []
         for cf in files:

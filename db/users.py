@@ -18,7 +18,7 @@ from db.connection import transaction
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 GENERIC_FAILURE = "Sign-in failed: unknown user, wrong password, or the account is locked."
-DEMO_PASSWORD = "bonemdt-demo"
+DEMO_PASSWORD = "bonemdt-demo"  # noqa: S105
 
 
 @dataclass(frozen=True)
@@ -76,14 +76,15 @@ def audit_system() -> Actor:
 
 def _actor_from_row(row: tuple) -> Actor:  # type: ignore[type-arg]
     return Actor(
-        user_id=row[0], username=row[1], display_name=row[2], role=Role(row[3]),
+        user_id=row[0],
+        username=row[1],
+        display_name=row[2],
+        role=Role(row[3]),
         specialty=Specialty(row[4]) if row[4] else None,
     )
 
 
-def authenticate(
-    cur: duckdb.DuckDBPyConnection, username: str, password: str, *, allow_demo: bool
-) -> Actor:
+def authenticate(cur: duckdb.DuckDBPyConnection, username: str, password: str, *, allow_demo: bool) -> Actor:
     """Check a local password. Failures are counted in the store; 5 lock the account 15 min."""
     name = (username or "").strip().lower()
     row = cur.execute(
@@ -109,14 +110,17 @@ def authenticate(
                     [0 if lock_until else failures, lock_until, row[0]],
                 )
             audit.record(
-                cur, actor, "login_failed", "app_user", row[0], outcome="failed",
+                cur,
+                actor,
+                "login_failed",
+                "app_user",
+                row[0],
+                outcome="failed",
                 reason="locked" if locked else None,
             )
         raise AuthenticationError(GENERIC_FAILURE)
     with transaction(cur):
-        cur.execute(
-            "UPDATE app_user SET failed_logins = 0, locked_until = NULL WHERE user_id = ?", [row[0]]
-        )
+        cur.execute("UPDATE app_user SET failed_logins = 0, locked_until = NULL WHERE user_id = ?", [row[0]])
         audit.record(cur, actor, "login", "app_user", row[0])
     return actor
 
@@ -155,8 +159,14 @@ def create_user(cur: duckdb.DuckDBPyConnection, actor: Actor, user: AppUser, pas
         row = cur.execute(
             "INSERT INTO app_user (username, display_name, role, specialty, password_hash, active)"
             " VALUES (?, ?, ?, ?, ?, ?) RETURNING user_id",
-            [user.username, user.display_name, user.role.value,
-             user.specialty.value if user.specialty else None, hash_password(password), user.active],
+            [
+                user.username,
+                user.display_name,
+                user.role.value,
+                user.specialty.value if user.specialty else None,
+                hash_password(password),
+                user.active,
+            ],
         ).fetchone()
         assert row is not None
         audit.record(cur, actor, "create", "app_user", row[0], after=user.model_dump(mode="json"))
@@ -171,8 +181,13 @@ def set_role(cur: duckdb.DuckDBPyConnection, actor: Actor, user_id: int, role: R
     with transaction(cur):
         cur.execute("UPDATE app_user SET role = ?, active = ? WHERE user_id = ?", [role.value, active, user_id])
         audit.record(
-            cur, actor, "update", "app_user", user_id,
-            before={"role": before[0], "active": before[1]}, after={"role": role.value, "active": active},
+            cur,
+            actor,
+            "update",
+            "app_user",
+            user_id,
+            before={"role": before[0], "active": before[1]},
+            after={"role": role.value, "active": active},
         )
 
 

@@ -44,20 +44,33 @@ with tabs[0]:
     c1, c2, c3, c4, c5 = st.columns(5)
     patient = c1.number_input(tr("admin.filter_patient"), min_value=1, step=1, value=None)
     who = c2.text_input(tr("admin.filter_user"), max_chars=40)
-    action = c3.selectbox(tr("admin.filter_action"), [None, *AUDIT_ACTIONS],
-                          format_func=lambda a: tr("common.all") if a is None else tr(f"audit.action.{a}"))
+    action = c3.selectbox(
+        tr("admin.filter_action"),
+        [None, *AUDIT_ACTIONS],
+        format_func=lambda a: tr("common.all") if a is None else tr(f"audit.action.{a}"),
+    )
     since = c4.date_input(tr("admin.filter_since"), value=None)
     until = c5.date_input(tr("admin.filter_until"), value=None)
-    rows = audit.search(ctx.cur, patient_id=int(patient) if patient else None, actor=who.strip().lower() or None,
-                        action=action, since=since, until=until)
+    rows = audit.search(
+        ctx.cur,
+        patient_id=int(patient) if patient else None,
+        actor=who.strip().lower() or None,
+        action=action,
+        since=since,
+        until=until,
+    )
     if ctx.actor.role == Role.ANALYST:
         # Analysts see aggregates only: who did what and when, not the recorded values.
         rows = rows.drop(columns=["before_json", "after_json", "patient_id"])
     rows["action"] = rows["action"].map(lambda a: tr(f"audit.action.{a}") if f"audit.action.{a}" in MESSAGES else a)
     st.caption(tr("cases.count", n=len(rows)))
-    st.dataframe(rows.rename(columns={c: tr(f"audit.col.{c}") for c in rows.columns if f"audit.col.{c}" in MESSAGES}),
-                 hide_index=True, width="stretch", height=480,
-                 column_config={tr("audit.col.at_utc"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")})
+    st.dataframe(
+        rows.rename(columns={c: tr(f"audit.col.{c}") for c in rows.columns if f"audit.col.{c}" in MESSAGES}),
+        hide_index=True,
+        width="stretch",
+        height=480,
+        column_config={tr("audit.col.at_utc"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")},
+    )
 
 if is_admin:
     with tabs[1]:
@@ -69,13 +82,20 @@ if is_admin:
             username = st.text_input(tr("signin.username"), max_chars=40)
             display = st.text_input(tr("col.display_name"), max_chars=200)
             role = st.selectbox(tr("admin.role"), [r.value for r in Role], format_func=lambda r: tr("role." + r))
-            specialty = st.selectbox(tr("col.specialty"), [None, *[s.value for s in Specialty]],
-                                     format_func=lambda s: "—" if s is None else enum_label(s, ctx.lang))
+            specialty = st.selectbox(
+                tr("col.specialty"),
+                [None, *[s.value for s in Specialty]],
+                format_func=lambda s: "—" if s is None else enum_label(s, ctx.lang),
+            )
             password = st.text_input(tr("signin.password"), type="password", max_chars=200)
             if st.form_submit_button(tr("admin.create_user"), type="primary"):
                 try:
-                    user = AppUser(username=username.strip().lower(), display_name=display, role=Role(role),
-                                   specialty=Specialty(specialty) if specialty else None)
+                    user = AppUser(
+                        username=username.strip().lower(),
+                        display_name=display,
+                        role=Role(role),
+                        specialty=Specialty(specialty) if specialty else None,
+                    )
                     users.create_user(ctx.cur, ctx.actor, user, password)
                     st.success(tr("common.saved"))
                 except (ValidationError, FieldError) as exc:
@@ -88,7 +108,9 @@ if is_admin:
             ids = [int(i) for i in frame["user_id"]]
             labels = dict(zip(ids, frame["username"], strict=True))
             uid = st.selectbox(tr("admin.user"), ids, format_func=lambda i: labels.get(i, str(i)))
-            new_role = st.selectbox(tr("admin.role"), [r.value for r in Role], format_func=lambda r: tr("role." + r), key="new_role")
+            new_role = st.selectbox(
+                tr("admin.role"), [r.value for r in Role], format_func=lambda r: tr("role." + r), key="new_role"
+            )
             active = st.toggle(tr("admin.active"), value=True)
             if st.form_submit_button(tr("common.save")):
                 try:
@@ -98,8 +120,11 @@ if is_admin:
                     st.error(str(exc))
     with tabs[2]:
         st.caption(tr("admin.backup_hint"))
-        target = st.text_input(tr("admin.backup_dir"), value=str(Path(tempfile.gettempdir()) / f"bonemdt-backup-{datetime.now(UTC):%Y%m%dT%H%M%S}"),
-                               max_chars=300)
+        target = st.text_input(
+            tr("admin.backup_dir"),
+            value=str(Path(tempfile.gettempdir()) / f"bonemdt-backup-{datetime.now(UTC):%Y%m%dT%H%M%S}"),
+            max_chars=300,
+        )
         if st.button(tr("admin.backup_now"), type="primary"):
             try:
                 info = backups.backup(ctx.cur, ctx.actor, target)

@@ -29,17 +29,35 @@ s = analytics.summary(ctx.cur)
 cols = st.columns(5)
 cols[0].metric(tr("analytics.cases"), int(s["cases"]))
 cols[1].metric(tr("analytics.meetings_held"), int(s["meetings_held"]))
-cols[2].metric(tr("analytics.median_days"), "—" if math.isnan(s["median_days_to_decision"]) else f"{s['median_days_to_decision']:.0f}")
+cols[2].metric(
+    tr("analytics.median_days"), "—" if math.isnan(s["median_days_to_decision"]) else f"{s['median_days_to_decision']:.0f}"
+)
 cols[3].metric(tr("analytics.decided"), pct(s["decided_share"]))
 cols[4].metric(tr("analytics.delivered"), pct(s["delivered_share"]))
 
-axis = {"week": tr("analytics.week"), "cases": tr("analytics.cases"), "urgency": tr("col.urgency"), "days": tr("analytics.days"),
-        "kind": tr("col.kind"), "items": tr("analytics.items"), "state": tr("col.status"), "quarter": tr("analytics.quarter"),
-        "events": tr("analytics.events"), "share": tr("analytics.share"), "standard": tr("analytics.two_thirds")}
+axis = {
+    "week": tr("analytics.week"),
+    "cases": tr("analytics.cases"),
+    "urgency": tr("col.urgency"),
+    "days": tr("analytics.days"),
+    "kind": tr("col.kind"),
+    "items": tr("analytics.items"),
+    "state": tr("col.status"),
+    "quarter": tr("analytics.quarter"),
+    "events": tr("analytics.events"),
+    "share": tr("analytics.share"),
+    "standard": tr("analytics.two_thirds"),
+}
 
 tab_load, tab_time, tab_impl, tab_sre, tab_quality = st.tabs(
-    [tr("analytics.tab.load"), tr("analytics.tab.timeliness"), tr("analytics.tab.implementation"),
-     tr("analytics.tab.sre"), tr("analytics.tab.quality")])
+    [
+        tr("analytics.tab.load"),
+        tr("analytics.tab.timeliness"),
+        tr("analytics.tab.implementation"),
+        tr("analytics.tab.sre"),
+        tr("analytics.tab.quality"),
+    ]
+)
 with tab_load:
     load = analytics.weekly_case_load(ctx.cur)
     if load.empty:
@@ -76,5 +94,9 @@ with tab_quality:
     if quality.empty:
         st.info(tr("common.no_rows"))
     else:
-        st.dataframe(quality.rename(columns={c: tr(f"analytics.q.{c}") for c in quality.columns}), hide_index=True, width="stretch",
-                     column_config={tr("analytics.q.week"): st.column_config.DateColumn(format="YYYY-MM-DD")})
+        st.dataframe(
+            quality.rename(columns={c: tr(f"analytics.q.{c}") for c in quality.columns}),
+            hide_index=True,
+            width="stretch",
+            column_config={tr("analytics.q.week"): st.column_config.DateColumn(format="YYYY-MM-DD")},
+        )

@@ -32,9 +32,7 @@ except NotFoundError:
 
 opened_key = f"opened_case_{case_id}"
 if not st.session_state.get(opened_key):
-    audit.record(
-        ctx.cur, ctx.actor, "open_case", "mdt_case", case_id, patient_id=board.cf.patient.patient_id
-    )
+    audit.record(ctx.cur, ctx.actor, "open_case", "mdt_case", case_id, patient_id=board.cf.patient.patient_id)
     st.session_state[opened_key] = True
 
 snapshot_scores(ctx, case_id, board)

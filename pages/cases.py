@@ -8,11 +8,11 @@ import streamlit as st
 
 from core.i18n import enum_label
 from core.meeting_rules import readiness_from_facts
-from core.models import CaseStatus, Priority, PrimaryTumour, Stream
+from core.models import CaseStatus, PrimaryTumour, Priority, Stream
 from core.permissions import Capability, allowed
 from db import cases
-from pages.components.forms import referral_form
 from db.policies import load_policy
+from pages.components.forms import referral_form
 from pages.components.guard import guard
 from pages.components.widgets import case_table, localise_frame
 
@@ -30,17 +30,16 @@ with tabs[0]:
     with st.container(border=True):
         c1, c2, c3, c4, c5 = st.columns([2, 1, 1, 1, 1])
         text = c1.text_input(tr("cases.search"), placeholder=tr("cases.search_hint"), max_chars=60)
-        statuses = c2.multiselect(tr("col.status"), [s.value for s in CaseStatus],
-                                  format_func=lambda v: enum_label(v, ctx.lang))
-        primaries = c3.multiselect(tr("col.primary_tumour"), [p.value for p in PrimaryTumour],
-                                   format_func=lambda v: enum_label(v, ctx.lang))
-        priorities = c4.multiselect(tr("col.priority"), [p.value for p in Priority],
-                                    format_func=lambda v: enum_label(v, ctx.lang))
-        streams = c5.multiselect(tr("col.stream"), [s.value for s in Stream],
-                                 format_func=lambda v: enum_label(v, ctx.lang))
+        statuses = c2.multiselect(tr("col.status"), [s.value for s in CaseStatus], format_func=lambda v: enum_label(v, ctx.lang))
+        primaries = c3.multiselect(
+            tr("col.primary_tumour"), [p.value for p in PrimaryTumour], format_func=lambda v: enum_label(v, ctx.lang)
+        )
+        priorities = c4.multiselect(
+            tr("col.priority"), [p.value for p in Priority], format_func=lambda v: enum_label(v, ctx.lang)
+        )
+        streams = c5.multiselect(tr("col.stream"), [s.value for s in Stream], format_func=lambda v: enum_label(v, ctx.lang))
 
-    frame = cases.list_cases(ctx.cur, text=text, statuses=statuses, primaries=primaries,
-                             priorities=priorities, streams=streams)
+    frame = cases.list_cases(ctx.cur, text=text, statuses=statuses, primaries=primaries, priorities=priorities, streams=streams)
     st.caption(tr("cases.count", n=len(frame)))
     if frame.empty:
         st.info(tr("common.no_rows"))
@@ -49,16 +48,41 @@ with tabs[0]:
         facts = cases.readiness_facts(ctx.cur, [int(i) for i in frame["case_id"]])
         today = date.today()
         checks = {
-            cid: readiness_from_facts(f, today, imaging_max_days=policy.readiness_imaging_max_days,
-                                      lab_max_days=policy.readiness_lab_max_days)
+            cid: readiness_from_facts(
+                f, today, imaging_max_days=policy.readiness_imaging_max_days, lab_max_days=policy.readiness_lab_max_days
+            )
             for cid, f in facts.items()
         }
         frame["ready"] = frame["case_id"].map(lambda i: checks[int(i)].ready)
         frame["missing"] = frame["case_id"].map(lambda i: ", ".join(tr("ready." + p.key) for p in checks[int(i)].problems))
-        shown = frame[["case_id", "mrn", "patient", "age", "sex", "primary_tumour", "status", "priority",
-                       "stream", "referral_date", "ready", "missing", "ecog", "frankel", "nrs", "lesions", "next_meeting"]]
+        shown = frame[
+            [
+                "case_id",
+                "mrn",
+                "patient",
+                "age",
+                "sex",
+                "primary_tumour",
+                "status",
+                "priority",
+                "stream",
+                "referral_date",
+                "ready",
+                "missing",
+                "ecog",
+                "frankel",
+                "nrs",
+                "lesions",
+                "next_meeting",
+            ]
+        ]
         case_table(
-            localise_frame(shown, ctx.lang), list(shown["case_id"]), key="cases_table", tr=tr, width="stretch", height=560,
+            localise_frame(shown, ctx.lang),
+            list(shown["case_id"]),
+            key="cases_table",
+            tr=tr,
+            width="stretch",
+            height=560,
             column_config={
                 tr("col.referral_date"): st.column_config.DateColumn(format="YYYY-MM-DD"),
                 tr("col.next_meeting"): st.column_config.DateColumn(format="YYYY-MM-DD"),

@@ -34,26 +34,35 @@ dates = {int(r.meeting_id): (pd.Timestamp(r.meeting_date).date().isoformat(), st
 query_case = _query_case()
 if "dec.meeting" not in st.session_state and meeting_ids:
     linked = minutes_db.agenda_items_for_case(cur, query_case) if query_case else pd.DataFrame()
-    st.session_state["dec.meeting"] = (int(linked.iloc[0]["meeting_id"]) if not linked.empty
-                                       else meetings.next_meeting_id(cur) or meeting_ids[-1])
+    st.session_state["dec.meeting"] = (
+        int(linked.iloc[0]["meeting_id"]) if not linked.empty else meetings.next_meeting_id(cur) or meeting_ids[-1]
+    )
 left, right = st.columns([1, 2])
-meeting_id = left.selectbox(tr("dec.meeting"), meeting_ids, key="dec.meeting", placeholder=tr("dec.choose"),
-                            format_func=lambda m: f"{dates[m][0]} · {label(dates[m][1], lang)}")
+meeting_id = left.selectbox(
+    tr("dec.meeting"),
+    meeting_ids,
+    key="dec.meeting",
+    placeholder=tr("dec.choose"),
+    format_func=lambda m: f"{dates[m][0]} · {label(dates[m][1], lang)}",
+)
 items = meetings.agenda(cur, meeting_id) if meeting_id is not None else pd.DataFrame(columns=["case_id"])
-cases = {int(r.case_id): (int(r.item_id), f"{r.patient} ({r.mrn}) · {label(str(r.urgency), lang)}")
-         for r in items.itertuples()}
+cases = {int(r.case_id): (int(r.item_id), f"{r.patient} ({r.mrn}) · {label(str(r.urgency), lang)}") for r in items.itertuples()}
 if query_case is not None and query_case not in cases:
     cases[query_case] = (None, tr("dec.case_number", n=query_case))
 case_key = f"dec.case.{meeting_id}"
 if case_key not in st.session_state and cases:
     st.session_state[case_key] = query_case if query_case in cases else next(iter(cases))
-case_id = right.selectbox(tr("dec.case"), list(cases), key=case_key, placeholder=tr("dec.choose"),
-                          format_func=lambda c: cases[c][1]) if cases else None
+case_id = (
+    right.selectbox(tr("dec.case"), list(cases), key=case_key, placeholder=tr("dec.choose"), format_func=lambda c: cases[c][1])
+    if cases
+    else None
+)
 if case_id is not None and st.query_params.get("case") != str(case_id):
     st.query_params["case"] = str(case_id)
 
-tab_rec, tab_act, tab_fu, tab_docs, tab_all = st.tabs([
-    tr("dec.tab.record"), tr("dec.tab.actions"), tr("dec.tab.follow_ups"), tr("dec.tab.documents"), tr("dec.tab.register")])
+tab_rec, tab_act, tab_fu, tab_docs, tab_all = st.tabs(
+    [tr("dec.tab.record"), tr("dec.tab.actions"), tr("dec.tab.follow_ups"), tr("dec.tab.documents"), tr("dec.tab.register")]
+)
 
 try:
     board = load_board(cur, case_id) if case_id is not None else None
@@ -112,15 +121,37 @@ with tab_fu:
     form.follow_up_table(ctx, decisions.follow_ups(cur, overdue_only=True), lang, with_patient=True)
 
 with tab_docs:
-    form.documents_panel(ctx, meeting_id, dates[meeting_id][0] if meeting_id is not None else "", case_id,
-                         board.cf.patient.display_name if board else "")
+    form.documents_panel(
+        ctx,
+        meeting_id,
+        dates[meeting_id][0] if meeting_id is not None else "",
+        case_id,
+        board.cf.patient.display_name if board else "",
+    )
 
 with tab_all:
     status = st.segmented_control(tr("col.status"), ["signed", "draft"], format_func=lambda s: label(s, lang), key="dec_status")
     frame = decisions.list_decisions(cur, status=status)
     st.caption(tr("cases.count", n=len(frame)))
     case_table(
-        localise_frame(frame[["case_id", "patient", "primary_tumour", "version", "status", "outcome", "quorum_state",
-                              "decided_on", "signed_by"]], lang),
-        list(frame["case_id"]), key="dec_all_table", tr=tr, width="stretch",
+        localise_frame(
+            frame[
+                [
+                    "case_id",
+                    "patient",
+                    "primary_tumour",
+                    "version",
+                    "status",
+                    "outcome",
+                    "quorum_state",
+                    "decided_on",
+                    "signed_by",
+                ]
+            ],
+            lang,
+        ),
+        list(frame["case_id"]),
+        key="dec_all_table",
+        tr=tr,
+        width="stretch",
     )

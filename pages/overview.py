@@ -33,16 +33,26 @@ with col_flags:
         if queue.empty:
             st.success(tr("overview.no_red_flags"))
         else:
-            case_table(localise_frame(queue[["case_id", "patient", "primary_tumour", "urgency", "stream"]], ctx.lang),
-                       list(queue["case_id"]), key="ov_flags", tr=tr, width="stretch")
+            case_table(
+                localise_frame(queue[["case_id", "patient", "primary_tumour", "urgency", "stream"]], ctx.lang),
+                list(queue["case_id"]),
+                key="ov_flags",
+                tr=tr,
+                width="stretch",
+            )
 
 st.subheader(tr("overview.my_actions"))
 mine = decisions.actions(ctx.cur, owner_user_id=ctx.actor.user_id, only_open=True)
 if mine.empty:
     st.caption(tr("common.no_rows"))
 else:
-    case_table(localise_frame(mine[["case_id", "patient", "description", "due_date", "overdue"]], ctx.lang),
-               list(mine["case_id"]), key="ov_mine", tr=tr, width="stretch")
+    case_table(
+        localise_frame(mine[["case_id", "patient", "description", "due_date", "overdue"]], ctx.lang),
+        list(mine["case_id"]),
+        key="ov_mine",
+        tr=tr,
+        width="stretch",
+    )
 
 left, right = st.columns(2)
 with left:
@@ -53,13 +63,23 @@ with left:
         st.success(tr("overview.nothing_overdue"))
     else:
         st.warning(tr("overview.overdue_count", n=len(overdue)))
-        case_table(localise_frame(overdue[["case_id", "patient", "description", "owner", "due_date"]], ctx.lang),
-                   list(overdue["case_id"]), key="ov_overdue", tr=tr, width="stretch")
+        case_table(
+            localise_frame(overdue[["case_id", "patient", "description", "owner", "due_date"]], ctx.lang),
+            list(overdue["case_id"]),
+            key="ov_overdue",
+            tr=tr,
+            width="stretch",
+        )
 with right:
     st.subheader(tr("overview.overdue_follow_ups"))
     fus = decisions.follow_ups(ctx.cur, overdue_only=True)
     if fus.empty:
         st.success(tr("overview.nothing_overdue"))
     else:
-        case_table(localise_frame(fus[["case_id", "patient", "kind", "due_date"]], ctx.lang),
-                   list(fus["case_id"]), key="ov_fus", tr=tr, width="stretch")
+        case_table(
+            localise_frame(fus[["case_id", "patient", "kind", "due_date"]], ctx.lang),
+            list(fus["case_id"]),
+            key="ov_fus",
+            tr=tr,
+            width="stretch",
+        )

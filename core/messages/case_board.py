@@ -306,8 +306,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "board.tab.decisions": ("Decisions & actions", "决策与待办"),
     # suggestions
     "board.suggest.disclaimer": (
-        "The board suggests; the MDT decides. Each suggestion names the score or fact that "
-        "fired it and its source.",
+        "The board suggests; the MDT decides. Each suggestion names the score or fact that fired it and its source.",
         "看板仅提供建议，由 MDT 决定。每条建议均注明触发它的评分或事实及其来源。",
     ),
     "board.suggest.reason": ("Why: {reason}", "依据：{reason}"),

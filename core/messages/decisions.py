@@ -89,8 +89,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dec.save_draft": ("Save draft", "保存草稿"),
     "dec.saved": ("Draft saved (version {version}).", "草稿已保存（第 {version} 版）。"),
     "dec.stale_draft": (
-        "Someone saved this draft since you opened it. Saving now would be refused: "
-        "reload the page to see their version.",
+        "Someone saved this draft since you opened it. Saving now would be refused: reload the page to see their version.",
         "您打开此草稿后已有他人保存。现在保存将被拒绝：请刷新页面查看最新版本。",
     ),
     # signing and amending
@@ -127,26 +126,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dec.version_title": ("Version {version} · {status}", "第 {version} 版 · {status}"),
     "dec.no_plan": ("No plan items.", "无方案条目。"),
     # errors
-    "dec.err.fix_fields": ("Nothing was saved: {n} fields need attention (see the messages below them).",
-                           "未保存：{n} 个字段需要修改（见字段下方提示）。"),
+    "dec.err.fix_fields": (
+        "Nothing was saved: {n} fields need attention (see the messages below them).",
+        "未保存：{n} 个字段需要修改（见字段下方提示）。",
+    ),
     "dec.err.reason_required": ("A reason is required.", "必须填写理由。"),
     "dec.err.text_required": ("Text is required.", "必须填写内容。"),
     "dec.err.too_long": ("Longer than the limit of {limit} characters.", "超过 {limit} 个字符的上限。"),
-    "dec.err.bad_chars": ("Contains an invisible, direction-changing or control character: remove it.",
-                          "包含不可见、改变文字方向或控制字符，请删除。"),
+    "dec.err.bad_chars": (
+        "Contains an invisible, direction-changing or control character: remove it.",
+        "包含不可见、改变文字方向或控制字符，请删除。",
+    ),
     "dec.err.outcome_required": ("Choose the outcome.", "请选择结论。"),
     "dec.err.date_required": ("Enter a date.", "请输入日期。"),
     "dec.err.future": ("Must not be in the future.", "不能晚于今天。"),
     "dec.err.before_referral": ("Must not be before the referral date.", "不能早于转诊日期。"),
     "dec.err.override_reason": ("Give the reason for the chair override.", "请填写主持人特批理由。"),
-    "dec.err.exists": ("This case already has a decision: open the draft, or amend the signed one.",
-                       "本病例已有决策：请打开草稿或修订已签署的决策。"),
-    "dec.err.password": ("The password does not match: the signature needs your own password. Nothing was signed.",
-                         "密码不正确：签署需要您本人的密码。未签署。"),
-    "dec.err.conflict": ("Someone else changed this record since you opened it; nothing was saved. Reload the page.",
-                         "您打开后他人已修改此记录，未保存任何内容。请刷新页面。"),
-    "dec.err.immutable": ("This decision is signed and cannot be changed; amend it instead.",
-                          "此决策已签署，不能修改；请改为修订。"),
+    "dec.err.exists": (
+        "This case already has a decision: open the draft, or amend the signed one.",
+        "本病例已有决策：请打开草稿或修订已签署的决策。",
+    ),
+    "dec.err.password": (
+        "The password does not match: the signature needs your own password. Nothing was signed.",
+        "密码不正确：签署需要您本人的密码。未签署。",
+    ),
+    "dec.err.conflict": (
+        "Someone else changed this record since you opened it; nothing was saved. Reload the page.",
+        "您打开后他人已修改此记录，未保存任何内容。请刷新页面。",
+    ),
+    "dec.err.immutable": (
+        "This decision is signed and cannot be changed; amend it instead.",
+        "此决策已签署，不能修改；请改为修订。",
+    ),
     "dec.err.denied": ("Your role does not allow this action; nothing was changed.", "您的角色无权执行此操作，未做任何更改。"),
     "dec.err.invalid": ("Some values are not valid; nothing was saved.", "部分内容无效，未保存。"),
     "dec.err.reason_not": ("Choose why it was not delivered.", "请选择未执行的原因。"),
@@ -168,8 +179,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dec.complete": ("Mark done", "标记完成"),
     "dec.action_done": ("Action completed.", "待办已完成。"),
     "dec.delivery": ("Delivery of the decided plan", "决策方案执行情况"),
-    "dec.delivery_need_signed": ("Delivery is recorded for a signed decision with a decided outcome.",
-                                 "执行情况针对已签署且结论为“已决定”的决策记录。"),
+    "dec.delivery_need_signed": (
+        "Delivery is recorded for a signed decision with a decided outcome.",
+        "执行情况针对已签署且结论为“已决定”的决策记录。",
+    ),
     "dec.delivery_pending": ("Delivery not recorded yet.", "尚未记录执行情况。"),
     "dec.delivered_q": ("Delivered?", "是否已执行？"),
     "dec.delivered_yes": ("Delivered", "已执行"),
@@ -200,15 +213,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Documents identify patients: every download is recorded in the audit trail.",
         "文档含患者身份信息：每次下载均记入审计日志。",
     ),
-    "dec.font_missing": ("PDF export is unavailable: the CJK font {path} is missing (install fonts-noto-cjk).",
-                         "无法导出 PDF：缺少中日韩字体 {path}（请安装 fonts-noto-cjk）。"),
+    "dec.font_missing": (
+        "PDF export is unavailable: the CJK font {path} is missing (install fonts-noto-cjk).",
+        "无法导出 PDF：缺少中日韩字体 {path}（请安装 fonts-noto-cjk）。",
+    ),
     # documents (minutes and letter)
     "dec.doc.minutes_title": ("Bone-metastasis MDT — minutes of {date}", "骨转移 MDT 会议纪要（{date}）"),
     "dec.doc.letter_title": ("Bone-metastasis MDT — outcome letter", "骨转移 MDT 会诊结果函"),
     "dec.doc.dear": ("Dear {name},", "尊敬的 {name}："),
     "dec.doc.letter_intro": (
-        "The bone-metastasis multidisciplinary team discussed your patient at its meeting on {date}. "
-        "The outcome is below.",
+        "The bone-metastasis multidisciplinary team discussed your patient at its meeting on {date}. The outcome is below.",
         "骨转移多学科团队已于 {date} 的会议上讨论您转诊的患者，结果如下。",
     ),
     "dec.doc.patient": ("Patient", "患者"),

@@ -60,9 +60,7 @@ def evaluate(score_id: str, inputs: Mapping[str, object]) -> ScoreResult:
     """Score ``inputs`` with the score ``score_id``; see the module docstring."""
     definition = SCORES.get(score_id) if isinstance(score_id, str) else None
     if definition is None:
-        raise ScoreInputError(
-            {"score_id": "unknown score; allowed score ids: " + ", ".join(SCORES)}
-        )
+        raise ScoreInputError({"score_id": "unknown score; allowed score ids: " + ", ".join(SCORES)})
     return definition.evaluate(inputs)
 
 

@@ -50,8 +50,7 @@ BANDS = {
         "中度疼痛（NRS 4–6）：WHO第二阶梯",
         "Weak opioid (codeine, tramadol) or low-dose strong opioid ± non-opioid ± adjuvant; "
         "bone pain: consider radiotherapy and a bone-modifying agent; target NRS ≤ 3",
-        "弱阿片类药物（可待因、曲马多）或低剂量强阿片类药物±非阿片类药物±辅助药物；"
-        "骨转移疼痛考虑放疗及骨改良药物；目标NRS ≤3",
+        "弱阿片类药物（可待因、曲马多）或低剂量强阿片类药物±非阿片类药物±辅助药物；骨转移疼痛考虑放疗及骨改良药物；目标NRS ≤3",
     ),
     "step_3": Band(
         "Severe pain (NRS 7–10): WHO step 3",
@@ -59,8 +58,7 @@ BANDS = {
         "Strong opioid (morphine first line; oxycodone, hydromorphone, fentanyl) ± non-opioid "
         "± adjuvant; bone pain: consider radiotherapy and a bone-modifying agent; "
         "target NRS ≤ 3",
-        "强阿片类药物（首选吗啡；羟考酮、氢吗啡酮、芬太尼）±非阿片类药物±辅助药物；"
-        "骨转移疼痛考虑放疗及骨改良药物；目标NRS ≤3",
+        "强阿片类药物（首选吗啡；羟考酮、氢吗啡酮、芬太尼）±非阿片类药物±辅助药物；骨转移疼痛考虑放疗及骨改良药物；目标NRS ≤3",
     ),
 }
 

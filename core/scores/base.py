@@ -170,9 +170,7 @@ def field_specs(model: type[ScoreInput]) -> dict[str, FieldSpec]:
     specs: dict[str, FieldSpec] = {}
     for name, info in model.model_fields.items():
         for meta in info.metadata:
-            if isinstance(meta, PlainValidator) and isinstance(
-                meta.func, OneOf | YesNo | DecimalIn | IntegerIn
-            ):
+            if isinstance(meta, PlainValidator) and isinstance(meta.func, OneOf | YesNo | DecimalIn | IntegerIn):
                 specs[name] = meta.func
     return specs
 
@@ -351,8 +349,7 @@ def define(
 ) -> ScoreDefinition:
     specs = field_specs(input_model)
     inputs: dict[str, tuple[str, ...] | str] = {
-        name: spec.values if isinstance(spec, OneOf) else spec.describe()
-        for name, spec in specs.items()
+        name: spec.values if isinstance(spec, OneOf) else spec.describe() for name, spec in specs.items()
     }
     return ScoreDefinition(
         score_id=score_id,

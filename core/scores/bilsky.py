@@ -63,8 +63,7 @@ BANDS = {
     "high_grade": Band(
         "High-grade ESCC (2, 3)",
         "高级别硬膜外脊髓压迫（2、3级）",
-        "Radioresistant and fit for surgery: separation surgery then SBRT; "
-        "radiosensitive: conventional EBRT",
+        "Radioresistant and fit for surgery: separation surgery then SBRT; radiosensitive: conventional EBRT",
         "放疗抵抗且可耐受手术：分离手术后行SBRT；放疗敏感：常规外照射",
     ),
 }

@@ -30,8 +30,7 @@ from core.scores.base import (
 
 CORRECTED_ID = "corrected_calcium"
 CORRECTED_SOURCE = (
-    "Ca + 0.02 × (40 − albumin g/L) (0.8 factor, Zometa label); "
-    "bands: Walsh J et al. Endocr Connect 2016;5(5):G9-G11"
+    "Ca + 0.02 × (40 − albumin g/L) (0.8 factor, Zometa label); bands: Walsh J et al. Endocr Connect 2016;5(5):G9-G11"
 )
 CTCAE_ID = "ctcae_hypercalcaemia"
 CTCAE_SOURCE = "NCI CTCAE v5.0 (2017), Hypercalcemia"
@@ -69,15 +68,13 @@ CORRECTED_BANDS = {
     "mild": Band(
         "Mild hypercalcaemia (> 2.60 and < 3.00 mmol/L)",
         "轻度高钙血症（>2.60且<3.00 mmol/L）",
-        "Often asymptomatic, no urgent correction; stop calcium/vitamin D supplements, "
-        "hydrate orally, find the cause",
+        "Often asymptomatic, no urgent correction; stop calcium/vitamin D supplements, hydrate orally, find the cause",
         "常无症状，无需紧急纠正；停用钙剂/维生素D，口服补液，查找病因",
     ),
     "moderate": Band(
         "Moderate hypercalcaemia (3.00–3.50 mmol/L)",
         "中度高钙血症（3.00–3.50 mmol/L）",
-        "Prompt treatment usually indicated: IV 0.9% saline, then zoledronic acid 4 mg "
-        "after rehydration",
+        "Prompt treatment usually indicated: IV 0.9% saline, then zoledronic acid 4 mg after rehydration",
         "通常需及时治疗：静脉输注0.9%氯化钠，水化后给予唑来膦酸4 mg",
     ),
     "severe": Band(
@@ -85,8 +82,7 @@ CORRECTED_BANDS = {
         "重度高钙血症（>3.50 mmol/L）",
         "Urgent correction (arrhythmia, coma): IV 0.9% saline 4–6 L/24 h, then zoledronic "
         "acid 4 mg; consider calcitonin; dialysis if renal failure",
-        "紧急纠正（心律失常、昏迷风险）：静脉输注0.9%氯化钠4–6 L/24 h后给予唑来膦酸4 mg；"
-        "考虑降钙素；肾衰竭时考虑透析",
+        "紧急纠正（心律失常、昏迷风险）：静脉输注0.9%氯化钠4–6 L/24 h后给予唑来膦酸4 mg；考虑降钙素；肾衰竭时考虑透析",
     ),
 }
 
@@ -185,14 +181,8 @@ def score_corrected_calcium(data: CorrectedCalciumInput) -> ScoreResult:
                 input="albumin_g_l",
                 value=show(data.albumin_g_l),
                 points=adjustment,
-                label_en=(
-                    f"Albumin {data.albumin_g_l} g/L: adjustment 0.02 × (40 − albumin) "
-                    f"= {adjustment:+} mmol/L"
-                ),
-                label_zh=(
-                    f"白蛋白 {data.albumin_g_l} g/L：校正值 0.02 ×（40 − 白蛋白）"
-                    f"= {adjustment:+} mmol/L"
-                ),
+                label_en=(f"Albumin {data.albumin_g_l} g/L: adjustment 0.02 × (40 − albumin) = {adjustment:+} mmol/L"),
+                label_zh=(f"白蛋白 {data.albumin_g_l} g/L：校正值 0.02 ×（40 − 白蛋白）= {adjustment:+} mmol/L"),
             )
         )
         if not IONISED_ADVISED_ALBUMIN_BELOW <= data.albumin_g_l <= IONISED_ADVISED_ALBUMIN_ABOVE:

@@ -31,9 +31,7 @@ _MSCC_EN = (
     "New or progressing deficit: manage as suspected spinal cord compression "
     "(whole-spine MRI within 24 h, dexamethasone, urgent MDT)"
 )
-_MSCC_ZH = (
-    "新发或进展性神经功能障碍：按疑似脊髓压迫处理（24小时内全脊柱MRI、地塞米松、紧急MDT讨论）"
-)
+_MSCC_ZH = "新发或进展性神经功能障碍：按疑似脊髓压迫处理（24小时内全脊柱MRI、地塞米松、紧急MDT讨论）"
 
 BANDS = {
     "A": Band(
@@ -43,8 +41,7 @@ BANDS = {
         f"Tokuhashi瘫痪项0分。{_MSCC_ZH}",
     ),
     "B": Band(
-        "Frankel B: sensory only – some sensation below the level, motor paralysis complete "
-        "(≈ AIS B)",
+        "Frankel B: sensory only – some sensation below the level, motor paralysis complete (≈ AIS B)",
         "Frankel B级：仅存感觉，损伤平面以下有部分感觉，运动完全丧失（约相当于AIS B级）",
         f"Tokuhashi palsy item 0 points. {_MSCC_EN}",
         f"Tokuhashi瘫痪项0分。{_MSCC_ZH}",

@@ -132,8 +132,7 @@ LABELS = {
         "rapid": (
             "rapid growth (lung without targeted therapy, colorectal, gastric, pancreatic, "
             "head and neck, oesophageal, hepatocellular, melanoma, unknown origin)",
-            "生长迅速（未接受分子靶向治疗的肺癌、结直肠癌、胃癌、胰腺癌、头颈部癌、食管癌、"
-            "肝细胞癌、黑色素瘤、原发灶不明）",
+            "生长迅速（未接受分子靶向治疗的肺癌、结直肠癌、胃癌、胰腺癌、头颈部癌、食管癌、肝细胞癌、黑色素瘤、原发灶不明）",
         ),
     },
     "visceral_metastases": {
@@ -151,8 +150,7 @@ LABELS = {
             "异常（CRP ≥4 mg/L、LDH ≥250 U/L或白蛋白 <37 g/L）",
         ),
         "critical": (
-            "critical (platelets < 100 ×10⁹/L, corrected calcium ≥ 2.57 mmol/L "
-            "or total bilirubin ≥ 24 µmol/L)",
+            "critical (platelets < 100 ×10⁹/L, corrected calcium ≥ 2.57 mmol/L or total bilirubin ≥ 24 µmol/L)",
             "危急（血小板 <100×10⁹/L、校正血钙 ≥2.57 mmol/L或总胆红素 ≥24 µmol/L）",
         ),
     },
@@ -167,8 +165,7 @@ BANDS = {
     "low_risk": Band(
         "Low risk (0–3): survival 91% at 1 year, 78% at 2 years",
         "低危（0–3分）：1年生存率91%，2年生存率78%",
-        "Durable local treatment (e.g. multi-fraction radiotherapy or SBRT, "
-        "reconstruction-type surgery)",
+        "Durable local treatment (e.g. multi-fraction radiotherapy or SBRT, reconstruction-type surgery)",
         "持久性局部治疗（如分次放疗或SBRT、重建性手术）",
     ),
     "intermediate_risk": Band(

@@ -35,8 +35,7 @@ ECOG_DESCRIPTIONS: dict[int, tuple[str, str]] = {
         "活动能力完全正常，与起病前活动能力无任何差异",
     ),
     1: (
-        "Restricted in physically strenuous activity but ambulatory and able to carry out work "
-        "of a light or sedentary nature",
+        "Restricted in physically strenuous activity but ambulatory and able to carry out work of a light or sedentary nature",
         "不能从事重体力活动，但能下地走动，并能从事轻体力或坐着的工作（如轻家务、办公室工作）",
     ),
     2: (

@@ -49,8 +49,7 @@ BANDS = {
         "符合镭-223治疗条件",
         "Radium-223 55 kBq/kg IV every 4 weeks × 6 injections; assess fracture risk and "
         "consider a bone-modifying agent; check blood counts before each dose",
-        "镭-223 55 kBq/kg静脉注射，每4周1次，共6次；"
-        "评估骨折风险并考虑骨改良药物；每次给药前复查血常规",
+        "镭-223 55 kBq/kg静脉注射，每4周1次，共6次；评估骨折风险并考虑骨改良药物；每次给药前复查血常规",
     ),
     "not_eligible": Band(
         "Not eligible for radium-223",
@@ -250,13 +249,8 @@ def score_radium(data: RadiumInput) -> ScoreResult:
                 input="weight_kg",
                 value=show(data.weight_kg),
                 points=total,
-                label_en=(
-                    f"Activity 55 kBq/kg × {data.weight_kg} kg = {total} kBq per injection, "
-                    f"every 4 weeks × {DOSES}"
-                ),
-                label_zh=(
-                    f"活度 55 kBq/kg × {data.weight_kg} kg = {total} kBq/次，每4周1次，共{DOSES}次"
-                ),
+                label_en=(f"Activity 55 kBq/kg × {data.weight_kg} kg = {total} kBq per injection, every 4 weeks × {DOSES}"),
+                label_zh=(f"活度 55 kBq/kg × {data.weight_kg} kg = {total} kBq/次，每4周1次，共{DOSES}次"),
             )
         )
     return make_result(

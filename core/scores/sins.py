@@ -153,24 +153,15 @@ class SinsInput(ScoreInput):
     pain: Annotated[str | None, choice(*POINTS["pain"])] = None
     bone_lesion: Annotated[str | None, choice(*POINTS["bone_lesion"])] = None
     alignment: Annotated[str | None, choice(*POINTS["alignment"])] = None
-    vertebral_body_collapse: Annotated[str | None, choice(*POINTS["vertebral_body_collapse"])] = (
-        None
-    )
-    posterolateral_involvement: Annotated[
-        str | None, choice(*POINTS["posterolateral_involvement"])
-    ] = None
+    vertebral_body_collapse: Annotated[str | None, choice(*POINTS["vertebral_body_collapse"])] = None
+    posterolateral_involvement: Annotated[str | None, choice(*POINTS["posterolateral_involvement"])] = None
 
     @model_validator(mode="after")
     def _level_matches_location(self) -> SinsInput:
-        if (
-            self.level is not None
-            and self.location is not None
-            and SINS_LEVEL_LOCATION[self.level] != self.location
-        ):
+        if self.level is not None and self.location is not None and SINS_LEVEL_LOCATION[self.level] != self.location:
             raise CrossFieldError(
                 "location",
-                "does not match the location class of the given level; "
-                "give only level, or a location that agrees with it",
+                "does not match the location class of the given level; give only level, or a location that agrees with it",
             )
         return self
 

@@ -170,8 +170,7 @@ class TokuhashiInput(ScoreInput):
         ):
             raise CrossFieldError(
                 "kps",
-                "falls in a different category from general_condition_kps; "
-                "give one of them, or make them agree",
+                "falls in a different category from general_condition_kps; give one of them, or make them agree",
             )
         return self
 

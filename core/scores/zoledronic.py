@@ -112,9 +112,7 @@ def _cockcroft_gault_exact(
     if sex not in {"male", "female"}:
         raise ScoreInputError({"sex": "must be one of: male, female"})
     if (creatinine_mg_dl is None) == (creatinine_umol_l is None):
-        raise ScoreInputError(
-            {"creatinine_mg_dl": "give exactly one of creatinine_mg_dl or creatinine_umol_l"}
-        )
+        raise ScoreInputError({"creatinine_mg_dl": "give exactly one of creatinine_mg_dl or creatinine_umol_l"})
     if creatinine_mg_dl is not None:
         creatinine = _fraction(creatinine_mg_dl, "creatinine_mg_dl")
     else:
@@ -142,9 +140,7 @@ def cockcroft_gault(
     exactly and returned unrounded (Decimal context precision), e.g. 32 y, 48 kg, male,
     1.2 mg/dL -> exactly 60.
     """
-    return _to_decimal(
-        _cockcroft_gault_exact(age, weight_kg, sex, creatinine_mg_dl, creatinine_umol_l)
-    )
+    return _to_decimal(_cockcroft_gault_exact(age, weight_kg, sex, creatinine_mg_dl, creatinine_umol_l))
 
 
 def body_mass_index(weight_kg: Decimal, height_cm: Decimal) -> Fraction:
@@ -166,8 +162,7 @@ class ZoledronicAcidInput(ScoreInput):
         if self.serum_creatinine_umol_l is not None and self.serum_creatinine_mg_dl is not None:
             raise CrossFieldError(
                 "serum_creatinine_mg_dl",
-                "give serum creatinine in one unit only "
-                "(serum_creatinine_umol_l or serum_creatinine_mg_dl)",
+                "give serum creatinine in one unit only (serum_creatinine_umol_l or serum_creatinine_mg_dl)",
             )
         return self
 
@@ -199,9 +194,7 @@ def score_zoledronic_acid(data: ZoledronicAcidInput) -> ScoreResult:
         )
         flags.append("crcl_entered")
     else:
-        creatinine_given = (
-            data.serum_creatinine_umol_l is not None or data.serum_creatinine_mg_dl is not None
-        )
+        creatinine_given = data.serum_creatinine_umol_l is not None or data.serum_creatinine_mg_dl is not None
         given = {
             "age_years": data.age_years,
             "weight_kg": data.weight_kg,
@@ -289,8 +282,7 @@ def score_zoledronic_acid(data: ZoledronicAcidInput) -> ScoreResult:
                 input="creatinine_clearance_ml_min",
                 value=show(total),
                 points=total,
-                label_en=f"Cockcroft–Gault creatinine clearance {total:.2f} mL/min "
-                "(not rounded before dosing)",
+                label_en=f"Cockcroft–Gault creatinine clearance {total:.2f} mL/min (not rounded before dosing)",
                 label_zh=f"Cockcroft–Gault肌酐清除率 {total:.2f} mL/min（剂量分级前不取整）",
             )
         )

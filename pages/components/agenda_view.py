@@ -182,14 +182,14 @@ def plan_meetings(ctx: PageContext) -> None:
     tr = ctx.t
     with st.expander(tr("mtg.plan.title"), icon=":material/event:"), st.form("mtg_plan"):
         c1, c2, c3, c4 = st.columns([2, 1, 3, 1])
-        weekday = c1.selectbox(tr("mtg.plan.weekday"), range(7), index=3,
-                               format_func=lambda d: tr(f"mtg.weekday.{d}"), key="mtg_plan_weekday")
+        weekday = c1.selectbox(
+            tr("mtg.plan.weekday"), range(7), index=3, format_func=lambda d: tr(f"mtg.weekday.{d}"), key="mtg_plan_weekday"
+        )
         start = c2.time_input(tr("mtg.plan.time"), value=time(8, 0), step=900, key="mtg_plan_time")
         time_slot = c2.empty()
         location = c3.text_input(tr("mtg.plan.location"), max_chars=200, key="mtg_plan_location")
         location_slot = c3.empty()
-        count = c4.number_input(tr("mtg.plan.count"), min_value=1, max_value=52, value=4,
-                                step=1, key="mtg_plan_count")
+        count = c4.number_input(tr("mtg.plan.count"), min_value=1, max_value=52, value=4, step=1, key="mtg_plan_count")
         count_slot = c4.empty()
         first = next_weekday(date.today(), int(weekday))
         st.caption(tr("mtg.plan.hint", first=f"{first:%Y-%m-%d}"))
@@ -200,8 +200,14 @@ def plan_meetings(ctx: PageContext) -> None:
         time_slot.error(tr("mtg.err.time"))
         return
     ok, ids = attempt(
-        ctx, workflow.create_meetings, ctx.cur, ctx.actor, first=first, count=int(count),
-        start_time=f"{start:%H:%M}", location=location,
+        ctx,
+        workflow.create_meetings,
+        ctx.cur,
+        ctx.actor,
+        first=first,
+        count=int(count),
+        start_time=f"{start:%H:%M}",
+        location=location,
         slots={"count": count_slot, "location": location_slot, "start_time": time_slot},
     )
     if ok:
@@ -233,16 +239,25 @@ def header(ctx: PageContext, meeting: Meeting, frame: pd.DataFrame, present: lis
     q = quorum(present)
     urgent = frame["urgency"].value_counts() if len(frame) else pd.Series(dtype=int)
     c1, c2, c3, c4, c5, c6 = st.columns([3, 2, 1, 1, 1, 2])
-    c1.metric(tr("meetings.date"), f"{meeting.meeting_date:%Y-%m-%d}",
-              delta=" · ".join(x for x in (meeting.start_time, meeting.location) if x), delta_color="off",
-              delta_arrow="off")
+    c1.metric(
+        tr("meetings.date"),
+        f"{meeting.meeting_date:%Y-%m-%d}",
+        delta=" · ".join(x for x in (meeting.start_time, meeting.location) if x),
+        delta_color="off",
+        delta_arrow="off",
+    )
     c2.metric(tr("mtg.status"), enum_label(meeting.status, ctx.lang))
     c3.metric(tr("meetings.cases"), len(frame))
     c4.metric(tr("overview.emergencies"), int(urgent.get("emergency", 0)))
     c5.metric(tr("mtg.urgent"), int(urgent.get("urgent", 0)))
-    c6.metric(tr("mtg.quorum"), f"{len(CORE_SPECIALTIES) - len(q.missing_core)} / {len(CORE_SPECIALTIES)}",
-              delta=tr("mtg.grade", grade=attendance_grade(present)), delta_color="off", delta_arrow="off",
-              help=quorum_line(ctx, present))
+    c6.metric(
+        tr("mtg.quorum"),
+        f"{len(CORE_SPECIALTIES) - len(q.missing_core)} / {len(CORE_SPECIALTIES)}",
+        delta=tr("mtg.grade", grade=attendance_grade(present)),
+        delta_color="off",
+        delta_arrow="off",
+        help=quorum_line(ctx, present),
+    )
     colour = "green" if q.quorate else "orange"
     st.caption(f":{colour}[:material/groups: {quorum_line(ctx, present)}]")
 
@@ -280,8 +295,11 @@ def relisted_report(ctx: PageContext) -> None:
         return
     rows = listing.items(ctx.cur, ids)
     st.info(ctx.t("mtg.relisted", n=len(rows), date=f"{rows['meeting_date'].iloc[0]:%Y-%m-%d}"))
-    st.dataframe(localise_frame(rows[["case_id", "patient", "urgency", "stream"]], ctx.lang),
-                 hide_index=True, column_config={"case_id": case_link_column(ctx.t)})
+    st.dataframe(
+        localise_frame(rows[["case_id", "patient", "urgency", "stream"]], ctx.lang),
+        hide_index=True,
+        column_config={"case_id": case_link_column(ctx.t)},
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -293,8 +311,10 @@ _URGENCY_STYLE = {
     "urgent": "background-color: #fff1d6; color: #8a4b00; font-weight: 600",
 }
 _STATUS_STYLE = {
-    "discussed": "color: #2e7d32", "ratified": "color: #2e7d32",
-    "deferred": "color: #b35c00", "not_discussed": "color: #b35c00",
+    "discussed": "color: #2e7d32",
+    "ratified": "color: #2e7d32",
+    "deferred": "color: #b35c00",
+    "not_discussed": "color: #b35c00",
 }
 
 
@@ -321,10 +341,27 @@ def agenda_table(ctx: PageContext, frame: pd.DataFrame, sums: dict[int, CaseSumm
     )
     time_col = ["time"] if shown["time"].astype(bool).any() else []
     reasons = ["override_reason"] if shown["override_reason"].astype(bool).any() else []
-    shown = shown[["position", "case_id", "patient", "primary_tumour", "urgency", "stream", "status",
-                   *time_col, "readiness", "red_flags", *reasons]]
-    names = {"red_flags": tr("mtg.col.red_flags"), "readiness": tr("mtg.col.readiness"),
-             "override_reason": tr("mtg.col.override_reason"), "time": tr("mtg.col.time")}
+    shown = shown[
+        [
+            "position",
+            "case_id",
+            "patient",
+            "primary_tumour",
+            "urgency",
+            "stream",
+            "status",
+            *time_col,
+            "readiness",
+            "red_flags",
+            *reasons,
+        ]
+    ]
+    names = {
+        "red_flags": tr("mtg.col.red_flags"),
+        "readiness": tr("mtg.col.readiness"),
+        "override_reason": tr("mtg.col.override_reason"),
+        "time": tr("mtg.col.time"),
+    }
     out = localise_frame(shown, ctx.lang).rename(columns=names)
     urgency, status = list(frame["urgency"]), list(frame["status"])
     ready = ["color: #2e7d32" if sums[int(c)].ready else "color: #b35c00" for c in frame["case_id"]]
@@ -334,7 +371,11 @@ def agenda_table(ctx: PageContext, frame: pd.DataFrame, sums: dict[int, CaseSumm
         .apply(lambda _: ready, subset=[names["readiness"]])
     )
     case_table(
-        styled, list(frame["case_id"]), key="mtg_agenda_table", tr=tr, width="stretch",
+        styled,
+        list(frame["case_id"]),
+        key="mtg_agenda_table",
+        tr=tr,
+        width="stretch",
         height=min(3 + 35 * (len(out) + 1), 780),
         column_config={
             tr("col.position"): st.column_config.NumberColumn(width=36),
@@ -356,8 +397,10 @@ def item_label(ctx: PageContext, frame: pd.DataFrame) -> Callable[[int], str]:
 
     def label(item_id: int) -> str:
         r = rows[item_id]
-        return (f"{int(r.position) + 1}. {r.patient} · #{int(r.case_id)} · "
-                f"{enum_label(str(r.urgency), ctx.lang)} · {enum_label(str(r.status), ctx.lang)}")
+        return (
+            f"{int(r.position) + 1}. {r.patient} · #{int(r.case_id)} · "
+            f"{enum_label(str(r.urgency), ctx.lang)} · {enum_label(str(r.status), ctx.lang)}"
+        )
 
     return label
 
@@ -399,16 +442,23 @@ def status_control(ctx: PageContext, item_id: int, stream: str, stored_seconds: 
     tr = ctx.t
     default = elapsed(item_id, _time.time()) or stored_seconds
     with st.container(horizontal=True, vertical_alignment="bottom"):
-        status = st.segmented_control(tr("mtg.mark"), status_options(stream), key=f"mtg_status_{item_id}",
-                                      format_func=lambda v: enum_label(v, ctx.lang))
-        minutes = st.number_input(tr("mtg.minutes"), min_value=0.0, max_value=360.0,
-                                  value=round(default / 60, 1), step=0.5, key=f"mtg_minutes_{item_id}",
-                                  width=200)
-        save = st.button(tr("mtg.save_status"), type="primary", key=f"mtg_save_status_{item_id}",
-                         disabled=status is None)
+        status = st.segmented_control(
+            tr("mtg.mark"), status_options(stream), key=f"mtg_status_{item_id}", format_func=lambda v: enum_label(v, ctx.lang)
+        )
+        minutes = st.number_input(
+            tr("mtg.minutes"),
+            min_value=0.0,
+            max_value=360.0,
+            value=round(default / 60, 1),
+            step=0.5,
+            key=f"mtg_minutes_{item_id}",
+            width=200,
+        )
+        save = st.button(tr("mtg.save_status"), type="primary", key=f"mtg_save_status_{item_id}", disabled=status is None)
     if save and status:
-        ok, _ = attempt(ctx, workflow.set_item_status, ctx.cur, ctx.actor, item_id, AgendaStatus(status),
-                        discussion_seconds=int(minutes * 60))
+        ok, _ = attempt(
+            ctx, workflow.set_item_status, ctx.cur, ctx.actor, item_id, AgendaStatus(status), discussion_seconds=int(minutes * 60)
+        )
         if ok:
             flash(tr("mtg.status_saved", status=enum_label(status, ctx.lang)))
             st.rerun()
@@ -429,8 +479,9 @@ def listing_panel(ctx: PageContext, meeting: Meeting) -> None:
         return
     pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
     if pages > 1:
-        st.number_input(tr("mtg.list.page", pages=pages), min_value=1, max_value=pages, step=1,
-                        key=f"mtg_list_page_{mid}", width=220)
+        st.number_input(
+            tr("mtg.list.page", pages=pages), min_value=1, max_value=pages, step=1, key=f"mtg_list_page_{mid}", width=220
+        )
     sums = summaries(ctx, [int(c) for c in frame["case_id"]])
     for row in frame.itertuples():
         candidate(ctx, mid, row, sums[int(row.case_id)])
@@ -442,8 +493,16 @@ def candidate(ctx: PageContext, meeting_id: int, row: Any, summary: CaseSummary)
     with st.container(border=True):
         left, mid, right = st.columns([3, 4, 3])
         left.markdown(f"**[{md(row.patient)}](case?case={case_id})** · \\#{case_id}")
-        left.caption(" · ".join((enum_label(row.primary_tumour, ctx.lang), enum_label(row.stream, ctx.lang),
-                                 enum_label(row.status, ctx.lang), f"{row.referral_date:%Y-%m-%d}")))
+        left.caption(
+            " · ".join(
+                (
+                    enum_label(row.primary_tumour, ctx.lang),
+                    enum_label(row.stream, ctx.lang),
+                    enum_label(row.status, ctx.lang),
+                    f"{row.referral_date:%Y-%m-%d}",
+                )
+            )
+        )
         with mid:
             badges(ctx, summary, str(row.stream))
             if not summary.ready:
@@ -452,20 +511,30 @@ def candidate(ctx: PageContext, meeting_id: int, row: Any, summary: CaseSummary)
             reason = ""
             slot = None
             if not summary.ready:
-                reason = st.text_input(tr("mtg.list.reason"), max_chars=2000, key=f"mtg_reason_{case_id}",
-                                       placeholder=tr("mtg.list.reason_hint"))
+                reason = st.text_input(
+                    tr("mtg.list.reason"), max_chars=2000, key=f"mtg_reason_{case_id}", placeholder=tr("mtg.list.reason_hint")
+                )
                 slot = st.empty()
             other = st.empty()
-            submitted = st.form_submit_button(tr("mtg.list.submit"), icon=":material/playlist_add:",
-                                              key=f"mtg_list_btn_{case_id}")
+            submitted = st.form_submit_button(
+                tr("mtg.list.submit"), icon=":material/playlist_add:", key=f"mtg_list_btn_{case_id}"
+            )
         if submitted:
             token_key = f"mtg_token_{meeting_id}_{case_id}"
             token = st.session_state.setdefault(token_key, uuid.uuid4().hex)
             with right:
                 ok, _ = attempt(
-                    ctx, workflow.list_case, ctx.cur, ctx.actor, case_id, meeting_id,
-                    urgency=Priority(summary.urgency), has_red_flag=bool(summary.red_flags),
-                    ready=summary.ready, override_reason=reason, token=token,
+                    ctx,
+                    workflow.list_case,
+                    ctx.cur,
+                    ctx.actor,
+                    case_id,
+                    meeting_id,
+                    urgency=Priority(summary.urgency),
+                    has_red_flag=bool(summary.red_flags),
+                    ready=summary.ready,
+                    override_reason=reason,
+                    token=token,
                     slots={"override_reason": slot, "meeting": other},
                 )
             if ok:
@@ -517,14 +586,17 @@ def attendance_panel(ctx: PageContext, meeting: Meeting) -> None:
             key = f"mtg_att_{mid}_{int(row.user_id)}"
             st.session_state[key] = bool(row.present)
             with cols[i % 3]:
-                st.toggle(f"{row.display_name} · {enum_label(row.specialty, ctx.lang)}", key=key,
-                          on_change=_toggle_attendance, args=(ctx, mid, int(row.user_id), str(row.specialty), key))
+                st.toggle(
+                    f"{row.display_name} · {enum_label(row.specialty, ctx.lang)}",
+                    key=key,
+                    on_change=_toggle_attendance,
+                    args=(ctx, mid, int(row.user_id), str(row.specialty), key),
+                )
                 err = st.session_state.pop(f"{key}_err", None)
                 if err:
                     st.error(tr(err))
     else:
-        st.dataframe(localise_frame(people[["display_name", "specialty", "present"]], ctx.lang),
-                     hide_index=True, width="stretch")
+        st.dataframe(localise_frame(people[["display_name", "specialty", "present"]], ctx.lang), hide_index=True, width="stretch")
     present = [Specialty(s) for s in sorted(set(people.loc[people["present"], "specialty"]))]
     with meter:
         quorum_meter(ctx, present)
@@ -534,13 +606,18 @@ def quorum_meter(ctx: PageContext, present: list[Specialty]) -> None:
     tr = ctx.t
     q = quorum(present)
     grade = attendance_grade(present)
-    st.progress(q.share, text=tr("mtg.quorum_meter", n=len(CORE_SPECIALTIES) - len(q.missing_core),
-                                  total=len(CORE_SPECIALTIES), grade=grade))
+    st.progress(
+        q.share,
+        text=tr("mtg.quorum_meter", n=len(CORE_SPECIALTIES) - len(q.missing_core), total=len(CORE_SPECIALTIES), grade=grade),
+    )
     with st.container(horizontal=True):
         for core in CORE_SPECIALTIES:
             here = core not in q.missing_core
-            st.badge(core_name(ctx, core), icon=":material/check_circle:" if here else ":material/cancel:",
-                     color="green" if here else "red")
+            st.badge(
+                core_name(ctx, core),
+                icon=":material/check_circle:" if here else ":material/cancel:",
+                color="green" if here else "red",
+            )
     if q.quorate:
         st.success(tr("mtg.quorate"))
     else:

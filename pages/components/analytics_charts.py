@@ -13,8 +13,13 @@ Label = Callable[[str], str]
 
 
 def _layout(fig: go.Figure, title: str) -> go.Figure:
-    fig.update_layout(title=title, margin={"l": 10, "r": 10, "t": 50, "b": 10}, height=340,
-                      legend={"orientation": "h", "y": -0.2}, plot_bgcolor="white")
+    fig.update_layout(
+        title=title,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        height=340,
+        legend={"orientation": "h", "y": -0.2},
+        plot_bgcolor="white",
+    )
     fig.update_yaxes(gridcolor="#eee")
     return fig
 
@@ -22,8 +27,14 @@ def _layout(fig: go.Figure, title: str) -> go.Figure:
 def case_load(frame: pd.DataFrame, title: str, axis: dict[str, str], vocab: Label) -> go.Figure:
     data = frame.assign(urgency_label=frame["urgency"].map(vocab))
     colours = {vocab(k): v for k, v in URGENCY_COLOURS.items()}
-    fig = px.bar(data, x="week", y="cases", color="urgency_label", color_discrete_map=colours,
-                 labels={"week": axis["week"], "cases": axis["cases"], "urgency_label": axis["urgency"]})
+    fig = px.bar(
+        data,
+        x="week",
+        y="cases",
+        color="urgency_label",
+        color_discrete_map=colours,
+        labels={"week": axis["week"], "cases": axis["cases"], "urgency_label": axis["urgency"]},
+    )
     return _layout(fig, title)
 
 
@@ -38,27 +49,50 @@ def timeliness(frame: pd.DataFrame, title: str, names: dict[str, str], axis: dic
 
 def implementation(frame: pd.DataFrame, title: str, axis: dict[str, str], vocab: Label) -> go.Figure:
     data = frame.assign(kind_label=frame["kind"].map(vocab), state_label=frame["state"].map(vocab))
-    palette = {"delivered": "#59a14f", "not_recorded": "#bab0ac", "not_delivered_patient_choice": "#e15759",
-               "not_delivered_comorbidity": "#f28e2b", "not_delivered_new_information": "#edc948",
-               "not_delivered_other": "#b07aa1"}
-    fig = px.bar(data, y="kind_label", x="items", color="state_label", orientation="h",
-                 color_discrete_map={vocab(k): v for k, v in palette.items()},
-                 labels={"kind_label": axis["kind"], "items": axis["items"], "state_label": axis["state"]})
+    palette = {
+        "delivered": "#59a14f",
+        "not_recorded": "#bab0ac",
+        "not_delivered_patient_choice": "#e15759",
+        "not_delivered_comorbidity": "#f28e2b",
+        "not_delivered_new_information": "#edc948",
+        "not_delivered_other": "#b07aa1",
+    }
+    fig = px.bar(
+        data,
+        y="kind_label",
+        x="items",
+        color="state_label",
+        orientation="h",
+        color_discrete_map={vocab(k): v for k, v in palette.items()},
+        labels={"kind_label": axis["kind"], "items": axis["items"], "state_label": axis["state"]},
+    )
     return _layout(fig, title)
 
 
 def skeletal_events(frame: pd.DataFrame, title: str, axis: dict[str, str], vocab: Label) -> go.Figure:
     data = frame.assign(kind_label=frame["kind"].map(vocab))
-    fig = px.bar(data, x="quarter", y="events", color="kind_label",
-                 labels={"quarter": axis["quarter"], "events": axis["events"], "kind_label": axis["kind"]})
+    fig = px.bar(
+        data,
+        x="quarter",
+        y="events",
+        color="kind_label",
+        labels={"quarter": axis["quarter"], "events": axis["events"], "kind_label": axis["kind"]},
+    )
     return _layout(fig, title)
 
 
 def core_attendance(frame: pd.DataFrame, title: str, axis: dict[str, str], vocab: Label) -> go.Figure:
     data = frame.assign(label=frame["specialty"].map(vocab), pct=(frame["share"] * 100).round(0))
     colours = ["#59a14f" if s >= 2 / 3 else "#e15759" for s in frame["share"]]
-    fig = go.Figure(go.Bar(x=data["label"], y=data["pct"], marker_color=colours, text=data["pct"].map(lambda v: f"{v:.0f} %"),
-                           textposition="outside"))
+    fig = go.Figure(
+        go.Bar(
+            x=data["label"],
+            y=data["pct"],
+            marker_color=colours,
+            text=data["pct"].map(lambda v: f"{v:.0f} %"),
+            textposition="outside",
+        )
+    )
     fig.add_hline(y=200 / 3, line_dash="dash", line_color="#555", annotation_text=axis["standard"])
     fig.update_yaxes(range=[0, 110], title=axis["share"])
     return _layout(fig, title)

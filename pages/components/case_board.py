@@ -210,9 +210,7 @@ def render(ctx: PageContext, board: Board) -> None:
     left, right = st.columns([3, 2], gap="medium")
     with left:
         st.subheader(ctx.t("board.scores.title"))
-        sites = {
-            les.lesion_id: site_label(les, ctx.lang) for les in board.cf.lesions if les.lesion_id
-        }
+        sites = {les.lesion_id: site_label(les, ctx.lang) for les in board.cf.lesions if les.lesion_id}
         score_cards.render_cards(
             ctx,
             board.scores,
@@ -231,9 +229,7 @@ def render(ctx: PageContext, board: Board) -> None:
         ("decisions", lambda: past_decisions(ctx, board)),
     )
     # Lazy tabs: only the open tab runs (the figures cost most of a rerun).
-    tabs = st.tabs(
-        [ctx.t(f"board.tab.{name}") for name, _ in sections], key=TAB_KEY, on_change="rerun"
-    )
+    tabs = st.tabs([ctx.t(f"board.tab.{name}") for name, _ in sections], key=TAB_KEY, on_change="rerun")
     for tab, (_, draw) in zip(tabs, sections, strict=True):
         if tab.open:
             with tab:
@@ -363,9 +359,7 @@ def readiness(ctx: PageContext, board: Board) -> None:
                 "board.ready.stale_item",
                 item=words(i),
                 days=i.detail,
-                limit=policy.readiness_imaging_max_days
-                if i.key == "imaging"
-                else policy.readiness_lab_max_days,
+                limit=policy.readiness_imaging_max_days if i.key == "imaging" else policy.readiness_lab_max_days,
             )
             for i in stale
         )
@@ -412,9 +406,7 @@ def suggestions(ctx: PageContext, board: Board) -> None:
     needs: dict[str, list[str]] = {}
     for item in report.needs_data:
         needs.setdefault(item.specialty, []).append(
-            ctx.t(
-                "board.suggest.needs", rule=item.rule_id, items=escape_md("; ".join(item.missing))
-            )
+            ctx.t("board.suggest.needs", rule=item.rule_id, items=escape_md("; ".join(item.missing)))
         )
     shown = [s for s in SPECIALTY_ORDER if groups[s] or needs.get(s)]
     columns = st.columns(2, gap="medium")
@@ -429,9 +421,7 @@ def suggestions(ctx: PageContext, board: Board) -> None:
                 st.caption(":material/help: " + line)
     if needs.get("red_flag"):
         with st.container(border=True):
-            st.markdown(
-                f"**{ctx.t('board.suggest.needs_title')}** · {ctx.t('board.specialty.red_flag')}"
-            )
+            st.markdown(f"**{ctx.t('board.suggest.needs_title')}** · {ctx.t('board.specialty.red_flag')}")
             for line in needs["red_flag"]:
                 st.caption(":material/help: " + line)
 
@@ -457,9 +447,7 @@ def imaging(ctx: PageContext, board: Board) -> None:
     studies = sorted(cf.studies, key=lambda s: s.study_date, reverse=True)
     latest_age = (cf.as_of - studies[0].study_date).days
     if latest_age > policy.readiness_imaging_max_days:
-        st.warning(
-            ctx.t("board.imaging.stale", days=latest_age, limit=policy.readiness_imaging_max_days)
-        )
+        st.warning(ctx.t("board.imaging.stale", days=latest_age, limit=policy.readiness_imaging_max_days))
     by_id = {les.lesion_id: les for les in cf.lesions}
     for study in studies:
         with st.container(border=True):
@@ -476,9 +464,7 @@ def imaging(ctx: PageContext, board: Board) -> None:
             )
             shown = [site_label(by_id[i], ctx.lang) for i in study.lesion_ids if i in by_id]
             st.caption(
-                ctx.t("board.imaging.lesions", sites=escape_md(", ".join(shown)))
-                if shown
-                else ctx.t("board.imaging.no_lesions")
+                ctx.t("board.imaging.lesions", sites=escape_md(", ".join(shown))) if shown else ctx.t("board.imaging.no_lesions")
             )
             for key, text in (
                 ("board.imaging.findings", study.findings),
@@ -561,9 +547,7 @@ def lesion_rows(ctx: PageContext, board: Board) -> pd.DataFrame:
                 tr("board.lesions.mirels"): scored("mirels", lesion.lesion_id),
                 tr("board.lesions.bilsky"): scored("bilsky_escc", lesion.lesion_id),
                 tr("board.lesions.fracture"): fracture,
-                tr("board.lesions.status"): label(
-                    ctx, f"board.lesion_status.{lesion.status.value}", lesion.status.value
-                ),
+                tr("board.lesions.status"): label(ctx, f"board.lesion_status.{lesion.status.value}", lesion.status.value),
             }
         )
     return pd.DataFrame(rows)
@@ -578,18 +562,14 @@ def lesions(ctx: PageContext, board: Board) -> None:
     sites = {les.lesion_id: site_label(les, ctx.lang) for les in board.cf.lesions}
     for score in board.scores.per_lesion:
         colour = badge_colour(score.band)
-        value = (
-            score_cards.headline(ctx, score) if score.complete else ctx.t("board.card.incomplete")
-        )
+        value = score_cards.headline(ctx, score) if score.complete else ctx.t("board.card.incomplete")
         title = ctx.t(
             "board.lesions.score_at",
             score=ctx.t(f"board.score.{score.score_id}"),
             site=escape_md(sites.get(score.lesion_id, score.site)),
         )
         if not score.complete:
-            value = ctx.t(
-                "board.card.missing", items="; ".join(score_cards.missing_items(ctx, score))
-            )
+            value = ctx.t("board.card.missing", items="; ".join(score_cards.missing_items(ctx, score)))
         score_cards.lazy_breakdown(
             ctx,
             score,
@@ -654,13 +634,9 @@ def _plan_frame(ctx: PageContext, items: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             tr("board.decisions.rule"): items["rule_id"].fillna(""),
-            tr("board.decisions.kind"): [
-                label(ctx, f"board.plan_kind.{k}", str(k)) for k in items["kind"]
-            ],
+            tr("board.decisions.kind"): [label(ctx, f"board.plan_kind.{k}", str(k)) for k in items["kind"]],
             tr("board.decisions.text"): items["text"],
-            tr("board.decisions.disposition"): [
-                label(ctx, f"board.disposition.{d}", str(d)) for d in items["disposition"]
-            ],
+            tr("board.decisions.disposition"): [label(ctx, f"board.disposition.{d}", str(d)) for d in items["disposition"]],
             tr("board.decisions.reason"): items["reason"].fillna(""),
             tr("board.decisions.delivered"): [_yes_no(ctx, v) for v in items["delivered"]],
         }

@@ -57,12 +57,22 @@ NOMS_AXES = ("N", "O", "M", "S")
 
 # Default plan kind of a suggestion, by rule id or prefix (the user can change it per item).
 KIND_BY_RULE: tuple[tuple[str, PlanKind], ...] = (
-    ("ORTHO-BIOPSY", PlanKind.INVESTIGATION), ("ORTHO-MIRELS", PlanKind.FIXATION),
-    ("ORTHO-SINS-UNSTABLE", PlanKind.FIXATION), ("ORTHO-FRACTURE", PlanKind.FIXATION),
-    ("ORTHO-CEMENT", PlanKind.FIXATION), ("ORTHO-", PlanKind.OTHER), ("PAIN-RT", PlanKind.RADIOTHERAPY),
-    ("RT-", PlanKind.RADIOTHERAPY), ("NOMS", PlanKind.RADIOTHERAPY), ("ONC-BMA", PlanKind.BONE_MODIFYING_AGENT),
-    ("ONC-DENTAL", PlanKind.INVESTIGATION), ("ONC-", PlanKind.SYSTEMIC), ("PAIN-", PlanKind.ANALGESIA),
-    ("REHAB-", PlanKind.REHABILITATION), ("EMERG-", PlanKind.EMERGENCY), ("RF-SPINE-PAIN", PlanKind.INVESTIGATION),
+    ("ORTHO-BIOPSY", PlanKind.INVESTIGATION),
+    ("ORTHO-MIRELS", PlanKind.FIXATION),
+    ("ORTHO-SINS-UNSTABLE", PlanKind.FIXATION),
+    ("ORTHO-FRACTURE", PlanKind.FIXATION),
+    ("ORTHO-CEMENT", PlanKind.FIXATION),
+    ("ORTHO-", PlanKind.OTHER),
+    ("PAIN-RT", PlanKind.RADIOTHERAPY),
+    ("RT-", PlanKind.RADIOTHERAPY),
+    ("NOMS", PlanKind.RADIOTHERAPY),
+    ("ONC-BMA", PlanKind.BONE_MODIFYING_AGENT),
+    ("ONC-DENTAL", PlanKind.INVESTIGATION),
+    ("ONC-", PlanKind.SYSTEMIC),
+    ("PAIN-", PlanKind.ANALGESIA),
+    ("REHAB-", PlanKind.REHABILITATION),
+    ("EMERG-", PlanKind.EMERGENCY),
+    ("RF-SPINE-PAIN", PlanKind.INVESTIGATION),
 )
 NOMS_KIND_BY_PATH = {"separation": PlanKind.DECOMPRESSION, "stabilise": PlanKind.FIXATION, "non_operative": PlanKind.OTHER}
 
@@ -85,16 +95,25 @@ def suggested_kind(rule_id: str, urgency: str, detail: dict[str, str]) -> PlanKi
             if path in paths:
                 return kind
     if rule_id.startswith("RF-"):
-        return PlanKind.EMERGENCY if urgency == "emergency" else next(
-            (k for p, k in KIND_BY_RULE if rule_id.startswith(p)), PlanKind.INVESTIGATION)
+        return (
+            PlanKind.EMERGENCY
+            if urgency == "emergency"
+            else next((k for p, k in KIND_BY_RULE if rule_id.startswith(p)), PlanKind.INVESTIGATION)
+        )
     return next((k for p, k in KIND_BY_RULE if rule_id.startswith(p)), PlanKind.OTHER)
 
 
 def suggestions(board: Board, draft: Decision | None, lang: str) -> list[Suggestion]:
     """The board's fired rules, plus rules kept in the draft that no longer fire (never dropped)."""
     out = [
-        Suggestion(h.rule_id, h.specialty, h.urgency, h.text_zh if lang == "zh" else h.text_en,
-                   h.reason_zh if lang == "zh" else h.reason_en, suggested_kind(h.rule_id, h.urgency, h.detail))
+        Suggestion(
+            h.rule_id,
+            h.specialty,
+            h.urgency,
+            h.text_zh if lang == "zh" else h.text_en,
+            h.reason_zh if lang == "zh" else h.reason_en,
+            suggested_kind(h.rule_id, h.urgency, h.detail),
+        )
         for h in board.rules.fired
     ]
     seen = {s.rule_id for s in out}
@@ -186,8 +205,9 @@ def draft_form(ctx: PageContext, board: Board, draft: Decision | None, item_id: 
     _seed(f"{p}.outcome", draft.outcome.value if draft else None)
     _seed(f"{p}.decided_on", draft.decided_on if draft else date.today())
     c1, c2 = st.columns([2, 1])
-    c1.radio(tr("dec.outcome"), [o.value for o in Outcome], key=f"{p}.outcome", horizontal=True,
-             format_func=lambda v: label(v, lang))
+    c1.radio(
+        tr("dec.outcome"), [o.value for o in Outcome], key=f"{p}.outcome", horizontal=True, format_func=lambda v: label(v, lang)
+    )
     _field_error(errors, "outcome")
     c2.date_input(tr("dec.decided_on"), key=f"{p}.decided_on", max_value=date.today())
     _field_error(errors, "decided_on")
@@ -233,8 +253,9 @@ def draft_form(ctx: PageContext, board: Board, draft: Decision | None, item_id: 
     st.text_area(tr("dec.dissent"), key=f"{p}.dissent", max_chars=LONG_TEXT_MAX, height=70, help=tr("dec.dissent_help"))
     _field_error(errors, "dissent")
     _seed(f"{p}.contributing", [s.value for s in draft.contributing] if draft else [])
-    st.multiselect(tr("dec.contributing"), [s.value for s in Specialty], key=f"{p}.contributing",
-                   format_func=lambda v: label(v, lang))
+    st.multiselect(
+        tr("dec.contributing"), [s.value for s in Specialty], key=f"{p}.contributing", format_func=lambda v: label(v, lang)
+    )
 
     present = agenda.present_specialties(ctx.cur, meeting_id) if meeting_id is not None else []
     plan_now = _plan_preview(p, items)
@@ -269,16 +290,24 @@ def _suggestion_widget(ctx: PageContext, p: str, s: Suggestion, stored: PlanItem
         if not s.fired:
             st.caption(tr("dec.no_longer_fired"))
         a, b = st.columns([3, 2])
-        a.radio(tr("dec.disposition"), [d.value for d in SUGGESTED], key=f"{k}.disp", horizontal=True,
-                format_func=lambda v: tr(f"dec.disp.{v}"))
+        a.radio(
+            tr("dec.disposition"),
+            [d.value for d in SUGGESTED],
+            key=f"{k}.disp",
+            horizontal=True,
+            format_func=lambda v: tr(f"dec.disp.{v}"),
+        )
         b.selectbox(tr("dec.kind"), [x.value for x in PlanKind], key=f"{k}.kind", format_func=lambda v: label(v, lang))
         disp = st.session_state.get(f"{k}.disp")
         if disp == PlanDisposition.MODIFIED:
             st.text_area(tr("dec.modified_text"), key=f"{k}.text", max_chars=LONG_TEXT_MAX, height=80)
             _field_error(errors, f"s.{s.rule_id}.text")
         if disp in (PlanDisposition.MODIFIED, PlanDisposition.REJECTED):
-            st.text_input(tr("dec.reason_modify" if disp == PlanDisposition.MODIFIED else "dec.reason_reject"),
-                          key=f"{k}.reason", max_chars=LONG_TEXT_MAX)
+            st.text_input(
+                tr("dec.reason_modify" if disp == PlanDisposition.MODIFIED else "dec.reason_reject"),
+                key=f"{k}.reason",
+                max_chars=LONG_TEXT_MAX,
+            )
             _field_error(errors, f"s.{s.rule_id}.reason")
 
 
@@ -288,12 +317,26 @@ def _plan_preview(p: str, items: list[Suggestion]) -> list[PlanItem]:
     for s in items:
         disp = st.session_state.get(f"{p}.s.{s.rule_id}.disp")
         if disp:
-            out.append(PlanItem.model_construct(rule_id=s.rule_id, kind=PlanKind(st.session_state[f"{p}.s.{s.rule_id}.kind"]),
-                                                text=s.text, disposition=PlanDisposition(disp), reason=""))
+            out.append(
+                PlanItem.model_construct(
+                    rule_id=s.rule_id,
+                    kind=PlanKind(st.session_state[f"{p}.s.{s.rule_id}.kind"]),
+                    text=s.text,
+                    disposition=PlanDisposition(disp),
+                    reason="",
+                )
+            )
     for i in range(int(st.session_state.get(f"{p}.n_free", 0))):
         if str(st.session_state.get(f"{p}.f{i}.text", "")).strip():
-            out.append(PlanItem.model_construct(kind=PlanKind(st.session_state[f"{p}.f{i}.kind"]), text="x",
-                                                disposition=PlanDisposition.FREE_TEXT, reason="", rule_id=None))
+            out.append(
+                PlanItem.model_construct(
+                    kind=PlanKind(st.session_state[f"{p}.f{i}.kind"]),
+                    text="x",
+                    disposition=PlanDisposition.FREE_TEXT,
+                    reason="",
+                    rule_id=None,
+                )
+            )
     return out
 
 
@@ -319,8 +362,9 @@ def _quorum_widget(ctx: PageContext, p: str, gate: Any, present: list[Specialty]
             st.caption(tr("dec.override_chair_only"))
 
 
-def _collect(ctx: PageContext, board: Board, p: str, items: list[Suggestion], present: list[Specialty],
-             chair: bool) -> tuple[dict[str, Any], dict[str, str]]:
+def _collect(
+    ctx: PageContext, board: Board, p: str, items: list[Suggestion], present: list[Specialty], chair: bool
+) -> tuple[dict[str, Any], dict[str, str]]:
     """Read and validate every field; returns the decision's values and the field errors."""
     tr, ss = ctx.t, st.session_state
     errors: dict[str, str] = {}
@@ -341,16 +385,27 @@ def _collect(ctx: PageContext, board: Board, p: str, items: list[Suggestion], pr
             if problem:
                 errors[f"s.{s.rule_id}.{field}"] = problem
         if not any(e.startswith(f"s.{s.rule_id}.") for e in errors):
-            plan.append(PlanItem(position=len(plan), rule_id=s.rule_id, kind=PlanKind(ss[f"{k}.kind"]), text=text,
-                                 disposition=PlanDisposition(disp), reason=reason))
+            plan.append(
+                PlanItem(
+                    position=len(plan),
+                    rule_id=s.rule_id,
+                    kind=PlanKind(ss[f"{k}.kind"]),
+                    text=text,
+                    disposition=PlanDisposition(disp),
+                    reason=reason,
+                )
+            )
     for i in range(int(ss.get(f"{p}.n_free", 0))):
         text = str(ss.get(f"{p}.f{i}.text", "")).strip()
         problem = _text_error(tr, text, LONG_TEXT_MAX)
         if problem:
             errors[f"f{i}.text"] = problem
         elif text:
-            plan.append(PlanItem(position=len(plan), kind=PlanKind(ss[f"{p}.f{i}.kind"]), text=text,
-                                 disposition=PlanDisposition.FREE_TEXT))
+            plan.append(
+                PlanItem(
+                    position=len(plan), kind=PlanKind(ss[f"{p}.f{i}.kind"]), text=text, disposition=PlanDisposition.FREE_TEXT
+                )
+            )
     noms = {}
     for axis in NOMS_AXES:
         value = str(ss.get(f"{p}.noms.{axis}", "")).strip()
@@ -382,18 +437,34 @@ def _collect(ctx: PageContext, board: Board, p: str, items: list[Suggestion], pr
     problem = _text_error(tr, reason, LONG_TEXT_MAX)
     if problem:
         errors["quorum_override_reason"] = problem
-    values.update(outcome=ss.get(f"{p}.outcome"), decided_on=decided_on, quorum_state=gate.state,
-                  quorum_override_reason=reason if gate.state == QuorumState.CHAIR_OVERRIDE else "",
-                  contributing=tuple(Specialty(s) for s in ss.get(f"{p}.contributing", [])))
+    values.update(
+        outcome=ss.get(f"{p}.outcome"),
+        decided_on=decided_on,
+        quorum_state=gate.state,
+        quorum_override_reason=reason if gate.state == QuorumState.CHAIR_OVERRIDE else "",
+        contributing=tuple(Specialty(s) for s in ss.get(f"{p}.contributing", [])),
+    )
     return values, errors
 
 
-_DB_FIELD_MESSAGES = {"decided_on": "dec.err.before_referral", "decision": "dec.err.exists",
-                      "password": "dec.err.password", "amendment_reason": "dec.err.reason_required"}
+_DB_FIELD_MESSAGES = {
+    "decided_on": "dec.err.before_referral",
+    "decision": "dec.err.exists",
+    "password": "dec.err.password",
+    "amendment_reason": "dec.err.reason_required",
+}
 
 
-def _save(ctx: PageContext, board: Board, draft: Decision | None, item_id: int | None, p: str,
-          items: list[Suggestion], present: list[Specialty], chair: bool) -> None:
+def _save(
+    ctx: PageContext,
+    board: Board,
+    draft: Decision | None,
+    item_id: int | None,
+    p: str,
+    items: list[Suggestion],
+    present: list[Specialty],
+    chair: bool,
+) -> None:
     tr, case_id = ctx.t, board.cf.case.case_id
     assert case_id is not None
     values, errors = _collect(ctx, board, p, items, present, chair)
@@ -406,8 +477,9 @@ def _save(ctx: PageContext, board: Board, draft: Decision | None, item_id: int |
             decision = Decision(case_id=case_id, item_id=item_id, **values)
         else:
             decision = Decision.model_validate({**draft.model_dump(), **values, "row_version": st.session_state[f"{p}.opened"]})
-        saved = decisions.save_draft(ctx.cur, ctx.actor, decision,
-                                     token=_token(f"dec.{case_id}.token") if draft is None else None)
+        saved = decisions.save_draft(
+            ctx.cur, ctx.actor, decision, token=_token(f"dec.{case_id}.token") if draft is None else None
+        )
     except ValidationError:
         st.session_state[f"dec.{case_id}.notice"] = ("error", tr("dec.err.invalid"))
     except FieldError as exc:
@@ -456,8 +528,13 @@ def sign_box(ctx: PageContext, draft: Decision, board: Board) -> None:
         password = str(st.session_state.pop(f"{p}.password.{attempt}", "") or "")
         st.session_state[f"{p}.attempt"] = attempt + 1
         try:
-            decisions.sign(ctx.cur, ctx.actor, int(draft.decision_id or 0), password=password,
-                           expected_version=int(st.session_state.get(f"{p}.opened", draft.row_version)))
+            decisions.sign(
+                ctx.cur,
+                ctx.actor,
+                int(draft.decision_id or 0),
+                password=password,
+                expected_version=int(st.session_state.get(f"{p}.opened", draft.row_version)),
+            )
         except FieldError:
             st.session_state[f"{p}.sign_errors"] = {"password": tr("dec.err.password")}
         except ConflictError:
@@ -482,12 +559,22 @@ def decision_view(ctx: PageContext, d: Decision, signer: str | None) -> None:
     if d.quorum_override_reason:
         st.caption(tr("dec.doc.override_reason") + ": " + md_escape(d.quorum_override_reason))
     if d.plan:
-        frame = pd.DataFrame([{
-            "#": p.position + 1, tr("col.disposition"): label(p.disposition, lang), tr("col.text"): p.text,
-            tr("col.reason"): p.reason, tr("col.kind"): label(p.kind, lang), tr("col.rule_id"): p.rule_id or "",
-        } for p in d.plan])
-        st.dataframe(frame, hide_index=True, width="stretch",
-                     column_config={tr("col.text"): st.column_config.TextColumn(width="large")})
+        frame = pd.DataFrame(
+            [
+                {
+                    "#": p.position + 1,
+                    tr("col.disposition"): label(p.disposition, lang),
+                    tr("col.text"): p.text,
+                    tr("col.reason"): p.reason,
+                    tr("col.kind"): label(p.kind, lang),
+                    tr("col.rule_id"): p.rule_id or "",
+                }
+                for p in d.plan
+            ]
+        )
+        st.dataframe(
+            frame, hide_index=True, width="stretch", column_config={tr("col.text"): st.column_config.TextColumn(width="large")}
+        )
     else:
         st.caption(tr("dec.no_plan"))
     for axis in NOMS_AXES:
@@ -501,8 +588,16 @@ def decision_view(ctx: PageContext, d: Decision, signer: str | None) -> None:
     if d.status == DecisionStatus.SIGNED and d.signed_at is not None:
         with st.container(border=True):
             st.markdown("**" + md_escape(tr("dec.doc.signature")) + "**")
-            st.markdown(md_escape(tr("dec.signature_line", name=signer or "?", at=d.signed_at.strftime("%Y-%m-%d %H:%M UTC"),
-                                     meaning=meaning_label(d.signature_meaning, lang))))
+            st.markdown(
+                md_escape(
+                    tr(
+                        "dec.signature_line",
+                        name=signer or "?",
+                        at=d.signed_at.strftime("%Y-%m-%d %H:%M UTC"),
+                        meaning=meaning_label(d.signature_meaning, lang),
+                    )
+                )
+            )
             st.caption(tr("dec.doc.hash") + ":")
             st.code(d.content_hash or "", language=None)
 
@@ -523,8 +618,7 @@ def amend_box(ctx: PageContext, d: Decision) -> None:
             st.session_state[f"{p}.amend_errors"] = {"amendment_reason": problem} if problem else {}
             if not problem:
                 try:
-                    decisions.amend(ctx.cur, ctx.actor, int(d.decision_id or 0), reason=reason,
-                                    token=_token(f"{p}.amend_token"))
+                    decisions.amend(ctx.cur, ctx.actor, int(d.decision_id or 0), reason=reason, token=_token(f"{p}.amend_token"))
                 except FieldError:
                     st.session_state[f"{p}.amend_errors"] = {"amendment_reason": tr("dec.err.reason_required")}
                 except (ConflictError, WorkflowError):
@@ -544,8 +638,9 @@ def history_view(ctx: PageContext, history: pd.DataFrame, skip_id: int | None) -
     for r in rows.itertuples():
         title = ctx.t("dec.version_title", version=int(r.version), status=label(str(r.status), ctx.lang))
         with st.expander(title):
-            decision_view(ctx, decisions.get_decision(ctx.cur, int(r.decision_id)),
-                          None if pd.isna(r.signed_by) else str(r.signed_by))
+            decision_view(
+                ctx, decisions.get_decision(ctx.cur, int(r.decision_id)), None if pd.isna(r.signed_by) else str(r.signed_by)
+            )
 
 
 def opinions_box(ctx: PageContext, case_id: int, item_id: int | None) -> None:
@@ -555,8 +650,10 @@ def opinions_box(ctx: PageContext, case_id: int, item_id: int | None) -> None:
     if ops.empty:
         st.caption(tr("dec.no_opinions"))
     for r in ops.itertuples():
-        st.markdown(f"**{md_escape(label(str(r.specialty), lang))}** · {md_escape(str(r.author or ''))} · "
-                    f"{pd.Timestamp(r.meeting_date).date().isoformat()}  \n{md_escape(str(r.text))}")
+        st.markdown(
+            f"**{md_escape(label(str(r.specialty), lang))}** · {md_escape(str(r.author or ''))} · "
+            f"{pd.Timestamp(r.meeting_date).date().isoformat()}  \n{md_escape(str(r.text))}"
+        )
     if item_id is None or not allowed(ctx.actor.role, Capability.ADD_OPINION):
         return
     p = f"dec.{case_id}.op"
@@ -572,8 +669,9 @@ def opinions_box(ctx: PageContext, case_id: int, item_id: int | None) -> None:
         st.session_state[f"{p}.errors"] = {"text": problem} if problem else {}
         if not problem:
             try:
-                agenda.add_opinion(ctx.cur, ctx.actor, item_id, Specialty(st.session_state[f"{p}.specialty"]), text,
-                                   token=_token(f"{p}.token"))
+                agenda.add_opinion(
+                    ctx.cur, ctx.actor, item_id, Specialty(st.session_state[f"{p}.specialty"]), text, token=_token(f"{p}.token")
+                )
             except PermissionDeniedError:
                 st.session_state[f"dec.{case_id}.notice"] = ("error", tr("dec.err.denied"))
             except FieldError:
@@ -604,11 +702,16 @@ def actions_table(ctx: PageContext, acts: pd.DataFrame, *, with_patient: bool) -
     if n_overdue:
         st.warning(tr("dec.overdue_actions", n=n_overdue), icon=":material/alarm:")
     cols = (["case_id", "patient"] if with_patient else []) + ["description", "specialty", "owner", "due_date", "status"]
-    frame = pd.DataFrame({
-        tr(f"col.{c}"): acts[c].map(lambda v: label(v, lang)) if c in ("specialty", "status") else acts[c] for c in cols})
+    frame = pd.DataFrame(
+        {tr(f"col.{c}"): acts[c].map(lambda v: label(v, lang)) if c in ("specialty", "status") else acts[c] for c in cols}
+    )
     frame[tr("col.overdue")] = acts["overdue"].fillna(False).map(lambda v: tr("dec.overdue") if v else "")
-    st.dataframe(_highlight_overdue(frame, acts["overdue"]), hide_index=True, width="stretch",
-                 column_config={tr("col.due_date"): st.column_config.DateColumn(format="YYYY-MM-DD")})
+    st.dataframe(
+        _highlight_overdue(frame, acts["overdue"]),
+        hide_index=True,
+        width="stretch",
+        column_config={tr("col.due_date"): st.column_config.DateColumn(format="YYYY-MM-DD")},
+    )
 
 
 def actions_panel(ctx: PageContext, case_id: int, signed: Decision | None) -> None:
@@ -640,8 +743,12 @@ def actions_panel(ctx: PageContext, case_id: int, signed: Decision | None) -> No
     _seed(f"{p}.due", date.today() + timedelta(days=7))
     d.date_input(tr("col.due_date"), key=f"{p}.due", min_value=date.today())
     _field_error(errors, "due_date")
-    st.text_input(tr("dec.action_description"), key=f"{p}.description", max_chars=LONG_TEXT_MAX,
-                  placeholder=tr("dec.action_description_hint"))
+    st.text_input(
+        tr("dec.action_description"),
+        key=f"{p}.description",
+        max_chars=LONG_TEXT_MAX,
+        placeholder=tr("dec.action_description_hint"),
+    )
     _field_error(errors, "description")
     if st.button(tr("dec.create_action"), key=f"{p}.create", icon=":material/add_task:"):
         description = str(st.session_state.get(f"{p}.description", "")).strip() or str(texts[item])
@@ -653,10 +760,20 @@ def actions_panel(ctx: PageContext, case_id: int, signed: Decision | None) -> No
         st.session_state[f"{p}.errors"] = found
         if not found:
             try:
-                decisions.add_action(ctx.cur, ctx.actor, ActionItem(
-                    case_id=case_id, decision_id=signed.decision_id, plan_item_id=int(item), description=description,
-                    owner_user_id=int(owner), specialty=Specialty(st.session_state[f"{p}.specialty"]), due_date=due),
-                    token=_token(f"{p}.token"))
+                decisions.add_action(
+                    ctx.cur,
+                    ctx.actor,
+                    ActionItem(
+                        case_id=case_id,
+                        decision_id=signed.decision_id,
+                        plan_item_id=int(item),
+                        description=description,
+                        owner_user_id=int(owner),
+                        specialty=Specialty(st.session_state[f"{p}.specialty"]),
+                        due_date=due,
+                    ),
+                    token=_token(f"{p}.token"),
+                )
             except PermissionDeniedError:
                 st.session_state[f"dec.{case_id}.act_notice"] = ("error", tr("dec.err.denied"))
             else:
@@ -669,8 +786,7 @@ def actions_panel(ctx: PageContext, case_id: int, signed: Decision | None) -> No
 def _owners(ctx: PageContext) -> dict[int, tuple[str, str | None]]:
     frame = list_users(ctx.cur)
     frame = frame[frame["active"] & frame["role"].isin(["chair", "member", "coordinator"])]
-    return {int(r.user_id): (str(r.display_name), None if pd.isna(r.specialty) else str(r.specialty))
-            for r in frame.itertuples()}
+    return {int(r.user_id): (str(r.display_name), None if pd.isna(r.specialty) else str(r.specialty)) for r in frame.itertuples()}
 
 
 def _complete_widget(ctx: PageContext, case_id: int, acts: pd.DataFrame) -> None:
@@ -710,8 +826,11 @@ def delivery_panel(ctx: PageContext, case_id: int, signed: Decision | None) -> N
             st.markdown(f"**{int(r.position) + 1}. {md_escape(label(str(r.kind), lang))}** — {md_escape(str(r.text))}")
             if not pd.isna(r.delivered):
                 when = "" if pd.isna(r.delivered_on) else pd.Timestamp(r.delivered_on).date().isoformat()
-                st.caption(tr("dec.doc.delivered_on", on=when) if bool(r.delivered)
-                           else tr("dec.doc.not_delivered", reason=label(str(r.reason_not), lang)))
+                st.caption(
+                    tr("dec.doc.delivered_on", on=when)
+                    if bool(r.delivered)
+                    else tr("dec.doc.not_delivered", reason=label(str(r.reason_not), lang))
+                )
             elif can:
                 _delivery_widget(ctx, case_id, int(r.plan_item_id))
             else:
@@ -723,16 +842,22 @@ def _delivery_widget(ctx: PageContext, case_id: int, plan_item_id: int) -> None:
     p = f"dec.{case_id}.dl{plan_item_id}"
     errors: dict[str, str] = st.session_state.get(f"{p}.errors", {})
     _seed(f"{p}.state", None)
-    st.radio(tr("dec.delivered_q"), ["yes", "no"], key=f"{p}.state", horizontal=True,
-             format_func=lambda v: tr(f"dec.delivered_{v}"))
+    st.radio(
+        tr("dec.delivered_q"), ["yes", "no"], key=f"{p}.state", horizontal=True, format_func=lambda v: tr(f"dec.delivered_{v}")
+    )
     state = st.session_state[f"{p}.state"]
     if state == "yes":
         _seed(f"{p}.on", date.today())
         st.date_input(tr("dec.delivered_on_label"), key=f"{p}.on", max_value=date.today())
     elif state == "no":
         _seed(f"{p}.reason", None)
-        st.selectbox(tr("dec.reason_not"), [r.value for r in NotDeliveredReason], key=f"{p}.reason",
-                     format_func=lambda v: label(v, lang), placeholder=tr("dec.choose"))
+        st.selectbox(
+            tr("dec.reason_not"),
+            [r.value for r in NotDeliveredReason],
+            key=f"{p}.reason",
+            format_func=lambda v: label(v, lang),
+            placeholder=tr("dec.choose"),
+        )
         _field_error(errors, "reason_not")
         st.text_input(tr("dec.delivery_note"), key=f"{p}.note", max_chars=LONG_TEXT_MAX)
     if state and st.button(tr("dec.record_delivery"), key=f"{p}.save"):
@@ -747,11 +872,18 @@ def _delivery_widget(ctx: PageContext, case_id: int, plan_item_id: int) -> None:
         st.session_state[f"{p}.errors"] = found
         if not found:
             try:
-                decisions.record_delivery(ctx.cur, ctx.actor, Delivery(
-                    plan_item_id=plan_item_id, delivered=state == "yes",
-                    delivered_on=st.session_state.get(f"{p}.on") if state == "yes" else None,
-                    reason_not=NotDeliveredReason(reason) if state == "no" else None, note=note),
-                    token=_token(f"{p}.token"))
+                decisions.record_delivery(
+                    ctx.cur,
+                    ctx.actor,
+                    Delivery(
+                        plan_item_id=plan_item_id,
+                        delivered=state == "yes",
+                        delivered_on=st.session_state.get(f"{p}.on") if state == "yes" else None,
+                        reason_not=NotDeliveredReason(reason) if state == "no" else None,
+                        note=note,
+                    ),
+                    token=_token(f"{p}.token"),
+                )
             except (PermissionDeniedError, WorkflowError):
                 st.session_state[f"dec.{case_id}.act_notice"] = ("error", tr("dec.err.denied"))
             except (FieldError, ValidationError):
@@ -767,10 +899,19 @@ def follow_up_panel(ctx: PageContext, board: Board, signed: Decision | None) -> 
     fus = decisions.follow_ups(ctx.cur, case_id=case_id)
     if signed is not None and minutes_db.follow_up_count(ctx.cur, int(signed.decision_id or 0)) == 0:
         schedule = follow_up_schedule(signed.decided_on, board.policy)
-        st.caption(tr("dec.fu_schedule", n=len(schedule), first=schedule[0][0].isoformat() if schedule else "—",
-                      last=schedule[-1][0].isoformat() if schedule else "—"))
-        if allowed(ctx.actor.role, Capability.MANAGE_ACTIONS) and schedule and st.button(
-                tr("dec.fu_create"), key=f"dec.{case_id}.fu", icon=":material/event_repeat:"):
+        st.caption(
+            tr(
+                "dec.fu_schedule",
+                n=len(schedule),
+                first=schedule[0][0].isoformat() if schedule else "—",
+                last=schedule[-1][0].isoformat() if schedule else "—",
+            )
+        )
+        if (
+            allowed(ctx.actor.role, Capability.MANAGE_ACTIONS)
+            and schedule
+            and st.button(tr("dec.fu_create"), key=f"dec.{case_id}.fu", icon=":material/event_repeat:")
+        ):
             try:
                 n = decisions.schedule_follow_ups(ctx.cur, ctx.actor, int(signed.decision_id or 0), schedule)
             except PermissionDeniedError:
@@ -792,11 +933,16 @@ def follow_up_table(ctx: PageContext, fus: pd.DataFrame, lang: str, *, with_pati
     if n_overdue:
         st.warning(tr("dec.overdue_follow_ups", n=n_overdue), icon=":material/alarm:")
     cols = (["case_id", "patient"] if with_patient else []) + ["kind", "due_date", "status"]
-    frame = pd.DataFrame({tr(f"col.{c}"): fus[c].map(lambda v: label(v, lang)) if c in ("kind", "status") else fus[c]
-                          for c in cols})
+    frame = pd.DataFrame(
+        {tr(f"col.{c}"): fus[c].map(lambda v: label(v, lang)) if c in ("kind", "status") else fus[c] for c in cols}
+    )
     frame[tr("col.overdue")] = fus["overdue"].fillna(False).map(lambda v: tr("dec.overdue") if v else "")
-    st.dataframe(_highlight_overdue(frame, fus["overdue"]), hide_index=True, width="stretch",
-                 column_config={tr("col.due_date"): st.column_config.DateColumn(format="YYYY-MM-DD")})
+    st.dataframe(
+        _highlight_overdue(frame, fus["overdue"]),
+        hide_index=True,
+        width="stretch",
+        column_config={tr("col.due_date"): st.column_config.DateColumn(format="YYYY-MM-DD")},
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -806,8 +952,16 @@ def follow_up_table(ctx: PageContext, fus: pd.DataFrame, lang: str, *, with_pati
 def documents_panel(ctx: PageContext, meeting_id: int | None, meeting_date: str, case_id: int | None, patient: str) -> None:
     """Download buttons; the document is built (and the export audited) only when clicked."""
     tr, store, actor = ctx.t, ctx.store, ctx.actor
-    doc_lang = st.segmented_control(tr("dec.doc_language"), ["en", "zh"], default=ctx.lang, key="dec.doc_lang",
-                                    format_func=lambda c: "English" if c == "en" else "简体中文") or ctx.lang
+    doc_lang = (
+        st.segmented_control(
+            tr("dec.doc_language"),
+            ["en", "zh"],
+            default=ctx.lang,
+            key="dec.doc_lang",
+            format_func=lambda c: "English" if c == "en" else "简体中文",
+        )
+        or ctx.lang
+    )
     font_ok = documents.font_available()
     if not font_ok:
         st.error(tr("dec.font_missing", path=documents.font_path()), icon=":material/font_download_off:")
@@ -826,18 +980,40 @@ def documents_panel(ctx: PageContext, meeting_id: int | None, meeting_date: str,
 
     targets = []
     if meeting_id is not None:
-        targets.append(("min", tr("dec.minutes_for", date=meeting_date), f"minutes-{meeting_date}", int(meeting_id),
-                        minutes_md, minutes_pdf))
+        targets.append(
+            ("min", tr("dec.minutes_for", date=meeting_date), f"minutes-{meeting_date}", int(meeting_id), minutes_md, minutes_pdf)
+        )
     if case_id is not None:
-        targets.append(("let", tr("dec.letter_for", patient=patient), f"outcome-letter-case-{int(case_id)}", int(case_id),
-                        letter_md, letter_pdf))
+        targets.append(
+            (
+                "let",
+                tr("dec.letter_for", patient=patient),
+                f"outcome-letter-case-{int(case_id)}",
+                int(case_id),
+                letter_md,
+                letter_pdf,
+            )
+        )
     for key, title, stem, ident, make_md, make_pdf in targets:
         st.subheader(title)
         a, b = st.columns(2)
-        a.download_button(tr("dec.download_md"), key=f"dec.{key}_md", icon=":material/description:", mime="text/markdown",
-                          file_name=f"{stem}-{doc_lang}.md", on_click="ignore",
-                          data=functools.partial(make_md, ident))
-        b.download_button(tr("dec.download_pdf"), key=f"dec.{key}_pdf", icon=":material/picture_as_pdf:",
-                          mime="application/pdf", file_name=f"{stem}-{doc_lang}.pdf", on_click="ignore",
-                          disabled=not font_ok, data=functools.partial(make_pdf, ident))
+        a.download_button(
+            tr("dec.download_md"),
+            key=f"dec.{key}_md",
+            icon=":material/description:",
+            mime="text/markdown",
+            file_name=f"{stem}-{doc_lang}.md",
+            on_click="ignore",
+            data=functools.partial(make_md, ident),
+        )
+        b.download_button(
+            tr("dec.download_pdf"),
+            key=f"dec.{key}_pdf",
+            icon=":material/picture_as_pdf:",
+            mime="application/pdf",
+            file_name=f"{stem}-{doc_lang}.pdf",
+            on_click="ignore",
+            disabled=not font_ok,
+            data=functools.partial(make_pdf, ident),
+        )
     st.caption(tr("dec.export_audited"))

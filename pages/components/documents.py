@@ -170,8 +170,15 @@ def _decision(pdf: _Doc, d: DecisionRecord | None) -> None:
         pdf.ln(1)
         pdf.set_font(_FAMILY, size=9)
         heading = FontFace(emphasis="NONE", fill_color=(230, 236, 245), color=_ACCENT)
-        with pdf.table(col_widths=(7, 78, 45, 44), text_align="LEFT", line_height=4.6, headings_style=heading,
-                       wrapmode=pdf.wrap, padding=1.2, borders_layout="HORIZONTAL_LINES") as table:
+        with pdf.table(
+            col_widths=(7, 78, 45, 44),
+            text_align="LEFT",
+            line_height=4.6,
+            headings_style=heading,
+            wrapmode=pdf.wrap,
+            padding=1.2,
+            borders_layout="HORIZONTAL_LINES",
+        ) as table:
             top = table.row()
             for text in ("#", t("dec.doc.item", lang), t("dec.doc.kind_disposition", lang), t("dec.doc.details", lang)):
                 top.cell(text)
@@ -192,8 +199,9 @@ def _signature(pdf: _Doc, d: DecisionRecord) -> None:
     pdf.set_fill_color(244, 246, 249)
     pdf.set_draw_color(*_RULE)
     text = f"{t('dec.doc.signature', pdf.doc_lang)}\n" + "\n".join(lines)
-    pdf.multi_cell(0, 4.8, text, border=1, fill=True, align="L", padding=2, new_x=XPos.LMARGIN,
-                   new_y=YPos.NEXT, wrapmode=WrapMode.CHAR)
+    pdf.multi_cell(
+        0, 4.8, text, border=1, fill=True, align="L", padding=2, new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=WrapMode.CHAR
+    )
     pdf.ln(1.5)
 
 
@@ -228,8 +236,7 @@ def minutes_pdf(minutes: Minutes, lang: str = "en") -> bytes:
             pdf.add_page()
         pdf.heading(f"{n}. {c.patient} ({c.mrn}) — {label(c.primary_tumour, lang)}", 11.5)
         pdf.field(t("dec.doc.question", lang), c.question)
-        pdf.field(t("dec.doc.agenda", lang),
-                  f"{label(c.urgency, lang)}, {label(c.stream, lang)}, {label(c.agenda_status, lang)}")
+        pdf.field(t("dec.doc.agenda", lang), f"{label(c.urgency, lang)}, {label(c.stream, lang)}, {label(c.agenda_status, lang)}")
         for op in c.opinions:
             pdf.field(f"{label(op.specialty, lang)} ({op.author})", op.text)
         _decision(pdf, c.decision)
@@ -253,8 +260,7 @@ def letter_pdf(letter: Letter, lang: str = "en") -> bytes:
     pdf.ln(2)
     pdf.field(t("dec.doc.patient", lang), f"{x.patient} ({x.mrn}), {t('dec.doc.born', lang)} {x.birth_date.isoformat()}")
     pdf.field(t("dec.doc.primary", lang), label(x.primary_tumour, lang))
-    pdf.field(t("dec.doc.referred", lang),
-              f"{x.referral_date.isoformat()} — {x.referrer} ({label(x.referrer_specialty, lang)})")
+    pdf.field(t("dec.doc.referred", lang), f"{x.referral_date.isoformat()} — {x.referrer} ({label(x.referrer_specialty, lang)})")
     pdf.field(t("dec.doc.question", lang), x.question)
     pdf.ln(2)
     pdf.heading(t("dec.doc.attendance", lang), 12.5)

@@ -48,10 +48,7 @@ AMBER = "#ef9a00"
 RED = "#c62828"
 GREY = "#9e9e9e"
 
-_GREEN_BANDS = (
-    "stable low_risk low_grade normal grade_0 no_pain 4.0_mg wide_or_marginal_excision "
-    "ge_12_months eligible"
-)
+_GREEN_BANDS = "stable low_risk low_grade normal grade_0 no_pain 4.0_mg wide_or_marginal_excision ge_12_months eligible"
 _AMBER_BANDS = (
     "indeterminate borderline intermediate_1c mild grade_1 grade_2 step_1 step_2 3.5_mg 3.3_mg "
     "3.0_mg marginal_or_intralesional_excision ge_6_months intermediate_risk"
@@ -81,9 +78,7 @@ LESION_TYPE_COLOURS: Mapping[LesionType, str] = MappingProxyType(
 )
 
 # Bands that outline a lesion on the bone map: SINS, Mirels and Bilsky at their worst two bands.
-HIGH_RISK_BANDS: frozenset[str] = frozenset(
-    {"unstable", "indeterminate", "high_risk", "borderline", "high_grade"}
-)
+HIGH_RISK_BANDS: frozenset[str] = frozenset({"unstable", "indeterminate", "high_risk", "borderline", "high_grade"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,9 +283,7 @@ class Labels:
     )
     markers: Mapping[str, str] = field(
         hash=False,
-        default_factory=lambda: _ro(
-            {"psa": "PSA", "ca15_3": "CA15-3", "cea": "CEA", "ca125": "CA125"}
-        ),
+        default_factory=lambda: _ro({"psa": "PSA", "ca15_3": "CA15-3", "cea": "CEA", "ca125": "CA125"}),
     )
 
     @classmethod
@@ -383,9 +376,7 @@ _ZH = replace(
             "whole": "全段",
         }
     ),
-    statuses=_ro(
-        {"active": "活动", "treated": "已治疗", "responding": "缓解", "progressing": "进展"}
-    ),
+    statuses=_ro({"active": "活动", "treated": "已治疗", "responding": "缓解", "progressing": "进展"}),
     bands=_ro(
         {
             "stable": "稳定",
@@ -481,9 +472,7 @@ def _outline_trace(parts: Sequence[skeleton.Part], name: str, **style: object) -
             points.append(points[0])
         xs += [p[0] for p in points] + [None]
         ys += [p[1] for p in points] + [None]
-    return go.Scatter(
-        x=xs, y=ys, mode="lines", name=name, hoverinfo="skip", showlegend=False, **style
-    )
+    return go.Scatter(x=xs, y=ys, mode="lines", name=name, hoverinfo="skip", showlegend=False, **style)
 
 
 def _skeleton_traces() -> list[go.Scatter]:
@@ -611,9 +600,7 @@ def bone_map(
     risk = risk or {}
     fig = go.Figure(_skeleton_traces())
     positions = _spread(lesions)
-    bands = [
-        risk.get(lesion.lesion_id) if lesion.lesion_id is not None else None for lesion in lesions
-    ]
+    bands = [risk.get(lesion.lesion_id) if lesion.lesion_id is not None else None for lesion in lesions]
     high = [band in HIGH_RISK_BANDS for band in bands]
     for lesion_type in LesionType:
         members = [i for i, lesion in enumerate(lesions) if lesion.lesion_type == lesion_type]
@@ -649,9 +636,7 @@ def bone_map(
     if any(high):
         fig.add_trace(_legend_marker(labels.high_risk, "#ffffff", RISK_OUTLINE, "high_risk"))
     for x, text in ((-30.0, labels.patient_right), (30.0, labels.patient_left)):
-        fig.add_annotation(
-            x=x, y=194, text=f"<b>{text}</b>", showarrow=False, font={"size": 16, "color": "#777"}
-        )
+        fig.add_annotation(x=x, y=194, text=f"<b>{text}</b>", showarrow=False, font={"size": 16, "color": "#777"})
     _base_layout(fig, labels.bone_map_title, 620)
     fig.update_xaxes(range=list(skeleton.X_RANGE), visible=False, fixedrange=True)
     fig.update_yaxes(
@@ -704,9 +689,7 @@ class _Bar(NamedTuple):
     row: int
 
 
-def _layout_bars(
-    treatments: Sequence[Treatment], as_of: date, span_days: int, labels: Labels
-) -> list[_Bar]:
+def _layout_bars(treatments: Sequence[Treatment], as_of: date, span_days: int, labels: Labels) -> list[_Bar]:
     """Bars with their rows: greedy interval packing on the space a bar *and its label* take,
     so neither bars nor labels overlap."""
     min_days = max(1.0, span_days / 120)
@@ -824,8 +807,7 @@ def timeline(
                 text=[labels.name(labels.modalities, s.modality) for s in studies],
                 hovertext=[
                     f"<b>{labels.name(labels.modalities, s.modality)}</b> "
-                    f"{s.study_date.isoformat()}<br>{_esc(s.region)}"
-                    + (f"<br>{_esc(s.impression)}" if s.impression else "")
+                    f"{s.study_date.isoformat()}<br>{_esc(s.region)}" + (f"<br>{_esc(s.impression)}" if s.impression else "")
                     for s in studies
                 ],
                 hoverinfo="text",
@@ -873,9 +855,7 @@ def timeline(
     # Events: one marker trace per kind, staggered when close in time.
     events = sorted(cf.events, key=lambda e: (e.event_date, e.kind.value))
     lane_of = [lanes.sre if e.kind in SKELETAL_RELATED_EVENTS else lanes.diagnosis for e in events]
-    offsets = _stagger(
-        [(e.event_date, lane) for e, lane in zip(events, lane_of, strict=True)], close_days
-    )
+    offsets = _stagger([(e.event_date, lane) for e, lane in zip(events, lane_of, strict=True)], close_days)
     for event_kind in EventKind:
         members = [i for i, e in enumerate(events) if e.kind == event_kind]
         if not members:
@@ -1026,9 +1006,7 @@ def corrected_calcium_points(labs: Sequence[LabResult]) -> list[CalciumPoint]:
 
 def calcium_band_bounds() -> list[tuple[str, Decimal | None, Decimal | None]]:
     """(band, lower, upper) of the corrected-calcium severity bands, from low to severe."""
-    lowers = sorted(
-        ((bound, band) for band, bound, _ in SEVERITY_LOWER_BOUNDS), key=lambda item: item[0]
-    )
+    lowers = sorted(((bound, band) for band, bound, _ in SEVERITY_LOWER_BOUNDS), key=lambda item: item[0])
     result: list[tuple[str, Decimal | None, Decimal | None]] = [("low", None, lowers[0][0])]
     for k, (bound, band) in enumerate(lowers):
         upper = lowers[k + 1][0] if k + 1 < len(lowers) else None

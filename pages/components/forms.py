@@ -20,10 +20,11 @@ from pydantic import BaseModel, ValidationError
 from core.errors import BoneMDTError, FieldError
 from core.i18n import enum_label
 from core.models import (
+    ANALYTE_UNITS,
+    UNIT_CONVERSIONS,
     VERTEBRAL_LEVELS,
     Alignment,
     Analyte,
-    ANALYTE_UNITS,
     BilskyGrade,
     Bone,
     Case,
@@ -44,6 +45,7 @@ from core.models import (
     Patient,
     Posterolateral,
     PrimaryTumour,
+    Priority,
     Segment,
     Sex,
     Side,
@@ -51,10 +53,8 @@ from core.models import (
     Specialty,
     SpinalPain,
     Stream,
-    Priority,
     Treatment,
     TreatmentKind,
-    UNIT_CONVERSIONS,
 )
 from core.text import LONG_TEXT_MAX, SHORT_TEXT_MAX
 from db import cases, clinical
@@ -121,16 +121,25 @@ def _opt(values: Sequence[str], lang: str, *, allow_none: bool = True) -> tuple[
     return options, lambda v: NONE if v is None else enum_label(v, lang)
 
 
-def _select(ctx: PageContext, form: FormState, field: str, label: str, values: Sequence[str], *, allow_none: bool = True,
-            index: int | None = 0) -> str | None:
+def _select(
+    ctx: PageContext,
+    form: FormState,
+    field: str,
+    label: str,
+    values: Sequence[str],
+    *,
+    allow_none: bool = True,
+    index: int | None = 0,
+) -> str | None:
     options, fmt = _opt(values, ctx.lang, allow_none=allow_none)
     value = st.selectbox(label, options, format_func=fmt, key=form.key(field), index=index)
     form.error(field)
     return value
 
 
-def _submit(ctx: PageContext, form: FormState, build: Callable[[], BaseModel], save: Callable[[BaseModel], object],
-            notice: str) -> None:
+def _submit(
+    ctx: PageContext, form: FormState, build: Callable[[], BaseModel], save: Callable[[BaseModel], object], notice: str
+) -> None:
     try:
         model = build()
         save(model)
@@ -163,26 +172,30 @@ def referral_form(ctx: PageContext) -> None:
         with c3:
             sex = _select(ctx, form, "sex", tr("col.sex"), [s.value for s in Sex], allow_none=False)
         with c4:
-            birth = st.date_input(tr("form.birth_date"), value=None, min_value=date(1900, 1, 1), max_value=date.today(),
-                                  key=form.key("birth_date"))
+            birth = st.date_input(
+                tr("form.birth_date"), value=None, min_value=date(1900, 1, 1), max_value=date.today(), key=form.key("birth_date")
+            )
             form.error("birth_date")
         c1, c2, c3 = st.columns(3)
         with c1:
             referrer = st.text_input(tr("form.referrer"), max_chars=SHORT_TEXT_MAX, key=form.key("referrer"))
             form.error("referrer")
         with c2:
-            ref_spec = _select(ctx, form, "referrer_specialty", tr("form.referrer_specialty"),
-                               [s.value for s in Specialty], allow_none=False)
+            ref_spec = _select(
+                ctx, form, "referrer_specialty", tr("form.referrer_specialty"), [s.value for s in Specialty], allow_none=False
+            )
         with c3:
-            referral_date = st.date_input(tr("col.referral_date"), value=date.today(), max_value=date.today(),
-                                          key=form.key("referral_date"))
+            referral_date = st.date_input(
+                tr("col.referral_date"), value=date.today(), max_value=date.today(), key=form.key("referral_date")
+            )
             form.error("referral_date")
         question = st.text_area(tr("case.question"), max_chars=LONG_TEXT_MAX, key=form.key("question"))
         form.error("question")
         c1, c2, c3, c4 = st.columns(4)
         with c1:
-            primary = _select(ctx, form, "primary_tumour", tr("col.primary_tumour"), [p.value for p in PrimaryTumour],
-                              allow_none=False)
+            primary = _select(
+                ctx, form, "primary_tumour", tr("col.primary_tumour"), [p.value for p in PrimaryTumour], allow_none=False
+            )
         with c2:
             histology = _select(ctx, form, "histology", tr("form.histology"), [h.value for h in Histology])
         with c3:
@@ -204,26 +217,61 @@ def referral_form(ctx: PageContext) -> None:
             castration = _select(ctx, form, "castration", tr("form.castration"), ["sensitive", "resistant"])
         c1, c2, c3, c4 = st.columns(4)
         with c1:
-            ecog = st.selectbox("ECOG", [None, 0, 1, 2, 3, 4, 5], key=form.key("ecog"), format_func=lambda v: NONE if v is None else str(v))
+            ecog = st.selectbox(
+                "ECOG", [None, 0, 1, 2, 3, 4, 5], key=form.key("ecog"), format_func=lambda v: NONE if v is None else str(v)
+            )
             form.error("ecog")
         with c2:
-            kps = st.selectbox("KPS", [None, *range(100, -1, -10)], key=form.key("kps"), format_func=lambda v: NONE if v is None else str(v))
+            kps = st.selectbox(
+                "KPS", [None, *range(100, -1, -10)], key=form.key("kps"), format_func=lambda v: NONE if v is None else str(v)
+            )
             form.error("kps")
         with c3:
             frankel = _select(ctx, form, "frankel", "Frankel", [f.value for f in Frankel])
         with c4:
-            nrs = st.selectbox("NRS", [None, *range(11)], key=form.key("nrs"), format_func=lambda v: NONE if v is None else str(v))
+            nrs = st.selectbox(
+                "NRS", [None, *range(11)], key=form.key("nrs"), format_func=lambda v: NONE if v is None else str(v)
+            )
             form.error("nrs")
-        neuro = st.multiselect(tr("form.neuro_signs"), [n.value for n in NeuroSign], key=form.key("neuro_signs"),
-                               format_func=lambda v: tr("form.neuro." + v))
+        neuro = st.multiselect(
+            tr("form.neuro_signs"),
+            [n.value for n in NeuroSign],
+            key=form.key("neuro_signs"),
+            format_func=lambda v: tr("form.neuro." + v),
+        )
         neuro_assessed = st.checkbox(tr("form.neuro_assessed"), key=form.key("neuro_assessed"))
         wishes = st.text_area(tr("case.patient_wishes"), max_chars=LONG_TEXT_MAX, key=form.key("patient_wishes"))
         form.error("patient_wishes")
         comorbidities = st.text_area(tr("case.comorbidities"), max_chars=LONG_TEXT_MAX, key=form.key("comorbidities"))
         form.error("comorbidities")
-        form.unknown_errors(["mrn", "display_name", "sex", "birth_date", "referrer", "referrer_specialty", "referral_date",
-                             "question", "primary_tumour", "histology", "stream", "priority", "er", "pr", "her2", "egfr", "alk",
-                             "castration", "ecog", "kps", "frankel", "nrs", "patient_wishes", "comorbidities"])
+        form.unknown_errors(
+            [
+                "mrn",
+                "display_name",
+                "sex",
+                "birth_date",
+                "referrer",
+                "referrer_specialty",
+                "referral_date",
+                "question",
+                "primary_tumour",
+                "histology",
+                "stream",
+                "priority",
+                "er",
+                "pr",
+                "her2",
+                "egfr",
+                "alk",
+                "castration",
+                "ecog",
+                "kps",
+                "frankel",
+                "nrs",
+                "patient_wishes",
+                "comorbidities",
+            ]
+        )
         submitted = st.form_submit_button(tr("form.referral.submit"), type="primary")
     if not submitted:
         return
@@ -234,11 +282,29 @@ def referral_form(ctx: PageContext) -> None:
         form.fail(errors)
     patient_data = {"mrn": mrn, "display_name": name, "sex": sex, "birth_date": birth}
     case_data = {
-        "patient_id": 0, "referral_date": referral_date, "referrer": referrer, "referrer_specialty": ref_spec,
-        "question": question, "primary_tumour": primary, "histology": histology, "stream": stream, "priority": priority,
-        "er": er, "pr": pr, "her2": her2, "egfr": egfr, "alk": alk, "castration": castration, "ecog": ecog, "kps": kps,
-        "frankel": frankel, "nrs": nrs, "neuro_signs": tuple(neuro), "neuro_assessed": neuro_assessed or bool(neuro),
-        "patient_wishes": wishes, "comorbidities": comorbidities,
+        "patient_id": 0,
+        "referral_date": referral_date,
+        "referrer": referrer,
+        "referrer_specialty": ref_spec,
+        "question": question,
+        "primary_tumour": primary,
+        "histology": histology,
+        "stream": stream,
+        "priority": priority,
+        "er": er,
+        "pr": pr,
+        "her2": her2,
+        "egfr": egfr,
+        "alk": alk,
+        "castration": castration,
+        "ecog": ecog,
+        "kps": kps,
+        "frankel": frankel,
+        "nrs": nrs,
+        "neuro_signs": tuple(neuro),
+        "neuro_assessed": neuro_assessed or bool(neuro),
+        "patient_wishes": wishes,
+        "comorbidities": comorbidities,
     }
     errors = {}
     patient = case = None
@@ -275,8 +341,9 @@ def lesion_form(ctx: PageContext, cf: CaseFile) -> None:
         with c1:
             bone = _select(ctx, form, "bone", tr("col.bone"), [b.value for b in Bone], allow_none=False)
         with c2:
-            level = st.selectbox(tr("form.level"), [None, *VERTEBRAL_LEVELS], key=form.key("level"),
-                                 format_func=lambda v: NONE if v is None else v)
+            level = st.selectbox(
+                tr("form.level"), [None, *VERTEBRAL_LEVELS], key=form.key("level"), format_func=lambda v: NONE if v is None else v
+            )
             form.error("level")
         with c3:
             side = _select(ctx, form, "side", tr("form.side"), [s.value for s in Side])
@@ -308,17 +375,46 @@ def lesion_form(ctx: PageContext, cf: CaseFile) -> None:
         with c4:
             fracture = st.checkbox(tr("col.fracture"), key=form.key("pathological_fracture"))
             painful = st.checkbox(tr("form.painful"), key=form.key("painful"))
-        form.unknown_errors(["bone", "level", "side", "segment", "lesion_type", "spinal_pain", "alignment", "collapse",
-                             "posterolateral", "bilsky", "size_fraction", "limb_pain", "size_mm"])
+        form.unknown_errors(
+            [
+                "bone",
+                "level",
+                "side",
+                "segment",
+                "lesion_type",
+                "spinal_pain",
+                "alignment",
+                "collapse",
+                "posterolateral",
+                "bilsky",
+                "size_fraction",
+                "limb_pain",
+                "size_mm",
+            ]
+        )
         submitted = st.form_submit_button(tr("form.lesion.submit"), type="primary")
     if submitted:
         _submit(
-            ctx, form,
+            ctx,
+            form,
             lambda: Lesion(
-                patient_id=cf.patient.patient_id or 0, bone=bone, level=level, side=side, segment=segment, lesion_type=ltype,
-                spinal_pain=spinal_pain, alignment=alignment, collapse=collapse, posterolateral=posterolateral, bilsky=bilsky,
-                size_fraction=size_fraction, limb_pain=limb_pain, size_mm=size_mm, pathological_fracture=fracture,
-                painful=painful, detected_date=date.today(),
+                patient_id=cf.patient.patient_id or 0,
+                bone=bone,
+                level=level,
+                side=side,
+                segment=segment,
+                lesion_type=ltype,
+                spinal_pain=spinal_pain,
+                alignment=alignment,
+                collapse=collapse,
+                posterolateral=posterolateral,
+                bilsky=bilsky,
+                size_fraction=size_fraction,
+                limb_pain=limb_pain,
+                size_mm=size_mm,
+                pathological_fracture=fracture,
+                painful=painful,
+                detected_date=date.today(),
             ),
             lambda model: clinical.add(ctx.cur, ctx.actor, model, token=form.token),  # type: ignore[arg-type]
             tr("common.saved"),
@@ -350,8 +446,11 @@ def lab_form(ctx: PageContext, cf: CaseFile) -> None:
         if value is None:
             form.fail({"value": tr("form.required")})
         _submit(
-            ctx, form,
-            lambda: LabResult(patient_id=cf.patient.patient_id or 0, analyte=analyte, value=str(value), unit=unit, taken_on=taken),
+            ctx,
+            form,
+            lambda: LabResult(
+                patient_id=cf.patient.patient_id or 0, analyte=analyte, value=str(value), unit=unit, taken_on=taken
+            ),
             lambda model: clinical.add(ctx.cur, ctx.actor, model, token=form.token),  # type: ignore[arg-type]
             tr("common.saved"),
         )
@@ -378,14 +477,24 @@ def imaging_form(ctx: PageContext, cf: CaseFile) -> None:
         form.error("findings")
         impression = st.text_area(tr("case.impression"), max_chars=LONG_TEXT_MAX, key=form.key("impression"))
         form.error("impression")
-        shows = st.multiselect(tr("form.shows_lesions"), lesion_ids, format_func=lambda i: labels.get(i, str(i)), key=form.key("lesions"))
+        shows = st.multiselect(
+            tr("form.shows_lesions"), lesion_ids, format_func=lambda i: labels.get(i, str(i)), key=form.key("lesions")
+        )
         form.unknown_errors(["modality", "study_date", "region", "findings", "impression"])
         submitted = st.form_submit_button(tr("form.imaging.submit"), type="primary")
     if submitted:
         _submit(
-            ctx, form,
-            lambda: ImagingStudy(patient_id=cf.patient.patient_id or 0, modality=modality, study_date=when, region=region,
-                                 findings=findings, impression=impression, lesion_ids=tuple(shows)),
+            ctx,
+            form,
+            lambda: ImagingStudy(
+                patient_id=cf.patient.patient_id or 0,
+                modality=modality,
+                study_date=when,
+                region=region,
+                findings=findings,
+                impression=impression,
+                lesion_ids=tuple(shows),
+            ),
             lambda model: clinical.add(ctx.cur, ctx.actor, model, token=form.token),  # type: ignore[arg-type]
             tr("common.saved"),
         )
@@ -414,10 +523,14 @@ def treatment_form(ctx: PageContext, cf: CaseFile) -> None:
             dose_text = st.text_input(tr("col.dose"), max_chars=SHORT_TEXT_MAX, key=form.key("dose_text"))
             form.error("dose_text")
         with c2:
-            dose_gy = st.number_input(tr("form.dose_gy"), min_value=0.0, max_value=100.0, value=None, step=0.5, key=form.key("dose_gy"))
+            dose_gy = st.number_input(
+                tr("form.dose_gy"), min_value=0.0, max_value=100.0, value=None, step=0.5, key=form.key("dose_gy")
+            )
             form.error("dose_gy")
         with c3:
-            fractions = st.number_input(tr("form.fractions"), min_value=1, max_value=40, value=None, step=1, key=form.key("fractions"))
+            fractions = st.number_input(
+                tr("form.fractions"), min_value=1, max_value=40, value=None, step=1, key=form.key("fractions")
+            )
             form.error("fractions")
         with c4:
             ongoing = st.checkbox(tr("form.ongoing"), key=form.key("ongoing"))
@@ -425,10 +538,19 @@ def treatment_form(ctx: PageContext, cf: CaseFile) -> None:
         submitted = st.form_submit_button(tr("form.treatment.submit"), type="primary")
     if submitted:
         _submit(
-            ctx, form,
-            lambda: Treatment(patient_id=cf.patient.patient_id or 0, kind=kind, name=name, start_date=start, end_date=end,
-                              dose_text=dose_text, dose_gy=None if dose_gy is None else str(dose_gy), fractions=fractions,
-                              ongoing=ongoing),
+            ctx,
+            form,
+            lambda: Treatment(
+                patient_id=cf.patient.patient_id or 0,
+                kind=kind,
+                name=name,
+                start_date=start,
+                end_date=end,
+                dose_text=dose_text,
+                dose_gy=None if dose_gy is None else str(dose_gy),
+                fractions=fractions,
+                ongoing=ongoing,
+            ),
             lambda model: clinical.add(ctx.cur, ctx.actor, model, token=form.token),  # type: ignore[arg-type]
             tr("common.saved"),
         )
@@ -452,7 +574,8 @@ def event_form(ctx: PageContext, cf: CaseFile) -> None:
         submitted = st.form_submit_button(tr("form.event.submit"), type="primary")
     if submitted:
         _submit(
-            ctx, form,
+            ctx,
+            form,
             lambda: ClinicalEvent(patient_id=cf.patient.patient_id or 0, kind=kind, event_date=when, description=description),
             lambda model: clinical.add(ctx.cur, ctx.actor, model, token=form.token),  # type: ignore[arg-type]
             tr("common.saved"),
@@ -469,30 +592,67 @@ def clinical_header_form(ctx: PageContext, cf: CaseFile) -> None:
         st.markdown(f"**{tr('form.header.title')}**")
         c1, c2, c3, c4, c5 = st.columns(5)
         with c1:
-            ecog = st.selectbox("ECOG", [None, 0, 1, 2, 3, 4, 5], index=[None, 0, 1, 2, 3, 4, 5].index(c.ecog), key=form.key("ecog"),
-                                format_func=lambda v: NONE if v is None else str(v))
+            ecog = st.selectbox(
+                "ECOG",
+                [None, 0, 1, 2, 3, 4, 5],
+                index=[None, 0, 1, 2, 3, 4, 5].index(c.ecog),
+                key=form.key("ecog"),
+                format_func=lambda v: NONE if v is None else str(v),
+            )
         with c2:
             kps_options = [None, *range(100, -1, -10)]
-            kps = st.selectbox("KPS", kps_options, index=kps_options.index(c.kps), key=form.key("kps"),
-                               format_func=lambda v: NONE if v is None else str(v))
+            kps = st.selectbox(
+                "KPS",
+                kps_options,
+                index=kps_options.index(c.kps),
+                key=form.key("kps"),
+                format_func=lambda v: NONE if v is None else str(v),
+            )
         with c3:
             frankel_opts = [None, *[f.value for f in Frankel]]
-            frankel = st.selectbox("Frankel", frankel_opts, index=frankel_opts.index(c.frankel.value if c.frankel else None),
-                                   key=form.key("frankel"), format_func=lambda v: NONE if v is None else v)
+            frankel = st.selectbox(
+                "Frankel",
+                frankel_opts,
+                index=frankel_opts.index(c.frankel.value if c.frankel else None),
+                key=form.key("frankel"),
+                format_func=lambda v: NONE if v is None else v,
+            )
         with c4:
             nrs_opts = [None, *range(11)]
-            nrs = st.selectbox("NRS", nrs_opts, index=nrs_opts.index(c.nrs), key=form.key("nrs"),
-                               format_func=lambda v: NONE if v is None else str(v))
+            nrs = st.selectbox(
+                "NRS",
+                nrs_opts,
+                index=nrs_opts.index(c.nrs),
+                key=form.key("nrs"),
+                format_func=lambda v: NONE if v is None else str(v),
+            )
         with c5:
-            survival = st.number_input(tr("form.expected_survival"), min_value=0, max_value=240, value=c.expected_survival_months,
-                                       key=form.key("expected_survival_months"))
-        neuro = st.multiselect(tr("form.neuro_signs"), [n.value for n in NeuroSign], default=[n.value for n in c.neuro_signs],
-                               key=form.key("neuro_signs"), format_func=lambda v: tr("form.neuro." + v))
+            survival = st.number_input(
+                tr("form.expected_survival"),
+                min_value=0,
+                max_value=240,
+                value=c.expected_survival_months,
+                key=form.key("expected_survival_months"),
+            )
+        neuro = st.multiselect(
+            tr("form.neuro_signs"),
+            [n.value for n in NeuroSign],
+            default=[n.value for n in c.neuro_signs],
+            key=form.key("neuro_signs"),
+            format_func=lambda v: tr("form.neuro." + v),
+        )
         form.unknown_errors([])
         submitted = st.form_submit_button(tr("common.save"), type="primary")
     if submitted:
-        changes = {"ecog": ecog, "kps": kps, "frankel": frankel, "nrs": nrs, "expected_survival_months": survival,
-                   "neuro_signs": tuple(neuro), "neuro_assessed": True}
+        changes = {
+            "ecog": ecog,
+            "kps": kps,
+            "frankel": frankel,
+            "nrs": nrs,
+            "expected_survival_months": survival,
+            "neuro_signs": tuple(neuro),
+            "neuro_assessed": True,
+        }
         changes = {k: v for k, v in changes.items() if v != _current(c, k)}
         if not changes:
             return

@@ -58,7 +58,9 @@ def get_store() -> Store:
 
 def language() -> str:
     if "lang" not in st.session_state:
-        st.session_state["lang"] = os.environ.get("BONEMDT_LANG", "en") if os.environ.get("BONEMDT_LANG") in ("en", "zh") else "en"
+        st.session_state["lang"] = (
+            os.environ.get("BONEMDT_LANG", "en") if os.environ.get("BONEMDT_LANG") in ("en", "zh") else "en"
+        )
     return str(st.session_state["lang"])
 
 
@@ -154,8 +156,15 @@ def _render_sign_in(cur: duckdb.DuckDBPyConnection, store: Store, lang: str) -> 
         st.divider()
         st.caption(tr("signin.demo_hint", password=users.DEMO_PASSWORD))
         names = [u.username for u in users.DEMO_USERS[:5]]
-        choice = st.radio(tr("signin.demo_user"), names, horizontal=True, key="demo_user_pick",
-                          format_func=lambda n: f"{n} · {tr('role.' + n) if n in ('chair','member','coordinator','analyst','admin') else n}")
+        choice = st.radio(
+            tr("signin.demo_user"),
+            names,
+            horizontal=True,
+            key="demo_user_pick",
+            format_func=lambda n: (
+                f"{n} · {tr('role.' + n) if n in ('chair', 'member', 'coordinator', 'analyst', 'admin') else n}"
+            ),
+        )
         if st.button(tr("signin.demo_submit"), key="demo_sign_in"):
             _try_sign_in(cur, store, choice, users.DEMO_PASSWORD, lang)
 
@@ -172,9 +181,14 @@ def _try_sign_in(cur: duckdb.DuckDBPyConnection, store: Store, username: str, pa
 
 def sidebar(ctx: PageContext) -> None:
     with st.sidebar:
-        st.caption(ctx.t("signed_in_as", name=ctx.actor.display_name or ctx.actor.username, role=ctx.t("role." + ctx.actor.role.value)))
+        st.caption(
+            ctx.t("signed_in_as", name=ctx.actor.display_name or ctx.actor.username, role=ctx.t("role." + ctx.actor.role.value))
+        )
         choice = st.segmented_control(
-            ctx.t("lang.label"), options=["en", "zh"], default=ctx.lang, key="lang_pick",
+            ctx.t("lang.label"),
+            options=["en", "zh"],
+            default=ctx.lang,
+            key="lang_pick",
             format_func=lambda c: "English" if c == "en" else "简体中文",
         )
         if choice and choice != ctx.lang:
@@ -219,8 +233,9 @@ def guard(page: str) -> PageContext:
         st.error(ctx.t("store.chain_broken", seq="?", problem=store.chain_problem))
     capability = PAGE_CAPABILITY[page]
     if not allowed(actor.role, capability):
-        audit.record(cur, actor, "denied", "page", page, outcome="denied",
-                     reason=f"role {actor.role.value} lacks {capability.value}")
+        audit.record(
+            cur, actor, "denied", "page", page, outcome="denied", reason=f"role {actor.role.value} lacks {capability.value}"
+        )
         sidebar(ctx)
         st.error(ctx.t("denied.page", role=ctx.t("role." + actor.role.value)))
         st.stop()

@@ -28,14 +28,18 @@ from pages.components.agenda_view import (
     status_options,
     timer_open,
 )
-from pages.components.figures import AMBER, GREEN, HIGH_RISK_BANDS, RED, Labels, band_colour, bone_map
 from pages.components.cache import board as cached_board
+from pages.components.figures import AMBER, GREEN, HIGH_RISK_BANDS, RED, Labels, band_colour, bone_map
 from pages.components.guard import PageContext
 
 BREAK_AFTER_SECONDS = 90 * 60
 KEY_SCORES = (
-    ("sins", "SINS"), ("mirels", "Mirels"), ("bilsky_escc", "Bilsky"), ("tomita", "Tomita"),
-    ("tokuhashi_revised", "Tokuhashi"), ("katagiri_new", "Katagiri"),
+    ("sins", "SINS"),
+    ("mirels", "Mirels"),
+    ("bilsky_escc", "Bilsky"),
+    ("tomita", "Tomita"),
+    ("tokuhashi_revised", "Tokuhashi"),
+    ("katagiri_new", "Katagiri"),
 )
 _BADGE = {GREEN: "green", AMBER: "orange", RED: "red"}
 _URGENCY_COLOUR = {"emergency": "red", "urgent": "orange", "routine": "blue"}
@@ -57,12 +61,17 @@ def render(ctx: PageContext, meeting: Meeting, frame: pd.DataFrame) -> None:
     item_id, case_id = int(row["item_id"]), int(row["case_id"])
     nav, clock = st.columns([3, 2], vertical_alignment="center")
     with nav, st.container(horizontal=True, vertical_alignment="center"):
-        if st.button(tr("mtg.p.previous"), icon=":material/arrow_back:", key="mtg_prev",
-                     disabled=idx == 0, shortcut="Left"):
+        if st.button(tr("mtg.p.previous"), icon=":material/arrow_back:", key="mtg_prev", disabled=idx == 0, shortcut="Left"):
             go_to(mid, idx - 1)
         st.markdown(f"### {tr('mtg.p.position', k=idx + 1, n=n)}", width="content")
-        if st.button(tr("mtg.p.next"), icon=":material/arrow_forward:", key="mtg_next",
-                     disabled=idx >= n - 1, shortcut="Right", type="primary"):
+        if st.button(
+            tr("mtg.p.next"),
+            icon=":material/arrow_forward:",
+            key="mtg_next",
+            disabled=idx >= n - 1,
+            shortcut="Right",
+            type="primary",
+        ):
             go_to(mid, idx + 1)
     timer_open(item_id, time.time())
     with clock:
@@ -78,8 +87,11 @@ def render(ctx: PageContext, meeting: Meeting, frame: pd.DataFrame) -> None:
     scores(ctx, board)
     left, right = st.columns([5, 6], gap="large")
     with left:
-        st.plotly_chart(bone_map(board.cf.lesions, lesion_risk(board), Labels.zh() if ctx.lang == "zh" else Labels.en()),
-                        width="stretch", key=f"mtg_bone_map_{case_id}")
+        st.plotly_chart(
+            bone_map(board.cf.lesions, lesion_risk(board), Labels.zh() if ctx.lang == "zh" else Labels.en()),
+            width="stretch",
+            key=f"mtg_bone_map_{case_id}",
+        )
     with right:
         imaging(ctx, board)
         suggestions(ctx, board)
@@ -111,8 +123,11 @@ def title(ctx: PageContext, board: Board, row: pd.Series) -> None:
     cf = board.cf
     st.title(f"{md(cf.patient.display_name)} · \\#{int(row['case_id'])}")
     with st.container(horizontal=True):
-        st.badge(enum_label(str(row["urgency"]), ctx.lang), icon=":material/priority_high:",
-                 color=_URGENCY_COLOUR.get(str(row["urgency"]), "blue"))
+        st.badge(
+            enum_label(str(row["urgency"]), ctx.lang),
+            icon=":material/priority_high:",
+            color=_URGENCY_COLOUR.get(str(row["urgency"]), "blue"),
+        )
         st.badge(enum_label(str(row["stream"]), ctx.lang), color="violet")
         st.badge(enum_label(str(row["status"]), ctx.lang), color="gray")
         st.badge(enum_label(cf.case.primary_tumour, ctx.lang), color="blue")
@@ -134,8 +149,9 @@ def status_buttons(ctx: PageContext, meeting: Meeting, row: pd.Series, idx: int,
         for status in status_options(str(row["stream"])):
             if st.button(enum_label(status, ctx.lang), key=f"mtg_p_status_{status}"):
                 seconds = int(elapsed(item_id, time.time()))
-                ok, _ = attempt(ctx, workflow.set_item_status, ctx.cur, ctx.actor, item_id,
-                                AgendaStatus(status), discussion_seconds=seconds)
+                ok, _ = attempt(
+                    ctx, workflow.set_item_status, ctx.cur, ctx.actor, item_id, AgendaStatus(status), discussion_seconds=seconds
+                )
                 if ok:
                     flash(ctx.t("mtg.p.marked", status=enum_label(status, ctx.lang), time=minutes_seconds(seconds)))
                     go_to(int(meeting.meeting_id or 0), min(idx + 1, n - 1))
@@ -195,8 +211,10 @@ def imaging(ctx: PageContext, board: Board) -> None:
         return
     latest = studies[-1]
     age = (board.cf.as_of - latest.study_date).days
-    st.caption(f"{latest.study_date:%Y-%m-%d} · {enum_label(latest.modality, ctx.lang)} · {md(latest.region)} · "
-               + ctx.t("common.days_ago", n=age))
+    st.caption(
+        f"{latest.study_date:%Y-%m-%d} · {enum_label(latest.modality, ctx.lang)} · {md(latest.region)} · "
+        + ctx.t("common.days_ago", n=age)
+    )
     st.markdown(f"#### {md(latest.impression or latest.findings)}")
 
 

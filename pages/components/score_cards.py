@@ -178,9 +178,7 @@ def headline(ctx: PageContext, score: DerivedScore) -> str | None:
             return score.band.removesuffix("_mg") + " mg"
         return ctx.t("board.value.not_recommended")
     if sid == "radium_223":
-        return (
-            None if result.total is None else ctx.t("board.value.kbq", value=number(result.total))
-        )
+        return None if result.total is None else ctx.t("board.value.kbq", value=number(result.total))
     if result.total is None:
         return score.band
     return number(result.total)
@@ -188,11 +186,7 @@ def headline(ctx: PageContext, score: DerivedScore) -> str | None:
 
 def missing_items(ctx: PageContext, score: DerivedScore) -> list[str]:
     """What is missing, in words: the derivation's note when it has one, else the input name."""
-    notes = {
-        s.input: (s.note_zh if ctx.lang == "zh" and s.note_zh else s.note)
-        for s in score.sources
-        if s.origin == "missing"
-    }
+    notes = {s.input: (s.note_zh if ctx.lang == "zh" and s.note_zh else s.note) for s in score.sources if s.origin == "missing"}
     items = []
     for name in score.missing:
         note = notes.get(name)
@@ -251,9 +245,7 @@ def _computed(history: pd.DataFrame | None, as_of: date) -> date:
 def breakdown_frame(ctx: PageContext, score: DerivedScore) -> pd.DataFrame:
     rows = [
         {
-            ctx.t("board.card.item"): escape_md(
-                item.label_zh if ctx.lang == "zh" else item.label_en
-            ),
+            ctx.t("board.card.item"): escape_md(item.label_zh if ctx.lang == "zh" else item.label_en),
             ctx.t("board.card.points"): "" if item.points is None else number(item.points),
         }
         for item in score.result.breakdown
@@ -269,9 +261,7 @@ def sources_frame(ctx: PageContext, score: DerivedScore) -> pd.DataFrame:
             {
                 ctx.t("board.card.input"): escape_md(input_label(ctx, src.input)),
                 ctx.t("board.card.value"): escape_md(shown_value(ctx, src.value)),
-                ctx.t("board.card.origin"): escape_md(
-                    label(ctx, f"board.origin.{src.origin}", src.origin)
-                ),
+                ctx.t("board.card.origin"): escape_md(label(ctx, f"board.origin.{src.origin}", src.origin)),
                 ctx.t("board.card.record"): escape_md(src.record),
                 ctx.t("board.card.note"): escape_md(note),
             }
@@ -353,9 +343,7 @@ def render_card(
                 band_line(ctx, score, colour)
         else:
             st.markdown(f"**{name}**", help=full)
-            st.warning(
-                ctx.t("board.card.missing", items=escape_md("; ".join(missing_items(ctx, score))))
-            )
+            st.warning(ctx.t("board.card.missing", items=escape_md("; ".join(missing_items(ctx, score)))))
         notes = []
         if card.lesions > 1 and site:
             notes.append(ctx.t("board.card.at_site", n=card.lesions, site=escape_md(site)))
@@ -399,8 +387,5 @@ def render_cards(
                     site=sites.get(score.lesion_id, score.site) if score.lesion_id else score.site,
                 )
     if not_applicable:
-        items = "; ".join(
-            f"{ctx.t(f'board.score.{s.score_id}')} ({_note(ctx, s.note, s.note_zh)})"
-            for s in not_applicable
-        )
+        items = "; ".join(f"{ctx.t(f'board.score.{s.score_id}')} ({_note(ctx, s.note, s.note_zh)})" for s in not_applicable)
         st.caption(ctx.t("board.card.not_applicable", items=escape_md(items)))

@@ -80,10 +80,7 @@ def _mirror(points: Iterable[Point], side: Side) -> tuple[Point, ...]:
 
 
 def _ellipse(cx: float, cy: float, rx: float, ry: float, n: int = 28) -> tuple[Point, ...]:
-    return tuple(
-        (cx + rx * math.cos(2 * math.pi * k / n), cy + ry * math.sin(2 * math.pi * k / n))
-        for k in range(n)
-    )
+    return tuple((cx + rx * math.cos(2 * math.pi * k / n), cy + ry * math.sin(2 * math.pi * k / n)) for k in range(n))
 
 
 def _rounded_box(cx: float, cy: float, half_w: float, half_h: float) -> tuple[Point, ...]:
@@ -101,9 +98,7 @@ def _rounded_box(cx: float, cy: float, half_w: float, half_h: float) -> tuple[Po
     )
 
 
-def _trapezoid(
-    cx: float, top: float, bottom: float, w_top: float, w_bottom: float
-) -> tuple[Point, ...]:
+def _trapezoid(cx: float, top: float, bottom: float, w_top: float, w_bottom: float) -> tuple[Point, ...]:
     return (
         (cx - w_top, top),
         (cx + w_top, top),
@@ -116,9 +111,7 @@ def _along(a: Point, b: Point, t: float) -> Point:
     return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
 
 
-def _long_bone(
-    top: Point, bottom: Point, profile: Sequence[tuple[float, float]]
-) -> tuple[Point, ...]:
+def _long_bone(top: Point, bottom: Point, profile: Sequence[tuple[float, float]]) -> tuple[Point, ...]:
     """Outline of a long bone around the axis top -> bottom; profile = (t, half width)."""
     dx, dy = bottom[0] - top[0], bottom[1] - top[1]
     length = math.hypot(dx, dy)
@@ -151,9 +144,7 @@ _HALF_WIDTH.update({f"T{i}": 2.2 + 0.06 * (i - 1) for i in range(1, 13)})
 _HALF_WIDTH.update({"L1": 3.0, "L2": 3.15, "L3": 3.3, "L4": 3.4, "L5": 3.5})
 SACRAL_LEVELS: tuple[str, ...] = ("S1", "S2", "S3", "S4", "S5")
 # Sacral segments: half width at the top of each segment; the sacrum narrows to S5.
-_SACRAL_TOP_HALF_WIDTH: dict[str, float] = dict(
-    zip(SACRAL_LEVELS, (4.4, 3.6, 2.8, 2.1, 1.4), strict=True)
-)
+_SACRAL_TOP_HALF_WIDTH: dict[str, float] = dict(zip(SACRAL_LEVELS, (4.4, 3.6, 2.8, 2.1, 1.4), strict=True))
 _SACRAL_BOTTOM_HALF_WIDTH = 0.9
 
 
@@ -176,9 +167,7 @@ def _layout_spine() -> dict[str, Vertebra]:
         gap = slot * (0.1 if sacral else 0.2)  # fused sacral segments sit closer together
         top, bottom = y - gap / 2, y - slot + gap / 2
         half_width = _SACRAL_TOP_HALF_WIDTH[level] if sacral else _HALF_WIDTH[level]
-        result[level] = Vertebra(
-            level, (0.0, round((top + bottom) / 2, 3)), top, bottom, half_width
-        )
+        result[level] = Vertebra(level, (0.0, round((top + bottom) / 2, 3)), top, bottom, half_width)
         y -= slot
     return result
 
@@ -202,9 +191,7 @@ def _spine_parts() -> list[Part]:
         if level in SACRAL_LEVELS:
             index = SACRAL_LEVELS.index(level)
             below = (
-                _SACRAL_TOP_HALF_WIDTH[SACRAL_LEVELS[index + 1]]
-                if index + 1 < len(SACRAL_LEVELS)
-                else _SACRAL_BOTTOM_HALF_WIDTH
+                _SACRAL_TOP_HALF_WIDTH[SACRAL_LEVELS[index + 1]] if index + 1 < len(SACRAL_LEVELS) else _SACRAL_BOTTOM_HALF_WIDTH
             )
             points = _trapezoid(cx, v.top, v.bottom, v.half_width, below)
             bone = Bone.SACRUM
@@ -229,8 +216,7 @@ def _cy(level: str) -> float:
 def _skull_parts() -> list[Part]:
     cranium_cy, rx, ry = 188.0, 9.6, 11.0
     upper = [
-        (rx * math.cos(a), cranium_cy + ry * math.sin(a))
-        for a in (math.pi * k / 18 for k in range(19))
+        (rx * math.cos(a), cranium_cy + ry * math.sin(a)) for a in (math.pi * k / 18 for k in range(19))
     ]  # right to left over the vertex
     face_left = [(-9.2, 184.5), (-9.0, 181.5), (-7.9, 179.0), (-7.3, 176.2), (-5.6, 174.3)]
     chin = [(-2.8, 173.3), (0.0, 173.0), (2.8, 173.3)]
@@ -244,9 +230,7 @@ def _skull_parts() -> list[Part]:
             _ellipse(-3.9, 185.6, 2.6, 2.1, 20),
             Layer.OUTLINE,
         ),
-        Part(
-            "orbit_left", Bone.SKULL, Side.LEFT, _ellipse(3.9, 185.6, 2.6, 2.1, 20), Layer.OUTLINE
-        ),
+        Part("orbit_left", Bone.SKULL, Side.LEFT, _ellipse(3.9, 185.6, 2.6, 2.1, 20), Layer.OUTLINE),
         Part(
             "nasal_aperture",
             Bone.SKULL,
@@ -360,12 +344,8 @@ def _upper_limb_parts(side: Side) -> list[Part]:
             (1.02, 1.6),
         ),
     )
-    radius = _long_bone(
-        *_RADIUS, ((0.0, 0.55), (0.06, 0.6), (0.14, 0.45), (0.8, 0.6), (0.95, 1.05), (1.0, 1.0))
-    )
-    ulna = _long_bone(
-        *_ULNA, ((-0.03, 0.6), (0.03, 0.95), (0.12, 0.65), (0.85, 0.45), (0.97, 0.5), (1.0, 0.35))
-    )
+    radius = _long_bone(*_RADIUS, ((0.0, 0.55), (0.06, 0.6), (0.14, 0.45), (0.8, 0.6), (0.95, 1.05), (1.0, 1.0)))
+    ulna = _long_bone(*_ULNA, ((-0.03, 0.6), (0.03, 0.95), (0.12, 0.65), (0.85, 0.45), (0.97, 0.5), (1.0, 0.35)))
     hand = (
         (20.6, _WRIST_Y - 0.6),
         (25.3, _WRIST_Y - 0.6),
@@ -473,9 +453,7 @@ def _lower_limb_parts(side: Side) -> list[Part]:
             (1.03, 1.2),
         ),
     )
-    fibula = _long_bone(
-        *_FIBULA, ((0.0, 0.6), (0.03, 0.85), (0.08, 0.5), (0.9, 0.5), (0.97, 0.8), (1.02, 0.5))
-    )
+    fibula = _long_bone(*_FIBULA, ((0.0, 0.6), (0.03, 0.85), (0.08, 0.5), (0.9, 0.5), (0.97, 0.8), (1.02, 0.5)))
     s = side.value
     return [
         Part(f"ilium_{s}", Bone.PELVIS, side, _mirror(_ILIUM, side)),
@@ -514,11 +492,7 @@ def parts_of(bone: Bone | str, side: Side | str | None = None) -> tuple[Part, ..
     """The drawn parts of one bone (on one side, if given)."""
     bone = Bone(bone)
     wanted = Side(side) if side is not None else None
-    return tuple(
-        p
-        for p in SKELETON
-        if p.bone == bone and (wanted is None or p.side in (wanted, Side.MIDLINE))
-    )
+    return tuple(p for p in SKELETON if p.bone == bone and (wanted is None or p.side in (wanted, Side.MIDLINE)))
 
 
 # ---------------------------------------------------------------------------------------------

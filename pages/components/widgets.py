@@ -11,8 +11,21 @@ import streamlit as st
 from core.i18n import MESSAGES, enum_label
 
 _CODED_COLUMNS = (
-    "primary_tumour", "status", "priority", "urgency", "stream", "outcome", "quorum_state",
-    "specialty", "kind", "sex", "bone", "lesion_type", "modality", "disposition", "side",
+    "primary_tumour",
+    "status",
+    "priority",
+    "urgency",
+    "stream",
+    "outcome",
+    "quorum_state",
+    "specialty",
+    "kind",
+    "sex",
+    "bone",
+    "lesion_type",
+    "modality",
+    "disposition",
+    "side",
 )
 
 
@@ -52,8 +65,9 @@ def case_table(
 
     (A link cell would open a new browser tab: a new session, signed out.)"""
     config = {"case_id": case_link_column(tr), **(column_config or {})}
-    event = st.dataframe(data, key=key, on_select="rerun", selection_mode="single-row", column_config=config,
-                         hide_index=True, **kwargs)
+    event = st.dataframe(
+        data, key=key, on_select="rerun", selection_mode="single-row", column_config=config, hide_index=True, **kwargs
+    )
     st.caption(tr("common.select_row_hint"))
     rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
     if rows and 0 <= rows[0] < len(case_ids):

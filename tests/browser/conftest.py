@@ -31,8 +31,13 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts" / "browser"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 VIEWPORT = {"width": 1440, "height": 1000}
 HEALTH_TIMEOUT_S = 60.0
@@ -130,12 +135,26 @@ def start_server(name: str, template: Path, workdir: Path) -> StreamlitServer:
     log = log_path.open("wb")
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-            "--server.address", "127.0.0.1", "--server.port", str(port),
-            "--server.headless", "true", "--server.fileWatcherType", "none",
-            "--browser.gatherUsageStats", "false",
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "streamlit_app.py",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--server.fileWatcherType",
+            "none",
+            "--browser.gatherUsageStats",
+            "false",
         ],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     return StreamlitServer(name, db_path, port, log_path, proc, log)
 
@@ -173,8 +192,11 @@ def demo_facts(demo_template: Path) -> DemoFacts:
         con.close()
     assert row is not None, "the demo store has no lecture case 2"
     return DemoFacts(
-        lecture2_case_id=int(row[0]), lecture2_patient=str(row[1]), lecture2_mrn=str(row[2]),
-        patient_names=tuple(str(p[0]) for p in people), mrns=tuple(str(p[1]) for p in people),
+        lecture2_case_id=int(row[0]),
+        lecture2_patient=str(row[1]),
+        lecture2_mrn=str(row[2]),
+        patient_names=tuple(str(p[0]) for p in people),
+        mrns=tuple(str(p[1]) for p in people),
     )
 
 
@@ -199,7 +221,9 @@ class ServerFactory:
 
 @pytest.fixture(scope="session")
 def server_factory(
-    demo_template: Path, demo_facts: DemoFacts, artifacts_dir: Path,
+    demo_template: Path,
+    demo_facts: DemoFacts,
+    artifacts_dir: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[ServerFactory]:
     # demo_facts first: it reads the template before any server copies it.
@@ -242,9 +266,7 @@ def chromium_browser() -> Iterator[Browser]:
     # A loaded 2-core CI box can take seconds per script run: wait longer than the 5 s default.
     expect.set_options(timeout=30_000)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         try:
             yield browser
         finally:
@@ -252,9 +274,7 @@ def chromium_browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def browser_page(
-    chromium_browser: Browser, artifacts_dir: Path, request: pytest.FixtureRequest
-) -> Iterator[Page]:
+def browser_page(chromium_browser: Browser, artifacts_dir: Path, request: pytest.FixtureRequest) -> Iterator[Page]:
     """A fresh context (no cookies, no Streamlit session) and page per test.
 
     When the test fails, the page as it was is saved as ``FAILED-<test>.png``.

@@ -30,13 +30,10 @@ pytestmark = pytest.mark.browser
 # sign-in, the navigation labels (streamlit_app.py) and the case board's patient heading.
 NAV_LABELS = {page: t(f"nav.{page}") for page in PAGE_CAPABILITY}
 SIGN_IN_TITLE = t("signin.title")
-DEEP_LINKS = ("/overview", "/cases", "/case?case=1", "/meetings", "/decisions", "/analytics",
-              "/admin")
+DEEP_LINKS = ("/overview", "/cases", "/case?case=1", "/meetings", "/decisions", "/analytics", "/admin")
 ROLES = ("chair", "member", "coordinator", "analyst", "admin")
 # An exception class name or a traceback in visible text means an error leaked to the screen.
-EXCEPTION_TEXT = re.compile(
-    r"Traceback|\b[A-Z]\w*(?:Error|Exception)\b|File \"|duckdb\.|line \d+, in "
-)
+EXCEPTION_TEXT = re.compile(r"Traceback|\b[A-Z]\w*(?:Error|Exception)\b|File \"|duckdb\.|line \d+, in ")
 
 APP = '[data-testid="stApp"]'
 MAIN = '[data-testid="stMain"]'
@@ -110,8 +107,7 @@ def assert_sign_in_only(page: Page, demo_facts, where: str) -> None:
     people = (*demo_facts.patient_names, *demo_facts.mrns, "Demo Patient", "Lecture Case")
     shown = [n for n in people if n in text]
     assert not shown, f"{where}: patient data shown signed out: {shown[:5]}"
-    for selector in (DATAFRAME, ".js-plotly-plot", '[data-testid="stMetric"]',
-                     '[data-testid="stTabs"]'):
+    for selector in (DATAFRAME, ".js-plotly-plot", '[data-testid="stMetric"]', '[data-testid="stTabs"]'):
         assert page.locator(selector).count() == 0, f"{where}: {selector} shown signed out"
     dialogs = page.get_by_role("dialog").all_inner_texts()
     assert not dialogs, f"{where}: a dialog covers the sign-in: {dialogs}"
@@ -172,7 +168,11 @@ def fresh_server(server_factory):
 
 @pytest.mark.parametrize("path", DEEP_LINKS, ids=lambda p: p.strip("/").replace("?", "-"))
 def test_deep_link_on_fresh_server_shows_only_sign_in(
-    path, fresh_server, browser_page, demo_facts, artifacts_dir,
+    path,
+    fresh_server,
+    browser_page,
+    demo_facts,
+    artifacts_dir,
 ):
     page = browser_page
     page.goto(fresh_server.url + path)
@@ -186,7 +186,9 @@ def test_deep_link_on_fresh_server_shows_only_sign_in(
 
 
 def test_deep_link_on_fresh_server_has_no_stray_navigation(
-    fresh_server, browser_page, artifacts_dir,
+    fresh_server,
+    browser_page,
+    artifacts_dir,
 ):
     page = browser_page
     page.goto(fresh_server.url + "/analytics")
@@ -217,7 +219,10 @@ def test_deep_links_on_warm_server_show_only_sign_in(streamlit_server, browser_p
 
 
 def test_overview_url_on_warm_server_shows_only_sign_in(
-    streamlit_server, browser_page, demo_facts, artifacts_dir,
+    streamlit_server,
+    browser_page,
+    demo_facts,
+    artifacts_dir,
 ):
     page = browser_page
     page.goto(streamlit_server.url + "/overview")
@@ -240,7 +245,11 @@ def _open_case_with_picker(page: Page, demo_facts) -> None:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_role_sees_its_pages_without_errors(
-    role, streamlit_server, browser_page, demo_facts, artifacts_dir,
+    role,
+    streamlit_server,
+    browser_page,
+    demo_facts,
+    artifacts_dir,
 ):
     page = browser_page
     log_start = len(streamlit_server.log_text())
@@ -254,9 +263,7 @@ def test_role_sees_its_pages_without_errors(
 
     # The sidebar offers exactly the permitted pages, and says who is signed in.
     expected_nav = {NAV_LABELS[p] for p in allowed}
-    assert nav_labels(page) == expected_nav, (
-        f"{role}: sidebar {sorted(nav_labels(page))}, expected {sorted(expected_nav)}"
-    )
+    assert nav_labels(page) == expected_nav, f"{role}: sidebar {sorted(nav_labels(page))}, expected {sorted(expected_nav)}"
     expect(page.locator('[data-testid="stSidebar"]')).to_contain_text(t(f"role.{role}"))
 
     previous: str | None = None
@@ -287,15 +294,17 @@ def test_role_sees_its_pages_without_errors(
 
 
 def test_case_deep_link_opens_board_after_sign_in(
-    streamlit_server, browser_page, demo_facts, artifacts_dir,
+    streamlit_server,
+    browser_page,
+    demo_facts,
+    artifacts_dir,
 ):
     page = browser_page
     case_id = demo_facts.lecture2_case_id
     page.goto(f"{streamlit_server.url}/case?case={case_id}")
     expect(page.get_by_role("heading", name=SIGN_IN_TITLE)).to_be_visible()
     sign_in(page, "chair", DEMO_PASSWORD)
-    expect(page.get_by_role("heading", name=case_title(demo_facts.lecture2_patient, case_id))
-           ).to_be_visible()
+    expect(page.get_by_role("heading", name=case_title(demo_facts.lecture2_patient, case_id))).to_be_visible()
     settle(page)
     assert_no_error(page, "chair/case deep link")
     assert parse_qs(urlparse(page.url).query).get("case") == [str(case_id)], page.url
@@ -308,11 +317,17 @@ def test_case_deep_link_opens_board_after_sign_in(
 
 
 @pytest.mark.parametrize(
-    ("username", "password"), [("chair", "not-the-password"), ("nobody", DEMO_PASSWORD)],
+    ("username", "password"),
+    [("chair", "not-the-password"), ("nobody", DEMO_PASSWORD)],
     ids=["wrong-password", "unknown-user"],
 )
 def test_failed_sign_in_shows_generic_message_only(
-    username, password, streamlit_server, browser_page, demo_facts, artifacts_dir,
+    username,
+    password,
+    streamlit_server,
+    browser_page,
+    demo_facts,
+    artifacts_dir,
 ):
     page = browser_page
     page.goto(f"{streamlit_server.url}/cases")

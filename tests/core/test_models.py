@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from core.models import (
     ActionItem,
+    Analyte,
     Case,
     Decision,
     Delivery,
@@ -22,7 +23,6 @@ from core.models import (
     check_decision_after_referral,
     fold_mrn,
     to_si,
-    Analyte,
 )
 
 TODAY = date(2026, 11, 27)
@@ -30,8 +30,11 @@ CTX = {"today": TODAY}
 
 PATIENT = {"mrn": "DEMO-0001", "display_name": "Demo Patient", "sex": "female", "birth_date": date(1967, 3, 1)}
 CASE = {
-    "patient_id": 1, "referral_date": date(2026, 11, 20), "referrer": "Dr Demo",
-    "referrer_specialty": "medical_oncology", "question": "Fixation before radiotherapy?",
+    "patient_id": 1,
+    "referral_date": date(2026, 11, 20),
+    "referrer": "Dr Demo",
+    "referrer_specialty": "medical_oncology",
+    "question": "Fixation before radiotherapy?",
     "primary_tumour": "breast",
 }
 SPINE_LESION = {"patient_id": 1, "bone": "spine", "level": "T9", "lesion_type": "lytic"}
@@ -51,13 +54,40 @@ def _errors(exc: ValidationError) -> str:
         pytest.param(Case, {**CASE, "primary_tumour": "prostate", "castration": "resistant"}, id="case-crpc"),
         pytest.param(Lesion, SPINE_LESION, id="lesion-spine"),
         pytest.param(Lesion, {**SPINE_LESION, "level": "Oc"}, id="lesion-occiput"),
-        pytest.param(Lesion, {"patient_id": 1, "bone": "femur", "side": "left", "segment": "peritrochanteric",
-                              "lesion_type": "mixed", "size_fraction": "gt_two_thirds", "limb_pain": "functional"}, id="lesion-femur-mirels"),
+        pytest.param(
+            Lesion,
+            {
+                "patient_id": 1,
+                "bone": "femur",
+                "side": "left",
+                "segment": "peritrochanteric",
+                "lesion_type": "mixed",
+                "size_fraction": "gt_two_thirds",
+                "limb_pain": "functional",
+            },
+            id="lesion-femur-mirels",
+        ),
         pytest.param(Lesion, {"patient_id": 1, "bone": "sacrum", "level": "S2", "lesion_type": "blastic"}, id="lesion-sacrum"),
-        pytest.param(LabResult, {"patient_id": 1, "analyte": "calcium", "value": "2.45", "unit": "mmol/L", "taken_on": TODAY}, id="lab-calcium"),
-        pytest.param(LabResult, {"patient_id": 1, "analyte": "creatinine", "value": "1.2", "unit": "mg/dL", "taken_on": TODAY}, id="lab-creatinine-mgdl-converted"),
-        pytest.param(Treatment, {"patient_id": 1, "kind": "radiotherapy", "name": "RT L2", "start_date": TODAY, "dose_gy": 30, "fractions": 10}, id="treatment-rt"),
-        pytest.param(PlanItem, {"text": "8 Gy x 1", "rule_id": "RT-PAIN-SHORT", "disposition": "rejected", "reason": "patient prefers 20/5"}, id="plan-rejected-with-reason"),
+        pytest.param(
+            LabResult,
+            {"patient_id": 1, "analyte": "calcium", "value": "2.45", "unit": "mmol/L", "taken_on": TODAY},
+            id="lab-calcium",
+        ),
+        pytest.param(
+            LabResult,
+            {"patient_id": 1, "analyte": "creatinine", "value": "1.2", "unit": "mg/dL", "taken_on": TODAY},
+            id="lab-creatinine-mgdl-converted",
+        ),
+        pytest.param(
+            Treatment,
+            {"patient_id": 1, "kind": "radiotherapy", "name": "RT L2", "start_date": TODAY, "dose_gy": 30, "fractions": 10},
+            id="treatment-rt",
+        ),
+        pytest.param(
+            PlanItem,
+            {"text": "8 Gy x 1", "rule_id": "RT-PAIN-SHORT", "disposition": "rejected", "reason": "patient prefers 20/5"},
+            id="plan-rejected-with-reason",
+        ),
         pytest.param(Delivery, {"plan_item_id": 1, "delivered": False, "reason_not": "patient_choice"}, id="delivery-not"),
     ],
 )
@@ -91,23 +121,87 @@ def test_valid_rows(model: Any, data: dict[str, Any]) -> None:
         pytest.param(Lesion, {**SPINE_LESION, "level": "T13"}, "level", id="level-T13"),
         pytest.param(Lesion, {**SPINE_LESION, "level": "Co1"}, "level", id="level-coccyx"),
         pytest.param(Lesion, {**SPINE_LESION, "level": None}, "level", id="spine-without-level"),
-        pytest.param(Lesion, {"patient_id": 1, "bone": "femur", "level": "L2", "lesion_type": "lytic"}, "level", id="level-on-femur"),
+        pytest.param(
+            Lesion, {"patient_id": 1, "bone": "femur", "level": "L2", "lesion_type": "lytic"}, "level", id="level-on-femur"
+        ),
         pytest.param(Lesion, {**SPINE_LESION, "size_fraction": "gt_two_thirds"}, "Mirels", id="mirels-on-spine"),
-        pytest.param(Lesion, {"patient_id": 1, "bone": "femur", "side": "left", "lesion_type": "lytic", "collapse": "lt_50_collapse"}, "SINS", id="sins-on-femur"),
+        pytest.param(
+            Lesion,
+            {"patient_id": 1, "bone": "femur", "side": "left", "lesion_type": "lytic", "collapse": "lt_50_collapse"},
+            "SINS",
+            id="sins-on-femur",
+        ),
         pytest.param(Lesion, {**SPINE_LESION, "bilsky": "4"}, "bilsky", id="bilsky-unknown"),
         pytest.param(Lesion, {**SPINE_LESION, "collapse": "exactly_50"}, "collapse", id="collapse-50-not-offered"),
-        pytest.param(Lesion, {"patient_id": 1, "bone": "humerus", "segment": "peritrochanteric", "side": "left", "lesion_type": "lytic"}, "peritrochanteric", id="peritrochanteric-humerus"),
-        pytest.param(LabResult, {"patient_id": 1, "analyte": "calcium", "value": "12", "unit": "mmol/L", "taken_on": TODAY}, "calcium", id="calcium-mgdl-in-mmol"),
-        pytest.param(LabResult, {"patient_id": 1, "analyte": "albumin", "value": "3.5", "unit": "g/L", "taken_on": TODAY}, "albumin", id="albumin-gdl-as-gl"),
-        pytest.param(LabResult, {"patient_id": 1, "analyte": "calcium", "value": "2.4", "unit": "mg/L", "taken_on": TODAY}, "unit", id="unit-unknown"),
-        pytest.param(LabResult, {"patient_id": 1, "analyte": "sodium", "value": "140", "unit": "mmol/L", "taken_on": TODAY}, "analyte", id="analyte-unknown"),
-        pytest.param(LabResult, {"patient_id": 1, "analyte": "calcium", "value": "2.4", "unit": "mmol/L", "taken_on": TODAY + timedelta(days=1)}, "taken_on", id="lab-future"),
-        pytest.param(Treatment, {"patient_id": 1, "kind": "analgesia", "name": "x", "start_date": TODAY, "dose_gy": 8}, "radiotherapy", id="dose-gy-not-rt"),
-        pytest.param(Treatment, {"patient_id": 1, "kind": "surgery", "name": "x", "start_date": TODAY, "end_date": TODAY - timedelta(days=1)}, "end_date", id="treatment-ends-before-start"),
-        pytest.param(PlanItem, {"text": "x", "rule_id": "RT-PAIN-SHORT", "disposition": "rejected"}, "reason", id="rejected-without-reason"),
-        pytest.param(Decision, {"case_id": 1, "decided_on": TODAY, "version": 2, "predecessor_id": 1}, "amendment_reason", id="amendment-without-reason"),
-        pytest.param(Decision, {"case_id": 1, "decided_on": TODAY, "quorum_state": "chair_override"}, "quorum_override_reason", id="override-without-reason"),
-        pytest.param(ActionItem, {"case_id": 1, "description": "x", "specialty": "orthopaedics", "due_date": TODAY, "status": "done"}, "completed_on", id="done-without-date"),
+        pytest.param(
+            Lesion,
+            {"patient_id": 1, "bone": "humerus", "segment": "peritrochanteric", "side": "left", "lesion_type": "lytic"},
+            "peritrochanteric",
+            id="peritrochanteric-humerus",
+        ),
+        pytest.param(
+            LabResult,
+            {"patient_id": 1, "analyte": "calcium", "value": "12", "unit": "mmol/L", "taken_on": TODAY},
+            "calcium",
+            id="calcium-mgdl-in-mmol",
+        ),
+        pytest.param(
+            LabResult,
+            {"patient_id": 1, "analyte": "albumin", "value": "3.5", "unit": "g/L", "taken_on": TODAY},
+            "albumin",
+            id="albumin-gdl-as-gl",
+        ),
+        pytest.param(
+            LabResult,
+            {"patient_id": 1, "analyte": "calcium", "value": "2.4", "unit": "mg/L", "taken_on": TODAY},
+            "unit",
+            id="unit-unknown",
+        ),
+        pytest.param(
+            LabResult,
+            {"patient_id": 1, "analyte": "sodium", "value": "140", "unit": "mmol/L", "taken_on": TODAY},
+            "analyte",
+            id="analyte-unknown",
+        ),
+        pytest.param(
+            LabResult,
+            {"patient_id": 1, "analyte": "calcium", "value": "2.4", "unit": "mmol/L", "taken_on": TODAY + timedelta(days=1)},
+            "taken_on",
+            id="lab-future",
+        ),
+        pytest.param(
+            Treatment,
+            {"patient_id": 1, "kind": "analgesia", "name": "x", "start_date": TODAY, "dose_gy": 8},
+            "radiotherapy",
+            id="dose-gy-not-rt",
+        ),
+        pytest.param(
+            Treatment,
+            {"patient_id": 1, "kind": "surgery", "name": "x", "start_date": TODAY, "end_date": TODAY - timedelta(days=1)},
+            "end_date",
+            id="treatment-ends-before-start",
+        ),
+        pytest.param(
+            PlanItem, {"text": "x", "rule_id": "RT-PAIN-SHORT", "disposition": "rejected"}, "reason", id="rejected-without-reason"
+        ),
+        pytest.param(
+            Decision,
+            {"case_id": 1, "decided_on": TODAY, "version": 2, "predecessor_id": 1},
+            "amendment_reason",
+            id="amendment-without-reason",
+        ),
+        pytest.param(
+            Decision,
+            {"case_id": 1, "decided_on": TODAY, "quorum_state": "chair_override"},
+            "quorum_override_reason",
+            id="override-without-reason",
+        ),
+        pytest.param(
+            ActionItem,
+            {"case_id": 1, "description": "x", "specialty": "orthopaedics", "due_date": TODAY, "status": "done"},
+            "completed_on",
+            id="done-without-date",
+        ),
         pytest.param(Delivery, {"plan_item_id": 1, "delivered": False}, "reason_not", id="not-delivered-without-reason"),
     ],
 )

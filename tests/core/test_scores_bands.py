@@ -126,9 +126,7 @@ POINT_ROWS = [
     _row(
         S,
         "sins",
-        _sins(
-            "junctional", "mechanical", "lytic", "de_novo_deformity", "lt_50_collapse", "unilateral"
-        ),
+        _sins("junctional", "mechanical", "lytic", "de_novo_deformity", "lt_50_collapse", "unilateral"),
         13,
         "unstable",
     ),
@@ -152,9 +150,7 @@ POINT_ROWS = [
     _row(S, "sins", _sins("T9", "pain_free", "blastic", "normal", "none", "none"), 1, "stable"),
     _row(S, "sins", _sins("L5", "pain_free", "blastic", "normal", "none", "none"), 3, "stable"),
     _row(S, "sins", _sins("S2", "pain_free", "blastic", "normal", "none", "none"), 0, "stable"),
-    _row(
-        T, "tomita", _tomita("slow", "none", "solitary_or_isolated"), 2, "wide_or_marginal_excision"
-    ),
+    _row(T, "tomita", _tomita("slow", "none", "solitary_or_isolated"), 2, "wide_or_marginal_excision"),
     _row(
         T,
         "tomita",
@@ -229,12 +225,8 @@ POINT_ROWS = [
         15,
         "ge_12_months",
     ),
-    _row(
-        K, "katagiri_new", _katagiri("slow", "none", "normal", False, False, False), 0, "low_risk"
-    ),
-    _row(
-        K, "katagiri_new", _katagiri("rapid", "none", "normal", False, False, False), 3, "low_risk"
-    ),
+    _row(K, "katagiri_new", _katagiri("slow", "none", "normal", False, False, False), 0, "low_risk"),
+    _row(K, "katagiri_new", _katagiri("rapid", "none", "normal", False, False, False), 3, "low_risk"),
     _row(
         K,
         "katagiri_new",
@@ -454,9 +446,7 @@ BILSKY_ROWS = [
 ]
 
 F = "Frankel1969"
-FRANKEL_ROWS = [
-    _row(F, "frankel", {"frankel_grade": grade}, None, grade) for grade in ["A", "B", "C", "D", "E"]
-]
+FRANKEL_ROWS = [_row(F, "frankel", {"frankel_grade": grade}, None, grade) for grade in ["A", "B", "C", "D", "E"]]
 
 
 @pytest.mark.parametrize(("score", "inputs", "total", "band"), BILSKY_ROWS + FRANKEL_ROWS)

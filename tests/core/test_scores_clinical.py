@@ -50,9 +50,7 @@ def test_corrected_calcium_float_trap(calcium: Any, albumin: Any, total: str, ba
         pytest.param(80, 60, "female", 2.0, "21.25", None, id="sophiewell-80F-60kg-2.0-21.25"),
     ],
 )
-def test_cockcroft_gault(
-    age: int, weight: int, sex: str, mg_dl: float, expected: str, places: str | None
-) -> None:
+def test_cockcroft_gault(age: int, weight: int, sex: str, mg_dl: float, expected: str, places: str | None) -> None:
     crcl = cockcroft_gault(age, weight, sex, mg_dl)
     assert isinstance(crcl, Decimal)
     if places is None:
@@ -201,14 +199,10 @@ OTHER_TOKUHASHI = {
         pytest.param({"kps": 80}, 9, (), id="Tokuhashi-dec4-KPS80-good"),
         pytest.param({"kps": 100}, 9, (), id="Tokuhashi-dec4-KPS100-good"),
         pytest.param({"kps": 80, "ecog": 3}, 9, (), id="Tokuhashi-dec4-native-KPS-beats-ECOG"),
-        pytest.param(
-            {"general_condition_kps": "poor_10_40", "ecog": 0}, 7, (), id="Tokuhashi-category-wins"
-        ),
+        pytest.param({"general_condition_kps": "poor_10_40", "ecog": 0}, 7, (), id="Tokuhashi-category-wins"),
     ],
 )
-def test_tokuhashi_general_condition(
-    extra: dict[str, Any], total: int, flags: tuple[str, ...]
-) -> None:
+def test_tokuhashi_general_condition(extra: dict[str, Any], total: int, flags: tuple[str, ...]) -> None:
     result = evaluate("tokuhashi_revised", {**OTHER_TOKUHASHI, **extra})
     assert result.total == total
     assert result.flags == flags
@@ -312,12 +306,8 @@ def test_katagiri_lab_tier_rejects_non_numbers_without_echo() -> None:
         pytest.param({"albumin_g_l": "45.1"}, True, id="SCORES-dec6-albumin-45.1"),
         pytest.param({"albumin_g_l": 40, "myeloma": True}, True, id="SCORES-dec6-myeloma"),
         pytest.param({"albumin_g_l": 40, "myeloma": False}, False, id="SCORES-dec6-no-myeloma"),
-        pytest.param(
-            {"albumin_g_l": 40, "creatinine_clearance_ml_min": "29.9"}, True, id="SCORES-dec6-crcl"
-        ),
-        pytest.param(
-            {"albumin_g_l": 40, "creatinine_clearance_ml_min": 30}, False, id="SCORES-dec6-crcl-30"
-        ),
+        pytest.param({"albumin_g_l": 40, "creatinine_clearance_ml_min": "29.9"}, True, id="SCORES-dec6-crcl"),
+        pytest.param({"albumin_g_l": 40, "creatinine_clearance_ml_min": 30}, False, id="SCORES-dec6-crcl-30"),
     ],
 )
 def test_ionised_calcium_advised(extra: dict[str, Any], flagged: bool) -> None:
@@ -357,17 +347,11 @@ def test_radium_eligible_at_the_first_dose_minima() -> None:
     ("change", "reason"),
     [
         pytest.param({"castration_resistant": False}, "not_castration_resistant", id="Xofigo-crpc"),
-        pytest.param(
-            {"symptomatic_bone_mets": False}, "not_symptomatic", id="EMA2018-asymptomatic"
-        ),
+        pytest.param({"symptomatic_bone_mets": False}, "not_symptomatic", id="EMA2018-asymptomatic"),
         pytest.param({"known_visceral_mets": True}, "visceral_metastases", id="Xofigo-visceral"),
-        pytest.param(
-            {"bone_metastasis_count": 1}, "fewer_than_2_bone_metastases", id="ALSYMPCA-1-bone-met"
-        ),
+        pytest.param({"bone_metastasis_count": 1}, "fewer_than_2_bone_metastases", id="ALSYMPCA-1-bone-met"),
         pytest.param({"lymph_node_max_cm": 3}, "lymph_node_ge_3cm", id="ALSYMPCA-node-3cm"),
-        pytest.param(
-            {"concurrent_abiraterone": True}, "with_abiraterone", id="EMA2018-abiraterone"
-        ),
+        pytest.param({"concurrent_abiraterone": True}, "with_abiraterone", id="EMA2018-abiraterone"),
         pytest.param(
             {"other_systemic_therapy_except_adt": True},
             "other_systemic_therapy",
@@ -381,12 +365,8 @@ def test_radium_eligible_at_the_first_dose_minima() -> None:
         pytest.param({"anc_10e9_l": "1.49"}, "anc_low", id="Xofigo-first-ANC-1.49"),
         pytest.param({"platelets_10e9_l": "99"}, "platelets_low", id="Xofigo-first-PLT-99"),
         pytest.param({"hb_g_l": "99"}, "hb_low", id="Xofigo-first-Hb-99"),
-        pytest.param(
-            {"dose_number": 2, "anc_10e9_l": "0.99"}, "anc_low", id="Xofigo-later-ANC-0.99"
-        ),
-        pytest.param(
-            {"dose_number": 6, "platelets_10e9_l": "49"}, "platelets_low", id="Xofigo-later-PLT-49"
-        ),
+        pytest.param({"dose_number": 2, "anc_10e9_l": "0.99"}, "anc_low", id="Xofigo-later-ANC-0.99"),
+        pytest.param({"dose_number": 6, "platelets_10e9_l": "49"}, "platelets_low", id="Xofigo-later-PLT-49"),
     ],
 )
 def test_radium_each_failed_condition(change: dict[str, Any], reason: str) -> None:
@@ -487,9 +467,7 @@ def _all_values(score_id: str) -> list[dict[str, Any]]:
     return rows
 
 
-@pytest.mark.parametrize(
-    "score_id", ["mirels", "sins", "tomita", "tokuhashi_revised", "katagiri_new", "bilsky_escc"]
-)
+@pytest.mark.parametrize("score_id", ["mirels", "sins", "tomita", "tokuhashi_revised", "katagiri_new", "bilsky_escc"])
 def test_every_breakdown_label_is_bilingual(score_id: str) -> None:
     for inputs in _all_values(score_id):
         result = evaluate(score_id, inputs)

@@ -233,10 +233,7 @@ def _shared_cases() -> list[Any]:
     if not EXAMPLES_JSON.is_file():
         return [pytest.param(None, id="shared-score_examples.json-absent")]
     cases = json.loads(EXAMPLES_JSON.read_text(encoding="utf-8"))
-    return [
-        pytest.param(case, id=f"shared-{index}-{case['score']}-{case['expected_band']}")
-        for index, case in enumerate(cases)
-    ]
+    return [pytest.param(case, id=f"shared-{index}-{case['score']}-{case['expected_band']}") for index, case in enumerate(cases)]
 
 
 @pytest.mark.parametrize("case", _shared_cases())

@@ -113,9 +113,7 @@ def test_sins_level_equals_its_location(data: st.DataObject) -> None:
 
 
 def _decimals(low: str, high: str, places: int = 2) -> st.SearchStrategy[Decimal]:
-    return st.decimals(
-        min_value=Decimal(low), max_value=Decimal(high), places=places, allow_nan=False
-    )
+    return st.decimals(min_value=Decimal(low), max_value=Decimal(high), places=places, allow_nan=False)
 
 
 @PROPERTY_SETTINGS
@@ -124,15 +122,11 @@ def _decimals(low: str, high: str, places: int = 2) -> st.SearchStrategy[Decimal
     b=st.tuples(_decimals("1.00", "5.00"), _decimals("10", "60", 1)),
     as_float=st.booleans(),
 )
-def test_corrected_calcium_in_range_and_monotone(
-    a: tuple[Decimal, Decimal], b: tuple[Decimal, Decimal], as_float: bool
-) -> None:
+def test_corrected_calcium_in_range_and_monotone(a: tuple[Decimal, Decimal], b: tuple[Decimal, Decimal], as_float: bool) -> None:
     results = []
     for calcium, albumin in (a, b):
         given_calcium: Any = float(calcium) if as_float else calcium
-        result = evaluate(
-            "corrected_calcium", {"calcium_mmol_l": given_calcium, "albumin_g_l": albumin}
-        )
+        result = evaluate("corrected_calcium", {"calcium_mmol_l": given_calcium, "albumin_g_l": albumin})
         assert isinstance(result.total, Decimal)
         assert result.total == result.total.quantize(Decimal("0.01"))
         exact = calcium + Decimal("0.02") * (40 - albumin)
@@ -157,9 +151,7 @@ def test_ctcae_grade_monotone(a: Decimal, b: Decimal, uln: Decimal) -> None:
     second = evaluate("ctcae_hypercalcaemia", {"corrected_calcium_mmol_l": b, "uln_mmol_l": uln})
     assert first.total is None
     if a < b:
-        assert _rank("ctcae_hypercalcaemia", first.band) <= _rank(
-            "ctcae_hypercalcaemia", second.band
-        )
+        assert _rank("ctcae_hypercalcaemia", first.band) <= _rank("ctcae_hypercalcaemia", second.band)
     assert (first.band == "grade_0") == (a <= uln)
 
 
@@ -206,9 +198,7 @@ def test_analgesic_step_monotone(a: int, b: int) -> None:
         evaluate("who_analgesic_ladder", {"nrs": b}),
     )
     if a < b:
-        assert _rank("who_analgesic_ladder", first.band) <= _rank(
-            "who_analgesic_ladder", second.band
-        )
+        assert _rank("who_analgesic_ladder", first.band) <= _rank("who_analgesic_ladder", second.band)
 
 
 @PROPERTY_SETTINGS

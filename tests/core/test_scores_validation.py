@@ -26,9 +26,7 @@ REJECTED = [
     _reject("sins", {"level": "Co1"}, "level", "Co1"),
     _reject("sins", {"level": "coccyx"}, "level", "coccyx"),
     _reject("sins", {"location": "coccygeal"}, "location", "coccygeal"),
-    _reject(
-        "sins", {"vertebral_body_collapse": "eq_50_collapse"}, "vertebral_body_collapse", "eq_50"
-    ),
+    _reject("sins", {"vertebral_body_collapse": "eq_50_collapse"}, "vertebral_body_collapse", "eq_50"),
     _reject("tomita", {"primary_tumor_growth": "very_rapid"}, "primary_tumor_growth", "very_rapid"),
     _reject("tokuhashi_revised", {"palsy_frankel": "F"}, "palsy_frankel", "F"),
     _reject("tokuhashi_revised", {"primary_site_group": "p6_x"}, "primary_site_group", "p6_x"),
@@ -53,12 +51,8 @@ REJECTED = [
     _reject("zoledronic_acid_dose", {"age_years": 45.5}, "age_years", "45.5"),
     _reject("zoledronic_acid_dose", {"weight_kg": 29.9}, "weight_kg", "29.9"),
     _reject("zoledronic_acid_dose", {"weight_kg": 250.1}, "weight_kg", "250.1"),
-    _reject(
-        "zoledronic_acid_dose", {"serum_creatinine_umol_l": 19}, "serum_creatinine_umol_l", "19"
-    ),
-    _reject(
-        "zoledronic_acid_dose", {"serum_creatinine_mg_dl": 17.5}, "serum_creatinine_mg_dl", "17.5"
-    ),
+    _reject("zoledronic_acid_dose", {"serum_creatinine_umol_l": 19}, "serum_creatinine_umol_l", "19"),
+    _reject("zoledronic_acid_dose", {"serum_creatinine_mg_dl": 17.5}, "serum_creatinine_mg_dl", "17.5"),
     _reject(
         "zoledronic_acid_dose",
         {"creatinine_clearance_ml_min": -5},
@@ -80,10 +74,7 @@ REJECTED = [
     _reject("radium_223", {"dose_number": 0}, "dose_number", "0"),
     _reject("radium_223", {"hb_g_l": 999}, "hb_g_l", "999"),
     # unknown field
-    *(
-        _reject(score, {"zz_unknown_field": 1}, "zz_unknown_field", "zz_unknown_field")
-        for score in SCORES
-    ),
+    *(_reject(score, {"zz_unknown_field": 1}, "zz_unknown_field", "zz_unknown_field") for score in SCORES),
 ]
 
 
@@ -227,9 +218,7 @@ def test_every_score_has_a_missing_row() -> None:
 
 @pytest.mark.parametrize(("score", "missing"), ALL_MISSING.items(), ids=list(ALL_MISSING))
 @pytest.mark.parametrize("empty", [{}, None], ids=["absent", "none-values"])
-def test_nothing_given_is_incomplete(
-    score: str, missing: tuple[str, ...], empty: dict[str, Any] | None
-) -> None:
+def test_nothing_given_is_incomplete(score: str, missing: tuple[str, ...], empty: dict[str, Any] | None) -> None:
     inputs = {} if empty is not None else dict.fromkeys(SCORES[score].inputs)
     result = evaluate(score, inputs)
     assert result.band == INCOMPLETE
@@ -271,9 +260,7 @@ PARTIAL = [
         ("lab_tier",),
         id="katagiri-lab-none-is-missing-not-normal",
     ),
-    pytest.param(
-        "corrected_calcium", {"calcium_mmol_l": 2.4}, ("albumin_g_l",), id="calcium-no-albumin"
-    ),
+    pytest.param("corrected_calcium", {"calcium_mmol_l": 2.4}, ("albumin_g_l",), id="calcium-no-albumin"),
     pytest.param(
         "zoledronic_acid_dose",
         {"age_years": 70, "sex": "female"},
@@ -284,9 +271,7 @@ PARTIAL = [
 
 
 @pytest.mark.parametrize(("score", "inputs", "missing"), PARTIAL)
-def test_partial_inputs_are_incomplete(
-    score: str, inputs: dict[str, Any], missing: tuple[str, ...]
-) -> None:
+def test_partial_inputs_are_incomplete(score: str, inputs: dict[str, Any], missing: tuple[str, ...]) -> None:
     result = evaluate(score, inputs)
     assert result.band == INCOMPLETE
     assert result.total is None

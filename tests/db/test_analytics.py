@@ -11,9 +11,19 @@ from pages.components import analytics_charts as charts
 IDENTIFIABLE = {"mrn", "display_name", "patient", "birth_date", "question", "summary"}
 
 
-@pytest.mark.parametrize("fn", [analytics.weekly_case_load, analytics.referrals_by_primary, analytics.timeliness,
-                                analytics.implementation, analytics.skeletal_events, analytics.core_attendance,
-                                analytics.meeting_quality], ids=lambda f: f.__name__)
+@pytest.mark.parametrize(
+    "fn",
+    [
+        analytics.weekly_case_load,
+        analytics.referrals_by_primary,
+        analytics.timeliness,
+        analytics.implementation,
+        analytics.skeletal_events,
+        analytics.core_attendance,
+        analytics.meeting_quality,
+    ],
+    ids=lambda f: f.__name__,
+)
 def test_aggregates_only(demo_cur: duckdb.DuckDBPyConnection, fn) -> None:  # type: ignore[no-untyped-def]
     frame = fn(demo_cur)
     assert not frame.empty
@@ -42,10 +52,14 @@ def test_core_attendance_shares_are_fractions(demo_cur: duckdb.DuckDBPyConnectio
 
 
 def test_charts_build_from_the_aggregates(demo_cur: duckdb.DuckDBPyConnection) -> None:
-    axis = {k: k for k in ("week", "cases", "urgency", "days", "kind", "items", "state", "quarter", "events", "share", "standard")}
+    axis = {
+        k: k for k in ("week", "cases", "urgency", "days", "kind", "items", "state", "quarter", "events", "share", "standard")
+    }
     figs = [
         charts.case_load(analytics.weekly_case_load(demo_cur), "t", axis, str),
-        charts.timeliness(analytics.timeliness(demo_cur), "t", {"referral_to_meeting_days": "a", "referral_to_decision_days": "b"}, axis),
+        charts.timeliness(
+            analytics.timeliness(demo_cur), "t", {"referral_to_meeting_days": "a", "referral_to_decision_days": "b"}, axis
+        ),
         charts.implementation(analytics.implementation(demo_cur), "t", axis, str),
         charts.skeletal_events(analytics.skeletal_events(demo_cur), "t", axis, str),
         charts.core_attendance(analytics.core_attendance(demo_cur), "t", axis, str),

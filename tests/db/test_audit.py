@@ -25,7 +25,9 @@ def test_rows_chain_and_verify(cur: duckdb.DuckDBPyConnection) -> None:
     assert seqs == [1, 2, 3]
 
 
-@pytest.mark.parametrize("sql", ["UPDATE audit_log SET actor = 'mallory'", "DELETE FROM audit_log WHERE seq = 2", "DELETE FROM audit_log"])
+@pytest.mark.parametrize(
+    "sql", ["UPDATE audit_log SET actor = 'mallory'", "DELETE FROM audit_log WHERE seq = 2", "DELETE FROM audit_log"]
+)
 def test_update_and_delete_refused_by_the_store(cur: duckdb.DuckDBPyConnection, sql: str) -> None:
     _three_rows(cur)
     with pytest.raises(duckdb.Error, match="append-only"):

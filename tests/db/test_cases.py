@@ -14,8 +14,15 @@ from db import audit, cases, clinical
 
 PATIENT = Patient(mrn="TEST-0001", display_name="Test Patient 测试", sex="female", birth_date=date(1967, 3, 1))
 CASE = Case(
-    patient_id=0, referral_date=date(2026, 11, 2), referrer="Dr Ref", referrer_specialty="medical_oncology",
-    question="T9 lesion with weakness: surgery?", primary_tumour="breast", ecog=1, kps=80, nrs=6,
+    patient_id=0,
+    referral_date=date(2026, 11, 2),
+    referrer="Dr Ref",
+    referrer_specialty="medical_oncology",
+    question="T9 lesion with weakness: surgery?",
+    primary_tumour="breast",
+    ecog=1,
+    kps=80,
+    nrs=6,
 )
 
 
@@ -84,14 +91,49 @@ def test_member_edits_clinical_but_not_referral(cur: duckdb.DuckDBPyConnection, 
 def test_clinical_facts_round_trip(cur: duckdb.DuckDBPyConnection, coordinator: Actor, member: Actor) -> None:
     case_id = _refer(cur, coordinator)
     pid = cases.get_case(cur, case_id).patient_id
-    lesion_id = clinical.add(cur, member, Lesion(patient_id=pid, bone="spine", level="T9", lesion_type="lytic",
-                                                  spinal_pain="mechanical", collapse="lt_50_collapse", bilsky="2"))
-    clinical.add(cur, member, ImagingStudy(patient_id=pid, modality="mri", study_date=date(2026, 11, 1),
-                                           region="whole spine", findings="T9 lytic lesion", lesion_ids=(lesion_id,)))
-    clinical.add(cur, member, LabResult(patient_id=pid, analyte="creatinine", value=Decimal("1.0"), unit="mg/dL",
-                                        taken_on=date(2026, 11, 1)))
-    clinical.add(cur, member, Treatment(patient_id=pid, kind="radiotherapy", name="RT T9", start_date=date(2026, 11, 3),
-                                        dose_gy=Decimal(20), fractions=5, lesion_id=lesion_id))
+    lesion_id = clinical.add(
+        cur,
+        member,
+        Lesion(
+            patient_id=pid,
+            bone="spine",
+            level="T9",
+            lesion_type="lytic",
+            spinal_pain="mechanical",
+            collapse="lt_50_collapse",
+            bilsky="2",
+        ),
+    )
+    clinical.add(
+        cur,
+        member,
+        ImagingStudy(
+            patient_id=pid,
+            modality="mri",
+            study_date=date(2026, 11, 1),
+            region="whole spine",
+            findings="T9 lytic lesion",
+            lesion_ids=(lesion_id,),
+        ),
+    )
+    clinical.add(
+        cur,
+        member,
+        LabResult(patient_id=pid, analyte="creatinine", value=Decimal("1.0"), unit="mg/dL", taken_on=date(2026, 11, 1)),
+    )
+    clinical.add(
+        cur,
+        member,
+        Treatment(
+            patient_id=pid,
+            kind="radiotherapy",
+            name="RT T9",
+            start_date=date(2026, 11, 3),
+            dose_gy=Decimal(20),
+            fractions=5,
+            lesion_id=lesion_id,
+        ),
+    )
     cf = cases.load_case_file(cur, case_id, as_of=date(2026, 11, 27))
     assert [les.level for les in cf.lesions] == ["T9"]
     assert cf.studies[0].lesion_ids == (lesion_id,)
@@ -112,7 +154,11 @@ def test_imaging_cannot_link_another_patients_lesion(cur: duckdb.DuckDBPyConnect
     lesion_b = clinical.add(cur, member, Lesion(patient_id=b, bone="rib", side="left", lesion_type="blastic"))
     n = cur.execute("SELECT count(*) FROM imaging_study").fetchone()
     with pytest.raises(NotFoundError):
-        clinical.add(cur, member, ImagingStudy(patient_id=a, modality="ct", study_date=date(2026, 11, 1), region="chest", lesion_ids=(lesion_b,)))
+        clinical.add(
+            cur,
+            member,
+            ImagingStudy(patient_id=a, modality="ct", study_date=date(2026, 11, 1), region="chest", lesion_ids=(lesion_b,)),
+        )
     assert cur.execute("SELECT count(*) FROM imaging_study").fetchone() == n
 
 

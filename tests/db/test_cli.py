@@ -40,7 +40,7 @@ def _tables(path: Path) -> dict[str, list[tuple[object, ...]]]:
     con = duckdb.connect(str(path), read_only=True)
     try:
         names = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
-        return {n: con.execute(f'SELECT * FROM "{n}" ORDER BY ALL').fetchall() for n in names}  # noqa: S608
+        return {n: con.execute(f'SELECT * FROM "{n}" ORDER BY ALL').fetchall() for n in names}
     finally:
         con.close()
 
@@ -67,8 +67,9 @@ def test_backup_restore_round_trip(demo_copy: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("damage", ["missing_manifest", "corrupt_parquet", "missing_file", "bad_manifest"])
-def test_damaged_backup_is_refused_and_store_untouched(demo_copy: Path, tmp_path: Path, damage: str,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_damaged_backup_is_refused_and_store_untouched(
+    demo_copy: Path, tmp_path: Path, damage: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     bk = tmp_path / "backup"
     assert main(["backup", str(bk), "--db", str(demo_copy)]) == 0
     if damage == "missing_manifest":
@@ -101,7 +102,24 @@ def test_backup_into_non_empty_dir_fails(demo_copy: Path, tmp_path: Path) -> Non
 def test_users_add_and_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "s.duckdb"
     main(["init", "--db", str(db)])
-    assert main(["users", "add", "drwho", "--display-name", "Dr Who", "--role", "chair", "--password", "long-enough-pw", "--db", str(db)]) == 0
+    assert (
+        main(
+            [
+                "users",
+                "add",
+                "drwho",
+                "--display-name",
+                "Dr Who",
+                "--role",
+                "chair",
+                "--password",
+                "long-enough-pw",
+                "--db",
+                str(db),
+            ]
+        )
+        == 0
+    )
     assert main(["users", "list", "--db", str(db)]) == 0
     assert "drwho" in capsys.readouterr().out
     assert main(["users", "add", "x", "--display-name", "X", "--role", "chair", "--password", "short", "--db", str(db)]) == 1
@@ -109,9 +127,18 @@ def test_users_add_and_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 
 def test_console_script_is_installed(tmp_path: Path) -> None:
     exe = Path(sys.executable).with_name("bonemdt")
-    result = subprocess.run([str(exe), "init", "--db", str(tmp_path / "c.duckdb")], capture_output=True, text=True,
-                            env={**os.environ, "BONEMDT_DEMO": "0"}, check=False)
+    result = subprocess.run(
+        [str(exe), "init", "--db", str(tmp_path / "c.duckdb")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "BONEMDT_DEMO": "0"},
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
-    bad = subprocess.run([str(exe), "restore", str(tmp_path / "nothing"), "--db", str(tmp_path / "c.duckdb")],
-                         capture_output=True, text=True, check=False)
+    bad = subprocess.run(
+        [str(exe), "restore", str(tmp_path / "nothing"), "--db", str(tmp_path / "c.duckdb")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert bad.returncode == 1 and "not a directory" in bad.stderr

@@ -97,8 +97,7 @@ def test_summary_matches_the_tables(cur: duckdb.DuckDBPyConnection, summary: Dem
 
 
 def test_a_few_patients_have_a_second_referral(cur: duckdb.DuckDBPyConnection) -> None:
-    twice = one(cur, "SELECT count(*) FROM (SELECT patient_id FROM mdt_case GROUP BY 1"
-                     " HAVING count(*) = 2)")
+    twice = one(cur, "SELECT count(*) FROM (SELECT patient_id FROM mdt_case GROUP BY 1 HAVING count(*) = 2)")
     assert 1 <= twice <= 10
     assert one(cur, "SELECT max(n) FROM (SELECT count(*) n FROM mdt_case GROUP BY patient_id)") == 2
 
@@ -128,8 +127,9 @@ def test_attendance_core_mostly_present_some_gaps(cur: duckdb.DuckDBPyConnection
     per_spec = dict(q(cur, "SELECT specialty, avg(present::INT) FROM attendance GROUP BY 1"))
     assert per_spec["radiology"] == 1.0
     assert per_spec["medical_oncology"] >= 0.85
-    chair_absent = one(cur, "SELECT count(*) FROM attendance a JOIN app_user u USING (user_id)"
-                            " WHERE u.username = 'chair' AND NOT a.present")
+    chair_absent = one(
+        cur, "SELECT count(*) FROM attendance a JOIN app_user u USING (user_id) WHERE u.username = 'chair' AND NOT a.present"
+    )
     assert chair_absent == 0
     assert 0.7 <= per_spec["orthopaedics"] < 1.0
     assert 0.8 <= per_spec["radiotherapy"] < 1.0
@@ -147,37 +147,46 @@ def test_decisions_cover_every_state(cur: duckdb.DuckDBPyConnection) -> None:
     assert quorum["quorate"] > 0.8 * sum(quorum.values())
     drafts = one(cur, "SELECT count(*) FROM decision WHERE status = 'draft'")
     assert 1 <= drafts <= 6
-    assert one(cur, "SELECT count(*) FROM decision WHERE status = 'draft' AND (signed_by IS NOT"
-                    " NULL OR content_hash IS NOT NULL)") == 0
+    assert (
+        one(cur, "SELECT count(*) FROM decision WHERE status = 'draft' AND (signed_by IS NOT NULL OR content_hash IS NOT NULL)")
+        == 0
+    )
 
 
 def test_an_amended_decision_keeps_its_signed_predecessor(cur: duckdb.DuckDBPyConnection) -> None:
-    amended = q(cur, """
+    amended = q(
+        cur,
+        """
         SELECT d.decision_id, d.version, d.amendment_reason, p.status, p.version, p.outcome
         FROM decision d JOIN decision p ON p.decision_id = d.predecessor_id
-        WHERE d.item_id = p.item_id AND p.outcome = 'decided'""")
+        WHERE d.item_id = p.item_id AND p.outcome = 'decided'""",
+    )
     assert amended, "expected at least one amendment of a decided, signed decision"
     for _, version, reason, pred_status, pred_version, _ in amended:
         assert version == pred_version + 1
         assert reason.strip()
         assert pred_status == "signed"
     # Every version > 1 names a predecessor on the same case.
-    assert one(cur, """
+    assert (
+        one(
+            cur,
+            """
         SELECT count(*) FROM decision d LEFT JOIN decision p ON p.decision_id = d.predecessor_id
         WHERE d.version > 1 AND (p.decision_id IS NULL OR p.case_id <> d.case_id
-                                 OR p.version <> d.version - 1)""") == 0
+                                 OR p.version <> d.version - 1)""",
+        )
+        == 0
+    )
 
 
 def test_actions_deliveries_follow_ups(cur: duckdb.DuckDBPyConnection) -> None:
-    assert one(cur, "SELECT count(*) FROM action_item WHERE status = 'done'"
-                    " AND completed_on IS NOT NULL") > 50
-    assert one(cur, "SELECT count(*) FROM action_item WHERE status = 'open'"
-                    " AND due_date >= ?", [TODAY]) > 0
-    overdue = one(cur, "SELECT count(*) FROM action_item WHERE status = 'open'"
-                       " AND due_date < ?", [TODAY])
+    assert one(cur, "SELECT count(*) FROM action_item WHERE status = 'done' AND completed_on IS NOT NULL") > 50
+    assert one(cur, "SELECT count(*) FROM action_item WHERE status = 'open' AND due_date >= ?", [TODAY]) > 0
+    overdue = one(cur, "SELECT count(*) FROM action_item WHERE status = 'open' AND due_date < ?", [TODAY])
     assert overdue > 0
-    owners = one(cur, "SELECT count(*) FROM action_item a LEFT JOIN app_user u"
-                      " ON u.user_id = a.owner_user_id WHERE u.user_id IS NULL")
+    owners = one(
+        cur, "SELECT count(*) FROM action_item a LEFT JOIN app_user u ON u.user_id = a.owner_user_id WHERE u.user_id IS NULL"
+    )
     assert owners == 0
     delivered = dict(q(cur, "SELECT delivered, count(*) FROM delivery GROUP BY 1"))
     share_not = delivered[False] / (delivered[True] + delivered[False])
@@ -185,21 +194,26 @@ def test_actions_deliveries_follow_ups(cur: duckdb.DuckDBPyConnection) -> None:
     assert one(cur, "SELECT count(DISTINCT reason_not) FROM delivery WHERE NOT delivered") >= 3
     fu = dict(q(cur, "SELECT status, count(*) FROM follow_up GROUP BY 1"))
     assert {"due", "done", "missed"} <= set(fu)
-    assert one(cur, "SELECT count(*) FROM follow_up WHERE status = 'due' AND due_date < ?",
-               [TODAY]) > 0
+    assert one(cur, "SELECT count(*) FROM follow_up WHERE status = 'due' AND due_date < ?", [TODAY]) > 0
     # Clinical reviews every 3 months in the first year.
-    gaps = q(cur, """
+    gaps = q(
+        cur,
+        """
         SELECT DISTINCT f.due_date - d.decided_on FROM follow_up f
-        JOIN decision d USING (decision_id) WHERE f.kind = 'clinical_review'""")
+        JOIN decision d USING (decision_id) WHERE f.kind = 'clinical_review'""",
+    )
     assert {g for (g,) in gaps} <= {91, 182, 273, 364}
 
 
 def test_specialty_opinions_for_a_good_share_of_past_items(
     cur: duckdb.DuckDBPyConnection,
 ) -> None:
-    share = one(cur, """
+    share = one(
+        cur,
+        """
         SELECT avg((EXISTS (SELECT 1 FROM specialty_opinion o WHERE o.item_id = a.item_id))::INT)
-        FROM agenda_item a WHERE a.status = 'discussed'""")
+        FROM agenda_item a WHERE a.status = 'discussed'""",
+    )
     assert share >= 0.4
 
 
@@ -217,11 +231,16 @@ def test_same_seed_and_today_give_the_same_store(tmp_path: Path) -> None:
         c = duckdb.connect(str(tmp_path / f"{name}.duckdb"))
         migrate(c)
         load_demo(c, today=TODAY, seed=7)
-        dumps.append([
-            _dump(c, "patient", "patient_id"), _dump(c, "mdt_case", "case_id"),
-            _dump(c, "lesion", "lesion_id"), _dump(c, "lab_result", "lab_id"),
-            _dump(c, "decision", "decision_id"), _dump(c, "plan_item", "plan_item_id"),
-        ])
+        dumps.append(
+            [
+                _dump(c, "patient", "patient_id"),
+                _dump(c, "mdt_case", "case_id"),
+                _dump(c, "lesion", "lesion_id"),
+                _dump(c, "lab_result", "lab_id"),
+                _dump(c, "decision", "decision_id"),
+                _dump(c, "plan_item", "plan_item_id"),
+            ]
+        )
         c.close()
     assert dumps[0] == dumps[1]
     other = duckdb.connect(str(tmp_path / "c.duckdb"))
@@ -238,8 +257,7 @@ def test_dates_move_with_today(tmp_path: Path) -> None:
     load_demo(c, today=later)
     assert one(c, "SELECT max(meeting_date) FILTER (WHERE status = 'closed') FROM meeting") < later
     assert one(c, "SELECT max(referral_date) FROM mdt_case") <= later
-    assert one(c, "SELECT min(referral_date) FROM mdt_case WHERE lecture_case IS NULL") > (
-        later - timedelta(weeks=16))
+    assert one(c, "SELECT min(referral_date) FROM mdt_case WHERE lecture_case IS NULL") > (later - timedelta(weeks=16))
     c.close()
 
 
@@ -256,12 +274,14 @@ def test_app_inserts_after_the_load_do_not_collide(tmp_path: Path) -> None:
     migrate(c)
     load_demo(c, today=TODAY)
     top = one(c, "SELECT max(patient_id) FROM patient")
-    new_id = one(c, "INSERT INTO patient (mrn, mrn_folded, display_name, sex, birth_date)"
-                    " VALUES ('NEW-1', 'new-1', 'New', 'male', DATE '1950-01-01')"
-                    " RETURNING patient_id")
+    new_id = one(
+        c,
+        "INSERT INTO patient (mrn, mrn_folded, display_name, sex, birth_date)"
+        " VALUES ('NEW-1', 'new-1', 'New', 'male', DATE '1950-01-01')"
+        " RETURNING patient_id",
+    )
     assert new_id == top + 1
-    meeting = one(c, "INSERT INTO meeting (meeting_date) VALUES (DATE '2027-01-07')"
-                     " RETURNING meeting_id")
+    meeting = one(c, "INSERT INTO meeting (meeting_date) VALUES (DATE '2027-01-07') RETURNING meeting_id")
     assert meeting == 17
     c.close()
 
@@ -271,47 +291,36 @@ def test_app_inserts_after_the_load_do_not_collide(tmp_path: Path) -> None:
 
 
 ORPHANS = {
-    "lesion": "SELECT count(*) FROM lesion x LEFT JOIN patient p USING (patient_id)"
-              " WHERE p.patient_id IS NULL",
-    "lab_result": "SELECT count(*) FROM lab_result x LEFT JOIN patient p USING (patient_id)"
-                  " WHERE p.patient_id IS NULL",
-    "imaging_study": "SELECT count(*) FROM imaging_study x LEFT JOIN patient p"
-                     " USING (patient_id) WHERE p.patient_id IS NULL",
-    "treatment": "SELECT count(*) FROM treatment x LEFT JOIN patient p USING (patient_id)"
-                 " WHERE p.patient_id IS NULL",
-    "clinical_event": "SELECT count(*) FROM clinical_event x LEFT JOIN patient p"
-                      " USING (patient_id) WHERE p.patient_id IS NULL",
-    "mdt_case": "SELECT count(*) FROM mdt_case x LEFT JOIN patient p USING (patient_id)"
-                " WHERE p.patient_id IS NULL",
-    "agenda_item": "SELECT count(*) FROM agenda_item x LEFT JOIN mdt_case c USING (case_id)"
-                   " WHERE c.case_id IS NULL",
-    "decision": "SELECT count(*) FROM decision x LEFT JOIN mdt_case c USING (case_id)"
-                " WHERE c.case_id IS NULL",
+    "lesion": "SELECT count(*) FROM lesion x LEFT JOIN patient p USING (patient_id) WHERE p.patient_id IS NULL",
+    "lab_result": "SELECT count(*) FROM lab_result x LEFT JOIN patient p USING (patient_id) WHERE p.patient_id IS NULL",
+    "imaging_study": "SELECT count(*) FROM imaging_study x LEFT JOIN patient p USING (patient_id) WHERE p.patient_id IS NULL",
+    "treatment": "SELECT count(*) FROM treatment x LEFT JOIN patient p USING (patient_id) WHERE p.patient_id IS NULL",
+    "clinical_event": "SELECT count(*) FROM clinical_event x LEFT JOIN patient p USING (patient_id) WHERE p.patient_id IS NULL",
+    "mdt_case": "SELECT count(*) FROM mdt_case x LEFT JOIN patient p USING (patient_id) WHERE p.patient_id IS NULL",
+    "agenda_item": "SELECT count(*) FROM agenda_item x LEFT JOIN mdt_case c USING (case_id) WHERE c.case_id IS NULL",
+    "decision": "SELECT count(*) FROM decision x LEFT JOIN mdt_case c USING (case_id) WHERE c.case_id IS NULL",
     "decision_item": "SELECT count(*) FROM decision x LEFT JOIN agenda_item a USING (item_id)"
-                     " WHERE a.item_id IS NULL OR a.case_id <> x.case_id",
-    "plan_item": "SELECT count(*) FROM plan_item x LEFT JOIN decision d USING (decision_id)"
-                 " WHERE d.decision_id IS NULL",
+    " WHERE a.item_id IS NULL OR a.case_id <> x.case_id",
+    "plan_item": "SELECT count(*) FROM plan_item x LEFT JOIN decision d USING (decision_id) WHERE d.decision_id IS NULL",
     "imaging_lesion": "SELECT count(*) FROM imaging_lesion x JOIN imaging_study s"
-                      " USING (study_id) LEFT JOIN lesion l USING (lesion_id)"
-                      " WHERE l.lesion_id IS NULL OR l.patient_id <> s.patient_id",
+    " USING (study_id) LEFT JOIN lesion l USING (lesion_id)"
+    " WHERE l.lesion_id IS NULL OR l.patient_id <> s.patient_id",
     "treatment_lesion": "SELECT count(*) FROM treatment x LEFT JOIN lesion l USING (lesion_id)"
-                        " WHERE x.lesion_id IS NOT NULL AND (l.lesion_id IS NULL"
-                        " OR l.patient_id <> x.patient_id)",
+    " WHERE x.lesion_id IS NOT NULL AND (l.lesion_id IS NULL"
+    " OR l.patient_id <> x.patient_id)",
     "event_lesion": "SELECT count(*) FROM clinical_event x LEFT JOIN lesion l USING (lesion_id)"
-                    " WHERE x.lesion_id IS NOT NULL AND (l.lesion_id IS NULL"
-                    " OR l.patient_id <> x.patient_id)",
+    " WHERE x.lesion_id IS NOT NULL AND (l.lesion_id IS NULL"
+    " OR l.patient_id <> x.patient_id)",
     "action_item": "SELECT count(*) FROM action_item x LEFT JOIN decision d USING (decision_id)"
-                   " LEFT JOIN plan_item p USING (plan_item_id) WHERE d.decision_id IS NULL"
-                   " OR d.case_id <> x.case_id OR (x.plan_item_id IS NOT NULL"
-                   " AND p.decision_id IS DISTINCT FROM x.decision_id)",
-    "delivery": "SELECT count(*) FROM delivery x LEFT JOIN plan_item p USING (plan_item_id)"
-                " WHERE p.plan_item_id IS NULL",
+    " LEFT JOIN plan_item p USING (plan_item_id) WHERE d.decision_id IS NULL"
+    " OR d.case_id <> x.case_id OR (x.plan_item_id IS NOT NULL"
+    " AND p.decision_id IS DISTINCT FROM x.decision_id)",
+    "delivery": "SELECT count(*) FROM delivery x LEFT JOIN plan_item p USING (plan_item_id) WHERE p.plan_item_id IS NULL",
     "follow_up": "SELECT count(*) FROM follow_up x LEFT JOIN decision d USING (decision_id)"
-                 " WHERE d.decision_id IS NULL OR d.case_id <> x.case_id",
+    " WHERE d.decision_id IS NULL OR d.case_id <> x.case_id",
     "specialty_opinion": "SELECT count(*) FROM specialty_opinion x LEFT JOIN app_user u"
-                         " ON u.user_id = x.author_user_id WHERE u.user_id IS NULL",
-    "attendance": "SELECT count(*) FROM attendance x LEFT JOIN app_user u USING (user_id)"
-                  " WHERE u.user_id IS NULL",
+    " ON u.user_id = x.author_user_id WHERE u.user_id IS NULL",
+    "attendance": "SELECT count(*) FROM attendance x LEFT JOIN app_user u USING (user_id) WHERE u.user_id IS NULL",
 }
 
 
@@ -324,26 +333,46 @@ def test_every_patient_has_a_case_lesions_imaging_labs_and_a_diagnosis(
     cur: duckdb.DuckDBPyConnection,
 ) -> None:
     for table in ("mdt_case", "lesion", "imaging_study", "lab_result"):
-        missing = one(cur, f"SELECT count(*) FROM patient p WHERE NOT EXISTS"
-                           f" (SELECT 1 FROM {table} x WHERE x.patient_id = p.patient_id)")
+        missing = one(
+            cur, f"SELECT count(*) FROM patient p WHERE NOT EXISTS (SELECT 1 FROM {table} x WHERE x.patient_id = p.patient_id)"
+        )
         assert missing == 0, table
-    assert one(cur, "SELECT count(*) FROM patient p WHERE NOT EXISTS (SELECT 1 FROM"
-                    " clinical_event e WHERE e.patient_id = p.patient_id"
-                    " AND e.kind = 'diagnosis')") == 0
+    assert (
+        one(
+            cur,
+            "SELECT count(*) FROM patient p WHERE NOT EXISTS (SELECT 1 FROM"
+            " clinical_event e WHERE e.patient_id = p.patient_id"
+            " AND e.kind = 'diagnosis')",
+        )
+        == 0
+    )
     per_patient = q(cur, "SELECT count(*) FROM lesion GROUP BY patient_id")
     assert all(1 <= n <= 7 for (n,) in per_patient)
     studies = q(cur, "SELECT count(*) FROM imaging_study GROUP BY patient_id")
     assert max(n for (n,) in studies) <= 5
     # Every lesion is shown by at least one study.
-    assert one(cur, "SELECT count(*) FROM lesion l WHERE NOT EXISTS"
-                    " (SELECT 1 FROM imaging_lesion i WHERE i.lesion_id = l.lesion_id)") == 0
+    assert (
+        one(
+            cur, "SELECT count(*) FROM lesion l WHERE NOT EXISTS (SELECT 1 FROM imaging_lesion i WHERE i.lesion_id = l.lesion_id)"
+        )
+        == 0
+    )
 
 
 MODELS = {
-    "patient": Patient, "mdt_case": Case, "lesion": Lesion, "imaging_study": ImagingStudy,
-    "lab_result": LabResult, "treatment": Treatment, "clinical_event": ClinicalEvent,
-    "meeting": Meeting, "agenda_item": AgendaItem, "attendance": Attendance,
-    "specialty_opinion": SpecialtyOpinion, "action_item": ActionItem, "delivery": Delivery,
+    "patient": Patient,
+    "mdt_case": Case,
+    "lesion": Lesion,
+    "imaging_study": ImagingStudy,
+    "lab_result": LabResult,
+    "treatment": Treatment,
+    "clinical_event": ClinicalEvent,
+    "meeting": Meeting,
+    "agenda_item": AgendaItem,
+    "attendance": Attendance,
+    "specialty_opinion": SpecialtyOpinion,
+    "action_item": ActionItem,
+    "delivery": Delivery,
     "follow_up": FollowUp,
 }
 
@@ -352,52 +381,80 @@ MODELS = {
 def test_every_row_satisfies_the_domain_model(cur: duckdb.DuckDBPyConnection, table: str) -> None:
     model = MODELS[table]
     for row in rows(cur, f"SELECT * FROM {table}"):
-        data = {k: tuple(v) if isinstance(v, list) else v for k, v in row.items()
-                if k in model.model_fields}
+        data = {k: tuple(v) if isinstance(v, list) else v for k, v in row.items() if k in model.model_fields}
         model.model_validate(data, context={"today": TODAY})
 
 
 def test_no_event_dates_in_the_future(cur: duckdb.DuckDBPyConnection) -> None:
     checks = {
-        "mdt_case": ("referral_date", "diagnosis_date"), "lesion": ("detected_date",
-                                                                    "prior_rt_date"),
-        "imaging_study": ("study_date",), "lab_result": ("taken_on",),
-        "treatment": ("start_date", "end_date"), "clinical_event": ("event_date",),
-        "decision": ("decided_on",), "delivery": ("delivered_on",),
-        "action_item": ("completed_on",), "follow_up": ("done_on",),
+        "mdt_case": ("referral_date", "diagnosis_date"),
+        "lesion": ("detected_date", "prior_rt_date"),
+        "imaging_study": ("study_date",),
+        "lab_result": ("taken_on",),
+        "treatment": ("start_date", "end_date"),
+        "clinical_event": ("event_date",),
+        "decision": ("decided_on",),
+        "delivery": ("delivered_on",),
+        "action_item": ("completed_on",),
+        "follow_up": ("done_on",),
     }
     for table, cols in checks.items():
         for col in cols:
             assert one(cur, f"SELECT count(*) FROM {table} WHERE {col} > ?", [TODAY]) == 0, col
-    assert one(cur, "SELECT count(*) FROM decision d JOIN mdt_case c USING (case_id)"
-                    " WHERE d.decided_on < c.referral_date") == 0
-    assert one(cur, "SELECT count(*) FROM patient p JOIN clinical_event e USING (patient_id)"
-                    " JOIN clinical_event x ON x.patient_id = p.patient_id AND x.kind = 'death'"
-                    " WHERE e.event_date > x.event_date") == 0
+    assert one(cur, "SELECT count(*) FROM decision d JOIN mdt_case c USING (case_id) WHERE d.decided_on < c.referral_date") == 0
+    assert (
+        one(
+            cur,
+            "SELECT count(*) FROM patient p JOIN clinical_event e USING (patient_id)"
+            " JOIN clinical_event x ON x.patient_id = p.patient_id AND x.kind = 'death'"
+            " WHERE e.event_date > x.event_date",
+        )
+        == 0
+    )
 
 
 def test_lesion_site_rules(cur: duckdb.DuckDBPyConnection) -> None:
     assert one(cur, "SELECT count(*) FROM lesion WHERE bone = 'spine' AND level IS NULL") == 0
-    assert one(cur, "SELECT count(*) FROM lesion WHERE level IS NOT NULL"
-                    " AND bone NOT IN ('spine', 'sacrum')") == 0
-    assert one(cur, "SELECT count(*) FROM lesion WHERE bone NOT IN ('spine', 'sacrum') AND"
-                    " coalesce(spinal_pain, alignment, collapse, posterolateral, bilsky)"
-                    " IS NOT NULL") == 0
-    assert one(cur, "SELECT count(*) FROM lesion WHERE bone NOT IN ('femur', 'humerus',"
-                    " 'tibia', 'fibula', 'radius', 'ulna') AND coalesce(size_fraction,"
-                    " limb_pain) IS NOT NULL") == 0
-    assert one(cur, "SELECT count(*) FROM lesion WHERE bone IN ('pelvis', 'femur', 'humerus',"
-                    " 'tibia', 'fibula', 'radius', 'ulna', 'rib', 'scapula', 'clavicle')"
-                    " AND side IS DISTINCT FROM 'left' AND side IS DISTINCT FROM 'right'") == 0
+    assert one(cur, "SELECT count(*) FROM lesion WHERE level IS NOT NULL AND bone NOT IN ('spine', 'sacrum')") == 0
+    assert (
+        one(
+            cur,
+            "SELECT count(*) FROM lesion WHERE bone NOT IN ('spine', 'sacrum') AND"
+            " coalesce(spinal_pain, alignment, collapse, posterolateral, bilsky)"
+            " IS NOT NULL",
+        )
+        == 0
+    )
+    assert (
+        one(
+            cur,
+            "SELECT count(*) FROM lesion WHERE bone NOT IN ('femur', 'humerus',"
+            " 'tibia', 'fibula', 'radius', 'ulna') AND coalesce(size_fraction,"
+            " limb_pain) IS NOT NULL",
+        )
+        == 0
+    )
+    assert (
+        one(
+            cur,
+            "SELECT count(*) FROM lesion WHERE bone IN ('pelvis', 'femur', 'humerus',"
+            " 'tibia', 'fibula', 'radius', 'ulna', 'rib', 'scapula', 'clavicle')"
+            " AND side IS DISTINCT FROM 'left' AND side IS DISTINCT FROM 'right'",
+        )
+        == 0
+    )
 
 
 def test_case_status_follows_the_meeting_history(cur: duckdb.DuckDBPyConnection) -> None:
-    cases = rows(cur, """
+    cases = rows(
+        cur,
+        """
         SELECT c.case_id, c.status, c.referral_date, c.lecture_case,
                list(a.status ORDER BY m.meeting_date) AS statuses,
                list(m.meeting_date ORDER BY m.meeting_date) AS dates
         FROM mdt_case c LEFT JOIN agenda_item a USING (case_id)
-        LEFT JOIN meeting m USING (meeting_id) GROUP BY ALL""")
+        LEFT JOIN meeting m USING (meeting_id) GROUP BY ALL""",
+    )
     for c in cases:
         statuses = [s for s in c["statuses"] if s is not None]
         dates = [d for d in c["dates"] if d is not None]
@@ -425,27 +482,26 @@ def test_case_status_follows_the_meeting_history(cur: duckdb.DuckDBPyConnection)
 def test_agenda_order_follows_urgency(cur: duckdb.DuckDBPyConnection) -> None:
     rank = {"emergency": 0, "urgent": 1, "routine": 2}
     for (mid,) in q(cur, "SELECT meeting_id FROM meeting"):
-        items = q(cur, "SELECT position, urgency FROM agenda_item WHERE meeting_id = ?"
-                       " ORDER BY position", [mid])
+        items = q(cur, "SELECT position, urgency FROM agenda_item WHERE meeting_id = ? ORDER BY position", [mid])
         assert [p for p, _ in items] == list(range(len(items)))
         ranks = [rank[u] for _, u in items]
         assert ranks == sorted(ranks)
-    past = rows(cur, "SELECT a.status, a.discussion_seconds FROM agenda_item a"
-                     " JOIN meeting m USING (meeting_id) WHERE m.status = 'closed'")
+    past = rows(
+        cur,
+        "SELECT a.status, a.discussion_seconds FROM agenda_item a JOIN meeting m USING (meeting_id) WHERE m.status = 'closed'",
+    )
     assert all(r["status"] != "listed" for r in past)
     discussed = [r["discussion_seconds"] for r in past if r["status"] == "discussed"]
     assert min(discussed) >= 60
     assert max(discussed) <= 400
-    upcoming = q(cur, "SELECT DISTINCT a.status FROM agenda_item a JOIN meeting m"
-                      " USING (meeting_id) WHERE m.status = 'planned'")
+    upcoming = q(cur, "SELECT DISTINCT a.status FROM agenda_item a JOIN meeting m USING (meeting_id) WHERE m.status = 'planned'")
     assert upcoming == [("listed",)]
 
 
 def test_standard_of_care_cases_have_no_red_flag_urgency(cur: duckdb.DuckDBPyConnection) -> None:
     share = one(cur, "SELECT avg((stream = 'standard_of_care')::INT) FROM mdt_case")
     assert 0.1 <= share <= 0.3
-    assert one(cur, "SELECT count(*) FROM mdt_case WHERE stream = 'standard_of_care'"
-                    " AND priority <> 'routine'") == 0
+    assert one(cur, "SELECT count(*) FROM mdt_case WHERE stream = 'standard_of_care' AND priority <> 'routine'") == 0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -463,32 +519,38 @@ def test_site_distribution(cur: duckdb.DuckDBPyConnection) -> None:
     long_bones = "bone IN ('femur', 'humerus', 'tibia', 'fibula', 'radius', 'ulna')"
     assert 0.15 <= share(long_bones) <= 0.35
     assert 0.12 <= share("bone = 'rib'") <= 0.32
-    regions = dict(q(cur, "SELECT left(level, 1), count(*) FROM lesion WHERE bone = 'spine'"
-                          " GROUP BY 1"))
+    regions = dict(q(cur, "SELECT left(level, 1), count(*) FROM lesion WHERE bone = 'spine' GROUP BY 1"))
     assert regions["T"] > regions["L"] > regions["C"]
 
 
 def test_lesion_type_distribution(cur: duckdb.DuckDBPyConnection) -> None:
-    shares = dict(q(cur, "SELECT lesion_type, count(*) / sum(count(*)) OVER () FROM lesion"
-                         " GROUP BY 1"))
+    shares = dict(q(cur, "SELECT lesion_type, count(*) / sum(count(*)) OVER () FROM lesion GROUP BY 1"))
     assert 0.60 <= shares["lytic"] <= 0.85
     assert 0.08 <= shares["blastic"] <= 0.25
     assert 0.05 <= shares["mixed"] <= 0.2
-    by_primary = dict(q(cur, """
+    by_primary = dict(
+        q(
+            cur,
+            """
         SELECT c.primary_tumour, avg((l.lesion_type = 'blastic')::INT) FROM lesion l
         JOIN (SELECT DISTINCT patient_id, primary_tumour FROM mdt_case) c USING (patient_id)
-        GROUP BY 1"""))
+        GROUP BY 1""",
+        )
+    )
     assert by_primary["prostate"] > 0.6
     for primary in ("lung_nsclc", "kidney"):
-        lytic = one(cur, "SELECT avg((l.lesion_type = 'lytic')::INT) FROM lesion l JOIN"
-                         " (SELECT DISTINCT patient_id, primary_tumour FROM mdt_case) c"
-                         " USING (patient_id) WHERE c.primary_tumour = ?", [primary])
+        lytic = one(
+            cur,
+            "SELECT avg((l.lesion_type = 'lytic')::INT) FROM lesion l JOIN"
+            " (SELECT DISTINCT patient_id, primary_tumour FROM mdt_case) c"
+            " USING (patient_id) WHERE c.primary_tumour = ?",
+            [primary],
+        )
         assert lytic > 0.8, primary
 
 
 def test_primary_distribution(cur: duckdb.DuckDBPyConnection) -> None:
-    counts = dict(q(cur, "SELECT primary_tumour, count(DISTINCT patient_id) FROM mdt_case"
-                         " GROUP BY 1"))
+    counts = dict(q(cur, "SELECT primary_tumour, count(DISTINCT patient_id) FROM mdt_case GROUP BY 1"))
     top = sorted(counts, key=counts.get, reverse=True)  # type: ignore[arg-type]
     assert set(top[:2]) <= {"breast", "prostate", "lung_nsclc"}
     assert "breast" in top[:2]
@@ -497,20 +559,28 @@ def test_primary_distribution(cur: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_markers_consistent_with_primary(cur: duckdb.DuckDBPyConnection) -> None:
-    assert one(cur, "SELECT count(*) FROM mdt_case WHERE primary_tumour <> 'breast'"
-                    " AND coalesce(er, pr, her2) IS NOT NULL") == 0
-    assert one(cur, "SELECT count(*) FROM mdt_case WHERE primary_tumour = 'breast'"
-                    " AND (er IS NULL OR pr IS NULL OR her2 IS NULL)") == 0
-    assert one(cur, "SELECT count(*) FROM mdt_case WHERE primary_tumour <> 'lung_nsclc'"
-                    " AND coalesce(egfr, alk) IS NOT NULL") == 0
-    assert one(cur, "SELECT count(*) FROM mdt_case WHERE primary_tumour = 'prostate'"
-                    " AND castration IS NULL") == 0
-    assert one(cur, "SELECT count(*) FROM mdt_case c JOIN patient p USING (patient_id)"
-                    " WHERE (c.primary_tumour = 'breast' AND p.sex = 'male')"
-                    " OR (c.primary_tumour = 'prostate' AND p.sex = 'female')") == 0
-    psa_elsewhere = one(cur, """
+    assert one(cur, "SELECT count(*) FROM mdt_case WHERE primary_tumour <> 'breast' AND coalesce(er, pr, her2) IS NOT NULL") == 0
+    assert (
+        one(cur, "SELECT count(*) FROM mdt_case WHERE primary_tumour = 'breast' AND (er IS NULL OR pr IS NULL OR her2 IS NULL)")
+        == 0
+    )
+    assert one(cur, "SELECT count(*) FROM mdt_case WHERE primary_tumour <> 'lung_nsclc' AND coalesce(egfr, alk) IS NOT NULL") == 0
+    assert one(cur, "SELECT count(*) FROM mdt_case WHERE primary_tumour = 'prostate' AND castration IS NULL") == 0
+    assert (
+        one(
+            cur,
+            "SELECT count(*) FROM mdt_case c JOIN patient p USING (patient_id)"
+            " WHERE (c.primary_tumour = 'breast' AND p.sex = 'male')"
+            " OR (c.primary_tumour = 'prostate' AND p.sex = 'female')",
+        )
+        == 0
+    )
+    psa_elsewhere = one(
+        cur,
+        """
         SELECT count(*) FROM lab_result l JOIN mdt_case c USING (patient_id)
-        WHERE l.analyte = 'psa' AND c.primary_tumour <> 'prostate'""")
+        WHERE l.analyte = 'psa' AND c.primary_tumour <> 'prostate'""",
+    )
     assert psa_elsewhere == 0
 
 
@@ -528,8 +598,14 @@ def test_performance_and_neurology(cur: duckdb.DuckDBPyConnection) -> None:
     assert one(cur, "SELECT count(*) FROM mdt_case WHERE len(neuro_signs) > 0") >= 3
     assert one(cur, "SELECT count(DISTINCT pain_character) FROM mdt_case") == 3
     assert one(cur, "SELECT count(DISTINCT visceral_mets) FROM mdt_case") == 3
-    assert one(cur, "SELECT count(*) FROM mdt_case WHERE visceral_mets = 'none'"
-                    " AND (visceral_treatable IS NOT NULL OR visceral_removable IS NOT NULL)") == 0
+    assert (
+        one(
+            cur,
+            "SELECT count(*) FROM mdt_case WHERE visceral_mets = 'none'"
+            " AND (visceral_treatable IS NOT NULL OR visceral_removable IS NOT NULL)",
+        )
+        == 0
+    )
 
 
 def test_a_realistic_minority_is_high_risk(cur: duckdb.DuckDBPyConnection) -> None:
@@ -548,8 +624,7 @@ def test_a_realistic_minority_is_high_risk(cur: duckdb.DuckDBPyConnection) -> No
 
 def test_skeletal_related_events_per_lecture(cur: duckdb.DuckDBPyConnection) -> None:
     n = one(cur, "SELECT count(*) FROM patient")
-    share = {k: v / n for k, v in q(cur, "SELECT kind, count(DISTINCT patient_id)"
-                                         " FROM clinical_event GROUP BY 1")}
+    share = {k: v / n for k, v in q(cur, "SELECT kind, count(DISTINCT patient_id) FROM clinical_event GROUP BY 1")}
     assert share["diagnosis"] == 1.0
     assert 0.05 <= share["pathological_fracture"] <= 0.4
     assert 0.06 <= share["hypercalcaemia"] <= 0.22
@@ -557,8 +632,11 @@ def test_skeletal_related_events_per_lecture(cur: duckdb.DuckDBPyConnection) -> 
     assert 0.4 <= share["radiotherapy_to_bone"] <= 0.75
     assert share["surgery_to_bone"] > 0
     assert 1 <= share["death"] * n <= 5
-    thoracic = one(cur, "SELECT avg((l.level LIKE 'T%')::INT) FROM clinical_event e"
-                        " JOIN lesion l USING (lesion_id) WHERE e.kind = 'cord_compression'")
+    thoracic = one(
+        cur,
+        "SELECT avg((l.level LIKE 'T%')::INT) FROM clinical_event e"
+        " JOIN lesion l USING (lesion_id) WHERE e.kind = 'cord_compression'",
+    )
     assert thoracic >= 0.5
 
 
@@ -571,32 +649,45 @@ def test_labs_in_si_with_red_flags(cur: duckdb.DuckDBPyConnection) -> None:
     assert units["cea"] == "µg/L"
     points = q(cur, "SELECT count(DISTINCT taken_on) FROM lab_result GROUP BY patient_id")
     assert min(n for (n,) in points) >= 3
-    latest = rows(cur, """
+    latest = rows(
+        cur,
+        """
         WITH ca AS (SELECT patient_id, value, taken_on, row_number() OVER (PARTITION BY
                     patient_id ORDER BY taken_on DESC) rn FROM lab_result
                     WHERE analyte = 'calcium'),
              alb AS (SELECT patient_id, value, taken_on FROM lab_result WHERE analyte = 'albumin')
         SELECT ca.patient_id, ca.value + 0.02 * (40 - alb.value) AS corrected, ca.taken_on
         FROM ca JOIN alb ON alb.patient_id = ca.patient_id AND alb.taken_on = ca.taken_on
-        WHERE rn = 1""")
+        WHERE rn = 1""",
+    )
     high = [r for r in latest if r["corrected"] > 3.0]
     assert 2 <= len(high) <= 0.12 * len(latest)
-    stale = one(cur, """
+    stale = one(
+        cur,
+        """
         SELECT count(*) FROM mdt_case c WHERE c.status IN ('listed', 'ready', 'referred')
         AND (SELECT max(taken_on) FROM lab_result l WHERE l.patient_id = c.patient_id
-             AND l.analyte = 'calcium') < ? - INTERVAL 28 DAY""", [TODAY])
+             AND l.analyte = 'calcium') < ? - INTERVAL 28 DAY""",
+        [TODAY],
+    )
     assert stale >= 1
-    low_counts = one(cur, """
+    low_counts = one(
+        cur,
+        """
         SELECT count(DISTINCT patient_id) FROM lab_result WHERE (analyte = 'neutrophils'
         AND value < 1.0) OR (analyte = 'platelets' AND value < 50) OR (analyte = 'hb'
-        AND value < 80)""")
+        AND value < 80)""",
+    )
     assert low_counts >= 2
-    crcl = rows(cur, """
+    crcl = rows(
+        cur,
+        """
         SELECT c.case_id, (140 - date_diff('year', p.birth_date, l.taken_on)) * c.weight_kg
                * CASE WHEN p.sex = 'male' THEN 1.23 ELSE 1.04 END / l.value AS crcl
         FROM mdt_case c JOIN patient p USING (patient_id)
         JOIN lab_result l ON l.patient_id = c.patient_id AND l.analyte = 'creatinine'
-        QUALIFY row_number() OVER (PARTITION BY c.case_id ORDER BY l.taken_on DESC) = 1""")
+        QUALIFY row_number() OVER (PARTITION BY c.case_id ORDER BY l.taken_on DESC) = 1""",
+    )
     assert sum(r["crcl"] < 30 for r in crcl) >= 2
     assert sum(30 <= r["crcl"] < 60 for r in crcl) >= 5
 
@@ -604,13 +695,22 @@ def test_labs_in_si_with_red_flags(cur: duckdb.DuckDBPyConnection) -> None:
 def test_imaging_mix_and_staleness(cur: duckdb.DuckDBPyConnection) -> None:
     modalities = {m for (m,) in q(cur, "SELECT DISTINCT modality FROM imaging_study")}
     assert modalities == {"xr", "ct", "mri", "bone_scan", "pet_ct", "psma_pet", "spect_ct"}
-    assert one(cur, "SELECT count(*) FROM imaging_study s JOIN mdt_case c USING (patient_id)"
-                    " WHERE s.modality = 'psma_pet' AND c.primary_tumour <> 'prostate'") == 0
-    freshness = rows(cur, """
+    assert (
+        one(
+            cur,
+            "SELECT count(*) FROM imaging_study s JOIN mdt_case c USING (patient_id)"
+            " WHERE s.modality = 'psma_pet' AND c.primary_tumour <> 'prostate'",
+        )
+        == 0
+    )
+    freshness = rows(
+        cur,
+        """
         SELECT c.case_id, m.meeting_date - max(s.study_date) AS age
         FROM mdt_case c JOIN agenda_item a USING (case_id) JOIN meeting m USING (meeting_id)
         JOIN imaging_study s ON s.patient_id = c.patient_id AND s.study_date <= m.meeting_date
-        WHERE a.position >= 0 GROUP BY c.case_id, m.meeting_id, m.meeting_date""")
+        WHERE a.position >= 0 GROUP BY c.case_id, m.meeting_id, m.meeting_date""",
+    )
     fresh = sum(r["age"] <= 56 for r in freshness) / len(freshness)
     assert 0.7 <= fresh < 1.0
     assert one(cur, "SELECT count(*) FROM imaging_study WHERE impression = ''") == 0
@@ -618,32 +718,58 @@ def test_imaging_mix_and_staleness(cur: duckdb.DuckDBPyConnection) -> None:
 
 def test_treatments_per_primary(cur: duckdb.DuckDBPyConnection) -> None:
     kinds = {k for (k,) in q(cur, "SELECT DISTINCT kind FROM treatment")}
-    assert {"surgery", "radiotherapy", "chemotherapy", "endocrine", "targeted",
-            "bone_modifying_agent", "analgesia", "steroid", "radionuclide"} <= kinds
-    assert one(cur, "SELECT count(*) FROM treatment WHERE kind = 'radiotherapy'"
-                    " AND (dose_gy IS NULL OR fractions IS NULL OR lesion_id IS NULL)") == 0
-    assert one(cur, "SELECT count(*) FROM treatment WHERE kind <> 'radiotherapy'"
-                    " AND (dose_gy IS NOT NULL OR fractions IS NOT NULL)") == 0
-    schedules = set(q(cur, "SELECT DISTINCT dose_gy::INT, fractions FROM treatment"
-                           " WHERE kind = 'radiotherapy'"))
+    assert {
+        "surgery",
+        "radiotherapy",
+        "chemotherapy",
+        "endocrine",
+        "targeted",
+        "bone_modifying_agent",
+        "analgesia",
+        "steroid",
+        "radionuclide",
+    } <= kinds
+    assert (
+        one(
+            cur,
+            "SELECT count(*) FROM treatment WHERE kind = 'radiotherapy'"
+            " AND (dose_gy IS NULL OR fractions IS NULL OR lesion_id IS NULL)",
+        )
+        == 0
+    )
+    assert (
+        one(cur, "SELECT count(*) FROM treatment WHERE kind <> 'radiotherapy' AND (dose_gy IS NOT NULL OR fractions IS NOT NULL)")
+        == 0
+    )
+    schedules = set(q(cur, "SELECT DISTINCT dose_gy::INT, fractions FROM treatment WHERE kind = 'radiotherapy'"))
     assert {(8, 1), (20, 5), (30, 10)} <= schedules
     names = {n for (n,) in q(cur, "SELECT DISTINCT name FROM treatment")}
-    assert {"Zoledronic acid", "Denosumab", "Letrozole", "Goserelin", "Abiraterone",
-            "Osimertinib", "Sunitinib", "Oxycodone CR", "Tramadol"} <= names
-    cs_bma = one(cur, """
+    assert {
+        "Zoledronic acid",
+        "Denosumab",
+        "Letrozole",
+        "Goserelin",
+        "Abiraterone",
+        "Osimertinib",
+        "Sunitinib",
+        "Oxycodone CR",
+        "Tramadol",
+    } <= names
+    cs_bma = one(
+        cur,
+        """
         SELECT count(*) FROM treatment t JOIN mdt_case c USING (patient_id)
         WHERE t.kind = 'bone_modifying_agent' AND c.primary_tumour = 'prostate'
-        AND c.castration = 'sensitive'""")
+        AND c.castration = 'sensitive'""",
+    )
     assert cs_bma == 0
 
 
 def test_plan_items_carry_rules_and_reasons(cur: duckdb.DuckDBPyConnection) -> None:
     dispositions = dict(q(cur, "SELECT disposition, count(*) FROM plan_item GROUP BY 1"))
     assert set(dispositions) == {"accepted", "modified", "rejected", "free_text"}
-    assert one(cur, "SELECT count(*) FROM plan_item WHERE disposition IN ('modified',"
-                    " 'rejected') AND trim(reason) = ''") == 0
-    assert one(cur, "SELECT count(*) FROM plan_item WHERE disposition <> 'free_text'"
-                    " AND rule_id IS NULL") == 0
+    assert one(cur, "SELECT count(*) FROM plan_item WHERE disposition IN ('modified', 'rejected') AND trim(reason) = ''") == 0
+    assert one(cur, "SELECT count(*) FROM plan_item WHERE disposition <> 'free_text' AND rule_id IS NULL") == 0
     rules = {r for (r,) in q(cur, "SELECT DISTINCT rule_id FROM plan_item")}
     assert {"RT-PAIN-LONG", "ORTHO-MIRELS-HIGH", "ONC-BMA", "PAIN-STEP3", "EMERG-MSCC"} <= rules
 
@@ -655,9 +781,13 @@ def test_plan_items_carry_rules_and_reasons(cur: duckdb.DuckDBPyConnection) -> N
 def _decision_model(cur: duckdb.DuckDBPyConnection, row: dict[str, Any]) -> Decision:
     plan = [
         PlanItem.model_validate(p)
-        for p in rows(cur, "SELECT plan_item_id, decision_id, position, rule_id, kind, text,"
-                           " disposition, reason FROM plan_item WHERE decision_id = ?"
-                           " ORDER BY position", [row["decision_id"]])
+        for p in rows(
+            cur,
+            "SELECT plan_item_id, decision_id, position, rule_id, kind, text,"
+            " disposition, reason FROM plan_item WHERE decision_id = ?"
+            " ORDER BY position",
+            [row["decision_id"]],
+        )
     ]
     data = {k: v for k, v in row.items() if k in Decision.model_fields}
     data["contributing"] = tuple(row["contributing"])
@@ -687,7 +817,8 @@ def test_one_audit_row_for_the_load(cur: duckdb.DuckDBPyConnection, summary: Dem
 
 
 def test_a_second_load_is_refused_and_changes_nothing(
-    cur: duckdb.DuckDBPyConnection, summary: DemoSummary,
+    cur: duckdb.DuckDBPyConnection,
+    summary: DemoSummary,
 ) -> None:
     before = audit.count(cur)
     with pytest.raises(RuntimeError, match="already holds"):
@@ -709,29 +840,35 @@ def test_an_unmigrated_store_is_refused() -> None:
 
 def _case(cur: duckdb.DuckDBPyConnection, n: int) -> dict[str, Any]:
     case_id = lecture_case_id(cur, n)
-    return rows(cur, "SELECT c.*, p.mrn, p.sex, p.display_name, p.birth_date FROM mdt_case c"
-                     " JOIN patient p USING (patient_id) WHERE c.case_id = ?", [case_id])[0]
+    return rows(
+        cur,
+        "SELECT c.*, p.mrn, p.sex, p.display_name, p.birth_date FROM mdt_case c"
+        " JOIN patient p USING (patient_id) WHERE c.case_id = ?",
+        [case_id],
+    )[0]
 
 
 def _lesions(cur: duckdb.DuckDBPyConnection, case: dict[str, Any]) -> list[dict[str, Any]]:
-    return rows(cur, "SELECT * FROM lesion WHERE patient_id = ? ORDER BY lesion_id",
-                [case["patient_id"]])
+    return rows(cur, "SELECT * FROM lesion WHERE patient_id = ? ORDER BY lesion_id", [case["patient_id"]])
 
 
 def _treatments(cur: duckdb.DuckDBPyConnection, case: dict[str, Any]) -> dict[str, dict]:
-    return {t["name"]: t for t in rows(cur, "SELECT * FROM treatment WHERE patient_id = ?",
-                                       [case["patient_id"]])}
+    return {t["name"]: t for t in rows(cur, "SELECT * FROM treatment WHERE patient_id = ?", [case["patient_id"]])}
 
 
 def _events(cur: duckdb.DuckDBPyConnection, case: dict[str, Any]) -> set[str]:
-    return {k for (k,) in q(cur, "SELECT kind FROM clinical_event WHERE patient_id = ?",
-                            [case["patient_id"]])}
+    return {k for (k,) in q(cur, "SELECT kind FROM clinical_event WHERE patient_id = ?", [case["patient_id"]])}
 
 
 def _labs(cur: duckdb.DuckDBPyConnection, case: dict[str, Any], analyte: str) -> list[float]:
-    return [float(v) for (v,) in q(cur, "SELECT value FROM lab_result WHERE patient_id = ?"
-                                        " AND analyte = ? ORDER BY taken_on",
-                                   [case["patient_id"], analyte])]
+    return [
+        float(v)
+        for (v,) in q(
+            cur,
+            "SELECT value FROM lab_result WHERE patient_id = ? AND analyte = ? ORDER BY taken_on",
+            [case["patient_id"], analyte],
+        )
+    ]
 
 
 def test_lecture_case_lookup(cur: duckdb.DuckDBPyConnection) -> None:
@@ -753,14 +890,15 @@ def test_each_lecture_case_is_complete(cur: duckdb.DuckDBPyConnection, n: int) -
     studies = rows(cur, "SELECT * FROM imaging_study WHERE patient_id = ?", [case["patient_id"]])
     assert studies
     assert all(s["findings"] and s["impression"] for s in studies)
-    analytes = {a for (a,) in q(cur, "SELECT DISTINCT analyte FROM lab_result WHERE"
-                                     " patient_id = ?", [case["patient_id"]])}
+    analytes = {a for (a,) in q(cur, "SELECT DISTINCT analyte FROM lab_result WHERE patient_id = ?", [case["patient_id"]])}
     marker = {1: "cea", 2: "ca15_3", 3: "ca15_3", 4: "psa", 5: "cea", 6: "ca15_3", 7: "ldh"}[n]
-    assert {"calcium", "albumin", "creatinine", "alp", "hb", "platelets", "neutrophils",
-            marker} <= analytes
-    items = rows(cur, "SELECT a.*, m.status AS meeting_status FROM agenda_item a JOIN meeting m"
-                      " USING (meeting_id) WHERE a.case_id = ? ORDER BY m.meeting_date",
-                 [case["case_id"]])
+    assert {"calcium", "albumin", "creatinine", "alp", "hb", "platelets", "neutrophils", marker} <= analytes
+    items = rows(
+        cur,
+        "SELECT a.*, m.status AS meeting_status FROM agenda_item a JOIN meeting m"
+        " USING (meeting_id) WHERE a.case_id = ? ORDER BY m.meeting_date",
+        [case["case_id"]],
+    )
     assert items[0]["meeting_status"] == "closed"
     assert items[0]["status"] == "discussed"
     decisions = rows(cur, "SELECT * FROM decision WHERE case_id = ?", [case["case_id"]])
@@ -771,8 +909,7 @@ def test_each_lecture_case_is_complete(cur: duckdb.DuckDBPyConnection, n: int) -
     assert d["quorum_state"] == "quorate"
     assert d["item_id"] == items[0]["item_id"]
     assert one(cur, "SELECT count(*) FROM plan_item WHERE decision_id = ?", [d["decision_id"]]) >= 3
-    assert one(cur, "SELECT count(*) FROM action_item WHERE decision_id = ?",
-               [d["decision_id"]]) >= 1
+    assert one(cur, "SELECT count(*) FROM action_item WHERE decision_id = ?", [d["decision_id"]]) >= 1
     if n in (1, 2):
         assert len(items) == 2
         assert items[1]["meeting_status"] == "planned"
@@ -788,19 +925,25 @@ def test_each_lecture_case_is_complete(cur: duckdb.DuckDBPyConnection, n: int) -
 def test_lecture_case_1(cur: duckdb.DuckDBPyConnection) -> None:
     c = _case(cur, 1)
     age = (c["referral_date"] - c["birth_date"]).days // 365.25
-    assert (c["sex"], age, c["primary_tumour"], c["histology"]) == (
-        "male", 66, "lung_nsclc", "adenocarcinoma")
-    assert (c["nrs"], c["pain_character"], c["ecog"], c["kps"], c["frankel"]) == (
-        8, "mixed", 2, 60, "E")
+    assert (c["sex"], age, c["primary_tumour"], c["histology"]) == ("male", 66, "lung_nsclc", "adenocarcinoma")
+    assert (c["nrs"], c["pain_character"], c["ecog"], c["kps"], c["frankel"]) == (8, "mixed", 2, 60, "E")
     assert (float(c["weight_kg"]), float(c["height_cm"])) == (70.0, 172.0)
     l2 = [x for x in _lesions(cur, c) if x["level"] == "L2"]
     assert len(l2) == 1
-    assert (l2[0]["lesion_type"], l2[0]["spinal_pain"], l2[0]["alignment"], l2[0]["collapse"],
-            l2[0]["posterolateral"], l2[0]["bilsky"]) == (
-        "lytic", "mechanical", "normal", "none", "none", "0")
+    assert (
+        l2[0]["lesion_type"],
+        l2[0]["spinal_pain"],
+        l2[0]["alignment"],
+        l2[0]["collapse"],
+        l2[0]["posterolateral"],
+        l2[0]["bilsky"],
+    ) == ("lytic", "mechanical", "normal", "none", "none", "0")
     assert sins_total(l2[0]) == 7
-    creat = q(cur, "SELECT value, taken_on FROM lab_result WHERE patient_id = ? AND analyte ="
-                   " 'creatinine' ORDER BY taken_on DESC LIMIT 1", [c["patient_id"]])[0]
+    creat = q(
+        cur,
+        "SELECT value, taken_on FROM lab_result WHERE patient_id = ? AND analyte = 'creatinine' ORDER BY taken_on DESC LIMIT 1",
+        [c["patient_id"]],
+    )[0]
     assert float(creat[0]) == 88
     assert (TODAY - creat[1]).days <= 28
     t = _treatments(cur, c)
@@ -814,10 +957,8 @@ def test_lecture_case_1(cur: duckdb.DuckDBPyConnection) -> None:
 def test_lecture_case_2(cur: duckdb.DuckDBPyConnection) -> None:
     c = _case(cur, 2)
     age = (c["referral_date"] - c["birth_date"]).days // 365.25
-    assert (c["sex"], age, c["primary_tumour"], c["histology"]) == (
-        "female", 59, "breast", "invasive_ductal")
-    assert (c["er"], c["pr"], c["her2"], c["postmenopausal"]) == (
-        "positive", "positive", "negative", True)
+    assert (c["sex"], age, c["primary_tumour"], c["histology"]) == ("female", 59, "breast", "invasive_ductal")
+    assert (c["er"], c["pr"], c["her2"], c["postmenopausal"]) == ("positive", "positive", "negative", True)
     lesions = _lesions(cur, c)
     assert len(lesions) == 1
     t9 = lesions[0]
@@ -835,18 +976,22 @@ def test_lecture_case_2(cur: duckdb.DuckDBPyConnection) -> None:
     assert surgery
     assert "T7–T11" in surgery[0]
     assert {"Dexamethasone", "Zoledronic acid", "Letrozole"} <= set(t)
-    assert any(x["kind"] == "radiotherapy" and x["lesion_id"] == t9["lesion_id"]
-               for x in t.values())
+    assert any(x["kind"] == "radiotherapy" and x["lesion_id"] == t9["lesion_id"] for x in t.values())
     assert "cord_compression" in _events(cur, c)
-    item = q(cur, "SELECT urgency FROM agenda_item WHERE case_id = ? ORDER BY item_id LIMIT 1",
-             [c["case_id"]])
+    item = q(cur, "SELECT urgency FROM agenda_item WHERE case_id = ? ORDER BY item_id LIMIT 1", [c["case_id"]])
     assert item == [("emergency",)]
 
 
 def test_lecture_case_3(cur: duckdb.DuckDBPyConnection) -> None:
     c = _case(cur, 3)
     assert (c["sex"], c["primary_tumour"], c["histology"], c["er"], c["pr"], c["her2"]) == (
-        "female", "breast", "invasive_ductal", "positive", "positive", "negative")
+        "female",
+        "breast",
+        "invasive_ductal",
+        "positive",
+        "positive",
+        "negative",
+    )
     assert c["postmenopausal"] is True
     lesions = _lesions(cur, c)
     assert {x["bone"] for x in lesions} == {"spine", "pelvis"}
@@ -855,21 +1000,22 @@ def test_lecture_case_3(cur: duckdb.DuckDBPyConnection) -> None:
     assert l3
     assert l3[0]["lesion_type"] == "lytic"
     t = _treatments(cur, c)
-    assert {"Letrozole", "Zoledronic acid", "Tramadol", "Celecoxib", "Fulvestrant",
-            "Palbociclib"} <= set(t)
+    assert {"Letrozole", "Zoledronic acid", "Tramadol", "Celecoxib", "Fulvestrant", "Palbociclib"} <= set(t)
     rt = t["Radiotherapy L3"]
     assert (float(rt["dose_gy"]), rt["fractions"]) == (30, 10)
-    assert t["Letrozole"]["start_date"] < t["Fulvestrant"]["start_date"] < (
-        t["Palbociclib"]["start_date"])
-    pet = q(cur, "SELECT impression FROM imaging_study WHERE patient_id = ? AND modality ="
-                 " 'pet_ct'", [c["patient_id"]])
+    assert t["Letrozole"]["start_date"] < t["Fulvestrant"]["start_date"] < (t["Palbociclib"]["start_date"])
+    pet = q(cur, "SELECT impression FROM imaging_study WHERE patient_id = ? AND modality = 'pet_ct'", [c["patient_id"]])
     assert "no visceral" in pet[0][0].lower()
 
 
 def test_lecture_case_4(cur: duckdb.DuckDBPyConnection) -> None:
     c = _case(cur, 4)
     assert (c["sex"], c["primary_tumour"], c["histology"], c["castration"]) == (
-        "male", "prostate", "acinar_adenocarcinoma", "resistant")
+        "male",
+        "prostate",
+        "acinar_adenocarcinoma",
+        "resistant",
+    )
     assert (c["prior_mcrpc_lines"], c["visceral_mets"]) == (2, "none")
     psa = _labs(cur, c, "psa")
     assert psa[0] == 86.0
@@ -881,8 +1027,7 @@ def test_lecture_case_4(cur: duckdb.DuckDBPyConnection) -> None:
     thoracic = [x for x in lesions if (x["level"] or "").startswith("T")]
     assert any(sins_total(x) == 8 for x in thoracic)
     t = _treatments(cur, c)
-    assert {"Goserelin", "Bicalutamide", "Zoledronic acid", "Abiraterone", "Prednisone",
-            "Docetaxel"} <= set(t)
+    assert {"Goserelin", "Bicalutamide", "Zoledronic acid", "Abiraterone", "Prednisone", "Docetaxel"} <= set(t)
     assert t["Bicalutamide"]["start_date"] < t["Goserelin"]["start_date"]
     assert t["Abiraterone"]["end_date"] is not None
     assert not t["Abiraterone"]["ongoing"]
@@ -893,7 +1038,11 @@ def test_lecture_case_4(cur: duckdb.DuckDBPyConnection) -> None:
 def test_lecture_cases_5_6_7(cur: duckdb.DuckDBPyConnection) -> None:
     c5 = _case(cur, 5)
     assert (c5["sex"], c5["primary_tumour"], c5["histology"], c5["egfr"]) == (
-        "female", "lung_nsclc", "adenocarcinoma", "positive")
+        "female",
+        "lung_nsclc",
+        "adenocarcinoma",
+        "positive",
+    )
     assert len(_lesions(cur, c5)) >= 2
     t5 = _treatments(cur, c5)
     assert t5["Erlotinib"]["end_date"] is not None
@@ -901,15 +1050,19 @@ def test_lecture_cases_5_6_7(cur: duckdb.DuckDBPyConnection) -> None:
 
     c6 = _case(cur, 6)
     assert (c6["sex"], c6["primary_tumour"], c6["er"], c6["pr"], c6["her2"]) == (
-        "female", "breast", "negative", "negative", "positive")
+        "female",
+        "breast",
+        "negative",
+        "negative",
+        "positive",
+    )
     lesions6 = _lesions(cur, c6)
     assert len(lesions6) >= 2
     assert sum(x["painful"] for x in lesions6) >= 2
     assert {"Trastuzumab", "Pertuzumab", "Docetaxel"} <= set(_treatments(cur, c6))
 
     c7 = _case(cur, 7)
-    assert (c7["sex"], c7["primary_tumour"], c7["histology"]) == (
-        "male", "kidney", "clear_cell_rcc")
+    assert (c7["sex"], c7["primary_tumour"], c7["histology"]) == ("male", "kidney", "clear_cell_rcc")
     lesions7 = _lesions(cur, c7)
     assert {x["bone"] for x in lesions7} == {"rib", "spine"}
     assert all(x["lesion_type"] == "lytic" for x in lesions7)
@@ -986,16 +1139,14 @@ def test_rule_inputs_are_populated_realistically(cur: duckdb.DuckDBPyConnection)
     assert sum(c["primary_controlled"] is False for c in cases) >= n // 10
     assert sum(c["surgery_planned"] is True for c in cases) >= 5
     # Paraplegia duration is recorded only for patients with a neurological deficit.
-    assert all(c["frankel"] in ("A", "B", "C", "D") for c in cases
-               if c["paraplegia_over_48h"] is not None)
+    assert all(c["frankel"] in ("A", "B", "C", "D") for c in cases if c["paraplegia_over_48h"] is not None)
     # Radium-223 inputs only for castration-resistant prostate cancer, nodes in cm.
     nodes = [c for c in cases if c["lymph_node_max_cm"] is not None]
     assert len(nodes) >= 5
     assert all(c["castration"] == "resistant" for c in nodes)
     assert all(0 < float(c["lymph_node_max_cm"]) <= 30 for c in nodes)
     assert any(float(c["lymph_node_max_cm"]) >= 3 for c in nodes)
-    assert all(c["castration"] == "resistant" for c in cases
-               if c["ineligible_for_other_treatment"] is not None)
+    assert all(c["castration"] == "resistant" for c in cases if c["ineligible_for_other_treatment"] is not None)
     # Tomita overrides where the board's table has no class (or triple-negative breast).
     overridden = [c for c in cases if c["growth_override"] is not None]
     assert overridden

@@ -29,7 +29,8 @@ def test_candidates_are_referred_or_ready_and_not_on_the_agenda(demo_cur: duckdb
     assert not set(frame["case_id"]) & on_agenda
     expected = demo_cur.execute(
         "SELECT count(*) FROM mdt_case WHERE status IN ('referred', 'ready')"
-        " AND case_id NOT IN (SELECT case_id FROM agenda_item WHERE meeting_id = ?)", [next_meeting]
+        " AND case_id NOT IN (SELECT case_id FROM agenda_item WHERE meeting_id = ?)",
+        [next_meeting],
     ).fetchone()
     assert expected is not None
     assert total == expected[0]
@@ -60,8 +61,16 @@ def test_listed_case_leaves_the_candidates(
 ) -> None:
     frame, total = listing.candidates(demo_cur, next_meeting, limit=1)
     case_id = int(frame["case_id"].iloc[0])
-    agenda.list_case(demo_cur, staff["coordinator"], case_id, next_meeting, urgency=Priority.URGENT,
-                     has_red_flag=False, ready=False, override_reason="imaging booked")
+    agenda.list_case(
+        demo_cur,
+        staff["coordinator"],
+        case_id,
+        next_meeting,
+        urgency=Priority.URGENT,
+        has_red_flag=False,
+        ready=False,
+        override_reason="imaging booked",
+    )
     after, after_total = listing.candidates(demo_cur, next_meeting, limit=500)
     assert after_total == total - 1
     assert case_id not in set(after["case_id"])

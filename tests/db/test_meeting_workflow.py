@@ -38,8 +38,15 @@ def people(cur: duckdb.DuckDBPyConnection) -> dict[str, Actor]:
 @pytest.fixture
 def case_id(cur: duckdb.DuckDBPyConnection, people: dict[str, Actor]) -> int:
     patient = Patient(mrn="WF-0001", display_name="Workflow Patient", sex="female", birth_date=date(1960, 1, 1))
-    case = Case(patient_id=0, referral_date=TODAY - timedelta(days=10), referrer="Dr R", referrer_specialty="medical_oncology",
-                question="Fixation?", primary_tumour="breast", stream="standard_of_care")
+    case = Case(
+        patient_id=0,
+        referral_date=TODAY - timedelta(days=10),
+        referrer="Dr R",
+        referrer_specialty="medical_oncology",
+        question="Fixation?",
+        primary_tumour="breast",
+        stream="standard_of_care",
+    )
     return cases.refer(cur, people["coordinator"], patient, case)
 
 
@@ -49,16 +56,33 @@ def meetings_pair(cur: duckdb.DuckDBPyConnection, people: dict[str, Actor]) -> l
 
 
 def _draft(case_id: int, item_id: int | None, plan: tuple[PlanItem, ...], **kw: object) -> Decision:
-    return Decision(case_id=case_id, item_id=item_id, decided_on=TODAY, outcome=Outcome.DECIDED, plan=plan,
-                    summary="Plan agreed", contributing=(Specialty.ORTHOPAEDICS, Specialty.RADIOTHERAPY), **kw)
+    return Decision(
+        case_id=case_id,
+        item_id=item_id,
+        decided_on=TODAY,
+        outcome=Outcome.DECIDED,
+        plan=plan,
+        summary="Plan agreed",
+        contributing=(Specialty.ORTHOPAEDICS, Specialty.RADIOTHERAPY),
+        **kw,
+    )
 
 
-FIXATION = PlanItem(kind="fixation", text="Prophylactic fixation of the left femur", rule_id="ORTHO-MIRELS-HIGH", disposition="accepted")
-RT = PlanItem(kind="radiotherapy", text="20 Gy in 5 fractions", rule_id="RT-PAIN-LONG", disposition="modified", reason="8 Gy x 1 preferred? no: long prognosis")
+FIXATION = PlanItem(
+    kind="fixation", text="Prophylactic fixation of the left femur", rule_id="ORTHO-MIRELS-HIGH", disposition="accepted"
+)
+RT = PlanItem(
+    kind="radiotherapy",
+    text="20 Gy in 5 fractions",
+    rule_id="RT-PAIN-LONG",
+    disposition="modified",
+    reason="8 Gy x 1 preferred? no: long prognosis",
+)
 
 
-def test_full_cycle_list_discuss_decide_sign_amend(cur: duckdb.DuckDBPyConnection, people: dict[str, Actor], case_id: int,
-                                                    meetings_pair: list[int]) -> None:
+def test_full_cycle_list_discuss_decide_sign_amend(
+    cur: duckdb.DuckDBPyConnection, people: dict[str, Actor], case_id: int, meetings_pair: list[int]
+) -> None:
     m1 = meetings_pair[0]
     item = agenda.list_case(cur, people["coordinator"], case_id, m1, urgency=Priority.ROUTINE, has_red_flag=True, ready=True)
     # a standard-of-care case with a red flag is escalated to full discussion
@@ -70,7 +94,9 @@ def test_full_cycle_list_discuss_decide_sign_amend(cur: duckdb.DuckDBPyConnectio
     agenda.set_item_status(cur, people["chair"], item, AgendaStatus.DISCUSSED, discussion_seconds=185)
     draft = decisions.save_draft(cur, people["member"], _draft(case_id, item, (FIXATION, RT)))
     assert draft.status == "draft" and draft.version == 1 and len(draft.plan) == 2
-    signed = decisions.sign(cur, people["chair"], draft.decision_id, password=users.DEMO_PASSWORD, expected_version=draft.row_version)
+    signed = decisions.sign(
+        cur, people["chair"], draft.decision_id, password=users.DEMO_PASSWORD, expected_version=draft.row_version
+    )
     assert signed.status == "signed" and signed.content_hash and signed.signed_by == people["chair"].user_id
     amended = decisions.amend(cur, people["chair"], signed.decision_id, reason="New MRI: add spinal precautions")
     assert amended.version == 2 and amended.predecessor_id == signed.decision_id and amended.status == "draft"
@@ -84,15 +110,21 @@ def test_full_cycle_list_discuss_decide_sign_amend(cur: duckdb.DuckDBPyConnectio
     assert audit.verify_chain(cur).ok
 
 
-def test_signed_decision_cannot_be_edited_by_any_function(cur: duckdb.DuckDBPyConnection, people: dict[str, Actor], case_id: int) -> None:
+def test_signed_decision_cannot_be_edited_by_any_function(
+    cur: duckdb.DuckDBPyConnection, people: dict[str, Actor], case_id: int
+) -> None:
     d = decisions.save_draft(cur, people["chair"], _draft(case_id, None, (FIXATION,)))
     d = decisions.sign(cur, people["chair"], d.decision_id, password=users.DEMO_PASSWORD, expected_version=d.row_version)
     with pytest.raises(ImmutableRecordError):
         decisions.save_draft(cur, people["chair"], d.model_copy(update={"summary": "rewritten"}))
     with pytest.raises(ImmutableRecordError):
         decisions.sign(cur, people["chair"], d.decision_id, password=users.DEMO_PASSWORD, expected_version=d.row_version)
-    for sql in ("UPDATE decision SET summary = 'x' WHERE decision_id = ?", "DELETE FROM decision WHERE decision_id = ?",
-                "UPDATE plan_item SET text = 'x' WHERE decision_id = ?", "DELETE FROM plan_item WHERE decision_id = ?"):
+    for sql in (
+        "UPDATE decision SET summary = 'x' WHERE decision_id = ?",
+        "DELETE FROM decision WHERE decision_id = ?",
+        "UPDATE plan_item SET text = 'x' WHERE decision_id = ?",
+        "DELETE FROM plan_item WHERE decision_id = ?",
+    ):
         with pytest.raises(duckdb.Error, match="immutable"):
             cur.execute(sql, [d.decision_id])
     assert decisions.get_decision(cur, d.decision_id).summary == "Plan agreed"
@@ -108,7 +140,9 @@ def test_amendment_needs_a_reason(cur: duckdb.DuckDBPyConnection, people: dict[s
     assert audit.count(cur) == n
 
 
-def test_only_the_chair_signs_and_with_own_password(cur: duckdb.DuckDBPyConnection, people: dict[str, Actor], case_id: int) -> None:
+def test_only_the_chair_signs_and_with_own_password(
+    cur: duckdb.DuckDBPyConnection, people: dict[str, Actor], case_id: int
+) -> None:
     d = decisions.save_draft(cur, people["member"], _draft(case_id, None, (FIXATION,)))
     with pytest.raises(PermissionDeniedError):
         decisions.sign(cur, people["member"], d.decision_id, password=users.DEMO_PASSWORD, expected_version=d.row_version)
@@ -123,7 +157,10 @@ def test_quorum_gate_provisional_then_chair_override() -> None:
     assert not quorum(present).quorate
     gate = decision_quorum([FIXATION], present)
     assert gate.state == QuorumState.PROVISIONAL and gate.missing == (Specialty.ORTHOPAEDICS,)
-    assert decision_quorum([FIXATION], present, chair_override_reason="Surgeon consulted by phone").state == QuorumState.CHAIR_OVERRIDE
+    assert (
+        decision_quorum([FIXATION], present, chair_override_reason="Surgeon consulted by phone").state
+        == QuorumState.CHAIR_OVERRIDE
+    )
     assert decision_quorum([FIXATION], [*present, Specialty.SPINE_SURGERY]).state == QuorumState.QUORATE
     assert decision_quorum([RT], [Specialty.ORTHOPAEDICS]).missing == (Specialty.RADIOTHERAPY,)
     emergency = PlanItem(kind="emergency", text="MSCC pathway now", rule_id="EMERG-MSCC", disposition="accepted")
@@ -136,14 +173,21 @@ def test_provisional_decision_saved_then_override(cur: duckdb.DuckDBPyConnection
     assert d.quorum_state == "provisional"
     with pytest.raises(ValueError):
         d.model_copy(update={"quorum_state": "chair_override"}).model_validate(
-            {**d.model_dump(), "quorum_state": "chair_override", "quorum_override_reason": ""})
-    d2 = decisions.save_draft(cur, people["chair"], Decision.model_validate(
-        {**d.model_dump(), "quorum_state": "chair_override", "quorum_override_reason": "Surgeon agreed by phone"}))
+            {**d.model_dump(), "quorum_state": "chair_override", "quorum_override_reason": ""}
+        )
+    d2 = decisions.save_draft(
+        cur,
+        people["chair"],
+        Decision.model_validate(
+            {**d.model_dump(), "quorum_state": "chair_override", "quorum_override_reason": "Surgeon agreed by phone"}
+        ),
+    )
     assert d2.quorum_state == "chair_override" and d2.quorum_override_reason
 
 
-def test_defer_relists_at_next_meeting(cur: duckdb.DuckDBPyConnection, people: dict[str, Actor], case_id: int,
-                                       meetings_pair: list[int]) -> None:
+def test_defer_relists_at_next_meeting(
+    cur: duckdb.DuckDBPyConnection, people: dict[str, Actor], case_id: int, meetings_pair: list[int]
+) -> None:
     m1, m2 = meetings_pair
     item = agenda.list_case(cur, people["coordinator"], case_id, m1, urgency=Priority.URGENT, has_red_flag=False, ready=True)
     agenda.start_meeting(cur, people["chair"], m1)
@@ -156,32 +200,65 @@ def test_defer_relists_at_next_meeting(cur: duckdb.DuckDBPyConnection, people: d
         agenda.list_case(cur, people["coordinator"], case_id, m1, urgency=Priority.ROUTINE, has_red_flag=False, ready=True)
 
 
-def test_not_ready_needs_override_reason(cur: duckdb.DuckDBPyConnection, people: dict[str, Actor], case_id: int,
-                                         meetings_pair: list[int]) -> None:
+def test_not_ready_needs_override_reason(
+    cur: duckdb.DuckDBPyConnection, people: dict[str, Actor], case_id: int, meetings_pair: list[int]
+) -> None:
     n = audit.count(cur)
     with pytest.raises(FieldError) as info:
-        agenda.list_case(cur, people["coordinator"], case_id, meetings_pair[0], urgency=Priority.ROUTINE, has_red_flag=False, ready=False)
+        agenda.list_case(
+            cur, people["coordinator"], case_id, meetings_pair[0], urgency=Priority.ROUTINE, has_red_flag=False, ready=False
+        )
     assert "override_reason" in info.value.errors
     assert audit.count(cur) == n
-    item = agenda.list_case(cur, people["coordinator"], case_id, meetings_pair[0], urgency=Priority.ROUTINE, has_red_flag=False,
-                            ready=False, override_reason="Imaging booked for tomorrow; urgent question")
+    item = agenda.list_case(
+        cur,
+        people["coordinator"],
+        case_id,
+        meetings_pair[0],
+        urgency=Priority.ROUTINE,
+        has_red_flag=False,
+        ready=False,
+        override_reason="Imaging booked for tomorrow; urgent question",
+    )
     reason = cur.execute("SELECT reason FROM audit_log WHERE entity = 'agenda_item' AND entity_id = ?", [str(item)]).fetchone()
     assert reason == ("Imaging booked for tomorrow; urgent question",)
 
 
-def test_agenda_orders_by_urgency_soc_last(cur: duckdb.DuckDBPyConnection, people: dict[str, Actor], meetings_pair: list[int]) -> None:
+def test_agenda_orders_by_urgency_soc_last(
+    cur: duckdb.DuckDBPyConnection, people: dict[str, Actor], meetings_pair: list[int]
+) -> None:
     ids = {}
-    for i, (urgency, stream) in enumerate([("routine", "standard_of_care"), ("routine", "full"), ("emergency", "full"), ("urgent", "full")]):
+    for i, (urgency, stream) in enumerate(
+        [("routine", "standard_of_care"), ("routine", "full"), ("emergency", "full"), ("urgent", "full")]
+    ):
         patient = Patient(mrn=f"ORD-{i:04d}", display_name=f"Order {i}", sex="male", birth_date=date(1950, 1, 1))
-        case = Case(patient_id=0, referral_date=TODAY - timedelta(days=5), referrer="r", referrer_specialty="radiology",
-                    question="q", primary_tumour="prostate", stream=stream)
+        case = Case(
+            patient_id=0,
+            referral_date=TODAY - timedelta(days=5),
+            referrer="r",
+            referrer_specialty="radiology",
+            question="q",
+            primary_tumour="prostate",
+            stream=stream,
+        )
         cid = cases.refer(cur, people["coordinator"], patient, case)
-        ids[urgency + stream] = agenda.list_case(cur, people["coordinator"], cid, meetings_pair[0], urgency=Priority(urgency),
-                                                 has_red_flag=False, ready=True)
-    order = [r[0] for r in cur.execute("SELECT item_id FROM agenda_item WHERE meeting_id = ? ORDER BY position", [meetings_pair[0]]).fetchall()]
+        ids[urgency + stream] = agenda.list_case(
+            cur, people["coordinator"], cid, meetings_pair[0], urgency=Priority(urgency), has_red_flag=False, ready=True
+        )
+    order = [
+        r[0]
+        for r in cur.execute(
+            "SELECT item_id FROM agenda_item WHERE meeting_id = ? ORDER BY position", [meetings_pair[0]]
+        ).fetchall()
+    ]
     assert order == [ids["emergencyfull"], ids["urgentfull"], ids["routinefull"], ids["routinestandard_of_care"]]
     agenda.move_item(cur, people["coordinator"], ids["routinestandard_of_care"], -1)
-    order = [r[0] for r in cur.execute("SELECT item_id FROM agenda_item WHERE meeting_id = ? ORDER BY position", [meetings_pair[0]]).fetchall()]
+    order = [
+        r[0]
+        for r in cur.execute(
+            "SELECT item_id FROM agenda_item WHERE meeting_id = ? ORDER BY position", [meetings_pair[0]]
+        ).fetchall()
+    ]
     assert order[2] == ids["routinestandard_of_care"]
 
 
@@ -225,18 +302,35 @@ def test_actions_delivery_follow_ups(cur: duckdb.DuckDBPyConnection, people: dic
 
     d = decisions.save_draft(cur, people["chair"], _draft(case_id, None, (FIXATION, RT)))
     d = decisions.sign(cur, people["chair"], d.decision_id, password=users.DEMO_PASSWORD, expected_version=d.row_version)
-    act = decisions.add_action(cur, people["coordinator"], ActionItem(case_id=case_id, decision_id=d.decision_id,
-                               plan_item_id=d.plan[0].plan_item_id, description="Book theatre", owner_user_id=people["member"].user_id,
-                               specialty="orthopaedics", due_date=TODAY + timedelta(days=7)))
+    act = decisions.add_action(
+        cur,
+        people["coordinator"],
+        ActionItem(
+            case_id=case_id,
+            decision_id=d.decision_id,
+            plan_item_id=d.plan[0].plan_item_id,
+            description="Book theatre",
+            owner_user_id=people["member"].user_id,
+            specialty="orthopaedics",
+            due_date=TODAY + timedelta(days=7),
+        ),
+    )
     other = people["radonc"]
     with pytest.raises(PermissionDeniedError):
         decisions.complete_action(cur, other, act, expected_version=1)
     decisions.complete_action(cur, people["member"], act, expected_version=1)
-    decisions.record_delivery(cur, people["coordinator"], Delivery(plan_item_id=d.plan[0].plan_item_id, delivered=True, delivered_on=TODAY))
-    decisions.record_delivery(cur, people["coordinator"], Delivery(plan_item_id=d.plan[1].plan_item_id, delivered=False,
-                                                                   reason_not="patient_choice"))
+    decisions.record_delivery(
+        cur, people["coordinator"], Delivery(plan_item_id=d.plan[0].plan_item_id, delivered=True, delivered_on=TODAY)
+    )
+    decisions.record_delivery(
+        cur, people["coordinator"], Delivery(plan_item_id=d.plan[1].plan_item_id, delivered=False, reason_not="patient_choice")
+    )
     items = decisions.plan_items(cur, d.decision_id)
     assert list(items["delivered"]) == [True, False]
-    n = decisions.schedule_follow_ups(cur, people["coordinator"], d.decision_id,
-                                      [(TODAY + timedelta(days=90), FollowUpKind.CLINICAL_REVIEW), (TODAY + timedelta(days=180), FollowUpKind.CLINICAL_REVIEW)])
+    n = decisions.schedule_follow_ups(
+        cur,
+        people["coordinator"],
+        d.decision_id,
+        [(TODAY + timedelta(days=90), FollowUpKind.CLINICAL_REVIEW), (TODAY + timedelta(days=180), FollowUpKind.CLINICAL_REVIEW)],
+    )
     assert n == 2 and len(decisions.follow_ups(cur, case_id=case_id)) == 2

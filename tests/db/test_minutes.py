@@ -16,7 +16,8 @@ from tests.conftest import actor
 def _closed_meeting_with_decisions(cur: duckdb.DuckDBPyConnection) -> int:
     row = cur.execute(
         "SELECT a.meeting_id FROM agenda_item a JOIN meeting m USING (meeting_id) JOIN decision d USING (item_id)"
-        " WHERE m.status = 'closed' GROUP BY a.meeting_id ORDER BY count(*) DESC, a.meeting_id LIMIT 1").fetchone()
+        " WHERE m.status = 'closed' GROUP BY a.meeting_id ORDER BY count(*) DESC, a.meeting_id LIMIT 1"
+    ).fetchone()
     assert row is not None
     return int(row[0])
 
@@ -45,7 +46,8 @@ def test_minutes_show_the_latest_signed_version(demo_cur: duckdb.DuckDBPyConnect
     row = demo_cur.execute(
         "SELECT d.case_id, d.item_id, a.meeting_id FROM decision d JOIN agenda_item a USING (item_id)"
         " WHERE d.status = 'signed' AND d.version = 1 AND d.outcome = 'decided'"
-        " AND (SELECT count(*) FROM decision x WHERE x.case_id = d.case_id) = 1 ORDER BY d.decision_id LIMIT 1").fetchone()
+        " AND (SELECT count(*) FROM decision x WHERE x.case_id = d.case_id) = 1 ORDER BY d.decision_id LIMIT 1"
+    ).fetchone()
     case_id, _, mid = (int(v) for v in row)
     chair = users.actor_by_username(demo_cur, "chair")
     v1 = decisions.decisions_for_case(demo_cur, case_id).iloc[0]
@@ -54,8 +56,7 @@ def test_minutes_show_the_latest_signed_version(demo_cur: duckdb.DuckDBPyConnect
     assert shown is not None
     assert shown.version == 1
     assert shown.signature is not None
-    v2 = decisions.sign(demo_cur, chair, int(v2.decision_id or 0), password=users.DEMO_PASSWORD,
-                        expected_version=v2.row_version)
+    v2 = decisions.sign(demo_cur, chair, int(v2.decision_id or 0), password=users.DEMO_PASSWORD, expected_version=v2.row_version)
     shown = next(c for c in minutes.meeting_minutes(demo_cur, mid).cases if c.case_id == case_id).decision
     assert shown is not None
     assert shown.version == 2
@@ -68,14 +69,25 @@ def test_minutes_show_the_latest_signed_version(demo_cur: duckdb.DuckDBPyConnect
 
 
 def test_outcome_letter_for_a_draft_only_case(demo_cur: duckdb.DuckDBPyConnection) -> None:
-    case_id = int(demo_cur.execute(
-        "SELECT case_id FROM mdt_case c WHERE NOT EXISTS (SELECT 1 FROM decision d WHERE d.case_id = c.case_id)"
-        " ORDER BY case_id LIMIT 1").fetchone()[0])
+    case_id = int(
+        demo_cur.execute(
+            "SELECT case_id FROM mdt_case c WHERE NOT EXISTS (SELECT 1 FROM decision d WHERE d.case_id = c.case_id)"
+            " ORDER BY case_id LIMIT 1"
+        ).fetchone()[0]
+    )
     assert minutes.outcome_letter(demo_cur, case_id).decision is None
     member = users.actor_by_username(demo_cur, "member")
-    decisions.save_draft(demo_cur, member, Decision(
-        case_id=case_id, decided_on=date.today(), outcome=Outcome.DECIDED, summary="李雷：内固定",
-        plan=(PlanItem(kind="fixation", text="股骨髓内钉固定", disposition="free_text"),)))
+    decisions.save_draft(
+        demo_cur,
+        member,
+        Decision(
+            case_id=case_id,
+            decided_on=date.today(),
+            outcome=Outcome.DECIDED,
+            summary="李雷：内固定",
+            plan=(PlanItem(kind="fixation", text="股骨髓内钉固定", disposition="free_text"),),
+        ),
+    )
     letter = minutes.outcome_letter(demo_cur, case_id)
     assert letter.decision is not None
     assert letter.decision.signature is None
@@ -101,8 +113,8 @@ def test_exports_are_audited(demo_cur: duckdb.DuckDBPyConnection, role: Role) ->
     case_id = m.cases[0].case_id
     minutes.export_letter(demo_cur, who, case_id, "markdown")
     rows = demo_cur.execute(
-        "SELECT action, entity, entity_id, patient_id, outcome, after_json FROM audit_log WHERE seq > ? ORDER BY seq",
-        [before]).fetchall()
+        "SELECT action, entity, entity_id, patient_id, outcome, after_json FROM audit_log WHERE seq > ? ORDER BY seq", [before]
+    ).fetchall()
     assert [(r[0], r[1], r[4]) for r in rows] == [("export", "minutes", "ok"), ("export", "letter", "ok")]
     assert rows[0][2] == str(mid)
     assert '"pdf"' in rows[0][5]

@@ -31,9 +31,7 @@ T2 = T0 + timedelta(hours=2)
 
 
 def count(cur: duckdb.DuckDBPyConnection, where: str = "TRUE", params: list | None = None) -> int:
-    return cur.execute(
-        "SELECT count(*) FROM score_snapshot WHERE " + where, params or []
-    ).fetchall()[0][0]
+    return cur.execute("SELECT count(*) FROM score_snapshot WHERE " + where, params or []).fetchall()[0][0]
 
 
 def record(cur: duckdb.DuckDBPyConnection, case_id: int, at: datetime) -> int:
@@ -76,9 +74,7 @@ def test_unchanged_inputs_write_nothing(demo_cur: duckdb.DuckDBPyConnection) -> 
     assert len(score_history(demo_cur, case_id, "tomita")) == 1
 
 
-def test_lesion_change_writes_new_rows_and_history_shows_both(
-    demo_cur: duckdb.DuckDBPyConnection, member: Actor
-) -> None:
+def test_lesion_change_writes_new_rows_and_history_shows_both(demo_cur: duckdb.DuckDBPyConnection, member: Actor) -> None:
     case_id = lecture_case_id(demo_cur, 2)
     record(demo_cur, case_id, T0)
     t9 = spinal_lesion(demo_cur, case_id, "T9")
@@ -110,9 +106,9 @@ def test_lab_change_writes_new_rows(demo_cur: duckdb.DuckDBPyConnection, member:
     ).fetchall()[0]
     record(demo_cur, case_id, T0)
     clinical.add(
-        demo_cur, member,
-        LabResult(patient_id=patient_id, analyte=Analyte.CALCIUM, value=Decimal("3.40"),
-                  unit="mmol/L", taken_on=date.today()),
+        demo_cur,
+        member,
+        LabResult(patient_id=patient_id, analyte=Analyte.CALCIUM, value=Decimal("3.40"), unit="mmol/L", taken_on=date.today()),
     )
 
     assert record(demo_cur, case_id, T1) > 0
@@ -123,21 +119,20 @@ def test_lab_change_writes_new_rows(demo_cur: duckdb.DuckDBPyConnection, member:
     assert len(score_history(demo_cur, case_id, "tomita")) == 1
 
 
-def test_per_lesion_snapshots_are_keyed_by_lesion(
-    demo_cur: duckdb.DuckDBPyConnection, member: Actor
-) -> None:
+def test_per_lesion_snapshots_are_keyed_by_lesion(demo_cur: duckdb.DuckDBPyConnection, member: Actor) -> None:
     case_id = lecture_case_id(demo_cur, 1)  # L2 and T10 in the spine
     record(demo_cur, case_id, T0)
     l2 = spinal_lesion(demo_cur, case_id, "L2")
     t10 = spinal_lesion(demo_cur, case_id, "T10")
     keys = demo_cur.execute(
-        "SELECT lesion_id, score_id FROM score_snapshot WHERE case_id = ? AND lesion_id IS NOT NULL"
-        " ORDER BY lesion_id, score_id",
+        "SELECT lesion_id, score_id FROM score_snapshot WHERE case_id = ? AND lesion_id IS NOT NULL ORDER BY lesion_id, score_id",
         [case_id],
     ).fetchall()
     assert keys == [
-        (l2.lesion_id, "bilsky_escc"), (l2.lesion_id, "sins"),
-        (t10.lesion_id, "bilsky_escc"), (t10.lesion_id, "sins"),
+        (l2.lesion_id, "bilsky_escc"),
+        (l2.lesion_id, "sins"),
+        (t10.lesion_id, "bilsky_escc"),
+        (t10.lesion_id, "sins"),
     ]
     # A change to the T10 lesion that leaves it below L2's SINS 7 touches T10's key only.
     clinical.update_lesion(demo_cur, member, t10, {"collapse": Collapse.LT_50.value})
@@ -147,9 +142,7 @@ def test_per_lesion_snapshots_are_keyed_by_lesion(
     assert list(score_history(demo_cur, case_id, "sins")["total"]) == [7]
 
 
-def test_latest_bands_gives_the_latest_patient_level_row(
-    demo_cur: duckdb.DuckDBPyConnection, member: Actor
-) -> None:
+def test_latest_bands_gives_the_latest_patient_level_row(demo_cur: duckdb.DuckDBPyConnection, member: Actor) -> None:
     case_id = lecture_case_id(demo_cur, 2)
     record(demo_cur, case_id, T0)
     t9 = spinal_lesion(demo_cur, case_id, "T9")
@@ -198,17 +191,13 @@ def test_score_all_scores_every_case_and_is_idempotent(
 
 
 @pytest.mark.slow
-def test_score_all_writes_only_changed_cases(
-    demo_cur: duckdb.DuckDBPyConnection, member: Actor
-) -> None:
+def test_score_all_writes_only_changed_cases(demo_cur: duckdb.DuckDBPyConnection, member: Actor) -> None:
     score_all(demo_cur)
     case_id = lecture_case_id(demo_cur, 2)
     t9 = spinal_lesion(demo_cur, case_id, "T9")
     clinical.update_lesion(demo_cur, member, t9, {"alignment": "de_novo_deformity"})
     # Every case of the patient (one episode here) gets its T9 and patient SINS rows.
-    episodes = demo_cur.execute(
-        "SELECT count(*) FROM mdt_case WHERE patient_id = ?", [t9.patient_id]
-    ).fetchall()[0][0]
+    episodes = demo_cur.execute("SELECT count(*) FROM mdt_case WHERE patient_id = ?", [t9.patient_id]).fetchall()[0][0]
 
     assert score_all(demo_cur).snapshots_written == 2 * episodes
 
@@ -242,9 +231,7 @@ def test_batch_lab_cut_keeps_the_latest_old_lab(
     """Scoring a year back: the window moves and 'too old' messages still match the board."""
     policy = load_policy(demo_cur)
     as_of = date.today() - timedelta(days=365)
-    ids = [r[0] for r in demo_cur.execute(
-        "SELECT case_id FROM mdt_case ORDER BY case_id LIMIT 20"
-    ).fetchall()]
+    ids = [r[0] for r in demo_cur.execute("SELECT case_id FROM mdt_case ORDER BY case_id LIMIT 20").fetchall()]
     for cf in load_case_files(demo_cur, ids[0], ids[-1], as_of, policy):
         assert cf.case.case_id is not None
         board = load_board(demo_cur, cf.case.case_id, as_of)
@@ -258,7 +245,8 @@ def test_chunk_must_be_positive(cur: duckdb.DuckDBPyConnection) -> None:
 
 @pytest.mark.slow
 def test_a_failing_case_is_listed_and_the_rest_scored(
-    demo_cur: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch,
+    demo_cur: duckdb.DuckDBPyConnection,
+    monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     import db.scores
@@ -275,7 +263,5 @@ def test_a_failing_case_is_listed_and_the_rest_scored(
 
     assert result.failed == (bad,)
     assert count(demo_cur, "case_id = ?", [bad]) == 0
-    assert demo_cur.execute("SELECT count(DISTINCT case_id) FROM score_snapshot").fetchall() == [
-        (result.cases - 1,)
-    ]
+    assert demo_cur.execute("SELECT count(DISTINCT case_id) FROM score_snapshot").fetchall() == [(result.cases - 1,)]
     assert f"scoring case {bad} failed (ValueError)" in caplog.text

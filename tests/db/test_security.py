@@ -40,8 +40,14 @@ from db.migrate import migrate
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date.today()
 PATIENT = Patient(mrn="SEC-0001", display_name="Security Patient", sex="male", birth_date=date(1955, 5, 5))
-CASE = Case(patient_id=0, referral_date=TODAY - timedelta(days=3), referrer="Dr R", referrer_specialty="radiotherapy",
-            question="Radiotherapy dose?", primary_tumour="prostate")
+CASE = Case(
+    patient_id=0,
+    referral_date=TODAY - timedelta(days=3),
+    referrer="Dr R",
+    referrer_specialty="radiotherapy",
+    question="Radiotherapy dose?",
+    primary_tumour="prostate",
+)
 
 
 @pytest.fixture(scope="module")
@@ -62,13 +68,30 @@ def world_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict
     clinical.add(c, people["member"], Lesion(patient_id=pid, bone="spine", level="T9", lesion_type="lytic"))
     meeting = agenda.create_meetings(c, people["coordinator"], first=TODAY, count=2)[0]
     item = agenda.list_case(c, people["coordinator"], case_id, meeting, urgency=Priority.ROUTINE, has_red_flag=False, ready=True)
-    d = decisions.save_draft(c, people["chair"], Decision(case_id=case_id, item_id=item, decided_on=TODAY, plan=(
-        PlanItem(kind="radiotherapy", text="8 Gy x 1", rule_id="RT-PAIN-SHORT", disposition="accepted"),)))
+    d = decisions.save_draft(
+        c,
+        people["chair"],
+        Decision(
+            case_id=case_id,
+            item_id=item,
+            decided_on=TODAY,
+            plan=(PlanItem(kind="radiotherapy", text="8 Gy x 1", rule_id="RT-PAIN-SHORT", disposition="accepted"),),
+        ),
+    )
     signed = decisions.sign(c, people["chair"], d.decision_id, password=users.DEMO_PASSWORD, expected_version=d.row_version)
     con.execute("CHECKPOINT")
     con.close()
-    return path, {"people": people, "case_id": case_id, "case2": case2, "case3": case3, "draft2": draft2, "patient_id": pid, "meeting": meeting, "item": item,
-                  "signed": signed}
+    return path, {
+        "people": people,
+        "case_id": case_id,
+        "case2": case2,
+        "case3": case3,
+        "draft2": draft2,
+        "patient_id": pid,
+        "meeting": meeting,
+        "item": item,
+        "signed": signed,
+    }
 
 
 @pytest.fixture
@@ -133,19 +156,36 @@ def _amend(c: duckdb.DuckDBPyConnection, a: Actor, w: dict[str, object]) -> obje
 
 
 def _action(c: duckdb.DuckDBPyConnection, a: Actor, w: dict[str, object]) -> object:
-    return decisions.add_action(c, a, ActionItem(case_id=w["case_id"], description="Book RT", specialty="radiotherapy",  # type: ignore[arg-type]
-                                                 due_date=TODAY + timedelta(days=7)))
+    return decisions.add_action(
+        c,
+        a,
+        ActionItem(
+            case_id=w["case_id"],
+            description="Book RT",
+            specialty="radiotherapy",  # type: ignore[arg-type]
+            due_date=TODAY + timedelta(days=7),
+        ),
+    )
 
 
 def _delivery(c: duckdb.DuckDBPyConnection, a: Actor, w: dict[str, object]) -> object:
-    return decisions.record_delivery(c, a, Delivery(plan_item_id=w["signed"].plan[0].plan_item_id, delivered=True,  # type: ignore[attr-defined]
-                                                    delivered_on=TODAY))
+    return decisions.record_delivery(
+        c,
+        a,
+        Delivery(
+            plan_item_id=w["signed"].plan[0].plan_item_id,
+            delivered=True,  # type: ignore[attr-defined]
+            delivered_on=TODAY,
+        ),
+    )
 
 
 def _manage_users(c: duckdb.DuckDBPyConnection, a: Actor, w: dict[str, object]) -> object:
     from core.models import AppUser
 
-    return users.create_user(c, a, AppUser(username=f"new-{a.role.value}", display_name="New", role=Role.MEMBER), "long-password-1")
+    return users.create_user(
+        c, a, AppUser(username=f"new-{a.role.value}", display_name="New", role=Role.MEMBER), "long-password-1"
+    )
 
 
 def _backup(c: duckdb.DuckDBPyConnection, a: Actor, w: dict[str, object]) -> object:
@@ -185,19 +225,31 @@ def test_permission_matrix(wcur: duckdb.DuckDBPyConnection, world: dict[str, obj
         assert audit.count(cur) > before
         assert cur.execute("SELECT count(*) FROM audit_log WHERE seq > ? AND outcome = 'denied'", [before]).fetchone() == (0,)
     else:
-        tables = {t: cur.execute(f'SELECT count(*) FROM "{t}"').fetchone() for t in ("patient", "mdt_case", "lesion", "meeting",  # noqa: S608
-                                                                                    "decision", "action_item", "delivery", "app_user")}
+        tables = {
+            t: cur.execute(f'SELECT count(*) FROM "{t}"').fetchone()
+            for t in (
+                "patient",
+                "mdt_case",
+                "lesion",
+                "meeting",
+                "decision",
+                "action_item",
+                "delivery",
+                "app_user",
+            )
+        }
         with pytest.raises(PermissionDeniedError):
             call(cur, who, world)
-        after = {t: cur.execute(f'SELECT count(*) FROM "{t}"').fetchone() for t in tables}  # noqa: S608
+        after = {t: cur.execute(f'SELECT count(*) FROM "{t}"').fetchone() for t in tables}
         assert after == tables
         new = cur.execute("SELECT action, outcome, actor FROM audit_log WHERE seq > ?", [before]).fetchall()
         assert new[-1] == ("denied", "denied", who.username)
         assert all(row[1] == "denied" for row in new)
 
 
-def test_every_write_path_writes_exactly_one_audit_row_with_before_after(wcur: duckdb.DuckDBPyConnection,
-                                                                        world: dict[str, object]) -> None:
+def test_every_write_path_writes_exactly_one_audit_row_with_before_after(
+    wcur: duckdb.DuckDBPyConnection, world: dict[str, object]
+) -> None:
     cur = wcur
     people: dict[str, Actor] = world["people"]  # type: ignore[assignment]
     case = cases.get_case(cur, world["case_id"])  # type: ignore[arg-type]
@@ -230,7 +282,10 @@ BAD_INPUTS: list[tuple[str, Callable[[], object]]] = [
     ("lab-wrong-unit", lambda: LabResult(patient_id=1, analyte="albumin", value=3.2, unit="g/L", taken_on=TODAY)),
     ("unknown-vertebral-level", lambda: Lesion(patient_id=1, bone="spine", level="L6", lesion_type="lytic")),
     ("unknown-enum", lambda: Lesion(patient_id=1, bone="spine", level="L2", lesion_type="sclerotic")),
-    ("score-component-outside-set", lambda: Lesion(patient_id=1, bone="spine", level="L2", lesion_type="lytic", alignment="kinked")),
+    (
+        "score-component-outside-set",
+        lambda: Lesion(patient_id=1, bone="spine", level="L2", lesion_type="lytic", alignment="kinked"),
+    ),
     ("over-long-text", lambda: Case.model_validate({**CASE.model_dump(), "comorbidities": "x" * 4001})),
     ("bidi-control", lambda: Case.model_validate({**CASE.model_dump(), "question": "ok\u202egnp.exe"})),
     ("zero-width", lambda: Case.model_validate({**CASE.model_dump(), "question": "a\u200bb"})),
@@ -241,8 +296,9 @@ BAD_INPUTS: list[tuple[str, Callable[[], object]]] = [
 
 
 @pytest.mark.parametrize(("category", "make"), BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS])
-def test_bad_input_is_rejected_with_a_field_message_and_nothing_saved(cur: duckdb.DuckDBPyConnection, category: str,
-                                                                      make: Callable[[], object]) -> None:
+def test_bad_input_is_rejected_with_a_field_message_and_nothing_saved(
+    cur: duckdb.DuckDBPyConnection, category: str, make: Callable[[], object]
+) -> None:
     before = audit.count(cur)
     with pytest.raises(ValidationError) as info:
         make()
@@ -286,8 +342,8 @@ def test_lockout_after_five_failures(cur: duckdb.DuckDBPyConnection) -> None:
         users.authenticate(cur, "member", users.DEMO_PASSWORD, allow_demo=True)
     assert str(info.value) == users.GENERIC_FAILURE  # locked: even the right password fails, same message
     locked = cur.execute("SELECT locked_until FROM app_user WHERE username = 'member'").fetchone()[0]
-    assert locked > datetime.utcnow() + timedelta(minutes=14)  # noqa: DTZ003
-    cur.execute("UPDATE app_user SET locked_until = ? WHERE username = 'member'", [datetime.utcnow() - timedelta(seconds=1)])  # noqa: DTZ003
+    assert locked > datetime.utcnow() + timedelta(minutes=14)
+    cur.execute("UPDATE app_user SET locked_until = ? WHERE username = 'member'", [datetime.utcnow() - timedelta(seconds=1)])
     assert users.authenticate(cur, "member", users.DEMO_PASSWORD, allow_demo=True).username == "member"
     outcomes = [r[0] for r in cur.execute("SELECT action FROM audit_log WHERE actor = 'member' ORDER BY seq").fetchall()]
     assert outcomes == ["login_failed"] * 6 + ["login"]
@@ -325,8 +381,14 @@ def test_kill_minus_nine_loses_no_acknowledged_write(tmp_path: Path) -> None:
     start = 0
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for _round in range(20):
-        proc = subprocess.Popen([sys.executable, str(ROOT / "tests/db/crash_writer.py"), str(path), str(patient_id), str(start)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+        proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "tests/db/crash_writer.py"), str(path), str(patient_id), str(start)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=ROOT,
+        )
         assert proc.stdout is not None
         deadline = time.monotonic() + 30
         first = proc.stdout.readline()  # wait until the writer is really writing
@@ -346,7 +408,9 @@ def test_kill_minus_nine_loses_no_acknowledged_write(tmp_path: Path) -> None:
         con.close()
     con = duckdb.connect(str(path))
     stored = {r[0] for r in con.execute("SELECT lesion_id FROM lesion").fetchall()}
-    audited = {int(r[0]) for r in con.execute("SELECT entity_id FROM audit_log WHERE entity = 'lesion' AND action = 'create'").fetchall()}
+    audited = {
+        int(r[0]) for r in con.execute("SELECT entity_id FROM audit_log WHERE entity = 'lesion' AND action = 'create'").fetchall()
+    }
     assert len(acked) >= 20
     assert set(acked.values()) <= stored
     assert set(acked.values()) <= audited

@@ -128,12 +128,8 @@ def test_missing_input_shows_prompt_instead_of_score(
     assert "**Zoledronic acid dose**" in plain(at)
 
 
-@pytest.mark.parametrize(
-    "raw", ["999999", "abc", "-1", "1e3", "99999999999999999999999", "<b>x</b>"]
-)
-def test_unknown_case_id_is_a_clear_message(
-    page_store: Path, user_ids: dict[str, int], raw: str
-) -> None:
+@pytest.mark.parametrize("raw", ["999999", "abc", "-1", "1e3", "99999999999999999999999", "<b>x</b>"])
+def test_unknown_case_id_is_a_clear_message(page_store: Path, user_ids: dict[str, int], raw: str) -> None:
     at = app("case", user_id=user_ids["chair"], query={"case": raw}).run()
     assert not at.exception
     assert any("There is no case" in e.value for e in at.error)
@@ -148,9 +144,7 @@ def test_no_case_asks_to_pick(page_store: Path, user_ids: dict[str, int]) -> Non
     assert not at.error
 
 
-def test_picker_opens_the_picked_case(
-    page_store: Path, user_ids: dict[str, int], lecture: dict[int, int]
-) -> None:
+def test_picker_opens_the_picked_case(page_store: Path, user_ids: dict[str, int], lecture: dict[int, int]) -> None:
     at = open_case(user_ids["chair"], lecture[1])
     at.selectbox(key=f"{PICK_KEY}_en").set_value(lecture[3]).run()
     assert not at.exception
@@ -158,9 +152,7 @@ def test_picker_opens_the_picked_case(
     assert f"case #{lecture[3]}" in at.title[0].value
 
 
-def test_chinese_labels(
-    page_store: Path, user_ids: dict[str, int], lecture: dict[int, int]
-) -> None:
+def test_chinese_labels(page_store: Path, user_ids: dict[str, int], lecture: dict[int, int]) -> None:
     at = open_case(user_ids["chair"], lecture[2], lang="zh")
     body, shown = plain(at), metrics(at)
     assert f"病例 #{lecture[2]}" in at.title[0].value
@@ -184,9 +176,7 @@ def test_chinese_labels(
         assert raw not in body
 
 
-def test_tabs_render_their_sections(
-    page_store: Path, user_ids: dict[str, int], lecture: dict[int, int]
-) -> None:
+def test_tabs_render_their_sections(page_store: Path, user_ids: dict[str, int], lecture: dict[int, int]) -> None:
     chair, case_id = user_ids["chair"], lecture[2]
     imaging = plain(open_case(chair, case_id, tab="Imaging"))
     assert "MRI · Whole spine" in imaging
@@ -213,32 +203,20 @@ def test_breakdown_shows_points_and_where_inputs_came_from(
     at.run()
     assert not at.exception
     tables = [t.value for t in at.table]
-    sins = next(
-        t
-        for t in tables
-        if "Points" in t.columns and t["Item"].str.contains("Posterolateral").any()
-    )
+    sins = next(t for t in tables if "Points" in t.columns and t["Item"].str.contains("Posterolateral").any())
     assert sins["Points"].tolist() == ["1", "3", "2", "0", "2", "3"]  # 11 in all
-    sources = next(
-        t for t in tables if "Record" in t.columns and t["Record"].str.contains("lesion #").any()
-    )
+    sources = next(t for t in tables if "Record" in t.columns and t["Record"].str.contains("lesion #").any())
     assert set(sources["From"]) == {"lesion record"}
-    kps = next(
-        t for t in tables if "Record" in t.columns and t["Record"].str.contains("KPS 60").any()
-    )
+    kps = next(t for t in tables if "Record" in t.columns and t["Record"].str.contains("KPS 60").any())
     assert kps["From"].tolist() == ["case record"]
     assert "Reference: Fisher CG et al" in plain(at)
 
 
-def test_opening_snapshots_scores_once(
-    page_store: Path, user_ids: dict[str, int], lecture: dict[int, int]
-) -> None:
+def test_opening_snapshots_scores_once(page_store: Path, user_ids: dict[str, int], lecture: dict[int, int]) -> None:
     def count() -> int:
         con = duckdb.connect(str(page_store))
         try:
-            row = con.execute(
-                "SELECT count(*) FROM score_snapshot WHERE case_id = ?", [lecture[4]]
-            ).fetchone()
+            row = con.execute("SELECT count(*) FROM score_snapshot WHERE case_id = ?", [lecture[4]]).fetchone()
             return int(row[0]) if row else 0
         finally:
             con.close()
@@ -269,9 +247,7 @@ def _open_each(user_id: int, ids: list[int]) -> None:
 
 
 def _all_ids(cur: duckdb.DuckDBPyConnection) -> list[int]:
-    return [
-        int(r[0]) for r in cur.execute("SELECT case_id FROM mdt_case ORDER BY case_id").fetchall()
-    ]
+    return [int(r[0]) for r in cur.execute("SELECT case_id FROM mdt_case ORDER BY case_id").fetchall()]
 
 
 def test_sample_of_demo_cases_opens(
@@ -292,7 +268,5 @@ def test_sample_of_demo_cases_opens(
     os.environ.get("BONEMDT_FULL_BOARD_LOOP") != "1",
     reason="all 173 demo cases take 80–160 s; set BONEMDT_FULL_BOARD_LOOP=1 to run them",
 )
-def test_every_demo_case_opens(
-    page_store: Path, user_ids: dict[str, int], template_cur: duckdb.DuckDBPyConnection
-) -> None:
+def test_every_demo_case_opens(page_store: Path, user_ids: dict[str, int], template_cur: duckdb.DuckDBPyConnection) -> None:
     _open_each(user_ids["chair"], _all_ids(template_cur))

@@ -65,12 +65,14 @@ def _click(at: AppTest, label: str) -> AppTest:
 def _draft(cur: duckdb.DuckDBPyConnection, case_id: int, username: str = "chair", summary: str = "Plan agreed") -> Decision:
     actor = users.actor_by_username(cur, username)
     plan = (PlanItem(kind="analgesia", text="Paracetamol by the clock", disposition="free_text"),)
-    return decisions.save_draft(cur, actor, Decision(case_id=case_id, decided_on=date.today(), outcome=Outcome.DEFERRED,
-                                                     plan=plan, summary=summary))
+    return decisions.save_draft(
+        cur, actor, Decision(case_id=case_id, decided_on=date.today(), outcome=Outcome.DEFERRED, plan=plan, summary=summary)
+    )
 
 
-def test_record_decision_from_suggestions(open_cases: list[int], user_ids: dict[str, int],
-                                          store_cur: duckdb.DuckDBPyConnection) -> None:
+def test_record_decision_from_suggestions(
+    open_cases: list[int], user_ids: dict[str, int], store_cur: duckdb.DuckDBPyConnection
+) -> None:
     case_id = open_cases[0]
     at = _open(user_ids["member"], case_id)
     keys = _suggestion_keys(at, case_id)
@@ -105,8 +107,7 @@ def test_record_decision_from_suggestions(open_cases: list[int], user_ids: dict[
     assert "Only the chair signs a decision." in texts(at)
 
 
-def test_chair_signs_with_password(open_cases: list[int], user_ids: dict[str, int],
-                                   store_cur: duckdb.DuckDBPyConnection) -> None:
+def test_chair_signs_with_password(open_cases: list[int], user_ids: dict[str, int], store_cur: duckdb.DuckDBPyConnection) -> None:
     case_id = open_cases[1]
     draft = _draft(store_cur, case_id)
     at = _open(user_ids["chair"], case_id)
@@ -135,8 +136,9 @@ def test_amend_needs_a_reason(open_cases: list[int], user_ids: dict[str, int], s
     case_id = open_cases[2]
     draft = _draft(store_cur, case_id)
     chair = users.actor_by_username(store_cur, "chair")
-    signed = decisions.sign(store_cur, chair, int(draft.decision_id or 0), password=users.DEMO_PASSWORD,
-                            expected_version=draft.row_version)
+    signed = decisions.sign(
+        store_cur, chair, int(draft.decision_id or 0), password=users.DEMO_PASSWORD, expected_version=draft.row_version
+    )
     at = _open(user_ids["chair"], case_id)
     _click(at, "Open an amendment")
     assert "A reason is required." in [e.value for e in at.error]
@@ -153,8 +155,9 @@ def test_amend_needs_a_reason(open_cases: list[int], user_ids: dict[str, int], s
     assert "Version 1 · signed" in [e.label for e in at.expander]  # the signed version stays visible
 
 
-def test_member_sees_no_sign_or_amend(open_cases: list[int], user_ids: dict[str, int],
-                                      store_cur: duckdb.DuckDBPyConnection) -> None:
+def test_member_sees_no_sign_or_amend(
+    open_cases: list[int], user_ids: dict[str, int], store_cur: duckdb.DuckDBPyConnection
+) -> None:
     case_id = open_cases[3]
     draft = _draft(store_cur, case_id)
     at = _open(user_ids["member"], case_id)
@@ -163,15 +166,17 @@ def test_member_sees_no_sign_or_amend(open_cases: list[int], user_ids: dict[str,
     assert "Sign the decision" not in labels
     assert not [t for t in at.text_input if t.key and ".password" in t.key]
     chair = users.actor_by_username(store_cur, "chair")
-    decisions.sign(store_cur, chair, int(draft.decision_id or 0), password=users.DEMO_PASSWORD,
-                   expected_version=draft.row_version)
+    decisions.sign(
+        store_cur, chair, int(draft.decision_id or 0), password=users.DEMO_PASSWORD, expected_version=draft.row_version
+    )
     at = _open(user_ids["member"], case_id)
     assert "Open an amendment" not in [b.label for b in at.button]
     assert "Amend this decision" not in [e.label for e in at.expander]
 
 
-def test_stale_draft_shows_conflict_and_keeps_the_other_save(open_cases: list[int], user_ids: dict[str, int],
-                                                             store_cur: duckdb.DuckDBPyConnection) -> None:
+def test_stale_draft_shows_conflict_and_keeps_the_other_save(
+    open_cases: list[int], user_ids: dict[str, int], store_cur: duckdb.DuckDBPyConnection
+) -> None:
     case_id = open_cases[4]
     draft = _draft(store_cur, case_id, summary="First version")
     at = _open(user_ids["chair"], case_id)

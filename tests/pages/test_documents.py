@@ -26,29 +26,69 @@ from pages.components import documents
 
 HASH = "3f" * 32
 DECISION = DecisionRecord(
-    version=1, status="signed", outcome="decided", decided_on=date(2026, 11, 26), quorum_state="quorate",
-    summary="股骨预防性内固定，然后放疗 — fix the femur first", contributing=("orthopaedics", "radiotherapy"),
-    plan=(PlanLine(0, "ORTHO-MIRELS-HIGH", "fixation", "Prophylactic intramedullary nail, left femur", "accepted"),
-          PlanLine(1, "RT-PAIN-SHORT", "radiotherapy", "放疗 20 Gy 分 5 次", "modified", reason="预后较好"),
-          PlanLine(2, None, "analgesia", "Paracetamol 1 g qds", "free_text")),
-    signature=Signature(name="Dr Demo Chair", at=datetime(2026, 11, 26, 8, 50),
-                        meaning="Approved as the MDT decision", content_hash=HASH),
+    version=1,
+    status="signed",
+    outcome="decided",
+    decided_on=date(2026, 11, 26),
+    quorum_state="quorate",
+    summary="股骨预防性内固定，然后放疗 — fix the femur first",
+    contributing=("orthopaedics", "radiotherapy"),
+    plan=(
+        PlanLine(0, "ORTHO-MIRELS-HIGH", "fixation", "Prophylactic intramedullary nail, left femur", "accepted"),
+        PlanLine(1, "RT-PAIN-SHORT", "radiotherapy", "放疗 20 Gy 分 5 次", "modified", reason="预后较好"),
+        PlanLine(2, None, "analgesia", "Paracetamol 1 g qds", "free_text"),
+    ),
+    signature=Signature(
+        name="Dr Demo Chair", at=datetime(2026, 11, 26, 8, 50), meaning="Approved as the MDT decision", content_hash=HASH
+    ),
 )
-ATTENDANCE = (Attendee("Dr Demo Chair", "medical_oncology", True), Attendee("Dr Demo Spine", "spine_surgery", True),
-              Attendee("Demo CNS Nurse", "nursing", False))
+ATTENDANCE = (
+    Attendee("Dr Demo Chair", "medical_oncology", True),
+    Attendee("Dr Demo Spine", "spine_surgery", True),
+    Attendee("Demo CNS Nurse", "nursing", False),
+)
 ACTIONS = (ActionLine("Book theatre", "orthopaedics", "Dr Demo Member", date(2026, 12, 1), "open"),)
 MINUTES = Minutes(
-    meeting_id=1, meeting_date=date(2026, 11, 26), start_time="08:00", location="MDT Room 3 / 多学科会诊室",
-    status="closed", chair="Dr Demo Chair", attendance_grade=3, attendance=ATTENDANCE,
-    cases=(CaseMinute(case_id=5, patient="Wang Fang / 王芳", mrn="DEMO-000005", primary_tumour="breast",
-                      question="Fixation of the femur?", urgency="urgent", stream="full", agenda_status="discussed",
-                      decision=DECISION, actions=ACTIONS),),
+    meeting_id=1,
+    meeting_date=date(2026, 11, 26),
+    start_time="08:00",
+    location="MDT Room 3 / 多学科会诊室",
+    status="closed",
+    chair="Dr Demo Chair",
+    attendance_grade=3,
+    attendance=ATTENDANCE,
+    cases=(
+        CaseMinute(
+            case_id=5,
+            patient="Wang Fang / 王芳",
+            mrn="DEMO-000005",
+            primary_tumour="breast",
+            question="Fixation of the femur?",
+            urgency="urgent",
+            stream="full",
+            agenda_status="discussed",
+            decision=DECISION,
+            actions=ACTIONS,
+        ),
+    ),
     generated_at=datetime(2026, 11, 27, 9, 0),
 )
-LETTER = Letter(case_id=5, patient="Wang Fang / 王芳", mrn="DEMO-000005", birth_date=date(1961, 3, 4),
-                referrer="Dr Referrer", referrer_specialty="medical_oncology", referral_date=date(2026, 11, 1),
-                question="Fixation of the femur?", primary_tumour="breast", meeting_date=date(2026, 11, 26),
-                attendance=ATTENDANCE, decision=DECISION, actions=ACTIONS, generated_at=datetime(2026, 11, 27, 9, 0))
+LETTER = Letter(
+    case_id=5,
+    patient="Wang Fang / 王芳",
+    mrn="DEMO-000005",
+    birth_date=date(1961, 3, 4),
+    referrer="Dr Referrer",
+    referrer_specialty="medical_oncology",
+    referral_date=date(2026, 11, 1),
+    question="Fixation of the femur?",
+    primary_tumour="breast",
+    meeting_date=date(2026, 11, 26),
+    attendance=ATTENDANCE,
+    decision=DECISION,
+    actions=ACTIONS,
+    generated_at=datetime(2026, 11, 27, 9, 0),
+)
 
 pytestmark = pytest.mark.skipif(not documents.font_available(), reason="fonts-noto-cjk not installed")
 
@@ -73,17 +113,53 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-COMMON = ("Wang Fang / 王芳", "DEMO-000005", "Prophylactic intramedullary nail, left femur", "放疗 20 Gy 分 5 次", "预后较好",
-          "股骨预防性内固定，然后放疗 — fix the femur first", "Dr Demo Chair", "2026-11-26 08:50 UTC", HASH, "Book theatre")
+COMMON = (
+    "Wang Fang / 王芳",
+    "DEMO-000005",
+    "Prophylactic intramedullary nail, left femur",
+    "放疗 20 Gy 分 5 次",
+    "预后较好",
+    "股骨预防性内固定，然后放疗 — fix the femur first",
+    "Dr Demo Chair",
+    "2026-11-26 08:50 UTC",
+    HASH,
+    "Book theatre",
+)
 
 
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("en", ("minutes of 2026-11-26", "Attendance", "Present", "Apologies", "Demo CNS Nurse", "decided", "accepted",
-                "modified", "Signed by", "Approved as the MDT decision", "MDT Room 3 / 多学科会诊室")),
-        ("zh", ("骨转移 MDT 会议纪要（2026-11-26）", "出席情况", "缺席", "已决定", "采纳", "修改后采纳", "签署人",
-                "批准为 MDT 决策", "MDT 新增")),
+        (
+            "en",
+            (
+                "minutes of 2026-11-26",
+                "Attendance",
+                "Present",
+                "Apologies",
+                "Demo CNS Nurse",
+                "decided",
+                "accepted",
+                "modified",
+                "Signed by",
+                "Approved as the MDT decision",
+                "MDT Room 3 / 多学科会诊室",
+            ),
+        ),
+        (
+            "zh",
+            (
+                "骨转移 MDT 会议纪要（2026-11-26）",
+                "出席情况",
+                "缺席",
+                "已决定",
+                "采纳",
+                "修改后采纳",
+                "签署人",
+                "批准为 MDT 决策",
+                "MDT 新增",
+            ),
+        ),
     ],
 )
 def test_minutes_pdf_text(lang: str, expected: tuple[str, ...]) -> None:
@@ -94,8 +170,10 @@ def test_minutes_pdf_text(lang: str, expected: tuple[str, ...]) -> None:
 
 @pytest.mark.parametrize(
     ("lang", "expected"),
-    [("en", ("outcome letter", "Dear Dr Referrer", "born 1961-03-04", "Approved as the MDT decision")),
-     ("zh", ("骨转移 MDT 会诊结果函", "尊敬的 Dr Referrer", "出生日期 1961-03-04", "批准为 MDT 决策"))],
+    [
+        ("en", ("outcome letter", "Dear Dr Referrer", "born 1961-03-04", "Approved as the MDT decision")),
+        ("zh", ("骨转移 MDT 会诊结果函", "尊敬的 Dr Referrer", "出生日期 1961-03-04", "批准为 MDT 决策")),
+    ],
 )
 def test_letter_pdf_text(lang: str, expected: tuple[str, ...]) -> None:
     text = _text(documents.letter_pdf(LETTER, lang))

@@ -139,9 +139,7 @@ def test_vertebrae_grow_caudally() -> None:
     ],
 )
 @pytest.mark.parametrize("side", ["left", "right"])
-def test_limb_and_pelvis_anchors_lie_inside_their_bone_on_their_side(
-    bone: str, segment: str, side: str
-) -> None:
+def test_limb_and_pelvis_anchors_lie_inside_their_bone_on_their_side(bone: str, segment: str, side: str) -> None:
     x, y = skeleton.anchor(bone, None, side, segment)
     assert (x > 0) == (side == "left")  # patient's right on the viewer's left
     assert any(part.contains(x, y) for part in skeleton.parts_of(bone, side))
@@ -169,9 +167,7 @@ def test_rib_without_level_is_mid_rib_on_its_side() -> None:
     assert t12 < y < t1
 
 
-@pytest.mark.parametrize(
-    ("bone", "level"), [("spine", "T13"), ("spine", None), ("sacrum", "L5"), ("rib", "14")]
-)
+@pytest.mark.parametrize(("bone", "level"), [("spine", "T13"), ("spine", None), ("sacrum", "L5"), ("rib", "14")])
 def test_anchor_rejects_unknown_sites(bone: str, level: str | None) -> None:
     with pytest.raises(ValueError):
         skeleton.anchor(bone, level, "left")
@@ -342,9 +338,7 @@ EVENTS = (
         event_date=date(2025, 1, 8),
         description="left femur <script>",
     ),
-    ClinicalEvent(
-        event_id=23, patient_id=1, kind="radiotherapy_to_bone", event_date=date(2024, 9, 2)
-    ),
+    ClinicalEvent(event_id=23, patient_id=1, kind="radiotherapy_to_bone", event_date=date(2024, 9, 2)),
     ClinicalEvent(event_id=24, patient_id=1, kind="progression", event_date=date(2024, 8, 20)),
 )
 
@@ -470,12 +464,8 @@ def labs_case(primary: str = "breast") -> CaseFile:
 
 def test_lab_figure_shades_the_five_calcium_bands() -> None:
     fig = lab_trends(labs_case())
-    bands = {
-        s.name: (s.y0, s.y1) for s in fig.layout.shapes if (s.name or "").startswith("calcium")
-    }
-    assert set(bands) == {
-        f"calcium_band_{b}" for b in ("low", "normal", "mild", "moderate", "severe")
-    }
+    bands = {s.name: (s.y0, s.y1) for s in fig.layout.shapes if (s.name or "").startswith("calcium")}
+    assert set(bands) == {f"calcium_band_{b}" for b in ("low", "normal", "mild", "moderate", "severe")}
     assert bands["calcium_band_low"][1] == 2.20
     assert bands["calcium_band_normal"] == (2.20, 2.60)
     assert bands["calcium_band_mild"] == (2.60, 3.00)

@@ -62,10 +62,20 @@ def test_valid_referral_creates_one_case_even_on_double_submit(page_store: Path,
     from db import cases
 
     con = duckdb.connect(str(page_store))
-    again = cases.refer(con, Actor(user_id=user_ids["coordinator"], username="coordinator", role=Role.COORDINATOR),
-                        Patient(mrn="FORM-0001", display_name="x", sex="male", birth_date=date(1961, 4, 2)),
-                        Case(patient_id=0, referral_date=date.today(), referrer="r", referrer_specialty="radiology",
-                             question="q", primary_tumour="breast"), token=token)
+    again = cases.refer(
+        con,
+        Actor(user_id=user_ids["coordinator"], username="coordinator", role=Role.COORDINATOR),
+        Patient(mrn="FORM-0001", display_name="x", sex="male", birth_date=date(1961, 4, 2)),
+        Case(
+            patient_id=0,
+            referral_date=date.today(),
+            referrer="r",
+            referrer_specialty="radiology",
+            question="q",
+            primary_tumour="breast",
+        ),
+        token=token,
+    )
     con.close()
     assert _count(page_store, "SELECT count(*) FROM mdt_case") == before + 1
     assert again == _count(page_store, "SELECT max(case_id) FROM mdt_case")

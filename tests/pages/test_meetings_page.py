@@ -105,8 +105,7 @@ def test_listing_uses_the_rules_engine(
 ) -> None:
     at = app("meetings", user_id=user_ids["chair"]).run()
     buttons = [b for b in at.button if str(b.key).startswith("mtg_list_btn_")]
-    ready = [b for b in buttons if f"mtg_reason_{str(b.key).removeprefix('mtg_list_btn_')}" not in
-             {w.key for w in at.text_input}]
+    ready = [b for b in buttons if f"mtg_reason_{str(b.key).removeprefix('mtg_list_btn_')}" not in {w.key for w in at.text_input}]
     case_id = int(str(ready[0].key).removeprefix("mtg_list_btn_"))
     board = load_board(con, case_id)
     ready[0].click().run()
@@ -120,9 +119,7 @@ def test_listing_uses_the_rules_engine(
         assert row["stream"] == "full"
 
 
-def test_attendance_toggle_moves_the_quorum_meter(
-    page_store: Path, user_ids: dict[str, int], next_meeting: int
-) -> None:
+def test_attendance_toggle_moves_the_quorum_meter(page_store: Path, user_ids: dict[str, int], next_meeting: int) -> None:
     at = app("meetings", user_id=user_ids["coordinator"]).run()
     assert any("Core specialties present: 0 of 4" in p.proto.text for p in at.get("progress"))
     at.toggle(key=f"mtg_att_{next_meeting}_{user_ids['radiology']}").set_value(True).run()
@@ -272,13 +269,17 @@ def test_break_prompt_after_90_minutes(page_store: Path, user_ids: dict[str, int
     ).fetchone()
     assert row is not None
     mid = int(row[0])
-    con.execute("UPDATE meeting SET status = 'in_progress', started_at = ? WHERE meeting_id = ?",
-                [datetime.now(UTC).replace(tzinfo=None) - timedelta(minutes=95), mid])
+    con.execute(
+        "UPDATE meeting SET status = 'in_progress', started_at = ? WHERE meeting_id = ?",
+        [datetime.now(UTC).replace(tzinfo=None) - timedelta(minutes=95), mid],
+    )
     at = app("meetings", user_id=user_ids["chair"], query={"meeting": str(mid), "present": "1"}).run()
     assert not at.exception
     assert any("time for a short break" in w.value for w in at.warning)
     assert any(m.label == "Meeting" and str(m.value).startswith("1:35:") for m in at.metric)
-    con.execute("UPDATE meeting SET started_at = ? WHERE meeting_id = ?",
-                [datetime.now(UTC).replace(tzinfo=None) - timedelta(minutes=30), mid])
+    con.execute(
+        "UPDATE meeting SET started_at = ? WHERE meeting_id = ?",
+        [datetime.now(UTC).replace(tzinfo=None) - timedelta(minutes=30), mid],
+    )
     at.run()
     assert not any("short break" in w.value for w in at.warning)

@@ -71,7 +71,11 @@ def test_sign_in_form_success(page_store: Path) -> None:
 
 def test_idle_timeout_signs_out(page_store: Path, user_ids: dict[str, int]) -> None:
     at = app("overview", user_id=user_ids["chair"])
-    at.session_state["auth"] = {"user_id": user_ids["chair"], "signed_in_at": time.time() - 600, "last_seen": time.time() - 16 * 60}
+    at.session_state["auth"] = {
+        "user_id": user_ids["chair"],
+        "signed_in_at": time.time() - 600,
+        "last_seen": time.time() - 16 * 60,
+    }
     at.run()
     assert [t.value for t in at.title] == ["Sign in to BoneMDT"]
     assert any("15 minutes" in i.value for i in at.info)
@@ -79,7 +83,11 @@ def test_idle_timeout_signs_out(page_store: Path, user_ids: dict[str, int]) -> N
 
 def test_absolute_timeout_signs_out(page_store: Path, user_ids: dict[str, int]) -> None:
     at = app("overview", user_id=user_ids["chair"])
-    at.session_state["auth"] = {"user_id": user_ids["chair"], "signed_in_at": time.time() - 12 * 3600 - 5, "last_seen": time.time()}
+    at.session_state["auth"] = {
+        "user_id": user_ids["chair"],
+        "signed_in_at": time.time() - 12 * 3600 - 5,
+        "last_seen": time.time(),
+    }
     at.run()
     assert [t.value for t in at.title] == ["Sign in to BoneMDT"]
     assert any("12-hour" in i.value for i in at.info)
