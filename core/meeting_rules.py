@@ -147,7 +147,7 @@ class Quorum:
 def quorum(present: Iterable[Specialty]) -> Quorum:
     """Core members: medical oncology, orthopaedics/spine surgery, radiotherapy, radiology."""
     here = frozenset(present)
-    missing = []
+    missing: list[Specialty] = []
     for core in CORE_SPECIALTIES:
         if core == Specialty.ORTHOPAEDICS:
             if not here & set(SURGICAL_SPECIALTIES):
