@@ -482,9 +482,7 @@ def _jsonable(value: object) -> object:
 
 def inputs_hash(inputs: Mapping[str, object]) -> str:
     """Stable sha256 of the inputs' canonical JSON (sorted keys, Decimals as text)."""
-    canonical = json.dumps(
-        _jsonable(inputs), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    )
+    canonical = json.dumps(_jsonable(inputs), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -502,10 +500,7 @@ def lab_record(lab: LabResult, as_of: date) -> str:
     """``"lab calcium 2.45 mmol/L on 2026-11-02 (25 days old)"``."""
     unit = LAB_UNITS.get(lab.analyte, lab.unit)
     age = (as_of - lab.taken_on).days
-    return (
-        f"lab {word(lab.analyte)} {lab.value} {unit} on {lab.taken_on.isoformat()} "
-        f"({age} days old)"
-    )
+    return f"lab {word(lab.analyte)} {lab.value} {unit} on {lab.taken_on.isoformat()} ({age} days old)"
 
 
 def lab_record_zh(lab: LabResult, as_of: date) -> str:
@@ -584,9 +579,7 @@ class _Collector:
             )
         )
 
-    def missing(
-        self, name: str, note: str, note_zh: str, record: tuple[str, str] = NOT_RECORDED
-    ) -> None:
+    def missing(self, name: str, note: str, note_zh: str, record: tuple[str, str] = NOT_RECORDED) -> None:
         self.put(name, None, "missing", record, note, note_zh)
 
     def lab(self, name: str, cf: CaseFile, analyte: Analyte, policy: Policy) -> LabResult | None:
@@ -634,9 +627,7 @@ def _derived(
 ) -> DerivedScore:
     result = evaluate(score_id, collector.values)
     if extra_flags:
-        result = result.model_copy(
-            update={"flags": tuple(dict.fromkeys((*result.flags, *extra_flags)))}
-        )
+        result = result.model_copy(update={"flags": tuple(dict.fromkeys((*result.flags, *extra_flags)))})
     return DerivedScore(
         score_id=score_id,
         lesion_id=lesion.lesion_id if lesion is not None else None,
@@ -684,8 +675,7 @@ def _visceral_tomita(c: _Collector, cf: CaseFile) -> None:
             "case",
             (
                 f"case: visceral metastases {word(visceral)}, {value}",
-                f"病例：内脏转移（{word(visceral, 'zh')}），"
-                + ("可治疗" if cf.case.visceral_treatable else "不可治疗"),
+                f"病例：内脏转移（{word(visceral, 'zh')}），" + ("可治疗" if cf.case.visceral_treatable else "不可治疗"),
             ),
         )
 
@@ -716,17 +706,11 @@ def _ecog_3_or_4(c: _Collector, cf: CaseFile) -> None:
             "由KPS换算（KPS ≤40约相当于ECOG 3–4分，常用对照）；请记录ECOG",
         )
     else:
-        c.missing(
-            "ecog_ps_3_or_4", "ECOG not recorded (or not scorable)", "未记录ECOG（或无法评分）"
-        )
+        c.missing("ecog_ps_3_or_4", "ECOG not recorded (or not scorable)", "未记录ECOG（或无法评分）")
 
 
 def _previous_chemotherapy(c: _Collector, cf: CaseFile) -> None:
-    chemo = [
-        t
-        for t in cf.treatments
-        if t.kind == TreatmentKind.CHEMOTHERAPY and t.start_date <= cf.as_of
-    ]
+    chemo = [t for t in cf.treatments if t.kind == TreatmentKind.CHEMOTHERAPY and t.start_date <= cf.as_of]
     if chemo:
         first = min(chemo, key=lambda t: t.start_date)
         ident = f" #{first.treatment_id}" if first.treatment_id is not None else ""
@@ -847,9 +831,7 @@ def _sins(lesion: Lesion, label: tuple[str, str]) -> DerivedScore:
     )
     for name, value, what, what_zh in fields:
         if value is None:
-            c.missing(
-                name, f"{what} not recorded for {label[0]}", f"{label[1]}未记录{what_zh}", label
-            )
+            c.missing(name, f"{what} not recorded for {label[0]}", f"{label[1]}未记录{what_zh}", label)
         else:
             c.put(name, str(getattr(value, "value", value)), "lesion", label)
     return _derived("sins", c, lesion=lesion, site=lesion.site_label())
@@ -897,9 +879,7 @@ def _mirels(lesion: Lesion, label: tuple[str, str]) -> DerivedScore:
     )
     for name, value, what, what_zh in fields:
         if value is None:
-            c.missing(
-                name, f"{what} not recorded for {label[0]}", f"{label[1]}未记录{what_zh}", label
-            )
+            c.missing(name, f"{what} not recorded for {label[0]}", f"{label[1]}未记录{what_zh}", label)
         else:
             c.put(name, str(getattr(value, "value", value)), "lesion", label)
     return _derived("mirels", c, lesion=lesion, site=lesion.site_label())
@@ -1021,9 +1001,7 @@ def _tokuhashi(cf: CaseFile) -> DerivedScore:
     else:
         note = "not applicable: no spinal lesion recorded (Tokuhashi is for spinal metastases)"
         note_zh = "不适用：未记录脊柱病灶（Tokuhashi评分用于脊柱转移）"
-        c.missing(
-            "vertebral_body_mets", note, note_zh, ("lesions: no spinal lesion", "病灶：无脊柱病灶")
-        )
+        c.missing("vertebral_body_mets", note, note_zh, ("lesions: no spinal lesion", "病灶：无脊柱病灶"))
     visceral = case.visceral_mets
     if visceral is None:
         c.missing("major_organ_mets", "visceral disease not recorded", "未记录内脏转移情况")
@@ -1043,8 +1021,7 @@ def _tokuhashi(cf: CaseFile) -> DerivedScore:
             "case",
             (
                 f"case: visceral metastases {word(visceral)}, {value}",
-                f"病例：内脏转移（{word(visceral, 'zh')}），"
-                + ("可切除" if case.visceral_removable else "不可切除"),
+                f"病例：内脏转移（{word(visceral, 'zh')}），" + ("可切除" if case.visceral_removable else "不可切除"),
             ),
         )
     c.put(
@@ -1115,20 +1092,15 @@ def _katagiri(cf: CaseFile, policy: Policy, corrected: DerivedScore) -> DerivedS
     if tier is None:
         c.missing(
             "lab_tier",
-            "no platelets, calcium, bilirubin, CRP, LDH or albumin within "
-            f"{policy.lab_window_days} days",
+            f"no platelets, calcium, bilirubin, CRP, LDH or albumin within {policy.lab_window_days} days",
             f"{policy.lab_window_days}天内无血小板、血钙、胆红素、CRP、LDH或白蛋白结果",
         )
     else:
         note = (
-            f"not measured: {', '.join(en for en, _ in absent)} (the tier can only rise)"
-            if absent and tier != "critical"
-            else ""
+            f"not measured: {', '.join(en for en, _ in absent)} (the tier can only rise)" if absent and tier != "critical" else ""
         )
         note_zh = f"未检测：{'、'.join(zh for _, zh in absent)}（分级只可能升高）" if note else ""
-        c.put(
-            "lab_tier", tier, "derived", ("; ".join(records), "；".join(records_zh)), note, note_zh
-        )
+        c.put("lab_tier", tier, "derived", ("; ".join(records), "；".join(records_zh)), note, note_zh)
     _ecog_3_or_4(c, cf)
     _previous_chemotherapy(c, cf)
     n = len(cf.lesions)
@@ -1159,9 +1131,7 @@ def _calcium_pair(cf: CaseFile, policy: Policy) -> tuple[LabResult | None, LabRe
     return calcium, albumin
 
 
-def _corrected_calcium(
-    cf: CaseFile, policy: Policy, crcl: Decimal | None
-) -> tuple[DerivedScore, LabResult | None]:
+def _corrected_calcium(cf: CaseFile, policy: Policy, crcl: Decimal | None) -> tuple[DerivedScore, LabResult | None]:
     c = _Collector()
     calcium, albumin = _calcium_pair(cf, policy)
     if calcium is None:
@@ -1243,10 +1213,8 @@ def _ctcae(corrected: DerivedScore, ionised: LabResult | None, cf: CaseFile) -> 
     else:
         c.missing(
             "corrected_calcium_mmol_l",
-            "corrected calcium needs calcium and albumin: "
-            + ", ".join(_input_word(name) for name in corrected.missing),
-            "校正血钙需要血钙和白蛋白："
-            + "、".join(_input_word(name, "zh") for name in corrected.missing),
+            "corrected calcium needs calcium and albumin: " + ", ".join(_input_word(name) for name in corrected.missing),
+            "校正血钙需要血钙和白蛋白：" + "、".join(_input_word(name, "zh") for name in corrected.missing),
         )
     note = note_zh = ""
     if ionised is not None:
@@ -1277,10 +1245,8 @@ def _zoledronic(cf: CaseFile, policy: Policy) -> DerivedScore:
             age,
             "derived",
             (
-                f"patient: born {cf.patient.birth_date.isoformat()}, "
-                f"age {age} on {cf.as_of.isoformat()}",
-                f"患者：{cf.patient.birth_date.isoformat()}出生，"
-                f"{cf.as_of.isoformat()}时{age}岁",
+                f"patient: born {cf.patient.birth_date.isoformat()}, age {age} on {cf.as_of.isoformat()}",
+                f"患者：{cf.patient.birth_date.isoformat()}出生，{cf.as_of.isoformat()}时{age}岁",
             ),
         )
     if cf.case.weight_kg is None:
@@ -1356,8 +1322,7 @@ def _karnofsky(cf: CaseFile) -> DerivedScore:
             origin="converted",
             record=_ecog_rec(ecog)[0],
             record_zh=_ecog_rec(ecog)[1],
-            note=f"KPS {shown} converted from ECOG {ecog} (conventional crosswalk; display only, "
-            "never used for scoring)",
+            note=f"KPS {shown} converted from ECOG {ecog} (conventional crosswalk; display only, never used for scoring)",
             note_zh=f"由ECOG {ecog}分换算为KPS {shown}（常用对照；仅供显示，不用于评分）",
         )
     )
@@ -1446,9 +1411,7 @@ def _radium(cf: CaseFile, policy: Policy, overrides: Mapping[str, InputValue]) -
     other = [
         t
         for t in active
-        if t.kind in SYSTEMIC_KINDS
-        and not _name_has(t, ADT_NAMES)
-        and not _name_has(t, ("abiraterone", "radium"))
+        if t.kind in SYSTEMIC_KINDS and not _name_has(t, ADT_NAMES) and not _name_has(t, ("abiraterone", "radium"))
     ]
     c.put(
         "other_systemic_therapy_except_adt",
@@ -1499,15 +1462,10 @@ def _radium(cf: CaseFile, policy: Policy, overrides: Mapping[str, InputValue]) -
         # ineligible for other treatment).
         c.missing(
             "ineligible_for_other_treatment",
-            "fewer than 2 prior mCRPC lines recorded: is the patient ineligible for other "
-            "treatment?",
+            "fewer than 2 prior mCRPC lines recorded: is the patient ineligible for other treatment?",
             "既往mCRPC治疗少于2线：患者是否不适合其他治疗？",
         )
-    given = [
-        t
-        for t in cf.treatments
-        if t.kind == TreatmentKind.RADIONUCLIDE and _name_has(t, ("radium", "ra-223", "xofigo"))
-    ]
+    given = [t for t in cf.treatments if t.kind == TreatmentKind.RADIONUCLIDE and _name_has(t, ("radium", "ra-223", "xofigo"))]
     c.put(
         "dose_number",
         min(len(given) + 1, 6),

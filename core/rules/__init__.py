@@ -196,17 +196,13 @@ def _hit(rule: Rule, outcome: Fired, policy: Policy) -> RuleHit:
     )
 
 
-def evaluate_rules(
-    cf: CaseFile, scores: CaseScores | None = None, policy: Policy | None = None
-) -> RuleReport:
+def evaluate_rules(cf: CaseFile, scores: CaseScores | None = None, policy: Policy | None = None) -> RuleReport:
     """Evaluate every rule over one case (scores are derived when not given)."""
     policy = policy or Policy()
     scores = scores if scores is not None else derive_scores(cf, policy)
     ctx = RuleContext(cf=cf, scores=scores, policy=policy)
     order = {rule.id: index for index, rule in enumerate(RULES)}
-    site_words = {
-        lesion.site_label(): (site_text(lesion), site_text(lesion, "zh")) for lesion in cf.lesions
-    }
+    site_words = {lesion.site_label(): (site_text(lesion), site_text(lesion, "zh")) for lesion in cf.lesions}
     hits: list[RuleHit] = []
     needs: list[RuleNeedsData] = []
     quiet: list[str] = []
@@ -231,9 +227,7 @@ def evaluate_rules(
     hits.sort(key=lambda h: (URGENCY_RANK[h.urgency], h.precedence, order[h.rule_id]))
     fired_ids = {h.rule_id for h in hits}
     conflicts = tuple(
-        Conflict(rule_ids=(a, b), name_en=en, name_zh=zh)
-        for a, b, en, zh in CONFLICTS
-        if a in fired_ids and b in fired_ids
+        Conflict(rule_ids=(a, b), name_en=en, name_zh=zh) for a, b, en, zh in CONFLICTS if a in fired_ids and b in fired_ids
     )
     return RuleReport(
         fired=tuple(hits),

@@ -223,18 +223,13 @@ RADIORESISTANT: frozenset[PrimaryTumour] = frozenset(
         PrimaryTumour.SARCOMA,
     }
 )
-HAEMATOLOGICAL: frozenset[PrimaryTumour] = frozenset(
-    {PrimaryTumour.MYELOMA, PrimaryTumour.LYMPHOMA}
-)
+HAEMATOLOGICAL: frozenset[PrimaryTumour] = frozenset({PrimaryTumour.MYELOMA, PrimaryTumour.LYMPHOMA})
 
 
 def has_spinal_pain(cf: CaseFile) -> bool:
     return bool(cf.case.spinal_pain_signs) or any(
         lesion.is_spinal
-        and (
-            lesion.painful
-            or lesion.spinal_pain in (SpinalPain.MECHANICAL, SpinalPain.OCCASIONAL_NON_MECHANICAL)
-        )
+        and (lesion.painful or lesion.spinal_pain in (SpinalPain.MECHANICAL, SpinalPain.OCCASIONAL_NON_MECHANICAL))
         for lesion in cf.lesions
     )
 
@@ -360,15 +355,11 @@ def is_active(treatment: Treatment, ctx: RuleContext) -> bool:
     return treatment_active(treatment, ctx.cf.as_of)
 
 
-def active_treatments(
-    ctx: RuleContext, kind: TreatmentKind, words: tuple[str, ...] = ()
-) -> list[Treatment]:
+def active_treatments(ctx: RuleContext, kind: TreatmentKind, words: tuple[str, ...] = ()) -> list[Treatment]:
     return [
         t
         for t in ctx.cf.treatments
-        if t.kind == kind
-        and is_active(t, ctx)
-        and (not words or any(w in t.name.casefold() for w in words))
+        if t.kind == kind and is_active(t, ctx) and (not words or any(w in t.name.casefold() for w in words))
     ]
 
 
@@ -414,9 +405,7 @@ def site_zh(lesion: Lesion) -> str:
     return site_text(lesion, "zh")
 
 
-def scored(
-    ctx: RuleContext, score_id: str, test: Callable[[DerivedScore], bool]
-) -> tuple[list[DerivedScore], list[str]]:
+def scored(ctx: RuleContext, score_id: str, test: Callable[[DerivedScore], bool]) -> tuple[list[DerivedScore], list[str]]:
     """Per-lesion scores meeting ``test`` and the inputs missing from incomplete ones."""
     hits: list[DerivedScore] = []
     missing: list[str] = []
@@ -446,11 +435,7 @@ def labels_zh(scores: Iterable[DerivedScore]) -> str:
 
 
 def surgery_records(ctx: RuleContext) -> list[Treatment]:
-    return [
-        t
-        for t in ctx.cf.treatments
-        if t.kind == TreatmentKind.SURGERY and t.start_date <= ctx.cf.as_of
-    ]
+    return [t for t in ctx.cf.treatments if t.kind == TreatmentKind.SURGERY and t.start_date <= ctx.cf.as_of]
 
 
 # --------------------------------------------------------------------------------------------
@@ -542,9 +527,7 @@ def _qualifier_words(qual: str, site_words: Mapping[str, tuple[str, str]]) -> tu
     return qual, qual
 
 
-def describe_missing(
-    code: str, site_words: Mapping[str, tuple[str, str]] | None = None
-) -> tuple[str, str]:
+def describe_missing(code: str, site_words: Mapping[str, tuple[str, str]] | None = None) -> tuple[str, str]:
     """``(en, zh)`` of one ``needs`` code, e.g. ``"sins.alignment (T5)"`` -> "SINS: spinal
     alignment (T5)" / "SINS评分：脊柱序列（T5）". ``site_words`` maps ``Lesion.site_label()``
     to the site in words."""

@@ -34,8 +34,7 @@ def emerg_mscc(ctx: RuleContext) -> Outcome:
         steroid = "now"
     else:
         en.append(
-            "radiological compression without deficit: dexamethasone only for severe pain or on "
-            "the surgeon's/oncologist's advice"
+            "radiological compression without deficit: dexamethasone only for severe pain or on the surgeon's/oncologist's advice"
         )
         zh.append("影像学压迫但无神经功能缺损：仅在剧痛或经外科/肿瘤科医生建议时使用地塞米松")
         steroid = "only_if_severe_pain_or_advised"
@@ -72,12 +71,7 @@ def emerg_marrow(ctx: RuleContext) -> Outcome:
     }
     hits = {rule_id: o for rule_id, o in outcomes.items() if isinstance(o, Fired)}
     if not hits:
-        missing = [
-            m
-            for o in outcomes.values()
-            if not isinstance(o, Fired)
-            for m in getattr(o, "missing", ())
-        ]
+        missing = [m for o in outcomes.values() if not isinstance(o, Fired) for m in getattr(o, "missing", ())]
         return needs(*missing) if missing else not_fired()
     urgency: Urgency = "urgent" if set(hits) == {"RF-MARROW"} else "emergency"
     return fired(
@@ -105,8 +99,7 @@ RULES: tuple[Rule, ...] = (
         "{dexamethasone_alternative}——影像学压迫而无神经功能缺损者仅在剧痛或经外科/肿瘤科医生建议时"
         "使用；疑为淋巴瘤且无病理时，用激素前先与血液科讨论；加用PPI、监测血糖，排除MSCC后停用，"
         "手术或放疗开始后逐渐减量；24小时内完成全脊柱MRI；当天获得外科和放疗科意见",
-        rationale_en="Steroids reduce cord oedema; outcome depends on treatment before function "
-        "is lost.",
+        rationale_en="Steroids reduce cord oedema; outcome depends on treatment before function is lost.",
         rationale_zh="激素可减轻脊髓水肿；预后取决于功能丧失前的及时治疗。",
         source="lecture; NICE NG234",
         condition=emerg_mscc,
@@ -132,8 +125,7 @@ RULES: tuple[Rule, ...] = (
         id="EMERG-MARROW",
         specialty=SPECIALTY,
         urgency="emergency",
-        text_en="Febrile-neutropenia pathway / G-CSF / transfusion support; review chemotherapy "
-        "and radiotherapy plans",
+        text_en="Febrile-neutropenia pathway / G-CSF / transfusion support; review chemotherapy and radiotherapy plans",
         text_zh="启动发热性粒缺处理流程/G-CSF/输血支持；重新评估化疗和放疗计划",
         rationale_en="RF-FEBRILE-NEUTROPENIA, RF-BLEED or RF-MARROW.",
         rationale_zh="出现发热性中性粒细胞减少、出血或骨髓抑制红旗。",

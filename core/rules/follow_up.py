@@ -25,9 +25,7 @@ def add_months(start: date, months: int) -> date:
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
-def follow_up_schedule(
-    decided_on: date, policy: Policy | None = None
-) -> list[tuple[date, FollowUpKind]]:
+def follow_up_schedule(decided_on: date, policy: Policy | None = None) -> list[tuple[date, FollowUpKind]]:
     """Clinical review and labs every N months in year 1, every M months in year 2 (policy).
 
     Imaging follows the primary tumour's own guideline and is not scheduled here.
@@ -48,13 +46,8 @@ def follow_up(ctx: RuleContext) -> Outcome:
     if not ctx.cf.lesions:
         return not_fired("no bone lesion recorded", "未记录骨病灶")
     policy = ctx.policy
-    en = [
-        f"every {policy.follow_up_year1_months} months in year 1, every "
-        f"{policy.follow_up_year2_months} months in year 2"
-    ]
-    zh = [
-        f"第1年每{policy.follow_up_year1_months}个月、第2年每{policy.follow_up_year2_months}个月随访"
-    ]
+    en = [f"every {policy.follow_up_year1_months} months in year 1, every {policy.follow_up_year2_months} months in year 2"]
+    zh = [f"第1年每{policy.follow_up_year1_months}个月、第2年每{policy.follow_up_year2_months}个月随访"]
     if on_zoledronic(ctx):
         en.append("on zoledronic acid: creatinine, calcium, phosphate, magnesium before each dose")
         zh.append("使用唑来膦酸：每次给药前查肌酐、血钙、磷、镁")

@@ -140,9 +140,7 @@ def _lesion_path(ctx: RuleContext, lesion: Lesion) -> tuple[str | None, list[str
         (s for s in ctx.scores.lesion_scores("bilsky_escc") if s.lesion_id == lesion.lesion_id),
         None,
     )
-    sins = next(
-        (s for s in ctx.scores.lesion_scores("sins") if s.lesion_id == lesion.lesion_id), None
-    )
+    sins = next((s for s in ctx.scores.lesion_scores("sins") if s.lesion_id == lesion.lesion_id), None)
     n = bilsky.band if bilsky is not None and bilsky.complete else None
     if n is None:
         missing.append(f"N: escc_grade ({site})")
@@ -154,13 +152,7 @@ def _lesion_path(ctx: RuleContext, lesion: Lesion) -> tuple[str | None, list[str
         m = lesion.surgeon_stability.value  # the spine surgeon's call settles SINS 7-12
         surgeon_call = True
     primary = cf.case.primary_tumour
-    o = (
-        "radiosensitive"
-        if primary in RADIOSENSITIVE
-        else "radioresistant"
-        if primary in RADIORESISTANT
-        else None
-    )
+    o = "radiosensitive" if primary in RADIOSENSITIVE else "radioresistant" if primary in RADIORESISTANT else None
     if o is None:
         missing.append(f"O: radiosensitivity ({primary.value})")
     fit = cf.case.fit_for_surgery

@@ -67,9 +67,7 @@ def onc_bma(ctx: RuleContext) -> Outcome:
         dose_zh = f"{dose_zh}（肌酐清除率 {crcl} mL/min）"
     else:
         lacking = [describe_missing(name) for name in zol.missing]
-        dose_en = "zoledronic acid dose pending CrCl (missing: " + ", ".join(
-            en for en, _ in lacking
-        ) + ")"
+        dose_en = "zoledronic acid dose pending CrCl (missing: " + ", ".join(en for en, _ in lacking) + ")"
         dose_zh = "唑来膦酸剂量待肌酐清除率确定（缺少：" + "、".join(zh for _, zh in lacking) + "）"
     corrected = corrected_calcium(ctx)
     if corrected is None:
@@ -89,21 +87,16 @@ def onc_bma(ctx: RuleContext) -> Outcome:
             "≥ 500 mg calcium + ≥ 400 IU vitamin D daily (label); total calcium intake "
             "1000–1200 mg/day and vitamin D 800–1000 IU/day (lecture)"
         )
-        ca_zh = (
-            "每日补充钙≥500 mg + 维生素D≥400 IU（说明书）；"
-            "总钙摄入1000–1200 mg/天、维生素D 800–1000 IU/天（讲座）"
-        )
+        ca_zh = "每日补充钙≥500 mg + 维生素D≥400 IU（说明书）；总钙摄入1000–1200 mg/天、维生素D 800–1000 IU/天（讲座）"
         calcium_state = "advised"
     text = (
-        f"Bone-modifying agent: {dose_en}, or denosumab 120 mg every 4 weeks; dental review "
-        f"first; {ca_en}",
+        f"Bone-modifying agent: {dose_en}, or denosumab 120 mg every 4 weeks; dental review first; {ca_en}",
         f"骨改良药物：{dose_zh}，或地舒单抗120 mg每4周一次；用药前口腔评估；{ca_zh}",
     )
     primary = ctx.cf.case.primary_tumour
     count = len(ctx.cf.lesions)
     return fired(
-        f"bone metastases from {word(primary)} ({count} lesion{'' if count == 1 else 's'}); "
-        f"{dose_en}",
+        f"bone metastases from {word(primary)} ({count} lesion{'' if count == 1 else 's'}); {dose_en}",
         f"{word(primary, 'zh')}骨转移（{count}处）；{dose_zh}",
         text=text,
         zoledronic_dose=zol.band,
@@ -237,9 +230,7 @@ def onc_chemo(ctx: RuleContext) -> Outcome:
     unknown = [name for name, value in markers.items() if value in (None, Marker.UNKNOWN)]
     if unknown:
         return needs(*unknown)
-    return fired(
-        "triple-negative breast cancer (no targeted option)", "三阴性乳腺癌（无靶向治疗选择）"
-    )
+    return fired("triple-negative breast cancer (no targeted option)", "三阴性乳腺癌（无靶向治疗选择）")
 
 
 SPECIALTY = "medical_oncology"
@@ -288,8 +279,7 @@ RULES: tuple[Rule, ...] = (
         urgency="routine",
         text_en="Aromatase inhibitor (or fulvestrant) + CDK4/6 inhibitor; premenopausal: add "
         "ovarian function suppression; tamoxifen if an AI is unsuitable",
-        text_zh="芳香化酶抑制剂（或氟维司群）+ CDK4/6抑制剂；绝经前加卵巢功能抑制；"
-        "不适合AI者用他莫昔芬",
+        text_zh="芳香化酶抑制剂（或氟维司群）+ CDK4/6抑制剂；绝经前加卵巢功能抑制；不适合AI者用他莫昔芬",
         rationale_en="ER/PR-positive, HER2-negative breast cancer.",
         rationale_zh="ER/PR阳性、HER2阴性乳腺癌。",
         source="lecture; ESMO",
@@ -324,8 +314,7 @@ RULES: tuple[Rule, ...] = (
         id="ONC-CRPC",
         specialty=SPECIALTY,
         urgency="routine",
-        text_en="Abiraterone or enzalutamide (not combined with radium-223); docetaxel; "
-        "radium-223 per RT-RA223",
+        text_en="Abiraterone or enzalutamide (not combined with radium-223); docetaxel; radium-223 per RT-RA223",
         text_zh="阿比特龙或恩扎卢胺（不与镭-223联用）；多西他赛；镭-223见RT-RA223",
         rationale_en="Castration-resistant prostate cancer.",
         rationale_zh="去势抵抗性前列腺癌。",
@@ -351,8 +340,7 @@ RULES: tuple[Rule, ...] = (
         text_en="Systemic therapy (the lecture used sunitinib; immunotherapy-based combinations "
         "are now first line — check the current guideline); note radioresistance and "
         "hypervascularity",
-        text_zh="全身治疗（讲座使用舒尼替尼；现以免疫治疗为基础的联合方案为一线——请核对最新指南）；"
-        "注意放疗抵抗和富血供",
+        text_zh="全身治疗（讲座使用舒尼替尼；现以免疫治疗为基础的联合方案为一线——请核对最新指南）；注意放疗抵抗和富血供",
         rationale_en="Renal cell carcinoma.",
         rationale_zh="肾细胞癌。",
         source="lecture",

@@ -47,9 +47,7 @@ from core.rules.base import (
 
 # A "long disease-free interval" (RULES.md leaves it open): >= 5 years from diagnosis.
 LONG_DISEASE_FREE_DAYS = 5 * 365 + 1
-HYPERVASCULAR_PRIMARIES: frozenset[PrimaryTumour] = frozenset(
-    {PrimaryTumour.KIDNEY, PrimaryTumour.THYROID, PrimaryTumour.LIVER}
-)
+HYPERVASCULAR_PRIMARIES: frozenset[PrimaryTumour] = frozenset({PrimaryTumour.KIDNEY, PrimaryTumour.THYROID, PrimaryTumour.LIVER})
 HYPERVASCULAR_HISTOLOGY: frozenset[Histology] = frozenset(
     {
         Histology.CLEAR_CELL_RCC,
@@ -106,9 +104,7 @@ def surgical_indications(ctx: RuleContext) -> list[tuple[str, str]]:
     reasons: list[tuple[str, str]] = []
     for lesion in ctx.cf.lesions:
         if lesion.pathological_fracture and not lesion.fracture_fixed:
-            reasons.append(
-                (f"pathological fracture at {site_en(lesion)}", f"{site_zh(lesion)}病理性骨折")
-            )
+            reasons.append((f"pathological fracture at {site_en(lesion)}", f"{site_zh(lesion)}病理性骨折"))
     mirels, _ = scored(ctx, "mirels", total_at_least(9))
     sins, _ = scored(ctx, "sins", total_at_least(13))
     reasons += [(s.label, s.label_zh) for s in (*mirels, *sins)]
@@ -119,9 +115,7 @@ def surgical_indications(ctx: RuleContext) -> list[tuple[str, str]]:
 
 def ortho_embolise(ctx: RuleContext) -> Outcome:
     case = ctx.cf.case
-    hypervascular = (
-        case.primary_tumour in HYPERVASCULAR_PRIMARIES or case.histology in HYPERVASCULAR_HISTOLOGY
-    )
+    hypervascular = case.primary_tumour in HYPERVASCULAR_PRIMARIES or case.histology in HYPERVASCULAR_HISTOLOGY
     if not hypervascular:
         return not_fired()
     if case.surgery_planned is False:
@@ -141,8 +135,7 @@ def ortho_embolise(ctx: RuleContext) -> Outcome:
     return fired(
         f"hypervascular primary ({what}) with a surgical indication (whether surgery is planned "
         "is not recorded): " + "; ".join(en for en, _ in indications),
-        f"富血供原发肿瘤（{what_zh}）且有手术指征（未记录是否拟手术）："
-        + "；".join(zh for _, zh in indications),
+        f"富血供原发肿瘤（{what_zh}）且有手术指征（未记录是否拟手术）：" + "；".join(zh for _, zh in indications),
     )
 
 
@@ -162,11 +155,7 @@ def ortho_mirels_8(ctx: RuleContext) -> Outcome:
 
 def ortho_sins_consult(ctx: RuleContext) -> Outcome:
     hits, missing = scored(ctx, "sins", total_between(7, 12))
-    calls = {
-        lesion.lesion_id: lesion.surgeon_stability
-        for lesion in ctx.cf.lesions
-        if lesion.surgeon_stability is not None
-    }
+    calls = {lesion.lesion_id: lesion.surgeon_stability for lesion in ctx.cf.lesions if lesion.surgeon_stability is not None}
     # A level the spine surgeon has already called stable or unstable needs no further opinion.
     open_hits = [s for s in hits if s.lesion_id is None or s.lesion_id not in calls]
     if open_hits:
@@ -176,10 +165,8 @@ def ortho_sins_consult(ctx: RuleContext) -> Outcome:
     if hits:
         done = [(s, calls[s.lesion_id]) for s in hits if s.lesion_id is not None]
         return not_fired(
-            "opinion recorded: "
-            + "; ".join(f"{s.label}: spine surgeon calls it {call.value}" for s, call in done),
-            "已有外科意见："
-            + "；".join(f"{s.label_zh}：脊柱外科判断为{STABILITY_ZH[call]}" for s, call in done),
+            "opinion recorded: " + "; ".join(f"{s.label}: spine surgeon calls it {call.value}" for s, call in done),
+            "已有外科意见：" + "；".join(f"{s.label_zh}：脊柱外科判断为{STABILITY_ZH[call]}" for s, call in done),
         )
     return not_fired()
 
@@ -192,11 +179,7 @@ def ortho_sins_unstable(ctx: RuleContext) -> Outcome:
 
 
 def ortho_fracture(ctx: RuleContext) -> Outcome:
-    fractures = [
-        lesion
-        for lesion in ctx.cf.lesions
-        if lesion.pathological_fracture and not lesion.fracture_fixed
-    ]
+    fractures = [lesion for lesion in ctx.cf.lesions if lesion.pathological_fracture and not lesion.fracture_fixed]
     if not fractures:
         return not_fired()
     biopsy = biopsy_findings(ctx)
@@ -217,9 +200,7 @@ def ortho_cement(ctx: RuleContext) -> Outcome:
     candidates = [
         lesion
         for lesion in ctx.cf.lesions
-        if lesion.is_spinal
-        and lesion.collapse in (Collapse.LT_50, Collapse.GT_50)
-        and is_painful(lesion)
+        if lesion.is_spinal and lesion.collapse in (Collapse.LT_50, Collapse.GT_50) and is_painful(lesion)
     ]
     if not candidates:
         return not_fired("no painful vertebral compression fracture", "无疼痛性椎体压缩骨折")
@@ -269,9 +250,7 @@ def ortho_cement(ctx: RuleContext) -> Outcome:
         return fired(en, zh, text=text)
     if missing:
         return needs(*missing)
-    return not_fired(
-        "not a candidate: " + "; ".join(excluded_en), "不适合：" + "；".join(excluded_zh)
-    )
+    return not_fired("not a candidate: " + "; ".join(excluded_en), "不适合：" + "；".join(excluded_zh))
 
 
 def contra_findings(ctx: RuleContext) -> Findings:
@@ -283,8 +262,7 @@ def contra_findings(ctx: RuleContext) -> Findings:
     else:
         if survival_weeks_below(months, policy.surgery_min_survival_weeks):
             found.add(
-                f"expected survival {months} months < {policy.surgery_min_survival_weeks} weeks "
-                "(any surgery)",
+                f"expected survival {months} months < {policy.surgery_min_survival_weeks} weeks (any surgery)",
                 f"预计生存期{months}个月<{policy.surgery_min_survival_weeks}周（任何手术）",
             )
         elif mscc_findings(ctx).en and months < policy.mscc_decompression_min_survival_months:
@@ -292,8 +270,7 @@ def contra_findings(ctx: RuleContext) -> Findings:
                 f"expected survival {months} months < "
                 f"{policy.mscc_decompression_min_survival_months} months (MSCC decompression, "
                 "Patchell)",
-                f"预计生存期{months}个月<{policy.mscc_decompression_min_survival_months}个月"
-                "（MSCC减压手术，Patchell标准）",
+                f"预计生存期{months}个月<{policy.mscc_decompression_min_survival_months}个月（MSCC减压手术，Patchell标准）",
             )
     frankel = cf.case.frankel
     if cf.case.paraplegia_over_48h is True:
@@ -319,9 +296,7 @@ def contra_findings(ctx: RuleContext) -> Findings:
     if platelets is None:
         found.missing.append("platelets")
     elif platelets.value < CONTRA_PLATELETS_BELOW:
-        found.add(
-            f"platelets {fmt(platelets.value)} ×10⁹/L", f"血小板 {fmt(platelets.value)}×10⁹/L"
-        )
+        found.add(f"platelets {fmt(platelets.value)} ×10⁹/L", f"血小板 {fmt(platelets.value)}×10⁹/L")
     if cf.case.active_bleeding:
         found.add("active bleeding", "活动性出血")
     if cf.case.coagulopathy:
@@ -458,8 +433,7 @@ RULES: tuple[Rule, ...] = (
         text_zh="椎体成形术/后凸成形术",
         rationale_en="Painful compression fracture without deficit, posterior wall intact, "
         "Bilsky 0–1a, SINS < 13 (or as part of stabilisation).",
-        rationale_zh="疼痛性压缩骨折、无神经功能缺损、椎体后壁完整、Bilsky 0–1a级、SINS <13"
-        "（或作为固定手术的一部分）。",
+        rationale_zh="疼痛性压缩骨折、无神经功能缺损、椎体后壁完整、Bilsky 0–1a级、SINS <13（或作为固定手术的一部分）。",
         source="lecture; NOMS",
         condition=ortho_cement,
     ),
@@ -487,8 +461,7 @@ RULES: tuple[Rule, ...] = (
         precedence=PROGNOSIS,
         text_en="The strategy the Tomita / Tokuhashi band names, shown as prognosis context",
         text_zh="Tomita/Tokuhashi分级对应的策略，仅作预后参考",
-        rationale_en="Strategy bands are context, not competing recommendations; solid tumours "
-        "only.",
+        rationale_en="Strategy bands are context, not competing recommendations; solid tumours only.",
         rationale_zh="策略分级仅供参考，不作为竞争性建议；仅适用于实体瘤。",
         source="Tomita 2001; Tokuhashi 2005",
         condition=ortho_prognosis,

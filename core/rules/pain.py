@@ -68,9 +68,7 @@ def pain_safety(ctx: RuleContext) -> Outcome:
             f"血小板 {fmt(platelets.value)}×10⁹/L：避免NSAIDs",
         )
     if isinstance(rf_bma_renal(ctx), Fired):
-        found.add(
-            "renal decline on zoledronic acid: avoid NSAIDs", "唑来膦酸治疗中肾功能下降：避免NSAIDs"
-        )
+        found.add("renal decline on zoledronic acid: avoid NSAIDs", "唑来膦酸治疗中肾功能下降：避免NSAIDs")
     steroids = active_treatments(ctx, TreatmentKind.STEROID, ("dexameth",))
     if steroids:
         found.add(
@@ -101,9 +99,7 @@ def pain_breakthrough(ctx: RuleContext) -> Outcome:
     if case.nrs is None:
         return needs("nrs")
     if case.nrs >= 7:
-        return fired(
-            f"NRS {case.nrs}: strong opioid suggested", f"NRS {case.nrs}分：建议强阿片类药物"
-        )
+        return fired(f"NRS {case.nrs}: strong opioid suggested", f"NRS {case.nrs}分：建议强阿片类药物")
     return not_fired()
 
 
@@ -112,9 +108,7 @@ def pain_intervention(ctx: RuleContext) -> Outcome:
     if case.nrs is None:
         return needs("nrs")
     if case.nrs >= 7 and case.on_step3_opioid:
-        return fired(
-            f"NRS {case.nrs} despite a strong opioid", f"使用强阿片类药物后NRS仍为{case.nrs}分"
-        )
+        return fired(f"NRS {case.nrs} despite a strong opioid", f"使用强阿片类药物后NRS仍为{case.nrs}分")
     return not_fired(f"NRS {case.nrs}", f"NRS {case.nrs}分")
 
 
@@ -167,11 +161,9 @@ RULES: tuple[Rule, ...] = (
         id="PAIN-SAFETY",
         specialty=SPECIALTY,
         urgency="routine",
-        text_en="Avoid or caution NSAIDs (PPI cover with steroids); avoid morphine and codeine "
-        "when CrCl < 30",
+        text_en="Avoid or caution NSAIDs (PPI cover with steroids); avoid morphine and codeine when CrCl < 30",
         text_zh="避免或慎用NSAIDs（联用激素时加PPI）；肌酐清除率<30时避免吗啡和可待因",
-        rationale_en="Renal failure, thrombocytopenia, zoledronic acid nephrotoxicity and "
-        "steroids change analgesic safety.",
+        rationale_en="Renal failure, thrombocytopenia, zoledronic acid nephrotoxicity and steroids change analgesic safety.",
         rationale_zh="肾功能不全、血小板减少、唑来膦酸肾毒性和激素均影响镇痛药安全性。",
         source="WHO 2018; labels",
         condition=pain_safety,

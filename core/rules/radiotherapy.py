@@ -87,9 +87,7 @@ def rt_pain_long(ctx: RuleContext) -> Outcome:
 
 
 def _separation_surgery(ctx: RuleContext, lesion: Lesion) -> bool:
-    return any(
-        t.lesion_id is not None and t.lesion_id == lesion.lesion_id for t in surgery_records(ctx)
-    )
+    return any(t.lesion_id is not None and t.lesion_id == lesion.lesion_id for t in surgery_records(ctx))
 
 
 def rt_sbrt(ctx: RuleContext) -> Outcome:
@@ -157,17 +155,13 @@ def rt_sbrt(ctx: RuleContext) -> Outcome:
                 f"寡转移（{len(cf.lesions)}处病灶，原发灶已控制）",
             )
         elif cf.case.primary_controlled is None:
-            why.missing.append(
-                f"primary_controlled (oligometastatic: {len(cf.lesions)} lesions)"
-            )
+            why.missing.append(f"primary_controlled (oligometastatic: {len(cf.lesions)} lesions)")
     if cf.case.primary_tumour in RADIORESISTANT:
         why.add(
             f"radioresistant histology ({word(cf.case.primary_tumour)})",
             f"放疗抵抗组织学类型（{word(cf.case.primary_tumour, 'zh')}）",
         )
-    reirradiated = [
-        lesion for lesion in cf.lesions if lesion.is_spinal and lesion.prior_rt_dose_gy is not None
-    ]
+    reirradiated = [lesion for lesion in cf.lesions if lesion.is_spinal and lesion.prior_rt_dose_gy is not None]
     if reirradiated:
         why.add(
             f"spine re-irradiation ({sites(reirradiated)})",
@@ -177,8 +171,7 @@ def rt_sbrt(ctx: RuleContext) -> Outcome:
         if why.missing:
             return needs(*why.missing)
         return not_fired(
-            "not oligometastatic with a controlled primary, not radioresistant, no spine "
-            "re-irradiation",
+            "not oligometastatic with a controlled primary, not radioresistant, no spine re-irradiation",
             "非原发灶已控制的寡转移、非放疗抵抗、无脊柱再程放疗",
         )
     via = " (from KPS)" if converted else ""
@@ -218,18 +211,14 @@ def _operated(ctx: RuleContext) -> list[tuple[str, str, str, str]]:
     if not surgery_records(ctx):
         for lesion in cf.lesions:
             if lesion.fracture_fixed and lesion.prior_rt_dose_gy is None:
-                operated.append(
-                    (site_en(lesion), site_zh(lesion), "date not recorded", "日期未记录")
-                )
+                operated.append((site_en(lesion), site_zh(lesion), "date not recorded", "日期未记录"))
     return operated
 
 
 def rt_postop(ctx: RuleContext) -> Outcome:
     operated = _operated(ctx)
     if not operated:
-        return not_fired(
-            "no fixation or decompression awaiting radiotherapy", "无待放疗的固定/减压手术"
-        )
+        return not_fired("no fixation or decompression awaiting radiotherapy", "无待放疗的固定/减压手术")
     return fired(
         [f"operated at {site} ({when})" for site, _, when, _ in operated],
         [f"{site}已手术（{when}）" for _, site, _, when in operated],
@@ -267,9 +256,7 @@ def rt_reirr(ctx: RuleContext) -> Outcome:
         dates = [
             t.start_date
             for t in cf.treatments
-            if t.kind == TreatmentKind.RADIOTHERAPY
-            and t.lesion_id is not None
-            and t.lesion_id == lesion.lesion_id
+            if t.kind == TreatmentKind.RADIOTHERAPY and t.lesion_id is not None and t.lesion_id == lesion.lesion_id
         ]
         if lesion.prior_rt_date is not None:
             dates.append(lesion.prior_rt_date)
@@ -312,8 +299,7 @@ RULES: tuple[Rule, ...] = (
         text_zh="8 Gy单次放疗",
         rationale_en="Painful lesion with expected survival < {rt_single_fraction_survival_months} "
         "months or Katagiri high risk: single fraction gives equal pain relief.",
-        rationale_zh="疼痛病灶且预计生存期<{rt_single_fraction_survival_months}个月或Katagiri高危："
-        "单次放疗止痛效果相当。",
+        rationale_zh="疼痛病灶且预计生存期<{rt_single_fraction_survival_months}个月或Katagiri高危：单次放疗止痛效果相当。",
         source="ASTRO 2017/2024",
         condition=rt_pain_short,
     ),
@@ -360,8 +346,7 @@ RULES: tuple[Rule, ...] = (
         specialty=SPECIALTY,
         urgency="emergency",
         precedence=NEUROLOGY,
-        text_en="Emergency radiotherapy as soon as possible, ideally within 24 h "
-        "(8/1, 16/2, 20/5 or 30/10)",
+        text_en="Emergency radiotherapy as soon as possible, ideally within 24 h (8/1, 16/2, 20/5 or 30/10)",
         text_zh="尽快急诊放疗，最好在24小时内（8 Gy/1次、16 Gy/2次、20 Gy/5次或30 Gy/10次）",
         rationale_en="MSCC in a patient who is not a surgical candidate.",
         rationale_zh="脊髓压迫且不适合手术的患者。",

@@ -89,9 +89,7 @@ def rf_spine_pain(ctx: RuleContext) -> Outcome:
     if not case.spinal_pain_signs:
         return not_fired("no spinal pain features recorded", "未记录脊柱疼痛特征")
     if neuro_signs(ctx.cf) or new_frankel_deficit(ctx.cf):
-        return not_fired(
-            "neurological features present: see RF-MSCC", "存在神经系统表现：见RF-MSCC"
-        )
+        return not_fired("neurological features present: see RF-MSCC", "存在神经系统表现：见RF-MSCC")
     text = {
         "progressive_spinal_pain": ("progressive spinal pain", "进行性脊柱疼痛"),
         "pain_on_straining": ("pain on straining", "用力时疼痛"),
@@ -119,11 +117,7 @@ def rf_impending(ctx: RuleContext) -> Outcome:
 
 
 def rf_fracture(ctx: RuleContext) -> Outcome:
-    open_fractures = [
-        lesion
-        for lesion in ctx.cf.lesions
-        if lesion.pathological_fracture and not lesion.fracture_fixed
-    ]
+    open_fractures = [lesion for lesion in ctx.cf.lesions if lesion.pathological_fracture and not lesion.fracture_fixed]
     if not open_fractures:
         return not_fired()
     return fired(
@@ -135,9 +129,7 @@ def rf_fracture(ctx: RuleContext) -> Outcome:
 def _symptoms(ctx: RuleContext, hypo: bool = False) -> tuple[list[str], list[str]]:
     """Recorded hypercalcaemia symptoms, or with ``hypo`` the hypocalcaemia ones (tetany,
     seizures, long QT); each set only counts for its own red flag."""
-    symptoms = [
-        s for s in ctx.cf.case.calcium_symptoms if (s in HYPOCALCAEMIA_SYMPTOMS) == hypo
-    ]
+    symptoms = [s for s in ctx.cf.case.calcium_symptoms if (s in HYPOCALCAEMIA_SYMPTOMS) == hypo]
     return (
         [CALCIUM_SYMPTOM_TEXT[s][0] for s in symptoms],
         [CALCIUM_SYMPTOM_TEXT[s][1] for s in symptoms],
@@ -168,9 +160,7 @@ def hypercalcaemia_level(ctx: RuleContext) -> tuple[Urgency | None, str, str, li
                     "emergency",
                     "hypercalcaemia symptoms recorded (" + ", ".join(symptoms_en) + "); "
                     "no corrected calcium within the lab window: measure now",
-                    "记录有高钙血症症状（"
-                    + "、".join(symptoms_zh)
-                    + "）；有效期内无校正血钙：请立即检测",
+                    "记录有高钙血症症状（" + "、".join(symptoms_zh) + "）；有效期内无校正血钙：请立即检测",
                     [],
                 )
             missing = ctx.scores.patient["corrected_calcium"].missing
@@ -235,8 +225,7 @@ def rf_hypoca(ctx: RuleContext) -> Outcome:
         return fired([en, *extra_en], [zh, *extra_zh], "urgent")
     if symptoms_en:
         return not_fired(
-            f"{en} is not low: the recorded " + ", ".join(symptoms_en) + " need another "
-            "explanation",
+            f"{en} is not low: the recorded " + ", ".join(symptoms_en) + " need another explanation",
             f"{zh}不低：所记录的" + "、".join(symptoms_zh) + "需另寻原因",
         )
     return not_fired(en, zh)
@@ -252,9 +241,7 @@ def febrile_neutropenia(ctx: RuleContext) -> Outcome:
     text_zh = f"发热伴中性粒细胞 {fmt(latest.value)}×10⁹/L"
     if latest.value < NEUTROPHILS_FN_BELOW:
         return fired(text_en, text_zh)
-    earlier = [
-        r for r in ctx.cf.labs if r.analyte == Analyte.NEUTROPHILS and r.taken_on < latest.taken_on
-    ]
+    earlier = [r for r in ctx.cf.labs if r.analyte == Analyte.NEUTROPHILS and r.taken_on < latest.taken_on]
     previous = max(earlier, key=lambda r: r.taken_on, default=None)
     falling = previous is not None and previous.value > latest.value
     if latest.value < NEUTROPHILS_FALLING_BELOW and previous is not None and falling:
@@ -273,17 +260,13 @@ def bleed(ctx: RuleContext) -> Outcome:
     if platelets is None:
         found.missing.append("platelets")
     elif platelets.value < PLATELETS_BLEED_BELOW:
-        found.add(
-            f"platelets {fmt(platelets.value)} ×10⁹/L", f"血小板 {fmt(platelets.value)}×10⁹/L"
-        )
+        found.add(f"platelets {fmt(platelets.value)} ×10⁹/L", f"血小板 {fmt(platelets.value)}×10⁹/L")
     return found.outcome()
 
 
 def marrow(ctx: RuleContext) -> Outcome:
     if isinstance(febrile_neutropenia(ctx), Fired) or isinstance(bleed(ctx), Fired):
-        return not_fired(
-            "covered by RF-FEBRILE-NEUTROPENIA / RF-BLEED", "已由发热性中性粒细胞减少/出血红旗覆盖"
-        )
+        return not_fired("covered by RF-FEBRILE-NEUTROPENIA / RF-BLEED", "已由发热性中性粒细胞减少/出血红旗覆盖")
     found = Findings()
     for analyte, limit, name_en, name_zh, unit in (
         (Analyte.NEUTROPHILS, MARROW_NEUTROPHILS_BELOW, "neutrophils", "中性粒细胞", "×10⁹/L"),
@@ -294,9 +277,7 @@ def marrow(ctx: RuleContext) -> Outcome:
         if result is None:
             found.missing.append(analyte.value)
         elif result.value < limit:
-            found.add(
-                f"{name_en} {fmt(result.value)} {unit}", f"{name_zh} {fmt(result.value)} {unit}"
-            )
+            found.add(f"{name_en} {fmt(result.value)} {unit}", f"{name_zh} {fmt(result.value)} {unit}")
     return found.outcome()
 
 
@@ -305,12 +286,8 @@ def rf_bma_renal(ctx: RuleContext) -> Outcome:
     if not treatments:
         return not_fired("not on zoledronic acid", "未使用唑来膦酸")
     start = min(t.start_date for t in treatments)
-    creatinines = [
-        r for r in ctx.cf.labs if r.analyte == Analyte.CREATININE and r.taken_on <= ctx.cf.as_of
-    ]
-    baseline = max(
-        (r for r in creatinines if r.taken_on <= start), key=lambda r: r.taken_on, default=None
-    )
+    creatinines = [r for r in ctx.cf.labs if r.analyte == Analyte.CREATININE and r.taken_on <= ctx.cf.as_of]
+    baseline = max((r for r in creatinines if r.taken_on <= start), key=lambda r: r.taken_on, default=None)
     latest = lab(ctx, Analyte.CREATININE)
     missing = []
     if baseline is None:
@@ -328,9 +305,7 @@ def rf_bma_renal(ctx: RuleContext) -> Outcome:
         f"creatinine {fmt(baseline.value)} → {fmt(latest.value)} µmol/L (rise {fmt(rise)}; "
         f"limit {limit} from a{' normal' if normal else 'n abnormal'} baseline)"
     )
-    zh = (
-        f"肌酐 {fmt(baseline.value)} → {fmt(latest.value)} µmol/L（升高 {fmt(rise)}；阈值 {limit}）"
-    )
+    zh = f"肌酐 {fmt(baseline.value)} → {fmt(latest.value)} µmol/L（升高 {fmt(rise)}；阈值 {limit}）"
     if rise >= limit:
         return fired(en, zh)
     return not_fired(en, zh)
@@ -430,8 +405,7 @@ RULES: tuple[Rule, ...] = (
         text_zh="高钙血症",
         rationale_en="Corrected Ca > 3.50 (or > 3.10, CTCAE ≥ 3) or symptoms: emergency; "
         "3.00–3.10: urgent; 2.61–2.99: routine review.",
-        rationale_zh="校正血钙>3.50（或>3.10，CTCAE≥3级）或有症状：急症；3.00–3.10：紧急；"
-        "2.61–2.99：常规复查。",
+        rationale_zh="校正血钙>3.50（或>3.10，CTCAE≥3级）或有症状：急症；3.00–3.10：紧急；2.61–2.99：常规复查。",
         source="Society for Endocrinology 2016; CTCAE v5.0",
         condition=rf_hyperca,
     ),
@@ -463,8 +437,7 @@ RULES: tuple[Rule, ...] = (
         id="RF-BLEED",
         specialty=SPECIALTY,
         urgency="emergency",
-        text_en="Bleeding risk: platelets < 20 ×10⁹/L or active bleeding; no surgery or "
-        "intervention below 50 ×10⁹/L",
+        text_en="Bleeding risk: platelets < 20 ×10⁹/L or active bleeding; no surgery or intervention below 50 ×10⁹/L",
         text_zh="出血风险：血小板<20×10⁹/L或活动性出血；血小板<50×10⁹/L时不宜手术或介入操作",
         rationale_en="Severe thrombocytopenia risks spontaneous haemorrhage.",
         rationale_zh="重度血小板减少有自发出血风险。",
@@ -488,8 +461,7 @@ RULES: tuple[Rule, ...] = (
         urgency="urgent",
         text_en="Withhold zoledronic acid until creatinine is within 10 % of baseline",
         text_zh="暂停唑来膦酸，直至肌酐恢复至基线的10%以内",
-        rationale_en="Label: rise ≥ 44 µmol/L from a normal or ≥ 88 µmol/L from an abnormal "
-        "baseline.",
+        rationale_en="Label: rise ≥ 44 µmol/L from a normal or ≥ 88 µmol/L from an abnormal baseline.",
         rationale_zh="说明书：基线正常者升高≥44 µmol/L，基线异常者升高≥88 µmol/L。",
         source="Zometa label",
         condition=rf_bma_renal,

@@ -42,11 +42,7 @@ def rehab_wb_restrict(ctx: RuleContext) -> Outcome:
 
 
 def rehab_postop(ctx: RuleContext) -> Outcome:
-    operated = [
-        t
-        for t in ctx.cf.treatments
-        if t.kind == TreatmentKind.SURGERY and t.start_date <= ctx.cf.as_of
-    ]
+    operated = [t for t in ctx.cf.treatments if t.kind == TreatmentKind.SURGERY and t.start_date <= ctx.cf.as_of]
     fixed = [lesion for lesion in ctx.cf.lesions if lesion.fracture_fixed]
     if not operated and not fixed:
         return not_fired("no fixation or decompression recorded", "未记录固定或减压手术")
@@ -113,8 +109,7 @@ RULES: tuple[Rule, ...] = (
         id="REHAB-FUNCTION",
         specialty=SPECIALTY,
         urgency="routine",
-        text_en="Functional assessment (ECOG/KPS/Barthel) and a graded programme; aids and home "
-        "adaptation",
+        text_en="Functional assessment (ECOG/KPS/Barthel) and a graded programme; aids and home adaptation",
         text_zh="功能评估（ECOG/KPS/Barthel）及分级康复计划；辅助器具和居家改造",
         rationale_en="ECOG ≥ 2 or Frankel C–D.",
         rationale_zh="ECOG ≥2分或Frankel C–D级。",

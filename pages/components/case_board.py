@@ -406,7 +406,11 @@ def suggestions(ctx: PageContext, board: Board) -> None:
     needs: dict[str, list[str]] = {}
     for item in report.needs_data:
         needs.setdefault(item.specialty, []).append(
-            ctx.t("board.suggest.needs", rule=item.rule_id, items=escape_md("; ".join(item.missing)))
+            ctx.t(
+                "board.suggest.needs",
+                rule=item.rule_id,
+                items=escape_md("; ".join((item.missing_zh if ctx.lang == "zh" else item.missing_en) or item.missing)),
+            )
         )
     shown = [s for s in SPECIALTY_ORDER if groups[s] or needs.get(s)]
     columns = st.columns(2, gap="medium")

@@ -262,7 +262,7 @@ def sources_frame(ctx: PageContext, score: DerivedScore) -> pd.DataFrame:
                 ctx.t("board.card.input"): escape_md(input_label(ctx, src.input)),
                 ctx.t("board.card.value"): escape_md(shown_value(ctx, src.value)),
                 ctx.t("board.card.origin"): escape_md(label(ctx, f"board.origin.{src.origin}", src.origin)),
-                ctx.t("board.card.record"): escape_md(src.record),
+                ctx.t("board.card.record"): escape_md(src.record_zh if ctx.lang == "zh" and src.record_zh else src.record),
                 ctx.t("board.card.note"): escape_md(note),
             }
         )

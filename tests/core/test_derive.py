@@ -47,9 +47,7 @@ def lab(analyte: str, value: str | int, days_ago: int = 5, unit: str | None = No
 
 
 def treatment(kind: str, name: str, days_ago: int = 30, **kw: Any) -> Treatment:
-    return Treatment(
-        patient_id=1, kind=kind, name=name, start_date=AS_OF - timedelta(days=days_ago), **kw
-    )
+    return Treatment(patient_id=1, kind=kind, name=name, start_date=AS_OF - timedelta(days=days_ago), **kw)
 
 
 def spine(level: str = "T9", lesion_id: int = 12, **kw: Any) -> dict[str, Any]:
@@ -320,9 +318,7 @@ def test_lab_outside_window_is_missing_and_says_why() -> None:
 
 
 def test_latest_lab_wins() -> None:
-    cf = make_case(
-        labs=[lab("calcium", "2.30", 40), lab("calcium", "2.80", 3), lab("albumin", "40", 3)]
-    )
+    cf = make_case(labs=[lab("calcium", "2.30", 40), lab("calcium", "2.80", 3), lab("albumin", "40", 3)])
     corrected = scores_of(cf).patient["corrected_calcium"]
     assert corrected.inputs["calcium_mmol_l"] == Decimal("2.80")
     assert corrected.band == "mild"
@@ -403,9 +399,7 @@ def test_kps_converted_to_ecog_for_katagiri() -> None:
 
 
 def test_ionised_calcium_is_reported_when_recorded() -> None:
-    cf = make_case(
-        labs=[lab("calcium", "2.50", 2), lab("albumin", "40", 2), lab("ionised_calcium", "1.55", 2)]
-    )
+    cf = make_case(labs=[lab("calcium", "2.50", 2), lab("albumin", "40", 2), lab("ionised_calcium", "1.55", 2)])
     scores = scores_of(cf)
     source = scores.patient["corrected_calcium"].source("ionised_calcium")
     assert source is not None
@@ -555,9 +549,7 @@ def test_tokuhashi_primary_site_group(primary: str, group: str) -> None:
     ],
     ids=lambda v: "-".join(str(x) for x in v.values()) if isinstance(v, dict) else str(v),
 )
-def test_katagiri_growth_group_uses_receptor_and_driver_status(
-    fields: dict[str, str], expected: str | None
-) -> None:
+def test_katagiri_growth_group_uses_receptor_and_driver_status(fields: dict[str, str], expected: str | None) -> None:
     katagiri = scores_of(make_case(**fields)).patient["katagiri_new"]
     assert katagiri.inputs.get("primary_growth_group") == expected
 
@@ -622,9 +614,7 @@ def test_visceral_disease_without_treatability_is_missing() -> None:
 
 
 def test_tokuhashi_not_applicable_without_a_spinal_lesion() -> None:
-    tokuhashi = scores_of(make_case(lesions=[bone("femur", segment="shaft")])).patient[
-        "tokuhashi_revised"
-    ]
+    tokuhashi = scores_of(make_case(lesions=[bone("femur", segment="shaft")])).patient["tokuhashi_revised"]
     assert not tokuhashi.applicable
     assert "vertebral_body_mets" in tokuhashi.missing
     assert "not applicable" in tokuhashi.note
@@ -706,9 +696,7 @@ def test_mirels_lecture_values() -> None:
         (False, ["docetaxel"], True),
     ],
 )
-def test_previous_chemotherapy(
-    prior: bool | None, records: list[str], expected: bool | None
-) -> None:
+def test_previous_chemotherapy(prior: bool | None, records: list[str], expected: bool | None) -> None:
     cf = make_case(
         prior_chemotherapy=prior,
         treatments=[treatment("chemotherapy", name, days_ago=200) for name in records],
@@ -778,9 +766,7 @@ def test_radium_only_for_prostate_and_lymph_nodes_must_be_entered() -> None:
         "no-line-eligible-for-others",
     ],
 )
-def test_radium_inputs_from_the_case_record(
-    case: dict[str, Any], band: str, missing_sources: set[str]
-) -> None:
+def test_radium_inputs_from_the_case_record(case: dict[str, Any], band: str, missing_sources: set[str]) -> None:
     fields: dict[str, Any] = {
         "primary_tumour": "prostate",
         "castration": "resistant",

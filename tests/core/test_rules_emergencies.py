@@ -53,9 +53,7 @@ CASES: list[tuple[str, str, CaseFile, str]] = [
     (
         "EMERG-MARROW",
         "febrile-neutropenia",
-        make_case(
-            fever=True, labs=[lab("neutrophils", "0.3"), lab("platelets", "200"), lab("hb", "120")]
-        ),
+        make_case(fever=True, labs=[lab("neutrophils", "0.3"), lab("platelets", "200"), lab("hb", "120")]),
         "fires:emergency",
     ),
     (

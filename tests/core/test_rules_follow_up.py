@@ -35,11 +35,7 @@ def test_default_schedule_every_3_months_then_every_6() -> None:
 
 def test_schedule_follows_the_policy() -> None:
     policy = Policy(follow_up_year1_months=4, follow_up_year2_months=4)
-    reviews = [
-        when
-        for when, kind in follow_up_schedule(date(2026, 1, 1), policy)
-        if kind == FollowUpKind.CLINICAL_REVIEW
-    ]
+    reviews = [when for when, kind in follow_up_schedule(date(2026, 1, 1), policy) if kind == FollowUpKind.CLINICAL_REVIEW]
     assert reviews == [
         date(2026, 5, 1),
         date(2026, 9, 1),

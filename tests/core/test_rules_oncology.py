@@ -66,9 +66,7 @@ CASES: list[tuple[str, str, CaseFile, str]] = [
     (
         "ONC-BMA",
         "already-on-denosumab",
-        make_case(
-            lesions=RIB, treatments=[treatment("bone_modifying_agent", "denosumab", ongoing=True)]
-        ),
+        make_case(lesions=RIB, treatments=[treatment("bone_modifying_agent", "denosumab", ongoing=True)]),
         "not",
     ),
     ("ONC-BMA", "no-bone-lesion", make_case(), "not"),
@@ -112,17 +110,13 @@ CASES: list[tuple[str, str, CaseFile, str]] = [
     (
         "ONC-PROSTATE",
         "sensitive-spinal",
-        make_case(
-            primary_tumour="prostate", castration="sensitive", sex="male", lesions=[spine("T8")]
-        ),
+        make_case(primary_tumour="prostate", castration="sensitive", sex="male", lesions=[spine("T8")]),
         "fires:urgent",
     ),
     (
         "ONC-PROSTATE",
         "sensitive-pelvis",
-        make_case(
-            primary_tumour="prostate", castration="sensitive", sex="male", lesions=[bone("pelvis")]
-        ),
+        make_case(primary_tumour="prostate", castration="sensitive", sex="male", lesions=[bone("pelvis")]),
         "fires:default",
     ),
     (

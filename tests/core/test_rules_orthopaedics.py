@@ -303,9 +303,7 @@ def test_contra_names_each_condition() -> None:
 def test_contra_uses_the_policy_thresholds() -> None:
     cf = contra(expected_survival_months=2)
     assert verdict(run("ORTHO-CONTRA", cf)) == "not"
-    assert (
-        verdict(run("ORTHO-CONTRA", cf, Policy(surgery_min_survival_weeks=10))) == "fires:default"
-    )
+    assert verdict(run("ORTHO-CONTRA", cf, Policy(surgery_min_survival_weeks=10))) == "fires:default"
 
 
 def test_cement_asks_for_posterior_wall() -> None:
@@ -324,9 +322,7 @@ def test_cement_names_the_level_and_stabilisation_variant() -> None:
     assert isinstance(outcome, Fired)
     assert "SINS 8 at T5" in outcome.reason_en
     assert outcome.text_en is None  # the row's own suggestion
-    cf13 = make_case(
-        lesions=[sins_lesion(13, bilsky="0", posterior_wall_intact=True)], neuro_assessed=True
-    )
+    cf13 = make_case(lesions=[sins_lesion(13, bilsky="0", posterior_wall_intact=True)], neuro_assessed=True)
     outcome13 = run("ORTHO-CEMENT", cf13)
     assert isinstance(outcome13, Fired)
     assert outcome13.text_en is not None
@@ -366,9 +362,7 @@ def test_embolise_names_the_missing_plan_or_the_indication() -> None:
 
 
 def test_sins_consult_says_the_opinion_is_recorded() -> None:
-    t9 = lecture_case_2().lesions[0].model_copy(
-        update={"surgeon_stability": SurgeonStability.UNSTABLE}
-    )
+    t9 = lecture_case_2().lesions[0].model_copy(update={"surgeon_stability": SurgeonStability.UNSTABLE})
     cf = lecture_case_2()
     outcome = run("ORTHO-SINS-CONSULT", cf.model_copy(update={"lesions": (t9,)}))
     assert isinstance(outcome, NotFired)

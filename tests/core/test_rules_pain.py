@@ -43,9 +43,7 @@ CASES: list[tuple[str, str, CaseFile, str]] = [
     (
         "PAIN-SAFETY",
         "platelets-49",
-        make_case(
-            nrs=5, labs=[lab("platelets", "49"), lab("creatinine", "70")], weight_kg=Decimal("60")
-        ),
+        make_case(nrs=5, labs=[lab("platelets", "49"), lab("creatinine", "70")], weight_kg=Decimal("60")),
         "fires:default",
     ),
     (

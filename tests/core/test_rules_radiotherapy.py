@@ -254,15 +254,13 @@ CASES: list[tuple[str, str, CaseFile, str]] = [
     (
         "RT-RA223",
         "one-line-ineligible",
-        radium(lymph_node_max_cm=Decimal("1"), prior_mcrpc_lines=1,
-               ineligible_for_other_treatment=True),
+        radium(lymph_node_max_cm=Decimal("1"), prior_mcrpc_lines=1, ineligible_for_other_treatment=True),
         "fires:default",
     ),
     (
         "RT-RA223",
         "one-line-eligible-for-others",
-        radium(lymph_node_max_cm=Decimal("1"), prior_mcrpc_lines=1,
-               ineligible_for_other_treatment=False),
+        radium(lymph_node_max_cm=Decimal("1"), prior_mcrpc_lines=1, ineligible_for_other_treatment=False),
         "not",
     ),
     (
@@ -379,14 +377,12 @@ def test_sbrt_oligometastatic_needs_primary_control() -> None:
 
 
 def test_radium_inputs_come_from_the_case_record() -> None:
-    cf = radium(lymph_node_max_cm=Decimal("1.5"), prior_mcrpc_lines=1,
-                ineligible_for_other_treatment=True)
+    cf = radium(lymph_node_max_cm=Decimal("1.5"), prior_mcrpc_lines=1, ineligible_for_other_treatment=True)
     score = derive_scores(cf, Policy()).patient["radium_223"]
     assert score.band == "eligible"
     nodes = score.source("lymph_node_max_cm")
     assert nodes is not None
-    assert (nodes.origin, nodes.value, nodes.record) == (
-        "case", "1.5", "case: largest lymph node 1.5 cm")
+    assert (nodes.origin, nodes.value, nodes.record) == ("case", "1.5", "case: largest lymph node 1.5 cm")
     ineligible = score.source("ineligible_for_other_treatment")
     assert ineligible is not None
     assert (ineligible.origin, ineligible.value) == ("case", "true")
@@ -399,9 +395,7 @@ def test_radium_inputs_come_from_the_case_record() -> None:
 
 def test_rt_thresholds_come_from_the_policy() -> None:
     cf = painful(expected_survival_months=3)
-    assert verdict(run("RT-PAIN-SHORT", cf, Policy(rt_single_fraction_survival_months=4))) == (
-        "fires:default"
-    )
+    assert verdict(run("RT-PAIN-SHORT", cf, Policy(rt_single_fraction_survival_months=4))) == ("fires:default")
     assert verdict(run("RT-SBRT", sbrt(), Policy(sbrt_min_survival_months=7))) == "not"
 
 

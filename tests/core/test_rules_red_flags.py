@@ -116,11 +116,7 @@ CASES: list[tuple[str, str, CaseFile, str]] = [
     (
         "RF-FRACTURE",
         "fixed",
-        make_case(
-            lesions=[
-                bone("femur", segment="shaft", pathological_fracture=True, fracture_fixed=True)
-            ]
-        ),
+        make_case(lesions=[bone("femur", segment="shaft", pathological_fracture=True, fracture_fixed=True)]),
         "not",
     ),
     # RF-HYPERCA -- SfE 2016; CTCAE v5.0 (corrected Ca = measured Ca at albumin 40 g/L)
@@ -151,9 +147,7 @@ CASES: list[tuple[str, str, CaseFile, str]] = [
     (
         "RF-HYPERCA",
         "ionised-1.25",
-        make_case(
-            labs=[lab("ionised_calcium", "1.25"), lab("calcium", "2.70"), lab("albumin", "40")]
-        ),
+        make_case(labs=[lab("ionised_calcium", "1.25"), lab("calcium", "2.70"), lab("albumin", "40")]),
         "not",
     ),
     (
@@ -261,33 +255,25 @@ CASES: list[tuple[str, str, CaseFile, str]] = [
     (
         "RF-BMA-RENAL",
         "normal-baseline-rise-44",
-        make_case(
-            treatments=[ZOL], labs=[lab("creatinine", "80", 70), lab("creatinine", "124", 2)]
-        ),
+        make_case(treatments=[ZOL], labs=[lab("creatinine", "80", 70), lab("creatinine", "124", 2)]),
         "fires:default",
     ),
     (
         "RF-BMA-RENAL",
         "normal-baseline-rise-43",
-        make_case(
-            treatments=[ZOL], labs=[lab("creatinine", "80", 70), lab("creatinine", "123", 2)]
-        ),
+        make_case(treatments=[ZOL], labs=[lab("creatinine", "80", 70), lab("creatinine", "123", 2)]),
         "not",
     ),
     (
         "RF-BMA-RENAL",
         "abnormal-baseline-rise-87",
-        make_case(
-            treatments=[ZOL], labs=[lab("creatinine", "130", 70), lab("creatinine", "217", 2)]
-        ),
+        make_case(treatments=[ZOL], labs=[lab("creatinine", "130", 70), lab("creatinine", "217", 2)]),
         "not",
     ),
     (
         "RF-BMA-RENAL",
         "abnormal-baseline-rise-88",
-        make_case(
-            treatments=[ZOL], labs=[lab("creatinine", "130", 70), lab("creatinine", "218", 2)]
-        ),
+        make_case(treatments=[ZOL], labs=[lab("creatinine", "130", 70), lab("creatinine", "218", 2)]),
         "fires:default",
     ),
     (

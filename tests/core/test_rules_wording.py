@@ -65,9 +65,7 @@ BOOL = re.compile(r"\b(True|False)\b")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Single-word vocabulary values that must not stand in Chinese text untranslated.
 LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z]+(?![A-Za-z])")
-ZH_FORBIDDEN_WORDS: frozenset[str] = frozenset(
-    v for v in VOCAB if v.isalpha() and v.islower() and len(v) > 2
-)
+ZH_FORBIDDEN_WORDS: frozenset[str] = frozenset(v for v in VOCAB if v.isalpha() and v.islower() and len(v) > 2)
 
 
 def problems(text: str, *, zh: bool, free_text: tuple[str, ...] = ()) -> list[str]:

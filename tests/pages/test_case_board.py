@@ -80,7 +80,7 @@ def test_lecture_case_2_cord_compression(
     body = plain(at)
     assert "#### Orthopaedics / spine surgery" in body
     assert "Spine-surgery opinion before radiotherapy (potentially unstable)" in body
-    assert "Why: SINS 11 at T9 (indeterminate)" in body
+    assert "Why: SINS 11 at T9 — Indeterminate: potentially unstable (7–12)" in body
     assert "Source: Fisher 2010 (SOSG) · rule ORTHO-SINS-CONSULT" in body
 
 
