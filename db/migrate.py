@@ -55,10 +55,10 @@ def applied_versions(cur: duckdb.DuckDBPyConnection) -> list[int]:
 
 def migrate(cur: duckdb.DuckDBPyConnection, migrations: list[Migration] | None = None) -> list[int]:
     """Apply every pending migration; return the versions applied now (idempotent)."""
-    todo = migrations if migrations is not None else discover()
+    pending = migrations if migrations is not None else discover()
     done = set(applied_versions(cur))
     applied: list[int] = []
-    for mig in sorted(todo, key=lambda m: m.version):
+    for mig in sorted(pending, key=lambda m: m.version):
         if mig.version in done:
             continue
         cur.begin()

@@ -53,19 +53,19 @@ def _now() -> datetime:
 def ensure_demo_users(cur: duckdb.DuckDBPyConnection) -> int:
     """Create the demo users that are missing (demo mode only). Returns how many were made."""
     existing = {r[0] for r in cur.execute("SELECT username FROM app_user").fetchall()}
-    todo = [u for u in DEMO_USERS if u.username not in existing]
-    if not todo:
+    pending = [u for u in DEMO_USERS if u.username not in existing]
+    if not pending:
         return 0
     shared_hash = hash_password(DEMO_PASSWORD)
     with transaction(cur):
-        for u in todo:
+        for u in pending:
             cur.execute(
                 "INSERT INTO app_user (username, display_name, role, specialty, password_hash, demo)"
                 " VALUES (?, ?, ?, ?, ?, TRUE)",
                 [u.username, u.display_name, u.role.value, u.specialty.value if u.specialty else None, shared_hash],
             )
-        audit.record(cur, audit_system(), "create", "app_user", None, after={"demo_users": [u.username for u in todo]})
-    return len(todo)
+        audit.record(cur, audit_system(), "create", "app_user", None, after={"demo_users": [u.username for u in pending]})
+    return len(pending)
 
 
 def audit_system() -> Actor:
