@@ -41,3 +41,20 @@ def build_board(cf: CaseFile, policy: Policy) -> Board:
 
 def load_board(cur: duckdb.DuckDBPyConnection, case_id: int, as_of: date | None = None) -> Board:
     return build_board(load_case_file(cur, case_id, as_of), load_policy(cur))
+
+
+def case_stamp(cur: duckdb.DuckDBPyConnection, case_id: int) -> int:
+    """The last data change that can alter this case's board: a write about its patient, or a
+    department-wide one (policies, a bulk load). Every write is audited in its own transaction;
+    access-only rows (sign-in, opening a case, denials, exports) and other patients' changes do
+    not count, so caches keyed by it survive a busy meeting."""
+    row = cur.execute(
+        """
+        SELECT coalesce(max(seq), 0) FROM audit_log
+        WHERE action NOT IN ('open_case', 'login', 'login_failed', 'logout', 'denied', 'export')
+          AND (patient_id = (SELECT patient_id FROM mdt_case WHERE case_id = ?)
+               OR (patient_id IS NULL AND entity IN ('policy', 'demo_dataset', 'store')))
+        """,
+        [case_id],
+    ).fetchone()
+    return int(row[0]) if row else 0

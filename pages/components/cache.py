@@ -11,8 +11,7 @@ from datetime import date
 import streamlit as st
 
 from db import scores as score_store
-from db.board import Board, load_board
-from db.listing import change_stamp
+from db.board import Board, case_stamp, load_board
 from pages.components.guard import PageContext, get_store
 
 
@@ -27,13 +26,13 @@ def _snapshotted() -> set[tuple[str, int, int]]:
 
 
 def board(ctx: PageContext, case_id: int) -> Board:
-    """The case's board, recomputed only when the store changed (or the day did)."""
-    return _board(str(ctx.store.path), case_id, change_stamp(ctx.cur), date.today())
+    """The case's board, recomputed only when its data changed (or the day did)."""
+    return _board(str(ctx.store.path), case_id, case_stamp(ctx.cur, case_id), date.today())
 
 
 def snapshot_scores(ctx: PageContext, case_id: int, current: Board) -> None:
-    """Record score snapshots when inputs changed — once per case and store change stamp."""
-    key = (str(ctx.store.path), case_id, change_stamp(ctx.cur))
+    """Record score snapshots when inputs changed — once per case and data change."""
+    key = (str(ctx.store.path), case_id, case_stamp(ctx.cur, case_id))
     done = _snapshotted()
     if key in done:
         return

@@ -1,0 +1,41 @@
+"""The board cache stamp moves with a change to the case's patient or a department policy, and
+not with reading or with another patient's referral."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+
+from core.models import SYSTEM_ACTOR, Actor, Case, Patient, Role
+from db import audit, cases
+from db.board import case_stamp
+from db.policies import set_policy
+
+
+def test_stamp_moves_only_for_this_case(demo_cur: duckdb.DuckDBPyConnection) -> None:
+    case_id = 2
+    start = case_stamp(demo_cur, case_id)
+    member = Actor(user_id=2, username="member", role=Role.MEMBER)
+    audit.record(demo_cur, member, "open_case", "mdt_case", case_id, patient_id=cases.get_case(demo_cur, case_id).patient_id)
+    assert case_stamp(demo_cur, case_id) == start
+    coordinator = Actor(user_id=3, username="coordinator", role=Role.COORDINATOR)
+    cases.refer(
+        demo_cur,
+        coordinator,
+        Patient(mrn="STAMP-001", display_name="x", sex="male", birth_date=date(1950, 1, 1)),
+        Case(
+            patient_id=0,
+            referral_date=date.today(),
+            referrer="r",
+            referrer_specialty="radiology",
+            question="q",
+            primary_tumour="breast",
+        ),
+    )
+    assert case_stamp(demo_cur, case_id) == start
+    cases.update_case(demo_cur, member, cases.get_case(demo_cur, case_id), {"nrs": 3})
+    moved = case_stamp(demo_cur, case_id)
+    assert moved > start
+    set_policy(demo_cur, SYSTEM_ACTOR, "lab_window_days", "60")
+    assert case_stamp(demo_cur, case_id) > moved
