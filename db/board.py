@@ -43,18 +43,34 @@ def load_board(cur: duckdb.DuckDBPyConnection, case_id: int, as_of: date | None 
     return build_board(load_case_file(cur, case_id, as_of), load_policy(cur))
 
 
-def case_stamp(cur: duckdb.DuckDBPyConnection, case_id: int) -> int:
-    """The last data change that can alter this case's board: a write about its patient, or a
+def case_stamps(cur: duckdb.DuckDBPyConnection, case_ids: list[int]) -> dict[int, int]:
+    """Per case, the last data change that can alter its board: a write about its patient, or a
     department-wide one (policies, a bulk load). Every write is audited in its own transaction;
     access-only rows (sign-in, opening a case, denials, exports) and other patients' changes do
-    not count, so caches keyed by it survive a busy meeting."""
-    row = cur.execute(
+    not count, so caches keyed by it survive a busy meeting. One set-based query."""
+    rows = cur.execute(
         """
-        SELECT coalesce(max(seq), 0) FROM audit_log
-        WHERE action NOT IN ('open_case', 'login', 'login_failed', 'logout', 'denied', 'export')
-          AND (patient_id = (SELECT patient_id FROM mdt_case WHERE case_id = ?)
-               OR (patient_id IS NULL AND entity IN ('policy', 'demo_dataset', 'store')))
+        WITH c AS (SELECT case_id, patient_id FROM mdt_case WHERE list_contains(?, case_id)),
+        data_rows AS (
+            SELECT seq, patient_id, entity FROM audit_log
+            WHERE action NOT IN ('open_case', 'login', 'login_failed', 'logout', 'denied', 'export')
+        ),
+        dept AS (
+            SELECT coalesce(max(seq), 0) AS s FROM data_rows
+            WHERE patient_id IS NULL AND entity IN ('policy', 'demo_dataset', 'store')
+        ),
+        per_patient AS (
+            SELECT patient_id, max(seq) AS s FROM data_rows
+            WHERE patient_id IN (SELECT patient_id FROM c) GROUP BY patient_id
+        )
+        SELECT c.case_id, greatest(coalesce(per_patient.s, 0), (SELECT s FROM dept))
+        FROM c LEFT JOIN per_patient USING (patient_id)
         """,
-        [case_id],
-    ).fetchone()
-    return int(row[0]) if row else 0
+        [list(case_ids)],
+    ).fetchall()
+    return {int(r[0]): int(r[1]) for r in rows}
+
+
+def case_stamp(cur: duckdb.DuckDBPyConnection, case_id: int) -> int:
+    """:func:`case_stamps` for one case (0 for an unknown case)."""
+    return case_stamps(cur, [case_id]).get(case_id, 0)

@@ -34,7 +34,7 @@ from core.models import (
 from core.permissions import Capability, allowed
 from db import agenda as workflow
 from db import listing
-from db.board import Board, load_board
+from db.board import Board, case_stamps, load_board
 from pages.components.guard import PageContext
 from pages.components.widgets import case_link_column, case_table, localise_frame
 
@@ -148,9 +148,10 @@ def _summary(_cur: Any, store: str, case_id: int, stamp: int, today: date) -> Ca
 
 
 def summaries(ctx: PageContext, case_ids: list[int]) -> dict[int, CaseSummary]:
-    stamp = listing.change_stamp(ctx.cur)
+    """Urgency, red flags and readiness per case, recomputed only for cases whose data changed."""
+    stamps = case_stamps(ctx.cur, case_ids)
     store = str(ctx.store.path)
-    return {cid: _summary(ctx.cur, store, cid, stamp, date.today()) for cid in case_ids}
+    return {cid: _summary(ctx.cur, store, cid, stamps.get(cid, 0), date.today()) for cid in case_ids}
 
 
 def readiness_text(ctx: PageContext, summary: CaseSummary) -> str:
