@@ -88,15 +88,3 @@ def members(cur: duckdb.DuckDBPyConnection, meeting_id: int) -> pd.DataFrame:
         """,
         [meeting_id],
     ).df()
-
-
-def change_stamp(cur: duckdb.DuckDBPyConnection) -> int:
-    """The last audit sequence number of a data change: every write is audited in its own
-    transaction, so this moves with any change to the store's data. Audit rows that record
-    access only (sign-in, opening a case, denials, exports) do not move it, so busy reading
-    does not throw away cached boards."""
-    row = cur.execute(
-        "SELECT coalesce(max(seq), 0) FROM audit_log"
-        " WHERE action NOT IN ('open_case', 'login', 'login_failed', 'logout', 'denied', 'export')"
-    ).fetchone()
-    return int(row[0]) if row else 0
