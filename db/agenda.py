@@ -3,7 +3,7 @@ discussion status, re-listing of deferred cases, specialty opinions."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import duckdb
 
@@ -13,7 +13,7 @@ from core.models import Actor, AgendaStatus, MeetingStatus, Priority, Specialty,
 from core.permissions import Capability
 from core.text import LONG_TEXT_MAX, TextRuleError, check_text
 from db import audit, submissions
-from db.connection import transaction
+from db.connection import transaction, utc_now
 
 _ORDER_SQL = """
     UPDATE agenda_item SET position = o.rn - 1
@@ -43,10 +43,6 @@ def apply_urgency_order(cur: duckdb.DuckDBPyConnection, meeting_id: int | None =
     )
     for mid in ids:
         cur.execute(_ORDER_SQL, [mid])
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 def create_meetings(
@@ -246,7 +242,7 @@ def start_meeting(cur: duckdb.DuckDBPyConnection, actor: Actor, meeting_id: int)
     with transaction(cur):
         cur.execute(
             "UPDATE meeting SET status = 'in_progress', started_at = ?, chair_user_id = ? WHERE meeting_id = ?",
-            [_now(), actor.user_id, meeting_id],
+            [utc_now(), actor.user_id, meeting_id],
         )
         audit.record(cur, actor, "update", "meeting", meeting_id, before={"status": "planned"}, after={"status": "in_progress"})
 
@@ -312,7 +308,7 @@ def close_meeting(cur: duckdb.DuckDBPyConnection, actor: Actor, meeting_id: int)
             ).fetchall()
             new_ids = [int(r[0]) for r in rows]
             apply_urgency_order(cur, int(nxt[0]))
-        cur.execute("UPDATE meeting SET status = 'closed', ended_at = ? WHERE meeting_id = ?", [_now(), meeting_id])
+        cur.execute("UPDATE meeting SET status = 'closed', ended_at = ? WHERE meeting_id = ?", [utc_now(), meeting_id])
         audit.record(
             cur,
             actor,

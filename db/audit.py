@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING, Any
@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from core.errors import PermissionDeniedError
 from core.models import Actor
 from core.permissions import Capability, allowed
-from db.connection import transaction
+from db.connection import transaction, utc_now
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -73,7 +73,7 @@ def record(
         last = cur.execute("SELECT seq, row_hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
         seq = (last[0] + 1) if last else 1
         prev = last[1] if last else GENESIS
-        at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+        at = utc_now()
         fields = [
             seq,
             at,

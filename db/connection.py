@@ -12,6 +12,7 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -23,6 +24,11 @@ DEFAULT_DB = Path("data") / "bonemdt.duckdb"
 
 _WRITE_LOCK = threading.RLock()
 _tx_depth = threading.local()
+
+
+def utc_now() -> datetime:
+    """The store's clock: naive UTC to the second (what every TIMESTAMP column holds)."""
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 def default_db_path() -> Path:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import date
 
 import duckdb
 import pandas as pd
@@ -29,7 +29,7 @@ from core.models import (
 from core.permissions import Capability, allowed
 from core.signing import SIGNATURE_MEANING, content_hash
 from db import audit, submissions
-from db.connection import transaction
+from db.connection import transaction, utc_now
 from db.rows import fetch_models
 
 
@@ -143,10 +143,6 @@ _DECISION_COLS = (
     "content_hash",
     "row_version",
 )
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 def get_decision(cur: duckdb.DuckDBPyConnection, decision_id: int) -> Decision:
@@ -317,7 +313,7 @@ def sign(
         changed = cur.execute(
             "UPDATE decision SET status = 'signed', signed_by = ?, signed_at = ?, signature_meaning = ?, content_hash = ?,"
             " row_version = row_version + 1 WHERE decision_id = ? AND row_version = ? AND status = 'draft'",
-            [actor.user_id, _now(), meaning, digest, decision_id, expected_version],
+            [actor.user_id, utc_now(), meaning, digest, decision_id, expected_version],
         ).fetchone()
         if not changed or int(changed[0]) != 1:
             raise ConflictError("This draft was changed since you opened it; review it again before signing.")

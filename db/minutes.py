@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any, Literal
 
 import duckdb
@@ -29,6 +29,7 @@ from core.minutes import (
 from core.models import Actor
 from core.permissions import Capability
 from db import audit
+from db.connection import utc_now
 
 ExportFormat = Literal["pdf", "markdown"]
 FORMATS: tuple[str, ...] = ("pdf", "markdown")
@@ -52,10 +53,6 @@ _CASE_DECISION_SQL = """
     FROM decision d LEFT JOIN app_user u ON u.user_id = d.signed_by
     WHERE d.case_id = ? ORDER BY d.status = 'signed' DESC, d.version DESC LIMIT 1
 """
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 def _rows(cur: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
@@ -223,7 +220,7 @@ def meeting_minutes(cur: duckdb.DuckDBPyConnection, meeting_id: int, *, today: d
         attendance_grade=m["attendance_grade"],
         attendance=_attendance(cur, int(m["meeting_id"])),
         cases=cases,
-        generated_at=_now(),
+        generated_at=utc_now(),
     )
 
 
@@ -289,7 +286,7 @@ def outcome_letter(cur: duckdb.DuckDBPyConnection, case_id: int, *, today: date 
         attendance=_attendance(cur, meeting_id),
         decision=decision,
         actions=actions,
-        generated_at=_now(),
+        generated_at=utc_now(),
     )
 
 

@@ -29,7 +29,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -42,7 +42,7 @@ from core.models import Case, CaseFile, LabResult, Lesion, Patient, Treatment
 from core.policy import Policy
 from db.cases import CASE_COLUMNS
 from db.clinical import LESION_COLUMNS, TREATMENT_COLUMNS
-from db.connection import transaction
+from db.connection import transaction, utc_now
 from db.policies import load_policy
 
 M = TypeVar("M", bound=BaseModel)
@@ -100,10 +100,6 @@ class BatchResult:
 
 # ---------------------------------------------------------------------------------------------
 # Snapshot rows
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _canonical_json(inputs: Mapping[str, object]) -> str:
@@ -175,7 +171,7 @@ def record_snapshots(
     computed_at: datetime | None = None,
 ) -> int:
     """Write a snapshot of every score of the case whose inputs changed; return rows written."""
-    rows = snapshot_rows(case_id, scores, computed_at or _now())
+    rows = snapshot_rows(case_id, scores, computed_at or utc_now())
     with transaction(cur):
         return _insert_changed(cur, rows)
 
@@ -307,7 +303,7 @@ def score_all(cur: duckdb.DuckDBPyConnection, *, as_of: date | None = None, chun
         raise ValueError("chunk must be at least 1")
     started = time.perf_counter()
     day = as_of or date.today()
-    computed_at = _now()
+    computed_at = utc_now()
     policy = load_policy(cur)
     ids = [int(r[0]) for r in cur.execute("SELECT case_id FROM mdt_case ORDER BY case_id").fetchall()]
     written = 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import duckdb
 import pandas as pd
@@ -13,7 +13,7 @@ from core.models import Actor, AppUser, Role, Specialty
 from core.passwords import MIN_LENGTH, hash_password, verify_password
 from core.permissions import Capability
 from db import audit
-from db.connection import transaction
+from db.connection import transaction, utc_now
 
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
@@ -44,10 +44,6 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("nurse", "Demo CNS Nurse", Role.MEMBER, Specialty.NURSING),
     DemoUser("oncology2", "Dr Demo Oncology II", Role.MEMBER, Specialty.MEDICAL_ONCOLOGY),
 )
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def ensure_demo_users(cur: duckdb.DuckDBPyConnection) -> int:
@@ -92,7 +88,7 @@ def authenticate(cur: duckdb.DuckDBPyConnection, username: str, password: str, *
         " failed_logins, locked_until FROM app_user WHERE username = ?",
         [name],
     ).fetchone()
-    now = _now()
+    now = utc_now()
     probe = Actor(user_id=-1, username=name[:40] or "?", role=Role.MEMBER)
     ok = verify_password(password or "", row[5] if row else None)
     if row is None or not row[6] or (row[7] and not allow_demo):

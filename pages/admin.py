@@ -16,6 +16,7 @@ from core.permissions import Capability, allowed
 from db import audit, users
 from db import backup as backups
 from db.policies import load_policy, set_policy
+from pages.components.forms import field_errors
 from pages.components.guard import guard
 
 AUDIT_ACTIONS = ("create", "update", "sign", "amend", "export", "login", "login_failed", "denied", "open_case", "logout")
@@ -27,12 +28,6 @@ st.title(tr("admin.title"))
 is_admin = allowed(ctx.actor.role, Capability.MANAGE_USERS)
 names = [tr("admin.tab.audit")] + ([tr("admin.tab.users"), tr("admin.tab.backup"), tr("admin.tab.policy")] if is_admin else [])
 tabs = st.tabs(names)
-
-
-def _field_errors(exc: ValidationError | FieldError) -> dict[str, str]:
-    if isinstance(exc, FieldError):
-        return exc.errors
-    return {".".join(str(p) for p in e["loc"]) or "form": e["msg"] for e in exc.errors(include_input=False)}
 
 
 with tabs[0]:
@@ -99,7 +94,7 @@ if is_admin:
                     users.create_user(ctx.cur, ctx.actor, user, password)
                     st.success(tr("common.saved"))
                 except (ValidationError, FieldError) as exc:
-                    for field, msg in _field_errors(exc).items():
+                    for field, msg in field_errors(exc).items():
                         st.error(f"{field}: {msg}")
                 except BoneMDTError as exc:
                     st.error(str(exc))

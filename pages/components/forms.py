@@ -63,7 +63,7 @@ from pages.components.guard import PageContext
 NONE = "—"
 
 
-def _errors_from(exc: ValidationError | FieldError) -> dict[str, str]:
+def field_errors(exc: ValidationError | FieldError) -> dict[str, str]:
     """Field -> message, never echoing the input (include_input=False)."""
     if isinstance(exc, FieldError):
         return dict(exc.errors)
@@ -144,7 +144,7 @@ def _submit(
         model = build()
         save(model)
     except (ValidationError, FieldError) as exc:
-        form.fail(_errors_from(exc))
+        form.fail(field_errors(exc))
     except BoneMDTError as exc:
         form.fail({"form": str(exc)})
     else:
@@ -311,18 +311,18 @@ def referral_form(ctx: PageContext) -> None:
     try:
         patient = Patient.model_validate(patient_data)
     except ValidationError as exc:
-        errors |= _errors_from(exc)
+        errors |= field_errors(exc)
     try:
         case = Case.model_validate(case_data)
     except ValidationError as exc:
-        errors |= _errors_from(exc)
+        errors |= field_errors(exc)
     if errors or patient is None or case is None:
         form.fail(errors)
         return
     try:
         case_id = cases.refer(ctx.cur, ctx.actor, patient, case, token=form.token)
     except (FieldError, BoneMDTError) as exc:
-        form.fail(_errors_from(exc) if isinstance(exc, FieldError) else {"form": str(exc)})
+        form.fail(field_errors(exc) if isinstance(exc, FieldError) else {"form": str(exc)})
         return
     form.done(tr("form.referral.done", case=case_id))
 
@@ -659,7 +659,7 @@ def clinical_header_form(ctx: PageContext, cf: CaseFile) -> None:
         try:
             cases.update_case(ctx.cur, ctx.actor, c, changes)
         except (ValidationError, FieldError) as exc:
-            form.fail(_errors_from(exc))
+            form.fail(field_errors(exc))
         except BoneMDTError as exc:
             form.fail({"form": str(exc)})
         else:
