@@ -641,7 +641,7 @@ class Case(_Record):
     visceral_mets: VisceralMets | None = None
     visceral_treatable: bool | None = None
     visceral_removable: bool | None = None
-    expected_survival_months: int | None = Field(default=None, ge=0, le=240)
+    expected_survival_weeks: int | None = Field(default=None, ge=0, le=1040)
     fit_for_surgery: bool | None = None
     prior_chemotherapy: bool | None = None
     prior_mcrpc_lines: int | None = Field(default=None, ge=0, le=10)
@@ -807,6 +807,28 @@ class LabResult(_Record):
         return self
 
 
+class SurgeryProcedure(StrEnum):
+    """What an operation did (RULES.md safety rule 3: only bone or spine operations count as fixation)."""
+
+    BIOPSY = "biopsy"
+    DECOMPRESSION = "decompression"
+    STABILISATION = "stabilisation"
+    DECOMPRESSION_STABILISATION = "decompression_stabilisation"
+    FIXATION = "fixation"
+    ARTHROPLASTY = "arthroplasty"
+    RESECTION = "resection"
+    NON_SKELETAL = "non_skeletal"
+
+    @property
+    def skeletal(self) -> bool:
+        return self is not SurgeryProcedure.NON_SKELETAL
+
+    @property
+    def stabilises(self) -> bool:
+        """Decompression, stabilisation, fixation, arthroplasty or resection of the lesion (not a biopsy)."""
+        return self not in (SurgeryProcedure.NON_SKELETAL, SurgeryProcedure.BIOPSY)
+
+
 class Treatment(_Record):
     treatment_id: int | None = None
     patient_id: int
@@ -818,9 +840,34 @@ class Treatment(_Record):
     dose_gy: Decimal | None = Field(default=None, gt=0, le=100)
     fractions: int | None = Field(default=None, ge=1, le=40)
     lesion_id: int | None = None
+    # The lesions this surgery or radiotherapy treated (safety rule 3); ``lesion_id`` is the first.
+    lesion_ids: tuple[int, ...] = ()
+    # Surgery only: what the operation did; None = not recorded (treated as non-skeletal unless
+    # the record names a lesion).
+    procedure: SurgeryProcedure | None = None
     ongoing: bool = False
 
     _nf = field_validator("start_date", "end_date")(_not_future)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _lesion_links(cls, data: object) -> object:
+        if isinstance(data, dict):
+            ids = tuple(data.get("lesion_ids") or ())
+            first = data.get("lesion_id")
+            if first is not None and first not in ids:
+                ids = (first, *ids)
+            data = {**data, "lesion_ids": ids, "lesion_id": first if first is not None else (ids[0] if ids else None)}
+        return data
+
+    @property
+    def skeletal_surgery(self) -> bool:
+        """A bone or spine operation linked to a lesion (safety rule 3), never a mastectomy or nephrectomy."""
+        if self.kind != TreatmentKind.SURGERY:
+            return False
+        if self.procedure is not None:
+            return self.procedure.skeletal and bool(self.lesion_ids)
+        return bool(self.lesion_ids)
 
     @model_validator(mode="after")
     def _dates(self) -> Treatment:
@@ -1046,6 +1093,17 @@ class CaseFile(_Value):
     treatments: tuple[Treatment, ...] = ()
     events: tuple[ClinicalEvent, ...] = ()
     as_of: date
+    # The date each clinical field of ``case`` describes (ECOG, KPS, Frankel, neurology, pain,
+    # expected survival, fitness for surgery, weight, fever, calcium symptoms, ...: safety rule 2),
+    # keyed by the ``Case`` field name. A field not named here is dated at the referral date.
+    observed: dict[str, date] = Field(default_factory=dict)
+
+    def observed_on(self, field: str) -> date:
+        """The date the case's current value of ``field`` describes (referral date when undated)."""
+        return self.observed.get(field, self.case.referral_date)
+
+    def fact_age_days(self, field: str) -> int:
+        return (self.as_of - self.observed_on(field)).days
 
     @property
     def age(self) -> int:

@@ -22,14 +22,14 @@ class Policy(BaseModel):
     # MSCC with neurological symptoms/signs: the lecture's regimen; NICE NG234 as the alternative.
     dexamethasone_mscc: str = Field(default="10 mg IV then 4 mg every 6 h", min_length=3, max_length=200)
     dexamethasone_alternative: str = Field(default="16 mg/day (NICE NG234)", min_length=3, max_length=200)
-    # Radiotherapy: 8 Gy x 1 when expected survival is below this (months).
-    rt_single_fraction_survival_months: int = Field(default=3, ge=1, le=24)
-    # SBRT only with expected survival at least this (months).
-    sbrt_min_survival_months: int = Field(default=6, ge=1, le=60)
+    # Radiotherapy: 8 Gy x 1 when expected survival is below this (weeks; 13 weeks = 3 months).
+    rt_single_fraction_survival_weeks: int = Field(default=13, ge=1, le=104)
+    # SBRT only with expected survival at least this (weeks; 26 weeks = 6 months).
+    sbrt_min_survival_weeks: int = Field(default=26, ge=1, le=260)
     # Any surgery: expected survival at least this (weeks).
     surgery_min_survival_weeks: int = Field(default=4, ge=1, le=52)
-    # MSCC decompression (Patchell 2005): expected survival at least this (months).
-    mscc_decompression_min_survival_months: int = Field(default=3, ge=1, le=24)
+    # MSCC decompression (Patchell 2005): expected survival at least this (weeks; 13 weeks = 3 months).
+    mscc_decompression_min_survival_weeks: int = Field(default=13, ge=1, le=104)
     # Follow-up: every N months in the first year, every M months in the second.
     follow_up_year1_months: int = Field(default=3, ge=1, le=12)
     follow_up_year2_months: int = Field(default=6, ge=1, le=12)

@@ -46,7 +46,7 @@ CLINICAL_FIELDS = frozenset(
         "visceral_mets",
         "visceral_treatable",
         "visceral_removable",
-        "expected_survival_months",
+        "expected_survival_weeks",
         "fit_for_surgery",
         "prior_chemotherapy",
         "prior_mcrpc_lines",

@@ -580,7 +580,7 @@ class _Generator:
             "visceral_mets": None,
             "visceral_treatable": None,
             "visceral_removable": None,
-            "expected_survival_months": None,
+            "expected_survival_weeks": None,
             "fit_for_surgery": None,
             "prior_chemotherapy": None,
             "prior_mcrpc_lines": None,
@@ -835,7 +835,7 @@ class _Generator:
             nrs=8,
             pain_character="mixed",
             visceral_mets="none",
-            expected_survival_months=9,
+            expected_survival_weeks=39,
             fit_for_surgery=True,
             prior_chemotherapy=True,
             weight_kg=70,
@@ -1012,7 +1012,7 @@ class _Generator:
             visceral_mets="nodular",
             visceral_treatable=True,
             visceral_removable=False,
-            expected_survival_months=18,
+            expected_survival_weeks=78,
             fit_for_surgery=True,
             prior_chemotherapy=True,
             weight_kg=62,
@@ -1265,7 +1265,7 @@ class _Generator:
             visceral_mets="nodular",
             visceral_treatable=True,
             visceral_removable=False,
-            expected_survival_months=24,
+            expected_survival_weeks=104,
             fit_for_surgery=True,
             prior_chemotherapy=False,
             weight_kg=64,
@@ -1435,7 +1435,7 @@ class _Generator:
             nrs=5,
             pain_character="nociceptive",
             visceral_mets="none",
-            expected_survival_months=24,
+            expected_survival_weeks=104,
             fit_for_surgery=True,
             prior_chemotherapy=True,
             prior_mcrpc_lines=2,
@@ -1647,7 +1647,7 @@ class _Generator:
             nrs=3,
             pain_character="nociceptive",
             visceral_mets="none",
-            expected_survival_months=24,
+            expected_survival_weeks=104,
             fit_for_surgery=True,
             prior_chemotherapy=False,
             weight_kg=55,
@@ -1809,7 +1809,7 @@ class _Generator:
             nrs=7,
             pain_character="nociceptive",
             visceral_mets="none",
-            expected_survival_months=36,
+            expected_survival_weeks=156,
             fit_for_surgery=True,
             prior_chemotherapy=True,
             weight_kg=58,
@@ -1934,7 +1934,7 @@ class _Generator:
             nrs=5,
             pain_character="nociceptive",
             visceral_mets="none",
-            expected_survival_months=30,
+            expected_survival_weeks=130,
             fit_for_surgery=True,
             prior_chemotherapy=False,
             weight_kg=80,
@@ -2152,7 +2152,7 @@ class _Generator:
             visceral_mets=visceral,
             visceral_treatable=None if visceral == "none" else self.chance(0.65 if visceral == "nodular" else 0.3),
             visceral_removable=None if visceral == "none" else (visceral == "nodular" and self.chance(0.3)),
-            expected_survival_months=survival,
+            expected_survival_weeks=round(survival * 52 / 12),
             fit_for_surgery=ecog <= 2 and survival >= 3,
             prior_chemotherapy=primary not in ("prostate", "thyroid", "kidney") and self.chance(0.6),
             weight_kg=weight,
@@ -3322,7 +3322,7 @@ class _Generator:
         rng = self.rng
         row = c.row
         plan: list[tuple[Any, ...]] = []
-        survival = row["expected_survival_months"] or 6
+        survival = (row["expected_survival_weeks"] or 26) * 12 / 52  # months
         fit = bool(row["fit_for_surgery"])
         spinal = [x for x in c.lesions if x["bone"] == "spine"]
         mscc = [x for x in spinal if x["bilsky"] in ("2", "3")]
@@ -3408,7 +3408,7 @@ class _Generator:
                         "fixation",
                         f"Surgical stabilisation at {s['level']}",
                         "rejected",
-                        f"Not fit for surgery (ECOG {row['ecog']}, expected survival {survival} months); brace",
+                        f"Not fit for surgery (ECOG {row['ecog']}, expected survival {survival:.0f} months); brace",
                     )
                 )
                 targets[len(plan)] = s["lesion_id"]
@@ -3801,7 +3801,7 @@ class _Generator:
             if meta["outcome"] == "decided"
             and not meta["case"].lecture
             and (self.today - meta["decided_on"]).days > 42
-            and ((meta["case"].row["ecog"] or 0) >= 3 or (meta["case"].row["expected_survival_months"] or 99) <= 3)
+            and ((meta["case"].row["ecog"] or 0) >= 3 or (meta["case"].row["expected_survival_weeks"] or 999) <= 13)
         ]
         candidates = [m for m in candidates if episodes[m["case"].row["patient_id"]] == 1]
         for meta in self.rng.sample(candidates, min(3, len(candidates))):

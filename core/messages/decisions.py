@@ -58,7 +58,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dec.noms.m.incomplete": ("incomplete", "数据不全"),
     "dec.noms.fit": ("fit for surgery", "可耐受手术"),
     "dec.noms.unfit": ("not fit for surgery", "不能耐受手术"),
-    "dec.noms.survival": ("expected survival {months} months", "预计生存期 {months} 个月"),
+    "dec.noms.survival": ("expected survival {weeks} weeks", "预计生存期 {weeks} 周"),
     "dec.discussion": ("Discussion", "讨论"),
     "dec.summary": ("Summary of the decision", "决策摘要"),
     "dec.dissent": ("Dissent", "不同意见"),

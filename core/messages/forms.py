@@ -54,7 +54,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "form.event.submit": ("Add event", "添加事件"),
     "form.description": ("Description", "描述"),
     "form.header.title": ("Clinical status", "临床状态"),
-    "form.expected_survival": ("Expected survival (months)", "预计生存期（月）"),
+    "form.expected_survival": ("Expected survival (weeks)", "预计生存期（周）"),
     "form.tab.refer": ("Refer a new case", "新病例转诊"),
     "form.tab.list": ("Case list", "病例列表"),
 }

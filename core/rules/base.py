@@ -324,13 +324,9 @@ def crcl(ctx: RuleContext) -> Decimal | None:
     return Decimal(score.total)
 
 
-def survival_months(ctx: RuleContext) -> int | None:
-    return ctx.cf.case.expected_survival_months
-
-
-def survival_weeks_below(months: int, weeks: int) -> bool:
-    """Expected survival in whole months compared with a threshold in weeks (52/12 per month)."""
-    return months * 52 < weeks * 12
+def survival_weeks(ctx: RuleContext) -> int | None:
+    """Expected survival in weeks (RULES.md safety rule 7: cut-offs 4, 13 and 26 weeks)."""
+    return ctx.cf.case.expected_survival_weeks
 
 
 def katagiri_band(ctx: RuleContext) -> str | None:
@@ -453,7 +449,7 @@ MISSING_WORDS: dict[str, tuple[str, str]] = {
     "alk": ("ALK status", "ALK状态"),
     "nrs": ("pain score (NRS)", "疼痛评分（NRS）"),
     "histology": ("histology", "病理组织学类型"),
-    "expected_survival_months": ("expected survival (months)", "预计生存期（月）"),
+    "expected_survival_weeks": ("expected survival (weeks)", "预计生存期（周）"),
     "fit_for_surgery": ("fitness for surgery", "是否可耐受手术"),
     "surgery_planned": ("whether surgery is planned", "是否拟行手术"),
     "posterior_wall_intact": ("whether the posterior wall is intact", "椎体后壁是否完整"),

@@ -25,7 +25,6 @@ from core.rules.base import (
     not_fired,
     site_en,
     site_zh,
-    survival_weeks_below,
 )
 
 MECHANICAL = {"stable": "stable", "indeterminate": "potentially_unstable", "unstable": "unstable"}
@@ -107,7 +106,7 @@ def _axes_text(
     surgeon_call: bool,
     primary: PrimaryTumour,
     fit: bool,
-    months: int,
+    weeks: int,
 ) -> tuple[str, str]:
     n_en, n_zh = N_WORDS[n]
     o_en, o_zh = O_WORDS[o]
@@ -123,11 +122,11 @@ def _axes_text(
         m_zh = f"{m_zh}（SINS {sins_total}分）"
     en = (
         f"N: {n_en} (Bilsky {grade}), O: {o_en} ({word(primary)}), M: {m_en}, "
-        f"S: fit for surgery: {yes_no(fit)}, expected survival {months} months"
+        f"S: fit for surgery: {yes_no(fit)}, expected survival {weeks} weeks"
     )
     zh = (
         f"N：{n_zh}（Bilsky {grade}级），O：{o_zh}（{word(primary, 'zh')}），M：{m_zh}，"
-        f"S：可耐受手术：{yes_no(fit, 'zh')}，预计生存期{months}个月"
+        f"S：可耐受手术：{yes_no(fit, 'zh')}，预计生存期{weeks}周"
     )
     return en, zh
 
@@ -156,11 +155,11 @@ def _lesion_path(ctx: RuleContext, lesion: Lesion) -> tuple[str | None, list[str
     if o is None:
         missing.append(f"O: radiosensitivity ({primary.value})")
     fit = cf.case.fit_for_surgery
-    months = cf.case.expected_survival_months
+    weeks = cf.case.expected_survival_weeks
     if fit is None:
         missing.append("S: fit_for_surgery")
-    if months is None:
-        missing.append("S: expected_survival_months")
+    if weeks is None:
+        missing.append("S: expected_survival_weeks")
     if missing:
         return None, missing, None
     assert n is not None
@@ -169,8 +168,8 @@ def _lesion_path(ctx: RuleContext, lesion: Lesion) -> tuple[str | None, list[str
     assert sins is not None
     assert o is not None
     assert fit is not None
-    assert months is not None
-    operable = fit and not survival_weeks_below(months, policy.surgery_min_survival_weeks)
+    assert weeks is not None
+    operable = fit and weeks >= policy.surgery_min_survival_weeks
     path = _path(n, o, m, operable)
     en, zh = _axes_text(
         n,
@@ -181,7 +180,7 @@ def _lesion_path(ctx: RuleContext, lesion: Lesion) -> tuple[str | None, list[str
         surgeon_call=surgeon_call,
         primary=primary,
         fit=fit,
-        months=months,
+        weeks=weeks,
     )
     return path, [], Axes(n=n, o=o, m=m, surgeon_call=surgeon_call, en=en, zh=zh)
 

@@ -39,8 +39,7 @@ from core.rules.base import (
     site_zh,
     sites,
     sites_zh,
-    survival_months,
-    survival_weeks_below,
+    survival_weeks,
     total_at_least,
     total_between,
 )
@@ -256,21 +255,21 @@ def ortho_cement(ctx: RuleContext) -> Outcome:
 def contra_findings(ctx: RuleContext) -> Findings:
     cf, policy = ctx.cf, ctx.policy
     found = Findings()
-    months = survival_months(ctx)
-    if months is None:
-        found.missing.append("expected_survival_months")
+    weeks = survival_weeks(ctx)
+    if weeks is None:
+        found.missing.append("expected_survival_weeks")
     else:
-        if survival_weeks_below(months, policy.surgery_min_survival_weeks):
+        if weeks < policy.surgery_min_survival_weeks:
             found.add(
-                f"expected survival {months} months < {policy.surgery_min_survival_weeks} weeks (any surgery)",
-                f"预计生存期{months}个月<{policy.surgery_min_survival_weeks}周（任何手术）",
+                f"expected survival {weeks} weeks < {policy.surgery_min_survival_weeks} weeks (any surgery)",
+                f"预计生存期{weeks}周<{policy.surgery_min_survival_weeks}周（任何手术）",
             )
-        elif mscc_findings(ctx).en and months < policy.mscc_decompression_min_survival_months:
+        elif mscc_findings(ctx).en and weeks < policy.mscc_decompression_min_survival_weeks:
             found.add(
-                f"expected survival {months} months < "
-                f"{policy.mscc_decompression_min_survival_months} months (MSCC decompression, "
+                f"expected survival {weeks} weeks < "
+                f"{policy.mscc_decompression_min_survival_weeks} weeks (MSCC decompression, "
                 "Patchell)",
-                f"预计生存期{months}个月<{policy.mscc_decompression_min_survival_months}个月（MSCC减压手术，Patchell标准）",
+                f"预计生存期{weeks}周<{policy.mscc_decompression_min_survival_weeks}周（MSCC减压手术，Patchell标准）",
             )
     frankel = cf.case.frankel
     if cf.case.paraplegia_over_48h is True:
@@ -445,11 +444,11 @@ RULES: tuple[Rule, ...] = (
         text_en="Surgery not advised (see the condition named)",
         text_zh="不建议手术（见所列条件）",
         rationale_en="Expected survival < {surgery_min_survival_weeks} weeks (any surgery) or "
-        "< {mscc_decompression_min_survival_months} months (MSCC decompression); paraplegia "
+        "< {mscc_decompression_min_survival_weeks} weeks (MSCC decompression); paraplegia "
         "> 48 h; ECOG ≥ 3 not caused by the lesion; platelets < 50 ×10⁹/L, coagulopathy or "
         "infection.",
         rationale_zh="预计生存期<{surgery_min_survival_weeks}周（任何手术）或"
-        "<{mscc_decompression_min_survival_months}个月（MSCC减压）；截瘫>48小时；"
+        "<{mscc_decompression_min_survival_weeks}周（MSCC减压）；截瘫>48小时；"
         "非病灶所致的ECOG≥3分；血小板<50×10⁹/L、凝血障碍或感染。",
         source="lecture; Patchell 2005",
         condition=ortho_contra,

@@ -27,7 +27,7 @@ from core.rules.base import (
     sites,
     sites_zh,
     surgery_records,
-    survival_months,
+    survival_weeks,
 )
 from core.rules.orthopaedics import contra_findings
 
@@ -38,23 +38,23 @@ REIRRADIATION_AFTER = timedelta(weeks=4)
 
 def _short_course(ctx: RuleContext) -> tuple[bool | None, str, str]:
     """Whether expected survival < policy threshold or Katagiri is high risk (None: unknown)."""
-    threshold = ctx.policy.rt_single_fraction_survival_months
-    months = survival_months(ctx)
+    threshold = ctx.policy.rt_single_fraction_survival_weeks
+    weeks = survival_weeks(ctx)
     katagiri = katagiri_band(ctx)
-    if months is not None and months < threshold:
+    if weeks is not None and weeks < threshold:
         return (
             True,
-            f"expected survival {months} months < {threshold}",
-            f"预计生存期{months}个月<{threshold}个月",
+            f"expected survival {weeks} weeks < {threshold}",
+            f"预计生存期{weeks}周<{threshold}周",
         )
     if katagiri == "high_risk":
         score = ctx.scores.patient["katagiri_new"]
         return True, f"Katagiri {score.total} (high risk)", f"Katagiri {score.total}分（高危）"
-    if months is not None:
+    if weeks is not None:
         return (
             False,
-            f"expected survival {months} months ≥ {threshold}",
-            f"预计生存期{months}个月≥{threshold}个月",
+            f"expected survival {weeks} weeks ≥ {threshold}",
+            f"预计生存期{weeks}周≥{threshold}周",
         )
     if katagiri is not None:
         score = ctx.scores.patient["katagiri_new"]
@@ -72,7 +72,7 @@ def _pain_rule(ctx: RuleContext, want_short: bool) -> Outcome:
         return not_fired("no painful lesion recorded", "未记录疼痛病灶")
     short, en, zh = _short_course(ctx)
     if short is None:
-        return needs("expected_survival_months", "katagiri_new")
+        return needs("expected_survival_weeks", "katagiri_new")
     if short != want_short:
         return not_fired(en, zh)
     return fired(f"painful lesion at {sites(lesions)}; {en}", f"{sites_zh(lesions)}疼痛病灶；{zh}")
@@ -100,13 +100,13 @@ def rt_sbrt(ctx: RuleContext) -> Outcome:
         missing.append("ecog")
     elif ecog > 1:
         return not_fired(f"ECOG {ecog} > 1", f"ECOG {ecog}分>1")
-    months = survival_months(ctx)
-    if months is None:
-        missing.append("expected_survival_months")
-    elif months < policy.sbrt_min_survival_months:
+    weeks = survival_weeks(ctx)
+    if weeks is None:
+        missing.append("expected_survival_weeks")
+    elif weeks < policy.sbrt_min_survival_weeks:
         return not_fired(
-            f"expected survival {months} months < {policy.sbrt_min_survival_months}",
-            f"预计生存期{months}个月<{policy.sbrt_min_survival_months}个月",
+            f"expected survival {weeks} weeks < {policy.sbrt_min_survival_weeks}",
+            f"预计生存期{weeks}周<{policy.sbrt_min_survival_weeks}个月",
         )
     if has_neuro_deficit(cf):
         return not_fired("neurological deficit present", "存在神经功能缺损")
@@ -178,14 +178,14 @@ def rt_sbrt(ctx: RuleContext) -> Outcome:
     return fired(
         [
             f"ECOG {ecog}{via}",
-            f"expected survival {months} months",
+            f"expected survival {weeks} weeks",
             *why.en,
             *notes_en,
             "targets: " + sites(targets),
         ],
         [
             f"ECOG {ecog}分",
-            f"预计生存期{months}个月",
+            f"预计生存期{weeks}周",
             *why.zh,
             *notes_zh,
             "靶区：" + sites_zh(targets),
@@ -297,9 +297,9 @@ RULES: tuple[Rule, ...] = (
         urgency="routine",
         text_en="8 Gy × 1",
         text_zh="8 Gy单次放疗",
-        rationale_en="Painful lesion with expected survival < {rt_single_fraction_survival_months} "
-        "months or Katagiri high risk: single fraction gives equal pain relief.",
-        rationale_zh="疼痛病灶且预计生存期<{rt_single_fraction_survival_months}个月或Katagiri高危：单次放疗止痛效果相当。",
+        rationale_en="Painful lesion with expected survival < {rt_single_fraction_survival_weeks} "
+        "weeks or Katagiri high risk: single fraction gives equal pain relief.",
+        rationale_zh="疼痛病灶且预计生存期<{rt_single_fraction_survival_weeks}周或Katagiri高危：单次放疗止痛效果相当。",
         source="ASTRO 2017/2024",
         condition=rt_pain_short,
     ),
@@ -320,11 +320,11 @@ RULES: tuple[Rule, ...] = (
         urgency="routine",
         text_en="Consider SBRT",
         text_zh="考虑立体定向放疗（SBRT）",
-        rationale_en="ECOG ≤ 1, expected survival ≥ {sbrt_min_survival_months} months, Bilsky "
+        rationale_en="ECOG ≤ 1, expected survival ≥ {sbrt_min_survival_weeks} weeks, Bilsky "
         "0–1b, no deficit, SINS ≤ 12 (opinion if 7–12; not if the surgeon calls it unstable), "
         "and oligometastatic (≤ 5 lesions, primary controlled), radioresistant or spine "
         "re-irradiation.",
-        rationale_zh="ECOG ≤1、预计生存期≥{sbrt_min_survival_months}个月、Bilsky 0–1b级、"
+        rationale_zh="ECOG ≤1、预计生存期≥{sbrt_min_survival_weeks}周、Bilsky 0–1b级、"
         "无神经功能缺损、SINS ≤12（7–12分需外科意见；外科判断不稳定者除外），且为寡转移"
         "（≤5处病灶、原发灶已控制）、放疗抵抗或脊柱再程放疗。",
         source="ASTRO 2024; SABR-COMET; NOMS",

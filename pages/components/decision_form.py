@@ -143,8 +143,8 @@ def noms_prefill(board: Board, tr: Any, lang: str) -> dict[str, str]:
         parts.append(f"ECOG {cf.case.ecog}")
     if cf.case.fit_for_surgery is not None:
         parts.append(tr("dec.noms.fit") if cf.case.fit_for_surgery else tr("dec.noms.unfit"))
-    if cf.case.expected_survival_months is not None:
-        parts.append(tr("dec.noms.survival", months=cf.case.expected_survival_months))
+    if cf.case.expected_survival_weeks is not None:
+        parts.append(tr("dec.noms.survival", weeks=cf.case.expected_survival_weeks))
     if parts:
         out["S"] = ", ".join(parts)
     return out

@@ -630,9 +630,9 @@ def clinical_header_form(ctx: PageContext, cf: CaseFile) -> None:
             survival = st.number_input(
                 tr("form.expected_survival"),
                 min_value=0,
-                max_value=240,
-                value=c.expected_survival_months,
-                key=form.key("expected_survival_months"),
+                max_value=1040,
+                value=c.expected_survival_weeks,
+                key=form.key("expected_survival_weeks"),
             )
         neuro = st.multiselect(
             tr("form.neuro_signs"),
@@ -649,7 +649,7 @@ def clinical_header_form(ctx: PageContext, cf: CaseFile) -> None:
             "kps": kps,
             "frankel": frankel,
             "nrs": nrs,
-            "expected_survival_months": survival,
+            "expected_survival_weeks": survival,
             "neuro_signs": tuple(neuro),
             "neuro_assessed": True,
         }

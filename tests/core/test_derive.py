@@ -121,7 +121,7 @@ def lecture_case_2(**overrides: Any) -> CaseFile:
         "visceral_mets": "nodular",
         "visceral_treatable": True,
         "visceral_removable": True,
-        "expected_survival_months": 18,
+        "expected_survival_weeks": 78,
         "fit_for_surgery": True,
         "weight_kg": Decimal("62"),
         "lesions": [
@@ -163,7 +163,7 @@ def lecture_case_1(**overrides: Any) -> CaseFile:
         "neuro_assessed": True,
         "frankel": "E",
         "visceral_mets": "none",
-        "expected_survival_months": 9,
+        "expected_survival_weeks": 39,
         "fit_for_surgery": True,
         "weight_kg": Decimal("70"),
         "lesions": [

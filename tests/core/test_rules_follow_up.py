@@ -89,16 +89,16 @@ def test_policy_defaults() -> None:
     assert policy.dexamethasone_mscc == "10 mg IV then 4 mg every 6 h"
     assert policy.dexamethasone_alternative == "16 mg/day (NICE NG234)"
     assert (
-        policy.rt_single_fraction_survival_months,
-        policy.sbrt_min_survival_months,
+        policy.rt_single_fraction_survival_weeks,
+        policy.sbrt_min_survival_weeks,
         policy.surgery_min_survival_weeks,
-        policy.mscc_decompression_min_survival_months,
+        policy.mscc_decompression_min_survival_weeks,
         policy.follow_up_year1_months,
         policy.follow_up_year2_months,
         policy.readiness_imaging_max_days,
         policy.readiness_lab_max_days,
         policy.lab_window_days,
-    ) == (3, 6, 4, 3, 3, 6, 56, 28, 90)
+    ) == (13, 26, 4, 13, 3, 6, 56, 28, 90)
 
 
 def test_policy_from_store_rows_round_trips() -> None:
@@ -106,7 +106,7 @@ def test_policy_from_store_rows_round_trips() -> None:
     policy = Policy.from_mapping(rows)
     assert policy.lab_window_days == 60
     assert policy.dexamethasone_mscc == "16 mg PO daily"
-    assert policy.sbrt_min_survival_months == 6
+    assert policy.sbrt_min_survival_weeks == 26
     assert Policy.from_mapping(policy.to_mapping()) == policy
 
 

@@ -52,7 +52,7 @@ COMPRESSION = spine(
 
 
 def contra(**case: object) -> CaseFile:
-    base: dict[str, object] = {"expected_survival_months": 12, "ecog": 1, "labs": PLT_OK}
+    base: dict[str, object] = {"expected_survival_weeks": 52, "ecog": 1, "labs": PLT_OK}
     base.update(case)
     return make_case(**base)  # type: ignore[arg-type]
 
@@ -226,18 +226,18 @@ CASES: list[tuple[str, str, CaseFile, str]] = [
         "not",
     ),
     # ORTHO-CONTRA -- lecture; Patchell 2005 (survival thresholds from the policy)
-    ("ORTHO-CONTRA", "survival-0-months", contra(expected_survival_months=0), "fires:default"),
-    ("ORTHO-CONTRA", "survival-1-month", contra(expected_survival_months=1), "not"),
+    ("ORTHO-CONTRA", "survival-3-weeks", contra(expected_survival_weeks=3), "fires:default"),
+    ("ORTHO-CONTRA", "survival-4-weeks", contra(expected_survival_weeks=4), "not"),
     (
         "ORTHO-CONTRA",
         "mscc-survival-2",
-        contra(expected_survival_months=2, neuro_signs=("limb_weakness",)),
+        contra(expected_survival_weeks=12, neuro_signs=("limb_weakness",)),
         "fires:default",
     ),
     (
         "ORTHO-CONTRA",
         "mscc-survival-3",
-        contra(expected_survival_months=3, neuro_signs=("limb_weakness",)),
+        contra(expected_survival_weeks=13, neuro_signs=("limb_weakness",)),
         "not",
     ),
     ("ORTHO-CONTRA", "ecog-3", contra(ecog=3), "fires:default"),
@@ -269,7 +269,7 @@ CASES: list[tuple[str, str, CaseFile, str]] = [
         "needs",
     ),
     ("ORTHO-CONTRA", "fit", contra(), "not"),
-    ("ORTHO-CONTRA", "survival-unknown", contra(expected_survival_months=None), "needs"),
+    ("ORTHO-CONTRA", "survival-unknown", contra(expected_survival_weeks=None), "needs"),
     # ORTHO-PROGNOSIS -- Tomita 2001; Tokuhashi 2005
     ("ORTHO-PROGNOSIS", "lecture-case-2", lecture_case_2(), "fires:default"),
     ("ORTHO-PROGNOSIS", "myeloma", make_case(primary_tumour="myeloma", lesions=TWO), "not"),
@@ -301,9 +301,9 @@ def test_contra_names_each_condition() -> None:
 
 
 def test_contra_uses_the_policy_thresholds() -> None:
-    cf = contra(expected_survival_months=2)
+    cf = contra(expected_survival_weeks=12)
     assert verdict(run("ORTHO-CONTRA", cf)) == "not"
-    assert verdict(run("ORTHO-CONTRA", cf, Policy(surgery_min_survival_weeks=10))) == "fires:default"
+    assert verdict(run("ORTHO-CONTRA", cf, Policy(surgery_min_survival_weeks=13))) == "fires:default"
 
 
 def test_cement_asks_for_posterior_wall() -> None:

@@ -63,7 +63,7 @@ def sbrt(**case: Any) -> CaseFile:
     base: dict[str, Any] = {
         "primary_tumour": "kidney",
         "ecog": 1,
-        "expected_survival_months": 6,
+        "expected_survival_weeks": 26,
         "neuro_assessed": True,
         "lesions": [sins_lesion(7, bilsky="1b")],
     }
@@ -75,13 +75,13 @@ def noms_case(
     sins: int,
     bilsky: str,
     fit: bool | None = True,
-    months: int = 12,
+    months: int = 52,
     surgeon: str | None = None,
 ) -> CaseFile:
     return make_case(
         primary_tumour=primary,
         fit_for_surgery=fit,
-        expected_survival_months=months,
+        expected_survival_weeks=months,
         lesions=[sins_lesion(sins, bilsky=bilsky, surgeon_stability=surgeon)],
     )
 
@@ -106,19 +106,19 @@ MSCC = {"neuro_signs": ("limb_weakness",), "ecog": 1, "labs": [lab("platelets", 
 
 CASES: list[tuple[str, str, CaseFile, str]] = [
     # RT-PAIN-SHORT / RT-PAIN-LONG -- ASTRO 2017/2024 (policy threshold 3 months)
-    ("RT-PAIN-SHORT", "survival-2", painful(expected_survival_months=2), "fires:default"),
-    ("RT-PAIN-SHORT", "survival-3", painful(expected_survival_months=3), "not"),
-    ("RT-PAIN-SHORT", "katagiri-high", katagiri_high(expected_survival_months=12), "fires:default"),
+    ("RT-PAIN-SHORT", "survival-12-weeks", painful(expected_survival_weeks=12), "fires:default"),
+    ("RT-PAIN-SHORT", "survival-13-weeks", painful(expected_survival_weeks=13), "not"),
+    ("RT-PAIN-SHORT", "katagiri-high", katagiri_high(expected_survival_weeks=52), "fires:default"),
     ("RT-PAIN-SHORT", "katagiri-high-no-survival", katagiri_high(), "fires:default"),
     ("RT-PAIN-SHORT", "nothing-known", painful(), "needs"),
     ("RT-PAIN-SHORT", "no-painful-lesion", make_case(lesions=[bone("rib")]), "not"),
-    ("RT-PAIN-LONG", "survival-3", painful(expected_survival_months=3), "fires:default"),
-    ("RT-PAIN-LONG", "survival-2", painful(expected_survival_months=2), "not"),
-    ("RT-PAIN-LONG", "katagiri-high", katagiri_high(expected_survival_months=12), "not"),
+    ("RT-PAIN-LONG", "survival-13-weeks", painful(expected_survival_weeks=13), "fires:default"),
+    ("RT-PAIN-LONG", "survival-12-weeks", painful(expected_survival_weeks=12), "not"),
+    ("RT-PAIN-LONG", "katagiri-high", katagiri_high(expected_survival_weeks=52), "not"),
     ("RT-PAIN-LONG", "nothing-known", painful(), "needs"),
     # RT-SBRT -- ASTRO 2024; SABR-COMET; NOMS (policy threshold 6 months)
     ("RT-SBRT", "all-conditions", sbrt(), "fires:default"),
-    ("RT-SBRT", "survival-5", sbrt(expected_survival_months=5), "not"),
+    ("RT-SBRT", "survival-25-weeks", sbrt(expected_survival_weeks=25), "not"),
     ("RT-SBRT", "ecog-2", sbrt(ecog=2), "not"),
     ("RT-SBRT", "bilsky-2", sbrt(lesions=[sins_lesion(7, bilsky="2")]), "not"),
     ("RT-SBRT", "sins-13", sbrt(lesions=[sins_lesion(13, bilsky="1a")]), "not"),
@@ -188,17 +188,17 @@ CASES: list[tuple[str, str, CaseFile, str]] = [
     ("RT-MSCC", "not-fit", make_case(fit_for_surgery=False, **MSCC), "fires:default"),
     (
         "RT-MSCC",
-        "survival-2",
-        make_case(fit_for_surgery=True, expected_survival_months=2, **MSCC),
+        "survival-12-weeks",
+        make_case(fit_for_surgery=True, expected_survival_weeks=12, **MSCC),
         "fires:default",
     ),
     (
         "RT-MSCC",
         "surgical-candidate",
-        make_case(fit_for_surgery=True, expected_survival_months=12, **MSCC),
+        make_case(fit_for_surgery=True, expected_survival_weeks=52, **MSCC),
         "not",
     ),
-    ("RT-MSCC", "fitness-unknown", make_case(expected_survival_months=12, **MSCC), "needs"),
+    ("RT-MSCC", "fitness-unknown", make_case(expected_survival_weeks=52, **MSCC), "needs"),
     ("RT-MSCC", "no-mscc", make_case(neuro_assessed=True), "not"),
     # RT-REIRR -- lecture; ASTRO 2017
     (
@@ -394,9 +394,9 @@ def test_radium_inputs_come_from_the_case_record() -> None:
 
 
 def test_rt_thresholds_come_from_the_policy() -> None:
-    cf = painful(expected_survival_months=3)
-    assert verdict(run("RT-PAIN-SHORT", cf, Policy(rt_single_fraction_survival_months=4))) == ("fires:default")
-    assert verdict(run("RT-SBRT", sbrt(), Policy(sbrt_min_survival_months=7))) == "not"
+    cf = painful(expected_survival_weeks=13)
+    assert verdict(run("RT-PAIN-SHORT", cf, Policy(rt_single_fraction_survival_weeks=14))) == ("fires:default")
+    assert verdict(run("RT-SBRT", sbrt(), Policy(sbrt_min_survival_weeks=27))) == "not"
 
 
 def test_sbrt_reason_asks_for_a_surgical_opinion_at_sins_7_to_12() -> None:
@@ -412,7 +412,7 @@ def test_sbrt_vs_single_fraction_is_named_as_a_conflict() -> None:
         visceral_mets="disseminated",
         ecog=1,
         prior_chemotherapy=True,
-        expected_survival_months=12,
+        expected_survival_weeks=52,
         neuro_assessed=True,
         labs=[lab("platelets", "90")],
         lesions=[sins_lesion(7, bilsky="1b"), bone("rib", 2)],

@@ -111,7 +111,7 @@ def test_contra_vs_stabilisation_is_named_side_by_side() -> None:
     cf = make_case(
         lesions=[sins_lesion(13)],
         ecog=3,
-        expected_survival_months=12,
+        expected_survival_weeks=52,
         labs=[lab("platelets", "200")],
     )
     report = evaluate_rules(cf)
