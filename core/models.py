@@ -630,6 +630,8 @@ class Case(_Record):
     postmenopausal: bool | None = None
     ecog: int | None = Field(default=None, ge=0, le=5)
     kps: int | None = Field(default=None, ge=0, le=100, multiple_of=10)
+    # ECOG >= 3 caused by the lesion itself (pain or deficit from it): not a surgical contraindication.
+    ecog_limited_by_lesion: bool | None = None
     frankel: Frankel | None = None
     frankel_new: bool | None = None
     neuro_assessed: bool = False
