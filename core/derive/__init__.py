@@ -1,0 +1,175 @@
+"""Derivation of every score's inputs from a case's stored facts, with provenance.
+
+``derive_scores`` builds the inputs of each score from a ``CaseFile`` -- lesions, labs,
+ECOG/KPS, Frankel, the primary with receptor/driver status, visceral disease, the counts of bone
+and vertebral lesions, prior chemotherapy -- and evaluates them with ``core.scores.evaluate``.
+SINS and Bilsky are scored per spinal lesion and Mirels per long-bone lesion (the patient's
+SINS is the maximum, SCORES.md decision 2); Tomita, Tokuhashi, Katagiri and the rest per
+patient. Every input carries an ``InputSource`` saying which record it came from, that it was
+derived or converted (ECOG -> KPS), or that it is missing. A lab counts only within
+``Policy.lab_window_days``; the latest one is used and its age is stated.
+
+The mapping tables below are the board's published choices (SCORES.md decisions 3-5 and the
+research notes); a primary a table does not cover is left missing for the user to choose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+
+from core.derive.calcium import _corrected_calcium, _ctcae, _zoledronic
+from core.derive.lesion import _bilsky, _mirels, _sins
+from core.derive.patient import _ecog, _frankel_rec, _karnofsky, _katagiri, _simple, _tokuhashi, _tomita
+from core.derive.provenance import is_active, latest_lab, spinal_levels
+from core.derive.radium import _radium
+from core.derive.results import (
+    BILSKY_ORDER,
+    SCORE_NAMES,
+    SCORE_NAMES_ZH,
+    CaseScores,
+    DerivedScore,
+    InputSource,
+    InputValue,
+    Origin,
+)
+from core.derive.tables import (
+    ADT_NAMES,
+    ECOG_TO_KPS_RANGE,
+    HAEMATOLOGICAL,
+    KATAGIRI_GROWTH,
+    LAB_UNITS,
+    LESION_SCORES,
+    MIRELS_SITE,
+    PATIENT_SCORES,
+    TOKUHASHI_PRIMARY,
+    TOMITA_GROWTH,
+    P,
+)
+from core.derive.words import (
+    inputs_hash,
+    lab_age_zh,
+    lab_record,
+    lab_record_zh,
+    lesion_label,
+    lesion_label_zh,
+    site_text,
+    sites_text,
+    word,
+    words,
+    yes_no,
+)
+from core.models import CaseFile
+from core.policy import Policy
+
+# --------------------------------------------------------------------------------------------
+# Entry point
+# --------------------------------------------------------------------------------------------
+
+
+def derive_scores(
+    cf: CaseFile,
+    policy: Policy | None = None,
+    overrides: Mapping[str, Mapping[str, InputValue]] | None = None,
+) -> CaseScores:
+    """Derive and evaluate every score of the case.
+
+    ``overrides`` maps a score id to inputs the user entered instead of the derived value
+    (e.g. ``{"tomita": {"primary_tumor_growth": "moderate"}}``); supported for Tomita's growth
+    class and radium-223's lymph-node size / ineligibility. The case record holds these too
+    (``growth_override``, ``lymph_node_max_cm``, ``ineligible_for_other_treatment``) and is used
+    when no override is given; an override wins over the record.
+    """
+    policy = policy or Policy()
+    overrides = overrides or {}
+    per_lesion: list[DerivedScore] = []
+    for index, lesion in enumerate(cf.lesions):
+        label = (lesion_label(lesion, index), lesion_label_zh(lesion, index))
+        if lesion.is_spinal:
+            per_lesion.append(_sins(lesion, label))
+            per_lesion.append(_bilsky(lesion, label))
+        if lesion.is_long_bone:
+            per_lesion.append(_mirels(lesion, label))
+    case = cf.case
+    zoledronic = _zoledronic(cf, policy)
+    crcl = zoledronic.total if zoledronic.complete else None
+    corrected, ionised = _corrected_calcium(cf, policy, Decimal(crcl) if crcl is not None else None)
+    builders: dict[str, Callable[[], DerivedScore]] = {
+        "tomita": lambda: _tomita(cf, overrides.get("tomita", {})),
+        "tokuhashi_revised": lambda: _tokuhashi(cf),
+        "katagiri_new": lambda: _katagiri(cf, policy, corrected),
+        "corrected_calcium": lambda: corrected,
+        "ctcae_hypercalcaemia": lambda: _ctcae(corrected, ionised, cf),
+        "zoledronic_acid_dose": lambda: zoledronic,
+        "who_analgesic_ladder": lambda: _simple(
+            "who_analgesic_ladder",
+            "nrs",
+            case.nrs,
+            (f"case: NRS {case.nrs}", f"病例：NRS {case.nrs}分"),
+            "pain NRS",
+            "疼痛评分（NRS）",
+        ),
+        "frankel": lambda: _simple(
+            "frankel",
+            "frankel_grade",
+            case.frankel.value if case.frankel else None,
+            _frankel_rec(case.frankel.value if case.frankel else ""),
+            "Frankel grade",
+            "Frankel分级",
+        ),
+        "ecog": lambda: _ecog(cf),
+        "karnofsky": lambda: _karnofsky(cf),
+    }
+    if case.primary_tumour == P.PROSTATE:
+        builders["radium_223"] = lambda: _radium(cf, policy, overrides.get("radium_223", {}))
+    patient = {score_id: build() for score_id, build in builders.items()}
+    return CaseScores(patient=patient, per_lesion=tuple(per_lesion))
+
+
+def labelled(scores: Iterable[DerivedScore]) -> str:
+    """``"SINS 11 at T9 — Indeterminate: …; SINS 8 at L2 — Indeterminate: …"``."""
+    return "; ".join(score.label for score in scores)
+
+
+def labelled_zh(scores: Iterable[DerivedScore]) -> str:
+    return "；".join(score.label_zh for score in scores)
+
+
+__all__ = [
+    "ADT_NAMES",
+    "BILSKY_ORDER",
+    "ECOG_TO_KPS_RANGE",
+    "HAEMATOLOGICAL",
+    "KATAGIRI_GROWTH",
+    "LAB_UNITS",
+    "LESION_SCORES",
+    "MIRELS_SITE",
+    "PATIENT_SCORES",
+    "SCORE_NAMES",
+    "SCORE_NAMES_ZH",
+    "TOKUHASHI_PRIMARY",
+    "TOMITA_GROWTH",
+    "CaseScores",
+    "DerivedScore",
+    "InputSource",
+    "InputValue",
+    "Origin",
+    "P",
+    "derive_scores",
+    "inputs_hash",
+    "is_active",
+    "lab_age_zh",
+    "lab_record",
+    "lab_record_zh",
+    "labelled",
+    "labelled_zh",
+    "latest_lab",
+    "lesion_label",
+    "lesion_label_zh",
+    "site_text",
+    "sites_text",
+    "spinal_levels",
+    "word",
+    "words",
+    "yes_no",
+]

@@ -1,0 +1,179 @@
+"""Corrected calcium, its CTCAE grade and the Cockcroft-Gault creatinine clearance."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from core.derive.facts import _primary_rec
+from core.derive.provenance import _Collector, _derived, latest_lab
+from core.derive.results import DerivedScore, InputSource
+from core.derive.tables import P
+from core.derive.words import _fmt, _lab_rec, lab_age_zh, lab_record, lab_record_zh, word
+from core.i18n import MESSAGES
+from core.models import (
+    Analyte,
+    CaseFile,
+    LabResult,
+)
+from core.policy import Policy
+
+
+def _calcium_pair(cf: CaseFile, policy: Policy) -> tuple[LabResult | None, LabResult | None]:
+    """Latest calcium in the window and the albumin of the same or the nearest date."""
+    calcium = latest_lab(cf, Analyte.CALCIUM, policy)
+    if calcium is None:
+        return None, latest_lab(cf, Analyte.ALBUMIN, policy)
+    albumins = [
+        lab
+        for lab in cf.labs
+        if lab.analyte == Analyte.ALBUMIN
+        and lab.taken_on <= cf.as_of
+        and (cf.as_of - lab.taken_on).days <= policy.lab_window_days
+    ]
+    albumin = min(
+        albumins,
+        key=lambda lab: (abs((lab.taken_on - calcium.taken_on).days), -lab.taken_on.toordinal()),
+        default=None,
+    )
+    return calcium, albumin
+
+
+def _corrected_calcium(cf: CaseFile, policy: Policy, crcl: Decimal | None) -> tuple[DerivedScore, LabResult | None]:
+    c = _Collector()
+    calcium, albumin = _calcium_pair(cf, policy)
+    if calcium is None:
+        c.lab("calcium_mmol_l", cf, Analyte.CALCIUM, policy)
+    else:
+        c.put(
+            "calcium_mmol_l",
+            calcium.value,
+            "lab",
+            _lab_rec(calcium, cf.as_of),
+            f"{(cf.as_of - calcium.taken_on).days} days old",
+            lab_age_zh(calcium, cf.as_of),
+        )
+    if albumin is None:
+        c.lab("albumin_g_l", cf, Analyte.ALBUMIN, policy)
+    else:
+        gap = abs((albumin.taken_on - calcium.taken_on).days) if calcium is not None else 0
+        note = f"albumin taken {gap} day(s) apart from the calcium" if gap else ""
+        note_zh = f"白蛋白与血钙检测相隔{gap}天" if gap else lab_age_zh(albumin, cf.as_of)
+        c.put("albumin_g_l", albumin.value, "lab", _lab_rec(albumin, cf.as_of), note, note_zh)
+    c.put(
+        "myeloma",
+        cf.case.primary_tumour == P.MYELOMA,
+        "case",
+        _primary_rec(cf.case.primary_tumour),
+    )
+    if crcl is not None and crcl <= 250:
+        c.put(
+            "creatinine_clearance_ml_min",
+            crcl,
+            "derived",
+            (
+                f"Cockcroft–Gault CrCl {_fmt(crcl)} mL/min",
+                f"Cockcroft–Gault公式肌酐清除率 {_fmt(crcl)} mL/min",
+            ),
+        )
+    ionised = latest_lab(cf, Analyte.IONISED_CALCIUM, policy)
+    derived = _derived("corrected_calcium", c)
+    if ionised is not None:
+        derived = derived.model_copy(
+            update={
+                "sources": (
+                    *derived.sources,
+                    InputSource(
+                        input="ionised_calcium",
+                        value=str(ionised.value),
+                        origin="lab",
+                        record=lab_record(ionised, cf.as_of),
+                        record_zh=lab_record_zh(ionised, cf.as_of),
+                        note="ionised calcium recorded: hypercalcaemia is graded on it",
+                        note_zh="已记录离子钙：高钙血症按离子钙分级",
+                    ),
+                )
+            }
+        )
+    return derived, ionised
+
+
+def _input_word(name: str, lang: str = "en") -> str:
+    """A score input's name in words (the board's catalogue), lower-case in English."""
+    pair = MESSAGES.get(f"board.input.{name}")
+    if pair is None:
+        return name.replace("_", " ")
+    return pair[1] if lang == "zh" else pair[0][:1].lower() + pair[0][1:]
+
+
+def _ctcae(corrected: DerivedScore, ionised: LabResult | None, cf: CaseFile) -> DerivedScore:
+    c = _Collector()
+    if corrected.complete and corrected.total is not None:
+        c.put(
+            "corrected_calcium_mmol_l",
+            corrected.total,
+            "derived",
+            (
+                f"corrected Ca {corrected.total} mmol/L (from calcium and albumin)",
+                f"校正血钙 {corrected.total} mmol/L（由血钙和白蛋白计算）",
+            ),
+        )
+    else:
+        c.missing(
+            "corrected_calcium_mmol_l",
+            "corrected calcium needs calcium and albumin: " + ", ".join(_input_word(name) for name in corrected.missing),
+            "校正血钙需要血钙和白蛋白：" + "、".join(_input_word(name, "zh") for name in corrected.missing),
+        )
+    note = note_zh = ""
+    if ionised is not None:
+        note = (
+            f"ionised calcium {ionised.value} mmol/L recorded ({lab_record(ionised, cf.as_of)}): "
+            "the rules grade hypercalcaemia on it (CTCAE ionised ranges)"
+        )
+        note_zh = f"已记录离子钙{ionised.value} mmol/L：规则按离子钙（CTCAE离子钙范围）分级"
+    return _derived("ctcae_hypercalcaemia", c, note=note, note_zh=note_zh)
+
+
+def _weight_rec(weight: object) -> tuple[str, str]:
+    return f"case: weight {weight} kg", f"病例：体重 {weight} kg"
+
+
+def _zoledronic(cf: CaseFile, policy: Policy) -> DerivedScore:
+    c = _Collector()
+    age = cf.age
+    if age < 18:
+        c.missing(
+            "age_years",
+            "Cockcroft–Gault is for adults (age ≥ 18)",
+            "Cockcroft–Gault公式仅用于成人（≥18岁）",
+        )
+    else:
+        c.put(
+            "age_years",
+            age,
+            "derived",
+            (
+                f"patient: born {cf.patient.birth_date.isoformat()}, age {age} on {cf.as_of.isoformat()}",
+                f"患者：{cf.patient.birth_date.isoformat()}出生，{cf.as_of.isoformat()}时{age}岁",
+            ),
+        )
+    if cf.case.weight_kg is None:
+        c.missing("weight_kg", "weight not recorded", "未记录体重")
+    else:
+        c.put("weight_kg", cf.case.weight_kg, "case", _weight_rec(cf.case.weight_kg))
+    c.put(
+        "sex",
+        cf.patient.sex.value,
+        "case",
+        (f"patient: {word(cf.patient.sex)}", f"患者：{word(cf.patient.sex, 'zh')}性"),
+    )
+    c.lab("serum_creatinine_umol_l", cf, Analyte.CREATININE, policy)
+    if cf.case.height_cm is not None:
+        c.put(
+            "height_cm",
+            cf.case.height_cm,
+            "case",
+            (f"case: height {cf.case.height_cm} cm", f"病例：身高 {cf.case.height_cm} cm"),
+            "for the BMI ≥ 30 check only",
+            "仅用于BMI≥30核查",
+        )
+    return _derived("zoledronic_acid_dose", c)

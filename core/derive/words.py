@@ -1,0 +1,183 @@
+"""Words for vocabulary values, sites, labs and the inputs hash (shared by scores and rules)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal
+
+from core.derive.tables import LAB_UNITS
+from core.i18n import MESSAGES, enum_label
+from core.models import (
+    LabResult,
+    Lesion,
+)
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        # Long computed values (CrCl) are shown to 0.1; stored values as entered.
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -2:
+            return format(value.quantize(Decimal("0.1")), "f")
+        return format(value, "f")
+    return str(value)
+
+
+# Words for vocabulary values the shared catalogue (core.i18n ``vocab.*``) does not hold.
+_WORDS: dict[str, tuple[str, str]] = {
+    # primaries whose catalogue label carries brackets
+    "lung_nsclc": ("non-small-cell lung cancer", "非小细胞肺癌"),
+    "lung_sclc": ("small-cell lung cancer", "小细胞肺癌"),
+    # histology
+    "adenocarcinoma": ("adenocarcinoma", "腺癌"),
+    "squamous_cell": ("squamous cell carcinoma", "鳞状细胞癌"),
+    "small_cell": ("small cell carcinoma", "小细胞癌"),
+    "invasive_ductal": ("invasive ductal carcinoma", "浸润性导管癌"),
+    "invasive_lobular": ("invasive lobular carcinoma", "浸润性小叶癌"),
+    "acinar_adenocarcinoma": ("acinar adenocarcinoma", "腺泡腺癌"),
+    "clear_cell_rcc": ("clear-cell renal cell carcinoma", "透明细胞肾细胞癌"),
+    "papillary_rcc": ("papillary renal cell carcinoma", "乳头状肾细胞癌"),
+    "papillary_thyroid": ("papillary thyroid carcinoma", "甲状腺乳头状癌"),
+    "follicular_thyroid": ("follicular thyroid carcinoma", "甲状腺滤泡癌"),
+    "plasma_cell": ("plasma-cell neoplasm", "浆细胞肿瘤"),
+    "hepatocellular": ("hepatocellular carcinoma", "肝细胞癌"),
+    "urothelial": ("urothelial carcinoma", "尿路上皮癌"),
+    "neuroendocrine": ("neuroendocrine tumour", "神经内分泌肿瘤"),
+    "not_confirmed": ("not histologically confirmed", "未经组织学确诊"),
+    # receptor / driver status, castration
+    "positive": ("positive", "阳性"),
+    "negative": ("negative", "阴性"),
+    "unknown": ("unknown", "未知"),
+    "sensitive": ("castration-sensitive", "去势敏感"),
+    "resistant": ("castration-resistant", "去势抵抗"),
+    # visceral disease, growth classes
+    "none": ("none", "无"),
+    "nodular": ("nodular", "结节性"),
+    "disseminated": ("disseminated", "弥漫性"),
+    "sacrum": ("sacrum", "骶骨"),
+    "slow": ("slow", "缓慢"),
+    "moderate": ("moderate", "中等"),
+    "rapid": ("rapid", "快速"),
+    # pain character
+    "nociceptive": ("nociceptive", "伤害感受性"),
+    "neuropathic": ("neuropathic", "神经病理性"),
+    # analytes
+    "calcium": ("calcium", "血钙"),
+    "ionised_calcium": ("ionised calcium", "离子钙"),
+    "albumin": ("albumin", "白蛋白"),
+    "creatinine": ("creatinine", "肌酐"),
+    "alp": ("ALP", "碱性磷酸酶"),
+    "hb": ("haemoglobin", "血红蛋白"),
+    "platelets": ("platelets", "血小板"),
+    "neutrophils": ("neutrophils", "中性粒细胞"),
+    "psa": ("PSA", "PSA"),
+    "ca15_3": ("CA 15-3", "CA 15-3"),
+    "cea": ("CEA", "CEA"),
+    "ca125": ("CA-125", "CA-125"),
+    "crp": ("CRP", "CRP"),
+    "ldh": ("LDH", "LDH"),
+    "bilirubin": ("bilirubin", "胆红素"),
+    "phosphate": ("phosphate", "血磷"),
+    "magnesium": ("magnesium", "血镁"),
+}
+
+
+def word(value: object, lang: str = "en") -> str:
+    """A vocabulary value (enum or code) in words, English or Chinese; never the raw code."""
+    raw = str(getattr(value, "value", value))
+    pair = _WORDS.get(raw) or MESSAGES.get(f"vocab.{raw}")
+    if pair is None:
+        return enum_label(raw, lang)
+    return pair[1] if lang == "zh" else pair[0]
+
+
+def words(value: object) -> tuple[str, str]:
+    """``(en, zh)`` of a vocabulary value."""
+    return word(value, "en"), word(value, "zh")
+
+
+def site_text(lesion: Lesion, lang: str = "en") -> str:
+    """A lesion's site in words: the level, or side, bone and segment (``left femur head/neck``)."""
+    if lesion.level:
+        return lesion.level
+    parts: list[str] = []
+    if lesion.side is not None and not (lang == "zh" and lesion.side.value == "midline"):
+        parts.append(word(lesion.side, lang))
+    parts.append(word(lesion.bone, lang))
+    if lesion.segment is not None:
+        pair = MESSAGES.get(f"board.segment.{lesion.segment.value}")
+        segment = lesion.segment.value.replace("_", " ")
+        parts.append(segment if pair is None else pair[1] if lang == "zh" else pair[0])
+    return ("" if lang == "zh" else " ").join(parts)
+
+
+def sites_text(lesions: Iterable[Lesion], lang: str = "en") -> str:
+    return ("、" if lang == "zh" else ", ").join(site_text(lesion, lang) for lesion in lesions)
+
+
+def yes_no(value: bool, lang: str = "en") -> str:
+    if lang == "zh":
+        return "是" if value else "否"
+    return "yes" if value else "no"
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def inputs_hash(inputs: Mapping[str, object]) -> str:
+    """Stable sha256 of the inputs' canonical JSON (sorted keys, Decimals as text)."""
+    canonical = json.dumps(_jsonable(inputs), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def lesion_label(lesion: Lesion, index: int) -> str:
+    ident = f"#{lesion.lesion_id}" if lesion.lesion_id is not None else f"{index + 1}"
+    return f"lesion {ident} {site_text(lesion)}"
+
+
+def lesion_label_zh(lesion: Lesion, index: int) -> str:
+    ident = f"#{lesion.lesion_id}" if lesion.lesion_id is not None else f"{index + 1}"
+    return f"病灶{ident}（{site_text(lesion, 'zh')}）"
+
+
+def lab_record(lab: LabResult, as_of: date) -> str:
+    """``"lab calcium 2.45 mmol/L on 2026-11-02 (25 days old)"``."""
+    unit = LAB_UNITS.get(lab.analyte, lab.unit)
+    age = (as_of - lab.taken_on).days
+    return f"lab {word(lab.analyte)} {lab.value} {unit} on {lab.taken_on.isoformat()} ({age} days old)"
+
+
+def lab_record_zh(lab: LabResult, as_of: date) -> str:
+    """``"检验：血钙 2.45 mmol/L，2026-11-02检测（距今25天）"``."""
+    unit = LAB_UNITS.get(lab.analyte, lab.unit)
+    return f"检验：{word(lab.analyte, 'zh')} {lab.value} {unit}，{lab_age_zh(lab, as_of)}"
+
+
+def lab_age_zh(lab: LabResult, as_of: date) -> str:
+    return f"{lab.taken_on.isoformat()}检测（距今{(as_of - lab.taken_on).days}天）"
+
+
+NOT_RECORDED = ("not recorded", "未记录")
+BY_USER = ("entered by the user", "用户录入")
+
+
+def _lab_rec(lab: LabResult, as_of: date) -> tuple[str, str]:
+    return lab_record(lab, as_of), lab_record_zh(lab, as_of)
