@@ -36,8 +36,33 @@ class Policy(BaseModel):
     # Readiness before listing: imaging / calcium and creatinine older than this are stale.
     readiness_imaging_max_days: int = Field(default=56, ge=1, le=365)
     readiness_lab_max_days: int = Field(default=28, ge=1, le=365)
-    # How far back a lab result still counts for scoring (days).
+    # Retired (safety rule 2 replaced the single 90-day lab window with the windows below); still
+    # accepted so that a store holding the old row loads, but nothing reads it for scoring. The
+    # store may use it to bound how many old lab rows it loads (never below the windows below).
     lab_window_days: int = Field(default=90, ge=1, le=730)
+    # One clock for every fact (RULES.md safety rule 2 and its decisions): freshness windows.
+    # Calcium, albumin, creatinine and blood counts for scores, readiness, non-emergency rules and dosing.
+    lab_score_window_days: int = Field(default=28, ge=1, le=365)
+    # The same labs when an emergency rule reads them.
+    lab_emergency_window_days: int = Field(default=7, ge=1, le=90)
+    # Neutrophils with fever: "within 24 h" = dated the same day or the day before.
+    neutrophil_fever_window_days: int = Field(default=1, ge=0, le=7)
+    # Calcium and albumin pair when taken within this many days of each other (inclusive).
+    calcium_albumin_pair_days: int = Field(default=7, ge=0, le=28)
+    # Neurology (Frankel, signs, spinal-pain signs) and pain (NRS, character).
+    neuro_pain_window_days: int = Field(default=7, ge=1, le=90)
+    # ECOG / KPS.
+    performance_window_days: int = Field(default=28, ge=1, le=180)
+    # Fever and calcium symptoms.
+    symptom_window_days: int = Field(default=7, ge=1, le=90)
+    # Expected survival, fitness for surgery, weight.
+    survival_fitness_weight_window_days: int = Field(default=90, ge=1, le=365)
+    # Lesion findings (imaging), as readiness.
+    lesion_findings_window_days: int = Field(default=56, ge=1, le=365)
+    # Post-operative rules apply within this many weeks of a bone or spine operation.
+    postop_window_weeks: int = Field(default=12, ge=1, le=52)
+    # ORTHO-BIOPSY: a "long disease-free interval" is at least this many years.
+    long_disease_free_years: int = Field(default=5, ge=1, le=30)
 
     @classmethod
     def from_mapping(cls, rows: Mapping[str, str]) -> Policy:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 
 from core.derive.calcium import _corrected_calcium, _ctcae, _zoledronic
+from core.derive.clock import StaleFact, fresh_view
 from core.derive.lesion import _bilsky, _mirels, _sins
 from core.derive.patient import _ecog, _frankel_rec, _karnofsky, _katagiri, _simple, _tokuhashi, _tomita
 from core.derive.provenance import is_active, latest_lab, spinal_levels
@@ -82,6 +83,8 @@ def derive_scores(
     """
     policy = policy or Policy()
     overrides = overrides or {}
+    recorded = cf
+    cf, stale = fresh_view(cf, policy)
     per_lesion: list[DerivedScore] = []
     for index, lesion in enumerate(cf.lesions):
         label = (lesion_label(lesion, index), lesion_label_zh(lesion, index))
@@ -122,8 +125,53 @@ def derive_scores(
     }
     if case.primary_tumour == P.PROSTATE:
         builders["radium_223"] = lambda: _radium(cf, policy, overrides.get("radium_223", {}))
-    patient = {score_id: build() for score_id, build in builders.items()}
-    return CaseScores(patient=patient, per_lesion=tuple(per_lesion))
+    patient = {score_id: _dated(build(), recorded, stale) for score_id, build in builders.items()}
+    return CaseScores(patient=patient, per_lesion=tuple(_dated(s, recorded, stale) for s in per_lesion))
+
+
+# Score input -> the Case field it reads (for its date and, when stale, its age).
+_INPUT_FIELDS: dict[str, str] = {
+    "ecog": "ecog",
+    "kps": "kps",
+    "general_condition_kps": "kps",
+    "ecog_ps_3_or_4": "ecog",
+    "palsy_frankel": "frankel",
+    "frankel_grade": "frankel",
+    "nrs": "nrs",
+    "symptomatic_bone_mets": "nrs",
+    "weight_kg": "weight_kg",
+}
+
+
+def _dated(score: DerivedScore, cf: CaseFile, stale: Mapping[str, StaleFact]) -> DerivedScore:
+    """Date each case-fact input, name stale facts in the missing inputs' notes, and record the
+    oldest input (safety rule 2: a card shows the age of its oldest input)."""
+    sources: list[InputSource] = []
+    for source in score.sources:
+        field = _INPUT_FIELDS.get(source.input)
+        if field == "ecog" and source.origin == "converted" and source.input == "ecog_ps_3_or_4":
+            field = "kps"
+        if field is not None and source.origin in ("case", "converted") and source.observed_on is None and source.value:
+            source = source.model_copy(update={"observed_on": cf.observed_on(field)})
+        elif field is not None and source.origin == "missing":
+            fact = stale.get(field) or (stale.get("ecog") if field == "kps" else None)
+            if fact is not None:
+                source = source.model_copy(
+                    update={
+                        "note": f"stale: {fact.text_en}; record a current value",
+                        "note_zh": f"已过期：{fact.text_zh}；请记录当前值",
+                    }
+                )
+        sources.append(source)
+    dates = [s.observed_on for s in sources if s.observed_on is not None and s.origin != "missing"]
+    oldest = min(dates, default=None)
+    return score.model_copy(
+        update={
+            "sources": tuple(sources),
+            "oldest_input_on": oldest,
+            "oldest_input_age_days": (cf.as_of - oldest).days if oldest is not None else None,
+        }
+    )
 
 
 def labelled(scores: Iterable[DerivedScore]) -> str:
@@ -155,7 +203,9 @@ __all__ = [
     "InputValue",
     "Origin",
     "P",
+    "StaleFact",
     "derive_scores",
+    "fresh_view",
     "inputs_hash",
     "is_active",
     "lab_age_zh",

@@ -18,24 +18,29 @@ from core.models import (
 from core.policy import Policy
 
 
-def _calcium_pair(cf: CaseFile, policy: Policy) -> tuple[LabResult | None, LabResult | None]:
-    """Latest calcium in the window and the albumin of the same or the nearest date."""
-    calcium = latest_lab(cf, Analyte.CALCIUM, policy)
-    if calcium is None:
-        return None, latest_lab(cf, Analyte.ALBUMIN, policy)
+def paired_albumin(cf: CaseFile, calcium: LabResult, pair_days: int) -> LabResult | None:
+    """The albumin taken nearest the calcium, within ``pair_days`` of it (inclusive; safety rule
+    2: calcium and albumin pair when taken within 7 days of each other); on a tie the newer."""
     albumins = [
         lab
         for lab in cf.labs
         if lab.analyte == Analyte.ALBUMIN
         and lab.taken_on <= cf.as_of
-        and (cf.as_of - lab.taken_on).days <= policy.lab_window_days
+        and abs((lab.taken_on - calcium.taken_on).days) <= pair_days
     ]
-    albumin = min(
+    return min(
         albumins,
         key=lambda lab: (abs((lab.taken_on - calcium.taken_on).days), -lab.taken_on.toordinal()),
         default=None,
     )
-    return calcium, albumin
+
+
+def _calcium_pair(cf: CaseFile, policy: Policy) -> tuple[LabResult | None, LabResult | None]:
+    """Latest calcium in the scores' window and the albumin paired with it."""
+    calcium = latest_lab(cf, Analyte.CALCIUM, policy)
+    if calcium is None:
+        return None, latest_lab(cf, Analyte.ALBUMIN, policy)
+    return calcium, paired_albumin(cf, calcium, policy.calcium_albumin_pair_days)
 
 
 def _corrected_calcium(cf: CaseFile, policy: Policy, crcl: Decimal | None) -> tuple[DerivedScore, LabResult | None]:
@@ -51,14 +56,22 @@ def _corrected_calcium(cf: CaseFile, policy: Policy, crcl: Decimal | None) -> tu
             _lab_rec(calcium, cf.as_of),
             f"{(cf.as_of - calcium.taken_on).days} days old",
             lab_age_zh(calcium, cf.as_of),
+            observed_on=calcium.taken_on,
         )
-    if albumin is None:
+    if albumin is None and calcium is not None:
+        days = policy.calcium_albumin_pair_days
+        c.missing(
+            "albumin_g_l",
+            f"no albumin within {days} days of the calcium of {calcium.taken_on.isoformat()} (they must be paired)",
+            f"{calcium.taken_on.isoformat()}血钙前后{days}天内无白蛋白结果（二者须配对）",
+        )
+    elif albumin is None:
         c.lab("albumin_g_l", cf, Analyte.ALBUMIN, policy)
     else:
         gap = abs((albumin.taken_on - calcium.taken_on).days) if calcium is not None else 0
         note = f"albumin taken {gap} day(s) apart from the calcium" if gap else ""
         note_zh = f"白蛋白与血钙检测相隔{gap}天" if gap else lab_age_zh(albumin, cf.as_of)
-        c.put("albumin_g_l", albumin.value, "lab", _lab_rec(albumin, cf.as_of), note, note_zh)
+        c.put("albumin_g_l", albumin.value, "lab", _lab_rec(albumin, cf.as_of), note, note_zh, observed_on=albumin.taken_on)
     c.put(
         "myeloma",
         cf.case.primary_tumour == P.MYELOMA,
@@ -76,6 +89,10 @@ def _corrected_calcium(cf: CaseFile, policy: Policy, crcl: Decimal | None) -> tu
             ),
         )
     ionised = latest_lab(cf, Analyte.IONISED_CALCIUM, policy)
+    if ionised is not None and calcium is not None and ionised.taken_on < calcium.taken_on:
+        # A newer value always overrides an older one (safety rule 2): an old ionised calcium
+        # never hides a new total calcium.
+        ionised = None
     derived = _derived("corrected_calcium", c)
     if ionised is not None:
         derived = derived.model_copy(

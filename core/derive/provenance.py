@@ -19,7 +19,8 @@ from core.scores import evaluate
 
 
 def latest_lab(cf: CaseFile, analyte: Analyte, policy: Policy) -> LabResult | None:
-    return cf.latest_lab(analyte, within_days=policy.lab_window_days)
+    """The newest result within the scores' window (safety rule 2: 28 days by default)."""
+    return cf.latest_lab(analyte, within_days=policy.lab_score_window_days)
 
 
 def is_active(treatment: Treatment, as_of: date) -> bool:
@@ -58,8 +59,10 @@ class _Collector:
         record: tuple[str, str],
         note: str = "",
         note_zh: str = "",
+        observed_on: date | None = None,
     ) -> None:
-        """Record one input; ``record`` is ``(en, zh)`` of where it came from."""
+        """Record one input; ``record`` is ``(en, zh)`` of where it came from, ``observed_on``
+        the date the fact describes (a lab's date; case facts are dated by ``derive_scores``)."""
         if value is None:
             origin = "missing"
         else:
@@ -73,6 +76,7 @@ class _Collector:
                 note=note,
                 note_zh=note_zh,
                 record_zh=record[1],
+                observed_on=observed_on if value is not None else None,
             )
         )
 
@@ -87,16 +91,16 @@ class _Collector:
                 self.missing(
                     name,
                     f"latest {word(analyte)} is {(cf.as_of - older.taken_on).days} days old "
-                    f"(outside the {policy.lab_window_days}-day window)",
+                    f"(outside the {policy.lab_score_window_days}-day window)",
                     f"最近一次{word(analyte, 'zh')}检测距今{(cf.as_of - older.taken_on).days}天"
-                    f"（超出{policy.lab_window_days}天有效期）",
+                    f"（超出{policy.lab_score_window_days}天有效期）",
                     record=_lab_rec(older, cf.as_of),
                 )
             else:
                 self.missing(
                     name,
-                    f"no {word(analyte)} result within {policy.lab_window_days} days",
-                    f"{policy.lab_window_days}天内无{word(analyte, 'zh')}检测结果",
+                    f"no {word(analyte)} result within {policy.lab_score_window_days} days",
+                    f"{policy.lab_score_window_days}天内无{word(analyte, 'zh')}检测结果",
                 )
             return None
         age = (cf.as_of - lab.taken_on).days
@@ -107,6 +111,7 @@ class _Collector:
             _lab_rec(lab, cf.as_of),
             f"{age} days old",
             lab_age_zh(lab, cf.as_of),
+            observed_on=lab.taken_on,
         )
         return lab
 

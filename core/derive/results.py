@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Literal
 
@@ -30,6 +31,8 @@ class InputSource(BaseModel):
     note: str = ""
     note_zh: str = ""
     record_zh: str = ""
+    # The date the fact describes (labs: taken on; case facts: CaseFile.observed_on), when known.
+    observed_on: date | None = None
 
 
 class DerivedScore(BaseModel):
@@ -48,6 +51,9 @@ class DerivedScore(BaseModel):
     applicable: bool = True
     note: str = ""
     note_zh: str = ""
+    # Safety rule 2: a score card shows the age of its oldest input, not the day it was computed.
+    oldest_input_on: date | None = None
+    oldest_input_age_days: int | None = None
 
     @property
     def complete(self) -> bool:

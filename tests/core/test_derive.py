@@ -74,6 +74,7 @@ def make_case(
     treatments: tuple[Treatment, ...] | list[Treatment] = (),
     sex: str = "female",
     birth_date: date = date(1967, 5, 1),
+    observed: dict[str, date] | None = None,
     **case: Any,
 ) -> CaseFile:
     fields: dict[str, Any] = {
@@ -99,6 +100,7 @@ def make_case(
         labs=tuple(labs),
         treatments=tuple(treatments),
         as_of=AS_OF,
+        observed=observed or {},
     )
 
 
@@ -311,10 +313,43 @@ def test_lab_outside_window_is_missing_and_says_why() -> None:
     assert source is not None
     assert source.origin == "missing"
     assert "120 days old" in source.note
-    assert "90-day window" in source.note
-    # A wider department window makes it count.
-    wider = scores_of(cf, Policy(lab_window_days=180)).patient["zoledronic_acid_dose"]
+    assert "28-day window" in source.note  # safety rule 2: 28 days for scores (was 90)
+    # A wider department window makes it count; the retired 90-day key changes nothing.
+    wider = scores_of(cf, Policy(lab_score_window_days=180)).patient["zoledronic_acid_dose"]
     assert wider.complete
+    assert not scores_of(cf, Policy(lab_window_days=180)).patient["zoledronic_acid_dose"].complete
+
+
+def test_an_85_day_old_creatinine_gives_no_dose_and_the_card_shows_its_oldest_input() -> None:
+    old = make_case(labs=[lab("creatinine", "80", 85)], weight_kg=Decimal("60"))
+    assert scores_of(old).patient["zoledronic_acid_dose"].band == "incomplete"
+    fresh = make_case(labs=[lab("creatinine", "80", 20)], weight_kg=Decimal("60"))
+    zol = scores_of(fresh).patient["zoledronic_acid_dose"]
+    assert zol.band == "4.0_mg"
+    assert zol.oldest_input_age_days == 20
+    assert zol.oldest_input_on == AS_OF - timedelta(days=20)
+
+
+def test_calcium_and_albumin_pair_within_seven_days_inclusive() -> None:
+    seven = make_case(labs=[lab("calcium", "2.50", 2), lab("albumin", "30", 9)])
+    assert scores_of(seven).patient["corrected_calcium"].complete
+    eight = make_case(labs=[lab("calcium", "2.50", 2), lab("albumin", "30", 10)])
+    corrected = scores_of(eight).patient["corrected_calcium"]
+    assert not corrected.complete
+    source = corrected.source("albumin_g_l")
+    assert source is not None and "within 7 days" in source.note
+
+
+def test_stale_case_facts_are_not_scored_and_say_their_age() -> None:
+    cf = make_case(ecog=2, nrs=8, observed={"ecog": AS_OF - timedelta(days=40), "nrs": AS_OF - timedelta(days=3)})
+    scores = scores_of(cf)
+    ecog = scores.patient["ecog"]
+    assert not ecog.complete
+    source = ecog.source("ecog")
+    assert source is not None and "40 days ago" in source.note
+    ladder = scores.patient["who_analgesic_ladder"]
+    assert ladder.band == "step_3"
+    assert ladder.oldest_input_age_days == 3
 
 
 def test_latest_lab_wins() -> None:
