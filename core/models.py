@@ -779,6 +779,10 @@ class LabResult(_Record):
     value: Decimal
     unit: str
     taken_on: date
+    # The value and unit as entered, when the entry was converted to SI (safety rule 7: a value
+    # entered exactly at a published threshold in its own unit lands in the band it names).
+    entered_value: Decimal | None = None
+    entered_unit: str | None = None
 
     _nf = field_validator("taken_on")(_not_future)
 
@@ -797,6 +801,8 @@ class LabResult(_Record):
                 data = dict(data)
                 data["value"] = to_si(analyte, value, unit)
                 data["unit"] = si_unit
+                data.setdefault("entered_value", value)
+                data.setdefault("entered_unit", unit)
         return data
 
     @model_validator(mode="after")

@@ -10,10 +10,12 @@ highest urgency. Pure: no I/O, no clock; the case's ``as_of`` is "today".
 from __future__ import annotations
 
 from types import MappingProxyType
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from core.derive import CaseScores, derive_scores, site_text
+from core.derive.clock import performance_conflict
 from core.models import CaseFile
 from core.policy import Policy
 from core.rules import (
@@ -133,6 +135,10 @@ class RuleHit(BaseModel):
     rationale_zh: str
     source: str
     detail: dict[str, str]
+    # Safety rule 1: not confirmed -- "cannot exclude X — measure now" at ``urgency``.
+    cannot_exclude: bool = False
+    banner_en: tuple[str, ...] = ()
+    banner_zh: tuple[str, ...] = ()
 
 
 class RuleNeedsData(BaseModel):
@@ -146,6 +152,20 @@ class RuleNeedsData(BaseModel):
     missing: tuple[str, ...]
     missing_en: tuple[str, ...] = ()
     missing_zh: tuple[str, ...] = ()
+
+
+class BannerLine(BaseModel):
+    """One line of the case's red-flag banner besides the fired red flags themselves: a higher
+    grade that cannot be excluded, a question the clinician must answer, or what an emergency
+    rule still needs (safety rule 1: "needs data" of emergency rules appear in the banner)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rule_id: str
+    urgency: Urgency
+    kind: Literal["cannot_exclude", "ask", "needs_data"]
+    text_en: str
+    text_zh: str
 
 
 class Conflict(BaseModel):
@@ -165,6 +185,12 @@ class RuleReport(BaseModel):
     red_flags: tuple[RuleHit, ...]
     conflicts: tuple[Conflict, ...]
     highest_urgency: Urgency | None
+    banner: tuple[BannerLine, ...] = ()
+
+    @property
+    def cannot_exclude(self) -> tuple[RuleHit, ...]:
+        """Red flags raised as "cannot exclude" (unconfirmed; they still set the urgency)."""
+        return tuple(h for h in self.red_flags if h.cannot_exclude)
 
     @property
     def fired_ids(self) -> tuple[str, ...]:
@@ -193,6 +219,9 @@ def _hit(rule: Rule, outcome: Fired, policy: Policy) -> RuleHit:
         rationale_zh=rationale_zh,
         source=rule.source,
         detail=dict(outcome.detail),
+        cannot_exclude=outcome.cannot_exclude,
+        banner_en=outcome.banner_en,
+        banner_zh=outcome.banner_zh,
     )
 
 
@@ -229,6 +258,7 @@ def evaluate_rules(cf: CaseFile, scores: CaseScores | None = None, policy: Polic
     conflicts = tuple(
         Conflict(rule_ids=(a, b), name_en=en, name_zh=zh) for a, b, en, zh in CONFLICTS if a in fired_ids and b in fired_ids
     )
+    conflicts = conflicts + tuple(_dynamic_conflicts(hits))
     return RuleReport(
         fired=tuple(hits),
         needs_data=tuple(needs),
@@ -236,13 +266,84 @@ def evaluate_rules(cf: CaseFile, scores: CaseScores | None = None, policy: Polic
         red_flags=tuple(h for h in hits if h.rule_id.startswith("RF-")),
         conflicts=conflicts,
         highest_urgency=hits[0].urgency if hits else None,
+        banner=_banner(hits, needs, ctx),
     )
+
+
+def _banner(hits: list[RuleHit], needs: list[RuleNeedsData], ctx: RuleContext) -> tuple[BannerLine, ...]:
+    lines: list[BannerLine] = []
+    seen: set[str] = set()
+    for hit in hits:
+        for en, zh in zip(hit.banner_en, hit.banner_zh, strict=True):
+            if en in seen:
+                continue
+            seen.add(en)
+            kind: Literal["cannot_exclude", "ask"] = "cannot_exclude" if en.startswith("cannot exclude") else "ask"
+            urgency: Urgency = "urgent" if hit.urgency == "routine" else hit.urgency
+            lines.append(BannerLine(rule_id=hit.rule_id, urgency=urgency, kind=kind, text_en=en, text_zh=zh))
+    for item in needs:
+        if RULES_BY_ID[item.rule_id].urgency != "emergency":
+            continue
+        en = f"{item.rule_id} needs: " + "; ".join(item.missing_en or item.missing)
+        zh = f"{item.rule_id}缺少：" + "；".join(item.missing_zh or item.missing)
+        lines.append(BannerLine(rule_id=item.rule_id, urgency="emergency", kind="needs_data", text_en=en, text_zh=zh))
+    conflict = performance_conflict(ctx.case_file)
+    if conflict is not None:
+        later = "KPS" if conflict.winner == "kps" else "ECOG"
+        lines.append(
+            BannerLine(
+                rule_id="ECOG/KPS",
+                urgency="urgent",
+                kind="ask",
+                text_en=f"ECOG {conflict.ecog} ({conflict.ecog_on.isoformat()}) and KPS {conflict.kps} "
+                f"({conflict.kps_on.isoformat()}, ≈ ECOG {conflict.kps_as_ecog}) disagree by more than one step: "
+                f"the rules read {later}; confirm",
+                text_zh=f"ECOG {conflict.ecog}分（{conflict.ecog_on.isoformat()}）与KPS {conflict.kps}分"
+                f"（{conflict.kps_on.isoformat()}，约相当于ECOG {conflict.kps_as_ecog}分）相差超过一级："
+                f"规则采用{later}；请核实",
+            )
+        )
+    lines.sort(key=lambda line: URGENCY_RANK[line.urgency])
+    return tuple(lines)
+
+
+def banner_lines(report: RuleReport, lang: str = "en") -> list[tuple[str, str]]:
+    """``(urgency, text)`` of every banner line in ``lang``, most urgent first (for the board)."""
+    return [(line.urgency, line.text_zh if lang == "zh" else line.text_en) for line in report.banner]
+
+
+# Conflicts that depend on the facts, not only on which rules fired (safety rule 5: a conflict
+# shown side by side is also named).
+def _dynamic_conflicts(hits: list[RuleHit]) -> list[Conflict]:
+    by_id = {h.rule_id: h for h in hits}
+    found: list[Conflict] = []
+    step3, safety = by_id.get("PAIN-STEP3"), by_id.get("PAIN-SAFETY")
+    if step3 is not None and safety is not None and step3.detail.get("renal") == "crcl_below_30":
+        found.append(
+            Conflict(
+                rule_ids=("PAIN-STEP3", "PAIN-SAFETY"),
+                name_en="Morphine first line (the ladder's default) vs CrCl < 30: no morphine or codeine; "
+                "oxycodone, hydromorphone or fentanyl, dose-reduced",
+                name_zh="吗啡为一线（三阶梯默认）与肌酐清除率<30相冲突：避免吗啡和可待因；改用减量的羟考酮、氢吗啡酮或芬太尼",
+            )
+        )
+    hyperca, bma = by_id.get("EMERG-HYPERCA"), by_id.get("ONC-BMA")
+    if hyperca is not None and bma is not None and hyperca.detail.get("zoledronic") in ("renal_failure", "given_within_7_days"):
+        found.append(
+            Conflict(
+                rule_ids=("EMERG-HYPERCA", "ONC-BMA"),
+                name_en="Hypercalcaemia: zoledronic acid contraindicated now vs zoledronic acid for skeletal events",
+                name_zh="高钙血症：目前禁用唑来膦酸与预防骨相关事件的唑来膦酸相冲突",
+            )
+        )
+    return found
 
 
 __all__ = [
     "CONFLICTS",
     "RULES",
     "RULES_BY_ID",
+    "BannerLine",
     "Conflict",
     "Fired",
     "NeedsData",
@@ -252,6 +353,7 @@ __all__ = [
     "RuleHit",
     "RuleNeedsData",
     "RuleReport",
+    "banner_lines",
     "evaluate_rules",
     "follow_up_schedule",
 ]

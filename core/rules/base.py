@@ -12,9 +12,9 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from core.derive import (
     SCORE_NAMES,
@@ -28,6 +28,7 @@ from core.derive import (
     word,
 )
 from core.derive import is_active as treatment_active
+from core.derive.clock import StaleFact, fresh_view
 from core.i18n import MESSAGES
 from core.models import (
     Analyte,
@@ -73,6 +74,13 @@ class Fired(BaseModel):
     detail: dict[str, str] = {}
     text_en: str | None = None  # replaces the row's text when facts change the suggestion
     text_zh: str | None = None
+    # Safety rule 1: the trigger is present but a confirming input is missing or stale, and some
+    # of its possible values would fire the rule: "cannot exclude X — measure now" at ``urgency``.
+    cannot_exclude: bool = False
+    # Lines for the red-flag banner beside the hit ("cannot exclude grade 3 — measure albumin
+    # today", "is the Frankel deficit new? counted as new until a clinician says otherwise").
+    banner_en: tuple[str, ...] = ()
+    banner_zh: tuple[str, ...] = ()
 
 
 class NotFired(BaseModel):
@@ -94,13 +102,34 @@ Outcome = Fired | NotFired | NeedsData
 
 
 class RuleContext(BaseModel):
-    """Everything a condition may read: the case, its derived scores and the policies."""
+    """Everything a condition may read: the case, its derived scores and the policies.
+
+    ``cf`` is the case as the rules read it: facts older than their freshness window are left
+    out (safety rule 2, ``core.derive.clock.fresh_view``); ``recorded`` is the case as recorded
+    and ``stale`` the facts left out, with their age, for "cannot exclude" and the banner.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     cf: CaseFile
     scores: CaseScores
     policy: Policy
+    recorded: CaseFile | None = None
+    stale: dict[str, StaleFact] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fresh(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("recorded") is None and isinstance(data.get("cf"), CaseFile):
+            policy = data.get("policy") or Policy()
+            fresh, stale = fresh_view(data["cf"], policy)
+            data = {**data, "recorded": data["cf"], "cf": fresh, "stale": stale}
+        return data
+
+    @property
+    def case_file(self) -> CaseFile:
+        """The case as recorded (stale facts included)."""
+        return self.recorded or self.cf
 
 
 Condition = Callable[[RuleContext], Outcome]
@@ -147,10 +176,13 @@ def fired(
     *,
     text: tuple[str, str] | None = None,
     detail: Mapping[str, object] | None = None,
+    cannot_exclude: bool = False,
+    banner: Iterable[tuple[str, str]] = (),
     **extra: object,
 ) -> Fired:
     reason_en = en if isinstance(en, str) else "; ".join(en)
     reason_zh = zh if isinstance(zh, str) else "；".join(zh)
+    lines = list(banner)
     merged = {**(detail or {}), **extra}
     return Fired(
         reason_en=reason_en,
@@ -159,6 +191,9 @@ def fired(
         detail={k: fmt(v) for k, v in merged.items()},
         text_en=text[0] if text else None,
         text_zh=text[1] if text else None,
+        cannot_exclude=cannot_exclude,
+        banner_en=tuple(en for en, _ in lines),
+        banner_zh=tuple(zh for _, zh in lines),
     )
 
 

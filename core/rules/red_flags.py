@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
-from core.models import HYPOCALCAEMIA_SYMPTOMS, Analyte, CalciumSymptom
+from core.derive import is_active as treatment_is_active
+from core.derive.clock import labs_of
+from core.models import Analyte, Treatment, TreatmentKind
 from core.rules.base import (
     NEUROLOGY,
     STABILITY,
@@ -14,7 +17,6 @@ from core.rules.base import (
     Rule,
     RuleContext,
     Urgency,
-    corrected_calcium,
     crcl,
     fired,
     fmt,
@@ -36,31 +38,8 @@ from core.rules.base import (
     sites_zh,
     total_at_least,
 )
+from core.rules.calcium import evaluate_calcium, symptoms
 
-CALCIUM_SYMPTOM_TEXT: dict[CalciumSymptom, tuple[str, str]] = {
-    CalciumSymptom.CONFUSION: ("confusion or drowsiness", "意识模糊或嗜睡"),
-    CalciumSymptom.VOMITING: ("vomiting", "呕吐"),
-    CalciumSymptom.DEHYDRATION: ("dehydration", "脱水"),
-    CalciumSymptom.AKI: ("acute kidney injury", "急性肾损伤"),
-    CalciumSymptom.ARRHYTHMIA: ("arrhythmia", "心律失常"),
-    CalciumSymptom.TETANY: ("tetany", "手足搐搦"),
-    CalciumSymptom.SEIZURES: ("seizures", "癫痫发作"),
-    CalciumSymptom.LONG_QT: ("long QT", "QT间期延长"),
-}
-
-# Hypercalcaemia thresholds on corrected calcium (mmol/L; quantised to 0.01 before comparing).
-HYPERCA_SEVERE_ABOVE = Decimal("3.50")  # Society for Endocrinology: severe
-HYPERCA_CTCAE3_ABOVE = Decimal("3.10")  # CTCAE v5.0 grade >= 3
-HYPERCA_MODERATE_FROM = Decimal("3.00")
-HYPERCA_ULN = Decimal("2.60")
-# Ionised calcium, CTCAE v5.0 ionised ranges: grade 1 > ULN-1.5, 2 > 1.5-1.6, 3 > 1.6-1.8.
-IONISED_ULN = Decimal("1.30")
-IONISED_GRADE2_ABOVE = Decimal("1.5")
-IONISED_GRADE3_ABOVE = Decimal("1.6")
-HYPOCA_SEVERE_BELOW = Decimal("1.75")
-HYPOCA_MODERATE_BELOW = Decimal("2.00")
-# Below the normal range (SCORES.md decision 8): with tetany, seizures or a long QT -> emergency.
-HYPOCA_LOW_BELOW = Decimal("2.20")
 NEUTROPHILS_FN_BELOW = Decimal("0.5")
 NEUTROPHILS_FALLING_BELOW = Decimal("1.0")
 PLATELETS_BLEED_BELOW = Decimal("20")
@@ -126,129 +105,155 @@ def rf_fracture(ctx: RuleContext) -> Outcome:
     )
 
 
-def _symptoms(ctx: RuleContext, hypo: bool = False) -> tuple[list[str], list[str]]:
-    """Recorded hypercalcaemia symptoms, or with ``hypo`` the hypocalcaemia ones (tetany,
-    seizures, long QT); each set only counts for its own red flag."""
-    symptoms = [s for s in ctx.cf.case.calcium_symptoms if (s in HYPOCALCAEMIA_SYMPTOMS) == hypo]
-    return (
-        [CALCIUM_SYMPTOM_TEXT[s][0] for s in symptoms],
-        [CALCIUM_SYMPTOM_TEXT[s][1] for s in symptoms],
-    )
-
-
 def hypercalcaemia_level(ctx: RuleContext) -> tuple[Urgency | None, str, str, list[str]]:
-    """(urgency or None, reason en, reason zh, missing) for RF-HYPERCA and EMERG-HYPERCA."""
-    symptoms_en, symptoms_zh = _symptoms(ctx)
-    ionised = lab(ctx, Analyte.IONISED_CALCIUM)
-    if ionised is not None:
-        value = ionised.value
-        what_en = f"ionised Ca {fmt(value)} mmol/L ({lab_text(ctx, ionised)}; graded on it)"
-        what_zh = f"离子钙 {fmt(value)} mmol/L（按离子钙分级）"
-        if value <= IONISED_ULN:
-            return None, what_en, what_zh, []
-        if value > IONISED_GRADE3_ABOVE or symptoms_en:
-            urgency: Urgency = "emergency"
-        elif value > IONISED_GRADE2_ABOVE:
-            urgency = "urgent"
-        else:
-            urgency = "routine"
-    else:
-        corrected = corrected_calcium(ctx)
-        if corrected is None:
-            if symptoms_en:
-                return (
-                    "emergency",
-                    "hypercalcaemia symptoms recorded (" + ", ".join(symptoms_en) + "); "
-                    "no corrected calcium within the lab window: measure now",
-                    "记录有高钙血症症状（" + "、".join(symptoms_zh) + "）；有效期内无校正血钙：请立即检测",
-                    [],
-                )
-            missing = ctx.scores.patient["corrected_calcium"].missing
-            return None, "", "", [f"corrected_calcium.{name}" for name in missing]
-        value = corrected
-        what_en, what_zh = f"corrected Ca {value} mmol/L", f"校正血钙 {value} mmol/L"
-        if value <= HYPERCA_ULN:
-            return None, what_en, what_zh, []
-        if value > HYPERCA_CTCAE3_ABOVE or symptoms_en:
-            urgency = "emergency"
-        elif value >= HYPERCA_MODERATE_FROM:
-            urgency = "urgent"
-        else:
-            urgency = "routine"
-    if symptoms_en:
-        what_en += " with symptoms (" + ", ".join(symptoms_en) + ")"
-        what_zh += "，伴症状（" + "、".join(symptoms_zh) + "）"
-    return urgency, what_en, what_zh, []
+    """(urgency or None, reason en, reason zh, missing) for RF-HYPERCA and EMERG-HYPERCA (only a
+    confirmed grade; "cannot exclude" is RF-HYPERCA's, see ``core.rules.calcium``)."""
+    verdict = evaluate_calcium(ctx)
+    if verdict.cannot_exclude:
+        return None, "; ".join(verdict.en), "；".join(verdict.zh), []
+    return verdict.urgency, "; ".join(verdict.en), "；".join(verdict.zh), verdict.missing
 
 
 def rf_hyperca(ctx: RuleContext) -> Outcome:
-    urgency, en, zh, missing = hypercalcaemia_level(ctx)
-    if urgency is not None:
-        return fired(en, zh, urgency)
-    if missing:
-        return needs(*missing)
-    return not_fired(en, zh)
+    verdict = evaluate_calcium(ctx)
+    if verdict.urgency is not None:
+        return fired(
+            verdict.en,
+            verdict.zh,
+            verdict.urgency,
+            cannot_exclude=verdict.cannot_exclude,
+            banner=verdict.banner,
+            text=CANNOT_EXCLUDE_HYPER if verdict.cannot_exclude else None,
+        )
+    if verdict.missing:
+        return needs(*verdict.missing)
+    return not_fired("; ".join(verdict.en), "；".join(verdict.zh))
+
+
+CANNOT_EXCLUDE_HYPER = (
+    "Cannot exclude hypercalcaemia — measure calcium with albumin (or ionised calcium) now",
+    "不能排除高钙血症——请立即检测血钙及白蛋白（或离子钙）",
+)
+CANNOT_EXCLUDE_HYPO = (
+    "Cannot exclude hypocalcaemia — measure calcium with albumin (or ionised calcium) now",
+    "不能排除低钙血症——请立即检测血钙及白蛋白（或离子钙）",
+)
 
 
 def rf_hypoca(ctx: RuleContext) -> Outcome:
-    symptoms_en, symptoms_zh = _symptoms(ctx, hypo=True)
-    corrected = corrected_calcium(ctx)
-    if corrected is None:
-        if symptoms_en:
-            return fired(
-                "hypocalcaemia symptoms recorded (" + ", ".join(symptoms_en) + "); no corrected "
-                "calcium within the lab window: measure now",
-                "记录有低钙血症症状（" + "、".join(symptoms_zh) + "）；有效期内无校正血钙：请立即检测",
-                "emergency",
+    verdict = evaluate_calcium(ctx, hypo=True)
+    if verdict.urgency is None:
+        if verdict.missing:
+            return needs(*verdict.missing)
+        sym_en, sym_zh = symptoms(ctx, hypo=True)
+        if sym_en and verdict.en:
+            return not_fired(
+                f"{verdict.en[0]} is not low: the recorded " + ", ".join(sym_en) + " need another explanation",
+                f"{verdict.zh[0]}不低：所记录的" + "、".join(sym_zh) + "需另寻原因",
             )
-        missing = ctx.scores.patient["corrected_calcium"].missing
-        return needs(*(f"corrected_calcium.{name}" for name in missing))
-    en, zh = f"corrected Ca {corrected} mmol/L", f"校正血钙 {corrected} mmol/L"
-    if symptoms_en and corrected < HYPOCA_LOW_BELOW:
-        return fired(
-            f"{en} with symptoms (" + ", ".join(symptoms_en) + ")",
-            f"{zh}，伴症状（" + "、".join(symptoms_zh) + "）",
-            "emergency",
-        )
-    if corrected < HYPOCA_SEVERE_BELOW:
-        return fired(en, zh, "emergency")
-    if corrected < HYPOCA_MODERATE_BELOW:
-        extra_en: list[str] = []
-        extra_zh: list[str] = []
+        return not_fired("; ".join(verdict.en), "；".join(verdict.zh))
+    en, zh = list(verdict.en), list(verdict.zh)
+    if verdict.urgency == "urgent" and not verdict.cannot_exclude:
         if on_denosumab(ctx):
-            extra_en.append("on denosumab")
-            extra_zh.append("正在使用地舒单抗")
+            en.append("on denosumab")
+            zh.append("正在使用地舒单抗")
         clearance = crcl(ctx)
         if clearance is not None and clearance < 30:
-            extra_en.append(f"CrCl {one_decimal(clearance)} mL/min")
-            extra_zh.append(f"肌酐清除率 {one_decimal(clearance)} mL/min")
-        return fired([en, *extra_en], [zh, *extra_zh], "urgent")
-    if symptoms_en:
-        return not_fired(
-            f"{en} is not low: the recorded " + ", ".join(symptoms_en) + " need another explanation",
-            f"{zh}不低：所记录的" + "、".join(symptoms_zh) + "需另寻原因",
+            en.append(f"CrCl {one_decimal(clearance)} mL/min")
+            zh.append(f"肌酐清除率 {one_decimal(clearance)} mL/min")
+    return fired(
+        en,
+        zh,
+        verdict.urgency,
+        cannot_exclude=verdict.cannot_exclude,
+        banner=verdict.banner,
+        text=CANNOT_EXCLUDE_HYPO if verdict.cannot_exclude else None,
+    )
+
+
+CYTOTOXIC_WITHIN = timedelta(weeks=6)
+
+
+def cytotoxic_recent(ctx: RuleContext) -> list[Treatment]:
+    """Cytotoxic chemotherapy given in the last 6 weeks (running, or started or ended then)."""
+    as_of = ctx.cf.as_of
+    return [
+        t
+        for t in ctx.cf.treatments
+        if t.kind == TreatmentKind.CHEMOTHERAPY
+        and t.start_date <= as_of
+        and (
+            treatment_is_active(t, as_of)
+            or as_of - t.start_date <= CYTOTOXIC_WITHIN
+            or (t.end_date is not None and as_of - t.end_date <= CYTOTOXIC_WITHIN)
         )
-    return not_fired(en, zh)
+    ]
+
+
+CANNOT_EXCLUDE_FN = (
+    "Cannot exclude febrile neutropenia — full blood count now; febrile-neutropenia pathway if on chemotherapy",
+    "不能排除发热性中性粒细胞减少——立即查血常规；化疗中者启动发热性粒缺处理流程",
+)
 
 
 def febrile_neutropenia(ctx: RuleContext) -> Outcome:
-    if not ctx.cf.case.fever:
+    stale_fever = ctx.stale.get("fever")
+    if not ctx.cf.case.fever and stale_fever is None:
         return not_fired("no fever recorded", "未记录发热")
-    latest = lab(ctx, Analyte.NEUTROPHILS)
-    if latest is None:
-        return needs("neutrophils (fever recorded)")
+    cf = ctx.case_file
+    counts = labs_of(cf, Analyte.NEUTROPHILS)
+    latest = counts[0] if counts else None
+    window = ctx.policy.neutrophil_fever_window_days
+    chemo = cytotoxic_recent(ctx)
+    if stale_fever is not None and not ctx.cf.case.fever:
+        # Stale abnormal value: "cannot exclude", naming it and its age.
+        return fired(
+            f"fever recorded {stale_fever.age_days} days ago (older than {stale_fever.window_days} days): "
+            "re-check temperature and count",
+            f"{stale_fever.age_days}天前记录发热（超过{stale_fever.window_days}天）：请复测体温并查血常规",
+            "emergency" if chemo else "urgent",
+            cannot_exclude=True,
+            text=CANNOT_EXCLUDE_FN,
+        )
+    if latest is None or (cf.as_of - latest.taken_on).days > window:
+        what_en = (
+            "no neutrophil count"
+            if latest is None
+            else (f"last neutrophils {fmt(latest.value)} ×10⁹/L are {(cf.as_of - latest.taken_on).days} days old")
+        )
+        what_zh = (
+            "无中性粒细胞计数"
+            if latest is None
+            else (f"最近中性粒细胞 {fmt(latest.value)}×10⁹/L 距今{(cf.as_of - latest.taken_on).days}天")
+        )
+        via_en = f"; cytotoxic therapy in the last 6 weeks ({chemo[0].name})" if chemo else ""
+        via_zh = f"；近6周内细胞毒治疗（{chemo[0].name}）" if chemo else ""
+        return fired(
+            f"fever with {what_en} within 24 h{via_en}",
+            f"发热且24小时内{what_zh}{via_zh}",
+            "emergency" if chemo else "urgent",
+            cannot_exclude=True,
+            text=CANNOT_EXCLUDE_FN,
+        )
     text_en = f"fever with neutrophils {fmt(latest.value)} ×10⁹/L ({lab_text(ctx, latest)})"
     text_zh = f"发热伴中性粒细胞 {fmt(latest.value)}×10⁹/L"
     if latest.value < NEUTROPHILS_FN_BELOW:
         return fired(text_en, text_zh)
-    earlier = [r for r in ctx.cf.labs if r.analyte == Analyte.NEUTROPHILS and r.taken_on < latest.taken_on]
-    previous = max(earlier, key=lambda r: r.taken_on, default=None)
-    falling = previous is not None and previous.value > latest.value
-    if latest.value < NEUTROPHILS_FALLING_BELOW and previous is not None and falling:
-        return fired(
-            f"{text_en}, falling from {fmt(previous.value)}",
-            f"{text_zh}，较前（{fmt(previous.value)}）下降",
-        )
+    previous = counts[1] if len(counts) > 1 else None
+    if latest.value < NEUTROPHILS_FALLING_BELOW:
+        if previous is None:
+            return fired(
+                f"{text_en}; no earlier count to tell whether it is falling",
+                f"{text_zh}；无既往计数，无法判断是否下降",
+                "emergency",
+                cannot_exclude=True,
+                text=CANNOT_EXCLUDE_FN,
+            )
+        if previous.value > latest.value:
+            return fired(
+                f"{text_en}, falling from {fmt(previous.value)}",
+                f"{text_zh}，较前（{fmt(previous.value)}）下降",
+            )
     return not_fired(text_en, text_zh)
 
 

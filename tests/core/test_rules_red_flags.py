@@ -190,29 +190,30 @@ CASES: list[tuple[str, str, CaseFile, str]] = [
     (
         "RF-FEBRILE-NEUTROPENIA",
         "anc-0.4-fever",
-        make_case(fever=True, labs=[lab("neutrophils", "0.4")]),
+        make_case(fever=True, labs=[lab("neutrophils", "0.4", 0)]),
         "fires:default",
     ),
     (
         "RF-FEBRILE-NEUTROPENIA",
         "anc-0.5-fever-stable",
-        make_case(fever=True, labs=[lab("neutrophils", "0.5")]),
-        "not",
+        make_case(fever=True, labs=[lab("neutrophils", "0.5", 1)]),
+        "fires:emergency",  # safety decision: a single count < 1.0 with fever, no earlier count
     ),
     (
         "RF-FEBRILE-NEUTROPENIA",
         "anc-0.8-falling",
-        make_case(fever=True, labs=[lab("neutrophils", "1.6", 10), lab("neutrophils", "0.8", 2)]),
+        make_case(fever=True, labs=[lab("neutrophils", "1.6", 10), lab("neutrophils", "0.8", 1)]),
         "fires:default",
     ),
     (
         "RF-FEBRILE-NEUTROPENIA",
         "anc-0.8-rising",
-        make_case(fever=True, labs=[lab("neutrophils", "0.6", 10), lab("neutrophils", "0.8", 2)]),
+        make_case(fever=True, labs=[lab("neutrophils", "0.6", 10), lab("neutrophils", "0.8", 1)]),
         "not",
     ),
     ("RF-FEBRILE-NEUTROPENIA", "no-fever", make_case(labs=[lab("neutrophils", "0.3")]), "not"),
-    ("RF-FEBRILE-NEUTROPENIA", "fever-no-count", make_case(fever=True), "needs"),
+    # Safety rule 1: fever with no count within 24 h cannot be excluded (urgent without chemotherapy).
+    ("RF-FEBRILE-NEUTROPENIA", "fever-no-count", make_case(fever=True), "fires:urgent"),
     # RF-BLEED -- lecture
     ("RF-BLEED", "plt-19", make_case(labs=[lab("platelets", "19")]), "fires:default"),
     ("RF-BLEED", "plt-20", make_case(labs=[lab("platelets", "20")]), "not"),
