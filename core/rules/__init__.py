@@ -93,6 +93,12 @@ CONFLICTS: tuple[tuple[str, str, str, str], ...] = (
     ),
     (
         "ORTHO-CONTRA",
+        "ORTHO-MSCC-DECOMPRESS",
+        "Surgery not advised vs same-day decompression for cord compression",
+        "不建议手术与脊髓压迫当天减压手术相冲突",
+    ),
+    (
+        "ORTHO-CONTRA",
         "ORTHO-CEMENT",
         "Surgery not advised vs vertebral augmentation",
         "不建议手术与椎体强化相冲突",

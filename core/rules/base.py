@@ -43,6 +43,7 @@ from core.models import (
     TreatmentKind,
 )
 from core.policy import Policy
+from core.rules.treatment_state import findings_date, operated_after_findings, spinal_decompression_after
 from core.scores import SCORES
 
 Urgency = Literal["emergency", "urgent", "routine"]
@@ -276,8 +277,10 @@ def neuro_signs(cf: CaseFile) -> list[NeuroSign]:
 
 
 def new_frankel_deficit(cf: CaseFile) -> bool:
+    """A Frankel A-D that is new -- or whose newness is not recorded: it counts as new until a
+    clinician says otherwise (safety rule 1)."""
     case = cf.case
-    return case.frankel is not None and case.frankel != Frankel.E and case.frankel_new is True
+    return case.frankel is not None and case.frankel != Frankel.E and case.frankel_new is not False
 
 
 def has_neuro_deficit(cf: CaseFile) -> bool:
@@ -293,10 +296,22 @@ class Findings:
     en: list[str] = field(default_factory=list)
     zh: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    # Safety rule 1: triggers that cannot be confirmed (stale), and questions for the banner.
+    cannot_en: list[str] = field(default_factory=list)
+    cannot_zh: list[str] = field(default_factory=list)
+    asks: list[tuple[str, str]] = field(default_factory=list)
+    # Findings set aside because a later operation treated them (safety rule 3).
+    superseded: list[tuple[str, str]] = field(default_factory=list)
+    # The spinal levels whose findings raise it (for "compression at one level").
+    levels: list[str] = field(default_factory=list)
 
     def add(self, en: str, zh: str) -> None:
         self.en.append(en)
         self.zh.append(zh)
+
+    def cannot(self, en: str, zh: str) -> None:
+        self.cannot_en.append(en)
+        self.cannot_zh.append(zh)
 
     def outcome(self, urgency: Urgency | None = None, **detail: object) -> Outcome:
         if self.en:
@@ -306,27 +321,98 @@ class Findings:
         return not_fired()
 
 
+def _neuro_superseded(ctx: RuleContext, field_name: str) -> Treatment | None:
+    """A spinal decompression dated on or after the date this neurology describes."""
+    return spinal_decompression_after(ctx.case_file, ctx.case_file.observed_on(field_name))
+
+
 def mscc_findings(ctx: RuleContext) -> Findings:
-    """RF-MSCC: neurological features, Bilsky 2-3, or a new Frankel A-D (no lesion needed)."""
-    cf = ctx.cf
+    """RF-MSCC: neurological features, Bilsky 2-3, or a new Frankel A-D (no lesion needed);
+    stale triggers are "cannot exclude"; findings from before a decompression of the level are
+    set aside (safety rules 1-3)."""
+    cf, recorded = ctx.cf, ctx.case_file
     found = Findings()
-    for sign in neuro_signs(cf):
-        en, zh = NEURO_SIGN_TEXT[sign]
-        found.add(en, zh)
-    for bilsky in ctx.scores.lesion_scores("bilsky_escc"):
-        if bilsky.band == "high_grade":
-            found.add(
-                f"Bilsky {bilsky.inputs['escc_grade']} at {bilsky.site_en}",
-                f"{bilsky.site_zh} Bilsky {bilsky.inputs['escc_grade']}级",
+    signs = neuro_signs(cf)
+    if signs:
+        op = _neuro_superseded(ctx, "neuro_signs")
+        if op is None:
+            for sign in signs:
+                en, zh = NEURO_SIGN_TEXT[sign]
+                found.add(en, zh)
+        else:
+            found.superseded.append(
+                (
+                    f"neurological signs recorded before the operation of {op.start_date.isoformat()}",
+                    f"神经系统体征记录于{op.start_date.isoformat()}手术之前",
+                )
             )
+    elif "neuro_signs" in ctx.stale and _neuro_superseded(ctx, "neuro_signs") is None:
+        fact = ctx.stale["neuro_signs"]
+        found.cannot(
+            f"neurological signs ({fact.value}) recorded {fact.age_days} days ago: examine now",
+            f"{fact.age_days}天前记录的神经系统体征（{fact.value}）：请立即复查",
+        )
+    for bilsky in ctx.scores.lesion_scores("bilsky_escc"):
+        if bilsky.band != "high_grade":
+            continue
+        lesion = next((les for les in recorded.lesions if les.lesion_id == bilsky.lesion_id and les.lesion_id is not None), None)
+        op = operated_after_findings(recorded, lesion) if lesion is not None else None
+        if op is not None:
+            found.superseded.append(
+                (
+                    f"Bilsky {bilsky.inputs['escc_grade']} at {bilsky.site_en} predates the operation of "
+                    f"{op.start_date.isoformat()}: judged on post-operative imaging",
+                    f"{bilsky.site_zh} Bilsky {bilsky.inputs['escc_grade']}级早于{op.start_date.isoformat()}手术：以术后影像为准",
+                )
+            )
+            continue
+        when = findings_date(recorded, lesion) if lesion is not None else None
+        age = (recorded.as_of - when).days if when is not None else 0
+        if age > ctx.policy.lesion_findings_window_days:
+            found.cannot(
+                f"Bilsky {bilsky.inputs['escc_grade']} at {bilsky.site_en} from imaging {age} days old: re-image now",
+                f"{bilsky.site_zh} Bilsky {bilsky.inputs['escc_grade']}级，影像距今{age}天：请立即复查影像",
+            )
+            continue
+        found.add(
+            f"Bilsky {bilsky.inputs['escc_grade']} at {bilsky.site_en}",
+            f"{bilsky.site_zh} Bilsky {bilsky.inputs['escc_grade']}级",
+        )
+        found.levels.append(bilsky.site)
     case = cf.case
     if new_frankel_deficit(cf):
         assert case.frankel is not None
-        found.add(f"new Frankel {case.frankel.value}", f"新发Frankel {case.frankel.value}级")
-    if not case.neuro_assessed and not case.neuro_signs:
+        op = _neuro_superseded(ctx, "frankel")
+        if op is not None:
+            found.superseded.append(
+                (
+                    f"Frankel {case.frankel.value} recorded before the operation of {op.start_date.isoformat()}",
+                    f"Frankel {case.frankel.value}级记录于{op.start_date.isoformat()}手术之前",
+                )
+            )
+        elif case.frankel_new is None:
+            found.add(
+                f"Frankel {case.frankel.value} (newness not recorded: counted as new)",
+                f"Frankel {case.frankel.value}级（未记录是否新发：按新发处理）",
+            )
+            found.asks.append(
+                (
+                    f"Is the Frankel {case.frankel.value} deficit new? Counted as new until a clinician records otherwise",
+                    f"Frankel {case.frankel.value}级功能障碍是否为新发？在医生记录前按新发处理",
+                )
+            )
+        else:
+            found.add(f"new Frankel {case.frankel.value}", f"新发Frankel {case.frankel.value}级")
+    elif "frankel" in ctx.stale and ctx.stale["frankel"].value != "E" and _neuro_superseded(ctx, "frankel") is None:
+        fact = ctx.stale["frankel"]
+        found.cannot(
+            f"Frankel {fact.value} recorded {fact.age_days} days ago: examine now",
+            f"{fact.age_days}天前记录Frankel {fact.value}级：请立即复查",
+        )
+    if found.superseded and not found.en:
+        found.superseded.append(("record post-operative neurology", "请记录术后神经系统评估"))
+    elif not case.neuro_assessed and not case.neuro_signs:
         found.missing.append("neurological assessment (neuro_assessed)")
-    if case.frankel is not None and case.frankel != Frankel.E and case.frankel_new is None:
-        found.missing.append("frankel_new (is the Frankel deficit new?)")
     for bilsky in ctx.scores.lesion_scores("bilsky_escc"):
         if not bilsky.complete:
             found.missing.append(f"escc_grade ({bilsky.site})")
@@ -437,10 +523,15 @@ def site_zh(lesion: Lesion) -> str:
 
 
 def scored(ctx: RuleContext, score_id: str, test: Callable[[DerivedScore], bool]) -> tuple[list[DerivedScore], list[str]]:
-    """Per-lesion scores meeting ``test`` and the inputs missing from incomplete ones."""
+    """Per-lesion scores meeting ``test`` and the inputs missing from incomplete ones. A lesion
+    operated on after its findings is judged on post-operative findings (safety rule 3): its
+    pre-operative score is left out."""
     hits: list[DerivedScore] = []
     missing: list[str] = []
+    treated = treated_lesion_ids(ctx)
     for score in ctx.scores.lesion_scores(score_id):
+        if score.lesion_id is not None and score.lesion_id in treated:
+            continue
         if score.complete:
             if test(score):
                 hits.append(score)
@@ -466,7 +557,18 @@ def labels_zh(scores: Iterable[DerivedScore]) -> str:
 
 
 def surgery_records(ctx: RuleContext) -> list[Treatment]:
-    return [t for t in ctx.cf.treatments if t.kind == TreatmentKind.SURGERY and t.start_date <= ctx.cf.as_of]
+    """Bone or spine operations linked to a lesion (safety rule 3: never a mastectomy)."""
+    return [t for t in ctx.cf.treatments if t.skeletal_surgery and t.start_date <= ctx.cf.as_of]
+
+
+def treated_lesion_ids(ctx: RuleContext) -> set[int]:
+    """Lesions operated on (fixed, stabilised, decompressed) after the findings recorded on them."""
+    cf = ctx.case_file
+    return {
+        lesion.lesion_id
+        for lesion in cf.lesions
+        if lesion.lesion_id is not None and operated_after_findings(cf, lesion) is not None
+    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -515,6 +617,7 @@ MISSING_WORDS: dict[str, tuple[str, str]] = {
         "确诊日期（用于计算无病间期）",
     ),
     "neutrophils (fever recorded)": ("neutrophils (fever recorded)", "中性粒细胞（已记录发热）"),
+    "post-operative neurological assessment": ("post-operative neurological assessment", "术后神经系统评估"),
     "creatinine baseline (on or before the first zoledronic acid dose)": (
         "baseline creatinine (on or before the first zoledronic acid dose)",
         "基线肌酐（首次唑来膦酸给药当天或之前）",

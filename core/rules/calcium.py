@@ -294,7 +294,10 @@ def evaluate_calcium(ctx: RuleContext, hypo: bool = False) -> CalciumVerdict:
             f"cannot exclude {name_en}: {found.en} taken on {found.on.isoformat()} is {found.age} days old "
             f"(older than {_window(ctx, fired_at)} days) — {measure_en}"
         ]
-        verdict.zh = [f"不能排除{name_zh}：{found.zh}检测于{found.on.isoformat()}，距今{found.age}天（超过{_window(ctx, fired_at)}天）——{measure_zh}"]
+        verdict.zh = [
+            f"不能排除{name_zh}：{found.zh}检测于{found.on.isoformat()}，"
+            f"距今{found.age}天（超过{_window(ctx, fired_at)}天）——{measure_zh}"
+        ]
         return verdict
     verdict.urgency = fired_at
     if reachable is not None and RANK[reachable] < RANK[fired_at]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from core.models import Histology, PrimaryTumour
+from datetime import timedelta
+from decimal import Decimal
+
+from core.models import Analyte, Histology, PrimaryTumour, TreatmentKind
 from core.rules.base import (
     NEUROLOGY,
     Fired,
@@ -11,7 +14,9 @@ from core.rules.base import (
     RuleContext,
     Urgency,
     fired,
+    fmt,
     has_neuro_deficit,
+    lab,
     mscc_findings,
     needs,
     not_fired,
@@ -24,11 +29,21 @@ MAYBE_LYMPHOMA = (PrimaryTumour.LYMPHOMA, PrimaryTumour.UNKNOWN)
 def emerg_mscc(ctx: RuleContext) -> Outcome:
     found = mscc_findings(ctx)
     if not found.en:
+        if found.cannot_en:
+            return not_fired("RF-MSCC cannot be excluded: examine and image first", "不能排除脊髓压迫：先查体并完善影像")
+        if found.superseded:
+            return not_fired("; ".join(en for en, _ in found.superseded), "；".join(zh for _, zh in found.superseded))
         return needs(*found.missing) if found.missing else not_fired()
     policy, case = ctx.policy, ctx.cf.case
     en = ["RF-MSCC: " + "; ".join(found.en)]
     zh = ["RF-MSCC：" + "；".join(found.zh)]
-    if has_neuro_deficit(ctx.cf):
+    maybe_lymphoma = case.primary_tumour in MAYBE_LYMPHOMA and case.histology in (None, Histology.NOT_CONFIRMED)
+    if maybe_lymphoma:
+        # One instruction, in order (never "now" and "before steroids" in one line).
+        en.append("possible lymphoma without histology: discuss with haematology, then decide on steroids")
+        zh.append("可能为淋巴瘤且无病理：先与血液科讨论，再决定是否使用激素")
+        steroid = "discuss_with_haematology_first"
+    elif has_neuro_deficit(ctx.cf):
         en.append(f"neurological symptoms/signs: dexamethasone {policy.dexamethasone_mscc} now")
         zh.append(f"有神经系统症状/体征：立即给予地塞米松 {policy.dexamethasone_mscc}")
         steroid = "now"
@@ -38,11 +53,62 @@ def emerg_mscc(ctx: RuleContext) -> Outcome:
         )
         zh.append("影像学压迫但无神经功能缺损：仅在剧痛或经外科/肿瘤科医生建议时使用地塞米松")
         steroid = "only_if_severe_pain_or_advised"
-    if case.primary_tumour in MAYBE_LYMPHOMA and case.histology in (None, Histology.NOT_CONFIRMED):
-        en.append("possible lymphoma without histology: discuss with haematology before steroids")
-        zh.append("可能为淋巴瘤且无病理：使用激素前与血液科讨论")
-        steroid = "discuss_with_haematology_first"
-    return fired(en, zh, dexamethasone=steroid, mri="whole spine within 24 h")
+    text = None
+    if maybe_lymphoma:
+        text = (
+            "Possible lymphoma without histology: discuss with haematology, then decide on steroids; "
+            "whole-spine MRI within 24 h; same-day surgical and radiotherapy opinion (biopsy at decompression)",
+            "可能为淋巴瘤且无病理：先与血液科讨论，再决定是否使用激素；24小时内完成全脊柱MRI；"
+            "当天获得外科和放疗科意见（减压术中活检）",
+        )
+    return fired(en, zh, dexamethasone=steroid, mri="whole spine within 24 h", text=text)
+
+
+HCM_NO_RENAL_ADJUSTMENT_BELOW = Decimal("400")  # Zometa label: SCr < 4.5 mg/dL (400 µmol/L)
+ZOLEDRONIC_REPEAT_AFTER = timedelta(days=7)
+
+
+def _zoledronic_contraindication(ctx: RuleContext) -> tuple[str | None, list[str], list[str]]:
+    """("renal_failure" / "given_within_7_days" / None, words en, zh) for EMERG-HYPERCA."""
+    cf = ctx.cf
+    creatinine = lab(ctx, Analyte.CREATININE)
+    recent = [
+        t
+        for t in cf.treatments
+        if t.kind == TreatmentKind.BONE_MODIFYING_AGENT
+        and any(w in t.name.casefold() for w in ("zoledron", "zometa"))
+        and t.start_date <= cf.as_of
+        and cf.as_of - t.start_date < ZOLEDRONIC_REPEAT_AFTER
+    ]
+    en: list[str] = []
+    zh: list[str] = []
+    code: str | None = None
+    if creatinine is not None and creatinine.value >= HCM_NO_RENAL_ADJUSTMENT_BELOW:
+        code = "renal_failure"
+        en.append(
+            f"creatinine {fmt(creatinine.value)} µmol/L ≥ 400: zoledronic acid is not given without renal review "
+            "(the label's 'no adjustment' holds only below 400) — offer denosumab 120 mg SC with calcium monitoring "
+            "(consider dialysis for severe hypercalcaemia with renal failure)"
+        )
+        zh.append(
+            f"肌酐 {fmt(creatinine.value)} µmol/L ≥400：未经肾脏评估不给予唑来膦酸（说明书“无需调整”仅适用于<400）"
+            "——改用地舒单抗（地诺单抗）120 mg皮下注射并监测血钙（重度高钙伴肾衰竭可考虑透析）"
+        )
+    if recent:
+        code = code or "given_within_7_days"
+        given = max(t.start_date for t in recent)
+        en.append(
+            f"zoledronic acid given on {given.isoformat()} (within 7 days): no repeat dose before "
+            f"{(given + ZOLEDRONIC_REPEAT_AFTER).isoformat()} — saline, calcitonin; denosumab if refractory"
+        )
+        zh.append(
+            f"{given.isoformat()}已给予唑来膦酸（7天内）：{(given + ZOLEDRONIC_REPEAT_AFTER).isoformat()}前不得重复给药"
+            "——补液、降钙素；无效时用地舒单抗（地诺单抗）"
+        )
+    if creatinine is None:
+        en.append("no creatinine within 28 days: measure it before zoledronic acid")
+        zh.append("28天内无肌酐结果：给予唑来膦酸前请检测")
+    return code, en, zh
 
 
 def emerg_hyperca(ctx: RuleContext) -> Outcome:
@@ -60,7 +126,15 @@ def emerg_hyperca(ctx: RuleContext) -> Outcome:
                 "轻度高钙血症且无症状：补液，复核用药（停用钙剂/维生素D及噻嗪类利尿剂），1周内复查",
             ),
         )
-    return fired(en, zh, urgency)
+    code, why_en, why_zh = _zoledronic_contraindication(ctx)
+    if code is None:
+        return fired([en, *why_en], [zh, *why_zh], urgency)
+    text = (
+        "IV 0.9 % saline; zoledronic acid NOT now — " + "; ".join(why_en) + "; stop calcium/vitamin D "
+        "supplements and thiazides; calcitonin for a rapid short effect",
+        "静脉输注0.9%氯化钠；目前不给予唑来膦酸——" + "；".join(why_zh) + "；停用钙剂/维生素D及噻嗪类利尿剂；降钙素可快速短效降钙",
+    )
+    return fired([en, *why_en], [zh, *why_zh], urgency, text=text, zoledronic=code)
 
 
 def emerg_marrow(ctx: RuleContext) -> Outcome:

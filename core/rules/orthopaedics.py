@@ -17,6 +17,7 @@ from core.models import (
 )
 from core.rules.base import (
     HAEMATOLOGICAL,
+    NEUROLOGY,
     PROGNOSIS,
     STABILITY,
     Findings,
@@ -43,9 +44,8 @@ from core.rules.base import (
     total_at_least,
     total_between,
 )
+from core.rules.treatment_state import biopsied, fixing_operations
 
-# A "long disease-free interval" (RULES.md leaves it open): >= 5 years from diagnosis.
-LONG_DISEASE_FREE_DAYS = 5 * 365 + 1
 HYPERVASCULAR_PRIMARIES: frozenset[PrimaryTumour] = frozenset({PrimaryTumour.KIDNEY, PrimaryTumour.THYROID, PrimaryTumour.LIVER})
 HYPERVASCULAR_HISTOLOGY: frozenset[Histology] = frozenset(
     {
@@ -64,16 +64,30 @@ STABILITY_ZH: dict[SurgeonStability, str] = {
 
 
 def biopsy_findings(ctx: RuleContext) -> Findings:
-    cf = ctx.cf
+    """ORTHO-BIOPSY's reasons. It stops once a lesion was biopsied, once the cancer is
+    histologically confirmed and the lesion is not solitary, or once the lesion is fixed (safety
+    rule 3 and the decision "Post-operative rules")."""
+    cf = ctx.case_file
     found = Findings()
     if not cf.lesions:
         return found
-    if len(cf.lesions) == 1:
+    solitary = len(cf.lesions) == 1
+    histology = cf.case.histology
+    confirmed = histology is not None and histology != Histology.NOT_CONFIRMED
+    done = biopsied(cf)
+    if done:
+        found.superseded.append((f"biopsied on {done[-1].start_date.isoformat()}", f"已于{done[-1].start_date.isoformat()}活检"))
+        return found
+    if confirmed and not solitary:
+        return found
+    if solitary and (cf.lesions[0].fracture_fixed or any(cf.lesions[0].lesion_id in t.lesion_ids for t in fixing_operations(cf))):
+        found.superseded.append(("the lesion is fixed", "病灶已固定"))
+        return found
+    if solitary:
         found.add(
             f"solitary bone lesion ({site_en(cf.lesions[0])})",
             f"孤立性骨病灶（{site_zh(cf.lesions[0])}）",
         )
-    histology = cf.case.histology
     if histology == Histology.NOT_CONFIRMED:
         found.add("no histologically confirmed cancer", "无组织学确诊")
     elif histology is None:
@@ -84,17 +98,30 @@ def biopsy_findings(ctx: RuleContext) -> Findings:
     else:
         detected = [lesion.detected_date for lesion in cf.lesions if lesion.detected_date]
         first = min(detected, default=cf.case.referral_date)
-        if first - diagnosed >= timedelta(days=LONG_DISEASE_FREE_DAYS):
-            years = (first - diagnosed).days // 365
+        years = ctx.policy.long_disease_free_years
+        if first - diagnosed >= timedelta(days=years * 365 + years // 4):
             found.add(
-                f"long disease-free interval ({years} years from diagnosis)",
-                f"无病间期长（确诊后{years}年）",
+                f"long disease-free interval ({(first - diagnosed).days // 365} years from diagnosis)",
+                f"无病间期长（确诊后{(first - diagnosed).days // 365}年）",
             )
     return found
 
 
 def ortho_biopsy(ctx: RuleContext) -> Outcome:
-    return biopsy_findings(ctx).outcome()
+    found = biopsy_findings(ctx)
+    if not found.en and found.superseded:
+        return not_fired("; ".join(en for en, _ in found.superseded), "；".join(zh for _, zh in found.superseded))
+    if found.en and mscc_findings(ctx).en:
+        # In an MSCC emergency the biopsy is taken at decompression, never "before any fixation".
+        return fired(
+            found.en,
+            found.zh,
+            text=(
+                "Biopsy at decompression (send tissue for histology); staging alongside — do not delay the MSCC pathway",
+                "减压术中活检（送组织病理）；同时完成分期——不得延误脊髓压迫处理流程",
+            ),
+        )
+    return found.outcome()
 
 
 def surgical_indications(ctx: RuleContext) -> list[tuple[str, str]]:
@@ -287,10 +314,26 @@ def contra_findings(ctx: RuleContext) -> Findings:
     ecog, converted = ecog_value(ctx)
     if ecog is not None and ecog >= 3:
         via = f" (from KPS {cf.case.kps})" if converted else ""
-        found.add(
-            f"ECOG {ecog}{via} — a contraindication unless the lesion itself causes it",
-            f"ECOG {ecog}分{via}——除非由病灶本身所致，否则为手术禁忌",
-        )
+        limited = cf.case.ecog_limited_by_lesion
+        if limited is True:
+            pass  # the lesion itself limits performance: not a contraindication (decision)
+        elif limited is None and has_neuro_deficit(cf):
+            found.asks.append(
+                (
+                    f"ECOG {ecog}{via} with a new neurological deficit: is performance limited by the lesion itself? "
+                    "(not counted as a contraindication meanwhile)",
+                    f"ECOG {ecog}分{via}伴新发神经功能缺损：体能受限是否由病灶本身所致？（在此之前不视为手术禁忌）",
+                )
+            )
+        else:
+            found.add(
+                f"ECOG {ecog}{via} — not caused by the lesion itself"
+                if limited is False
+                else f"ECOG {ecog}{via} — a contraindication unless the lesion itself causes it",
+                f"ECOG {ecog}分{via}——非病灶本身所致"
+                if limited is False
+                else f"ECOG {ecog}分{via}——除非由病灶本身所致，否则为手术禁忌",
+            )
     platelets = lab(ctx, Analyte.PLATELETS)
     if platelets is None:
         found.missing.append("platelets")
@@ -306,7 +349,86 @@ def contra_findings(ctx: RuleContext) -> Findings:
 
 
 def ortho_contra(ctx: RuleContext) -> Outcome:
-    return contra_findings(ctx).outcome()
+    found = contra_findings(ctx)
+    if found.en:
+        return fired(found.en, found.zh, banner=found.asks)
+    return found.outcome()
+
+
+# Highly radiosensitive tumours (RULES.md ORTHO-MSCC-DECOMPRESS): lymphoma, myeloma, germ cell,
+# small-cell lung. Suspected lymphoma without histology counts only after haematology advice.
+HIGHLY_RADIOSENSITIVE: frozenset[PrimaryTumour] = frozenset(
+    {PrimaryTumour.LYMPHOMA, PrimaryTumour.MYELOMA, PrimaryTumour.LUNG_SCLC}
+)
+_LEVELS = ("Oc", *(f"C{i}" for i in range(1, 8)), *(f"T{i}" for i in range(1, 13)), *(f"L{i}" for i in range(1, 6)))
+_LEVELS += tuple(f"S{i}" for i in range(1, 6))
+
+
+def compression_segments(levels: list[str]) -> int:
+    """How many separate compressed segments (contiguous levels count as one)."""
+    index = sorted({_LEVELS.index(level) for level in levels if level in _LEVELS})
+    return sum(1 for i, value in enumerate(index) if i == 0 or value != index[i - 1] + 1)
+
+
+def mscc_candidate(ctx: RuleContext) -> tuple[bool | None, list[tuple[str, str]], list[tuple[str, str]], list[str]]:
+    """Whether the patient is a surgical candidate for MSCC decompression (the new row):
+    (candidate or None when unknown, reasons against (en, zh), reasons for, missing)."""
+    cf, policy = ctx.cf, ctx.policy
+    case = cf.case
+    against: list[tuple[str, str]] = []
+    support: list[tuple[str, str]] = []
+    missing: list[str] = []
+    if case.fit_for_surgery is False:
+        against.append(("not fit for surgery", "不能耐受手术"))
+    elif case.fit_for_surgery is None:
+        missing.append("fit_for_surgery")
+    else:
+        support.append(("fit for surgery", "可耐受手术"))
+    weeks = survival_weeks(ctx)
+    limit = policy.mscc_decompression_min_survival_weeks
+    if weeks is None:
+        missing.append("expected_survival_weeks")
+    elif weeks < limit:
+        against.append((f"expected survival {weeks} weeks < {limit}", f"预计生存期{weeks}周<{limit}周"))
+    else:
+        support.append((f"expected survival {weeks} weeks", f"预计生存期{weeks}周"))
+    if case.paraplegia_over_48h is True:
+        against.append(("paraplegia > 48 h", "截瘫>48小时"))
+    levels = mscc_findings(ctx).levels
+    segments = compression_segments(levels)
+    if segments == 0:
+        missing.append("compression level (Bilsky 2–3 on imaging)")
+    elif segments > 1:
+        against.append((f"compression at {segments} separate levels ({', '.join(levels)})", f"{segments}处不连续节段受压"))
+    else:
+        support.append((f"compression at one level ({'–'.join(levels)})", f"单一节段受压（{'–'.join(levels)}）"))
+    primary = case.primary_tumour
+    if primary in HIGHLY_RADIOSENSITIVE:
+        against.append((f"highly radiosensitive tumour ({word(primary)})", f"高度放疗敏感肿瘤（{word(primary, 'zh')}）"))
+    elif primary == PrimaryTumour.UNKNOWN and case.histology in (None, Histology.NOT_CONFIRMED):
+        missing.append("radiosensitivity (possible lymphoma: haematology advice)")
+    if against:
+        return False, against, support, missing
+    if missing:
+        return None, against, support, missing
+    return True, against, support, missing
+
+
+def ortho_mscc_decompress(ctx: RuleContext) -> Outcome:
+    mscc = mscc_findings(ctx)
+    if not mscc.en:
+        return not_fired("RF-MSCC not raised", "未触发脊髓压迫红旗")
+    candidate, against, support, missing = mscc_candidate(ctx)
+    if candidate is False:
+        return not_fired(
+            "not a surgical candidate: " + "; ".join(en for en, _ in against), "不适合手术：" + "；".join(zh for _, zh in against)
+        )
+    if candidate is None:
+        return needs(*missing)
+    return fired(
+        ["MSCC: " + mscc.en[0], *(en for en, _ in support)],
+        ["脊髓压迫：" + mscc.zh[0], *(zh for _, zh in support)],
+    )
 
 
 def ortho_prognosis(ctx: RuleContext) -> Outcome:
@@ -363,6 +485,21 @@ RULES: tuple[Rule, ...] = (
         condition=ortho_embolise,
     ),
     Rule(
+        id="ORTHO-MSCC-DECOMPRESS",
+        specialty=SPECIALTY,
+        urgency="emergency",
+        precedence=NEUROLOGY,
+        text_en="Same-day spinal surgical opinion for decompression ± stabilisation, then post-operative radiotherapy",
+        text_zh="当天请脊柱外科会诊，行减压±固定术，术后放疗",
+        rationale_en="RF-MSCC in a surgical candidate: fit, expected survival ≥ {mscc_decompression_min_survival_weeks} "
+        "weeks, no paraplegia > 48 h, compression at one level (contiguous levels count as one), not a highly "
+        "radiosensitive tumour (lymphoma, myeloma, germ cell, small-cell lung).",
+        rationale_zh="脊髓压迫且适合手术：可耐受手术、预计生存期≥{mscc_decompression_min_survival_weeks}周、"
+        "无截瘫>48小时、单一节段受压（连续节段视为一处）、非高度放疗敏感肿瘤（淋巴瘤、骨髓瘤、生殖细胞肿瘤、小细胞肺癌）。",
+        source="Patchell 2005; NICE NG234",
+        condition=ortho_mscc_decompress,
+    ),
+    Rule(
         id="ORTHO-MIRELS-HIGH",
         specialty=SPECIALTY,
         urgency="urgent",
@@ -404,7 +541,7 @@ RULES: tuple[Rule, ...] = (
         urgency="urgent",
         precedence=STABILITY,
         text_en="Surgical stabilisation if fit; spinal precautions meanwhile",
-        text_zh="如可耐受手术行脊柱固定；其间脊柱制动",
+        text_zh="如可耐受手术行脊柱固定；其间采取脊柱保护措施（轴线翻身、避免扭转屈曲，必要时支具）",
         rationale_en="SINS 13–18: unstable.",
         rationale_zh="SINS 13–18分：不稳定。",
         source="Fisher 2010",

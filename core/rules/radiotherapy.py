@@ -13,6 +13,7 @@ from core.rules.base import (
     Outcome,
     Rule,
     RuleContext,
+    describe_missing,
     ecog_value,
     fired,
     has_neuro_deficit,
@@ -29,7 +30,8 @@ from core.rules.base import (
     surgery_records,
     survival_weeks,
 )
-from core.rules.orthopaedics import contra_findings
+from core.rules.orthopaedics import mscc_candidate
+from core.rules.treatment_state import fixing_operations, radiotherapy_after, within_weeks
 
 LOW_GRADE_FOR_SBRT = (BilskyGrade.G0, BilskyGrade.G1A, BilskyGrade.G1B)
 OLIGOMETASTATIC_MAX_LESIONS = 5
@@ -194,56 +196,65 @@ def rt_sbrt(ctx: RuleContext) -> Outcome:
 
 
 def _operated(ctx: RuleContext) -> list[tuple[str, str, str, str]]:
-    """(site en, site zh, date en, date zh) of fixations or decompressions not yet followed by
-    radiotherapy."""
-    cf = ctx.cf
-    rt_dates = [t.start_date for t in cf.treatments if t.kind == TreatmentKind.RADIOTHERAPY]
+    """(site en, site zh, date en, date zh) of bone or spine operations within the post-operative
+    window whose lesions have had no radiotherapy since (decision "Post-operative rules")."""
+    cf = ctx.case_file
+    weeks = ctx.policy.postop_window_weeks
     operated: list[tuple[str, str, str, str]] = []
-    for t in surgery_records(ctx):
-        if any(d >= t.start_date for d in rt_dates):
+    for t in fixing_operations(cf):
+        if not within_weeks(cf, t.start_date, weeks) or radiotherapy_after(cf, t.lesion_ids, t.start_date):
             continue
-        lesion = next((les for les in cf.lesions if les.lesion_id == t.lesion_id), None)
+        lesions = [les for les in cf.lesions if les.lesion_id is not None and les.lesion_id in t.lesion_ids]
         when = t.start_date.isoformat()
-        if lesion is None:
-            operated.append((t.name, t.name, when, when))
+        if lesions:
+            operated.append((sites(lesions), sites_zh(lesions), when, when))
         else:
-            operated.append((site_en(lesion), site_zh(lesion), when, when))
-    if not surgery_records(ctx):
-        for lesion in cf.lesions:
-            if lesion.fracture_fixed and lesion.prior_rt_dose_gy is None:
-                operated.append((site_en(lesion), site_zh(lesion), "date not recorded", "日期未记录"))
+            operated.append((t.name, t.name, when, when))
     return operated
 
 
 def rt_postop(ctx: RuleContext) -> Outcome:
     operated = _operated(ctx)
     if not operated:
-        return not_fired("no fixation or decompression awaiting radiotherapy", "无待放疗的固定/减压手术")
+        return not_fired(
+            f"no bone or spine operation in the last {ctx.policy.postop_window_weeks} weeks awaiting radiotherapy",
+            f"近{ctx.policy.postop_window_weeks}周内无待放疗的骨/脊柱手术",
+        )
     return fired(
         [f"operated at {site} ({when})" for site, _, when, _ in operated],
         [f"{site}已手术（{when}）" for _, site, _, when in operated],
     )
 
 
+PENDING_OPINION = (
+    "Emergency radiotherapy as soon as possible, ideally within 24 h (8/1, 16/2, 20/5 or 30/10) — the "
+    "alternative pending the same-day surgical opinion",
+    "尽快急诊放疗，最好在24小时内（8 Gy/1次、16 Gy/2次、20 Gy/5次或30 Gy/10次）——在当天外科意见前作为备选",
+)
+
+
 def rt_mscc(ctx: RuleContext) -> Outcome:
     mscc = mscc_findings(ctx)
     if not mscc.en:
-        return needs(*mscc.missing) if mscc.missing else not_fired()
-    case = ctx.cf.case
-    reasons = Findings()
-    if case.fit_for_surgery is False:
-        reasons.add("not fit for surgery", "不能耐受手术")
-    contra = contra_findings(ctx)
-    reasons.en.extend(contra.en)
-    reasons.zh.extend(contra.zh)
-    if reasons.en:
-        return fired(["MSCC: " + mscc.en[0], *reasons.en], ["脊髓压迫：" + mscc.zh[0], *reasons.zh])
-    if case.fit_for_surgery is None:
-        return needs("fit_for_surgery", *contra.missing)
-    return not_fired(
-        "surgical candidate: decompression first, then radiotherapy",
-        "可手术：先减压，再放疗",
-    )
+        return not_fired("RF-MSCC not raised", "未触发脊髓压迫红旗") if not mscc.missing else needs(*mscc.missing)
+    candidate, against, _, missing = mscc_candidate(ctx)
+    if candidate is True:
+        return not_fired(
+            "surgical candidate: decompression first (ORTHO-MSCC-DECOMPRESS), then radiotherapy",
+            "可手术：先减压（ORTHO-MSCC-DECOMPRESS），再放疗",
+        )
+    if candidate is None:
+        asks = [describe_missing(code) for code in missing]
+        return fired(
+            ["MSCC: " + mscc.en[0], "surgical candidacy not yet known: " + "; ".join(en for en, _ in asks)],
+            ["脊髓压迫：" + mscc.zh[0], "尚不能确定是否适合手术：" + "；".join(zh for _, zh in asks)],
+            text=PENDING_OPINION,
+            banner=[
+                (f"MSCC: record {en} (same-day surgical opinion)", f"脊髓压迫：请记录{zh}（当天外科意见）") for en, zh in asks
+            ],
+            pending="surgical_opinion",
+        )
+    return fired(["MSCC: " + mscc.en[0], *(en for en, _ in against)], ["脊髓压迫：" + mscc.zh[0], *(zh for _, zh in against)])
 
 
 def rt_reirr(ctx: RuleContext) -> Outcome:
@@ -336,8 +347,9 @@ RULES: tuple[Rule, ...] = (
         urgency="routine",
         text_en="Post-operative radiotherapy to the operated site",
         text_zh="术区术后放疗",
-        rationale_en="Reduces local progression after fixation or decompression.",
-        rationale_zh="降低固定或减压术后局部进展。",
+        rationale_en="Reduces local progression after a bone or spine operation (within {postop_window_weeks} weeks; "
+        "not after a mastectomy or nephrectomy).",
+        rationale_zh="降低骨/脊柱手术后局部进展（术后{postop_window_weeks}周内；乳房或肾切除术后不适用）。",
         source="lecture",
         condition=rt_postop,
     ),
@@ -348,8 +360,9 @@ RULES: tuple[Rule, ...] = (
         precedence=NEUROLOGY,
         text_en="Emergency radiotherapy as soon as possible, ideally within 24 h (8/1, 16/2, 20/5 or 30/10)",
         text_zh="尽快急诊放疗，最好在24小时内（8 Gy/1次、16 Gy/2次、20 Gy/5次或30 Gy/10次）",
-        rationale_en="MSCC in a patient who is not a surgical candidate.",
-        rationale_zh="脊髓压迫且不适合手术的患者。",
+        rationale_en="MSCC in a patient who is not a surgical candidate (ORTHO-MSCC-DECOMPRESS), or a highly "
+        "radiosensitive tumour; the alternative while fitness or the level is not yet known.",
+        rationale_zh="脊髓压迫且不适合手术（见ORTHO-MSCC-DECOMPRESS），或高度放疗敏感肿瘤；适合手术与否或受压节段未明时作为备选。",
         source="ASTRO 2024; NICE NG234",
         condition=rt_mscc,
     ),

@@ -57,9 +57,23 @@ def rf_mscc(ctx: RuleContext) -> Outcome:
     found = mscc_findings(ctx)
     if found.en:
         return fired(
-            ["suspected MSCC: " + found.en[0], *found.en[1:]],
-            ["疑似脊髓压迫：" + found.zh[0], *found.zh[1:]],
+            ["suspected MSCC: " + found.en[0], *found.en[1:], *found.cannot_en],
+            ["疑似脊髓压迫：" + found.zh[0], *found.zh[1:], *found.cannot_zh],
+            banner=found.asks,
         )
+    if found.cannot_en:
+        return fired(
+            found.cannot_en,
+            found.cannot_zh,
+            "emergency",
+            cannot_exclude=True,
+            text=(
+                "Cannot exclude metastatic spinal cord compression — examine and image now (whole-spine MRI within 24 h)",
+                "不能排除转移性脊髓压迫——立即查体并完善影像（24小时内全脊柱MRI）",
+            ),
+        )
+    if found.superseded:
+        return not_fired("; ".join(en for en, _ in found.superseded), "；".join(zh for _, zh in found.superseded))
     return found.outcome()
 
 
@@ -372,7 +386,7 @@ RULES: tuple[Rule, ...] = (
         urgency="urgent",
         precedence=STABILITY,
         text_en="Spinal instability (SINS ≥ 13): spinal precautions and surgical opinion",
-        text_zh="脊柱不稳定（SINS ≥13）：脊柱制动并请外科会诊",
+        text_zh="脊柱不稳定（SINS ≥13）：采取脊柱保护措施（轴线翻身、避免扭转屈曲，必要时支具）并请外科会诊",
         rationale_en="SINS 13–18 indicates instability; stabilisation usually indicated.",
         rationale_zh="SINS 13–18分提示脊柱不稳定，通常需行固定手术。",
         source="Fisher 2010 (SOSG)",

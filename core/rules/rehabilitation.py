@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.models import Frankel, TreatmentKind
+from core.models import Frankel
 from core.rules.base import (
     STABILITY,
     Findings,
@@ -13,14 +13,15 @@ from core.rules.base import (
     fired,
     not_fired,
     scored,
-    site_en,
-    site_zh,
     sites,
     sites_zh,
     total_at_least,
 )
+from core.rules.treatment_state import fixing_operations, within_weeks
 
 LOWER_LIMB_SITES = ("lower_limb", "peritrochanteric")
+# "Spinal precautions" (not immobilisation): log-roll, no twisting or flexion, a brace where indicated.
+SPINAL_PRECAUTIONS_ZH = "脊柱保护措施（轴线翻身、避免扭转屈曲，必要时支具）"
 
 
 def rehab_wb_restrict(ctx: RuleContext) -> Outcome:
@@ -36,23 +37,24 @@ def rehab_wb_restrict(ctx: RuleContext) -> Outcome:
             found.add(f"{score.label}: lifting restriction", f"{score.label_zh}：限制提重物")
     sins, missing_sins = scored(ctx, "sins", total_at_least(7))
     for score in sins:
-        found.add(f"{score.label}: spinal precautions", f"{score.label_zh}：脊柱制动保护")
+        found.add(f"{score.label}: spinal precautions", f"{score.label_zh}：{SPINAL_PRECAUTIONS_ZH}")
     found.missing.extend(missing_mirels + missing_sins)
     return found.outcome()
 
 
 def rehab_postop(ctx: RuleContext) -> Outcome:
-    operated = [t for t in ctx.cf.treatments if t.kind == TreatmentKind.SURGERY and t.start_date <= ctx.cf.as_of]
-    fixed = [lesion for lesion in ctx.cf.lesions if lesion.fracture_fixed]
-    if not operated and not fixed:
-        return not_fired("no fixation or decompression recorded", "未记录固定或减压手术")
-    what_en = [f"{t.name} on {t.start_date.isoformat()}" for t in operated] + [
-        f"fixed fracture at {site_en(lesion)}" for lesion in fixed
-    ]
-    what_zh = [f"手术：{t.name}（{t.start_date.isoformat()}）" for t in operated] + [
-        f"{site_zh(lesion)}骨折已固定" for lesion in fixed
-    ]
-    return fired(what_en, what_zh)
+    cf = ctx.case_file
+    weeks = ctx.policy.postop_window_weeks
+    operated = [t for t in fixing_operations(cf) if within_weeks(cf, t.start_date, weeks)]
+    if not operated:
+        return not_fired(
+            f"no bone or spine operation in the last {weeks} weeks",
+            f"近{weeks}周内无骨/脊柱手术",
+        )
+    return fired(
+        [f"{t.name} on {t.start_date.isoformat()}" for t in operated],
+        [f"手术：{t.name}（{t.start_date.isoformat()}）" for t in operated],
+    )
 
 
 def rehab_function(ctx: RuleContext) -> Outcome:
@@ -88,7 +90,7 @@ RULES: tuple[Rule, ...] = (
         precedence=STABILITY,
         text_en="Weight-bearing restriction / spinal precautions until fixed or assessed; "
         "walking aid (upper limb: lifting restriction)",
-        text_zh="固定或评估前限制负重/脊柱制动；使用助行器（上肢：限制提重物）",
+        text_zh="固定或评估前限制负重/采取脊柱保护措施（轴线翻身、避免扭转屈曲，必要时支具）；使用助行器（上肢：限制提重物）",
         rationale_en="Mirels ≥ 8 in the lower limb, or SINS ≥ 7.",
         rationale_zh="下肢Mirels ≥8分，或SINS ≥7分。",
         source="lecture; Mirels; SINS",
@@ -100,8 +102,8 @@ RULES: tuple[Rule, ...] = (
         urgency="routine",
         text_en="Early graded mobilisation; avoid overloading the construct",
         text_zh="早期循序渐进活动；避免内固定过度负荷",
-        rationale_en="After fixation or decompression.",
-        rationale_zh="固定或减压术后。",
+        rationale_en="Within {postop_window_weeks} weeks of a bone or spine operation (not a mastectomy or nephrectomy).",
+        rationale_zh="骨/脊柱手术后{postop_window_weeks}周内（乳房或肾切除术不适用）。",
         source="lecture",
         condition=rehab_postop,
     ),

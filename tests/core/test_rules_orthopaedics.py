@@ -69,8 +69,15 @@ CASES: list[tuple[str, str, CaseFile, str]] = [
     (
         "ORTHO-BIOPSY",
         "long-disease-free-interval",
-        make_case(lesions=TWO, histology="invasive_ductal", diagnosis_date=date(2020, 1, 1)),
+        make_case(lesions=[bone("rib", 1)], histology="invasive_ductal", diagnosis_date=date(2020, 1, 1)),
         "fires:default",
+    ),
+    (
+        # Decision "Post-operative rules": confirmed histology and not solitary stops ORTHO-BIOPSY.
+        "ORTHO-BIOPSY",
+        "long-disease-free-interval-confirmed-multiple",
+        make_case(lesions=TWO, histology="invasive_ductal", diagnosis_date=date(2020, 1, 1)),
+        "not",
     ),
     ("ORTHO-BIOPSY", "multiple-confirmed-recent", make_case(lesions=TWO, **CONFIRMED), "not"),
     (

@@ -195,10 +195,11 @@ CASES: list[tuple[str, str, CaseFile, str]] = [
     (
         "RT-MSCC",
         "surgical-candidate",
-        make_case(fit_for_surgery=True, expected_survival_weeks=52, **MSCC),
+        make_case(fit_for_surgery=True, expected_survival_weeks=52, lesions=[spine("T9", bilsky="2")], **MSCC),
         "not",
     ),
-    ("RT-MSCC", "fitness-unknown", make_case(expected_survival_weeks=52, **MSCC), "needs"),
+    # Decision "MSCC with missing inputs": the alternative pending the same-day surgical opinion.
+    ("RT-MSCC", "fitness-unknown", make_case(expected_survival_weeks=52, **MSCC), "fires:default"),
     ("RT-MSCC", "no-mscc", make_case(neuro_assessed=True), "not"),
     # RT-REIRR -- lecture; ASTRO 2017
     (

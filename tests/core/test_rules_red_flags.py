@@ -68,7 +68,8 @@ CASES: list[tuple[str, str, CaseFile, str]] = [
         "fires:default",
     ),
     ("RF-MSCC", "old-frankel-D-not", make_case(frankel="D", frankel_new=False, **NEURO_OK), "not"),
-    ("RF-MSCC", "frankel-D-newness-unknown", make_case(frankel="D", **NEURO_OK), "needs"),
+    # Safety rule 1: a Frankel A-D of unrecorded newness counts as new until a clinician says otherwise.
+    ("RF-MSCC", "frankel-D-newness-unknown", make_case(frankel="D", **NEURO_OK), "fires:default"),
     (
         "RF-MSCC",
         "radicular-without-spinal-pain",

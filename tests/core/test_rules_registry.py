@@ -21,7 +21,7 @@ RULES_MD_IDS = (
     "RF-ONJ-AFF", "RF-PAIN",
     "ORTHO-BIOPSY", "ORTHO-EMBOLISE", "ORTHO-MIRELS-HIGH", "ORTHO-MIRELS-8",
     "ORTHO-SINS-CONSULT", "ORTHO-SINS-UNSTABLE", "ORTHO-FRACTURE", "ORTHO-CEMENT",
-    "ORTHO-CONTRA", "ORTHO-PROGNOSIS",
+    "ORTHO-CONTRA", "ORTHO-PROGNOSIS", "ORTHO-MSCC-DECOMPRESS",
     "RT-PAIN-SHORT", "RT-PAIN-LONG", "RT-SBRT", "RT-POSTOP", "RT-MSCC", "RT-REIRR", "RT-RA223",
     "NOMS",
     "ONC-BMA", "ONC-BMA-RENAL", "ONC-DENTAL", "ONC-HR-BREAST", "ONC-HER2", "ONC-PROSTATE",
@@ -35,7 +35,7 @@ RULES_MD_IDS = (
 
 
 def test_every_rule_of_rules_md_is_in_the_registry() -> None:
-    assert len(RULES_MD_IDS) == len(set(RULES_MD_IDS)) == 57
+    assert len(RULES_MD_IDS) == len(set(RULES_MD_IDS)) == 58
     assert set(RULES_BY_ID) == set(RULES_MD_IDS)
     assert len(RULES) == len(RULES_MD_IDS)
 

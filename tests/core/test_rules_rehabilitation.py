@@ -55,8 +55,22 @@ CASES: list[tuple[str, str, CaseFile, str]] = [
     (
         "REHAB-POSTOP",
         "after-surgery",
-        make_case(treatments=[treatment("surgery", "T9 decompression", days_ago=10)]),
+        make_case(
+            lesions=[spine("T9", 12)],
+            treatments=[treatment("surgery", "T9 decompression", days_ago=10, lesion_ids=(12,), procedure="decompression")],
+        ),
         "fires:default",
+    ),
+    # Safety rule 3: a mastectomy is not a bone operation; after 12 weeks the rule has ended.
+    ("REHAB-POSTOP", "after-mastectomy", make_case(treatments=[treatment("surgery", "mastectomy", days_ago=10)]), "not"),
+    (
+        "REHAB-POSTOP",
+        "13-weeks-after-fixation",
+        make_case(
+            lesions=[spine("T9", 12)],
+            treatments=[treatment("surgery", "T9 fixation", days_ago=91, lesion_ids=(12,), procedure="stabilisation")],
+        ),
+        "not",
     ),
     ("REHAB-POSTOP", "no-surgery", make_case(), "not"),
     # REHAB-FUNCTION -- lecture
