@@ -37,9 +37,25 @@ def _step(step: str) -> Condition:
         if not ladder.complete:
             return needs("nrs")
         nrs = ctx.cf.case.nrs
-        if ladder.band == step:
-            return fired(f"NRS {nrs}", f"NRS {nrs}分")
-        return not_fired(f"NRS {nrs}", f"NRS {nrs}分")
+        if ladder.band != step:
+            return not_fired(f"NRS {nrs}", f"NRS {nrs}分")
+        clearance = crcl(ctx)
+        if step == "step_3" and clearance is not None and clearance < SAFETY_CRCL_BELOW:
+            # Safety rule 5: the suggestion names the opioid that fits and the conflict.
+            value = one_decimal(clearance)
+            return fired(
+                [f"NRS {nrs}", f"CrCl {value} mL/min < 30"],
+                [f"NRS {nrs}分", f"肌酐清除率 {value} mL/min <30"],
+                text=(
+                    f"Strong opioid titrated — CrCl {value} mL/min: not morphine or codeine (the usual first "
+                    "line conflicts with renal failure); oxycodone, hydromorphone or fentanyl, dose-reduced, "
+                    f"± non-opioid (no NSAID) ± adjuvant; {_ADMIN}",
+                    f"强阿片类药物滴定——肌酐清除率 {value} mL/min：不用吗啡或可待因（常规一线用药与肾功能衰竭相冲突）；"
+                    f"改用减量的羟考酮、氢吗啡酮或芬太尼，±非阿片类（不用NSAIDs）±辅助药物；{_ADMIN_ZH}",
+                ),
+                renal="crcl_below_30",
+            )
+        return fired(f"NRS {nrs}", f"NRS {nrs}分")
 
     return condition
 
@@ -52,9 +68,10 @@ def pain_safety(ctx: RuleContext) -> Outcome:
         return not_fired("no pain", "无疼痛")
     found = Findings()
     clearance = crcl(ctx)
+    renal = clearance is not None and clearance < SAFETY_CRCL_BELOW
     if clearance is None:
         found.missing.append("creatinine clearance")
-    elif clearance < SAFETY_CRCL_BELOW:
+    elif renal:
         found.add(
             f"CrCl {one_decimal(clearance)} mL/min: avoid NSAIDs, morphine and codeine",
             f"肌酐清除率 {one_decimal(clearance)} mL/min：避免NSAIDs、吗啡和可待因",
@@ -75,6 +92,8 @@ def pain_safety(ctx: RuleContext) -> Outcome:
             "on dexamethasone: NSAIDs with caution and PPI cover",
             "正在使用地塞米松：慎用NSAIDs并加用PPI",
         )
+    if renal:
+        return found.outcome(renal="crcl_below_30")
     return found.outcome()
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from core.derive import word
-from core.models import BilskyGrade, Lesion, SurgeonStability, TreatmentKind
+from core.models import Analyte, BilskyGrade, Lesion, SurgeonStability, Treatment, TreatmentKind, VisceralMets
 from core.rules.base import (
     NEUROLOGY,
     RADIORESISTANT,
@@ -16,9 +17,11 @@ from core.rules.base import (
     describe_missing,
     ecog_value,
     fired,
+    fmt,
     has_neuro_deficit,
     is_painful,
     katagiri_band,
+    lab,
     mscc_findings,
     needs,
     not_fired,
@@ -147,28 +150,31 @@ def rt_sbrt(ctx: RuleContext) -> Outcome:
         targets.append(lesion)
     if missing:
         return needs(*missing)
+    mirels = {m.lesion_id: m for m in ctx.scores.lesion_scores("mirels")}
+    for lesion in list(targets):
+        score = mirels.get(lesion.lesion_id)
+        if (lesion.pathological_fracture and not lesion.fracture_fixed) or (
+            score is not None and score.complete and score.total is not None and score.total >= 9
+        ):
+            targets.remove(lesion)  # fixation first (ORTHO-FRACTURE / ORTHO-MIRELS-HIGH)
     if not targets:
-        return not_fired("no lesion meets the Bilsky/SINS conditions", "无病灶满足Bilsky/SINS条件")
+        return not_fired("no lesion meets the Bilsky/SINS/Mirels conditions", "无病灶满足Bilsky/SINS/Mirels条件")
     why = Findings()
-    if len(cf.lesions) <= OLIGOMETASTATIC_MAX_LESIONS:
-        if cf.case.primary_controlled is True:
-            why.add(
-                f"oligometastatic ({len(cf.lesions)} lesions, primary controlled)",
-                f"寡转移（{len(cf.lesions)}处病灶，原发灶已控制）",
-            )
-        elif cf.case.primary_controlled is None:
-            why.missing.append(f"primary_controlled (oligometastatic: {len(cf.lesions)} lesions)")
+    all_targets = True  # oligometastatic / radioresistant: every target qualifies
+    oligo = _oligometastatic(ctx, why)
     if cf.case.primary_tumour in RADIORESISTANT:
         why.add(
             f"radioresistant histology ({word(cf.case.primary_tumour)})",
             f"放疗抵抗组织学类型（{word(cf.case.primary_tumour, 'zh')}）",
         )
-    reirradiated = [lesion for lesion in cf.lesions if lesion.is_spinal and lesion.prior_rt_dose_gy is not None]
+    reirradiated = [lesion for lesion in targets if lesion.is_spinal and lesion.prior_rt_dose_gy is not None]
     if reirradiated:
         why.add(
             f"spine re-irradiation ({sites(reirradiated)})",
             f"脊柱再程放疗（{sites_zh(reirradiated)}）",
         )
+        if not oligo and cf.case.primary_tumour not in RADIORESISTANT:
+            all_targets = False
     if not why.en:
         if why.missing:
             return needs(*why.missing)
@@ -176,6 +182,8 @@ def rt_sbrt(ctx: RuleContext) -> Outcome:
             "not oligometastatic with a controlled primary, not radioresistant, no spine re-irradiation",
             "非原发灶已控制的寡转移、非放疗抵抗、无脊柱再程放疗",
         )
+    # Safety rule 6: RT-SBRT names only the lesions that meet all its conditions.
+    named = targets if all_targets else reirradiated
     via = " (from KPS)" if converted else ""
     return fired(
         [
@@ -183,16 +191,40 @@ def rt_sbrt(ctx: RuleContext) -> Outcome:
             f"expected survival {weeks} weeks",
             *why.en,
             *notes_en,
-            "targets: " + sites(targets),
+            "targets: " + sites(named),
         ],
         [
             f"ECOG {ecog}分",
             f"预计生存期{weeks}周",
             *why.zh,
             *notes_zh,
-            "靶区：" + sites_zh(targets),
+            "靶区：" + sites_zh(named),
         ],
+        targets=", ".join(lesion.site_label() for lesion in named),
     )
+
+
+def _oligometastatic(ctx: RuleContext, why: Findings) -> bool:
+    """Oligometastatic: at most 5 metastases counted in every organ, with a controlled primary.
+    Visceral metastases present with an unknown count: not oligometastatic (safety rule 6)."""
+    case = ctx.cf.case
+    count = len(ctx.cf.lesions)
+    if count > OLIGOMETASTATIC_MAX_LESIONS:
+        return False
+    if case.visceral_mets is None:
+        why.missing.append("visceral_mets (oligometastatic: metastases in every organ count)")
+        return False
+    if case.visceral_mets != VisceralMets.NONE:
+        return False
+    if case.primary_controlled is True:
+        why.add(
+            f"oligometastatic ({count} bone lesion{'' if count == 1 else 's'}, no visceral metastases, primary controlled)",
+            f"寡转移（{count}处骨病灶，无内脏转移，原发灶已控制）",
+        )
+        return True
+    if case.primary_controlled is None:
+        why.missing.append(f"primary_controlled (oligometastatic: {count} lesions)")
+    return False
 
 
 def _operated(ctx: RuleContext) -> list[tuple[str, str, str, str]]:
@@ -283,10 +315,72 @@ def rt_reirr(ctx: RuleContext) -> Outcome:
     return fired(hits, hits_zh)
 
 
+RADIUM_COURSE = 6
+RADIUM_INTERVAL = timedelta(weeks=4)
+# Pre-dose counts for the second and later injections (Xofigo label; SCORES.md section 14).
+RADIUM_NEXT_ANC_FROM = Decimal("1.0")
+RADIUM_NEXT_PLATELETS_FROM = Decimal("50")
+
+
+def radium_injections(ctx: RuleContext) -> list[Treatment]:
+    return sorted(
+        (
+            t
+            for t in ctx.cf.treatments
+            if t.kind == TreatmentKind.RADIONUCLIDE
+            and t.start_date <= ctx.cf.as_of
+            and any(w in t.name.casefold() for w in ("radium", "ra-223", "xofigo"))
+        ),
+        key=lambda t: t.start_date,
+    )
+
+
 def rt_ra223(ctx: RuleContext) -> Outcome:
     score = ctx.scores.patient.get("radium_223")
     if score is None:
         return not_fired("prostate cancer only", "仅适用于前列腺癌")
+    given = radium_injections(ctx)
+    k = len(given)
+    if k >= RADIUM_COURSE:
+        # Safety rule 6: a course of at most 6 injections; never suggested again after it.
+        return not_fired(
+            f"radium-223 course complete: {k} of {RADIUM_COURSE} injections given (last {given[-1].start_date.isoformat()})",
+            f"镭-223疗程已完成：已注射{k}/{RADIUM_COURSE}次（末次{given[-1].start_date.isoformat()}）",
+        )
+    if k:
+        due = given[-1].start_date + RADIUM_INTERVAL
+        anc, platelets = lab(ctx, Analyte.NEUTROPHILS), lab(ctx, Analyte.PLATELETS)
+        course_en = f"radium-223 course: {k} of {RADIUM_COURSE} given, next due {due.isoformat()}"
+        course_zh = f"镭-223疗程：已注射{k}/{RADIUM_COURSE}次，下次应于{due.isoformat()}"
+        failed_en: list[str] = []
+        failed_zh: list[str] = []
+        if anc is not None and anc.value < RADIUM_NEXT_ANC_FROM:
+            failed_en.append(f"neutrophils {fmt(anc.value)} < 1.0 ×10⁹/L")
+            failed_zh.append(f"中性粒细胞 {fmt(anc.value)}<1.0×10⁹/L")
+        if platelets is not None and platelets.value < RADIUM_NEXT_PLATELETS_FROM:
+            failed_en.append(f"platelets {fmt(platelets.value)} < 50 ×10⁹/L")
+            failed_zh.append(f"血小板 {fmt(platelets.value)}<50×10⁹/L")
+        if failed_en:
+            return fired(
+                [course_en, *failed_en],
+                [course_zh, *failed_zh],
+                "urgent",
+                text=(
+                    f"Hold the next radium-223 injection (injection {k + 1} of {RADIUM_COURSE}): pre-dose counts fail — "
+                    + "; ".join(failed_en),
+                    f"暂缓下一次镭-223注射（第{k + 1}/{RADIUM_COURSE}次）：给药前血象不达标——" + "；".join(failed_zh),
+                ),
+                course=f"{k}/{RADIUM_COURSE}",
+            )
+        missing_counts = [name for name, value in (("neutrophils", anc), ("platelets", platelets)) if value is None]
+        text = (
+            f"Radium-223 injection {k} of {RADIUM_COURSE} given; next due {due.isoformat()} (pre-dose counts: "
+            "neutrophils ≥ 1.0, platelets ≥ 50 ×10⁹/L)"
+            + (f"; measure {' and '.join(missing_counts)} before it" if missing_counts else ""),
+            f"镭-223已注射{k}/{RADIUM_COURSE}次；下次应于{due.isoformat()}（给药前血象：中性粒细胞≥1.0、血小板≥50×10⁹/L）"
+            + ("；给药前请检测血常规" if missing_counts else ""),
+        )
+        return fired(course_en, course_zh, text=text, course=f"{k}/{RADIUM_COURSE}", next_due=due.isoformat())
     if score.band == "eligible":
         return fired(
             f"radium-223 eligible: {score.total} kBq per injection",

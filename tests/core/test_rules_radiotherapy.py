@@ -65,6 +65,7 @@ def sbrt(**case: Any) -> CaseFile:
         "ecog": 1,
         "expected_survival_weeks": 26,
         "neuro_assessed": True,
+        "visceral_mets": "none",  # safety rule 6: oligometastatic counts every organ
         "lesions": [sins_lesion(7, bilsky="1b")],
     }
     return make_case(**(base | case))
@@ -374,7 +375,7 @@ def test_sbrt_oligometastatic_needs_primary_control() -> None:
     assert outcome == NeedsData(missing=("primary_controlled (oligometastatic: 1 lesions)",))
     fired_ = run("RT-SBRT", sbrt(primary_tumour="breast", primary_controlled=True))
     assert isinstance(fired_, Fired)
-    assert "oligometastatic (1 lesions, primary controlled)" in fired_.reason_en
+    assert "oligometastatic (1 bone lesion, no visceral metastases, primary controlled)" in fired_.reason_en
 
 
 def test_radium_inputs_come_from_the_case_record() -> None:
