@@ -6,11 +6,16 @@ and vertebral lesions, prior chemotherapy -- and evaluates them with ``core.scor
 SINS and Bilsky are scored per spinal lesion and Mirels per long-bone lesion (the patient's
 SINS is the maximum, SCORES.md decision 2); Tomita, Tokuhashi, Katagiri and the rest per
 patient. Every input carries an ``InputSource`` saying which record it came from, that it was
-derived or converted (ECOG -> KPS), or that it is missing. A lab counts only within
-``Policy.lab_window_days``; the latest one is used and its age is stated.
+derived or converted (ECOG -> KPS), or that it is missing, and the date the fact describes.
+One clock (safety rule 2, ``core.derive.clock``): a fact counts only within its freshness window
+(labs ``Policy.lab_score_window_days``, 28 days; ECOG/KPS 28 days; neurology and pain 7 days;
+weight 90 days); an older one is missing with its age stated, and each score carries the date of
+its oldest input. A score is complete only when the missing inputs cannot change its band.
 
-The mapping tables below are the board's published choices (SCORES.md decisions 3-5 and the
-research notes); a primary a table does not cover is left missing for the user to choose.
+The package: ``tables`` (the board's published mapping choices, SCORES.md decisions 3-5),
+``words`` (vocabulary, sites, labs in words), ``results`` (the result types), ``clock``
+(freshness), ``provenance`` (input collection), ``facts`` (shared facts), ``lesion``,
+``patient``, ``calcium`` and ``radium`` (the scores).
 """
 
 from __future__ import annotations

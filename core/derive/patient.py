@@ -26,7 +26,7 @@ from core.models import (
     VisceralMets,
 )
 from core.policy import Policy
-from core.scores import katagiri_lab_tier
+from core.scores import INCOMPLETE, evaluate, katagiri_lab_tier
 
 # --------------------------------------------------------------------------------------------
 # Patient-level scores
@@ -180,6 +180,29 @@ def _tokuhashi(cf: CaseFile) -> DerivedScore:
     return _derived("tokuhashi_revised", c, applicable=applicable, note=note, note_zh=note_zh)
 
 
+TIER_ZH = {"normal": "正常", "abnormal": "异常", "critical": "危急"}
+CRITICAL_COMPONENTS = ("platelets_10e9_l", "corrected_calcium_mmol_l", "bilirubin_umol_l")
+ABNORMAL_COMPONENTS = ("crp_mg_l", "ldh_u_l", "albumin_g_l")
+
+
+def possible_lab_tiers(used: Mapping[str, object]) -> list[str]:
+    """The Katagiri lab tiers the known values still allow, lowest first (decision 5 and safety
+    rule 7: one critical value decides it; "normal" needs every component)."""
+    known = katagiri_lab_tier(**used) if used else None
+    if known == "critical":
+        return ["critical"]
+    tiers: list[str] = []
+    if known != "abnormal" and all(name in used for name in (*CRITICAL_COMPONENTS, *ABNORMAL_COMPONENTS)):
+        return ["normal"]
+    if known != "abnormal":
+        tiers.append("normal")
+    if known == "abnormal" or any(name not in used for name in ABNORMAL_COMPONENTS):
+        tiers.append("abnormal")
+    if any(name not in used for name in CRITICAL_COMPONENTS):
+        tiers.append("critical")
+    return tiers
+
+
 def _katagiri(cf: CaseFile, policy: Policy, corrected: DerivedScore) -> DerivedScore:
     c = _Collector()
     group, record, note, note_zh = _katagiri_growth(cf)
@@ -222,19 +245,6 @@ def _katagiri(cf: CaseFile, policy: Policy, corrected: DerivedScore) -> DerivedS
         "albumin_g_l": ("albumin", "白蛋白"),
     }
     absent = [readable[name] for name in readable if name not in used]
-    tier = katagiri_lab_tier(**used) if used else None
-    if tier is None:
-        c.missing(
-            "lab_tier",
-            f"no platelets, calcium, bilirubin, CRP, LDH or albumin within {policy.lab_window_days} days",
-            f"{policy.lab_window_days}天内无血小板、血钙、胆红素、CRP、LDH或白蛋白结果",
-        )
-    else:
-        note = (
-            f"not measured: {', '.join(en for en, _ in absent)} (the tier can only rise)" if absent and tier != "critical" else ""
-        )
-        note_zh = f"未检测：{'、'.join(zh for _, zh in absent)}（分级只可能升高）" if note else ""
-        c.put("lab_tier", tier, "derived", ("; ".join(records), "；".join(records_zh)), note, note_zh)
     _ecog_3_or_4(c, cf)
     _previous_chemotherapy(c, cf)
     n = len(cf.lesions)
@@ -242,6 +252,39 @@ def _katagiri(cf: CaseFile, policy: Policy, corrected: DerivedScore) -> DerivedS
         c.missing("multiple_skeletal_metastases", "no bone lesion recorded", "未记录骨病灶")
     else:
         c.put("multiple_skeletal_metastases", n > 1, "derived", _lesion_count(cf))
+    possible = possible_lab_tiers(used)
+    record = ("; ".join(records), "；".join(records_zh))
+    window = policy.lab_score_window_days
+    if not used:
+        c.missing(
+            "lab_tier",
+            f"no platelets, calcium, bilirubin, CRP, LDH or albumin within {window} days",
+            f"{window}天内无血小板、血钙、胆红素、CRP、LDH或白蛋白结果",
+        )
+    elif len(possible) == 1:
+        c.put("lab_tier", possible[0], "derived", record)
+    else:
+        # Safety rule 7: complete only when the missing labs cannot change the band.
+        bands = {evaluate("katagiri_new", {**c.values, "lab_tier": tier}).band for tier in possible}
+        absent_en = ", ".join(en for en, _ in absent)
+        absent_zh = "、".join(zh for _, zh in absent)
+        if len(bands) == 1 and INCOMPLETE not in bands:
+            c.put(
+                "lab_tier",
+                possible[0],
+                "derived",
+                record,
+                f"not measured: {absent_en}; the tier could be {' or '.join(possible)}, the band is the same either way "
+                "(the total is the lowest possible)",
+                f"未检测：{absent_zh}；分级可能为{'或'.join(TIER_ZH[t] for t in possible)}，各种情况下分组相同（总分取最低可能值）",
+            )
+        else:
+            c.missing(
+                "lab_tier",
+                f"lab tier could be {' or '.join(possible)} and that changes the band: measure {absent_en}",
+                f"实验室分级可能为{'或'.join(TIER_ZH[t] for t in possible)}，会改变分组：请检测{absent_zh}",
+                record,
+            )
     return _derived("katagiri_new", c)
 
 

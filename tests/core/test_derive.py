@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from core.derive.patient import possible_lab_tiers
 from core.derive import (
     CaseScores,
     derive_scores,
@@ -594,25 +595,91 @@ def test_targeted_therapy_record_makes_nsclc_moderate() -> None:
     assert scores_of(cf).patient["katagiri_new"].inputs["primary_growth_group"] == "moderate"
 
 
+FULL_NORMAL = [
+    lab("platelets", "200"),
+    lab("bilirubin", "10"),
+    lab("crp", "3.9"),
+    lab("ldh", "249"),
+    lab("albumin", "40"),
+    lab("calcium", "2.40"),
+]
+
+
+def katagiri_case(labs: list[LabResult]) -> CaseFile:
+    """Katagiri inputs other than the lab tier known: breast ER+ (slow 0), no visceral, ECOG 1,
+    no chemotherapy, one lesion -> 0 points before the lab tier."""
+    return make_case(
+        labs=labs,
+        er="positive",
+        pr="positive",
+        visceral_mets="none",
+        ecog=1,
+        prior_chemotherapy=False,
+        lesions=[bone("rib", 1)],
+    )
+
+
 @pytest.mark.parametrize(
     ("labs", "tier"),
     [
+        # Safety rule 7: one critical value decides the tier; "normal" needs every component.
         ([lab("platelets", "99")], "critical"),
-        ([lab("platelets", "100")], "normal"),
         ([lab("calcium", "2.57"), lab("albumin", "40")], "critical"),
-        ([lab("calcium", "2.56"), lab("albumin", "40")], "normal"),
         ([lab("calcium", "2.47"), lab("albumin", "35")], "critical"),  # corrected 2.57
         ([lab("bilirubin", "24")], "critical"),
-        ([lab("crp", "4")], "abnormal"),
-        ([lab("ldh", "250")], "abnormal"),
+        (FULL_NORMAL, "normal"),
+        ([*FULL_NORMAL[:2], lab("crp", "4"), *FULL_NORMAL[3:]], "abnormal"),
+        ([*FULL_NORMAL[:3], lab("ldh", "250"), *FULL_NORMAL[4:]], "abnormal"),
+        ([*FULL_NORMAL[:4], lab("albumin", "36"), FULL_NORMAL[5]], "abnormal"),
+        ([*FULL_NORMAL[:1], lab("calcium", "2.56"), lab("albumin", "40"), *FULL_NORMAL[1:4]], "normal"),
+        # Partial labs: the tier could still change, but not the band (0-3 low risk either way).
+        ([lab("platelets", "100")], "normal"),
         ([lab("albumin", "36")], "abnormal"),
-        ([lab("albumin", "37"), lab("crp", "3.9"), lab("ldh", "249")], "normal"),
         ([], None),
     ],
 )
 def test_katagiri_lab_tier_from_latest_labs(labs: list[LabResult], tier: str | None) -> None:
-    katagiri = scores_of(make_case(labs=labs)).patient["katagiri_new"]
+    katagiri = scores_of(katagiri_case(labs)).patient["katagiri_new"]
     assert katagiri.inputs.get("lab_tier") == tier
+
+
+@pytest.mark.parametrize(
+    ("values", "tiers"),
+    [
+        ({"albumin_g_l": 40}, ["normal", "abnormal", "critical"]),
+        ({"albumin_g_l": 36}, ["abnormal", "critical"]),
+        ({"platelets_10e9_l": 99}, ["critical"]),
+        (
+            {"platelets_10e9_l": 200, "corrected_calcium_mmol_l": 2.4, "bilirubin_umol_l": 10, "crp_mg_l": 1, "ldh_u_l": 100},
+            ["normal", "abnormal"],
+        ),
+        (
+            {"platelets_10e9_l": 200, "corrected_calcium_mmol_l": 2.4, "bilirubin_umol_l": 10, "crp_mg_l": 9},
+            ["abnormal"],
+        ),
+    ],
+)
+def test_possible_lab_tiers(values: dict[str, object], tiers: list[str]) -> None:
+    assert possible_lab_tiers(values) == tiers
+
+
+def test_katagiri_albumin_alone_is_incomplete_when_it_could_change_the_band() -> None:
+    """The issue's case: albumin alone must not read "complete, intermediate" -- a low platelet
+    count would make it high risk."""
+    cf = make_case(
+        primary_tumour="lung_nsclc",
+        egfr="negative",
+        alk="negative",
+        visceral_mets="nodular",
+        ecog=1,
+        prior_chemotherapy=False,
+        lesions=[bone("rib", 1), bone("pelvis", 2, segment="ilium")],
+        labs=[lab("albumin", "36")],  # rapid 3 + nodular 1 + multiple 1 = 5; +1 abnormal or +2 critical
+    )
+    katagiri = scores_of(cf).patient["katagiri_new"]
+    assert katagiri.band == "incomplete"
+    source = katagiri.source("lab_tier")
+    assert source is not None and "changes the band" in source.note
 
 
 def test_visceral_and_bone_counts_map_to_each_score() -> None:
