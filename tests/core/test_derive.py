@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-from core.derive.patient import possible_lab_tiers
 from core.derive import (
     CaseScores,
     derive_scores,
     inputs_hash,
 )
+from core.derive.patient import possible_lab_tiers
 from core.models import (
     ANALYTE_UNITS,
     Analyte,
