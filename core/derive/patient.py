@@ -276,7 +276,8 @@ def _katagiri(cf: CaseFile, policy: Policy, corrected: DerivedScore) -> DerivedS
                 record,
                 f"not measured: {absent_en}; the tier could be {' or '.join(possible)}, the band is the same either way "
                 "(the total is the lowest possible)",
-                f"未检测：{absent_zh}；分级可能为{'或'.join(TIER_ZH[t] for t in possible)}，各种情况下分组相同（总分取最低可能值）",
+                f"未检测：{absent_zh}；分级可能为{'或'.join(TIER_ZH[t] for t in possible)}，"
+                "各种情况下分组相同（总分取最低可能值）",
             )
         else:
             c.missing(
