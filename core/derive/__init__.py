@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 
-from core.derive.calcium import _corrected_calcium, _ctcae, _zoledronic
+from core.derive.calcium import _corrected_calcium, _ctcae, _zoledronic, entered_unit_bands
 from core.derive.clock import StaleFact, fresh_view
 from core.derive.lesion import _bilsky, _mirels, _sins
 from core.derive.patient import _ecog, _frankel_rec, _karnofsky, _katagiri, _simple, _tokuhashi, _tomita
@@ -65,7 +65,7 @@ from core.derive.words import (
     words,
     yes_no,
 )
-from core.models import CaseFile
+from core.models import Analyte, CaseFile
 from core.policy import Policy
 
 # --------------------------------------------------------------------------------------------
@@ -102,12 +102,14 @@ def derive_scores(
     zoledronic = _zoledronic(cf, policy)
     crcl = zoledronic.total if zoledronic.complete else None
     corrected, ionised = _corrected_calcium(cf, policy, Decimal(crcl) if crcl is not None else None)
+    ctcae = _ctcae(corrected, ionised, cf)
+    corrected, ctcae = entered_unit_bands(corrected, ctcae, latest_lab(cf, Analyte.CALCIUM, policy))
     builders: dict[str, Callable[[], DerivedScore]] = {
         "tomita": lambda: _tomita(cf, overrides.get("tomita", {})),
         "tokuhashi_revised": lambda: _tokuhashi(cf),
         "katagiri_new": lambda: _katagiri(cf, policy, corrected),
         "corrected_calcium": lambda: corrected,
-        "ctcae_hypercalcaemia": lambda: _ctcae(corrected, ionised, cf),
+        "ctcae_hypercalcaemia": lambda: ctcae,
         "zoledronic_acid_dose": lambda: zoledronic,
         "who_analgesic_ladder": lambda: _simple(
             "who_analgesic_ladder",

@@ -16,6 +16,8 @@ from core.models import (
     LabResult,
 )
 from core.policy import Policy
+from core.scores.base import Band
+from core.scores.calcium import CORRECTED_BANDS, CTCAE_BANDS
 
 
 def paired_albumin(cf: CaseFile, calcium: LabResult, pair_days: int) -> LabResult | None:
@@ -112,6 +114,75 @@ def _corrected_calcium(cf: CaseFile, policy: Policy, crcl: Decimal | None) -> tu
             }
         )
     return derived, ionised
+
+
+# Published thresholds in conventional units (safety rule 7, decision "Units"): the Zometa label's
+# hypercalcaemia of malignancy is corrected Ca >= 12.0 mg/dL; CTCAE v5.0 grades > 11.5, > 12.5 and
+# > 13.5 mg/dL. A calcium entered in mg/dL is banded on these, the mmol/L value shown beside.
+MG_HCM_FROM = Decimal("12.0")
+MG_CTCAE_UPPER_BOUNDS: list[tuple[Decimal, str]] = [
+    (Decimal("11.5"), "grade_1"),
+    (Decimal("12.5"), "grade_2"),
+    (Decimal("13.5"), "grade_3"),
+]
+MG_ULN = Decimal("10.4")
+
+
+def corrected_mg_dl(corrected: DerivedScore, calcium: LabResult | None) -> Decimal | None:
+    """The corrected calcium in mg/dL (0.8 mg/dL per g/dL albumin below 4.0) when the calcium was
+    entered in mg/dL, else None."""
+    if calcium is None or calcium.entered_unit != "mg/dL" or calcium.entered_value is None:
+        return None
+    albumin = corrected.inputs.get("albumin_g_l")
+    if not isinstance(albumin, Decimal):
+        return None
+    return calcium.entered_value + Decimal("0.08") * (Decimal(40) - albumin)
+
+
+def _rebanded(score: DerivedScore, band: str, bands: dict[str, Band], mg: Decimal) -> DerivedScore:
+    if score.band == band:
+        return score
+    chosen = bands[band]
+    result = score.result.model_copy(
+        update={
+            "band": band,
+            "band_label_en": chosen.label_en,
+            "band_label_zh": chosen.label_zh,
+            "action_en": chosen.action_en,
+            "action_zh": chosen.action_zh,
+            "flags": (*score.result.flags, "banded_on_entered_unit"),
+        }
+    )
+    shown = mg.quantize(Decimal("0.1"))
+    return score.model_copy(
+        update={
+            "result": result,
+            "note": f"entered in mg/dL: corrected {shown} mg/dL is banded on the published mg/dL threshold",
+            "note_zh": f"以mg/dL录入：校正血钙{shown} mg/dL按公布的mg/dL阈值分级",
+        }
+    )
+
+
+def entered_unit_bands(
+    corrected: DerivedScore, ctcae: DerivedScore, calcium: LabResult | None
+) -> tuple[DerivedScore, DerivedScore]:
+    """Corrected-calcium and CTCAE bands on the entered unit's thresholds (Ca 12.0 mg/dL = HCM)."""
+    mg = corrected_mg_dl(corrected, calcium) if corrected.complete else None
+    if mg is None:
+        return corrected, ctcae
+    if corrected.band == "mild" and mg >= MG_HCM_FROM:
+        corrected = _rebanded(corrected, "moderate", CORRECTED_BANDS, mg)
+    if ctcae.complete:
+        grade = "grade_4"
+        if mg <= MG_ULN:
+            grade = "grade_0"
+        else:
+            for bound, name in MG_CTCAE_UPPER_BOUNDS:
+                if mg <= bound:
+                    grade = name
+                    break
+        ctcae = _rebanded(ctcae, grade, CTCAE_BANDS, mg)
+    return corrected, ctcae
 
 
 def _input_word(name: str, lang: str = "en") -> str:
