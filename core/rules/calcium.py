@@ -144,11 +144,12 @@ def reading(ctx: RuleContext) -> Reading | None:
         corrected_mg = Decimal(0)
         if mg is not None:
             corrected_mg = mg + Decimal("0.08") * (Decimal(40) - albumin.value)
+            mg_shown = corrected_mg.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
             en = (
-                f"corrected Ca {fmt(corrected_mg.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))} mg/dL = {corrected} mmol/L "
+                f"corrected Ca {fmt(mg_shown)} mg/dL = {corrected} mmol/L "
                 f"(total {fmt(mg)} mg/dL, albumin {fmt(albumin.value)} g/L; {age} days old)"
             )
-            zh = f"校正血钙 {fmt(corrected_mg.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))} mg/dL（{corrected} mmol/L；距今{age}天）"
+            zh = f"校正血钙 {fmt(mg_shown)} mg/dL（{corrected} mmol/L；距今{age}天）"
         else:
             en = f"corrected Ca {corrected} mmol/L"
             zh = f"校正血钙 {corrected} mmol/L"
