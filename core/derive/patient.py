@@ -40,7 +40,7 @@ def _tomita(cf: CaseFile, overrides: Mapping[str, InputValue]) -> DerivedScore:
     note = note_zh = ""
     if not applicable:
         note = "Tomita does not apply to haematological malignancy (myeloma, lymphoma)"
-        note_zh = "Tomita评分不适用于血液系统恶性肿瘤（骨髓瘤、淋巴瘤）"
+        note_zh = "Tomita评分不适用于血液系统恶性肿瘤（多发性骨髓瘤、淋巴瘤）"
         c.missing("primary_tumor_growth", note, note_zh, _primary_rec(primary))
     elif "primary_tumor_growth" in overrides:
         c.put("primary_tumor_growth", overrides["primary_tumor_growth"], "case", BY_USER)

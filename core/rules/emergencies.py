@@ -188,7 +188,7 @@ RULES: tuple[Rule, ...] = (
         "stop calcium/vitamin D supplements and thiazides; calcitonin for a rapid short effect",
         text_zh="静脉输注0.9%氯化钠，随后唑来膦酸4 mg静滴≥15分钟"
         "（肌酐<400 µmol/L时高钙血症无需按肾功能调整；7天内已用者不再给药）；"
-        "仅在双膦酸盐无效或禁忌时用地舒单抗并监测血钙；"
+        "仅在双膦酸盐无效或禁忌时用地舒单抗（地诺单抗）并监测血钙；"
         "停用钙剂/维生素D及噻嗪类利尿剂；降钙素可快速短效降钙",
         rationale_en="Corrected Ca ≥ 3.00 mmol/L or symptomatic hypercalcaemia.",
         rationale_zh="校正血钙≥3.00 mmol/L或有症状的高钙血症。",

@@ -53,7 +53,7 @@ def follow_up(ctx: RuleContext) -> Outcome:
         zh.append("使用唑来膦酸：每次给药前查肌酐、血钙、磷、镁")
     if on_denosumab(ctx):
         en.append("on denosumab: calcium (closely in the first weeks and when CrCl < 30)")
-        zh.append("使用地舒单抗：监测血钙（用药最初几周及肌酐清除率<30时需密切监测）")
+        zh.append("使用地舒单抗（地诺单抗）：监测血钙（用药最初几周及肌酐清除率<30时需密切监测）")
     return fired(en, zh)
 
 
@@ -69,7 +69,7 @@ RULES: tuple[Rule, ...] = (
         "magnesium; on denosumab: calcium (closely in the first weeks and when CrCl < 30)",
         text_zh="决定后第1年每{follow_up_year1_months}个月、第2年每{follow_up_year2_months}个月随访："
         "临床评估（疼痛、功能、神经功能），实验室检查（骨代谢和肿瘤标志物、血钙、肌酐），按原发肿瘤"
-        "安排影像学检查。每次唑来膦酸给药前查肌酐、血钙、磷、镁；使用地舒单抗时监测血钙（最初几周及"
+        "安排影像学检查。每次唑来膦酸给药前查肌酐、血钙、磷、镁；使用地舒单抗（地诺单抗）时监测血钙（最初几周及"
         "肌酐清除率<30时需密切监测）",
         rationale_en="Department policy (a convention, not a validated rule).",
         rationale_zh="科室政策（惯例，非经验证的规则）。",

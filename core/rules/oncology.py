@@ -40,7 +40,7 @@ def _bma_indicated(ctx: RuleContext) -> Outcome | None:
     if not ctx.cf.lesions:
         return not_fired("no bone lesion recorded", "未记录骨病灶")
     if case.primary_tumour == P.LYMPHOMA:
-        return not_fired("lymphoma: not a solid tumour or myeloma", "淋巴瘤：非实体瘤或骨髓瘤")
+        return not_fired("lymphoma: not a solid tumour or myeloma", "淋巴瘤：非实体瘤或多发性骨髓瘤")
     if case.primary_tumour == P.PROSTATE:
         if case.castration is None:
             return needs("castration")
@@ -91,7 +91,7 @@ def onc_bma(ctx: RuleContext) -> Outcome:
         calcium_state = "advised"
     text = (
         f"Bone-modifying agent: {dose_en}, or denosumab 120 mg every 4 weeks; dental review first; {ca_en}",
-        f"骨改良药物：{dose_zh}，或地舒单抗120 mg每4周一次；用药前口腔评估；{ca_zh}",
+        f"骨改良药物：{dose_zh}，或地舒单抗（地诺单抗）120 mg每4周一次；用药前口腔评估；{ca_zh}",
     )
     primary = ctx.cf.case.primary_tumour
     count = len(ctx.cf.lesions)
@@ -243,11 +243,11 @@ RULES: tuple[Rule, ...] = (
         text_en="Bone-modifying agent: zoledronic acid at the CrCl dose, or denosumab 120 mg "
         "every 4 weeks; dental review first; calcium + vitamin D (suppressed when corrected Ca "
         "> 2.60); correct hypocalcaemia first",
-        text_zh="骨改良药物：按肌酐清除率确定唑来膦酸剂量，或地舒单抗120 mg每4周一次；"
+        text_zh="骨改良药物：按肌酐清除率确定唑来膦酸剂量，或地舒单抗（地诺单抗）120 mg每4周一次；"
         "用药前口腔评估；补充钙和维生素D（校正血钙>2.60时暂停）；先纠正低钙血症",
         rationale_en="Reduces skeletal-related events in bone metastases from solid tumours and "
         "myeloma (not castration-sensitive prostate cancer).",
-        rationale_zh="减少实体瘤骨转移及骨髓瘤的骨相关事件（去势敏感性前列腺癌除外）。",
+        rationale_zh="减少实体瘤骨转移及多发性骨髓瘤的骨相关事件（去势敏感性前列腺癌除外）。",
         source="label; ESMO 2020",
         condition=onc_bma,
     ),
@@ -256,7 +256,7 @@ RULES: tuple[Rule, ...] = (
         specialty=SPECIALTY,
         urgency="routine",
         text_en="Zoledronic acid not recommended; denosumab with close calcium monitoring",
-        text_zh="不推荐唑来膦酸；可用地舒单抗并密切监测血钙",
+        text_zh="不推荐唑来膦酸；可用地舒单抗（地诺单抗）并密切监测血钙",
         rationale_en="CrCl < 30 mL/min (Cockcroft–Gault).",
         rationale_zh="肌酐清除率<30 mL/min（Cockcroft–Gault）。",
         source="label",

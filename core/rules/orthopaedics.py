@@ -446,14 +446,16 @@ def ortho_prognosis(ctx: RuleContext) -> Outcome:
             continue
         if score.complete:
             found.add(score.label, score.label_zh)
-            actions_en.append(f"{score.label}: {score.result.action_en}")
-            actions_zh.append(f"{score.label_zh}：{score.result.action_zh}")
+            actions_en.append(
+                f"{score.label}: the band's strategy is {score.result.action_en[:1].lower()}{score.result.action_en[1:]}"
+            )
+            actions_zh.append(f"{score.label_zh}：该分级对应的策略为{score.result.action_zh}")
         else:
             found.missing.extend(f"{score_id}.{name}" for name in score.missing)
     if found.en:
         text = (
-            "Prognosis context (not a competing recommendation): " + "; ".join(actions_en),
-            "预后参考（非竞争性建议）：" + "；".join(actions_zh),
+            "Prognosis context (not an order, not a competing recommendation): " + "; ".join(actions_en),
+            "预后参考：" + "；".join(actions_zh) + "（仅供参考，非医嘱，亦非竞争性建议）",
         )
         return fired(found.en, found.zh, text=text)
     return found.outcome()
@@ -495,7 +497,7 @@ RULES: tuple[Rule, ...] = (
         "weeks, no paraplegia > 48 h, compression at one level (contiguous levels count as one), not a highly "
         "radiosensitive tumour (lymphoma, myeloma, germ cell, small-cell lung).",
         rationale_zh="脊髓压迫且适合手术：可耐受手术、预计生存期≥{mscc_decompression_min_survival_weeks}周、"
-        "无截瘫>48小时、单一节段受压（连续节段视为一处）、非高度放疗敏感肿瘤（淋巴瘤、骨髓瘤、生殖细胞肿瘤、小细胞肺癌）。",
+        "无截瘫>48小时、单一节段受压（连续节段视为一处）、非高度放疗敏感肿瘤（淋巴瘤、多发性骨髓瘤、生殖细胞肿瘤、小细胞肺癌）。",
         source="Patchell 2005; NICE NG234",
         condition=ortho_mscc_decompress,
     ),

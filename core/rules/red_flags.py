@@ -170,7 +170,7 @@ def rf_hypoca(ctx: RuleContext) -> Outcome:
     if verdict.urgency == "urgent" and not verdict.cannot_exclude:
         if on_denosumab(ctx):
             en.append("on denosumab")
-            zh.append("正在使用地舒单抗")
+            zh.append("正在使用地舒单抗（地诺单抗）")
         clearance = crcl(ctx)
         if clearance is not None and clearance < 30:
             en.append(f"CrCl {one_decimal(clearance)} mL/min")
@@ -424,7 +424,7 @@ RULES: tuple[Rule, ...] = (
         text_zh="高钙血症",
         rationale_en="Corrected Ca > 3.50 (or > 3.10, CTCAE ≥ 3) or symptoms: emergency; "
         "3.00–3.10: urgent; 2.61–2.99: routine review.",
-        rationale_zh="校正血钙>3.50（或>3.10，CTCAE≥3级）或有症状：急症；3.00–3.10：紧急；2.61–2.99：常规复查。",
+        rationale_zh="校正血钙>3.50（或>3.10，CTCAE≥3级）或有症状：危急（即刻处理）；3.00–3.10：尽快（本周内）；2.61–2.99：常规复查。",
         source="Society for Endocrinology 2016; CTCAE v5.0",
         condition=rf_hyperca,
     ),
@@ -433,11 +433,11 @@ RULES: tuple[Rule, ...] = (
         specialty=SPECIALTY,
         urgency="urgent",
         text_en="Hypocalcaemia (above all on denosumab or with CrCl < 30)",
-        text_zh="低钙血症（尤其是使用地舒单抗或肌酐清除率<30时）",
+        text_zh="低钙血症（尤其是使用地舒单抗（地诺单抗）或肌酐清除率<30时）",
         rationale_en="Corrected Ca < 1.75, or symptoms (tetany, seizures, long QT) with a low "
         "calcium (< 2.20) or none measured: emergency; 1.75–1.99: urgent.",
         rationale_zh="校正血钙<1.75，或有症状（手足搐搦、癫痫发作、QT间期延长）且血钙偏低（<2.20）"
-        "或未检测：急症；1.75–1.99：紧急。",
+        "或未检测：危急（即刻处理）；1.75–1.99：尽快（本周内）。",
         source="Xgeva label; SfE",
         condition=rf_hypoca,
     ),

@@ -57,7 +57,7 @@ CORRECTED_BANDS = {
         "低钙血症（<2.20 mmol/L）",
         "Correct hypocalcaemia before the first dose of a bone-modifying agent "
         "(always before denosumab); calcium and vitamin D supplements",
-        "在首次使用骨改良药物前纠正低钙血症（地舒单抗前必须纠正）；补充钙剂和维生素D",
+        "在首次使用骨改良药物前纠正低钙血症（地舒单抗（地诺单抗）前必须纠正）；补充钙剂和维生素D",
     ),
     "normal": Band(
         "Normal (2.20–2.60 mmol/L)",

@@ -75,7 +75,7 @@ BANDS = {
         "肌酐清除率 <30 mL/min：不推荐使用唑来膦酸",
         "Do not start zoledronic acid; denosumab needs no renal adjustment but carries a high "
         "risk of severe hypocalcaemia: correct calcium, supplement and monitor",
-        "不宜使用唑来膦酸；地舒单抗无需按肾功能调整剂量，但严重低钙血症风险高：需纠正血钙、补充并监测",
+        "不宜使用唑来膦酸；地舒单抗（地诺单抗）无需按肾功能调整剂量，但严重低钙血症风险高：需纠正血钙、补充并监测",
     ),
 }
 
