@@ -25,6 +25,7 @@ from core.rules.base import (
     not_fired,
     site_en,
     site_zh,
+    treated_lesion_ids,
 )
 
 MECHANICAL = {"stable": "stable", "indeterminate": "potentially_unstable", "unstable": "unstable"}
@@ -186,8 +187,18 @@ def _lesion_path(ctx: RuleContext, lesion: Lesion) -> tuple[str | None, list[str
 
 
 def noms(ctx: RuleContext) -> Outcome:
-    spinal = [lesion for lesion in ctx.cf.lesions if lesion.is_spinal]
+    treated = treated_lesion_ids(ctx)
+    operated = [lesion for lesion in ctx.cf.lesions if lesion.is_spinal and lesion.lesion_id in treated]
+    spinal = [lesion for lesion in ctx.cf.lesions if lesion.is_spinal and lesion.lesion_id not in treated]
     if not spinal:
+        if operated:
+            # Safety rule 3: an operated level is judged on findings dated after the operation.
+            where_en = ", ".join(site_en(lesion) for lesion in operated)
+            where_zh = "、".join(site_zh(lesion) for lesion in operated)
+            return not_fired(
+                f"{where_en} operated after the findings recorded: NOMS on post-operative imaging",
+                f"{where_zh}在所记录影像后已手术：NOMS以术后影像为准",
+            )
         return not_fired("no spinal lesion", "无脊柱病灶")
     en: list[str] = []
     zh: list[str] = []

@@ -301,6 +301,7 @@ LECTURE: list[Scenario] = [
             "ORTHO-BIOPSY",
             "RT-POSTOP",
             "ORTHO-SINS-CONSULT",
+            "NOMS",
         ),
     ),
     Scenario(
