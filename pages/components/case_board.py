@@ -339,6 +339,13 @@ def red_flags(ctx: PageContext, board: Board) -> None:
             st.error(body, icon=":material/emergency:")
         else:
             st.warning(body, icon=":material/warning:")
+    # Safety rule 1: higher grades that cannot be excluded, questions, and what emergency rules need.
+    for line in board.rules.banner:
+        text = escape_md(line.text_zh if ctx.lang == "zh" else line.text_en)
+        if line.urgency == "emergency":
+            st.error(text, icon=":material/help:")
+        else:
+            st.warning(text, icon=":material/help:")
 
 
 def readiness(ctx: PageContext, board: Board) -> None:
