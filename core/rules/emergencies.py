@@ -143,7 +143,13 @@ def emerg_marrow(ctx: RuleContext) -> Outcome:
         "RF-BLEED": bleed(ctx),
         "RF-MARROW": marrow(ctx),
     }
-    hits = {rule_id: o for rule_id, o in outcomes.items() if isinstance(o, Fired)}
+    # "Cannot exclude" counts only for febrile neutropenia at emergency (the pathway starts while
+    # the count is awaited); other unconfirmed counts are measured first.
+    hits = {
+        rule_id: o
+        for rule_id, o in outcomes.items()
+        if isinstance(o, Fired) and (not o.cannot_exclude or (rule_id == "RF-FEBRILE-NEUTROPENIA" and o.urgency == "emergency"))
+    }
     if not hits:
         missing = [m for o in outcomes.values() if not isinstance(o, Fired) for m in getattr(o, "missing", ())]
         return needs(*missing) if missing else not_fired()

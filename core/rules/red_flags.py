@@ -6,8 +6,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 from core.derive import is_active as treatment_is_active
-from core.derive.clock import labs_of
-from core.models import Analyte, Treatment, TreatmentKind
+from core.derive.clock import labs_of, newest_lab
+from core.models import Analyte, LabResult, Treatment, TreatmentKind
 from core.rules.base import (
     NEUROLOGY,
     STABILITY,
@@ -271,20 +271,55 @@ def febrile_neutropenia(ctx: RuleContext) -> Outcome:
     return not_fired(text_en, text_zh)
 
 
+def _count(ctx: RuleContext, analyte: Analyte, limit: Decimal, window: int) -> tuple[LabResult | None, LabResult | None]:
+    """(fresh value, stale abnormal value) of a count: the newest result, fresh within ``window``
+    days; an older one below ``limit`` is a stale abnormal value ("cannot exclude")."""
+    newest = newest_lab(ctx.case_file, analyte)
+    if newest is None:
+        return None, None
+    if (ctx.cf.as_of - newest.taken_on).days <= window:
+        return newest, None
+    return None, newest if newest.value < limit else None
+
+
+def _stale_words(ctx: RuleContext, result: LabResult, name_en: str, name_zh: str, unit: str) -> tuple[str, str]:
+    age = (ctx.cf.as_of - result.taken_on).days
+    return (
+        f"{name_en} {fmt(result.value)} {unit} from {result.taken_on.isoformat()} ({age} days old): measure now",
+        f"{name_zh} {fmt(result.value)} {unit}（{result.taken_on.isoformat()}，距今{age}天）：请立即复查",
+    )
+
+
 def bleed(ctx: RuleContext) -> Outcome:
     found = Findings()
     if ctx.cf.case.active_bleeding:
         found.add("active bleeding", "活动性出血")
-    platelets = lab(ctx, Analyte.PLATELETS)
-    if platelets is None:
-        found.missing.append("platelets")
-    elif platelets.value < PLATELETS_BLEED_BELOW:
+    platelets, stale = _count(ctx, Analyte.PLATELETS, PLATELETS_BLEED_BELOW, ctx.policy.lab_emergency_window_days)
+    if platelets is not None and platelets.value < PLATELETS_BLEED_BELOW:
         found.add(f"platelets {fmt(platelets.value)} ×10⁹/L", f"血小板 {fmt(platelets.value)}×10⁹/L")
+    elif stale is not None:
+        found.cannot(*_stale_words(ctx, stale, "platelets", "血小板", "×10⁹/L"))
+    elif platelets is None and lab(ctx, Analyte.PLATELETS) is None:
+        found.missing.append("platelets")
+    if found.en:
+        return fired(found.en, found.zh)
+    if found.cannot_en:
+        return fired(
+            found.cannot_en,
+            found.cannot_zh,
+            "emergency",
+            cannot_exclude=True,
+            text=(
+                "Cannot exclude a bleeding risk (platelets < 20 ×10⁹/L) — full blood count now",
+                "不能排除出血风险（血小板<20×10⁹/L）——立即查血常规",
+            ),
+        )
     return found.outcome()
 
 
 def marrow(ctx: RuleContext) -> Outcome:
-    if isinstance(febrile_neutropenia(ctx), Fired) or isinstance(bleed(ctx), Fired):
+    fn, bl = febrile_neutropenia(ctx), bleed(ctx)
+    if (isinstance(fn, Fired) and not fn.cannot_exclude) or (isinstance(bl, Fired) and not bl.cannot_exclude):
         return not_fired("covered by RF-FEBRILE-NEUTROPENIA / RF-BLEED", "已由发热性中性粒细胞减少/出血红旗覆盖")
     found = Findings()
     for analyte, limit, name_en, name_zh, unit in (
@@ -292,11 +327,23 @@ def marrow(ctx: RuleContext) -> Outcome:
         (Analyte.PLATELETS, MARROW_PLATELETS_BELOW, "platelets", "血小板", "×10⁹/L"),
         (Analyte.HB, MARROW_HB_BELOW, "Hb", "血红蛋白", "g/L"),
     ):
-        result = lab(ctx, analyte)
-        if result is None:
-            found.missing.append(analyte.value)
-        elif result.value < limit:
+        result, stale = _count(ctx, analyte, limit, ctx.policy.lab_score_window_days)
+        if result is not None and result.value < limit:
             found.add(f"{name_en} {fmt(result.value)} {unit}", f"{name_zh} {fmt(result.value)} {unit}")
+        elif stale is not None:
+            found.cannot(*_stale_words(ctx, stale, name_en, name_zh, unit))
+        elif result is None:
+            found.missing.append(analyte.value)
+    if found.en:
+        return fired([*found.en, *found.cannot_en], [*found.zh, *found.cannot_zh])
+    if found.cannot_en:
+        return fired(
+            found.cannot_en,
+            found.cannot_zh,
+            "urgent",
+            cannot_exclude=True,
+            text=("Cannot exclude bone-marrow suppression — full blood count now", "不能排除骨髓抑制——立即查血常规"),
+        )
     return found.outcome()
 
 
@@ -345,6 +392,14 @@ def rf_onj_aff(ctx: RuleContext) -> Outcome:
 
 def rf_pain(ctx: RuleContext) -> Outcome:
     nrs = ctx.cf.case.nrs
+    stale = ctx.stale.get("nrs")
+    if nrs is None and stale is not None and int(stale.value) >= 7:
+        return fired(
+            f"NRS {stale.value} recorded {stale.age_days} days ago (older than {stale.window_days} days): re-assess pain",
+            f"{stale.age_days}天前记录NRS {stale.value}分（超过{stale.window_days}天）：请重新评估疼痛",
+            cannot_exclude=True,
+            text=("Cannot exclude uncontrolled pain — re-assess pain (NRS) now", "不能排除疼痛未控制——请立即重新评估疼痛（NRS）"),
+        )
     if nrs is None:
         return needs("nrs")
     if nrs >= 7:

@@ -368,9 +368,34 @@ CLOCK: list[Scenario] = [
         "nrs-8-fresh-is-uncontrolled-pain", make_case(nrs=8, observed={"nrs": ago(3)}, **NEURO_OK), fired={"RF-PAIN": "urgent"}
     ),
     Scenario(
-        "nrs-8-stale-is-not-used",
+        "nrs-8-stale-is-cannot-exclude-not-step-3",
         make_case(nrs=8, observed={"nrs": ago(10)}, **NEURO_OK),
-        absent=("RF-PAIN", "PAIN-STEP3"),
+        fired={"RF-PAIN": "urgent"},
+        cannot=("RF-PAIN",),
+        absent=("PAIN-STEP3",),
+    ),
+    Scenario(
+        "nrs-3-stale-raises-nothing", make_case(nrs=3, observed={"nrs": ago(10)}, **NEURO_OK), absent=("RF-PAIN", "PAIN-STEP1")
+    ),
+    Scenario(
+        "platelets-15-ten-days-old-cannot-exclude-bleed",
+        make_case(labs=[lab("platelets", "15", 10)], **NEURO_OK),
+        fired={"RF-BLEED": "emergency"},
+        cannot=("RF-BLEED",),
+    ),
+    Scenario(
+        "platelets-15-fresh-bleed", make_case(labs=[lab("platelets", "15", 2)], **NEURO_OK), fired={"RF-BLEED": "emergency"}
+    ),
+    Scenario(
+        "hb-70-forty-days-old-cannot-exclude-marrow",
+        make_case(labs=[lab("hb", "70", 40), lab("platelets", "200", 2), lab("neutrophils", "3", 2)], **NEURO_OK),
+        fired={"RF-MARROW": "urgent"},
+        cannot=("RF-MARROW",),
+    ),
+    Scenario(
+        "hb-120-forty-days-old-needs-data-not-flag",
+        make_case(labs=[lab("hb", "120", 40), lab("platelets", "200", 2), lab("neutrophils", "3", 2)], **NEURO_OK),
+        absent=("RF-MARROW",),
     ),
     Scenario(
         "creatinine-85-days-old-gives-no-zoledronic-dose",
