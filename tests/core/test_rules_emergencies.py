@@ -53,7 +53,8 @@ CASES: list[tuple[str, str, CaseFile, str]] = [
     (
         "EMERG-MARROW",
         "febrile-neutropenia",
-        make_case(fever=True, labs=[lab("neutrophils", "0.3"), lab("platelets", "200"), lab("hb", "120")]),
+        # Safety rule 2: the count with fever must be from the last 24 h.
+        make_case(fever=True, labs=[lab("neutrophils", "0.3", 0), lab("platelets", "200"), lab("hb", "120")]),
         "fires:emergency",
     ),
     (
