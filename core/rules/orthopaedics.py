@@ -43,6 +43,7 @@ from core.rules.base import (
     survival_weeks,
     total_at_least,
     total_between,
+    treated_lesion_ids,
 )
 from core.rules.treatment_state import biopsied, fixing_operations
 
@@ -205,7 +206,12 @@ def ortho_sins_unstable(ctx: RuleContext) -> Outcome:
 
 
 def ortho_fracture(ctx: RuleContext) -> Outcome:
-    fractures = [lesion for lesion in ctx.cf.lesions if lesion.pathological_fracture and not lesion.fracture_fixed]
+    treated = treated_lesion_ids(ctx)
+    fractures = [
+        lesion
+        for lesion in ctx.cf.lesions
+        if lesion.pathological_fracture and not lesion.fracture_fixed and lesion.lesion_id not in treated
+    ]
     if not fractures:
         return not_fired()
     biopsy = biopsy_findings(ctx)

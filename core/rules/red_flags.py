@@ -18,6 +18,7 @@ from core.rules.base import (
     RuleContext,
     Urgency,
     crcl,
+    ecog_value,
     fired,
     fmt,
     lab,
@@ -37,6 +38,7 @@ from core.rules.base import (
     sites,
     sites_zh,
     total_at_least,
+    treated_lesion_ids,
 )
 from core.rules.calcium import evaluate_calcium, symptoms
 
@@ -56,10 +58,20 @@ RISE_FROM_ABNORMAL = Decimal("88")
 def rf_mscc(ctx: RuleContext) -> Outcome:
     found = mscc_findings(ctx)
     if found.en:
+        ecog, _ = ecog_value(ctx)
+        asks = list(found.asks)
+        if ecog is not None and ecog >= 3 and ctx.cf.case.ecog_limited_by_lesion is None:
+            # Decision "Performance status": not a contraindication meanwhile; the banner asks.
+            asks.append(
+                (
+                    f"ECOG {ecog} with a new neurological deficit: is performance limited by the lesion itself?",
+                    f"ECOG {ecog}分伴新发神经功能缺损：体能受限是否由病灶本身所致？",
+                )
+            )
         return fired(
             ["suspected MSCC: " + found.en[0], *found.en[1:], *found.cannot_en],
             ["疑似脊髓压迫：" + found.zh[0], *found.zh[1:], *found.cannot_zh],
-            banner=found.asks,
+            banner=asks,
         )
     if found.cannot_en:
         return fired(
@@ -79,6 +91,17 @@ def rf_mscc(ctx: RuleContext) -> Outcome:
 
 def rf_spine_pain(ctx: RuleContext) -> Outcome:
     case = ctx.cf.case
+    stale = ctx.stale.get("spinal_pain_signs")
+    if not case.spinal_pain_signs and stale is not None:
+        return fired(
+            f"spinal-pain features ({stale.value}) recorded {stale.age_days} days ago: re-assess",
+            f"{stale.age_days}天前记录的脊柱疼痛特征（{stale.value}）：请重新评估",
+            cannot_exclude=True,
+            text=(
+                "Cannot exclude pain suggesting spinal metastases — re-assess; whole-spine MRI within 1 week if present",
+                "不能排除提示脊柱转移的疼痛——请重新评估；如存在，1周内完成全脊柱MRI",
+            ),
+        )
     if not case.spinal_pain_signs:
         return not_fired("no spinal pain features recorded", "未记录脊柱疼痛特征")
     if neuro_signs(ctx.cf) or new_frankel_deficit(ctx.cf):
@@ -110,7 +133,12 @@ def rf_impending(ctx: RuleContext) -> Outcome:
 
 
 def rf_fracture(ctx: RuleContext) -> Outcome:
-    open_fractures = [lesion for lesion in ctx.cf.lesions if lesion.pathological_fracture and not lesion.fracture_fixed]
+    treated = treated_lesion_ids(ctx)
+    open_fractures = [
+        lesion
+        for lesion in ctx.cf.lesions
+        if lesion.pathological_fracture and not lesion.fracture_fixed and lesion.lesion_id not in treated
+    ]
     if not open_fractures:
         return not_fired()
     return fired(

@@ -445,3 +445,28 @@ def test_cord_compression(scenario: Scenario) -> None:
 @pytest.mark.parametrize("scenario", CLOCK, ids=str)
 def test_one_clock(scenario: Scenario) -> None:
     check(scenario)
+
+
+def test_emergency_needs_data_and_questions_reach_the_banner() -> None:
+    """Safety rule 1: "needs data" of emergency rules appear in the banner, with the questions."""
+    from core.rules import banner_lines, evaluate_rules
+
+    report = evaluate_rules(make_case(lesions=[spine("T9", 12)], frankel="C", neuro_assessed=True))
+    kinds = {line.kind for line in report.banner}
+    assert "ask" in kinds  # Frankel C of unrecorded newness
+    assert "needs_data" in kinds  # e.g. ORTHO-MSCC-DECOMPRESS: fitness for surgery
+    zh = banner_lines(report, "zh")
+    assert zh and all(any("\u4e00" <= ch <= "\u9fff" for ch in text) for _, text in zh)
+    assert [u for u, _ in banner_lines(report)] == sorted(
+        (u for u, _ in banner_lines(report)), key=["emergency", "urgent", "routine"].index
+    )
+
+
+def test_cannot_exclude_sets_the_case_urgency() -> None:
+    from core.rules import evaluate_rules
+
+    report = evaluate_rules(make_case(fever=True, treatments=[DOCETAXEL], **NEURO_OK))
+    assert report.highest_urgency == "emergency"
+    assert [h.rule_id for h in report.cannot_exclude] == ["RF-FEBRILE-NEUTROPENIA"]
+    hit = report.hit("RF-FEBRILE-NEUTROPENIA")
+    assert hit is not None and hit.text_en.startswith("Cannot exclude febrile neutropenia")

@@ -149,6 +149,21 @@ TREATMENT_STATE: list[Scenario] = [
         fired={"RF-MSCC": "emergency"},
     ),
     Scenario(
+        "fracture-fixed-by-a-recorded-operation",
+        make_case(
+            lesions=[bone("femur", 40, segment="shaft", pathological_fracture=True, detected_date=ago(20))],
+            treatments=[op("femoral nail", 18, (40,), "fixation")],
+            **NEURO_OK,
+        ),
+        absent=("RF-FRACTURE", "ORTHO-FRACTURE"),
+        present=("RT-POSTOP",),
+    ),
+    Scenario(
+        "fracture-not-fixed",
+        make_case(lesions=[bone("femur", 40, segment="shaft", pathological_fracture=True)], **NEURO_OK),
+        fired={"RF-FRACTURE": "urgent"},
+    ),
+    Scenario(
         "deficit-after-the-operation-still-fires",
         make_case(
             lesions=[spine("T9", 12, detected_date=ago(40))],
@@ -232,6 +247,7 @@ ADVICE: list[Scenario] = [
         "ecog-3-unrecorded-with-new-deficit-asks",
         make_case(ecog=3, neuro_signs=("limb_weakness",), neuro_assessed=True, expected_survival_weeks=52, labs=PLT),
         absent=("ORTHO-CONTRA",),
+        banner_has=("is performance limited by the lesion itself?",),
     ),
     Scenario(
         "ecog-3-unrecorded-without-deficit-contraindication",
