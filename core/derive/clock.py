@@ -20,6 +20,7 @@ from datetime import date, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
+from core.assessments import ASSESSED_FIELDS
 from core.models import Analyte, CaseFile, LabResult
 from core.policy import Policy
 
@@ -69,11 +70,13 @@ class StaleFact(BaseModel):
 
     @property
     def text_en(self) -> str:
-        return f"{self.field.replace('_', ' ')} {self.value} recorded {self.age_days} days ago (window {self.window_days} days)"
+        label = ASSESSED_FIELDS.get(self.field, (self.field.replace("_", " "), ""))[0]
+        return f"{label} {self.value} recorded {self.age_days} days ago (window {self.window_days} days)"
 
     @property
     def text_zh(self) -> str:
-        return f"{self.field}（{self.value}）记录于{self.age_days}天前（有效期{self.window_days}天）"
+        label = ASSESSED_FIELDS.get(self.field, ("", "该项"))[1]
+        return f"{label}（{self.value}）记录于{self.age_days}天前（有效期{self.window_days}天）"
 
 
 class PerformanceConflict(BaseModel):

@@ -348,9 +348,10 @@ def mscc_findings(ctx: RuleContext) -> Findings:
             )
     elif "neuro_signs" in ctx.stale and _neuro_superseded(ctx, "neuro_signs") is None:
         fact = ctx.stale["neuro_signs"]
+        recorded_signs = [NEURO_SIGN_TEXT[sign] for sign in recorded.case.neuro_signs]
         found.cannot(
-            f"neurological signs ({fact.value}) recorded {fact.age_days} days ago: examine now",
-            f"{fact.age_days}天前记录的神经系统体征（{fact.value}）：请立即复查",
+            f"neurological signs ({', '.join(en for en, _ in recorded_signs)}) recorded {fact.age_days} days ago: examine now",
+            f"{fact.age_days}天前记录的神经系统体征（{'、'.join(zh for _, zh in recorded_signs)}）：请立即复查",
         )
     for bilsky in ctx.scores.lesion_scores("bilsky_escc"):
         if bilsky.band != "high_grade":

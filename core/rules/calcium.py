@@ -251,10 +251,14 @@ def evaluate_calcium(ctx: RuleContext, hypo: bool = False) -> CalciumVerdict:
         stale_symptoms = ctx.stale.get("calcium_symptoms")
         if stale_symptoms is not None and not hypo and found is None:
             verdict.urgency, verdict.cannot_exclude = "urgent", True
+            named = [CALCIUM_SYMPTOM_TEXT[s] for s in ctx.case_file.case.calcium_symptoms]
             verdict.en = [
-                f"calcium symptoms {stale_symptoms.value} recorded {stale_symptoms.age_days} days ago, no calcium: {measure_en}"
+                f"calcium symptoms ({', '.join(en for en, _ in named)}) recorded {stale_symptoms.age_days} days ago, "
+                f"no calcium: {measure_en}"
             ]
-            verdict.zh = [f"{stale_symptoms.age_days}天前记录有血钙相关症状（{stale_symptoms.value}），无血钙结果：{measure_zh}"]
+            verdict.zh = [
+                f"{stale_symptoms.age_days}天前记录有血钙相关症状（{'、'.join(zh for _, zh in named)}），无血钙结果：{measure_zh}"
+            ]
             return verdict
         verdict.missing = ["corrected_calcium.calcium_mmol_l"]
         if found is not None:

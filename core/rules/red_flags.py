@@ -89,13 +89,22 @@ def rf_mscc(ctx: RuleContext) -> Outcome:
     return found.outcome()
 
 
+SPINAL_PAIN_SIGN_TEXT: dict[str, tuple[str, str]] = {
+    "progressive_spinal_pain": ("progressive spinal pain", "进行性脊柱疼痛"),
+    "pain_on_straining": ("pain on straining", "用力时疼痛"),
+    "night_pain": ("night pain", "夜间痛"),
+    "localised_tenderness": ("localised tenderness", "局部压痛"),
+}
+
+
 def rf_spine_pain(ctx: RuleContext) -> Outcome:
     case = ctx.cf.case
     stale = ctx.stale.get("spinal_pain_signs")
     if not case.spinal_pain_signs and stale is not None:
+        signs = [SPINAL_PAIN_SIGN_TEXT[s.value] for s in ctx.case_file.case.spinal_pain_signs]
         return fired(
-            f"spinal-pain features ({stale.value}) recorded {stale.age_days} days ago: re-assess",
-            f"{stale.age_days}天前记录的脊柱疼痛特征（{stale.value}）：请重新评估",
+            f"spinal-pain features ({', '.join(en for en, _ in signs)}) recorded {stale.age_days} days ago: re-assess",
+            f"{stale.age_days}天前记录的脊柱疼痛特征（{'、'.join(zh for _, zh in signs)}）：请重新评估",
             cannot_exclude=True,
             text=(
                 "Cannot exclude pain suggesting spinal metastases — re-assess; whole-spine MRI within 1 week if present",
@@ -106,15 +115,9 @@ def rf_spine_pain(ctx: RuleContext) -> Outcome:
         return not_fired("no spinal pain features recorded", "未记录脊柱疼痛特征")
     if neuro_signs(ctx.cf) or new_frankel_deficit(ctx.cf):
         return not_fired("neurological features present: see RF-MSCC", "存在神经系统表现：见RF-MSCC")
-    text = {
-        "progressive_spinal_pain": ("progressive spinal pain", "进行性脊柱疼痛"),
-        "pain_on_straining": ("pain on straining", "用力时疼痛"),
-        "night_pain": ("night pain", "夜间痛"),
-        "localised_tenderness": ("localised tenderness", "局部压痛"),
-    }
     return fired(
-        [text[s.value][0] for s in case.spinal_pain_signs] + ["no neurological features"],
-        [text[s.value][1] for s in case.spinal_pain_signs] + ["无神经系统表现"],
+        [SPINAL_PAIN_SIGN_TEXT[s.value][0] for s in case.spinal_pain_signs] + ["no neurological features"],
+        [SPINAL_PAIN_SIGN_TEXT[s.value][1] for s in case.spinal_pain_signs] + ["无神经系统表现"],
     )
 
 
