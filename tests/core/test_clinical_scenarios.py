@@ -470,3 +470,31 @@ def test_cannot_exclude_sets_the_case_urgency() -> None:
     assert [h.rule_id for h in report.cannot_exclude] == ["RF-FEBRILE-NEUTROPENIA"]
     hit = report.hit("RF-FEBRILE-NEUTROPENIA")
     assert hit is not None and hit.text_en.startswith("Cannot exclude febrile neutropenia")
+
+
+def test_freshness_windows_are_policies_and_the_retired_lab_window_still_loads() -> None:
+    from core.policy import Policy
+
+    defaults = Policy()
+    assert (defaults.lab_score_window_days, defaults.lab_emergency_window_days, defaults.neutrophil_fever_window_days) == (
+        28,
+        7,
+        1,
+    )
+    assert (defaults.neuro_pain_window_days, defaults.performance_window_days, defaults.symptom_window_days) == (7, 28, 7)
+    assert (defaults.survival_fitness_weight_window_days, defaults.lesion_findings_window_days) == (90, 56)
+    assert (defaults.calcium_albumin_pair_days, defaults.postop_window_weeks, defaults.long_disease_free_years) == (7, 12, 5)
+    # A store still holding the retired 90-day row loads; the new keys round-trip.
+    loaded = Policy.from_mapping({"lab_window_days": "90", "lab_score_window_days": "21"})
+    assert loaded.lab_score_window_days == 21
+    assert Policy.from_mapping(loaded.to_mapping()) == loaded
+
+
+def test_a_department_window_changes_what_counts() -> None:
+    from core.policy import Policy
+    from core.rules import evaluate_rules
+
+    cf = make_case(nrs=8, observed={"nrs": ago(10)}, **NEURO_OK)
+    assert evaluate_rules(cf).hit("PAIN-STEP3") is None
+    wider = evaluate_rules(cf, policy=Policy(neuro_pain_window_days=14))
+    assert wider.hit("PAIN-STEP3") is not None
