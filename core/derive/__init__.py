@@ -21,6 +21,7 @@ The package: ``tables`` (the board's published mapping choices, SCORES.md decisi
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from datetime import date
 from decimal import Decimal
 
 from core.derive.calcium import _corrected_calcium, _ctcae, _zoledronic, entered_unit_bands
@@ -133,7 +134,21 @@ def derive_scores(
     if case.primary_tumour == P.PROSTATE:
         builders["radium_223"] = lambda: _radium(cf, policy, overrides.get("radium_223", {}))
     patient = {score_id: _dated(build(), recorded, stale) for score_id, build in builders.items()}
-    return CaseScores(patient=patient, per_lesion=tuple(_dated(s, recorded, stale) for s in per_lesion))
+    return CaseScores(patient=patient, per_lesion=tuple(_dated(s, recorded, stale, _lesion_dates(recorded)) for s in per_lesion))
+
+
+def _lesion_dates(cf: CaseFile) -> dict[int, date]:
+    """Each lesion's findings date: the newest of its detection and the studies linked to it."""
+    dates: dict[int, date] = {}
+    for lesion in cf.lesions:
+        if lesion.lesion_id is None:
+            continue
+        found = [s.study_date for s in cf.studies if lesion.lesion_id in s.lesion_ids]
+        if lesion.detected_date is not None:
+            found.append(lesion.detected_date)
+        if found:
+            dates[lesion.lesion_id] = max(found)
+    return dates
 
 
 # Score input -> the Case field it reads (for its date and, when stale, its age).
@@ -150,7 +165,9 @@ _INPUT_FIELDS: dict[str, str] = {
 }
 
 
-def _dated(score: DerivedScore, cf: CaseFile, stale: Mapping[str, StaleFact]) -> DerivedScore:
+def _dated(
+    score: DerivedScore, cf: CaseFile, stale: Mapping[str, StaleFact], lesion_dates: Mapping[int, date] | None = None
+) -> DerivedScore:
     """Date each case-fact input, name stale facts in the missing inputs' notes, and record the
     oldest input (safety rule 2: a card shows the age of its oldest input)."""
     sources: list[InputSource] = []
@@ -158,7 +175,10 @@ def _dated(score: DerivedScore, cf: CaseFile, stale: Mapping[str, StaleFact]) ->
         field = _INPUT_FIELDS.get(source.input)
         if field == "ecog" and source.origin == "converted" and source.input == "ecog_ps_3_or_4":
             field = "kps"
-        if field is not None and source.origin in ("case", "converted") and source.observed_on is None and source.value:
+        on = (lesion_dates or {}).get(score.lesion_id) if score.lesion_id is not None else None
+        if source.origin == "lesion" and source.observed_on is None and on is not None:
+            source = source.model_copy(update={"observed_on": on})
+        elif field is not None and source.origin in ("case", "converted") and source.observed_on is None and source.value:
             source = source.model_copy(update={"observed_on": cf.observed_on(field)})
         elif field is not None and source.origin == "missing":
             fact = stale.get(field) or (stale.get("ecog") if field == "kps" else None)

@@ -916,3 +916,10 @@ def test_inputs_hash_is_stable_and_order_independent() -> None:
     assert inputs_hash(a) != inputs_hash({**a, "nrs": 7})
     scores = scores_of(lecture_case_1())
     assert scores.patient["who_analgesic_ladder"].hash == inputs_hash({"nrs": 8})
+
+
+def test_lesion_scores_are_dated_by_their_findings() -> None:
+    cf = make_case(lesions=[sins_lesion(11, detected_date=AS_OF - timedelta(days=30))])
+    sins = scores_of(cf).lesion_scores("sins")[0]
+    assert sins.oldest_input_on == AS_OF - timedelta(days=30)
+    assert sins.oldest_input_age_days == 30
