@@ -148,11 +148,7 @@ def stale_cases(cur: duckdb.DuckDBPyConnection, case_ids: Sequence[int], as_of: 
     """Cases with no row, a row computed before their last data change, or on an earlier day."""
     stamps = case_stamps(cur, list(case_ids))
     have = stored(cur, case_ids)
-    return sorted(
-        cid
-        for cid in stamps
-        if cid not in have or have[cid][1] != stamps[cid] or have[cid][2] != as_of
-    )
+    return sorted(cid for cid in stamps if cid not in have or have[cid][1] != stamps[cid] or have[cid][2] != as_of)
 
 
 _UPSERT = """
@@ -258,6 +254,12 @@ SELECT a.item_id, a.urgency, a.stream FROM agenda_item a
 WHERE a.meeting_id = ? AND NOT EXISTS (SELECT 1 FROM agenda_listing l WHERE l.item_id = a.item_id)
 """
 
+_UNCAPTURED = """
+SELECT 1 FROM agenda_item a
+WHERE a.meeting_id = ? AND NOT EXISTS (SELECT 1 FROM agenda_listing l WHERE l.item_id = a.item_id)
+LIMIT 1
+"""
+
 _CHANGES = """
 SELECT a.item_id, a.case_id, a.urgency, a.stream, u.urgency AS live_urgency,
        CASE WHEN l.stream = 'full' OR u.has_red_flag THEN 'full' ELSE 'standard_of_care' END AS live_stream
@@ -267,12 +269,16 @@ JOIN agenda_listing l USING (item_id)
 WHERE a.meeting_id = ? AND a.status = 'listed'
 """
 
-_APPLY_LIVE = """
+_APPLY_LIVE = (
+    """
 UPDATE agenda_item SET urgency = ch.live_urgency, stream = ch.live_stream
-FROM (""" + _CHANGES + """) ch
+FROM ("""
+    + _CHANGES
+    + """) ch
 WHERE agenda_item.item_id = ch.item_id
   AND (agenda_item.urgency <> ch.live_urgency OR agenda_item.stream <> ch.live_stream)
 """
+)
 
 
 def _meeting(cur: duckdb.DuckDBPyConnection, meeting_id: int) -> str:
@@ -299,8 +305,12 @@ def sync_meeting(cur: duckdb.DuckDBPyConnection, meeting_id: int, *, as_of: date
     ]
     ensure_current(cur, case_ids, as_of=as_of)
     try:
+        if cur.execute(_UNCAPTURED, [meeting_id]).fetchone() is not None:
+            with transaction(cur):
+                cur.execute(_CAPTURE_LISTING, [meeting_id])
+        if not any(r[2] != r[4] or r[3] != r[5] for r in cur.execute(_CHANGES, [meeting_id]).fetchall()):
+            return []  # the usual view: nothing to write, no transaction
         with transaction(cur):
-            cur.execute(_CAPTURE_LISTING, [meeting_id])
             changed = [
                 {
                     "item_id": int(r[0]),

@@ -327,7 +327,7 @@ def live_agenda(ctx: PageContext, meeting_id: int) -> pd.DataFrame:
 
 
 def since_listing(ctx: PageContext, mark: live_urgency.ItemMark | None, now: str) -> str:
-    """"escalated since listing" with the reasons, or "was emergency at listing", or nothing."""
+    """The item's mark: "escalated since listing" with the reasons, "was emergency at listing", or nothing."""
     if mark is None:
         return ""
     before, current = enum_label(mark.listed_urgency, ctx.lang), enum_label(now, ctx.lang)

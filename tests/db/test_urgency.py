@@ -115,9 +115,7 @@ def test_a_closed_meeting_keeps_its_history(demo_cur: duckdb.DuckDBPyConnection,
     assert _item(demo_cur, int(row[0]), int(row[1]))["urgency"] == "routine"
 
 
-def test_listing_takes_the_live_urgency(
-    demo_cur: duckdb.DuckDBPyConnection, next_meeting: int, staff: dict[str, Actor]
-) -> None:
+def test_listing_takes_the_live_urgency(demo_cur: duckdb.DuckDBPyConnection, next_meeting: int, staff: dict[str, Actor]) -> None:
     case_id = _quiet_candidate(demo_cur, next_meeting)
     _calcium(demo_cur, staff["member"], case_id, "3.60", "38")
     item_id = agenda.list_case(demo_cur, staff["coordinator"], case_id, next_meeting, urgency=Priority.ROUTINE, ready=True)
@@ -172,10 +170,10 @@ def test_de_escalation_keeps_was_emergency_until_the_chair_clears_it(
 # Set-based refresh
 
 
-def test_refresh_recomputes_only_what_changed_or_aged(
-    demo_cur: duckdb.DuckDBPyConnection, staff: dict[str, Actor]
-) -> None:
-    ids = [int(r[0]) for r in demo_cur.execute("SELECT case_id FROM mdt_case WHERE status <> 'closed' ORDER BY case_id").fetchall()]
+def test_refresh_recomputes_only_what_changed_or_aged(demo_cur: duckdb.DuckDBPyConnection, staff: dict[str, Actor]) -> None:
+    ids = [
+        int(r[0]) for r in demo_cur.execute("SELECT case_id FROM mdt_case WHERE status <> 'closed' ORDER BY case_id").fetchall()
+    ]
     assert urgency.refresh_open(demo_cur, as_of=TODAY) == len(ids)
     assert urgency.stale_cases(demo_cur, ids, TODAY) == []
     assert urgency.refresh_open(demo_cur, as_of=TODAY) == 0  # nothing changed: nothing recomputed
@@ -183,7 +181,8 @@ def test_refresh_recomputes_only_what_changed_or_aged(
     target = ids[len(ids) // 2]
     pid = _patient(demo_cur, target)
     same_patient = {
-        int(r[0]) for r in demo_cur.execute("SELECT case_id FROM mdt_case WHERE patient_id = ? AND status <> 'closed'", [pid]).fetchall()
+        int(r[0])
+        for r in demo_cur.execute("SELECT case_id FROM mdt_case WHERE patient_id = ? AND status <> 'closed'", [pid]).fetchall()
     }
     _calcium(demo_cur, staff["member"], target, "3.60", "38")
     assert set(urgency.stale_cases(demo_cur, ids, TODAY)) == same_patient
@@ -195,7 +194,9 @@ def test_refresh_recomputes_only_what_changed_or_aged(
 
 
 def test_bulk_refresh_equals_the_case_board(demo_cur: duckdb.DuckDBPyConnection) -> None:
-    ids = [int(r[0]) for r in demo_cur.execute("SELECT case_id FROM mdt_case WHERE status <> 'closed' ORDER BY case_id").fetchall()]
+    ids = [
+        int(r[0]) for r in demo_cur.execute("SELECT case_id FROM mdt_case WHERE status <> 'closed' ORDER BY case_id").fetchall()
+    ]
     bulk = urgency.refresh(demo_cur, ids, as_of=TODAY, chunk=37)
     assert set(bulk) == set(ids)
     for case_id in ids:

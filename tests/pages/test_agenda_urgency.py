@@ -37,7 +37,9 @@ def _calcium(con: duckdb.DuckDBPyConnection, case_id: int, total: str, albumin: 
     row = con.execute("SELECT patient_id FROM mdt_case WHERE case_id = ?", [case_id]).fetchone()
     assert row is not None
     for analyte, value, unit in (("calcium", total, "mmol/L"), ("albumin", albumin, "g/L")):
-        clinical.add(con, member, LabResult(patient_id=int(row[0]), analyte=analyte, value=Decimal(value), unit=unit, taken_on=on))
+        clinical.add(
+            con, member, LabResult(patient_id=int(row[0]), analyte=analyte, value=Decimal(value), unit=unit, taken_on=on)
+        )
 
 
 def test_escalation_shows_on_the_overview_and_the_agenda(
