@@ -323,6 +323,7 @@ def live_agenda(ctx: PageContext, meeting_id: int) -> pd.DataFrame:
         escalated=[bool(m and m.escalated) for m in rows],
         was_emergency=[bool(m and m.was_emergency) for m in rows],
         since_listing=[since_listing(ctx, m, str(u)) for m, u in zip(rows, frame["urgency"], strict=True)],
+        escalation_reasons=[m.text(ctx.lang) if m and m.escalated else "" for m in rows],
     )
 
 
@@ -357,7 +358,7 @@ def escalation_banner(ctx: PageContext, frame: pd.DataFrame) -> None:
                     patient=row.patient,
                     before=enum_label(str(row.listed_urgency), ctx.lang),
                     now=enum_label(str(row.urgency), ctx.lang),
-                    reasons=row.since_listing,
+                    reasons=row.escalation_reasons or "—",
                 )
             )
         )
