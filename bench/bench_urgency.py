@@ -6,7 +6,7 @@ then time
 * the stale check over every open case (``stale_cases``: one stamp query and one read of
   ``case_urgency``, no derivation);
 * the bulk refresh (``refresh``) of up to ``--refresh-cases`` open cases (default 2,000) in chunks,
-  as cases per second — the daily recompute's rate; ``--full`` refreshes every open case instead;
+  as cases per second (the recompute rate); ``--full`` refreshes every open case instead;
 * the agenda view's server-side work (``sync_meeting`` + ``listing.agenda_items`` + ``marks``):
   nothing changed (median of 20), after a write about one listed patient (one case recomputed,
   median of 10), and on a new day (all 20 recomputed, median of 5).

@@ -225,15 +225,6 @@ def ensure_current(
     return {cid: have[cid] for cid in ids if cid in have}
 
 
-def refresh_open(cur: duckdb.DuckDBPyConnection, *, as_of: date | None = None, chunk: int = 2000) -> int:
-    """Bring every open case's live urgency up to date (the daily recompute); returns how many
-    rows were recomputed. Set-based: stale cases are found in one pass, recomputed in chunks."""
-    day = as_of or date.today()
-    ids = [int(r[0]) for r in cur.execute("SELECT case_id FROM mdt_case WHERE status <> 'closed' ORDER BY case_id").fetchall()]
-    stale = stale_cases(cur, ids, day)
-    return len(refresh(cur, stale, as_of=day, chunk=chunk))
-
-
 # ------------------------------------------------------------------------------------------------
 # The agenda
 
@@ -482,7 +473,6 @@ __all__ = [
     "queue",
     "reasons_text",
     "refresh",
-    "refresh_open",
     "stale_cases",
     "sync_meeting",
 ]

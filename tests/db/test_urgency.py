@@ -174,9 +174,9 @@ def test_refresh_recomputes_only_what_changed_or_aged(demo_cur: duckdb.DuckDBPyC
     ids = [
         int(r[0]) for r in demo_cur.execute("SELECT case_id FROM mdt_case WHERE status <> 'closed' ORDER BY case_id").fetchall()
     ]
-    assert urgency.refresh_open(demo_cur, as_of=TODAY) == len(ids)
-    assert urgency.stale_cases(demo_cur, ids, TODAY) == []
-    assert urgency.refresh_open(demo_cur, as_of=TODAY) == 0  # nothing changed: nothing recomputed
+    assert urgency.stale_cases(demo_cur, ids, TODAY) == ids  # nothing computed yet
+    assert len(urgency.ensure_current(demo_cur, ids, as_of=TODAY)) == len(ids)
+    assert urgency.stale_cases(demo_cur, ids, TODAY) == []  # nothing changed: nothing to recompute
 
     target = ids[len(ids) // 2]
     pid = _patient(demo_cur, target)
