@@ -106,6 +106,12 @@ def from_report(case_id: int, referral: Priority, report: RuleReport) -> CaseUrg
             continue
         seen.add(hit.rule_id)
         reasons.append(Reason(hit.rule_id, str(hit.urgency), hit.text_en, hit.text_zh))
+    # Banner lines beside the fired flags (the fail-safe rules engine): a "cannot exclude" line
+    # carries the urgency it gives the case (a routine grade raised to urgent). "Asks" and what an
+    # emergency rule still needs are questions, not urgencies, and do not count.
+    for line in getattr(report, "banner", ()):
+        if getattr(line, "kind", "") == "cannot_exclude" and line.urgency in RANK:
+            reasons.append(Reason(line.rule_id, str(line.urgency), line.text_en, line.text_zh))
     urgency = "routine"
     for reason in reasons:
         urgency = higher(urgency, reason.urgency)

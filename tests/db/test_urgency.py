@@ -271,3 +271,20 @@ def test_manual_order_survives_a_new_listing_and_an_escalation(
     order = [int(i) for i in listing.agenda_items(demo_cur, next_meeting)["item_id"]]
     tiers_now = dict(ranks)
     assert [tiers_now[i] for i in order] == sorted(tiers_now[i] for i in order)
+
+
+def test_cannot_exclude_banner_lines_count_and_questions_do_not() -> None:
+    """The fail-safe banner (safety rule 1): a "cannot exclude" line sets the case's urgency; an
+    "ask" or an emergency rule's missing data does not (the rule did not fire)."""
+    from types import SimpleNamespace as Line
+
+    def line(kind: str, urgency: str) -> Line:
+        return Line(rule_id="RF-FEBRILE-NEUTROPENIA", urgency=urgency, kind=kind, text_en=f"{kind} x", text_zh=f"{kind} 甲")
+
+    quiet = Line(fired=(), red_flags=(), banner=(line("ask", "emergency"), line("needs_data", "emergency")))
+    assert urgency.from_report(1, Priority.ROUTINE, quiet).urgency == Priority.ROUTINE  # type: ignore[arg-type]
+    unsure = Line(fired=(), red_flags=(), banner=(line("cannot_exclude", "emergency"),))
+    result = urgency.from_report(1, Priority.ROUTINE, unsure)  # type: ignore[arg-type]
+    assert result.urgency == Priority.EMERGENCY
+    assert result.reasons[0].text_en == "cannot_exclude x"
+    assert urgency.from_report(1, Priority.URGENT, quiet).urgency == Priority.URGENT  # never below the referral  # type: ignore[arg-type]
