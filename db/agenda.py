@@ -13,27 +13,32 @@ from core.models import Actor, AgendaStatus, MeetingStatus, Priority, Specialty,
 from core.permissions import Capability
 from core.text import LONG_TEXT_MAX, TextRuleError, check_text
 from db import audit, submissions
+from db import urgency as urgency_mod
 from db.connection import transaction, utc_now
 
+# Agenda order (RULES.md meeting standards; clinical safety rule 4): by tier of the item's live
+# urgency -- emergency (or listed as emergency and not yet cleared by the chair), urgent, full
+# discussion, standard of care last -- then, within a tier, ``_WITHIN`` (db/urgency.py keeps
+# agenda_item.urgency and .stream live; agenda_listing holds what the item was at listing).
 _ORDER_SQL = """
     UPDATE agenda_item SET position = o.rn - 1
     FROM (
-        SELECT a.item_id, row_number() OVER (
-            ORDER BY CASE
-                WHEN a.urgency = 'emergency' THEN 0
-                WHEN a.urgency = 'urgent' THEN 1
-                WHEN a.stream = 'standard_of_care' THEN 3
-                ELSE 2 END,
-              c.referral_date, a.case_id) AS rn
+        SELECT a.item_id, row_number() OVER (ORDER BY {tier}, {within}) AS rn
         FROM agenda_item a JOIN mdt_case c USING (case_id)
+        LEFT JOIN agenda_listing l USING (item_id)
         WHERE a.meeting_id = ?
     ) o
-    WHERE agenda_item.item_id = o.item_id
+    WHERE agenda_item.item_id = o.item_id AND agenda_item.position <> o.rn - 1
 """
+# Keeping the coordinator's order within a tier (an escalated item moves up to its tier) ...
+_KEEP_ORDER_SQL = _ORDER_SQL.format(tier=urgency_mod.TIER_SQL, within="a.position, c.referral_date, a.case_id")
+# ... or starting afresh: oldest referral first within a tier ("order by urgency").
+_RESET_ORDER_SQL = _ORDER_SQL.format(tier=urgency_mod.TIER_SQL, within="c.referral_date, a.case_id")
 
 
-def apply_urgency_order(cur: duckdb.DuckDBPyConnection, meeting_id: int | None = None) -> None:
-    """Renumber agenda positions by urgency (one meeting, or every planned meeting).
+def apply_urgency_order(cur: duckdb.DuckDBPyConnection, meeting_id: int | None = None, *, reset: bool = False) -> None:
+    """Renumber agenda positions by urgency tier (one meeting, or every meeting not closed),
+    keeping the order within each tier unless ``reset``.
 
     Part of a caller's transaction; the caller writes the audit row."""
     ids = (
@@ -42,7 +47,25 @@ def apply_urgency_order(cur: duckdb.DuckDBPyConnection, meeting_id: int | None =
         else [int(r[0]) for r in cur.execute("SELECT meeting_id FROM meeting WHERE status <> 'closed'").fetchall()]
     )
     for mid in ids:
-        cur.execute(_ORDER_SQL, [mid])
+        cur.execute(_RESET_ORDER_SQL if reset else _KEEP_ORDER_SQL, [mid])
+
+
+def item_tiers(cur: duckdb.DuckDBPyConnection, meeting_id: int) -> dict[int, int]:
+    """Each item's agenda tier (0 emergency … 3 standard of care), as the order uses it."""
+    rows = cur.execute(
+        "SELECT a.item_id, " + urgency_mod.TIER_SQL + " FROM agenda_item a LEFT JOIN agenda_listing l USING (item_id)"  # noqa: S608
+        " WHERE a.meeting_id = ?",
+        [meeting_id],
+    ).fetchall()
+    return {int(r[0]): int(r[1]) for r in rows}
+
+
+def _live_urgency(cur: duckdb.DuckDBPyConnection, case_id: int) -> urgency_mod.CaseUrgency:
+    """The case's live urgency (recomputed when its data changed since last computed)."""
+    found = urgency_mod.ensure_current(cur, [case_id])
+    if case_id not in found:  # its derivation failed (logged): list it by the caller's urgency
+        return urgency_mod.CaseUrgency(case_id, Priority.ROUTINE, False, ())
+    return found[case_id]
 
 
 def create_meetings(
@@ -102,14 +125,17 @@ def list_case(
     case_id: int,
     meeting_id: int,
     *,
-    urgency: Priority,
-    has_red_flag: bool,
+    urgency: Priority | None = None,
+    has_red_flag: bool | None = None,
     ready: bool,
     override_reason: str = "",
     token: str | None = None,
 ) -> int:
     """Put a case on a meeting's agenda. A case that is not ready needs the coordinator's
-    override with a reason (recorded); a standard-of-care case with a red flag is escalated."""
+    override with a reason (recorded); a standard-of-care case with a red flag is escalated.
+
+    The item's urgency is the case's live urgency now (db/urgency.py), never lower than the
+    ``urgency`` the caller saw; what it was at listing is kept in ``agenda_listing``."""
     row = cur.execute("SELECT patient_id, stream FROM mdt_case WHERE case_id = ?", [case_id]).fetchone()
     if row is None:
         raise NotFoundError(f"Case {case_id} does not exist.")
@@ -123,19 +149,25 @@ def list_case(
         check_text(override_reason, LONG_TEXT_MAX)
     except TextRuleError as exc:
         raise FieldError({"override_reason": str(exc)}) from exc
+    live = _live_urgency(cur, case_id)
+    level = Priority(urgency_mod.higher(live.urgency.value, (urgency or Priority.ROUTINE).value))
+    flagged = bool(has_red_flag) or live.has_red_flag
     with transaction(cur):
         done = submissions.lookup(cur, token)
         if done is not None:
             return int(done)
         if cur.execute("SELECT 1 FROM agenda_item WHERE meeting_id = ? AND case_id = ?", [meeting_id, case_id]).fetchone():
             raise FieldError({"meeting": "the case is already on this meeting's agenda"})
-        eff = effective_stream(stream, has_red_flag)
+        eff = effective_stream(stream, flagged)
         item = cur.execute(
             "INSERT INTO agenda_item (meeting_id, case_id, position, urgency, stream, override_reason)"
-            " VALUES (?, ?, 0, ?, ?, ?) RETURNING item_id",
-            [meeting_id, case_id, urgency.value, eff.value, "" if ready else override_reason],
+            " VALUES (?, ?, (SELECT count(*) FROM agenda_item WHERE meeting_id = ?), ?, ?, ?) RETURNING item_id",
+            [meeting_id, case_id, meeting_id, level.value, eff.value, "" if ready else override_reason],
         ).fetchone()
         assert item is not None
+        cur.execute(
+            "INSERT INTO agenda_listing (item_id, urgency, stream) VALUES (?, ?, ?)", [item[0], level.value, eff.value]
+        )
         cur.execute("UPDATE mdt_case SET status = 'listed', row_version = row_version + 1 WHERE case_id = ?", [case_id])
         apply_urgency_order(cur, meeting_id)
         audit.record(
@@ -147,7 +179,8 @@ def list_case(
             after={
                 "meeting_id": meeting_id,
                 "case_id": case_id,
-                "urgency": urgency.value,
+                "urgency": level.value,
+                "urgency_reasons": [r.rule_id for r in live.reasons],
                 "stream": eff.value,
                 "escalated": eff != stream,
                 "readiness_override": not ready,
@@ -162,17 +195,22 @@ def list_case(
 def order_by_urgency(cur: duckdb.DuckDBPyConnection, actor: Actor, meeting_id: int) -> None:
     audit.authorize(cur, actor, Capability.BUILD_AGENDA, "meeting", meeting_id)
     with transaction(cur):
-        apply_urgency_order(cur, meeting_id)
+        apply_urgency_order(cur, meeting_id, reset=True)
         audit.record(cur, actor, "update", "meeting", meeting_id, after={"agenda": "ordered by urgency"})
 
 
-def move_item(cur: duckdb.DuckDBPyConnection, actor: Actor, item_id: int, step: int) -> None:
-    """Manual reordering: swap with the neighbour ``step`` (-1 up, +1 down) places away."""
+def move_item(cur: duckdb.DuckDBPyConnection, actor: Actor, item_id: int, step: int) -> bool:
+    """Manual reordering: swap with the neighbour above (``step`` < 0) or below (> 0).
+
+    An item moves within its urgency tier (emergencies stay first, standard of care last: the
+    agenda is ordered by urgency); returns False, changing nothing, at the edge of its tier."""
     row = cur.execute("SELECT meeting_id, position FROM agenda_item WHERE item_id = ?", [item_id]).fetchone()
     if row is None:
         raise NotFoundError(f"Agenda item {item_id} does not exist.")
     meeting_id, position = int(row[0]), int(row[1])
     audit.authorize(cur, actor, Capability.BUILD_AGENDA, "agenda_item", item_id)
+    if _meeting_status(cur, meeting_id) == MeetingStatus.CLOSED:
+        raise WorkflowError("This meeting is closed; its agenda is history.")
     other = cur.execute(
         "SELECT item_id, position FROM agenda_item WHERE meeting_id = ? AND position "  # noqa: S608
         + ("<" if step < 0 else ">")
@@ -182,13 +220,17 @@ def move_item(cur: duckdb.DuckDBPyConnection, actor: Actor, item_id: int, step: 
         [meeting_id, position],
     ).fetchone()
     if other is None:
-        return
+        return False
+    tiers = item_tiers(cur, meeting_id)
+    if tiers.get(int(other[0])) != tiers.get(item_id):
+        return False
     with transaction(cur):
         cur.execute("UPDATE agenda_item SET position = ? WHERE item_id = ?", [int(other[1]), item_id])
         cur.execute("UPDATE agenda_item SET position = ? WHERE item_id = ?", [position, int(other[0])])
         audit.record(
             cur, actor, "update", "agenda_item", item_id, before={"position": position}, after={"position": int(other[1])}
         )
+    return True
 
 
 def set_attendance(

@@ -236,6 +236,7 @@ _CASES_SQL = (
     + ", ".join(("case_id", *CASE_COLUMNS, "row_version", "created_at"))
     + " FROM mdt_case WHERE case_id BETWEEN ? AND ? ORDER BY case_id"
 )
+_CASES_OF_LIST_SQL = _CASES_SQL.replace(" ORDER BY", " AND list_contains(?, case_id) ORDER BY")
 _PATIENTS_SQL = (
     "SELECT patient_id, mrn, display_name, sex, birth_date, synthetic FROM patient"  # noqa: S608
     " WHERE " + _OF_CHUNK
@@ -260,7 +261,13 @@ _TREATMENTS_SQL = (
 
 
 def load_case_files(
-    cur: duckdb.DuckDBPyConnection, first_case: int, last_case: int, as_of: date, policy: Policy
+    cur: duckdb.DuckDBPyConnection,
+    first_case: int,
+    last_case: int,
+    as_of: date,
+    policy: Policy,
+    *,
+    only: Sequence[int] | None = None,
 ) -> list[CaseFile]:
     """The case files of every case with ``first_case <= case_id <= last_case``, set-based.
 
@@ -269,8 +276,12 @@ def load_case_files(
     studies and clinical events are not score inputs), and labs are cut to those it can read:
     within the policy's lab window, or on the latest day of their analyte (for the "too old"
     message). tests/db/test_scores_store.py checks the result against ``load_board``.
+    ``only``: just these cases of the range (their ids; the range prunes by zone maps).
     """
-    cases = _models(cur, Case, _CASES_SQL, [first_case, last_case])
+    if only is None:
+        cases = _models(cur, Case, _CASES_SQL, [first_case, last_case])
+    else:  # a list of cases within the range (e.g. one agenda's cases, db/urgency.py)
+        cases = _models(cur, Case, _CASES_OF_LIST_SQL, [first_case, last_case, [int(c) for c in only]])
     if not cases:
         return []
     pids = sorted({c.patient_id for c in cases})

@@ -10,7 +10,7 @@ import streamlit as st
 from core.models import MeetingStatus
 from core.permissions import Capability
 from db import agenda as workflow
-from db import listing, meetings
+from db import meetings
 from pages.components import agenda_view as view
 from pages.components import presentation
 from pages.components.guard import guard
@@ -54,7 +54,7 @@ if choice != selected:
     st.rerun()
 
 meeting = meetings.get_meeting(ctx.cur, selected)
-frame = listing.agenda_items(ctx.cur, selected)
+frame = view.live_agenda(ctx, selected)  # live urgency first (clinical safety rule 4)
 view.relisted_report(ctx)
 
 if presenting:

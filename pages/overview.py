@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from db import decisions, meetings
+from pages.components.agenda_view import escalation_banner, live_agenda
 from pages.components.guard import guard
 from pages.components.widgets import case_table, localise_frame
 
@@ -13,14 +14,15 @@ tr = ctx.t
 st.title(tr("overview.title"))
 
 next_id = meetings.next_meeting_id(ctx.cur)
+# The next agenda at its cases' live urgency (clinical safety rule 4): escalations show here.
+items = live_agenda(ctx, next_id) if next_id is not None else None
 col_meeting, col_flags = st.columns([1, 2])
 with col_meeting:
     st.subheader(tr("overview.next_meeting"))
-    if next_id is None:
+    if next_id is None or items is None:
         st.info(tr("overview.no_meeting"))
     else:
         meeting = meetings.get_meeting(ctx.cur, next_id)
-        items = meetings.agenda(ctx.cur, next_id)
         st.metric(tr("overview.meeting_date"), f"{meeting.meeting_date:%a %d %b %Y} {meeting.start_time}")
         c1, c2 = st.columns(2)
         c1.metric(tr("overview.cases_listed"), len(items))
@@ -28,13 +30,16 @@ with col_meeting:
         st.markdown(f":material/groups: [{tr('overview.open_agenda')}](meetings?meeting={int(next_id)})")
 with col_flags:
     st.subheader(tr("overview.red_flag_queue"))
-    if next_id is not None:
-        queue = items[items["urgency"].isin(["emergency", "urgent"])]
+    if items is not None:
+        queue = items[items["urgency"].isin(["emergency", "urgent"]) | items["escalated"] | items["was_emergency"]]
         if queue.empty:
             st.success(tr("overview.no_red_flags"))
         else:
+            st.caption(tr("urg.queue.caption"))
+            escalation_banner(ctx, queue)
+            shown = queue[["case_id", "patient", "primary_tumour", "urgency", "since_listing", "stream"]]
             case_table(
-                localise_frame(queue[["case_id", "patient", "primary_tumour", "urgency", "stream"]], ctx.lang),
+                localise_frame(shown, ctx.lang).rename(columns={"since_listing": tr("urg.col.since_listing")}),
                 list(queue["case_id"]),
                 key="ov_flags",
                 tr=tr,

@@ -34,6 +34,7 @@ from core.models import (
 from core.permissions import Capability, allowed
 from db import agenda as workflow
 from db import listing
+from db import urgency as live_urgency
 from db.board import Board, case_stamps, load_board
 from pages.components.guard import PageContext
 from pages.components.widgets import case_link_column, case_table, localise_frame
@@ -41,7 +42,6 @@ from pages.components.widgets import case_link_column, case_table, localise_fram
 log = logging.getLogger("bonemdt.meetings")
 T = TypeVar("T")
 PAGE_SIZE = 8
-_URGENCY_RANK = {"emergency": 0, "urgent": 1, "routine": 2}
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
@@ -129,14 +129,13 @@ class CaseSummary:
 
 
 def summarise(board: Board) -> CaseSummary:
-    """The rules engine's urgency (never below the referral priority) and red flags, and what
-    is missing or stale for listing."""
-    referral = board.cf.case.priority.value
-    rules = board.rules.highest_urgency or "routine"
-    urgency = min((referral, rules), key=lambda u: _URGENCY_RANK[u])
+    """The case's live urgency (db/urgency.py: its red-flag banner, never below the referral
+    priority) and red flags, and what is missing or stale for listing."""
+    case_id = int(board.cf.case.case_id or 0)
+    live = live_urgency.from_report(case_id, board.cf.case.priority, board.rules)
     return CaseSummary(
-        case_id=int(board.cf.case.case_id or 0),
-        urgency=urgency,
+        case_id=case_id,
+        urgency=live.urgency.value,
         red_flags=tuple((h.rule_id, h.text_en, h.text_zh) for h in board.rules.red_flags),
         problems=tuple((p.key, p.stale, p.detail) for p in board.readiness.problems),
     )
@@ -307,6 +306,65 @@ def relisted_report(ctx: PageContext) -> None:
 # Agenda
 
 
+def live_agenda(ctx: PageContext, meeting_id: int) -> pd.DataFrame:
+    """The agenda as the cases' current data order it (clinical safety rule 4): the waiting items
+    are brought to their live urgency first (db/urgency.py), then read with what each was at
+    listing (``listed_urgency``, ``escalated``, ``was_emergency``, ``since_listing``)."""
+    try:
+        live_urgency.sync_meeting(ctx.cur, meeting_id)
+    except Exception:  # the last computed state is still shown, said so
+        log.exception("live urgency of meeting %s failed", meeting_id)
+        st.warning(ctx.t("urg.sync_failed"))
+    frame = listing.agenda_items(ctx.cur, meeting_id)
+    found = live_urgency.marks(ctx.cur, meeting_id)
+    rows = [found.get(int(i)) for i in frame["item_id"]]
+    return frame.assign(
+        listed_urgency=[m.listed_urgency if m else u for m, u in zip(rows, frame["urgency"], strict=True)],
+        escalated=[bool(m and m.escalated) for m in rows],
+        was_emergency=[bool(m and m.was_emergency) for m in rows],
+        since_listing=[since_listing(ctx, m, str(u)) for m, u in zip(rows, frame["urgency"], strict=True)],
+        escalation_reasons=[m.text(ctx.lang) if m and m.escalated else "" for m in rows],
+    )
+
+
+def since_listing(ctx: PageContext, mark: live_urgency.ItemMark | None, now: str) -> str:
+    """The item's mark: "escalated since listing" with the reasons, "was emergency at listing", or nothing."""
+    if mark is None:
+        return ""
+    before, current = enum_label(mark.listed_urgency, ctx.lang), enum_label(now, ctx.lang)
+    if mark.escalated:
+        reasons = mark.text(ctx.lang)
+        if reasons:
+            return ctx.t("urg.escalated", before=before, now=current, reasons=reasons)
+        return ctx.t("urg.escalated_short", before=before, now=current)
+    if mark.was_emergency:
+        return ctx.t("urg.was_emergency", now=current)
+    return ""
+
+
+def escalation_banner(ctx: PageContext, frame: pd.DataFrame) -> None:
+    """The items whose current data raised them above their listing, named with the reasons."""
+    up = frame[frame["escalated"]] if "escalated" in frame.columns else frame.iloc[0:0]
+    if up.empty:
+        return
+    lines = [ctx.t("urg.banner", n=len(up))]
+    for row in up.itertuples():
+        lines.append(
+            "- "
+            + md(
+                ctx.t(
+                    "urg.banner_item",
+                    case=int(row.case_id),
+                    patient=row.patient,
+                    before=enum_label(str(row.listed_urgency), ctx.lang),
+                    now=enum_label(str(row.urgency), ctx.lang),
+                    reasons=row.escalation_reasons or "—",
+                )
+            )
+        )
+    st.warning("\n".join(lines), icon=":material/trending_up:")
+
+
 _URGENCY_STYLE = {
     "emergency": "background-color: #fde2e2; color: #b71c1c; font-weight: 600",
     "urgent": "background-color: #fff1d6; color: #8a4b00; font-weight: 600",
@@ -334,6 +392,7 @@ def agenda_table(ctx: PageContext, frame: pd.DataFrame, sums: dict[int, CaseSumm
     if frame.empty:
         st.info(tr("mtg.agenda_empty"))
         return
+    escalation_banner(ctx, frame)
     shown = frame.assign(
         position=frame["position"] + 1,
         red_flags=[short_flags(ctx, sums[int(c)]) for c in frame["case_id"]],
@@ -342,6 +401,7 @@ def agenda_table(ctx: PageContext, frame: pd.DataFrame, sums: dict[int, CaseSumm
     )
     time_col = ["time"] if shown["time"].astype(bool).any() else []
     reasons = ["override_reason"] if shown["override_reason"].astype(bool).any() else []
+    since = ["since_listing"] if "since_listing" in shown.columns and shown["since_listing"].astype(bool).any() else []
     shown = shown[
         [
             "position",
@@ -349,6 +409,7 @@ def agenda_table(ctx: PageContext, frame: pd.DataFrame, sums: dict[int, CaseSumm
             "patient",
             "primary_tumour",
             "urgency",
+            *since,
             "stream",
             "status",
             *time_col,
@@ -362,12 +423,17 @@ def agenda_table(ctx: PageContext, frame: pd.DataFrame, sums: dict[int, CaseSumm
         "readiness": tr("mtg.col.readiness"),
         "override_reason": tr("mtg.col.override_reason"),
         "time": tr("mtg.col.time"),
+        "since_listing": tr("urg.col.since_listing"),
     }
     out = localise_frame(shown, ctx.lang).rename(columns=names)
     urgency, status = list(frame["urgency"]), list(frame["status"])
     ready = ["color: #2e7d32" if sums[int(c)].ready else "color: #b35c00" for c in frame["case_id"]]
+    styled = out.style.apply(lambda _: [_URGENCY_STYLE.get(u, "") for u in urgency], subset=[tr("col.urgency")])
+    if since:
+        marks = ["color: #b71c1c; font-weight: 600" if e else "color: #8a4b00" for e in frame["escalated"]]
+        styled = styled.apply(lambda _: marks, subset=[names["since_listing"]])
     styled = (
-        out.style.apply(lambda _: [_URGENCY_STYLE.get(u, "") for u in urgency], subset=[tr("col.urgency")])
+        styled
         .apply(lambda _: [_STATUS_STYLE.get(v, "") for v in status], subset=[tr("col.status")])
         .apply(lambda _: ready, subset=[names["readiness"]])
     )
@@ -389,48 +455,142 @@ def agenda_table(ctx: PageContext, frame: pd.DataFrame, sums: dict[int, CaseSumm
             names["readiness"]: st.column_config.TextColumn(width=200),
             names["red_flags"]: st.column_config.TextColumn(width=260),
             names["override_reason"]: st.column_config.TextColumn(width=200),
+            names["since_listing"]: st.column_config.TextColumn(width=260),
         },
     )
 
 
 def item_label(ctx: PageContext, frame: pd.DataFrame) -> Callable[[int], str]:
+    """A picker label that does not change when the item moves or its status changes (a
+    changing label would reset the picker's choice)."""
     rows = {int(r.item_id): r for r in frame.itertuples()}
 
     def label(item_id: int) -> str:
         r = rows[item_id]
-        return (
-            f"{int(r.position) + 1}. {r.patient} · #{int(r.case_id)} · "
-            f"{enum_label(str(r.urgency), ctx.lang)} · {enum_label(str(r.status), ctx.lang)}"
-        )
+        return f"{r.patient} · #{int(r.case_id)}"
 
     return label
 
 
+def _move(ctx: PageContext, item_id: int, case_id: int, step: int) -> None:
+    """Button callback: move one item; runs before the rerun renders, so the list shows the
+    new order at once and the next click acts on the item's new place."""
+    try:
+        moved = workflow.move_item(ctx.cur, ctx.actor, item_id, step)
+    except PermissionDeniedError:
+        st.session_state["mtg_move_msg"] = ("error", ctx.t("mtg.err.denied"))
+        return
+    except (WorkflowError, NotFoundError, ConflictError) as exc:
+        st.session_state["mtg_move_msg"] = ("error", ctx.t("mtg.err.workflow", detail=str(exc)))
+        return
+    except Exception:
+        log.exception("agenda move failed for item %s", item_id)
+        st.session_state["mtg_move_msg"] = ("error", ctx.t("error.generic"))
+        return
+    if not moved:
+        st.session_state["mtg_move_msg"] = ("info", ctx.t("urg.reorder.edge", case=case_id))
+
+
+def reorder_list(ctx: PageContext, meeting: Meeting, frame: pd.DataFrame) -> None:
+    """One row per item with up and down buttons keyed by the item (not by its place), so
+    repeated moves act on the item the user clicked; an item moves within its urgency tier."""
+    tr = ctx.t
+    mid = int(meeting.meeting_id or 0)
+    tiers = workflow.item_tiers(ctx.cur, mid)
+    ids = [int(i) for i in frame["item_id"]]
+    with st.expander(tr("urg.reorder.title"), icon=":material/swap_vert:"):
+        st.caption(tr("urg.reorder.hint"))
+        message = st.session_state.pop("mtg_move_msg", None)
+        if message:
+            (st.error if message[0] == "error" else st.info)(message[1])
+        for index, row in enumerate(frame.itertuples()):
+            item_id, case_id = int(row.item_id), int(row.case_id)
+            first = index == 0 or tiers.get(ids[index - 1]) != tiers.get(item_id)
+            last = index == len(ids) - 1 or tiers.get(ids[index + 1]) != tiers.get(item_id)
+            with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+                st.button(
+                    "",
+                    icon=":material/arrow_upward:",
+                    key=f"mtg_up_{item_id}",
+                    help=tr("urg.reorder.up", case=case_id),
+                    disabled=first,
+                    on_click=_move,
+                    args=(ctx, item_id, case_id, -1),
+                )
+                st.button(
+                    "",
+                    icon=":material/arrow_downward:",
+                    key=f"mtg_down_{item_id}",
+                    help=tr("urg.reorder.down", case=case_id),
+                    disabled=last,
+                    on_click=_move,
+                    args=(ctx, item_id, case_id, 1),
+                )
+                st.markdown(
+                    f"{int(row.position) + 1}\\. {md(row.patient)} · \\#{case_id} · "
+                    f"{md(enum_label(str(row.urgency), ctx.lang))} · {md(enum_label(str(row.stream), ctx.lang))}"
+                )
+
+
+def clear_marks(ctx: PageContext, meeting: Meeting, frame: pd.DataFrame) -> None:
+    """The chair clears "was emergency at listing" of an item whose live urgency went down."""
+    tr = ctx.t
+    marked = frame[frame["was_emergency"]] if "was_emergency" in frame.columns else frame.iloc[0:0]
+    if marked.empty or not can(ctx, Capability.SIGN_DECISION):
+        return
+    with st.container(border=True):
+        st.markdown(f"**:red[:material/emergency: {md(tr('urg.clear.title'))}]**")
+        st.caption(tr("urg.clear.hint"))
+        for row in marked.itertuples():
+            item_id = int(row.item_id)
+            with st.form(f"urg_clear_{item_id}", border=False):
+                reason = st.text_input(
+                    tr("urg.clear.reason", case=int(row.case_id), patient=row.patient),
+                    max_chars=2000,
+                    key=f"urg_reason_{item_id}",
+                )
+                slot = st.empty()
+                submitted = st.form_submit_button(tr("urg.clear.submit"), icon=":material/done:", key=f"urg_clear_btn_{item_id}")
+            if submitted:
+                if not reason.strip():
+                    slot.error(tr("urg.clear.reason_needed"))
+                    continue
+                ok, _ = attempt(
+                    ctx,
+                    live_urgency.clear_listed_emergency,
+                    ctx.cur,
+                    ctx.actor,
+                    item_id,
+                    reason,
+                    slots={"reason": slot},
+                )
+                if ok:
+                    flash(tr("urg.clear.done"))
+                    st.rerun()
+
+
 def agenda_controls(ctx: PageContext, meeting: Meeting, frame: pd.DataFrame) -> None:
-    """Reordering (coordinator, chair) and the discussion status of an item (chair)."""
+    """Reordering (coordinator, chair), clearing "was emergency at listing" (chair) and the
+    discussion status of an item (chair)."""
     tr = ctx.t
     build = can(ctx, Capability.BUILD_AGENDA)
     chair = can(ctx, Capability.SIGN_DECISION)
     if frame.empty or meeting.status == MeetingStatus.CLOSED or not (build or chair):
         return
     mid = int(meeting.meeting_id or 0)
-    ids = [int(i) for i in frame["item_id"]]
-    with st.container(border=True):
-        picked = st.selectbox(tr("mtg.item"), ids, format_func=item_label(ctx, frame), key=f"mtg_item_{mid}_{ctx.lang}")
-        row = frame[frame["item_id"] == picked].iloc[0]
-        if build:
-            with st.container(horizontal=True, vertical_alignment="bottom"):
-                for step, icon, key in ((-1, ":material/arrow_upward:", "up"), (1, ":material/arrow_downward:", "down")):
-                    if st.button(tr(f"mtg.move_{key}"), icon=icon, key=f"mtg_move_{key}"):
-                        ok, _ = attempt(ctx, workflow.move_item, ctx.cur, ctx.actor, int(picked), step)
-                        if ok:
-                            st.rerun()
-                if st.button(tr("mtg.order"), icon=":material/sort:", key="mtg_order"):
-                    ok, _ = attempt(ctx, workflow.order_by_urgency, ctx.cur, ctx.actor, mid)
-                    if ok:
-                        flash(tr("mtg.ordered"))
-                        st.rerun()
-        if chair and meeting.status == MeetingStatus.IN_PROGRESS:
+    clear_marks(ctx, meeting, frame)
+    if build:
+        reorder_list(ctx, meeting, frame)
+        if st.button(tr("mtg.order"), icon=":material/sort:", key="mtg_order"):
+            ok, _ = attempt(ctx, workflow.order_by_urgency, ctx.cur, ctx.actor, mid)
+            if ok:
+                flash(tr("mtg.ordered"))
+                st.rerun()
+    if chair and meeting.status == MeetingStatus.IN_PROGRESS:
+        ids = [int(i) for i in frame["item_id"]]
+        with st.container(border=True):
+            picked = st.selectbox(tr("mtg.item"), ids, format_func=item_label(ctx, frame), key=f"mtg_item_{mid}_{ctx.lang}")
+            row = frame[frame["item_id"] == picked].iloc[0]
             status_control(ctx, int(picked), str(row["stream"]), int(row["discussion_seconds"] or 0))
 
 

@@ -1,4 +1,5 @@
-"""Worked cases of clinical/score_examples.json, from the shared file and from a copy kept here."""
+"""Worked cases of tests/fixtures/score_examples.json (docs/clinical/scores.md), from the fixture file and
+from the rows copied below."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ import pytest
 
 from core.scores import SCORES, evaluate
 
-EXAMPLES_JSON = Path(__file__).resolve().parents[3] / "shared/clinical/score_examples.json"
+EXAMPLES_JSON = Path(__file__).resolve().parents[1] / "fixtures" / "score_examples.json"
 
-# Copy of score_examples.json (so the suite runs without ../shared):
+# The examples as parameter rows (kept equal to the fixture by test_copy_matches_fixture):
 # (id naming the source, score, inputs, expected total, expected band, tolerance)
 EXAMPLE_ROWS: list[Any] = [
     pytest.param(
@@ -229,17 +230,13 @@ def test_example_copy(score: str, inputs: Any, total: Any, band: str, tolerance:
     _check(score, inputs, total, band, tolerance)
 
 
-def _shared_cases() -> list[Any]:
-    if not EXAMPLES_JSON.is_file():
-        return [pytest.param(None, id="shared-score_examples.json-absent")]
+def _fixture_cases() -> list[Any]:
     cases = json.loads(EXAMPLES_JSON.read_text(encoding="utf-8"))
-    return [pytest.param(case, id=f"shared-{index}-{case['score']}-{case['expected_band']}") for index, case in enumerate(cases)]
+    return [pytest.param(case, id=f"fixture-{index}-{case['score']}-{case['expected_band']}") for index, case in enumerate(cases)]
 
 
-@pytest.mark.parametrize("case", _shared_cases())
-def test_shared_example(case: Any) -> None:
-    if case is None:
-        pytest.skip("../shared/clinical/score_examples.json is not present")
+@pytest.mark.parametrize("case", _fixture_cases())
+def test_fixture_example(case: Any) -> None:
     assert case["score"] in SCORES
     _check(
         case["score"],
@@ -250,10 +247,8 @@ def test_shared_example(case: Any) -> None:
     )
 
 
-def test_copy_matches_shared_file() -> None:
-    """The copy above must not drift from the shared file while it exists."""
-    if not EXAMPLES_JSON.is_file():
-        pytest.skip("../shared/clinical/score_examples.json is not present")
+def test_copy_matches_fixture() -> None:
+    """The rows above must not drift from the fixture file."""
     shared = json.loads(EXAMPLES_JSON.read_text(encoding="utf-8"))
     copied = [(p.values[0], p.values[1], p.values[2], p.values[3]) for p in EXAMPLE_ROWS]
     for case in shared:

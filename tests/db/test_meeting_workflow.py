@@ -252,14 +252,15 @@ def test_agenda_orders_by_urgency_soc_last(
         ).fetchall()
     ]
     assert order == [ids["emergencyfull"], ids["urgentfull"], ids["routinefull"], ids["routinestandard_of_care"]]
-    agenda.move_item(cur, people["coordinator"], ids["routinestandard_of_care"], -1)
+    # a manual move stays within its urgency group: standard of care cannot pass full discussion
+    assert agenda.move_item(cur, people["coordinator"], ids["routinestandard_of_care"], -1) is False
     order = [
         r[0]
         for r in cur.execute(
             "SELECT item_id FROM agenda_item WHERE meeting_id = ? ORDER BY position", [meetings_pair[0]]
         ).fetchall()
     ]
-    assert order[2] == ids["routinestandard_of_care"]
+    assert order[3] == ids["routinestandard_of_care"]
 
 
 def test_double_submit_one_decision(cur: duckdb.DuckDBPyConnection, people: dict[str, Actor], case_id: int) -> None:
