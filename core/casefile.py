@@ -11,6 +11,7 @@ the :class:`~core.models.CaseFile` the scores and rules read; every error names 
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -263,6 +264,12 @@ _REF_PROPERTIES: dict[str, dict[str, Any]] = {
 
 
 def json_schema() -> dict[str, Any]:
+    """A copy of :func:`_json_schema` (built once per process)."""
+    return copy.deepcopy(_json_schema())
+
+
+@functools.cache
+def _json_schema() -> dict[str, Any]:
     """The JSON Schema (2020-12) of ``bonemdt-case/1``, built from the models the forms validate with.
 
     Each section is its model's schema with the store ids removed and lesion refs in their place.

@@ -11,6 +11,7 @@ the column.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import zipfile
 from datetime import date
@@ -36,6 +37,7 @@ TABLES: dict[str, tuple[str, bool]] = {
 LIST_SEPARATOR = ";"
 
 
+@functools.cache
 def columns() -> dict[str, dict[str, Any]]:
     """Per file, the accepted columns (besides ``mrn``) and their schema (from the case-file schema)."""
     schema = json_schema()
