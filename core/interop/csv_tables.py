@@ -56,6 +56,13 @@ def _is_list(prop: dict[str, Any]) -> bool:
     return prop.get("type") == "array" or any(p.get("type") == "array" for p in prop.get("anyOf", []))
 
 
+@functools.cache
+def list_columns(name: str) -> frozenset[str]:
+    """The columns of one table that hold lists (cells separated by ``;``)."""
+    return frozenset(k for k, prop in columns()[name].items() if _is_list(prop))
+
+
+@functools.cache
 def _assessed_is_list(field: str) -> bool:
     annotation = Case.model_fields[field].annotation
     return get_origin(annotation) is tuple or any(get_origin(a) is tuple for a in get_args(annotation))
@@ -85,12 +92,12 @@ def _read(name: str, data: bytes, report: ImportReport) -> list[tuple[int, dict[
     return rows
 
 
-def _cells(row: dict[str, str], props: dict[str, Any]) -> dict[str, Any]:
+def _cells(row: dict[str, str], lists: frozenset[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in row.items():
         if k == "mrn" or v == "":
             continue
-        out[k] = [x.strip() for x in v.split(LIST_SEPARATOR) if x.strip()] if _is_list(props.get(k, {})) else v
+        out[k] = [x.strip() for x in v.split(LIST_SEPARATOR) if x.strip()] if k in lists else v
     return out
 
 
@@ -106,7 +113,6 @@ def parse_csv_tables(files: dict[str, bytes], report: ImportReport, as_of: date)
             report.refuse(name, "is missing")
     if not report.ok:
         return []
-    props = columns()
     tables = {name: _read(name, names[name], report) for name in TABLES if name in names}
     if not report.ok:
         return []
@@ -118,7 +124,7 @@ def parse_csv_tables(files: dict[str, bytes], report: ImportReport, as_of: date)
         if key in docs:
             report.refuse(f"patients.csv row {line}, column mrn", "repeats an MRN of this file")
             continue
-        docs[key] = {"format": "bonemdt-case/1", "patient": {"mrn": mrn, **_cells(row, props["patients.csv"])}, "case": {}}
+        docs[key] = {"format": "bonemdt-case/1", "patient": {"mrn": mrn, **_cells(row, list_columns("patients.csv"))}, "case": {}}
         places[key] = {"patient": f"patients.csv row {line}"}
     seen_case: set[str] = set()
     for name, (section, _) in TABLES.items():
@@ -129,7 +135,7 @@ def parse_csv_tables(files: dict[str, bytes], report: ImportReport, as_of: date)
             if key not in docs:
                 report.refuse(f"{name} row {line}, column mrn", "names no patient of patients.csv")
                 continue
-            cells = _cells(row, props[name])
+            cells = _cells(row, list_columns(name))
             doc = docs[key]
             if section == "case":
                 if key in seen_case:

@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 from pydantic import BaseModel
 
-from core.assessments import ASSESSED_FIELDS, Assessment, current
+from core.assessments import ASSESSED_FIELDS, Assessment, current, project
 from core.casefile import CaseDocument
 from core.errors import PermissionDeniedError
 from core.interop.documents import Parsed
@@ -95,10 +95,15 @@ class _Plan:
 
 
 class _Ids:
-    """Ids for new rows, drawn from the store's sequences in one query per table."""
+    """Ids for new rows, drawn from the store's sequences in blocks (one query per block of 512);
+    a dry run draws nothing (negative placeholders). Unused ids of a block leave a gap, as any
+    rolled-back insert does."""
+
+    BLOCK = 512
 
     def __init__(self, cur: duckdb.DuckDBPyConnection, dry_run: bool) -> None:
         self.cur, self.dry_run, self.fake = cur, dry_run, 0
+        self.pool: dict[str, list[int]] = {}
 
     def draw(self, seq: str, n: int) -> list[int]:
         if n == 0:
@@ -106,8 +111,12 @@ class _Ids:
         if self.dry_run:
             self.fake -= n
             return list(range(self.fake, self.fake + n))
-        rows = self.cur.execute("SELECT nextval(?) FROM range(?)", [seq, n]).fetchall()
-        return [int(r[0]) for r in rows]
+        pool = self.pool.setdefault(seq, [])
+        if len(pool) < n:
+            rows = self.cur.execute("SELECT nextval(?) FROM range(?)", [seq, max(n - len(pool), self.BLOCK)]).fetchall()
+            pool.extend(int(r[0]) for r in rows)
+        out, self.pool[seq] = pool[:n], pool[n:]
+        return out
 
 
 def _row(model: BaseModel, columns: Sequence[str], **extra: Any) -> dict[str, Any]:
@@ -290,40 +299,50 @@ def _plan_facts(
 
 
 def _write_assessments(
-    cur: duckdb.DuckDBPyConnection, actor: Actor, per_case: dict[int, tuple[list[Assessment], bool]], *, apply: bool = True
+    cur: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    per_case: dict[int, tuple[list[Assessment], bool]],
+    new_rows: dict[int, dict[str, Any]],
+    *,
+    apply: bool = True,
 ) -> dict[int, int]:
     """Add each case's imported assessments; returns the number of values added per case.
 
-    Until the store keeps dated assessments, the value in force (latest observation) is written
-    onto the case header. A stored header value counts as observed on the referral date, so an
-    imported value replaces it only when it describes that day or later and differs; an older
-    imported value is reported by the caller as nothing added. Audited per case with the caller's
-    import row.
+    Called inside the import's transaction, before the new rows are appended (``new_rows``: case
+    id -> the row of a case this import creates). Until the store keeps dated assessments, the
+    value in force (latest observation) goes onto the case header: into the new row of a new
+    case; for a stored case, only when it differs and describes the referral date or later (a
+    stored header value counts as observed on the referral date), by one UPDATE per changed case.
+    The caller's audit rows cover these writes. (With the assessment table, this becomes one
+    set-based insert of the assessments not yet stored, de-duplicated by field, value and date.)
     """
     added: dict[int, int] = {}
+    today = date.today()
     for case_id, (assessments, is_new) in per_case.items():
         if not assessments:
             continue
-        if case_id < 0:  # a dry run's new case: every value in force is new
-            added[case_id] = len(current(assessments, as_of=date.today()))
+        in_force = current(assessments, as_of=today)
+        if is_new:
+            row = new_rows[case_id]
+            projected, _ = project(Case.model_validate({**row, "patient_id": row["patient_id"]}), assessments, as_of=today)
+            for name in in_force:
+                row[name] = getattr(projected, name)
+            added[case_id] = len(in_force)
             continue
         case = get_case(cur, case_id)
-        in_force = current(assessments, as_of=date.today())
         imported = Case.model_validate({**case.model_dump(), **{n: a.value for n, a in in_force.items()}})
-        changes = {}
-        for name, a in in_force.items():
-            if _plain(getattr(case, name)) == _plain(getattr(imported, name)):
-                continue
-            if is_new or a.observed_on >= case.referral_date:
-                changes[name] = getattr(imported, name)
+        changes = {
+            name: getattr(imported, name)
+            for name, a in in_force.items()
+            if _plain(getattr(case, name)) != _plain(getattr(imported, name)) and a.observed_on >= case.referral_date
+        }
         if not changes:
             continue
         added[case_id] = len(changes)
         if not apply:
             continue
-        merged = Case.model_validate({**case.model_dump(), **changes})
         cols = sorted(changes)
-        values = [_db_value(getattr(merged, c)) for c in cols]
+        values = [_db_value(changes[c]) for c in cols]
         sets = ", ".join(f"{c} = ?" for c in cols)
         cur.execute(f"UPDATE mdt_case SET {sets}, row_version = row_version + 1 WHERE case_id = ?", [*values, case_id])  # noqa: S608
     return added
@@ -353,9 +372,10 @@ def write_import(
             plan = _plan(cur, parsed, report, ids)
             if not report.ok:
                 raise _Rollback
+            new_rows = {int(row["case_id"]): row for row in plan.cases}
+            added = _write_assessments(cur, actor, plan.assessments, new_rows, apply=not dry_run)
             if not dry_run:
                 _apply(cur, plan)
-            added = _write_assessments(cur, actor, plan.assessments, apply=not dry_run)
             report.added = {
                 "patient": len(plan.patients),
                 "mdt_case": len(plan.cases),
@@ -387,21 +407,33 @@ def _apply(cur: duckdb.DuckDBPyConnection, plan: _Plan) -> None:
 
 
 def _audit(cur: duckdb.DuckDBPyConnection, actor: Actor, plan: _Plan, added: dict[int, int], report: ImportReport) -> None:
+    """One audit row per stored patient the import added facts to (the board's change stamp is
+    per patient), and one row for the file naming every patient and case it created."""
     case_patient = {int(c["case_id"]): int(c["patient_id"]) for c in plan.cases}
-    if added:
-        known = cur.execute(
-            "SELECT case_id, patient_id FROM mdt_case WHERE list_contains(?, case_id)", [list(added)]
-        ).fetchall()
+    stored = [c for c in added if c not in case_patient]
+    if stored:
+        known = cur.execute("SELECT case_id, patient_id FROM mdt_case WHERE list_contains(?, case_id)", [stored]).fetchall()
         case_patient.update({int(r[0]): int(r[1]) for r in known})
     for case_id, n in added.items():
         counts = plan.touched.setdefault(case_patient[case_id], {})
         counts["assessment"] = counts.get("assessment", 0) + n
     for pid, counts in sorted(plan.touched.items()):
-        if not any(counts.values()) and pid not in plan.created_patients:
+        if pid in plan.created_patients or not any(counts.values()):
             continue
-        action = "create" if pid in plan.created_patients else "import"
-        audit.record(cur, actor, action, "patient", pid, after={"source": "import", **counts}, patient_id=pid)
-    audit.record(cur, actor, "import", "import_file", None, after={"kind": report.kind, **report.added})
+        audit.record(cur, actor, "import", "patient", pid, after={"source": report.kind, **counts}, patient_id=pid)
+    audit.record(
+        cur,
+        actor,
+        "import",
+        "import_file",
+        None,
+        after={
+            "kind": report.kind,
+            **report.added,
+            "created_patient_ids": sorted(plan.created_patients),
+            "created_case_ids": sorted(int(r["case_id"]) for r in plan.cases),
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------
