@@ -24,7 +24,7 @@ from pydantic import BaseModel
 
 from core.assessments import ASSESSED_FIELDS, Assessment, current, project
 from core.casefile import CaseDocument
-from core.errors import PermissionDeniedError
+from core.errors import ConflictError, PermissionDeniedError
 from core.interop.documents import Parsed
 from core.interop.report import ImportReport
 from core.models import Actor, Case, CaseFile, ClinicalEvent, ImagingStudy, LabResult, Lesion, Role, Treatment
@@ -32,7 +32,7 @@ from db import audit
 from db.cases import CASE_COLUMNS, get_case, load_case_file
 from db.clinical import EVENT_COLUMNS, LAB_COLUMNS, LESION_COLUMNS, STUDY_COLUMNS, TREATMENT_COLUMNS, load_facts
 from db.connection import transaction
-from db.rows import bulk_insert
+from db.rows import bulk_insert, update
 
 IMPORT_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
 _HEADER_FIELDS = tuple(f for f in CASE_COLUMNS if f not in ASSESSED_FIELDS and f not in ("patient_id", "status", "lecture_case"))
@@ -341,17 +341,10 @@ def _write_assessments(
         added[case_id] = len(changes)
         if not apply:
             continue
-        cols = sorted(changes)
-        values = [_db_value(changes[c]) for c in cols]
-        sets = ", ".join(f"{c} = ?" for c in cols)
-        cur.execute(f"UPDATE mdt_case SET {sets}, row_version = row_version + 1 WHERE case_id = ?", [*values, case_id])  # noqa: S608
+        merged = Case.model_validate({**case.model_dump(), **changes})
+        if update(cur, "mdt_case", merged, tuple(sorted(changes)), "case_id", case_id, case.row_version) != 1:
+            raise ConflictError("A case of this file was changed by someone else during the import; nothing was saved.")
     return added
-
-
-def _db_value(value: Any) -> Any:
-    if isinstance(value, tuple):
-        return [getattr(v, "value", v) for v in value]
-    return getattr(value, "value", value)
 
 
 # ---------------------------------------------------------------------------------------------

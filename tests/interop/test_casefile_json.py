@@ -201,3 +201,23 @@ def test_field_reference_in_the_docs_is_current() -> None:
     assert text.split("## Field reference\n", 1)[1].strip() == field_reference().strip(), (
         "regenerate with: bonemdt case-schema --markdown -o docs/case-file.md"
     )
+
+
+def test_newer_assessment_is_added_to_a_matched_case_older_one_is_not(demo_cur2: duckdb.DuckDBPyConnection) -> None:
+    case_id = lecture_case_id(demo_cur2, 2)
+    cf, doc = export_case_file(demo_cur2, SYSTEM_ACTOR, case_id)
+    data = json.loads(doc.to_json())
+    today = date.today()
+    old = cf.case.referral_date.replace(year=cf.case.referral_date.year - 1)
+    data["assessments"] += [
+        {"field": "nrs", "value": 2, "observed_on": today.isoformat()},
+        {"field": "kps", "value": 40, "observed_on": old.isoformat()},
+    ]
+    report = import_bytes(demo_cur2, SYSTEM_ACTOR, "c.json", json.dumps(data).encode())
+    assert report.ok and report.written and report.added["assessment"] == 1
+    nrs, kps = demo_cur2.execute("SELECT nrs, kps FROM mdt_case WHERE case_id = ?", [case_id]).fetchall()[0]
+    assert nrs == 2 and kps == cf.case.kps
+    after = demo_cur2.execute(
+        "SELECT after_json FROM audit_log WHERE action = 'import' AND entity = 'patient' ORDER BY seq DESC LIMIT 1"
+    ).fetchall()[0][0]
+    assert json.loads(after)["assessment"] == 1

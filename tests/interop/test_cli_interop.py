@@ -89,3 +89,25 @@ def test_console_script_evaluate() -> None:
     done = subprocess.run([str(exe), "evaluate", str(EXAMPLE)], capture_output=True, text=True, check=False, timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["ok"] is True
+
+
+def test_export_fhir_and_import_bundle_via_cli(demo_db: Path, empty_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export-fhir", "5", "--db", str(demo_db)]) == 0
+    bundle = json.loads(capsys.readouterr().out)
+    assert bundle["resourceType"] == "Bundle"
+    out = tmp_path / "b.json"
+    assert main(["export", "5", "--format", "fhir", "--db", str(demo_db), "-o", str(out)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["entry"] == bundle["entry"]
+    capsys.readouterr()
+    assert main(["import", str(out), "--db", str(empty_db)]) == 0
+    assert "patient 1" in capsys.readouterr().out
+
+
+def test_import_csv_folder_via_cli(empty_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["import", str(ROOT / "docs" / "examples" / "csv"), "--db", str(empty_db), "--dry-run"]) == 0
+    assert "patient 7" in capsys.readouterr().out
+
+
+def test_case_schema_command_prints_the_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["case-schema"]) == 0
+    assert json.loads(capsys.readouterr().out)["properties"]["format"] == {"const": "bonemdt-case/1"}
