@@ -134,6 +134,11 @@ class CaseDocument(BaseModel):
 
     def to_case_file(self, as_of: date | None = None) -> CaseFile:
         """Validate every section and build the CaseFile (raises FieldError naming each place)."""
+        return self.validated(as_of)[0]
+
+    def validated(self, as_of: date | None = None) -> tuple[CaseFile, tuple[Assessment, ...]]:
+        """:meth:`to_case_file` plus the document's assessments as validated (undated header values
+        first, dated at the referral; ids are their 1-based positions)."""
         errors: dict[str, str] = {}
         when = as_of or date.today()
 
@@ -220,7 +225,7 @@ class CaseDocument(BaseModel):
         if errors or patient is None or case is None:
             raise FieldError(errors or {"case": "is not valid"})
         current, observed = project(case, assessments, as_of=when)
-        return CaseFile(
+        cf = CaseFile(
             case=current,
             patient=patient,
             lesions=tuple(lesions),
@@ -231,6 +236,7 @@ class CaseDocument(BaseModel):
             as_of=when,
             observed=observed,
         )
+        return cf, tuple(assessments)
 
 
 def _json_value(value: object) -> object:

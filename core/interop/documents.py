@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from core.assessments import Assessment
 from core.casefile import CaseDocument
 from core.errors import FieldError
 from core.interop.report import ImportReport
@@ -29,6 +30,7 @@ class Parsed:
     label: str
     document: CaseDocument
     case_file: CaseFile
+    assessments: tuple[Assessment, ...] = ()
 
 
 def check_size(data: bytes, report: ImportReport) -> bool:
@@ -62,13 +64,13 @@ def validate_document(raw: Any, label: str, report: ImportReport, as_of: date) -
             report.refuse(f"{label}: {loc}", err["msg"])
         return None
     try:
-        cf = doc.to_case_file(as_of)
+        cf, assessments = doc.validated(as_of)
     except FieldError as exc:
         for where, msg in exc.errors.items():
             report.refuse(f"{label}: {where}", msg)
         return None
     report.mapped.append(label)
-    return Parsed(label, doc, cf)
+    return Parsed(label, doc, cf, assessments)
 
 
 def parse_case_files(data: bytes, report: ImportReport, as_of: date) -> list[Parsed]:

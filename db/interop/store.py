@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 from pydantic import BaseModel
 
-from core.assessments import ASSESSED_FIELDS, Assessment, current, project
+from core.assessments import ASSESSED_FIELDS, Assessment, current
 from core.casefile import CaseDocument
 from core.errors import ConflictError, PermissionDeniedError
 from core.interop.documents import Parsed
@@ -88,8 +88,8 @@ class _Plan:
     labs: list[dict[str, Any]] = field(default_factory=list)
     treatments: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
-    # case id -> (assessments, the case is new)
-    assessments: dict[int, tuple[list[Assessment], bool]] = field(default_factory=dict)
+    # case id -> (assessments, the case as projected from them when the case is new, else None)
+    assessments: dict[int, tuple[list[Assessment], Case | None]] = field(default_factory=dict)
     touched: dict[int, dict[str, int]] = field(default_factory=dict)  # patient id -> table -> rows
     created_patients: set[int] = field(default_factory=set)
 
@@ -184,7 +184,7 @@ def _plan_case(
     plan: _Plan, p: Parsed, pid: int, cases: list[Case], report: ImportReport, ids: _Ids, counts: dict[str, int]
 ) -> None:
     cf = p.case_file
-    assessments = _document_assessments(p.document, cf)
+    assessments = list(p.assessments)
     match = next(
         (c for c in cases if c.referral_date == cf.case.referral_date and c.primary_tumour == cf.case.primary_tumour), None
     )
@@ -192,7 +192,7 @@ def _plan_case(
         for name in _HEADER_FIELDS:
             if _plain(getattr(match, name)) != _plain(getattr(cf.case, name)):
                 report.conflicts.append(f"{p.label}: case.{name} differs from stored case {match.case_id}; stored value kept")
-        plan.assessments[match.case_id] = (assessments, False)
+        plan.assessments[match.case_id] = (assessments, None)
         return
     (case_id,) = ids.draw("seq_case", 1)
     header = Case.model_validate(
@@ -204,21 +204,8 @@ def _plan_case(
         }
     )
     plan.cases.append(_row(header, CASE_COLUMNS, case_id=case_id))
-    plan.assessments[case_id] = (assessments, True)
+    plan.assessments[case_id] = (assessments, cf.case)
     counts["mdt_case"] = counts.get("mdt_case", 0) + 1
-
-
-def _document_assessments(doc: CaseDocument, cf: CaseFile) -> list[Assessment]:
-    """The document's dated values (undated header values dated at the referral)."""
-    rows = [
-        {"field": k, "value": v, "observed_on": doc.case.get("referral_date")}
-        for k, v in doc.case.items()
-        if k in ASSESSED_FIELDS and v is not None
-    ]
-    out = []
-    for i, raw in enumerate([*rows, *doc.assessments]):
-        out.append(Assessment.model_validate({**raw, "case_id": 0, "assessment_id": i + 1}))
-    return out
 
 
 def _plan_facts(
@@ -301,7 +288,7 @@ def _plan_facts(
 def _write_assessments(
     cur: duckdb.DuckDBPyConnection,
     actor: Actor,
-    per_case: dict[int, tuple[list[Assessment], bool]],
+    per_case: dict[int, tuple[list[Assessment], Case | None]],
     new_rows: dict[int, dict[str, Any]],
     *,
     apply: bool = True,
@@ -318,13 +305,12 @@ def _write_assessments(
     """
     added: dict[int, int] = {}
     today = date.today()
-    for case_id, (assessments, is_new) in per_case.items():
+    for case_id, (assessments, projected) in per_case.items():
         if not assessments:
             continue
         in_force = current(assessments, as_of=today)
-        if is_new:
+        if projected is not None:  # a new case: the document's values in force (validated already)
             row = new_rows[case_id]
-            projected, _ = project(Case.model_validate({**row, "patient_id": row["patient_id"]}), assessments, as_of=today)
             for name in in_force:
                 row[name] = getattr(projected, name)
             added[case_id] = len(in_force)
