@@ -89,13 +89,12 @@ def cmd_import(args: argparse.Namespace) -> str:
 
 
 def _export(case_id: int, fmt: str, db: str, out: str | None) -> str:
+    from core.errors import NotFoundError
     from db.cli import CliError, _open
     from db.interop.store import export_case_file
 
     con = _open(Path(db))
     try:
-        from core.errors import NotFoundError
-
         try:
             cf, doc = export_case_file(con, SYSTEM_ACTOR, case_id)
         except NotFoundError as exc:

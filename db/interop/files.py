@@ -20,9 +20,8 @@ UPLOAD_TYPES = ("json", "zip")
 
 
 def _is_bundle(data: bytes) -> bool:
-    head = data[:4096].decode("utf-8-sig", errors="ignore")
-    if '"resourceType"' not in head and '"resourceType"' not in data.decode("utf-8-sig", errors="ignore")[:200000]:
-        return False
+    """A JSON object with a ``resourceType`` (FHIR); anything else goes to the case-file reader,
+    which names the line and column of malformed JSON."""
     try:
         raw = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError):
