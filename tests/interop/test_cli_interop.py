@@ -111,3 +111,8 @@ def test_import_csv_folder_via_cli(empty_db: Path, capsys: pytest.CaptureFixture
 def test_case_schema_command_prints_the_schema(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["case-schema"]) == 0
     assert json.loads(capsys.readouterr().out)["properties"]["format"] == {"const": "bonemdt-case/1"}
+
+
+def test_evaluate_with_the_store_policies(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", str(EXAMPLE), "--db", str(demo_db), "--db-policy"]) == 0
+    assert json.loads(capsys.readouterr().out)["ok"] is True
