@@ -141,10 +141,11 @@ class CaseDocument(BaseModel):
         first, dated at the referral; ids are their 1-based positions)."""
         errors: dict[str, str] = {}
         when = as_of or date.today()
+        today = {"today": date.today()}  # the models' "not in the future" checks, read once
 
         def build(model: type[BaseModel], where: str, data: dict[str, Any]) -> Any:
             try:
-                return model.model_validate(data)
+                return model.model_validate(data, context=today)
             except ValidationError as exc:
                 for err in exc.errors(include_input=False):
                     loc = ".".join(str(p) for p in err["loc"])
