@@ -19,10 +19,10 @@ from common import ROOT, print_table, store_dir, timed, write_json
 
 sys.path.insert(0, str(ROOT))
 
-from core.models import SYSTEM_ACTOR  # noqa: E402
-from db.interop.files import import_path  # noqa: E402
-from db.migrate import migrate  # noqa: E402
-from db.users import ensure_demo_users  # noqa: E402
+from core.models import SYSTEM_ACTOR
+from db.interop.files import import_path
+from db.migrate import migrate
+from db.users import ensure_demo_users
 
 EXAMPLES = ROOT / "docs" / "examples" / "csv"
 
