@@ -133,6 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--specialty", choices=[s.value for s in Specialty])
     add.add_argument("--password", help="omit to be prompted")
     u.set_defaults(func=cmd_users)
+    from db.cli_interop import register as register_interop
+
+    register_interop(sub, common)
     return parser
 
 

@@ -18,6 +18,7 @@ from db import backup as backups
 from db.policies import load_policy, set_policy
 from pages.components.forms import field_errors
 from pages.components.guard import guard
+from pages.components.import_panel import import_panel
 
 AUDIT_ACTIONS = ("create", "update", "sign", "amend", "export", "login", "login_failed", "denied", "open_case", "logout")
 
@@ -142,3 +143,5 @@ if is_admin:
                         st.error(f"{field}: {msg}")
                 except BoneMDTError as exc:
                     st.error(str(exc))
+
+import_panel(ctx)

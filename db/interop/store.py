@@ -1,0 +1,428 @@
+"""Writing imported cases into the store, and reading a stored case out as a case file.
+
+One file is one transaction: every document is validated first (core.interop), and a single
+refusal means nothing is written. A patient is matched by MRN (case-folded) and never overwritten:
+new facts are added, a differing demographic or case-header value is reported and the stored value
+kept. Facts are de-duplicated by content, so importing the same file twice adds nothing. Rows go
+in with set-based appends (ids drawn from the sequences in one query per table), and every patient
+touched gets its audit row in the same transaction.
+
+Dated assessments pass through :func:`_write_assessments`, the one place that knows how the store
+keeps them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import duckdb
+from pydantic import BaseModel
+
+from core.assessments import ASSESSED_FIELDS, Assessment, current
+from core.casefile import CaseDocument
+from core.errors import ConflictError, PermissionDeniedError
+from core.interop.documents import Parsed
+from core.interop.report import ImportReport
+from core.models import Actor, Case, CaseFile, ClinicalEvent, ImagingStudy, LabResult, Lesion, Role, Treatment
+from db import audit
+from db.cases import CASE_COLUMNS, get_case, load_case_file
+from db.clinical import EVENT_COLUMNS, LAB_COLUMNS, LESION_COLUMNS, STUDY_COLUMNS, TREATMENT_COLUMNS, load_facts
+from db.connection import transaction
+from db.rows import bulk_insert, update
+
+IMPORT_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
+_HEADER_FIELDS = tuple(f for f in CASE_COLUMNS if f not in ASSESSED_FIELDS and f not in ("patient_id", "status", "lecture_case"))
+
+
+class _Rollback(Exception):
+    """Raised at the end of a dry run so that nothing it did stays."""
+
+
+def authorize_import(cur: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+    """Imports are for the administrator and the coordinator (audited denial otherwise)."""
+    if actor.role in IMPORT_ROLES and actor.user_id >= 0:
+        return
+    audit.record(cur, actor, "denied", "import", None, reason=f"role {actor.role.value} may not import", outcome="denied")
+    raise PermissionDeniedError(f"Your role ({actor.role.value}) does not allow imports; nothing was changed.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Content keys (a fact already stored with the same content is not added again)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return value.normalize()
+    if isinstance(value, tuple | list):
+        return tuple(_plain(v) for v in value)
+    return getattr(value, "value", value)
+
+
+def _key(model: BaseModel, exclude: Iterable[str]) -> tuple[Any, ...]:
+    skip = set(exclude)
+    return tuple((k, _plain(getattr(model, k))) for k in type(model).model_fields if k not in skip)
+
+
+def _lesion_site(lesion: Lesion) -> tuple[Any, ...]:
+    return tuple(_plain(getattr(lesion, k)) for k in ("bone", "level", "side", "segment", "lesion_type"))
+
+
+_IDS = ("patient_id", "lesion_id", "lesion_ids", "study_id", "lab_id", "treatment_id", "event_id", "row_version")
+
+
+# ---------------------------------------------------------------------------------------------
+# The plan of one file: rows to add, per table
+
+
+@dataclass
+class _Plan:
+    patients: list[dict[str, Any]] = field(default_factory=list)
+    cases: list[dict[str, Any]] = field(default_factory=list)
+    lesions: list[dict[str, Any]] = field(default_factory=list)
+    studies: list[dict[str, Any]] = field(default_factory=list)
+    links: list[dict[str, Any]] = field(default_factory=list)
+    labs: list[dict[str, Any]] = field(default_factory=list)
+    treatments: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    # case id -> (assessments, the case as projected from them when the case is new, else None)
+    assessments: dict[int, tuple[list[Assessment], Case | None]] = field(default_factory=dict)
+    touched: dict[int, dict[str, int]] = field(default_factory=dict)  # patient id -> table -> rows
+    created_patients: set[int] = field(default_factory=set)
+
+
+class _Ids:
+    """Ids for new rows, drawn from the store's sequences in blocks (one query per block of 512);
+    a dry run draws nothing (negative placeholders). Unused ids of a block leave a gap, as any
+    rolled-back insert does."""
+
+    BLOCK = 512
+
+    def __init__(self, cur: duckdb.DuckDBPyConnection, dry_run: bool) -> None:
+        self.cur, self.dry_run, self.fake = cur, dry_run, 0
+        self.pool: dict[str, list[int]] = {}
+
+    def draw(self, seq: str, n: int) -> list[int]:
+        if n == 0:
+            return []
+        if self.dry_run:
+            self.fake -= n
+            return list(range(self.fake, self.fake + n))
+        pool = self.pool.setdefault(seq, [])
+        if len(pool) < n:
+            rows = self.cur.execute("SELECT nextval(?) FROM range(?)", [seq, max(n - len(pool), self.BLOCK)]).fetchall()
+            pool.extend(int(r[0]) for r in rows)
+        out, self.pool[seq] = pool[:n], pool[n:]
+        return out
+
+
+def _row(model: BaseModel, columns: Sequence[str], **extra: Any) -> dict[str, Any]:
+    return {**{c: getattr(model, c) for c in columns}, **extra}
+
+
+def _existing(cur: duckdb.DuckDBPyConnection, folded: list[str]) -> dict[str, int]:
+    rows = cur.execute("SELECT mrn_folded, patient_id FROM patient WHERE list_contains(?, mrn_folded)", [folded]).fetchall()
+    return {str(r[0]): int(r[1]) for r in rows}
+
+
+def _plan(cur: duckdb.DuckDBPyConnection, parsed: list[Parsed], report: ImportReport, ids: _Ids) -> _Plan:
+    plan = _Plan()
+    folded = [p.case_file.patient.mrn_folded for p in parsed]
+    seen: dict[str, int] = {}
+    for i, mrn in enumerate(folded):
+        if mrn in seen:
+            report.refuse(f"{parsed[i].label}: patient.mrn", f"repeats the MRN of {parsed[seen[mrn]].label} in this file")
+        seen.setdefault(mrn, i)
+    if report.refused:
+        return plan
+    stored = _existing(cur, folded)
+    new_patient_ids = iter(ids.draw("seq_patient", sum(1 for m in folded if m not in stored)))
+    # Facts of the matched patients (a handful of indexed queries each; new patients have none).
+    for p in parsed:
+        cf = p.case_file
+        pid = stored.get(cf.patient.mrn_folded)
+        if pid is None:
+            pid = next(new_patient_ids)
+            plan.created_patients.add(pid)
+            plan.patients.append(
+                {
+                    "patient_id": pid,
+                    "mrn": cf.patient.mrn,
+                    "mrn_folded": cf.patient.mrn_folded,
+                    "display_name": cf.patient.display_name,
+                    "sex": cf.patient.sex.value,
+                    "birth_date": cf.patient.birth_date,
+                    "synthetic": cf.patient.synthetic,
+                }
+            )
+            facts: dict[str, tuple[Any, ...]] = {"lesions": (), "studies": (), "labs": (), "treatments": (), "events": ()}
+            cases: list[Case] = []
+        else:
+            report.matched_patients += 1
+            _compare_patient(cur, pid, cf, p.label, report)
+            facts = load_facts(cur, pid)
+            case_ids = [int(r[0]) for r in cur.execute("SELECT case_id FROM mdt_case WHERE patient_id = ?", [pid]).fetchall()]
+            cases = [get_case(cur, c) for c in case_ids]
+        counts = plan.touched.setdefault(pid, {})
+        _plan_case(plan, p, pid, cases, report, ids, counts)
+        _plan_facts(plan, p, pid, facts, ids, counts)
+    return plan
+
+
+def _compare_patient(cur: duckdb.DuckDBPyConnection, pid: int, cf: CaseFile, label: str, report: ImportReport) -> None:
+    row = cur.execute("SELECT display_name, sex, birth_date FROM patient WHERE patient_id = ?", [pid]).fetchall()[0]
+    theirs = (cf.patient.display_name, cf.patient.sex.value, cf.patient.birth_date)
+    for name, mine, other in zip(("display_name", "sex", "birth_date"), row, theirs, strict=True):
+        if mine != other:
+            report.conflicts.append(f"{label}: patient.{name} differs from the stored patient (MRN matched); stored value kept")
+
+
+def _plan_case(
+    plan: _Plan, p: Parsed, pid: int, cases: list[Case], report: ImportReport, ids: _Ids, counts: dict[str, int]
+) -> None:
+    cf = p.case_file
+    assessments = list(p.assessments)
+    match = next(
+        (c for c in cases if c.referral_date == cf.case.referral_date and c.primary_tumour == cf.case.primary_tumour), None
+    )
+    if match is not None and match.case_id is not None:
+        for name in _HEADER_FIELDS:
+            if _plain(getattr(match, name)) != _plain(getattr(cf.case, name)):
+                report.conflicts.append(f"{p.label}: case.{name} differs from stored case {match.case_id}; stored value kept")
+        plan.assessments[match.case_id] = (assessments, None)
+        return
+    (case_id,) = ids.draw("seq_case", 1)
+    header = Case.model_validate(
+        {
+            **{k: v for k, v in cf.case.model_dump().items() if k not in ASSESSED_FIELDS},
+            "patient_id": pid,
+            "status": "referred",
+            "lecture_case": None,
+        }
+    )
+    plan.cases.append(_row(header, CASE_COLUMNS, case_id=case_id))
+    plan.assessments[case_id] = (assessments, cf.case)
+    counts["mdt_case"] = counts.get("mdt_case", 0) + 1
+
+
+def _plan_facts(
+    plan: _Plan, p: Parsed, pid: int, facts: dict[str, tuple[Any, ...]], ids: _Ids, counts: dict[str, int]
+) -> None:
+    cf = p.case_file
+
+    def bump(table: str, n: int = 1) -> None:
+        if n:
+            counts[table] = counts.get(table, 0) + n
+
+    # Lesions: the same site is the same lesion (its store id is reused for links).
+    by_site = {_lesion_site(lesion): lesion.lesion_id for lesion in facts["lesions"]}
+    new_lesions = [lesion for lesion in cf.lesions if _lesion_site(lesion) not in by_site]
+    lesion_ids = iter(ids.draw("seq_lesion", len({_lesion_site(x) for x in new_lesions})))
+    id_map: dict[int, int] = {}
+    for lesion in cf.lesions:
+        site = _lesion_site(lesion)
+        if site not in by_site:
+            by_site[site] = next(lesion_ids)
+            plan.lesions.append(_row(lesion, LESION_COLUMNS, patient_id=pid, lesion_id=by_site[site]))
+            bump("lesion")
+        assert lesion.lesion_id is not None
+        stored_id = by_site[site]
+        assert stored_id is not None
+        id_map[lesion.lesion_id] = stored_id
+
+    def linked(ids_: Iterable[int]) -> tuple[int, ...]:
+        return tuple(id_map[i] for i in ids_)
+
+    def fresh(records: Iterable[BaseModel], stored: Iterable[BaseModel], relink: Any) -> list[BaseModel]:
+        known = {_key(x, ("study_id", "lab_id", "treatment_id", "event_id", "patient_id")) for x in stored}
+        out = []
+        for r in records:
+            moved = relink(r)
+            k = _key(moved, ("study_id", "lab_id", "treatment_id", "event_id", "patient_id"))
+            if k not in known:
+                known.add(k)
+                out.append(moved)
+        return out
+
+    studies = fresh(cf.studies, facts["studies"], lambda s: s.model_copy(update={"lesion_ids": linked(s.lesion_ids)}))
+    # The loader lists studies newest first (ties: highest id first): ids go in reverse file order.
+    study_ids = ids.draw("seq_study", len(studies))
+    for sid, s in zip(study_ids, reversed(studies), strict=True):
+        assert isinstance(s, ImagingStudy)
+        plan.studies.append(_row(s, STUDY_COLUMNS, patient_id=pid, study_id=sid))
+        plan.links.extend({"study_id": sid, "lesion_id": lid} for lid in sorted(set(s.lesion_ids)))
+    bump("imaging_study", len(studies))
+    labs = fresh(cf.labs, facts["labs"], lambda x: x)
+    for lid, lab in zip(ids.draw("seq_lab", len(labs)), labs, strict=True):
+        assert isinstance(lab, LabResult)
+        plan.labs.append(_row(lab, LAB_COLUMNS, patient_id=pid, lab_id=lid))
+    bump("lab_result", len(labs))
+
+    def relink_t(t: Treatment) -> Treatment:
+        ids_ = linked(t.lesion_ids)
+        return t.model_copy(update={"lesion_ids": ids_, "lesion_id": ids_[0] if ids_ else None})
+
+    treatments = fresh(cf.treatments, facts["treatments"], relink_t)
+    for tid, t in zip(ids.draw("seq_treatment", len(treatments)), treatments, strict=True):
+        assert isinstance(t, Treatment)
+        plan.treatments.append(_row(t, TREATMENT_COLUMNS, patient_id=pid, treatment_id=tid))
+    bump("treatment", len(treatments))
+
+    def relink_e(e: ClinicalEvent) -> ClinicalEvent:
+        return e.model_copy(update={"lesion_id": id_map.get(e.lesion_id) if e.lesion_id is not None else None})
+
+    events = fresh(cf.events, facts["events"], relink_e)
+    for eid, e in zip(ids.draw("seq_event", len(events)), events, strict=True):
+        assert isinstance(e, ClinicalEvent)
+        plan.events.append(_row(e, EVENT_COLUMNS, patient_id=pid, event_id=eid))
+    bump("clinical_event", len(events))
+
+
+# ---------------------------------------------------------------------------------------------
+# Dated assessments (the one place that knows how the store keeps them)
+
+
+def _write_assessments(
+    cur: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    per_case: dict[int, tuple[list[Assessment], Case | None]],
+    new_rows: dict[int, dict[str, Any]],
+    *,
+    apply: bool = True,
+) -> dict[int, int]:
+    """Add each case's imported assessments; returns the number of values added per case.
+
+    Called inside the import's transaction, before the new rows are appended (``new_rows``: case
+    id -> the row of a case this import creates). Until the store keeps dated assessments, the
+    value in force (latest observation) goes onto the case header: into the new row of a new
+    case; for a stored case, only when it differs and describes the referral date or later (a
+    stored header value counts as observed on the referral date), by one UPDATE per changed case.
+    The caller's audit rows cover these writes. (With the assessment table, this becomes one
+    set-based insert of the assessments not yet stored, de-duplicated by field, value and date.)
+    """
+    added: dict[int, int] = {}
+    today = date.today()
+    for case_id, (assessments, projected) in per_case.items():
+        if not assessments:
+            continue
+        in_force = current(assessments, as_of=today)
+        if projected is not None:  # a new case: the document's values in force (validated already)
+            row = new_rows[case_id]
+            for name in in_force:
+                row[name] = getattr(projected, name)
+            added[case_id] = len(in_force)
+            continue
+        case = get_case(cur, case_id)
+        imported = Case.model_validate({**case.model_dump(), **{n: a.value for n, a in in_force.items()}})
+        changes = {
+            name: getattr(imported, name)
+            for name, a in in_force.items()
+            if _plain(getattr(case, name)) != _plain(getattr(imported, name)) and a.observed_on >= case.referral_date
+        }
+        if not changes:
+            continue
+        added[case_id] = len(changes)
+        if not apply:
+            continue
+        merged = Case.model_validate({**case.model_dump(), **changes})
+        if update(cur, "mdt_case", merged, tuple(sorted(changes)), "case_id", case_id, case.row_version) != 1:
+            raise ConflictError("A case of this file was changed by someone else during the import; nothing was saved.")
+    return added
+
+
+# ---------------------------------------------------------------------------------------------
+# The import of one file
+
+
+def write_import(
+    cur: duckdb.DuckDBPyConnection, actor: Actor, parsed: list[Parsed], report: ImportReport, *, dry_run: bool = False
+) -> ImportReport:
+    """Write one file's validated documents in one transaction (nothing on any refusal or a dry run)."""
+    authorize_import(cur, actor)
+    report.dry_run = dry_run
+    if not report.ok:
+        return report
+    try:
+        with transaction(cur):
+            ids = _Ids(cur, dry_run)
+            plan = _plan(cur, parsed, report, ids)
+            if not report.ok:
+                raise _Rollback
+            new_rows = {int(row["case_id"]): row for row in plan.cases}
+            added = _write_assessments(cur, actor, plan.assessments, new_rows, apply=not dry_run)
+            if not dry_run:
+                _apply(cur, plan)
+            report.added = {
+                "patient": len(plan.patients),
+                "mdt_case": len(plan.cases),
+                "assessment": sum(added.values()),
+                "lesion": len(plan.lesions),
+                "imaging_study": len(plan.studies),
+                "lab_result": len(plan.labs),
+                "treatment": len(plan.treatments),
+                "clinical_event": len(plan.events),
+            }
+            if dry_run:
+                raise _Rollback
+            _audit(cur, actor, plan, added, report)
+            report.written = True
+    except _Rollback:
+        pass
+    return report
+
+
+def _apply(cur: duckdb.DuckDBPyConnection, plan: _Plan) -> None:
+    bulk_insert(cur, "patient", plan.patients)
+    bulk_insert(cur, "mdt_case", plan.cases)
+    bulk_insert(cur, "lesion", plan.lesions)
+    bulk_insert(cur, "imaging_study", plan.studies)
+    bulk_insert(cur, "imaging_lesion", plan.links)
+    bulk_insert(cur, "lab_result", plan.labs)
+    bulk_insert(cur, "treatment", plan.treatments)
+    bulk_insert(cur, "clinical_event", plan.events)
+
+
+def _audit(cur: duckdb.DuckDBPyConnection, actor: Actor, plan: _Plan, added: dict[int, int], report: ImportReport) -> None:
+    """One audit row per stored patient the import added facts to (the board's change stamp is
+    per patient), and one row for the file naming every patient and case it created."""
+    case_patient = {int(c["case_id"]): int(c["patient_id"]) for c in plan.cases}
+    stored = [c for c in added if c not in case_patient]
+    if stored:
+        known = cur.execute("SELECT case_id, patient_id FROM mdt_case WHERE list_contains(?, case_id)", [stored]).fetchall()
+        case_patient.update({int(r[0]): int(r[1]) for r in known})
+    for case_id, n in added.items():
+        counts = plan.touched.setdefault(case_patient[case_id], {})
+        counts["assessment"] = counts.get("assessment", 0) + n
+    for pid, counts in sorted(plan.touched.items()):
+        if pid in plan.created_patients or not any(counts.values()):
+            continue
+        audit.record(cur, actor, "import", "patient", pid, after={"source": report.kind, **counts}, patient_id=pid)
+    audit.record(
+        cur,
+        actor,
+        "import",
+        "import_file",
+        None,
+        after={
+            "kind": report.kind,
+            **report.added,
+            "created_patient_ids": sorted(plan.created_patients),
+            "created_case_ids": sorted(int(r["case_id"]) for r in plan.cases),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Export
+
+
+def export_case_file(
+    cur: duckdb.DuckDBPyConnection, actor: Actor, case_id: int, as_of: date | None = None
+) -> tuple[CaseFile, CaseDocument]:
+    """A stored case as its case file (audited as an export of the patient's record)."""
+    cf = load_case_file(cur, case_id, as_of)
+    audit.record(cur, actor, "export", "mdt_case", case_id, after={"format": "bonemdt-case/1"}, patient_id=cf.case.patient_id)
+    return cf, CaseDocument.from_case_file(cf)
