@@ -155,10 +155,11 @@ class ChainReport:
     problem: str = ""
 
 
-def verify_chain(cur: duckdb.DuckDBPyConnection, *, key: bytes | None = None) -> ChainReport:
+def verify_chain(cur: duckdb.DuckDBPyConnection, *, key: bytes | None = None, legacy_until: int | None = None) -> ChainReport:
     """Recompute every row's keyed hash in sequence order; report the first break.
 
-    Unkeyed (legacy) rows are accepted only before the first keyed row.
+    Unkeyed (legacy) rows are accepted only before the first keyed row, and only up to
+    ``legacy_until`` when a checkpoint recorded where the legacy prefix ends.
     """
     key = keys.key_for(cur) if key is None else key
     rows = cur.execute(
@@ -177,7 +178,7 @@ def verify_chain(cur: duckdb.DuckDBPyConnection, *, key: bytes | None = None) ->
         fields = list(row[:12])
         if keys.same(_row_hash(key, prev, fields), row[13]):
             keyed_seen = True
-        elif keyed_seen or _legacy_hash(prev, fields) != row[13]:
+        elif keyed_seen or _legacy_hash(prev, fields) != row[13] or (legacy_until is not None and seq > legacy_until):
             return ChainReport(False, len(rows), seq, "row content does not match its hash")
         prev = row[13]
         expected_seq += 1
@@ -192,12 +193,14 @@ class Checkpoint:
     at_utc: str
     mac: str
 
+    legacy_until: int = 0
+
     def as_json(self) -> str:
         return json.dumps(self.__dict__, sort_keys=True)
 
 
-def _checkpoint_mac(key: bytes, count: int, head_seq: int, head_hash: str, at_utc: str) -> str:
-    body = json.dumps([count, head_seq, head_hash, at_utc]).encode("utf-8")
+def _checkpoint_mac(key: bytes, count: int, head_seq: int, head_hash: str, at_utc: str, legacy_until: int) -> str:
+    body = json.dumps([count, head_seq, head_hash, at_utc, legacy_until]).encode("utf-8")
     return keys.mac(key, "audit-checkpoint", body)
 
 
@@ -216,11 +219,27 @@ def head(cur: duckdb.DuckDBPyConnection) -> tuple[int, int, str]:
     return int(row[0]), int(row[1]), str(row[2])
 
 
-def make_checkpoint(cur: duckdb.DuckDBPyConnection) -> Checkpoint:
+def legacy_prefix(cur: duckdb.DuckDBPyConnection, key: bytes) -> int:
+    """The last sequence number of the unkeyed rows written before the store had a secret."""
+    rows = cur.execute(
+        "SELECT seq, at_utc, actor, role, action, entity, entity_id, patient_id, before_json,"
+        " after_json, reason, outcome, prev_hash, row_hash FROM audit_log ORDER BY seq"
+    ).fetchall()
+    last = 0
+    for row in rows:
+        if keys.same(_row_hash(key, row[12], list(row[:12])), row[13]):
+            break
+        last = int(row[0])
+    return last
+
+
+def make_checkpoint(cur: duckdb.DuckDBPyConnection, *, legacy_until: int | None = None) -> Checkpoint:
     """A checkpoint of the committed trail, signed with the store's secret."""
+    key = keys.key_for(cur)
     n, seq, digest = head(cur)
     at = utc_now().isoformat()
-    return Checkpoint(n, seq, digest, at, _checkpoint_mac(keys.key_for(cur), n, seq, digest, at))
+    legacy = legacy_prefix(cur, key) if legacy_until is None else legacy_until
+    return Checkpoint(n, seq, digest, at, _checkpoint_mac(key, n, seq, digest, at, legacy), legacy)
 
 
 def write_checkpoint(cur: duckdb.DuckDBPyConnection, *extra: Path) -> Checkpoint | None:
@@ -228,9 +247,15 @@ def write_checkpoint(cur: duckdb.DuckDBPyConnection, *extra: Path) -> Checkpoint
 
     Returns None for a store in memory (nothing to write beside).
     """
-    cp = make_checkpoint(cur)
-    log.info("audit checkpoint count=%s head_seq=%s head_hash=%s mac=%s", cp.count, cp.head_seq, cp.head_hash, cp.mac)
+    previous = None
     store = keys.store_path_of(cur)
+    if store:
+        try:
+            previous = read_checkpoint(checkpoint_path_for(store), keys.key_for(cur))
+        except ValueError:
+            previous = None
+    cp = make_checkpoint(cur, legacy_until=previous.legacy_until if previous else None)
+    log.info("audit checkpoint count=%s head_seq=%s head_hash=%s mac=%s", cp.count, cp.head_seq, cp.head_hash, cp.mac)
     targets = [checkpoint_path_for(store)] if store else []
     targets += list(extra)
     for target in targets:
@@ -246,10 +271,17 @@ def read_checkpoint(path: Path, key: bytes) -> Checkpoint | None:
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        cp = Checkpoint(int(data["count"]), int(data["head_seq"]), str(data["head_hash"]), str(data["at_utc"]), str(data["mac"]))
+        cp = Checkpoint(
+            int(data["count"]),
+            int(data["head_seq"]),
+            str(data["head_hash"]),
+            str(data["at_utc"]),
+            str(data["mac"]),
+            int(data["legacy_until"]),
+        )
     except (ValueError, KeyError, TypeError) as exc:
         raise ValueError("the audit checkpoint file is damaged") from exc
-    if not keys.same(_checkpoint_mac(key, cp.count, cp.head_seq, cp.head_hash, cp.at_utc), cp.mac):
+    if not keys.same(_checkpoint_mac(key, cp.count, cp.head_seq, cp.head_hash, cp.at_utc, cp.legacy_until), cp.mac):
         raise ValueError("the audit checkpoint's signature does not match")
     return cp
 
@@ -268,17 +300,15 @@ def check_against(cur: duckdb.DuckDBPyConnection, cp: Checkpoint) -> ChainReport
 
 def verify_store(cur: duckdb.DuckDBPyConnection) -> ChainReport:
     """The keyed chain and the checkpoint beside the store file (when there is one)."""
-    report = verify_chain(cur)
-    if not report.ok:
-        return report
     store = keys.store_path_of(cur)
-    if not store:
-        return report
-    try:
-        cp = read_checkpoint(checkpoint_path_for(store), keys.key_for(cur))
-    except ValueError as exc:
-        return ChainReport(False, report.rows, None, str(exc))
-    if cp is None:
+    cp = None
+    if store:
+        try:
+            cp = read_checkpoint(checkpoint_path_for(store), keys.key_for(cur))
+        except ValueError as exc:
+            return ChainReport(False, count(cur), None, str(exc))
+    report = verify_chain(cur, legacy_until=cp.legacy_until if cp else None)
+    if not report.ok or cp is None:
         return report
     return check_against(cur, cp)
 
