@@ -133,18 +133,35 @@ def authorize(
     Call it before opening the change's transaction: the denial row commits on its own.
     """
     if allowed(actor.role, capability) and actor.user_id >= 0:
-        return
-    record(
-        cur,
-        actor,
-        "denied",
-        entity,
-        entity_id,
-        reason=f"role {actor.role.value} lacks {capability.value}",
-        outcome="denied",
-        patient_id=patient_id,
-    )
+        current = _current_account(cur, actor)
+        if current is None:
+            return
+        reason = current
+    else:
+        reason = f"role {actor.role.value} lacks {capability.value}"
+    record(cur, actor, "denied", entity, entity_id, reason=reason, outcome="denied", patient_id=patient_id)
+    if reason != f"role {actor.role.value} lacks {capability.value}":
+        raise PermissionDeniedError("Your account was deactivated or its role changed; nothing was changed. Sign in again.")
     raise PermissionDeniedError(f"Your role ({actor.role.value}) does not allow this action; nothing was changed.")
+
+
+def _current_account(cur: duckdb.DuckDBPyConnection, actor: Actor) -> str | None:
+    """Why the acting account may no longer act (deactivated, role changed), or None.
+
+    Every write re-reads the account (a widget callback may run with the actor of an older run).
+    The system actor (id 0: migrations, demo loader, CLI) has no account row. Accounts are never
+    deleted, so a session's account always has a row; an actor without one is a test double.
+    """
+    if actor.user_id == 0:
+        return None
+    row = cur.execute("SELECT role, active FROM app_user WHERE user_id = ?", [actor.user_id]).fetchone()
+    if row is None:
+        return None
+    if not row[1]:
+        return "account deactivated"
+    if row[0] != actor.role.value:
+        return f"role changed from {actor.role.value} to {row[0]}"
+    return None
 
 
 @dataclass(frozen=True)

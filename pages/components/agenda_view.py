@@ -32,6 +32,7 @@ from core.models import (
     Stream,
 )
 from core.permissions import Capability, allowed
+from core.text import md_inline
 from db import agenda as workflow
 from db import listing
 from db.board import Board, case_stamps, load_board
@@ -42,12 +43,11 @@ log = logging.getLogger("bonemdt.meetings")
 T = TypeVar("T")
 PAGE_SIZE = 8
 _URGENCY_RANK = {"emergency": 0, "urgent": 1, "routine": 2}
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
 def md(text: object) -> str:
-    """Stored text made inert for st.markdown (every markdown punctuation escaped)."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+    """Stored text made inert for st.markdown (the one escaper, core.text.md_inline)."""
+    return md_inline(text)
 
 
 def can(ctx: PageContext, capability: Capability) -> bool:

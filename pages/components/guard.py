@@ -21,6 +21,7 @@ from core.errors import AuthenticationError, NotFoundError
 from core.i18n import t
 from core.models import Actor
 from core.permissions import PAGE_CAPABILITY, allowed
+from core.text import md_inline
 from db import audit, users
 from db.connection import default_db_path
 from db.store import Store, demo_enabled, open_store
@@ -182,7 +183,11 @@ def _try_sign_in(cur: duckdb.DuckDBPyConnection, store: Store, username: str, pa
 def sidebar(ctx: PageContext) -> None:
     with st.sidebar:
         st.caption(
-            ctx.t("signed_in_as", name=ctx.actor.display_name or ctx.actor.username, role=ctx.t("role." + ctx.actor.role.value))
+            ctx.t(
+                "signed_in_as",
+                name=md_inline(ctx.actor.display_name or ctx.actor.username),
+                role=ctx.t("role." + ctx.actor.role.value),
+            )
         )
         choice = st.segmented_control(
             ctx.t("lang.label"),
