@@ -356,3 +356,32 @@ def search(
         " ORDER BY seq DESC LIMIT ?",
         [patient_id, patient_id, actor, actor, action, action, since, since, until, until, limit],
     ).df()
+
+
+# Sign-in failures and denials may carry what someone typed as a username (possibly a password).
+_TYPED_NAME_ACTIONS = ("login_failed", "login_throttled")
+REDACTED = "—"
+
+
+def search_for(
+    cur: duckdb.DuckDBPyConnection,
+    viewer: Actor,
+    *,
+    patient_id: int | None = None,
+    actor: str | None = None,
+    action: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    limit: int = 500,
+) -> pd.DataFrame:
+    """The audit rows ``viewer`` may see. Analysts get who-did-what-when only: no recorded
+    values, no patient, no free-text reasons, no usernames typed at a failed sign-in."""
+    from core.models import Role
+
+    authorize(cur, viewer, Capability.VIEW_AUDIT, "audit_log")
+    rows = search(cur, patient_id=patient_id, actor=actor, action=action, since=since, until=until, limit=limit)
+    if viewer.role == Role.ANALYST:
+        rows = rows.drop(columns=["before_json", "after_json", "patient_id", "reason"])
+        mask = rows["action"].isin(_TYPED_NAME_ACTIONS)
+        rows["actor"] = rows["actor"].where(~mask, REDACTED)
+    return rows

@@ -20,6 +20,14 @@ DEMO_TODAY = date.today()
 os.environ.setdefault("BONEMDT_SECRET", "bonemdt-test-secret-not-for-production-0123456789")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_sign_in_throttle() -> None:
+    """Per-client sign-in throttling is process state (db/users.py): each test starts clean."""
+    from db.users import reset_client_throttle
+
+    reset_client_throttle()
+
+
 @pytest.fixture
 def cur(tmp_path: Path) -> duckdb.DuckDBPyConnection:
     """A cursor on a freshly migrated store file."""
