@@ -39,12 +39,50 @@ def verify_password(password: str, stored: str | None) -> bool:
 # symbols ("Password123!"). A password equal to one of these after removing digits, symbols and
 # case is refused, as is one made of a single repeated block or a keyboard/number run.
 _COMMON_STEMS = frozenset(
-    """
-    password passw0rd passwort motdepasse contrasena qwerty qwertyuiop asdfgh asdfghjkl zxcvbnm
-    letmein welcome admin administrator root login iloveyou monkey dragon sunshine princess
-    football baseball master shadow superman batman trustno abc abcdef abcdefgh secret changeme
-    default hospital doctor nurse bonemdt chair member coordinator analyst
-    """.split()
+    [
+        "password",
+        "passw0rd",
+        "passwort",
+        "motdepasse",
+        "contrasena",
+        "qwerty",
+        "qwertyuiop",
+        "asdfgh",
+        "asdfghjkl",
+        "zxcvbnm",
+        "letmein",
+        "welcome",
+        "admin",
+        "administrator",
+        "root",
+        "login",
+        "iloveyou",
+        "monkey",
+        "dragon",
+        "sunshine",
+        "princess",
+        "football",
+        "baseball",
+        "master",
+        "shadow",
+        "superman",
+        "batman",
+        "trustno",
+        "abc",
+        "abcdef",
+        "abcdefgh",
+        "secret",
+        "changeme",
+        "default",
+        "hospital",
+        "doctor",
+        "nurse",
+        "bonemdt",
+        "chair",
+        "member",
+        "coordinator",
+        "analyst",
+    ]
 )
 _RUNS = ("0123456789", "9876543210", "abcdefghijklmnopqrstuvwxyz", "qwertyuiop", "asdfghjkl", "zxcvbnm")
 

@@ -279,7 +279,7 @@ def verify_for_signature(cur: duckdb.DuckDBPyConnection, actor: Actor, password:
         if row[1]:
             with transaction(cur):
                 cur.execute("UPDATE app_user SET failed_logins = 0 WHERE user_id = ?", [actor.user_id])
-                audit.record(cur, actor, "update", "app_user", actor.user_id, reason="signature password accepted: failures reset")
+                audit.record(cur, actor, "update", "app_user", actor.user_id, reason="signature password accepted")
         return True
     failures = int(row[1]) + 1
     lock_until = now + LOCKOUT if failures >= MAX_FAILURES else None
