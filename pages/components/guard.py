@@ -13,6 +13,7 @@ import os
 import threading
 import time
 from functools import partial
+from pathlib import Path
 from typing import Any, Protocol
 
 import duckdb
@@ -31,6 +32,8 @@ from db.store import SettingsError, Store, demo_enabled, open_store
 log = logging.getLogger("bonemdt.guard")
 
 ENTRY_FLAG = "_bonemdt_entry_ran"
+# Served by this server (a Material icon as page icon made browsers fetch it from a font host).
+PAGE_ICON = str(Path(__file__).resolve().parents[2] / "assets" / "bonemdt-icon.png")
 DEEP_LINK_KEY = "_bonemdt_deep_link"
 IDLE_SECONDS = 15 * 60
 ABSOLUTE_SECONDS = 12 * 3600
