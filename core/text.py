@@ -82,18 +82,22 @@ RequiredLongText = Annotated[str, AfterValidator(_long), AfterValidator(_nonblan
 
 # --- showing stored text -----------------------------------------------------------------
 
-# Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping all of them
-# leaves no Markdown, GFM (tables, strikethrough, autolinks), maths or Streamlit directive syntax.
-_ASCII_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
-# Streamlit turns ``:name:`` (emoji shortcodes, ``:material/icon:``) into pictures after Markdown
-# escapes are resolved, so a word joiner (invisible, display only) follows every such colon.
-_COLON_WORD = re.compile(r"\\:(?=[^\s])")
-WORD_JOINER = "\u2060"
+# Characters that open Markdown, GFM or maths syntax anywhere in a line: emphasis, code, links and
+# images ([ ] !), HTML (< >), tables (|), strikethrough (~), maths ($), entities (&), e-mail
+# autolinks (@), headings (#), and the backslash itself. Parentheses only matter after "]", which
+# is escaped, so names such as "Dr A (Ortho)" stay as typed in the Markdown source.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>!|~$&@#])")
+# A colon before a letter or "/" (":material/icon:", emoji shortcodes, ":red[...]" directives,
+# "http://" autolinks); a time such as 08:50 is left alone. "www." gets its dot escaped.
+_MD_COLON = re.compile(r":(?=[A-Za-z/])")
+_MD_WWW = re.compile(r"(?i)\b(www)\.")
+# A block marker at the start of a line: list (- + 1. 1)), setext (=), quote (>).
+_MD_LINE_START = re.compile(r"^(\s*)(\d+(?=[.)])|)([-+=.)>])")
 
 
 def _escape_line(line: str) -> str:
-    escaped = _ASCII_PUNCT.sub(r"\\\1", line)
-    return _COLON_WORD.sub("\\\\:" + WORD_JOINER, escaped)
+    escaped = _MD_WWW.sub(r"\1\\.", _MD_COLON.sub(r"\\:", _MD_SPECIAL.sub(r"\\\1", line)))
+    return _MD_LINE_START.sub(lambda m: f"{m.group(1)}{m.group(2)}\\{m.group(3)}", escaped)
 
 
 def md_inline(text: object) -> str:
