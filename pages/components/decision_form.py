@@ -698,7 +698,8 @@ def opinions_box(ctx: PageContext, case_id: int, item_id: int | None) -> None:
     a.selectbox(tr("col.specialty"), [s.value for s in Specialty], key=f"{p}.specialty", format_func=lambda v: label(v, lang))
     b.text_area(tr("dec.opinion_text"), key=f"{p}.text", max_chars=LONG_TEXT_MAX, height=70)
     _field_error(errors, "text")
-    if st.button(tr("dec.add_opinion"), key=f"{p}.add", icon=":material/forum:"):
+    # Keyed by the submission token: a repeated click sent for the button of an earlier run matches nothing.
+    if st.button(tr("dec.add_opinion"), key=f"{p}.add.{_token(f'{p}.token')}", icon=":material/forum:"):
         text = str(st.session_state.get(f"{p}.text", "")).strip()
         problem = tr("dec.err.text_required") if not text else _text_error(tr, text, LONG_TEXT_MAX)
         st.session_state[f"{p}.errors"] = {"text": problem} if problem else {}
@@ -785,7 +786,7 @@ def actions_panel(ctx: PageContext, case_id: int, signed: Decision | None) -> No
         placeholder=tr("dec.action_description_hint"),
     )
     _field_error(errors, "description")
-    if st.button(tr("dec.create_action"), key=f"{p}.create", icon=":material/add_task:"):
+    if st.button(tr("dec.create_action"), key=f"{p}.create.{_token(f'{p}.token')}", icon=":material/add_task:"):
         description = str(st.session_state.get(f"{p}.description", "")).strip() or str(texts[item])
         problem = _text_error(tr, description, LONG_TEXT_MAX)
         due = st.session_state.get(f"{p}.due")
