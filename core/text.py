@@ -84,15 +84,15 @@ RequiredLongText = Annotated[str, AfterValidator(_long), AfterValidator(_nonblan
 
 # Characters that open Markdown, GFM or maths syntax anywhere in a line: emphasis, code, links and
 # images ([ ] !), HTML (< >), tables (|), strikethrough (~), maths ($), entities (&), e-mail
-# autolinks (@), headings (#), and the backslash itself. Parentheses only matter after "]", which
+# autolinks (@), and the backslash itself. Parentheses only matter after "]", which
 # is escaped, so names such as "Dr A (Ortho)" stay as typed in the Markdown source.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>!|~$&@#])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>!|~$&@])")
 # A colon before a letter or "/" (":material/icon:", emoji shortcodes, ":red[...]" directives,
 # "http://" autolinks); a time such as 08:50 is left alone. "www." gets its dot escaped.
 _MD_COLON = re.compile(r":(?=[A-Za-z/])")
 _MD_WWW = re.compile(r"(?i)\b(www)\.")
-# A block marker at the start of a line: list (- + 1. 1)), setext (=), quote (>).
-_MD_LINE_START = re.compile(r"^(\s*)(\d+(?=[.)])|)([-+=.)>])")
+# A block marker at the start of a line: list (- + 1. 1)), setext (=), quote (>), heading (#).
+_MD_LINE_START = re.compile(r"^(\s*)(\d+(?=[.)])|)([-+=.)>#])")
 
 
 def _escape_line(line: str) -> str:
