@@ -588,7 +588,7 @@ def attendance_panel(ctx: PageContext, meeting: Meeting) -> None:
             st.session_state[key] = bool(row.present)
             with cols[i % 3]:
                 st.toggle(
-                    f"{row.display_name} · {enum_label(row.specialty, ctx.lang)}",
+                    f"{md(row.display_name)} · {enum_label(row.specialty, ctx.lang)}",
                     key=key,
                     on_change=_toggle_attendance,
                     args=(ctx, mid, int(row.user_id), str(row.specialty), key),
