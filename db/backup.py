@@ -231,7 +231,8 @@ def _load_table(cur: duckdb.DuckDBPyConnection, table: str, file: Path) -> None:
     if sorted(r[0] for r in described) != sorted(cols):
         raise BackupError(f"The backup's data for {table} does not have the columns of this version of BoneMDT.")
     col_list = ", ".join(_ident(c) for c in cols)
-    cur.execute(f"INSERT INTO {_ident(table)} ({col_list}) SELECT {col_list} FROM read_parquet(?)", [str(file)])  # noqa: S608
+    insert = "INSERT INTO " + _ident(table) + " (" + col_list + ") SELECT " + col_list + " FROM read_parquet(?)"  # noqa: S608
+    cur.execute(insert, [str(file)])
 
 
 _NEXTVAL = re.compile(r"^nextval\('([a-z_][a-z0-9_]*)'\)$")
@@ -247,10 +248,10 @@ def _advance_sequences(cur: duckdb.DuckDBPyConnection) -> None:
         m = _NEXTVAL.match(str(default).replace('"', ""))
         if not m:
             continue
-        top = cur.execute(f"SELECT coalesce(max({_ident(column)}), 0) FROM {_ident(table)}").fetchone()  # noqa: S608
+        top = cur.execute("SELECT coalesce(max(" + _ident(column) + "), 0) FROM " + _ident(table)).fetchone()  # noqa: S608
         needed = int(top[0]) if top else 0
         if needed > 0:
-            cur.execute(f"SELECT max(nextval('{m.group(1)}')) FROM range(?)", [needed])  # noqa: S608
+            cur.execute("SELECT max(nextval('" + m.group(1) + "')) FROM range(?)", [needed])  # noqa: S608 - own sequence
 
 
 def reinstall_guards(cur: duckdb.DuckDBPyConnection) -> int:
@@ -300,7 +301,7 @@ def restore(
             con.begin()
             _drop_triggers(con)
             for name in reversed(order):
-                con.execute(f"DELETE FROM {_ident(name)}")  # noqa: S608 - fresh staging store (seeded policies)
+                con.execute("DELETE FROM " + _ident(name))  # noqa: S608 - fresh staging store (seeded policies)
             for name in order:
                 _load_table(con, name, source / f"{name}.parquet")
             _advance_sequences(con)
