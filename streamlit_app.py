@@ -11,11 +11,11 @@ import streamlit as st
 
 from core.i18n import t
 from core.permissions import PAGE_CAPABILITY, allowed, home_page
-from pages.components.guard import DEEP_LINK_KEY, ENTRY_FLAG, current_actor, get_store, guard, language
+from pages.components.guard import DEEP_LINK_KEY, ENTRY_FLAG, PAGE_ICON, current_actor, get_store, guard, language
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
-st.set_page_config(page_title="BoneMDT", page_icon=":material/skeleton:", layout="wide")
+st.set_page_config(page_title="BoneMDT", page_icon=PAGE_ICON, layout="wide")
 
 PAGES = (
     ("overview", "pages/overview.py", ":material/dashboard:", "nav.section.board"),

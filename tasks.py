@@ -71,6 +71,10 @@ def system_packages() -> None:
 
 def run() -> None:
     setup()
+    if not os.environ.get("BONEMDT_DB"):
+        # The embedded demo store: demo mode is asked for explicitly here (the board fails closed
+        # otherwise, and refuses demo mode on a store holding non-synthetic patients).
+        os.environ.setdefault("BONEMDT_DEMO", "1")
     os.execv(
         str(PY),
         [

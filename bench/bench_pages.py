@@ -58,9 +58,11 @@ def ids(path: Path) -> tuple[int, int]:
 
 
 def page_app(page: str, user_id: int, case_id: int) -> AppTest:
+    from pages.components.guard import fingerprint  # the sign-in is bound to the client
+
     at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=300)
     now = time.time()
-    at.session_state["auth"] = {"user_id": user_id, "signed_in_at": now, "last_seen": now}
+    at.session_state["auth"] = {"user_id": user_id, "signed_in_at": now, "last_seen": now, "client": fingerprint("", "")}
     if page == "case":
         at.query_params["case"] = str(case_id)
     return at

@@ -8,32 +8,23 @@ so a patient name or a plan item can never change the document's structure (SECU
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from core.i18n import MESSAGES, enum_label, t
 from core.signing import SIGNATURE_MEANING
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~!$])")
-_MD_LINE_START = re.compile(r"^(\s*)(\d+(?=[.)])|)([-+=.)])")
-
-
-def _escape_line(line: str) -> str:
-    """Escape inline specials, and a leading list/heading marker (``- x``, ``1. x``, ``===``)."""
-    line = _MD_SPECIAL.sub(r"\\\1", line)
-    return _MD_LINE_START.sub(lambda m: f"{m.group(1)}{m.group(2)}\\{m.group(3)}", line)
+from core.text import md_block, md_inline
 
 
 def md_escape(text: str) -> str:
-    """Literal text inside Markdown: specials backslash-escaped, lines kept as hard breaks."""
-    return "  \n".join(_escape_line(line) for line in str(text).splitlines())
+    """Literal text inside Markdown, lines kept as hard breaks (the one escaper, core.text)."""
+    return md_block(text)
 
 
 def md_cell(text: str) -> str:
     """Literal text inside a Markdown table cell (one line)."""
-    return _escape_line(" ".join(str(text).split()))
+    return md_inline(text)
 
 
 @dataclass(frozen=True)

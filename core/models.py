@@ -563,12 +563,37 @@ def fold_mrn(mrn: str) -> str:
     return mrn.strip().casefold()
 
 
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+
+
+def _date_in_bounds(value: object) -> object:
+    """Every date a record holds lies in 1900..2100 (a typo such as 1800 or 9999 is refused)."""
+    day = value.date() if isinstance(value, datetime) else value
+    if isinstance(day, date) and not (EARLIEST_DATE <= day <= LATEST_DATE):
+        raise ValueError("must be a date between 1900 and 2100")
+    if isinstance(value, dict):
+        for item in value.values():
+            _date_in_bounds(item)
+    return value
+
+
 class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_assignment=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _dates_in_bounds(cls, value: object) -> object:
+        return _date_in_bounds(value)
 
 
 class _Value(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _dates_in_bounds(cls, value: object) -> object:
+        return _date_in_bounds(value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -970,7 +995,7 @@ class Decision(_Record):
     outcome: Outcome = Outcome.DECIDED
     summary: LongText = ""
     plan: tuple[PlanItem, ...] = ()
-    noms: dict[str, str] = Field(default_factory=dict)
+    noms: dict[str, LongText] = Field(default_factory=dict)  # free text: the same rules as every field
     dissent: LongText = ""
     contributing: tuple[Specialty, ...] = ()
     quorum_state: QuorumState = QuorumState.QUORATE

@@ -26,6 +26,7 @@ class Capability(StrEnum):
     VIEW_AUDIT = "view_audit"
     MANAGE_USERS = "manage_users"
     BACKUP_RESTORE = "backup_restore"
+    EXPORT_CASES = "export_cases"
 
 
 _C = Capability
@@ -44,6 +45,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             _C.MANAGE_OWN_ACTIONS,
             _C.VIEW_ANALYTICS,
             _C.VIEW_AUDIT,
+            _C.EXPORT_CASES,
         }
     ),
     Role.MEMBER: frozenset(
@@ -65,6 +67,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             _C.MANAGE_ACTIONS,
             _C.MANAGE_OWN_ACTIONS,
             _C.VIEW_ANALYTICS,
+            _C.EXPORT_CASES,
         }
     ),
     Role.ANALYST: frozenset({_C.VIEW_ANALYTICS, _C.VIEW_AUDIT}),

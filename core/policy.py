@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from core.errors import FieldError
+from core.text import ShortText
 
 
 class Policy(BaseModel):
@@ -20,8 +21,8 @@ class Policy(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
     # MSCC with neurological symptoms/signs: the lecture's regimen; NICE NG234 as the alternative.
-    dexamethasone_mscc: str = Field(default="10 mg IV then 4 mg every 6 h", min_length=3, max_length=200)
-    dexamethasone_alternative: str = Field(default="16 mg/day (NICE NG234)", min_length=3, max_length=200)
+    dexamethasone_mscc: ShortText = Field(default="10 mg IV then 4 mg every 6 h", min_length=3, max_length=200)
+    dexamethasone_alternative: ShortText = Field(default="16 mg/day (NICE NG234)", min_length=3, max_length=200)
     # Radiotherapy: 8 Gy x 1 when expected survival is below this (weeks; 13 weeks = 3 months).
     rt_single_fraction_survival_weeks: int = Field(default=13, ge=1, le=104)
     # SBRT only with expected survival at least this (weeks; 26 weeks = 6 months).

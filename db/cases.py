@@ -187,6 +187,9 @@ def update_case(
     unknown = set(changes) - set(CASE_COLUMNS)
     if unknown:
         raise FieldError(dict.fromkeys(sorted(unknown), "cannot be changed here"))
+    if "patient_id" in changes and changes["patient_id"] != case.patient_id:
+        # A case belongs to one patient for life: moving it would re-attribute its record.
+        raise FieldError({"patient_id": "a case cannot be moved to another patient"})
     clinical_change = bool(set(changes) & CLINICAL_FIELDS)
     other_change = bool(set(changes) - CLINICAL_FIELDS)
     if clinical_change:

@@ -20,8 +20,9 @@ from core.models import SYSTEM_ACTOR, AppUser, Role, Specialty
 from db import backup as backups
 from db import users
 from db.connection import connect, default_db_path
+from db.keys import SecretError
 from db.migrate import MigrationError, migrate
-from db.store import is_empty
+from db.store import SettingsError, is_empty
 
 
 class CliError(Exception):
@@ -87,7 +88,7 @@ def cmd_restore(args: argparse.Namespace) -> str:
     if path.exists():
         # Fail early (and change nothing) if a server holds the store.
         _open(path).close()
-    info = backups.restore(args.dir, path, actor=SYSTEM_ACTOR)
+    info = backups.restore(args.dir, path, actor=SYSTEM_ACTOR, accept_unauthenticated=args.accept_unauthenticated)
     return f"store {path} restored from {args.dir} ({sum(info.tables.values())} rows); the previous file was kept beside it"
 
 
@@ -122,6 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
     b.set_defaults(func=cmd_backup)
     r = sub.add_parser("restore", parents=[common], help="replace the store with a backup (server stopped)")
     r.add_argument("dir")
+    r.add_argument(
+        "--accept-unauthenticated",
+        action="store_true",
+        help="restore a backup whose manifest is not signed with this store's secret (every other check still applies)",
+    )
     r.set_defaults(func=cmd_restore)
     u = sub.add_parser("users", parents=[common], help="list or add local users")
     usub = u.add_subparsers(dest="users_cmd", required=True)
@@ -147,8 +153,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CliError, backups.BackupError, MigrationError, BoneMDTError) as exc:
         print(f"bonemdt: error: {exc}", file=sys.stderr)
         return 1
-    except ValueError as exc:
+    except (ValueError, SecretError, SettingsError) as exc:
         print(f"bonemdt: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("bonemdt: interrupted; nothing was changed by the unfinished command", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        print(f"bonemdt: error: the command failed ({type(exc).__name__}); nothing was changed", file=sys.stderr)
         return 1
     print(message)
     return 0

@@ -136,9 +136,29 @@ def load_demo(cur: duckdb.DuckDBPyConnection, *, today: date | None = None, seed
     gen = _Generator(today or date.today(), seed, {u: (int(i), s) for u, i, s in users}, bases)
     tables = gen.build()
     counts = {name: len(tables[name]) for name, _, _ in TABLES}
+    # The store refuses rows inserted already signed (migration 008): decisions go in as drafts
+    # with their plans, then are signed by one UPDATE, as the signing workflow does.
+    signature_cols = ("status", "signed_by", "signed_at", "signature_meaning", "content_hash")
+    signed = [
+        {"decision_id": r["decision_id"], **{c: r[c] for c in signature_cols}}
+        for r in tables["decision"]
+        if r.get("status") == "signed"
+    ]
+    unsigned = {"status": "draft", "signed_by": None, "signed_at": None, "signature_meaning": "", "content_hash": None}
+    drafts = [{**r, **unsigned} for r in tables["decision"]]
     with transaction(cur):
         for name, _, _ in TABLES:
-            bulk_insert(cur, name, tables[name])
+            bulk_insert(cur, name, drafts if name == "decision" else tables[name])
+        if signed:
+            import pandas as pd
+
+            cur.register("_demo_signatures", pd.DataFrame(signed))
+            cur.execute(
+                "UPDATE decision SET status = s.status, signed_by = s.signed_by, signed_at = s.signed_at,"
+                " signature_meaning = s.signature_meaning, content_hash = s.content_hash"
+                " FROM _demo_signatures s WHERE decision.decision_id = s.decision_id"
+            )
+            cur.unregister("_demo_signatures")
         _advance_sequences(cur, tables)
         # Coming agendas in the board's own order: emergencies, urgent, full discussion, SoC last.
         apply_urgency_order(cur)

@@ -14,7 +14,7 @@ from typing import Any, Literal
 import duckdb
 import pandas as pd
 
-from core.errors import FieldError, NotFoundError
+from core.errors import FieldError, NotFoundError, WorkflowError
 from core.minutes import (
     ActionLine,
     Attendee,
@@ -299,11 +299,26 @@ def _check_format(fmt: str) -> None:
         raise FieldError({"format": "must be pdf or markdown"})
 
 
+def _refuse_broken_signatures(cur: duckdb.DuckDBPyConnection, ids_sql: str, key: int) -> None:
+    """A document never carries a signed decision whose content no longer matches its hash."""
+    from db.decisions import get_decision
+    from db.signatures import signature_intact
+
+    for (decision_id,) in cur.execute(ids_sql + " AND status = 'signed'", [key]).fetchall():
+        if not signature_intact(get_decision(cur, int(decision_id))):
+            raise WorkflowError(
+                "A signed decision in this document no longer matches its signature (changed outside the board);"
+                " the document was not produced. Tell the administrator."
+            )
+
+
 def export_minutes(cur: duckdb.DuckDBPyConnection, actor: Actor, meeting_id: int, fmt: str) -> Minutes:
     """The minutes for download: refused without READ_CASES; one audit row per export."""
     _check_format(fmt)
     audit.authorize(cur, actor, Capability.READ_CASES, "minutes", meeting_id)
     minutes = meeting_minutes(cur, meeting_id)
+    items = "SELECT decision_id FROM decision WHERE item_id IN (SELECT item_id FROM agenda_item WHERE meeting_id = ?)"
+    _refuse_broken_signatures(cur, items, meeting_id)
     audit.record(
         cur, actor, "export", "minutes", meeting_id, after={"format": fmt, "case_ids": [c.case_id for c in minutes.cases]}
     )
@@ -318,6 +333,7 @@ def export_letter(cur: duckdb.DuckDBPyConnection, actor: Actor, case_id: int, fm
         raise NotFoundError(f"Case {case_id} does not exist.")
     audit.authorize(cur, actor, Capability.READ_CASES, "letter", case_id, patient_id=int(row[0]))
     letter = outcome_letter(cur, case_id)
+    _refuse_broken_signatures(cur, "SELECT decision_id FROM decision WHERE case_id = ?", case_id)
     audit.record(cur, actor, "export", "letter", case_id, after={"format": fmt}, patient_id=int(row[0]))
     return letter
 

@@ -38,8 +38,9 @@ import pandas as pd
 from pydantic import BaseModel
 
 from core.derive import LESION_SCORES, CaseScores, DerivedScore, derive_scores
-from core.models import Case, CaseFile, LabResult, Lesion, Patient, Treatment
+from core.models import SYSTEM_ACTOR, Case, CaseFile, LabResult, Lesion, Patient, Treatment
 from core.policy import Policy
+from db import audit
 from db.cases import CASE_COLUMNS
 from db.clinical import LESION_COLUMNS, TREATMENT_COLUMNS
 from db.connection import transaction, utc_now
@@ -170,10 +171,24 @@ def record_snapshots(
     *,
     computed_at: datetime | None = None,
 ) -> int:
-    """Write a snapshot of every score of the case whose inputs changed; return rows written."""
+    """Write a snapshot of every score of the case whose inputs changed; return rows written.
+
+    The snapshot rows and their audit row commit together (the board writes them on view)."""
     rows = snapshot_rows(case_id, scores, computed_at or utc_now())
     with transaction(cur):
-        return _insert_changed(cur, rows)
+        written = _insert_changed(cur, rows)
+        if written:
+            patient = cur.execute("SELECT patient_id FROM mdt_case WHERE case_id = ?", [case_id]).fetchone()
+            audit.record(
+                cur,
+                SYSTEM_ACTOR,
+                "create",
+                "score_snapshot",
+                case_id,
+                after={"rows": written},
+                patient_id=int(patient[0]) if patient else None,
+            )
+        return written
 
 
 # ---------------------------------------------------------------------------------------------
@@ -334,7 +349,10 @@ def score_all(cur: duckdb.DuckDBPyConnection, *, as_of: date | None = None, chun
                 continue
             rows += snapshot_rows(case_id, scores, computed_at)
         with transaction(cur):
-            written += _insert_changed(cur, rows)
+            n = _insert_changed(cur, rows)
+            if n:
+                audit.record(cur, SYSTEM_ACTOR, "create", "score_snapshot", None, after={"rows": n, "batch": True})
+            written += n
     return BatchResult(len(ids), written, time.perf_counter() - started, tuple(failed))
 
 

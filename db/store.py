@@ -16,11 +16,36 @@ from db.migrate import migrate
 log = logging.getLogger("bonemdt.store")
 
 DEMO_ENV = "BONEMDT_DEMO"
+LANG_ENV = "BONEMDT_LANG"
+
+
+class SettingsError(RuntimeError):
+    """A setting holds a value the board does not know: refuse to start rather than guess."""
 
 
 def demo_enabled() -> bool:
-    """Demo mode (demo data at first start, demo sign-in users) unless BONEMDT_DEMO=0."""
-    return os.environ.get(DEMO_ENV, "1").strip().lower() not in ("0", "false", "no", "off")
+    """Demo mode only when asked for explicitly: ``BONEMDT_DEMO=1`` (``tasks.py run`` sets it for
+    its demo store). Unset or ``0`` is production; any other value is an error (fail closed)."""
+    value = os.environ.get(DEMO_ENV, "").strip()
+    if value not in ("", "0", "1"):
+        raise SettingsError(f"{DEMO_ENV} must be 1 (demo) or 0 (production); it is set to something else.")
+    return value == "1"
+
+
+def check_settings() -> None:
+    """Every BONEMDT_* setting with a fixed vocabulary holds a known value (called at start)."""
+    demo_enabled()
+    lang = os.environ.get(LANG_ENV, "")
+    if lang not in ("", "en", "zh"):
+        raise SettingsError(f"{LANG_ENV} must be en or zh.")
+    from db.keys import key_for_path
+
+    key_for_path(":memory:")  # a BONEMDT_SECRET that is set must be long enough
+
+
+def real_patients(cur: duckdb.DuckDBPyConnection) -> int:
+    row = cur.execute("SELECT count(*) FROM patient WHERE NOT synthetic").fetchone()
+    return int(row[0]) if row else 0
 
 
 @dataclass
@@ -30,6 +55,7 @@ class Store:
     demo: bool
     chain_ok: bool
     chain_problem: str = ""
+    tampered_decisions: tuple[int, ...] = ()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self.conn.cursor()
@@ -41,6 +67,7 @@ def is_empty(cur: duckdb.DuckDBPyConnection) -> bool:
 
 
 def open_store(path: str | os.PathLike[str] | None = None, *, demo: bool | None = None) -> Store:
+    check_settings()
     target = Path(path) if path is not None else default_db_path()
     use_demo = demo_enabled() if demo is None else demo
     conn = connect(target)
@@ -48,6 +75,9 @@ def open_store(path: str | os.PathLike[str] | None = None, *, demo: bool | None 
     applied = migrate(cur)
     if applied:
         log.info("migrations applied: %s", applied)
+    if use_demo and real_patients(cur):
+        conn.close()
+        raise SettingsError("Demo mode is refused: this store holds patients that are not synthetic demo data.")
     if use_demo:
         from db.users import ensure_demo_users
 
@@ -57,7 +87,15 @@ def open_store(path: str | os.PathLike[str] | None = None, *, demo: bool | None 
 
             summary = load_demo(cur)
             log.info("demo data loaded: %s", summary)
-    report = audit.verify_chain(cur)
+    report = audit.verify_store(cur)
     if not report.ok:
         log.error("audit chain broken at seq %s: %s", report.first_bad_seq, report.problem)
-    return Store(target, conn, use_demo, report.ok, report.problem)
+    else:
+        audit.write_checkpoint(cur)
+    from db.signatures import verify_signed
+
+    bad = verify_signed(cur)
+    if bad:
+        log.error("signed decisions whose content no longer matches their signature: %s", bad)
+    problem = report.problem if not report.ok else ""
+    return Store(target, conn, use_demo, report.ok, problem, tuple(bad))

@@ -1,16 +1,26 @@
-"""Local users, sign-in with lockout counted in the store, and the demo users."""
+"""Local users, sign-in with lockout counted in the store, per-client throttling, the demo users.
+
+Sign-in failures lock an account after 5 tries for 15 minutes (counted in the store; an admin can
+lift it early with :func:`unlock`). Each client (network address and browser seen by the server)
+may fail 10 times in 15 minutes, whatever the usernames, before it is refused without checking.
+Unknown usernames are never written to the audit trail (what someone typed may be a password or
+a spreadsheet formula): the first failure and the throttling of a client are, once per window,
+so unauthenticated requests cannot flood the trail. The signing password re-entry counts
+failures on the same account lockout.
+"""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import duckdb
 import pandas as pd
 
 from core.errors import AuthenticationError, FieldError, NotFoundError
 from core.models import Actor, AppUser, Role, Specialty
-from core.passwords import MIN_LENGTH, hash_password, verify_password
+from core.passwords import hash_password, password_problem, verify_password
 from core.permissions import Capability
 from db import audit
 from db.connection import transaction, utc_now
@@ -19,6 +29,45 @@ MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 GENERIC_FAILURE = "Sign-in failed: unknown user, wrong password, or the account is locked."
 DEMO_PASSWORD = "bonemdt-demo"  # noqa: S105
+CLIENT_MAX_FAILURES = 10
+CLIENT_WINDOW = timedelta(minutes=15)
+UNKNOWN_USER = "(unknown)"
+
+
+class ThrottledError(AuthenticationError):
+    """This client failed too often recently; nothing was checked."""
+
+
+class SigningLockedError(AuthenticationError):
+    """The signer's account is locked after wrong password re-entries."""
+
+
+@dataclass
+class _ClientRecord:
+    failures: list[datetime]
+    logged_unknown: bool = False
+    logged_throttle: bool = False
+
+
+_clients: dict[str, _ClientRecord] = {}
+_clients_lock = threading.Lock()
+
+
+def _client_state(client: str, now: datetime) -> _ClientRecord:
+    """The client's failures within the window (expired ones dropped). Call with the lock held."""
+    rec = _clients.get(client)
+    if rec is None:
+        rec = _clients[client] = _ClientRecord([])
+    rec.failures = [t for t in rec.failures if now - t < CLIENT_WINDOW]
+    if not rec.failures:
+        rec.logged_unknown = rec.logged_throttle = False
+    return rec
+
+
+def reset_client_throttle() -> None:
+    """Forget every client's failures (the admin unlock and tests)."""
+    with _clients_lock:
+        _clients.clear()
 
 
 @dataclass(frozen=True)
@@ -80,23 +129,45 @@ def _actor_from_row(row: tuple) -> Actor:  # type: ignore[type-arg]
     )
 
 
-def authenticate(cur: duckdb.DuckDBPyConnection, username: str, password: str, *, allow_demo: bool) -> Actor:
-    """Check a local password. Failures are counted in the store; 5 lock the account 15 min."""
+def authenticate(
+    cur: duckdb.DuckDBPyConnection, username: str, password: str, *, allow_demo: bool, client: str = "local"
+) -> Actor:
+    """Check a local password. Failures are counted in the store; 5 lock the account 15 min;
+    10 failures from one client within 15 minutes throttle that client."""
     name = (username or "").strip().lower()
+    now = utc_now()
+    probe = Actor(user_id=-1, username=UNKNOWN_USER, role=Role.MEMBER)
+    with _clients_lock:
+        rec = _client_state(client, now)
+        throttled = len(rec.failures) >= CLIENT_MAX_FAILURES
+        log_throttle = throttled and not rec.logged_throttle
+        if log_throttle:
+            rec.logged_throttle = True
+    if throttled:
+        if log_throttle:
+            audit.record(cur, probe, "login_throttled", "app_user", None, outcome="denied", after={"failures": len(rec.failures)})
+        raise ThrottledError(GENERIC_FAILURE)
     row = cur.execute(
         "SELECT user_id, username, display_name, role, specialty, password_hash, active, demo,"
         " failed_logins, locked_until FROM app_user WHERE username = ?",
         [name],
     ).fetchone()
-    now = utc_now()
-    probe = Actor(user_id=-1, username=name[:40] or "?", role=Role.MEMBER)
     ok = verify_password(password or "", row[5] if row else None)
     if row is None or not row[6] or (row[7] and not allow_demo):
-        audit.record(cur, probe, "login_failed", "app_user", None, outcome="failed")
+        with _clients_lock:
+            rec.failures.append(now)
+            first = not rec.logged_unknown
+            rec.logged_unknown = True
+        if first:
+            # The typed name is never stored; later failures of this client are summed up in the
+            # throttling row.
+            audit.record(cur, probe, "login_failed", "app_user", None, outcome="failed")
         raise AuthenticationError(GENERIC_FAILURE)
     actor = _actor_from_row(row)
     locked = row[9] is not None and row[9] > now
     if locked or not ok:
+        with _clients_lock:
+            rec.failures.append(now)
         with transaction(cur):
             if not locked:
                 failures = row[8] + 1
@@ -147,8 +218,9 @@ def list_users(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def create_user(cur: duckdb.DuckDBPyConnection, actor: Actor, user: AppUser, password: str) -> int:
     audit.authorize(cur, actor, Capability.MANAGE_USERS, "app_user")
-    if len(password) < MIN_LENGTH:
-        raise FieldError({"password": f"must be at least {MIN_LENGTH} characters"})
+    problem = password_problem(password, user.username)
+    if problem:
+        raise FieldError({"password": problem})
     if cur.execute("SELECT 1 FROM app_user WHERE username = ?", [user.username]).fetchone():
         raise FieldError({"username": "is already taken"})
     with transaction(cur):
@@ -188,6 +260,61 @@ def set_role(cur: duckdb.DuckDBPyConnection, actor: Actor, user_id: int, role: R
 
 
 def verify_for_signature(cur: duckdb.DuckDBPyConnection, actor: Actor, password: str) -> bool:
-    """Re-authentication before a signature (21 CFR 11.200): the signer re-enters the password."""
-    row = cur.execute("SELECT password_hash FROM app_user WHERE user_id = ?", [actor.user_id]).fetchone()
-    return verify_password(password, row[0] if row else None)
+    """Re-authentication before a signature (21 CFR 11.200): the signer re-enters the password.
+
+    Wrong entries count on the account's lockout (5 lock it for 15 minutes, sign-in included);
+    a locked account raises SigningLockedError without checking the password.
+    """
+    row = cur.execute(
+        "SELECT password_hash, failed_logins, locked_until FROM app_user WHERE user_id = ?", [actor.user_id]
+    ).fetchone()
+    now = utc_now()
+    if row is not None and row[2] is not None and row[2] > now:
+        audit.record(cur, actor, "login_failed", "app_user", actor.user_id, outcome="denied", reason="locked (signature)")
+        raise SigningLockedError("Too many wrong passwords: signing is locked for 15 minutes.")
+    ok = verify_password(password, row[0] if row else None)
+    if row is None:
+        return ok
+    if ok:
+        if row[1]:
+            with transaction(cur):
+                cur.execute("UPDATE app_user SET failed_logins = 0 WHERE user_id = ?", [actor.user_id])
+                audit.record(cur, actor, "update", "app_user", actor.user_id, reason="signature password accepted")
+        return True
+    failures = int(row[1]) + 1
+    lock_until = now + LOCKOUT if failures >= MAX_FAILURES else None
+    with transaction(cur):
+        cur.execute(
+            "UPDATE app_user SET failed_logins = ?, locked_until = ? WHERE user_id = ?",
+            [0 if lock_until else failures, lock_until, actor.user_id],
+        )
+        audit.record(
+            cur,
+            actor,
+            "login_failed",
+            "app_user",
+            actor.user_id,
+            outcome="failed",
+            reason="signature password" + (": account locked" if lock_until else ""),
+        )
+    return False
+
+
+def unlock(cur: duckdb.DuckDBPyConnection, actor: Actor, user_id: int) -> None:
+    """Admin: lift an account's lockout and failure count (and forget throttled clients)."""
+    audit.authorize(cur, actor, Capability.MANAGE_USERS, "app_user", user_id)
+    before = cur.execute("SELECT failed_logins, locked_until FROM app_user WHERE user_id = ?", [user_id]).fetchone()
+    if before is None:
+        raise NotFoundError("Unknown user.")
+    with transaction(cur):
+        cur.execute("UPDATE app_user SET failed_logins = 0, locked_until = NULL WHERE user_id = ?", [user_id])
+        audit.record(
+            cur,
+            actor,
+            "unlock",
+            "app_user",
+            user_id,
+            before={"failed_logins": before[0], "locked_until": before[1]},
+            after={"failed_logins": 0, "locked_until": None},
+        )
+    reset_client_throttle()

@@ -13,14 +13,30 @@ from core.errors import BoneMDTError, FieldError
 from core.i18n import MESSAGES, enum_label
 from core.models import AppUser, Role, Specialty
 from core.permissions import Capability, allowed
-from db import audit, users
+from core.text import md_inline
+from db import audit, exports, users
 from db import backup as backups
 from db.policies import load_policy, set_policy
+from db.signatures import verify_signed
 from pages.components.forms import field_errors
 from pages.components.guard import guard
 from pages.components.import_panel import import_panel
+from pages.components.security import export_button, unlock_form
 
-AUDIT_ACTIONS = ("create", "update", "sign", "amend", "export", "login", "login_failed", "denied", "open_case", "logout")
+AUDIT_ACTIONS = (
+    "create",
+    "update",
+    "sign",
+    "amend",
+    "export",
+    "login",
+    "login_failed",
+    "login_throttled",
+    "unlock",
+    "denied",
+    "open_case",
+    "logout",
+)
 
 ctx = guard("admin")
 tr = ctx.t
@@ -32,11 +48,17 @@ tabs = st.tabs(names)
 
 
 with tabs[0]:
-    report = audit.verify_chain(ctx.cur)
+    report = audit.verify_store(ctx.cur)
     if report.ok:
         st.success(tr("admin.chain_ok", n=report.rows))
+        checkpoint = audit.write_checkpoint(ctx.cur)
+        if checkpoint is not None:
+            st.caption(tr("sec.checkpoint", n=checkpoint.count, seq=checkpoint.head_seq))
     else:
-        st.error(tr("store.chain_broken", seq=report.first_bad_seq, problem=report.problem))
+        st.error(tr("store.chain_broken", seq=report.first_bad_seq, problem=md_inline(report.problem)))
+    tampered = verify_signed(ctx.cur)
+    if tampered:
+        st.error(tr("sec.tampered", n=len(tampered), ids=", ".join(str(i) for i in tampered)))
     c1, c2, c3, c4, c5 = st.columns(5)
     patient = c1.number_input(tr("admin.filter_patient"), min_value=1, step=1, value=None)
     who = c2.text_input(tr("admin.filter_user"), max_chars=40)
@@ -47,17 +69,14 @@ with tabs[0]:
     )
     since = c4.date_input(tr("admin.filter_since"), value=None)
     until = c5.date_input(tr("admin.filter_until"), value=None)
-    rows = audit.search(
-        ctx.cur,
-        patient_id=int(patient) if patient else None,
-        actor=who.strip().lower() or None,
-        action=action,
-        since=since,
-        until=until,
-    )
-    if ctx.actor.role == Role.ANALYST:
-        # Analysts see aggregates only: who did what and when, not the recorded values.
-        rows = rows.drop(columns=["before_json", "after_json", "patient_id"])
+    filters = {
+        "patient_id": int(patient) if patient else None,
+        "action": action,
+        "since": since,
+        "until": until,
+    }
+    # Analysts see who did what and when only: no values, reasons or typed sign-in names.
+    rows = audit.search_for(ctx.cur, ctx.actor, actor=who.strip().lower() or None, **filters)
     rows["action"] = rows["action"].map(lambda a: tr(f"audit.action.{a}") if f"audit.action.{a}" in MESSAGES else a)
     st.caption(tr("cases.count", n=len(rows)))
     st.dataframe(
@@ -67,6 +86,7 @@ with tabs[0]:
         height=480,
         column_config={tr("audit.col.at_utc"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")},
     )
+    export_button(ctx, "audit", lambda: exports.audit_csv(ctx.cur, ctx.actor, who=who.strip().lower() or None, **filters))
 
 if is_admin:
     with tabs[1]:
@@ -128,6 +148,8 @@ if is_admin:
             except (backups.BackupError, BoneMDTError) as exc:
                 st.error(str(exc))
         st.caption(tr("admin.restore_hint"))
+    with tabs[1]:
+        unlock_form(ctx, frame)
     with tabs[3]:
         policy = load_policy(ctx.cur)
         st.dataframe([{"key": k, "value": str(v)} for k, v in policy.model_dump().items()], hide_index=True, width="stretch")

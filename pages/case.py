@@ -14,10 +14,10 @@ from db import audit
 from pages.components import case_board
 from pages.components.cache import board as cached_board
 from pages.components.cache import snapshot_scores
-from pages.components.guard import guard
+from pages.components.guard import PAGE_ICON, guard
 
 # A deep link runs this file without the entrypoint: the board needs the wide layout itself.
-st.set_page_config(page_title="BoneMDT", page_icon=":material/skeleton:", layout="wide")
+st.set_page_config(page_title="BoneMDT", page_icon=PAGE_ICON, layout="wide")
 ctx = guard("case")
 
 case_id = case_board.case_picker(ctx)

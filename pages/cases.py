@@ -10,10 +10,11 @@ from core.i18n import enum_label
 from core.meeting_rules import readiness_from_facts
 from core.models import CaseStatus, PrimaryTumour, Priority, Stream
 from core.permissions import Capability, allowed
-from db import cases
+from db import cases, exports
 from db.policies import load_policy
 from pages.components.forms import referral_form
 from pages.components.guard import guard
+from pages.components.security import export_button
 from pages.components.widgets import case_table, localise_frame
 
 ctx = guard("cases")
@@ -88,4 +89,12 @@ with tabs[0]:
                 tr("col.next_meeting"): st.column_config.DateColumn(format="YYYY-MM-DD"),
                 tr("col.ready"): st.column_config.CheckboxColumn(),
             },
+        )
+    if allowed(ctx.actor.role, Capability.EXPORT_CASES):
+        export_button(
+            ctx,
+            "cases",
+            lambda: exports.cases_csv(
+                ctx.cur, ctx.actor, text=text, statuses=statuses, primaries=primaries, priorities=priorities, streams=streams
+            ),
         )

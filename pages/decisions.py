@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from core.errors import NotFoundError
-from core.minutes import label, md_escape
+from core.minutes import label, md_cell, md_escape
 from core.models import DecisionStatus
 from core.permissions import Capability, allowed
 from db import decisions, meetings
@@ -79,7 +79,7 @@ with tab_rec:
         st.info(tr("dec.pick_case"))
     else:
         patient = board.cf.patient
-        st.subheader(f"{patient.display_name} · {patient.mrn}")
+        st.subheader(md_cell(f"{patient.display_name} · {patient.mrn}"))
         st.caption(tr("dec.question") + " " + md_escape(board.cf.case.question))
         st.markdown(f"[{md_escape(tr('dec.open_board'))}](case?case={int(case_id)})")
         item_id = cases[case_id][0] if case_id in cases else None
@@ -104,7 +104,7 @@ with tab_rec:
 
 with tab_act:
     if case_id is not None and board is not None:
-        st.subheader(tr("dec.actions_for", patient=board.cf.patient.display_name))
+        st.subheader(tr("dec.actions_for", patient=md_cell(board.cf.patient.display_name)))
         form.notice(f"dec.{case_id}.act_notice")
         form.actions_panel(ctx, case_id, latest_signed)
         st.subheader(tr("dec.delivery"))
@@ -114,7 +114,7 @@ with tab_act:
 
 with tab_fu:
     if board is not None:
-        st.subheader(tr("dec.follow_ups_for", patient=board.cf.patient.display_name))
+        st.subheader(tr("dec.follow_ups_for", patient=md_cell(board.cf.patient.display_name)))
         form.notice(f"dec.{case_id}.fu_notice")
         form.follow_up_panel(ctx, board, latest_signed)
     st.subheader(tr("dec.overdue_follow_ups_all"))
@@ -126,7 +126,7 @@ with tab_docs:
         meeting_id,
         dates[meeting_id][0] if meeting_id is not None else "",
         case_id,
-        board.cf.patient.display_name if board else "",
+        md_cell(board.cf.patient.display_name) if board else "",
     )
 
 with tab_all:

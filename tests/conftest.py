@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import date
 from pathlib import Path
@@ -13,6 +14,18 @@ from core.models import Actor, Role, Specialty
 from db.migrate import migrate
 
 DEMO_TODAY = date.today()
+
+# One store secret for the whole run (db/keys.py): tests copy store files between folders, and the
+# audit chain's HMAC must verify in the copy. tests/security/ checks the key-file path on its own.
+os.environ.setdefault("BONEMDT_SECRET", "bonemdt-test-secret-not-for-production-0123456789")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_sign_in_throttle() -> None:
+    """Per-client sign-in throttling is process state (db/users.py): each test starts clean."""
+    from db.users import reset_client_throttle
+
+    reset_client_throttle()
 
 
 @pytest.fixture

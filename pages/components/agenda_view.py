@@ -32,6 +32,7 @@ from core.models import (
     Stream,
 )
 from core.permissions import Capability, allowed
+from core.text import md_inline
 from db import agenda as workflow
 from db import listing
 from db import urgency as live_urgency
@@ -42,12 +43,11 @@ from pages.components.widgets import case_link_column, case_table, localise_fram
 log = logging.getLogger("bonemdt.meetings")
 T = TypeVar("T")
 PAGE_SIZE = 8
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
 def md(text: object) -> str:
-    """Stored text made inert for st.markdown (every markdown punctuation escaped)."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+    """Stored text made inert for st.markdown (the one escaper, core.text.md_inline)."""
+    return md_inline(text)
 
 
 def can(ctx: PageContext, capability: Capability) -> bool:
@@ -748,7 +748,7 @@ def attendance_panel(ctx: PageContext, meeting: Meeting) -> None:
             st.session_state[key] = bool(row.present)
             with cols[i % 3]:
                 st.toggle(
-                    f"{row.display_name} · {enum_label(row.specialty, ctx.lang)}",
+                    f"{md(row.display_name)} · {enum_label(row.specialty, ctx.lang)}",
                     key=key,
                     on_change=_toggle_attendance,
                     args=(ctx, mid, int(row.user_id), str(row.specialty), key),

@@ -48,7 +48,8 @@ from core.text import LONG_TEXT_MAX, SHORT_TEXT_MAX, TextRuleError, check_text
 from db import agenda, decisions
 from db import minutes as minutes_db
 from db.board import Board
-from db.users import list_users
+from db.signatures import signature_intact
+from db.users import SigningLockedError, list_users
 from pages.components import documents
 from pages.components.guard import PageContext
 
@@ -527,6 +528,10 @@ def sign_box(ctx: PageContext, draft: Decision, board: Board) -> None:
         st.session_state[f"{p}.sign_errors"] = {}
         password = str(st.session_state.pop(f"{p}.password.{attempt}", "") or "")
         st.session_state[f"{p}.attempt"] = attempt + 1
+        if _unsaved_edits(p, draft):
+            # The signature covers the saved draft only: sign what is on screen, or nothing.
+            st.session_state[f"dec.{draft.case_id}.notice"] = ("error", tr("sec.unsaved_edits"))
+            st.rerun()
         try:
             decisions.sign(
                 ctx.cur,
@@ -541,14 +546,44 @@ def sign_box(ctx: PageContext, draft: Decision, board: Board) -> None:
             st.session_state[f"dec.{draft.case_id}.notice"] = ("error", tr("dec.err.conflict"))
         except (PermissionDeniedError, ImmutableRecordError):
             st.session_state[f"dec.{draft.case_id}.notice"] = ("error", tr("dec.err.denied"))
+        except SigningLockedError:
+            st.session_state[f"dec.{draft.case_id}.notice"] = ("error", tr("sec.sign_locked"))
         else:
             st.session_state[f"dec.{draft.case_id}.notice"] = ("success", tr("dec.signed_ok"))
         st.rerun()
 
 
+def _unsaved_edits(p: str, draft: Decision) -> bool:
+    """Whether the draft form on screen (same widget keys) differs from the saved draft."""
+    ss = st.session_state
+
+    def text(key: str) -> str:
+        return str(ss.get(key, "") or "").strip()
+
+    if f"{p}.outcome" in ss and ss[f"{p}.outcome"] != draft.outcome:
+        return True
+    if f"{p}.decided_on" in ss and ss[f"{p}.decided_on"] != draft.decided_on:
+        return True
+    for field in ("summary", "dissent"):
+        if f"{p}.{field}" in ss and text(f"{p}.{field}") != getattr(draft, field):
+            return True
+    for axis in draft.noms:  # (NOMS fields the draft lacks show computed prefills, not edits)
+        if f"{p}.noms.{axis}" in ss and text(f"{p}.noms.{axis}") != draft.noms[axis]:
+            return True
+    for item in draft.plan:
+        key = f"{p}.s.{item.rule_id}.disp"
+        if item.rule_id and key in ss and ss[key] != item.disposition:
+            return True
+    free = [text(f"{p}.f{i}.text") for i in range(int(ss.get(f"{p}.n_free", 0)))]
+    saved_free = [i.text for i in draft.plan if i.disposition == PlanDisposition.FREE_TEXT]
+    return f"{p}.n_free" in ss and [f for f in free if f] != saved_free
+
+
 def decision_view(ctx: PageContext, d: Decision, signer: str | None) -> None:
     """A decision read-only: outcome, plan with dispositions, NOMS, discussion, signature."""
     tr, lang = ctx.t, ctx.lang
+    if not signature_intact(d):
+        st.error(tr("sec.signature_broken"), icon=":material/gpp_bad:")
     cols = st.columns(4)
     cols[0].metric(tr("dec.outcome"), label(d.outcome, lang))
     cols[1].metric(tr("dec.version"), f"{d.version} · {label(d.status, lang)}")
@@ -663,7 +698,8 @@ def opinions_box(ctx: PageContext, case_id: int, item_id: int | None) -> None:
     a.selectbox(tr("col.specialty"), [s.value for s in Specialty], key=f"{p}.specialty", format_func=lambda v: label(v, lang))
     b.text_area(tr("dec.opinion_text"), key=f"{p}.text", max_chars=LONG_TEXT_MAX, height=70)
     _field_error(errors, "text")
-    if st.button(tr("dec.add_opinion"), key=f"{p}.add", icon=":material/forum:"):
+    # Keyed by the submission token: a repeated click sent for the button of an earlier run matches nothing.
+    if st.button(tr("dec.add_opinion"), key=f"{p}.add.{_token(f'{p}.token')}", icon=":material/forum:"):
         text = str(st.session_state.get(f"{p}.text", "")).strip()
         problem = tr("dec.err.text_required") if not text else _text_error(tr, text, LONG_TEXT_MAX)
         st.session_state[f"{p}.errors"] = {"text": problem} if problem else {}
@@ -750,7 +786,7 @@ def actions_panel(ctx: PageContext, case_id: int, signed: Decision | None) -> No
         placeholder=tr("dec.action_description_hint"),
     )
     _field_error(errors, "description")
-    if st.button(tr("dec.create_action"), key=f"{p}.create", icon=":material/add_task:"):
+    if st.button(tr("dec.create_action"), key=f"{p}.create.{_token(f'{p}.token')}", icon=":material/add_task:"):
         description = str(st.session_state.get(f"{p}.description", "")).strip() or str(texts[item])
         problem = _text_error(tr, description, LONG_TEXT_MAX)
         due = st.session_state.get(f"{p}.due")

@@ -90,6 +90,11 @@ class FormState:
     def key(self, field: str) -> str:
         return f"{self.name}__{field}"
 
+    def submit(self, label: str, **kwargs: Any) -> bool:
+        """The form's submit button, keyed by the submission token: a click sent for the button
+        of an earlier run (a repeated click after the save) matches no button and does nothing."""
+        return st.form_submit_button(label, key=f"{self.name}__submit__{self.token}", **kwargs)
+
     def error(self, *fields: str) -> None:
         for field in fields:
             if field in self.errors:
@@ -272,7 +277,7 @@ def referral_form(ctx: PageContext) -> None:
                 "comorbidities",
             ]
         )
-        submitted = st.form_submit_button(tr("form.referral.submit"), type="primary")
+        submitted = form.submit(tr("form.referral.submit"), type="primary")
     if not submitted:
         return
     errors: dict[str, str] = {}

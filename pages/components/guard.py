@@ -7,44 +7,67 @@ each calls :func:`guard` as its first statement.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import threading
 import time
-from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Any, Protocol
 
 import duckdb
 import streamlit as st
 
-from core.errors import AuthenticationError, NotFoundError
+from core.errors import AuthenticationError, NotFoundError, PermissionDeniedError
 from core.i18n import t
-from core.models import Actor
+from core.models import Actor, Role
 from core.permissions import PAGE_CAPABILITY, allowed
+from core.text import md_inline
 from db import audit, users
 from db.connection import default_db_path
-from db.store import Store, demo_enabled, open_store
+from db.keys import SecretError
+from db.store import SettingsError, Store, demo_enabled, open_store
 
 log = logging.getLogger("bonemdt.guard")
 
 ENTRY_FLAG = "_bonemdt_entry_ran"
+# Served by this server (a Material icon as page icon made browsers fetch it from a font host).
+PAGE_ICON = str(Path(__file__).resolve().parents[2] / "assets" / "bonemdt-icon.png")
 DEEP_LINK_KEY = "_bonemdt_deep_link"
 IDLE_SECONDS = 15 * 60
 ABSOLUTE_SECONDS = 12 * 3600
 TRUSTED_HEADER_ENV = "BONEMDT_TRUSTED_USER_HEADER"
+CHECKPOINT_SECONDS = 300
+EXPIRY_WATCH_SECONDS = 60
+# Session keys that survive sign-out and expiry: the entrypoint flag and the chosen language.
+_KEEP_ON_CLEAR = (ENTRY_FLAG, "lang")
 
 
 class Translate(Protocol):
     def __call__(self, key: str, **params: object) -> str: ...
 
 
-@dataclass
 class PageContext:
-    store: Store
-    cur: duckdb.DuckDBPyConnection
-    actor: Actor
-    lang: str
-    t: Translate
+    """What a page works with. ``actor`` re-checks the session each time it is read, so a widget
+    callback that runs with the context of an older run (before the guard of the new run) cannot
+    act after expiry, sign-out or a session moved to another client."""
+
+    def __init__(
+        self, store: Store, cur: duckdb.DuckDBPyConnection, actor: Actor, lang: str, t: Translate, *, live: bool = False
+    ):
+        self.store = store
+        self.cur = cur
+        self._actor = actor
+        self.lang = lang
+        self.t = t
+        self._live = live
+
+    @property
+    def actor(self) -> Actor:
+        if self._live and not session_still_valid(self._actor):
+            raise PermissionDeniedError("Your session has ended; nothing was changed. Sign in again.")
+        return self._actor
 
 
 @st.cache_resource(show_spinner="Opening the store…")
@@ -53,7 +76,63 @@ def _open(path: str, demo: bool) -> Store:
 
 
 def get_store() -> Store:
-    return _open(str(default_db_path().resolve()), demo_enabled())
+    """The store, or the start-up problem on screen (unknown setting values fail closed)."""
+    try:
+        return _open(str(default_db_path().resolve()), demo_enabled())
+    except (SettingsError, SecretError) as exc:
+        log.error("start refused: %s", exc)
+        st.error(t("sec.start_failed", st.session_state.get("lang", "en"), problem=md_inline(str(exc))))
+        st.stop()
+        raise  # st.stop() raises; this line is for the type checker
+
+
+def client_fingerprint() -> str:
+    """The client this session talks to: network address and browser as the server sees them."""
+    try:
+        address = st.context.ip_address
+        agent = st.context.headers.get("User-Agent")
+    except (AttributeError, RuntimeError):
+        address, agent = "", ""
+    address = address if isinstance(address, str) else ""  # (a test harness has no real client)
+    agent = agent if isinstance(agent, str) else ""
+    return fingerprint(address, agent)
+
+
+def fingerprint(address: str, agent: str) -> str:
+    return hashlib.sha256(f"{address}\x00{agent}".encode()).hexdigest()[:32]
+
+
+def clear_session(notice: str | None = None) -> None:
+    """Forget everything this session held (sign-out, expiry): keep only the language."""
+    keep = {k: st.session_state[k] for k in _KEEP_ON_CLEAR if k in st.session_state}
+    for key in list(st.session_state.keys()):
+        try:
+            del st.session_state[key]
+        except (KeyError, st.errors.StreamlitAPIException):
+            continue
+    for key, value in keep.items():
+        st.session_state[key] = value
+    if notice:
+        st.session_state["auth_notice"] = notice
+
+
+def _expired(auth: dict[str, Any], now: float) -> str | None:
+    if now - float(auth["signed_in_at"]) > ABSOLUTE_SECONDS:
+        return "signin.expired_absolute"
+    if now - float(auth["last_seen"]) > IDLE_SECONDS:
+        return "signin.expired_idle"
+    return None
+
+
+def session_still_valid(actor: Actor) -> bool:
+    """The session that produced ``actor`` is still signed in as that user, unexpired, on the
+    client that signed in (called from callbacks through PageContext.actor)."""
+    auth: dict[str, Any] | None = st.session_state.get("auth")
+    if auth is None or int(auth.get("user_id", -1)) != actor.user_id:
+        return False
+    if auth.get("client") != client_fingerprint():
+        return False
+    return _expired(auth, time.time()) is None
 
 
 def language() -> str:
@@ -65,13 +144,13 @@ def language() -> str:
 
 
 def _expire(reason_key: str) -> None:
-    st.session_state.pop("auth", None)
-    st.session_state["auth_notice"] = reason_key
+    clear_session(reason_key)
 
 
 def _start_session(actor: Actor) -> None:
     now = time.time()
-    st.session_state["auth"] = {"user_id": actor.user_id, "signed_in_at": now, "last_seen": now}
+    clear_session()
+    st.session_state["auth"] = {"user_id": actor.user_id, "signed_in_at": now, "last_seen": now, "client": client_fingerprint()}
 
 
 def current_actor(cur: duckdb.DuckDBPyConnection) -> Actor | None:
@@ -84,17 +163,28 @@ def current_actor(cur: duckdb.DuckDBPyConnection) -> Actor | None:
         _start_session(external)
         return external
     now = time.time()
-    if now - float(auth["signed_in_at"]) > ABSOLUTE_SECONDS:
-        _expire("signin.expired_absolute")
+    reason = _expired(auth, now)
+    if reason:
+        _expire(reason)
         return None
-    if now - float(auth["last_seen"]) > IDLE_SECONDS:
-        _expire("signin.expired_idle")
+    if auth.get("client") != client_fingerprint():
+        # A session id replayed from another browser or address: end it (and say so in the trail).
+        audit.record(
+            cur,
+            Actor(user_id=-1, username="(session)", role=Role.MEMBER),
+            "denied",
+            "session",
+            auth.get("user_id"),
+            outcome="denied",
+            reason="session used from another client",
+        )
+        _expire("sec.client_changed")
         return None
     auth["last_seen"] = now
     try:
         return users.actor_for(cur, int(auth["user_id"]))
     except NotFoundError:
-        st.session_state.pop("auth", None)
+        clear_session()
         return None
 
 
@@ -133,7 +223,7 @@ def _oidc_configured() -> bool:
 
 
 def sign_out() -> None:
-    st.session_state.pop("auth", None)
+    clear_session()
     if _oidc_configured():
         st.logout()
 
@@ -171,7 +261,10 @@ def _render_sign_in(cur: duckdb.DuckDBPyConnection, store: Store, lang: str) -> 
 
 def _try_sign_in(cur: duckdb.DuckDBPyConnection, store: Store, username: str, password: str, lang: str) -> None:
     try:
-        actor = users.authenticate(cur, username, password, allow_demo=store.demo)
+        actor = users.authenticate(cur, username, password, allow_demo=store.demo, client=client_fingerprint())
+    except users.ThrottledError:
+        st.error(t("sec.throttled", lang))
+        return
     except AuthenticationError:
         st.error(t("signin.failed", lang))
         return
@@ -182,7 +275,11 @@ def _try_sign_in(cur: duckdb.DuckDBPyConnection, store: Store, username: str, pa
 def sidebar(ctx: PageContext) -> None:
     with st.sidebar:
         st.caption(
-            ctx.t("signed_in_as", name=ctx.actor.display_name or ctx.actor.username, role=ctx.t("role." + ctx.actor.role.value))
+            ctx.t(
+                "signed_in_as",
+                name=md_inline(ctx.actor.display_name or ctx.actor.username),
+                role=ctx.t("role." + ctx.actor.role.value),
+            )
         )
         choice = st.segmented_control(
             ctx.t("lang.label"),
@@ -200,6 +297,35 @@ def sidebar(ctx: PageContext) -> None:
             st.rerun()
         if ctx.store.demo:
             st.caption(ctx.t("demo.banner"))
+        _expiry_watch()
+
+
+@st.fragment(run_every=EXPIRY_WATCH_SECONDS)
+def _expiry_watch() -> None:
+    """Take patient data off the screen when the session expires, even without a click: this
+    fragment reruns on a timer (without counting as activity) and reruns the page on expiry."""
+    auth: dict[str, Any] | None = st.session_state.get("auth")
+    if auth is not None and _expired(auth, time.time()) is not None:
+        st.rerun(scope="app")
+
+
+_checkpoint_lock = threading.Lock()
+_last_checkpoint = [0.0]
+
+
+def _periodic_checkpoint(store: Store) -> None:
+    """Every few minutes, sign the audit trail's head into the file beside the store and the log."""
+    now = time.time()
+    with _checkpoint_lock:
+        if now - _last_checkpoint[0] < CHECKPOINT_SECONDS or not store.chain_ok:
+            return
+        _last_checkpoint[0] = now
+    report = audit.verify_store(store.cursor())
+    if report.ok:
+        audit.write_checkpoint(store.cursor())
+    else:
+        store.chain_ok, store.chain_problem = False, report.problem
+        log.error("audit trail check failed: %s", report.problem)
 
 
 def _route_through_entrypoint(page: str) -> None:
@@ -228,9 +354,13 @@ def guard(page: str) -> PageContext:
         _render_sign_in(cur, store, lang)
         st.stop()
     assert actor is not None
-    ctx = PageContext(store, cur, actor, lang, partial(t, lang=lang))
+    ctx = PageContext(store, cur, actor, lang, partial(t, lang=lang), live=True)
+    _periodic_checkpoint(store)
     if not store.chain_ok:
-        st.error(ctx.t("store.chain_broken", seq="?", problem=store.chain_problem))
+        st.error(ctx.t("store.chain_broken", seq="?", problem=md_inline(store.chain_problem)))
+    if store.tampered_decisions:
+        ids = ", ".join(str(i) for i in store.tampered_decisions)
+        st.error(ctx.t("sec.tampered", n=len(store.tampered_decisions), ids=ids))
     capability = PAGE_CAPABILITY[page]
     if not allowed(actor.role, capability):
         audit.record(

@@ -21,6 +21,7 @@ import streamlit as st
 from core.derive import CaseScores, DerivedScore, InputSource
 from core.i18n import MESSAGES, enum_label
 from core.scores import SCORES
+from core.text import md_inline
 from pages.components.figures import AMBER, GREEN, GREY, RED, band_colour
 from pages.components.guard import PageContext
 
@@ -47,20 +48,9 @@ LESION_LEVEL: frozenset[str] = frozenset({"sins", "mirels", "bilsky_escc"})
 
 History = Callable[[str], pd.DataFrame]
 
-# Characters that could start emphasis, code, links, images, HTML, maths, tables, directives.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>!|~$])")
-# ":" before a letter or "/" (icons, emoji shortcodes, :red[...] directives, autolinked URLs).
-_MD_COLON = re.compile(r":(?=[A-Za-z/])")
-_MD_WWW = re.compile(r"(?i)\b(www)\.")
-_MD_BLOCK = re.compile(r"^(\s*)([#>+\-=])")  # heading, quote, list, setext line at the start
-_MD_NUMBERED = re.compile(r"^(\s*\d+)([.)])")  # ordered list at the start
-
-
 def escape_md(text: object) -> str:
-    """Stored or user text made literal inside Markdown (no links, images, HTML, directives)."""
-    flat = " ".join(str(text).splitlines())
-    escaped = _MD_WWW.sub(r"\1\\.", _MD_COLON.sub(r"\\:", _MD_SPECIAL.sub(r"\\\1", flat)))
-    return _MD_NUMBERED.sub(r"\1\\\2", _MD_BLOCK.sub(r"\1\\\2", escaped))
+    """Stored or user text made literal inside Markdown (the one escaper, core.text.md_inline)."""
+    return md_inline(text)
 
 
 def badge_colour(band: str) -> str:

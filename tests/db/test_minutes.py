@@ -106,7 +106,9 @@ def test_unknown_meeting_and_case(demo_cur: duckdb.DuckDBPyConnection) -> None:
 
 @pytest.mark.parametrize("role", [Role.CHAIR, Role.MEMBER, Role.COORDINATOR])
 def test_exports_are_audited(demo_cur: duckdb.DuckDBPyConnection, role: Role) -> None:
-    who = actor(role, 1)
+    # A real account of that role: every write re-reads the account's current role.
+    uid = demo_cur.execute("SELECT min(user_id) FROM app_user WHERE role = ?", [role.value]).fetchone()[0]
+    who = actor(role, int(uid))
     mid = _closed_meeting_with_decisions(demo_cur)
     before = audit.count(demo_cur)
     m = minutes.export_minutes(demo_cur, who, mid, "pdf")

@@ -12,6 +12,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from pages.components.guard import fingerprint
+
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ("overview", "cases", "case", "meetings", "decisions", "analytics", "admin")
 
@@ -47,7 +49,8 @@ def app(page: str, *, user_id: int | None = None, query: dict[str, str] | None =
     at.session_state["_bonemdt_entry_ran"] = True
     if user_id is not None:
         now = time.time()
-        at.session_state["auth"] = {"user_id": user_id, "signed_in_at": now, "last_seen": now}
+        # Bound to the client as a real sign-in is (AppTest has no address or browser).
+        at.session_state["auth"] = {"user_id": user_id, "signed_in_at": now, "last_seen": now, "client": fingerprint("", "")}
     for k, v in (query or {}).items():
         at.query_params[k] = v
     return at

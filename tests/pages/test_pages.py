@@ -103,11 +103,17 @@ def test_unknown_case_id_is_a_clear_message(page_store: Path, user_ids: dict[str
 def test_entrypoint_navigation_by_role(page_store: Path, user_ids: dict[str, int]) -> None:
     from streamlit.testing.v1 import AppTest
 
+    from pages.components.guard import fingerprint
     from tests.pages.conftest import ROOT
 
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
     now = time.time()
-    at.session_state["auth"] = {"user_id": user_ids["analyst"], "signed_in_at": now, "last_seen": now}
+    at.session_state["auth"] = {
+        "user_id": user_ids["analyst"],
+        "signed_in_at": now,
+        "last_seen": now,
+        "client": fingerprint("", ""),
+    }
     at.run()
     assert not at.exception
     assert any("Analytics" in t.value for t in at.title)
