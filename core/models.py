@@ -730,9 +730,15 @@ class Lesion(_Record):
     prior_rt_date: date | None = None
     status: LesionStatus = LesionStatus.ACTIVE
     detected_date: date | None = None
+    # The surgeon's stability call is dated and signed (who made it, on which day).
+    surgeon_stability_on: date | None = None
+    surgeon_stability_by: ShortText = ""
     row_version: int = 1
+    # Who recorded this version of the fact and when (filled by the store).
+    recorded_at: datetime | None = None
+    recorded_by: str = ""
 
-    _nf = field_validator("prior_rt_date", "detected_date")(_not_future)
+    _nf = field_validator("prior_rt_date", "detected_date", "surgeon_stability_on")(_not_future)
 
     @model_validator(mode="after")
     def _site_rules(self) -> Lesion:
@@ -793,6 +799,10 @@ class ImagingStudy(_Record):
     findings: LongText = ""
     impression: LongText = ""
     lesion_ids: tuple[int, ...] = ()
+    # Version of the fact (optimistic concurrency) and who recorded it when (filled by the store).
+    row_version: int = 1
+    recorded_at: datetime | None = None
+    recorded_by: str = ""
 
     _nf = field_validator("study_date")(_not_future)
 
@@ -808,6 +818,10 @@ class LabResult(_Record):
     # entered exactly at a published threshold in its own unit lands in the band it names).
     entered_value: Decimal | None = None
     entered_unit: str | None = None
+    # Version of the fact (optimistic concurrency) and who recorded it when (filled by the store).
+    row_version: int = 1
+    recorded_at: datetime | None = None
+    recorded_by: str = ""
 
     _nf = field_validator("taken_on")(_not_future)
 
@@ -879,6 +893,10 @@ class Treatment(_Record):
     # the record names a lesion).
     procedure: SurgeryProcedure | None = None
     ongoing: bool = False
+    # Version of the fact (optimistic concurrency) and who recorded it when (filled by the store).
+    row_version: int = 1
+    recorded_at: datetime | None = None
+    recorded_by: str = ""
 
     _nf = field_validator("start_date", "end_date")(_not_future)
 
@@ -918,6 +936,10 @@ class ClinicalEvent(_Record):
     event_date: date
     lesion_id: int | None = None
     description: LongText = ""
+    # Version of the fact (optimistic concurrency) and who recorded it when (filled by the store).
+    row_version: int = 1
+    recorded_at: datetime | None = None
+    recorded_by: str = ""
 
     _nf = field_validator("event_date")(_not_future)
 

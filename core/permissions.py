@@ -17,6 +17,9 @@ class Capability(StrEnum):
     EDIT_DEMOGRAPHICS = "edit_demographics"
     BUILD_AGENDA = "build_agenda"
     EDIT_CLINICAL = "edit_clinical"
+    # Enter, correct and retract dated clinical facts (assessments, lesions, imaging, labs,
+    # treatments, events); members only for their specialty's facts (db/fact_access.py).
+    RECORD_FACTS = "record_facts"
     ADD_OPINION = "add_opinion"
     DRAFT_DECISION = "draft_decision"
     SIGN_DECISION = "sign_decision"
@@ -38,6 +41,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             _C.EDIT_DEMOGRAPHICS,
             _C.BUILD_AGENDA,
             _C.EDIT_CLINICAL,
+            _C.RECORD_FACTS,
             _C.ADD_OPINION,
             _C.DRAFT_DECISION,
             _C.SIGN_DECISION,
@@ -52,6 +56,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
         {
             _C.READ_CASES,
             _C.EDIT_CLINICAL,
+            _C.RECORD_FACTS,
             _C.ADD_OPINION,
             _C.DRAFT_DECISION,
             _C.MANAGE_OWN_ACTIONS,
@@ -64,6 +69,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             _C.CREATE_CASE,
             _C.EDIT_DEMOGRAPHICS,
             _C.BUILD_AGENDA,
+            _C.RECORD_FACTS,
             _C.MANAGE_ACTIONS,
             _C.MANAGE_OWN_ACTIONS,
             _C.VIEW_ANALYTICS,

@@ -6,21 +6,26 @@ transaction. Updates are optimistic (``row_version``): a stale form ends in Conf
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 import duckdb
 import pandas as pd
 
+from core.assessments import ASSESSED_FIELDS, project
 from core.errors import ConflictError, FieldError, NotFoundError
 from core.meeting_rules import ReadinessFacts
 from core.models import Actor, Case, CaseFile, CaseStatus, Patient
 from core.permissions import Capability
-from db import audit, clinical, submissions
+from db import assessments, audit, clinical, submissions
 from db.connection import transaction
 from db.rows import fetch_models, insert, update
 
-CASE_COLUMNS = tuple(f for f in Case.model_fields if f not in ("case_id", "row_version", "created_at"))
+# The case header: referral, demographics, tumour. The clinical state (ECOG, Frankel, pain, ...) is
+# not a column of the case but dated assessments (db/assessments.py), projected onto the Case.
+CASE_COLUMNS = tuple(
+    f for f in Case.model_fields if f not in ("case_id", "row_version", "created_at") and f not in ASSESSED_FIELDS
+)
 # Fields a member (clinical role) may change; the rest is the coordinator's demographics/referral.
 CLINICAL_FIELDS = frozenset(
     {
@@ -67,7 +72,7 @@ CLINICAL_FIELDS = frozenset(
         "ineligible_for_other_treatment",
         "growth_override",
     }
-)
+) - frozenset(ASSESSED_FIELDS)
 
 
 def _patient_values(p: Patient) -> dict[str, Any]:
@@ -113,8 +118,29 @@ def refer(
             cur, actor, "create", "patient", patient_id, after={"mrn": "(set)", "sex": patient.sex.value}, patient_id=patient_id
         )
         audit.record(cur, actor, "create", "mdt_case", case_id, after=_audit_view(new_case), patient_id=patient_id)
+        _referral_assessments(cur, actor, new_case, case_id, patient_id)
         submissions.remember(cur, token, "mdt_case", case_id)
     return case_id
+
+
+_DEFAULTS: dict[str, Any] = {
+    f: (lambda d: list(d) if isinstance(d, tuple) else d)(Case.model_fields[f].get_default(call_default_factory=True))
+    for f in ASSESSED_FIELDS
+}
+
+
+def assessed_values(case: Case) -> dict[str, Any]:
+    """The clinical values a Case carries that differ from "unknown" (the field's default: None,
+    False or empty), JSON form."""
+    data = case.model_dump(mode="json", include=set(ASSESSED_FIELDS))
+    return {f: v for f, v in data.items() if v is not None and v != _DEFAULTS[f]}
+
+
+def _referral_assessments(cur: duckdb.DuckDBPyConnection, actor: Actor, case: Case, case_id: int, patient_id: int) -> None:
+    """Clinical values given with a referral become assessments dated at the referral."""
+    values = assessed_values(case)
+    if values:
+        assessments.write(cur, actor, case_id, patient_id, assessments.from_case(case_id, values, case.referral_date))
 
 
 def refer_existing(cur: duckdb.DuckDBPyConnection, actor: Actor, case: Case, *, token: str | None = None) -> int:
@@ -127,13 +153,14 @@ def refer_existing(cur: duckdb.DuckDBPyConnection, actor: Actor, case: Case, *, 
             return int(done)
         case_id = insert(cur, "mdt_case", case, CASE_COLUMNS, "case_id")
         audit.record(cur, actor, "create", "mdt_case", case_id, after=_audit_view(case), patient_id=case.patient_id)
+        _referral_assessments(cur, actor, case, case_id, case.patient_id)
         submissions.remember(cur, token, "mdt_case", case_id)
     return case_id
 
 
 def _audit_view(case: Case) -> dict[str, Any]:
     """What the audit keeps of a case: coded fields; free text only by length (no PHI in logs)."""
-    data = case.model_dump(mode="json", exclude={"created_at"})
+    data = case.model_dump(mode="json", exclude={"created_at", *ASSESSED_FIELDS})
     for key in ("question", "comorbidities", "patient_wishes", "referrer", "key_worker"):
         data[key] = f"({len(data[key])} chars)"
     return data
@@ -163,12 +190,28 @@ def case_exists(cur: duckdb.DuckDBPyConnection, case_id: int) -> bool:
     return cur.execute("SELECT 1 FROM mdt_case WHERE case_id = ?", [case_id]).fetchone() is not None
 
 
-def load_case_file(cur: duckdb.DuckDBPyConnection, case_id: int, as_of: date | None = None) -> CaseFile:
-    """The whole case as the board sees it (read-only; opening is audited by the page)."""
-    case = get_case(cur, case_id)
+def end_of(day: date) -> datetime:
+    """The record-time cut-off of "the board as it was on ``day``": what was recorded by its end."""
+    return datetime.combine(day, time.max)
+
+
+def load_case_file(
+    cur: duckdb.DuckDBPyConnection, case_id: int, as_of: date | None = None, *, known_by: datetime | None = None
+) -> CaseFile:
+    """The whole case as the board sees it (read-only; opening is audited by the page).
+
+    The clinical fields of the case are the dated assessments in force on ``as_of`` (their dates in
+    ``CaseFile.observed``); corrected and retracted versions of facts are left out. With
+    ``known_by`` (e.g. :func:`end_of` a past day) only what was recorded by then counts, as it
+    stood then: later corrections and retractions are undone.
+    """
+    day = as_of or date.today()
+    cutoff = known_by
+    header = get_case(cur, case_id)
+    case, observed = project(header, assessments.load(cur, [case_id]).get(case_id, []), as_of=day, recorded_by=cutoff)
     patient = get_patient(cur, case.patient_id)
-    facts = clinical.load_facts(cur, case.patient_id)
-    return CaseFile(case=case, patient=patient, as_of=as_of or date.today(), **facts)
+    facts = clinical.load_facts(cur, case.patient_id, known_by=cutoff)
+    return CaseFile(case=case, patient=patient, as_of=day, observed=observed, **facts)
 
 
 def update_case(
@@ -184,6 +227,9 @@ def update_case(
     Clinical fields need EDIT_CLINICAL; referral/demographic fields need EDIT_DEMOGRAPHICS.
     """
     assert case.case_id is not None
+    dated = set(changes) & set(ASSESSED_FIELDS)
+    if dated:
+        raise FieldError(dict.fromkeys(sorted(dated), "is a dated assessment: record it with its date (db.assessments)"))
     unknown = set(changes) - set(CASE_COLUMNS)
     if unknown:
         raise FieldError(dict.fromkeys(sorted(unknown), "cannot be changed here"))
@@ -252,11 +298,11 @@ def list_cases(
     like = f"%{text.strip().lower()}%" if text and text.strip() else None
     return cur.execute(
         """
-        WITH page AS (
+        WITH page AS ("""  # noqa: S608 (constant SQL fragments; every value is bound)
+        + """
             SELECT c.case_id, c.patient_id, p.mrn, p.display_name AS patient, p.sex,
                    date_diff('year', p.birth_date, current_date) AS age,
-                   c.primary_tumour, c.status, c.priority, c.stream, c.referral_date,
-                   c.ecog, c.frankel, c.nrs, c.lecture_case
+                   c.primary_tumour, c.status, c.priority, c.stream, c.referral_date, c.lecture_case
             FROM mdt_case c JOIN patient p USING (patient_id)
             WHERE (?::VARCHAR IS NULL OR lower(p.display_name) LIKE ? OR p.mrn_folded LIKE ?
                    OR CAST(c.case_id AS VARCHAR) = trim(?))
@@ -269,15 +315,25 @@ def list_cases(
             LIMIT ?
         ), lesions AS (
             SELECT patient_id, count(*) AS lesions FROM lesion
-            WHERE patient_id IN (SELECT patient_id FROM page) GROUP BY patient_id
+            WHERE patient_id IN (SELECT patient_id FROM page) AND superseded_by IS NULL AND NOT coalesce(retracted, FALSE)
+            GROUP BY patient_id
+        ), clin AS (
+            SELECT case_id,
+                   CAST(max(value) FILTER (WHERE field = 'ecog') AS INTEGER) AS ecog,
+                   trim(max(value) FILTER (WHERE field = 'frankel'), '"') AS frankel,
+                   CAST(max(value) FILTER (WHERE field = 'nrs') AS INTEGER) AS nrs
+            FROM ("""
+        + assessments.CURRENT_SQL
+        + """) WHERE field IN ('ecog', 'frankel', 'nrs') AND case_id IN (SELECT case_id FROM page) GROUP BY case_id
         ), next_item AS (
             SELECT a.case_id, min(m.meeting_date) AS next_meeting
             FROM agenda_item a JOIN meeting m USING (meeting_id)
             WHERE a.case_id IN (SELECT case_id FROM page) AND m.status <> 'closed' AND a.status = 'listed'
             GROUP BY a.case_id
         )
-        SELECT page.* EXCLUDE (patient_id), coalesce(lesions.lesions, 0) AS lesions, next_item.next_meeting
-        FROM page LEFT JOIN lesions USING (patient_id) LEFT JOIN next_item USING (case_id)
+        SELECT page.* EXCLUDE (patient_id, lecture_case), clin.ecog, clin.frankel, clin.nrs, page.lecture_case,
+               coalesce(lesions.lesions, 0) AS lesions, next_item.next_meeting
+        FROM page LEFT JOIN lesions USING (patient_id) LEFT JOIN next_item USING (case_id) LEFT JOIN clin USING (case_id)
         ORDER BY CASE page.priority WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END,
                  page.referral_date DESC, page.case_id DESC
         """,
@@ -317,22 +373,36 @@ def case_choices(cur: duckdb.DuckDBPyConnection, *, include: int | None = None, 
 
 def readiness_facts(cur: duckdb.DuckDBPyConnection, case_ids: list[int] | None = None) -> dict[int, ReadinessFacts]:
     """Readiness facts for many cases in one set-based query (the rule itself is core's)."""
+    live = "superseded_by IS NULL AND NOT coalesce(retracted, FALSE)"
     rows = cur.execute(
-        """
-        WITH les AS (SELECT patient_id, count(*) AS n FROM lesion GROUP BY patient_id),
-        img AS (SELECT patient_id, max(study_date) AS latest FROM imaging_study GROUP BY patient_id),
+        "WITH les AS (SELECT patient_id, count(*) AS n FROM lesion WHERE "  # noqa: S608 (constant fragments)
+        + live
+        + """ GROUP BY patient_id),
+        img AS (SELECT patient_id, max(study_date) AS latest FROM imaging_study WHERE """
+        + live
+        + """ GROUP BY patient_id),
         lab AS (SELECT patient_id,
                        max(taken_on) FILTER (WHERE analyte = 'calcium') AS calcium,
                        max(taken_on) FILTER (WHERE analyte = 'creatinine') AS creatinine
-                FROM lab_result WHERE analyte IN ('calcium', 'creatinine') GROUP BY patient_id)
+                FROM lab_result WHERE analyte IN ('calcium', 'creatinine') AND """
+        + live
+        + """ GROUP BY patient_id),
+        clin AS (SELECT case_id,
+                        bool_or(field IN ('ecog', 'kps')) AS performance,
+                        bool_or(field = 'frankel' OR (field = 'neuro_assessed' AND value = 'true')) AS neurology,
+                        bool_or(field = 'nrs') AS pain
+                 FROM ("""
+        + assessments.CURRENT_SQL
+        + """) WHERE ?::BIGINT[] IS NULL OR list_contains(?, case_id) GROUP BY case_id)
         SELECT c.case_id, length(trim(c.question)) > 0, c.histology IS NOT NULL, coalesce(les.n, 0),
-               c.ecog IS NOT NULL OR c.kps IS NOT NULL, c.neuro_assessed OR c.frankel IS NOT NULL,
-               c.nrs IS NOT NULL, length(trim(c.patient_wishes)) > 0, img.latest, lab.calcium, lab.creatinine
+               coalesce(clin.performance, FALSE), coalesce(clin.neurology, FALSE),
+               coalesce(clin.pain, FALSE), length(trim(c.patient_wishes)) > 0, img.latest, lab.calcium, lab.creatinine
         FROM mdt_case c
         LEFT JOIN les USING (patient_id) LEFT JOIN img USING (patient_id) LEFT JOIN lab USING (patient_id)
+        LEFT JOIN clin USING (case_id)
         WHERE ?::BIGINT[] IS NULL OR list_contains(?, c.case_id)
         """,
-        [case_ids, case_ids],
+        [case_ids, case_ids, case_ids, case_ids],
     ).fetchall()
     return {
         int(r[0]): ReadinessFacts(

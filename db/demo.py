@@ -26,20 +26,27 @@ import json
 import random
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 import duckdb
 
+from core.assessments import ASSESSED_FIELDS, validate_value
+from core.derive import MIRELS_SITE
 from core.models import (
     ANALYTE_UNITS,
     SYSTEM_ACTOR,
     Analyte,
+    Bone,
+    Case,
     Decision,
+    Lesion,
     PlanItem,
+    Segment,
 )
-from core.scores.mirels import POINTS as MIRELS_POINTS
-from core.scores.sins import POINTS as SINS_POINTS
-from core.scores.sins import SINS_LEVEL_LOCATION
+from core.scores.mirels import MirelsInput, score_mirels
+from core.scores.sins import SinsInput, score_sins
+from core.scores.zoledronic import cockcroft_gault, dose_band
 from core.signing import SIGNATURE_MEANING, content_hash
 from db import audit
 from db.agenda import apply_urgency_order
@@ -62,6 +69,7 @@ LECTURE_CASE_MRNS: dict[int, str] = {n: f"DEMO-LC{n:04d}" for n in range(1, 8)}
 TABLES: tuple[tuple[str, str | None, str | None], ...] = (
     ("patient", "patient_id", "seq_patient"),
     ("mdt_case", "case_id", "seq_case"),
+    ("assessment", "assessment_id", "seq_assessment"),
     ("lesion", "lesion_id", "seq_lesion"),
     ("imaging_study", "study_id", "seq_study"),
     ("imaging_lesion", None, None),
@@ -86,6 +94,7 @@ class DemoSummary:
 
     patient: int
     mdt_case: int
+    assessment: int
     lesion: int
     imaging_study: int
     imaging_lesion: int
@@ -135,6 +144,10 @@ def load_demo(cur: duckdb.DuckDBPyConnection, *, today: date | None = None, seed
     bases = _id_bases(cur)
     gen = _Generator(today or date.today(), seed, {u: (int(i), s) for u, i, s in users}, bases)
     tables = gen.build()
+    tables["assessment"] = dated_assessments(tables["mdt_case"], bases["assessment"], _work_up_days(tables["lab_result"]))
+    for name in ("lesion", "imaging_study", "lab_result", "treatment", "clinical_event"):
+        for row in tables[name]:
+            row.setdefault("recorded_by", "demo")
     counts = {name: len(tables[name]) for name, _, _ in TABLES}
     # The store refuses rows inserted already signed (migration 008): decisions go in as drafts
     # with their plans, then are signed by one UPDATE, as the signing workflow does.
@@ -164,6 +177,56 @@ def load_demo(cur: duckdb.DuckDBPyConnection, *, today: date | None = None, seed
         apply_urgency_order(cur)
         audit.record(cur, SYSTEM_ACTOR, "create", "demo_dataset", None, after=counts)
     return DemoSummary(**counts)
+
+
+OPEN_STATUSES = frozenset({"referred", "ready", "listed", "discussed"})
+
+
+def _work_up_days(lab_rows: list[dict[str, Any]]) -> dict[int, date]:
+    """Per patient, the day of the latest blood panel: the pre-meeting work-up."""
+    latest: dict[int, date] = {}
+    for row in lab_rows:
+        pid, on = row["patient_id"], row["taken_on"]
+        if pid not in latest or on > latest[pid]:
+            latest[pid] = on
+    return latest
+
+
+def dated_assessments(
+    case_rows: list[dict[str, Any]], base: int, work_up: dict[int, date] | None = None
+) -> list[dict[str, Any]]:
+    """The clinical values the generator sets on each case become dated assessments, recorded that
+    morning by 'demo'; the case rows keep only the header. A closed case's values are observed on
+    its referral date. An open case was re-examined at its pre-meeting work-up (the day of its
+    latest blood panel, never before referral), as a team does before presenting a case, so its
+    neurology, pain and performance are as fresh as its labs."""
+    out: list[dict[str, Any]] = []
+    work_up = work_up or {}
+    for case in case_rows:
+        on = case["referral_date"]
+        if case.get("status") in OPEN_STATUSES and case.get("patient_id") in work_up:
+            on = max(on, work_up[case["patient_id"]])
+        for name in ASSESSED_FIELDS:
+            if name not in case:
+                continue
+            value = case.pop(name)
+            default = Case.model_fields[name].get_default(call_default_factory=True)
+            if value is None or value == default or (isinstance(value, list | tuple) and not value):
+                continue
+            out.append(
+                {
+                    "assessment_id": base + len(out) + 1,
+                    "case_id": case["case_id"],
+                    "field": name,
+                    "value": json.dumps(validate_value(name, value), ensure_ascii=False),
+                    "observed_on": on,
+                    "recorded_at": datetime.combine(on, time(8, 0)),
+                    "recorded_by": "demo",
+                    "retracted": False,
+                    "reason": "",
+                }
+            )
+    return out
 
 
 def _id_bases(cur: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -310,7 +373,6 @@ WISHES = (
 THORACIC_WEIGHTS = (2, 2, 3, 4, 5, 6, 7, 8, 8, 8, 7, 6)
 LUMBAR_WEIGHTS = (6, 6, 5, 5, 4)
 CERVICAL_WEIGHTS = (1, 2, 2, 2, 2, 2, 2)
-ZOL_DOSE = ((60, "4 mg"), (50, "3.5 mg"), (40, "3.3 mg"), (30, "3.0 mg"))
 
 SITE_ZH = {
     "spine": "脊柱",
@@ -377,40 +439,47 @@ def site_label(les: dict[str, Any]) -> str:
     return " ".join(p for p in parts if p)
 
 
+_UNDATED = frozenset(Lesion.model_fields) - {"detected_date", "prior_rt_date", "surgeon_stability_on"}
+
+
+def _lesion(les: dict[str, Any]) -> Lesion:
+    """A generated lesion as the domain model (its site and score items; dates left out)."""
+    return Lesion.model_validate({k: v for k, v in les.items() if k in _UNDATED})
+
+
 def sins_total(les: dict[str, Any]) -> int | None:
-    """SINS of a lesion, or None when an input is missing (inputs as stored)."""
+    """SINS of a generated lesion by core's score (None when not spinal or an input is missing)."""
     if les["bone"] not in ("spine", "sacrum") or not les["level"]:
         return None
-    values = {
-        "pain": les["spinal_pain"],
-        "bone_lesion": les["lesion_type"],
-        "alignment": les["alignment"],
-        "vertebral_body_collapse": les["collapse"],
-        "posterolateral_involvement": les["posterolateral"],
-    }
-    if any(v is None for v in values.values()):
-        return None
-    total = SINS_POINTS["location"][SINS_LEVEL_LOCATION[les["level"]]]
-    return total + sum(SINS_POINTS[k][v] for k, v in values.items())
+    lesion = _lesion(les)
+    result = score_sins(
+        SinsInput(
+            level=lesion.level,
+            pain=None if lesion.spinal_pain is None else lesion.spinal_pain.value,
+            bone_lesion=lesion.lesion_type.value,
+            alignment=None if lesion.alignment is None else lesion.alignment.value,
+            vertebral_body_collapse=None if lesion.collapse is None else lesion.collapse.value,
+            posterolateral_involvement=None if lesion.posterolateral is None else lesion.posterolateral.value,
+        )
+    )
+    return None if result.missing else int(result.total or 0)
 
 
 def mirels_total(les: dict[str, Any]) -> int | None:
+    """Mirels of a generated long-bone lesion by core's score (None when an input is missing)."""
     if les["bone"] not in ("femur", "humerus", "tibia", "fibula", "radius", "ulna"):
         return None
     if les["limb_pain"] is None or les["size_fraction"] is None:
         return None
-    if les["bone"] in ("humerus", "radius", "ulna"):
-        site = "upper_limb"
-    elif les["bone"] == "femur" and les["segment"] == "peritrochanteric":
-        site = "peritrochanteric"
+    lesion = _lesion(les)
+    if lesion.bone == Bone.FEMUR:
+        site = "peritrochanteric" if lesion.segment == Segment.PERITROCHANTERIC else "lower_limb"
     else:
-        site = "lower_limb"
-    return (
-        MIRELS_POINTS["site"][site]
-        + MIRELS_POINTS["pain"][les["limb_pain"]]
-        + MIRELS_POINTS["lesion_type"][les["lesion_type"]]
-        + MIRELS_POINTS["size_fraction"][les["size_fraction"]]
+        site = MIRELS_SITE[lesion.bone]
+    result = score_mirels(
+        MirelsInput(site=site, pain=les["limb_pain"], lesion_type=les["lesion_type"], size_fraction=les["size_fraction"])
     )
+    return None if result.missing else int(result.total or 0)
 
 
 @dataclass
@@ -2193,8 +2262,7 @@ class _Generator:
         self.t["lesion"].extend(lesions)
         self.cases.append(c)
         creat = self.generic_labs(c, renal, calc, stale_labs, slot)
-        sex_k = 1.23 if sex == "male" else 1.04
-        c.crcl = (140 - age) * weight * sex_k / creat
+        c.crcl = float(cockcroft_gault(age, weight, sex, creatinine_umol_l=creat))
         self.generic_history(c)
         self.generic_imaging(c, slot)
         c.urgency = self.urgency(c)
@@ -2551,10 +2619,10 @@ class _Generator:
             self.add_treatment(pid, "radionuclide", "Radioiodine I-131", on, on, "5.5 GBq")
 
     def zol_dose(self, crcl: float) -> str:
-        for threshold, dose in ZOL_DOSE:
-            if crcl > threshold:
-                return dose
-        return "3.0 mg"
+        """The zoledronic-acid dose of core's renal bands (3.0 mg also below 30 mL/min: the demo
+        prescribes it only with the renal caveat in the plan)."""
+        band = dose_band(Decimal(str(crcl)))
+        return "3.0 mg" if band == "not_recommended" else band.replace("_", " ").replace("4.0 mg", "4 mg")
 
     def fixation_name(self, les: dict[str, Any]) -> str:
         site = site_label(les)

@@ -37,12 +37,13 @@ import duckdb
 import pandas as pd
 from pydantic import BaseModel
 
+from core.assessments import project
 from core.derive import LESION_SCORES, CaseScores, DerivedScore, derive_scores
-from core.models import SYSTEM_ACTOR, Case, CaseFile, LabResult, Lesion, Patient, Treatment
+from core.models import SYSTEM_ACTOR, Case, CaseFile, ClinicalEvent, ImagingStudy, LabResult, Lesion, Patient, Treatment
 from core.policy import Policy
-from db import audit
+from db import assessments, audit
 from db.cases import CASE_COLUMNS
-from db.clinical import LESION_COLUMNS, TREATMENT_COLUMNS
+from db.clinical import FACTS, in_force
 from db.connection import transaction, utc_now
 from db.policies import load_policy
 
@@ -256,23 +257,14 @@ _PATIENTS_SQL = (
     "SELECT patient_id, mrn, display_name, sex, birth_date, synthetic FROM patient"  # noqa: S608
     " WHERE " + _OF_CHUNK
 )
-_LESIONS_SQL = (
-    "SELECT lesion_id, " + ", ".join(LESION_COLUMNS) + ", row_version FROM lesion"  # noqa: S608
-    " WHERE " + _OF_CHUNK + " ORDER BY patient_id, lesion_id"
-)
-# Labs the derivation can read: taken on or before as_of, and within the lab window or the
-# latest day of their analyte (all results of that day: ties stay as the board sees them).
-_LABS_SQL = (
-    "SELECT lab_id, patient_id, analyte, value, unit, taken_on FROM ("  # noqa: S608
-    "  SELECT *, max(taken_on) OVER (PARTITION BY patient_id, analyte) AS last_on"
-    "  FROM lab_result WHERE " + _OF_CHUNK + " AND taken_on <= ?"
-    ") WHERE taken_on >= ? OR taken_on = last_on"
-    " ORDER BY patient_id, taken_on, lab_id"
-)
-_TREATMENTS_SQL = (
-    "SELECT treatment_id, " + ", ".join(TREATMENT_COLUMNS) + " FROM treatment"  # noqa: S608
-    " WHERE " + _OF_CHUNK + " ORDER BY patient_id, start_date, treatment_id"
-)
+
+
+def _facts_sql(entity: str, known_by: datetime | None, tail: str = "") -> tuple[str, list[Any]]:
+    """One fact table of a chunk: the versions in force (now, or as recorded by ``known_by``)."""
+    spec = FACTS[entity]
+    cond, params = in_force("t", known_by)
+    sql = "SELECT " + spec.select("t") + " FROM " + spec.table + " t WHERE " + _OF_CHUNK + " AND " + cond + tail  # noqa: S608
+    return sql, params
 
 
 def load_case_files(
@@ -286,36 +278,60 @@ def load_case_files(
 ) -> list[CaseFile]:
     """The case files of every case with ``first_case <= case_id <= last_case``, set-based.
 
-    One query per table, grouped by patient in Python. Only the facts the derivation reads are
-    loaded (core/derive.py reads the case, the patient, lesions, labs and treatments; imaging
-    studies and clinical events are not score inputs), and labs are cut to those it can read:
+    One query per table, grouped by patient in Python. Every fact table is loaded (imaging dates
+    the lesions' findings, events feed the safety rules), and labs are cut to those it can read:
     within the policy's lab window, or on the latest day of their analyte (for the "too old"
     message). tests/db/test_scores_store.py checks the result against ``load_board``.
     ``only``: just these cases of the range (their ids; the range prunes by zone maps).
     """
     if only is None:
-        cases = _models(cur, Case, _CASES_SQL, [first_case, last_case])
+        headers = _models(cur, Case, _CASES_SQL, [first_case, last_case])
     else:  # a list of cases within the range (e.g. one agenda's cases, db/urgency.py)
-        cases = _models(cur, Case, _CASES_OF_LIST_SQL, [first_case, last_case, [int(c) for c in only]])
-    if not cases:
+        headers = _models(cur, Case, _CASES_OF_LIST_SQL, [first_case, last_case, [int(c) for c in only]])
+    if not headers:
         return []
-    pids = sorted({c.patient_id for c in cases})
+    known_by = None  # the batch scores what is recorded now
+    dated = assessments.load(cur, [c.case_id for c in headers if c.case_id is not None])
+    cases = [project(c, dated.get(c.case_id or 0, []), as_of=as_of, recorded_by=known_by) for c in headers]
+    pids = sorted({c.patient_id for c in headers})
     scope = [pids[0], pids[-1], pids]
     patients = {p.patient_id: p for p in _models(cur, Patient, _PATIENTS_SQL, scope)}
-    lesions = _by_patient(_models(cur, Lesion, _LESIONS_SQL, scope))
+    sql, extra = _facts_sql("lesion", known_by, " ORDER BY patient_id, lesion_id")
+    lesions = _by_patient(_models(cur, Lesion, sql, [*scope, *extra]))
+    # Labs the derivation can read: taken on or before as_of, and within the lab window or the
+    # latest day of their analyte (all results of that day: ties stay as the board sees them).
     window_start = as_of - timedelta(days=policy.lab_window_days)
-    labs = _by_patient(_models(cur, LabResult, _LABS_SQL, [*scope, as_of, window_start]))
-    treatments = _by_patient(_models(cur, Treatment, _TREATMENTS_SQL, scope))
+    sql, extra = _facts_sql("lab_result", known_by, " AND t.taken_on <= ?")
+    labs_sql = (
+        "SELECT * EXCLUDE (last_on) FROM ("  # noqa: S608
+        "  SELECT *, max(taken_on) OVER (PARTITION BY patient_id, analyte) AS last_on FROM (" + sql + ")"
+        ") WHERE taken_on >= ? OR taken_on = last_on ORDER BY patient_id, taken_on, lab_id"
+    )
+    labs = _by_patient(_models(cur, LabResult, labs_sql, [*scope, *extra, as_of, window_start]))
+    sql, extra = _facts_sql("treatment", known_by, " ORDER BY patient_id, start_date, treatment_id")
+    treatments = _by_patient(_models(cur, Treatment, sql, [*scope, *extra]))
+    sql, extra = _facts_sql("imaging_study", known_by)
+    studies_sql = (
+        "SELECT s.*, coalesce(list(il.lesion_id ORDER BY il.lesion_id) FILTER (WHERE il.lesion_id IS NOT NULL), [])"  # noqa: S608
+        " AS lesion_ids FROM (" + sql + ") s LEFT JOIN imaging_lesion il ON il.study_id = s.study_id"
+        " GROUP BY ALL ORDER BY s.patient_id, s.study_date DESC, s.study_id DESC"
+    )
+    studies = _by_patient(_models(cur, ImagingStudy, studies_sql, [*scope, *extra]))
+    sql, extra = _facts_sql("clinical_event", known_by, " ORDER BY patient_id, event_date, event_id")
+    events = _by_patient(_models(cur, ClinicalEvent, sql, [*scope, *extra]))
     return [
         CaseFile(
             case=case,
             patient=patients[case.patient_id],
             lesions=lesions.get(case.patient_id, ()),
+            studies=studies.get(case.patient_id, ()),
+            events=events.get(case.patient_id, ()),
             labs=labs.get(case.patient_id, ()),
             treatments=treatments.get(case.patient_id, ()),
             as_of=as_of,
+            observed=observed,
         )
-        for case in cases
+        for case, observed in cases
     ]
 
 

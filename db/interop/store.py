@@ -7,12 +7,13 @@ kept. Facts are de-duplicated by content, so importing the same file twice adds 
 in with set-based appends (ids drawn from the sequences in one query per table), and every patient
 touched gets its audit row in the same transaction.
 
-Dated assessments pass through :func:`_write_assessments`, the one place that knows how the store
-keeps them.
+Dated assessments go into table ``assessment`` (:func:`_write_assessments`), de-duplicated by
+field, value and date like the other facts.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,17 +23,18 @@ from typing import Any
 import duckdb
 from pydantic import BaseModel
 
-from core.assessments import ASSESSED_FIELDS, Assessment, current
+from core.assessments import ASSESSED_FIELDS, Assessment
 from core.casefile import CaseDocument
-from core.errors import ConflictError, PermissionDeniedError
+from core.errors import PermissionDeniedError
 from core.interop.documents import Parsed
 from core.interop.report import ImportReport
 from core.models import Actor, Case, CaseFile, ClinicalEvent, ImagingStudy, LabResult, Lesion, Role, Treatment
 from db import audit
+from db.assessments import load as load_assessments
 from db.cases import CASE_COLUMNS, get_case, load_case_file
 from db.clinical import EVENT_COLUMNS, LAB_COLUMNS, LESION_COLUMNS, STUDY_COLUMNS, TREATMENT_COLUMNS, load_facts
-from db.connection import transaction
-from db.rows import bulk_insert, update
+from db.connection import transaction, utc_now
+from db.rows import bulk_insert
 
 IMPORT_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
 _HEADER_FIELDS = tuple(f for f in CASE_COLUMNS if f not in ASSESSED_FIELDS and f not in ("patient_id", "status", "lecture_case"))
@@ -285,52 +287,72 @@ def _plan_facts(
 # Dated assessments (the one place that knows how the store keeps them)
 
 
+def _assessment_key(a: Assessment) -> tuple[Any, ...]:
+    return (a.field, json.dumps(a.value, sort_keys=True), a.observed_on, a.retracted)
+
+
 def _write_assessments(
     cur: duckdb.DuckDBPyConnection,
     actor: Actor,
     per_case: dict[int, tuple[list[Assessment], Case | None]],
-    new_rows: dict[int, dict[str, Any]],
-    *,
-    apply: bool = True,
-) -> dict[int, int]:
-    """Add each case's imported assessments; returns the number of values added per case.
+    ids: _Ids,
+) -> tuple[list[dict[str, Any]], dict[int, int]]:
+    """The rows of table ``assessment`` the import adds, and how many per case.
 
-    Called inside the import's transaction, before the new rows are appended (``new_rows``: case
-    id -> the row of a case this import creates). Until the store keeps dated assessments, the
-    value in force (latest observation) goes onto the case header: into the new row of a new
-    case; for a stored case, only when it differs and describes the referral date or later (a
-    stored header value counts as observed on the referral date), by one UPDATE per changed case.
-    The caller's audit rows cover these writes. (With the assessment table, this becomes one
-    set-based insert of the assessments not yet stored, de-duplicated by field, value and date.)
+    A new case takes every dated value of its document. A stored case takes those not stored
+    yet: a row with the same field, value and date (corrections and retractions included) is not
+    added again, so importing a file twice adds nothing. Correction links inside a document
+    (``supersedes`` as 1-based positions) become the new rows' ids, or the stored row's id when
+    the corrected value was already stored; a correction of a stored row that is already
+    corrected is left out (the store keeps one successor per row). Rows are appended with the
+    other tables (one set-based append); the caller's audit rows cover them.
     """
+    stored = load_assessments(cur, [c for c, (_, projected) in per_case.items() if projected is None])
+    recorded_at = utc_now()
+    recorder = (actor.display_name or actor.username)[:200]
+    rows: list[dict[str, Any]] = []
     added: dict[int, int] = {}
-    today = date.today()
-    for case_id, (assessments, projected) in per_case.items():
+    for case_id, (assessments, _projected) in per_case.items():
         if not assessments:
             continue
-        in_force = current(assessments, as_of=today)
-        if projected is not None:  # a new case: the document's values in force (validated already)
-            row = new_rows[case_id]
-            for name in in_force:
-                row[name] = getattr(projected, name)
-            added[case_id] = len(in_force)
-            continue
-        case = get_case(cur, case_id)
-        imported = Case.model_validate({**case.model_dump(), **{n: a.value for n, a in in_force.items()}})
-        changes = {
-            name: getattr(imported, name)
-            for name, a in in_force.items()
-            if _plain(getattr(case, name)) != _plain(getattr(imported, name)) and a.observed_on >= case.referral_date
-        }
-        if not changes:
-            continue
-        added[case_id] = len(changes)
-        if not apply:
-            continue
-        merged = Case.model_validate({**case.model_dump(), **changes})
-        if update(cur, "mdt_case", merged, tuple(sorted(changes)), "case_id", case_id, case.row_version) != 1:
-            raise ConflictError("A case of this file was changed by someone else during the import; nothing was saved.")
-    return added
+        have = {_assessment_key(a): a.assessment_id for a in stored.get(case_id, []) if a.assessment_id is not None}
+        corrected = {a.supersedes for a in stored.get(case_id, []) if a.supersedes is not None}
+        fresh = [a for a in assessments if _assessment_key(a) not in have]
+        new_ids = ids.draw("seq_assessment", len(fresh))
+        by_position: dict[int, int] = {}
+        for a in assessments:
+            known = have.get(_assessment_key(a))
+            if known is not None and a.assessment_id is not None:
+                by_position[a.assessment_id] = known
+        for a, new_id in zip(fresh, new_ids, strict=True):
+            if a.assessment_id is not None:
+                by_position[a.assessment_id] = new_id
+        n = 0
+        for a, new_id in zip(fresh, new_ids, strict=True):
+            supersedes = by_position.get(a.supersedes) if a.supersedes is not None else None
+            if supersedes is not None:
+                if supersedes in corrected:
+                    continue
+                corrected.add(supersedes)
+            rows.append(
+                {
+                    "assessment_id": new_id,
+                    "case_id": case_id,
+                    "field": a.field,
+                    "value": None if a.retracted else json.dumps(a.value, ensure_ascii=False),
+                    "observed_on": a.observed_on,
+                    "recorded_at": recorded_at,
+                    "recorded_by_user_id": actor.user_id,
+                    "recorded_by": recorder,
+                    "supersedes": supersedes,
+                    "retracted": a.retracted,
+                    "reason": a.reason,
+                }
+            )
+            n += 1
+        if n:
+            added[case_id] = n
+    return rows, added
 
 
 # ---------------------------------------------------------------------------------------------
@@ -351,10 +373,10 @@ def write_import(
             plan = _plan(cur, parsed, report, ids)
             if not report.ok:
                 raise _Rollback
-            new_rows = {int(row["case_id"]): row for row in plan.cases}
-            added = _write_assessments(cur, actor, plan.assessments, new_rows, apply=not dry_run)
+            assessment_rows, added = _write_assessments(cur, actor, plan.assessments, ids)
             if not dry_run:
                 _apply(cur, plan)
+                bulk_insert(cur, "assessment", assessment_rows)
             report.added = {
                 "patient": len(plan.patients),
                 "mdt_case": len(plan.cases),
@@ -424,5 +446,6 @@ def export_case_file(
 ) -> tuple[CaseFile, CaseDocument]:
     """A stored case as its case file (audited as an export of the patient's record)."""
     cf = load_case_file(cur, case_id, as_of)
+    stored = load_assessments(cur, [case_id]).get(case_id, [])
     audit.record(cur, actor, "export", "mdt_case", case_id, after={"format": "bonemdt-case/1"}, patient_id=cf.case.patient_id)
-    return cf, CaseDocument.from_case_file(cf)
+    return cf, CaseDocument.from_case_file(cf, stored)

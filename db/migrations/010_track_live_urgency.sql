@@ -26,9 +26,3 @@ CREATE TABLE agenda_listing (
     cleared_at TIMESTAMP,
     cleared_reason VARCHAR NOT NULL DEFAULT '' CHECK (length(cleared_reason) <= 4000)
 );
-
--- Interim (lead: drop at merge if migration 007 of the data-entry work adds it): core.models.Case
--- gained ecog_limited_by_lesion with no column yet, so no case could be loaded. Idempotent.
-DROP INDEX IF EXISTS idx_case_patient;
-ALTER TABLE mdt_case ADD COLUMN IF NOT EXISTS ecog_limited_by_lesion BOOLEAN;
-CREATE INDEX IF NOT EXISTS idx_case_patient ON mdt_case(patient_id);

@@ -26,7 +26,7 @@ from core.scores import ScoreInputError, cockcroft_gault
 from db import cases, decisions, meetings
 from db import scores as score_store
 from db.board import Board
-from pages.components import figures, score_cards
+from pages.components import figures, forms_assessment, forms_facts, forms_lab, score_cards
 from pages.components.guard import PageContext
 from pages.components.score_cards import badge_colour, escape_md, label
 
@@ -205,6 +205,7 @@ def _labels(ctx: PageContext) -> figures.Labels:
 def render(ctx: PageContext, board: Board) -> None:
     agenda = meetings.case_agenda_history(ctx.cur, board.cf.case.case_id or 0)
     header(ctx, board, agenda)
+    forms_assessment.entry(ctx, board.cf)
     red_flags(ctx, board)
     readiness(ctx, board)
     left, right = st.columns([3, 2], gap="medium")
@@ -222,10 +223,13 @@ def render(ctx: PageContext, board: Board) -> None:
         bone_map(ctx, board)
     sections: tuple[tuple[str, Callable[[], None]], ...] = (
         ("suggestions", lambda: suggestions(ctx, board)),
-        ("imaging", lambda: imaging(ctx, board)),
-        ("timeline", lambda: timeline(ctx, board, agenda)),
-        ("labs", lambda: labs(ctx, board)),
-        ("lesions", lambda: lesions(ctx, board)),
+        ("imaging", lambda: (data_entry(ctx, board, "imaging_study"), imaging(ctx, board))),
+        (
+            "timeline",
+            lambda: (data_entry(ctx, board, "treatment"), data_entry(ctx, board, "clinical_event"), timeline(ctx, board, agenda)),
+        ),
+        ("labs", lambda: (data_entry(ctx, board, "lab_result"), labs(ctx, board))),
+        ("lesions", lambda: (data_entry(ctx, board, "lesion"), lesions(ctx, board))),
         ("decisions", lambda: past_decisions(ctx, board)),
     )
     # Lazy tabs: only the open tab runs (the figures cost most of a rerun).
@@ -234,6 +238,30 @@ def render(ctx: PageContext, board: Board) -> None:
         if tab.open:
             with tab:
                 draw()
+
+
+def data_entry(ctx: PageContext, board: Board, entity: str) -> None:
+    """The "Add / edit" entry point of a board section (forms in place; the board recomputes on save)."""
+    cf, lang = board.cf, ctx.lang
+    if entity == "lesion":
+        forms_facts.entry(ctx, cf, entity, cf.lesions, lambda x: f"#{x.lesion_id} {site_label(x, lang)}")
+    elif entity == "imaging_study":
+        forms_facts.entry(
+            ctx, cf, entity, cf.studies, lambda x: f"{x.study_date} {enum_label(x.modality, lang)} {x.region}"
+        )
+    elif entity == "treatment":
+        forms_facts.entry(ctx, cf, entity, cf.treatments, lambda x: f"{x.start_date} {enum_label(x.kind, lang)} {x.name}")
+    elif entity == "clinical_event":
+        forms_facts.entry(ctx, cf, entity, cf.events, lambda x: f"{x.event_date} {enum_label(x.kind, lang)}")
+    elif entity == "lab_result":
+        forms_facts.entry(
+            ctx,
+            cf,
+            entity,
+            tuple(reversed(cf.labs)),
+            lambda x: f"{x.taken_on} {enum_label(x.analyte, lang)} {x.value} {x.unit}",
+            add=lambda: (forms_lab.single_form(ctx, cf), st.divider(), forms_lab.grid_form(ctx, cf)),
+        )
 
 
 def header(ctx: PageContext, board: Board, agenda: pd.DataFrame) -> None:

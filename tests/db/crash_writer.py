@@ -6,14 +6,14 @@ import sys
 
 import duckdb
 
-from core.models import Actor, Lesion, Role
+from core.models import Actor, Lesion, Role, Specialty
 from db import clinical
 
 
 def main(path: str, patient_id: int, start: int) -> None:
     con = duckdb.connect(path)
     cur = con.cursor()
-    actor = Actor(user_id=2, username="member", role=Role.MEMBER)
+    actor = Actor(user_id=2, username="member", role=Role.MEMBER, specialty=Specialty.ORTHOPAEDICS)
     i = start
     while True:
         lesion = Lesion(patient_id=patient_id, bone="rib", side="left", lesion_type="lytic", size_mm=1 + i % 300)

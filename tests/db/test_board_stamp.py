@@ -7,8 +7,8 @@ from datetime import date
 
 import duckdb
 
-from core.models import SYSTEM_ACTOR, Actor, Case, Patient, Role
-from db import audit, cases
+from core.models import SYSTEM_ACTOR, Actor, Case, Patient, Role, Specialty
+from db import assessments, audit, cases
 from db.board import case_stamp
 from db.policies import set_policy
 
@@ -16,7 +16,7 @@ from db.policies import set_policy
 def test_stamp_moves_only_for_this_case(demo_cur: duckdb.DuckDBPyConnection) -> None:
     case_id = 2
     start = case_stamp(demo_cur, case_id)
-    member = Actor(user_id=2, username="member", role=Role.MEMBER)
+    member = Actor(user_id=2, username="member", role=Role.MEMBER, specialty=Specialty.MEDICAL_ONCOLOGY)
     audit.record(demo_cur, member, "open_case", "mdt_case", case_id, patient_id=cases.get_case(demo_cur, case_id).patient_id)
     assert case_stamp(demo_cur, case_id) == start
     coordinator = Actor(user_id=3, username="coordinator", role=Role.COORDINATOR)
@@ -34,7 +34,7 @@ def test_stamp_moves_only_for_this_case(demo_cur: duckdb.DuckDBPyConnection) -> 
         ),
     )
     assert case_stamp(demo_cur, case_id) == start
-    cases.update_case(demo_cur, member, cases.get_case(demo_cur, case_id), {"nrs": 3})
+    assessments.add(demo_cur, member, case_id, "nrs", 3, date.today())
     moved = case_stamp(demo_cur, case_id)
     assert moved > start
     set_policy(demo_cur, SYSTEM_ACTOR, "lab_window_days", "60")

@@ -38,7 +38,9 @@ def test_referral_round_trip(cur: duckdb.DuckDBPyConnection, coordinator: Actor)
     assert cf.case.kps == 80
     assert cf.age == 59
     actions = [r[0] for r in cur.execute("SELECT action FROM audit_log ORDER BY seq").fetchall()]
-    assert actions == ["create", "create"]
+    # patient, case, and the clinical values given with the referral as dated assessments
+    assert actions == ["create", "create", "create"]
+    assert cf.observed == {"ecog": CASE.referral_date, "kps": CASE.referral_date, "nrs": CASE.referral_date}
     assert audit.verify_chain(cur).ok
 
 
@@ -71,12 +73,19 @@ def test_stale_form_is_a_conflict(cur: duckdb.DuckDBPyConnection, coordinator: A
     case_id = _refer(cur, coordinator)
     read_a = cases.get_case(cur, case_id)
     read_b = cases.get_case(cur, case_id)
-    cases.update_case(cur, member, read_a, {"nrs": 8})
+    cases.update_case(cur, member, read_a, {"comorbidities": "diabetes"})
     with pytest.raises(ConflictError):
-        cases.update_case(cur, member, read_b, {"nrs": 2})
-    assert cases.get_case(cur, case_id).nrs == 8
+        cases.update_case(cur, member, read_b, {"comorbidities": "COPD"})
+    assert cases.get_case(cur, case_id).comorbidities == "diabetes"
     row = cur.execute("SELECT before_json, after_json FROM audit_log WHERE action = 'update'").fetchall()
-    assert row == [('{"nrs": 6}', '{"nrs": 8}')]
+    assert row == [('{"comorbidities": ""}', '{"comorbidities": "diabetes"}')]
+
+
+def test_clinical_values_are_dated_assessments_not_case_edits(cur: duckdb.DuckDBPyConnection, coordinator: Actor) -> None:
+    case_id = _refer(cur, coordinator)
+    with pytest.raises(FieldError) as info:
+        cases.update_case(cur, coordinator, cases.get_case(cur, case_id), {"ecog": 3})
+    assert "ecog" in info.value.errors
 
 
 def test_member_edits_clinical_but_not_referral(cur: duckdb.DuckDBPyConnection, coordinator: Actor, member: Actor) -> None:
@@ -84,7 +93,7 @@ def test_member_edits_clinical_but_not_referral(cur: duckdb.DuckDBPyConnection, 
     with pytest.raises(PermissionDeniedError):
         cases.update_case(cur, member, cases.get_case(cur, case_id), {"question": "changed"})
     with pytest.raises(PermissionDeniedError):
-        cases.update_case(cur, coordinator, cases.get_case(cur, case_id), {"ecog": 3})
+        cases.update_case(cur, coordinator, cases.get_case(cur, case_id), {"comorbidities": "x"})
     assert cases.get_case(cur, case_id).question == CASE.question
 
 
@@ -147,13 +156,11 @@ def test_clinical_facts_round_trip(cur: duckdb.DuckDBPyConnection, coordinator: 
 
 
 def test_imaging_cannot_link_another_patients_lesion(cur: duckdb.DuckDBPyConnection, coordinator: Actor, member: Actor) -> None:
-    from core.errors import NotFoundError
-
     a = cases.get_case(cur, _refer(cur, coordinator)).patient_id
     b = cases.get_case(cur, cases.refer(cur, coordinator, PATIENT.model_copy(update={"mrn": "TEST-0002"}), CASE)).patient_id
     lesion_b = clinical.add(cur, member, Lesion(patient_id=b, bone="rib", side="left", lesion_type="blastic"))
     n = cur.execute("SELECT count(*) FROM imaging_study").fetchone()
-    with pytest.raises(NotFoundError):
+    with pytest.raises(FieldError):
         clinical.add(
             cur,
             member,

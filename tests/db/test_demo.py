@@ -34,6 +34,7 @@ from core.models import (
 from core.rules import evaluate_rules
 from core.signing import SIGNATURE_MEANING, content_hash
 from db import audit
+from db.assessments import wide_sql
 from db.cases import load_case_file
 from db.demo import (
     LECTURE_CASE_MRNS,
@@ -55,6 +56,12 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Any:
     cur = duckdb.connect(str(path))
     migrate(cur)
     summary = load_demo(cur, today=TODAY)
+    # The clinical values live in dated assessments; the checks read them beside the case header.
+    cur.execute(
+        "CREATE TEMP VIEW case_clinical AS SELECT c.*, a.* EXCLUDE (case_id) FROM mdt_case c LEFT JOIN ("
+        + wide_sql()
+        + ") a USING (case_id)"
+    )
     yield cur, summary
     cur.close()
 
@@ -93,13 +100,13 @@ def test_summary_matches_the_tables(cur: duckdb.DuckDBPyConnection, summary: Dem
     assert summary.patient >= 150
     assert summary.mdt_case >= summary.patient
     assert one(cur, "SELECT count(*) FROM patient WHERE NOT synthetic") == 0
-    assert one(cur, "SELECT count(*) FROM mdt_case WHERE lecture_case IS NOT NULL") == 7
+    assert one(cur, "SELECT count(*) FROM case_clinical WHERE lecture_case IS NOT NULL") == 7
 
 
 def test_a_few_patients_have_a_second_referral(cur: duckdb.DuckDBPyConnection) -> None:
-    twice = one(cur, "SELECT count(*) FROM (SELECT patient_id FROM mdt_case GROUP BY 1 HAVING count(*) = 2)")
+    twice = one(cur, "SELECT count(*) FROM (SELECT patient_id FROM case_clinical GROUP BY 1 HAVING count(*) = 2)")
     assert 1 <= twice <= 10
-    assert one(cur, "SELECT max(n) FROM (SELECT count(*) n FROM mdt_case GROUP BY patient_id)") == 2
+    assert one(cur, "SELECT max(n) FROM (SELECT count(*) n FROM case_clinical GROUP BY patient_id)") == 2
 
 
 def test_meetings_twelve_past_and_four_upcoming(cur: duckdb.DuckDBPyConnection) -> None:
@@ -296,7 +303,7 @@ ORPHANS = {
     "imaging_study": "SELECT count(*) FROM imaging_study x LEFT JOIN patient p USING (patient_id) WHERE p.patient_id IS NULL",
     "treatment": "SELECT count(*) FROM treatment x LEFT JOIN patient p USING (patient_id) WHERE p.patient_id IS NULL",
     "clinical_event": "SELECT count(*) FROM clinical_event x LEFT JOIN patient p USING (patient_id) WHERE p.patient_id IS NULL",
-    "mdt_case": "SELECT count(*) FROM mdt_case x LEFT JOIN patient p USING (patient_id) WHERE p.patient_id IS NULL",
+    "mdt_case": "SELECT count(*) FROM case_clinical x LEFT JOIN patient p USING (patient_id) WHERE p.patient_id IS NULL",
     "agenda_item": "SELECT count(*) FROM agenda_item x LEFT JOIN mdt_case c USING (case_id) WHERE c.case_id IS NULL",
     "decision": "SELECT count(*) FROM decision x LEFT JOIN mdt_case c USING (case_id) WHERE c.case_id IS NULL",
     "decision_item": "SELECT count(*) FROM decision x LEFT JOIN agenda_item a USING (item_id)"
@@ -452,7 +459,7 @@ def test_case_status_follows_the_meeting_history(cur: duckdb.DuckDBPyConnection)
         SELECT c.case_id, c.status, c.referral_date, c.lecture_case,
                list(a.status ORDER BY m.meeting_date) AS statuses,
                list(m.meeting_date ORDER BY m.meeting_date) AS dates
-        FROM mdt_case c LEFT JOIN agenda_item a USING (case_id)
+        FROM case_clinical c LEFT JOIN agenda_item a USING (case_id)
         LEFT JOIN meeting m USING (meeting_id) GROUP BY ALL""",
     )
     for c in cases:
@@ -499,9 +506,9 @@ def test_agenda_order_follows_urgency(cur: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_standard_of_care_cases_have_no_red_flag_urgency(cur: duckdb.DuckDBPyConnection) -> None:
-    share = one(cur, "SELECT avg((stream = 'standard_of_care')::INT) FROM mdt_case")
+    share = one(cur, "SELECT avg((stream = 'standard_of_care')::INT) FROM case_clinical")
     assert 0.1 <= share <= 0.3
-    assert one(cur, "SELECT count(*) FROM mdt_case WHERE stream = 'standard_of_care' AND priority <> 'routine'") == 0
+    assert one(cur, "SELECT count(*) FROM case_clinical WHERE stream = 'standard_of_care' AND priority <> 'routine'") == 0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -533,7 +540,7 @@ def test_lesion_type_distribution(cur: duckdb.DuckDBPyConnection) -> None:
             cur,
             """
         SELECT c.primary_tumour, avg((l.lesion_type = 'blastic')::INT) FROM lesion l
-        JOIN (SELECT DISTINCT patient_id, primary_tumour FROM mdt_case) c USING (patient_id)
+        JOIN (SELECT DISTINCT patient_id, primary_tumour FROM case_clinical) c USING (patient_id)
         GROUP BY 1""",
         )
     )
@@ -542,7 +549,7 @@ def test_lesion_type_distribution(cur: duckdb.DuckDBPyConnection) -> None:
         lytic = one(
             cur,
             "SELECT avg((l.lesion_type = 'lytic')::INT) FROM lesion l JOIN"
-            " (SELECT DISTINCT patient_id, primary_tumour FROM mdt_case) c"
+            " (SELECT DISTINCT patient_id, primary_tumour FROM case_clinical) c"
             " USING (patient_id) WHERE c.primary_tumour = ?",
             [primary],
         )
@@ -550,7 +557,7 @@ def test_lesion_type_distribution(cur: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_primary_distribution(cur: duckdb.DuckDBPyConnection) -> None:
-    counts = dict(q(cur, "SELECT primary_tumour, count(DISTINCT patient_id) FROM mdt_case GROUP BY 1"))
+    counts = dict(q(cur, "SELECT primary_tumour, count(DISTINCT patient_id) FROM case_clinical GROUP BY 1"))
     top = sorted(counts, key=counts.get, reverse=True)  # type: ignore[arg-type]
     assert set(top[:2]) <= {"breast", "prostate", "lung_nsclc"}
     assert "breast" in top[:2]
@@ -559,17 +566,17 @@ def test_primary_distribution(cur: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_markers_consistent_with_primary(cur: duckdb.DuckDBPyConnection) -> None:
-    assert one(cur, "SELECT count(*) FROM mdt_case WHERE primary_tumour <> 'breast' AND coalesce(er, pr, her2) IS NOT NULL") == 0
+    assert one(cur, "SELECT count(*) FROM case_clinical WHERE primary_tumour <> 'breast' AND coalesce(er, pr, her2) IS NOT NULL") == 0
     assert (
-        one(cur, "SELECT count(*) FROM mdt_case WHERE primary_tumour = 'breast' AND (er IS NULL OR pr IS NULL OR her2 IS NULL)")
+        one(cur, "SELECT count(*) FROM case_clinical WHERE primary_tumour = 'breast' AND (er IS NULL OR pr IS NULL OR her2 IS NULL)")
         == 0
     )
-    assert one(cur, "SELECT count(*) FROM mdt_case WHERE primary_tumour <> 'lung_nsclc' AND coalesce(egfr, alk) IS NOT NULL") == 0
-    assert one(cur, "SELECT count(*) FROM mdt_case WHERE primary_tumour = 'prostate' AND castration IS NULL") == 0
+    assert one(cur, "SELECT count(*) FROM case_clinical WHERE primary_tumour <> 'lung_nsclc' AND coalesce(egfr, alk) IS NOT NULL") == 0
+    assert one(cur, "SELECT count(*) FROM case_clinical WHERE primary_tumour = 'prostate' AND castration IS NULL") == 0
     assert (
         one(
             cur,
-            "SELECT count(*) FROM mdt_case c JOIN patient p USING (patient_id)"
+            "SELECT count(*) FROM case_clinical c JOIN patient p USING (patient_id)"
             " WHERE (c.primary_tumour = 'breast' AND p.sex = 'male')"
             " OR (c.primary_tumour = 'prostate' AND p.sex = 'female')",
         )
@@ -585,23 +592,23 @@ def test_markers_consistent_with_primary(cur: duckdb.DuckDBPyConnection) -> None
 
 
 def test_performance_and_neurology(cur: duckdb.DuckDBPyConnection) -> None:
-    assert one(cur, "SELECT count(*) FROM mdt_case WHERE ecog IS NULL") == 0
-    null_kps = one(cur, "SELECT avg((kps IS NULL)::INT) FROM mdt_case")
+    assert one(cur, "SELECT count(*) FROM case_clinical WHERE ecog IS NULL") == 0
+    null_kps = one(cur, "SELECT avg((kps IS NULL)::INT) FROM case_clinical")
     assert 0.08 <= null_kps <= 0.25
-    assert one(cur, "SELECT count(*) FROM mdt_case WHERE kps IS NULL AND ecog = 1") >= 2
+    assert one(cur, "SELECT count(*) FROM case_clinical WHERE kps IS NULL AND ecog = 1") >= 2
     crosswalk = {0: (90, 100), 1: (70, 80), 2: (50, 60), 3: (30, 40), 4: (10, 20)}
-    for ecog, kps in q(cur, "SELECT ecog, kps FROM mdt_case WHERE kps IS NOT NULL"):
+    for ecog, kps in q(cur, "SELECT ecog, kps FROM case_clinical WHERE kps IS NOT NULL"):
         assert kps in crosswalk[ecog]
-    frankel = dict(q(cur, "SELECT frankel, count(*) FROM mdt_case GROUP BY 1"))
+    frankel = dict(q(cur, "SELECT frankel, count(*) FROM case_clinical GROUP BY 1"))
     assert frankel["E"] > 0.8 * sum(frankel.values())
     assert frankel.get("D", 0) > 0
-    assert one(cur, "SELECT count(*) FROM mdt_case WHERE len(neuro_signs) > 0") >= 3
-    assert one(cur, "SELECT count(DISTINCT pain_character) FROM mdt_case") == 3
-    assert one(cur, "SELECT count(DISTINCT visceral_mets) FROM mdt_case") == 3
+    assert one(cur, "SELECT count(*) FROM case_clinical WHERE len(neuro_signs) > 0") >= 3
+    assert one(cur, "SELECT count(DISTINCT pain_character) FROM case_clinical") == 3
+    assert one(cur, "SELECT count(DISTINCT visceral_mets) FROM case_clinical") == 3
     assert (
         one(
             cur,
-            "SELECT count(*) FROM mdt_case WHERE visceral_mets = 'none'"
+            "SELECT count(*) FROM case_clinical WHERE visceral_mets = 'none'"
             " AND (visceral_treatable IS NOT NULL OR visceral_removable IS NOT NULL)",
         )
         == 0
@@ -665,7 +672,7 @@ def test_labs_in_si_with_red_flags(cur: duckdb.DuckDBPyConnection) -> None:
     stale = one(
         cur,
         """
-        SELECT count(*) FROM mdt_case c WHERE c.status IN ('listed', 'ready', 'referred')
+        SELECT count(*) FROM case_clinical c WHERE c.status IN ('listed', 'ready', 'referred')
         AND (SELECT max(taken_on) FROM lab_result l WHERE l.patient_id = c.patient_id
              AND l.analyte = 'calcium') < ? - INTERVAL 28 DAY""",
         [TODAY],
@@ -679,15 +686,21 @@ def test_labs_in_si_with_red_flags(cur: duckdb.DuckDBPyConnection) -> None:
         AND value < 80)""",
     )
     assert low_counts >= 2
-    crcl = rows(
+    from core.scores.zoledronic import cockcroft_gault
+
+    latest = rows(
         cur,
         """
-        SELECT c.case_id, (140 - date_diff('year', p.birth_date, l.taken_on)) * c.weight_kg
-               * CASE WHEN p.sex = 'male' THEN 1.23 ELSE 1.04 END / l.value AS crcl
-        FROM mdt_case c JOIN patient p USING (patient_id)
+        SELECT c.case_id, date_diff('year', p.birth_date, l.taken_on) AS age, c.weight_kg, p.sex, l.value
+        FROM case_clinical c JOIN patient p USING (patient_id)
         JOIN lab_result l ON l.patient_id = c.patient_id AND l.analyte = 'creatinine'
         QUALIFY row_number() OVER (PARTITION BY c.case_id ORDER BY l.taken_on DESC) = 1""",
     )
+    crcl = [
+        {"crcl": float(cockcroft_gault(r["age"], r["weight_kg"], r["sex"], creatinine_umol_l=r["value"]))}
+        for r in latest
+        if r["weight_kg"] is not None
+    ]
     assert sum(r["crcl"] < 30 for r in crcl) >= 2
     assert sum(30 <= r["crcl"] < 60 for r in crcl) >= 5
 
@@ -707,7 +720,7 @@ def test_imaging_mix_and_staleness(cur: duckdb.DuckDBPyConnection) -> None:
         cur,
         """
         SELECT c.case_id, m.meeting_date - max(s.study_date) AS age
-        FROM mdt_case c JOIN agenda_item a USING (case_id) JOIN meeting m USING (meeting_id)
+        FROM case_clinical c JOIN agenda_item a USING (case_id) JOIN meeting m USING (meeting_id)
         JOIN imaging_study s ON s.patient_id = c.patient_id AND s.study_date <= m.meeting_date
         WHERE a.position >= 0 GROUP BY c.case_id, m.meeting_id, m.meeting_date""",
     )
@@ -842,7 +855,7 @@ def _case(cur: duckdb.DuckDBPyConnection, n: int) -> dict[str, Any]:
     case_id = lecture_case_id(cur, n)
     return rows(
         cur,
-        "SELECT c.*, p.mrn, p.sex, p.display_name, p.birth_date FROM mdt_case c"
+        "SELECT c.*, p.mrn, p.sex, p.display_name, p.birth_date FROM case_clinical c"
         " JOIN patient p USING (patient_id) WHERE c.case_id = ?",
         [case_id],
     )[0]
@@ -1081,7 +1094,9 @@ def test_lecture_case_4_radium_223_is_fully_evaluated(cur: duckdb.DuckDBPyConnec
     c = _case(cur, 4)
     assert (float(c["lymph_node_max_cm"]), c["ineligible_for_other_treatment"]) == (1.5, False)
     assert c["prior_mcrpc_lines"] == 2
-    cf = load_case_file(cur, c["case_id"], TODAY)
+    # A closed case is judged as the meeting saw it: on its referral day its labs and examination
+    # were fresh; weeks later they are out of their windows and the score says so.
+    cf = load_case_file(cur, c["case_id"], c["referral_date"])
     radium = derive_scores(cf).patient["radium_223"]
     assert radium.band != "incomplete"
     assert radium.missing == ()
@@ -1118,7 +1133,7 @@ def test_lecture_cases_carry_primary_control_and_surgery_plans(
     assert controlled == {1: False, 2: True, 3: True, 4: False, 5: False, 6: True, 7: True}
     assert all(_case(cur, n)["surgery_planned"] is False for n in range(1, 8))
     c7 = _case(cur, 7)
-    report = evaluate_rules(load_case_file(cur, c7["case_id"], TODAY))
+    report = evaluate_rules(load_case_file(cur, c7["case_id"], c7["referral_date"]))
     assert "ORTHO-EMBOLISE" in report.not_fired  # RCC, but no surgery planned
     assert report.hit("RT-SBRT") is not None  # radioresistant and oligometastatic
     c1 = _case(cur, 1)
@@ -1127,7 +1142,7 @@ def test_lecture_cases_carry_primary_control_and_surgery_plans(
 
 
 def test_rule_inputs_are_populated_realistically(cur: duckdb.DuckDBPyConnection) -> None:
-    cases = rows(cur, "SELECT * FROM mdt_case")
+    cases = rows(cur, "SELECT * FROM case_clinical")
     lesions = rows(cur, "SELECT * FROM lesion")
     n = len(cases)
     coag = [c for c in cases if c["coagulopathy"]]
@@ -1165,7 +1180,7 @@ def test_rule_inputs_are_populated_realistically(cur: duckdb.DuckDBPyConnection)
 def test_the_rules_run_on_every_demo_case(cur: duckdb.DuckDBPyConnection) -> None:
     """Every demo case goes through derivation and every rule without error, and the new
     inputs are filled well enough that radium-223 rarely waits for the lymph-node size."""
-    ids = [i for (i,) in q(cur, "SELECT case_id FROM mdt_case ORDER BY case_id")]
+    ids = [i for (i,) in q(cur, "SELECT case_id FROM case_clinical ORDER BY case_id")]
     waiting_for_nodes = 0
     embolise = 0
     for case_id in ids:

@@ -88,9 +88,10 @@ def test_migration_names_are_numbered(tmp_path: Path) -> None:
             id="calcium-range",
         ),
         pytest.param(
-            "INSERT INTO mdt_case (patient_id, referral_date, referrer, referrer_specialty, question, primary_tumour, kps) VALUES (1, DATE '2026-01-01', 'r', 'x', 'q', 'breast', 75)",
+            "INSERT INTO assessment (case_id, field, value, observed_on, recorded_at, recorded_by, supersedes)"
+            " VALUES (1, 'kps', '70', DATE '2026-01-01', TIMESTAMP '2026-01-01 08:00:00', 'x', 5)",
             [],
-            id="kps-75",
+            id="correction-without-reason",
         ),
         pytest.param(
             "INSERT INTO mdt_case (patient_id, referral_date, referrer, referrer_specialty, question, primary_tumour, castration) VALUES (1, DATE '2026-01-01', 'r', 'x', 'q', 'breast', 'resistant')",

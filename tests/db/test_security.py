@@ -34,7 +34,7 @@ from core.models import (
     Specialty,
 )
 from core.permissions import Capability, allowed
-from db import agenda, audit, cases, clinical, decisions, users
+from db import agenda, assessments, audit, cases, clinical, decisions, users
 from db.migrate import migrate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -123,7 +123,11 @@ def _refer(c: duckdb.DuckDBPyConnection, a: Actor, w: dict[str, object]) -> obje
 
 
 def _edit_clinical(c: duckdb.DuckDBPyConnection, a: Actor, w: dict[str, object]) -> object:
-    return cases.update_case(c, a, cases.get_case(c, w["case_id"]), {"nrs": 5})  # type: ignore[arg-type]
+    return cases.update_case(c, a, cases.get_case(c, w["case_id"]), {"comorbidities": "Diabetes"})  # type: ignore[arg-type]
+
+
+def _record_assessment(c: duckdb.DuckDBPyConnection, a: Actor, w: dict[str, object]) -> object:
+    return assessments.add(c, a, w["case_id"], "nrs", 5, TODAY)  # type: ignore[arg-type]
 
 
 def _edit_demographics(c: duckdb.DuckDBPyConnection, a: Actor, w: dict[str, object]) -> object:
@@ -200,7 +204,8 @@ MATRIX: dict[str, tuple[Capability, WriteCall]] = {
     "refer": (Capability.CREATE_CASE, _refer),
     "edit_clinical": (Capability.EDIT_CLINICAL, _edit_clinical),
     "edit_demographics": (Capability.EDIT_DEMOGRAPHICS, _edit_demographics),
-    "add_lesion": (Capability.EDIT_CLINICAL, _add_lesion),
+    "add_lesion": (Capability.RECORD_FACTS, _add_lesion),
+    "record_assessment": (Capability.RECORD_FACTS, _record_assessment),
     "build_agenda": (Capability.BUILD_AGENDA, _build_agenda),
     "add_opinion": (Capability.ADD_OPINION, _opinion),
     "draft_decision": (Capability.DRAFT_DECISION, _draft),
@@ -254,14 +259,17 @@ def test_every_write_path_writes_exactly_one_audit_row_with_before_after(
     people: dict[str, Actor] = world["people"]  # type: ignore[assignment]
     case = cases.get_case(cur, world["case_id"])  # type: ignore[arg-type]
     n = audit.count(cur)
-    cases.update_case(cur, people["member"], case, {"ecog": 2})
+    cases.update_case(cur, people["member"], case, {"comorbidities": "Diabetes"})
     rows = cur.execute("SELECT action, entity, before_json, after_json, patient_id FROM audit_log WHERE seq > ?", [n]).fetchall()
-    assert rows == [("update", "mdt_case", json.dumps({"ecog": None}), json.dumps({"ecog": 2}), world["patient_id"])]
+    assert rows == [
+        ("update", "mdt_case", json.dumps({"comorbidities": ""}), json.dumps({"comorbidities": "Diabetes"}), world["patient_id"])
+    ]
     n = audit.count(cur)
     les = clinical.load_facts(cur, world["patient_id"])["lesions"][0]  # type: ignore[arg-type]
     clinical.update_lesion(cur, people["member"], les, {"bilsky": "2"})
     rows = cur.execute("SELECT action, entity, before_json, after_json FROM audit_log WHERE seq > ?", [n]).fetchall()
-    assert rows == [("update", "lesion", json.dumps({"bilsky": None}), json.dumps({"bilsky": "2"}))]
+    assert [(r[0], r[1]) for r in rows] == [("correct", "lesion")]  # a new version; the previous stays
+    assert json.loads(rows[0][2])["bilsky"] is None and json.loads(rows[0][3])["bilsky"] == "2"
     for call in (_add_lesion, _opinion, _action, _delivery, _build_agenda):
         n = audit.count(cur)
         call(cur, people["chair"] if call is not _build_agenda else people["coordinator"], world)

@@ -185,7 +185,8 @@ def test_tabs_render_their_sections(page_store: Path, user_ids: dict[str, int], 
         at = open_case(chair, case_id, tab=tab)
         assert len(at.get("plotly_chart")) == 2  # bone map + the tab's figure
     lesions = open_case(chair, case_id, tab="Lesions")
-    table = lesions.dataframe[0].value
+    # (the dated assessments' table comes first, above the tabs)
+    table = next(df.value for df in lesions.dataframe if "Site" in df.value.columns)
     row = table[table["Site"] == "T9"].iloc[0]
     assert row["SINS"].startswith("11 · Indeterminate")
     assert row["Bilsky"].startswith("2 · High-grade")
