@@ -30,15 +30,18 @@ DOC_PATIENT_ID = 1
 DOC_CASE_ID = 1
 
 # Store-side fields a document never carries (ids, versions, record times), per section.
+# Who recorded a row, when, and its version are the store's bookkeeping, not clinical content:
+# they stay out of a case file (the importing store stamps its own on every row it adds).
+_PROVENANCE = frozenset({"row_version", "recorded_at", "recorded_by"})
 _STORE_FIELDS: dict[str, frozenset[str]] = {
     "patient": frozenset({"patient_id"}),
     "case": frozenset({"case_id", "patient_id", "row_version", "created_at"}),
-    "assessments": frozenset({"assessment_id", "case_id"}),
-    "lesions": frozenset({"lesion_id", "patient_id", "row_version"}),
-    "studies": frozenset({"study_id", "patient_id", "lesion_ids"}),
-    "labs": frozenset({"lab_id", "patient_id"}),
-    "treatments": frozenset({"treatment_id", "patient_id", "lesion_id", "lesion_ids"}),
-    "events": frozenset({"event_id", "patient_id", "lesion_id"}),
+    "assessments": frozenset({"assessment_id", "case_id"}) | _PROVENANCE,
+    "lesions": frozenset({"lesion_id", "patient_id"}) | _PROVENANCE,
+    "studies": frozenset({"study_id", "patient_id", "lesion_ids"}) | _PROVENANCE,
+    "labs": frozenset({"lab_id", "patient_id"}) | _PROVENANCE,
+    "treatments": frozenset({"treatment_id", "patient_id", "lesion_id", "lesion_ids"}) | _PROVENANCE,
+    "events": frozenset({"event_id", "patient_id", "lesion_id"}) | _PROVENANCE,
 }
 
 

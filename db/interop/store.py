@@ -73,7 +73,20 @@ def _lesion_site(lesion: Lesion) -> tuple[Any, ...]:
     return tuple(_plain(getattr(lesion, k)) for k in ("bone", "level", "side", "segment", "lesion_type"))
 
 
-_IDS = ("patient_id", "lesion_id", "lesion_ids", "study_id", "lab_id", "treatment_id", "event_id", "row_version")
+# Row ids and the store's bookkeeping: not part of what a fact says.
+_NOT_CONTENT = ("study_id", "lab_id", "treatment_id", "event_id", "patient_id", "row_version", "recorded_at", "recorded_by")
+_IDS = (
+    "patient_id",
+    "lesion_id",
+    "lesion_ids",
+    "study_id",
+    "lab_id",
+    "treatment_id",
+    "event_id",
+    "row_version",
+    "recorded_at",
+    "recorded_by",
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -210,9 +223,7 @@ def _plan_case(
     counts["mdt_case"] = counts.get("mdt_case", 0) + 1
 
 
-def _plan_facts(
-    plan: _Plan, p: Parsed, pid: int, facts: dict[str, tuple[Any, ...]], ids: _Ids, counts: dict[str, int]
-) -> None:
+def _plan_facts(plan: _Plan, p: Parsed, pid: int, facts: dict[str, tuple[Any, ...]], ids: _Ids, counts: dict[str, int]) -> None:
     cf = p.case_file
 
     def bump(table: str, n: int = 1) -> None:
@@ -239,11 +250,11 @@ def _plan_facts(
         return tuple(id_map[i] for i in ids_)
 
     def fresh(records: Iterable[BaseModel], stored: Iterable[BaseModel], relink: Any) -> list[BaseModel]:
-        known = {_key(x, ("study_id", "lab_id", "treatment_id", "event_id", "patient_id")) for x in stored}
+        known = {_key(x, _NOT_CONTENT) for x in stored}
         out = []
         for r in records:
             moved = relink(r)
-            k = _key(moved, ("study_id", "lab_id", "treatment_id", "event_id", "patient_id"))
+            k = _key(moved, _NOT_CONTENT)
             if k not in known:
                 known.add(k)
                 out.append(moved)

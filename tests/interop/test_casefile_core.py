@@ -41,7 +41,9 @@ def test_given_assessments_keep_dates_and_correction_links() -> None:
     rows = [
         Assessment(assessment_id=7, case_id=1, field="ecog", value=1, observed_on=d0),
         Assessment(assessment_id=9, case_id=1, field="ecog", value=3, observed_on=d0 + timedelta(days=5)),
-        Assessment(assessment_id=11, case_id=1, field="ecog", value=2, observed_on=d0 + timedelta(days=5), supersedes=9, reason="typo"),
+        Assessment(
+            assessment_id=11, case_id=1, field="ecog", value=2, observed_on=d0 + timedelta(days=5), supersedes=9, reason="typo"
+        ),
     ]
     doc = CaseDocument.from_case_file(cf, assessments=rows)
     assert [a.get("supersedes") for a in doc.assessments] == [None, None, 2]

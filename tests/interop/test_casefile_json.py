@@ -13,6 +13,7 @@ import pytest
 from core.casefile import CaseDocument, json_schema
 from core.interop.evaluate import evaluate_case_file
 from core.models import SYSTEM_ACTOR, Role
+from db.assessments import history as assessments_history
 from db.board import load_board
 from db.demo import lecture_case_id
 from db.interop.files import import_bytes
@@ -203,7 +204,7 @@ def test_field_reference_in_the_docs_is_current() -> None:
     )
 
 
-def test_newer_assessment_is_added_to_a_matched_case_older_one_is_not(demo_cur2: duckdb.DuckDBPyConnection) -> None:
+def test_imported_assessments_join_the_history_and_the_newest_stands(demo_cur2: duckdb.DuckDBPyConnection) -> None:
     case_id = lecture_case_id(demo_cur2, 2)
     cf, doc = export_case_file(demo_cur2, SYSTEM_ACTOR, case_id)
     data = json.loads(doc.to_json())
@@ -214,10 +215,15 @@ def test_newer_assessment_is_added_to_a_matched_case_older_one_is_not(demo_cur2:
         {"field": "kps", "value": 40, "observed_on": old.isoformat()},
     ]
     report = import_bytes(demo_cur2, SYSTEM_ACTOR, "c.json", json.dumps(data).encode())
-    assert report.ok and report.written and report.added["assessment"] == 1
-    nrs, kps = demo_cur2.execute("SELECT nrs, kps FROM mdt_case WHERE case_id = ?", [case_id]).fetchall()[0]
-    assert nrs == 2 and kps == cf.case.kps
+    # Both observations are new to the store, so both join the case's dated history ...
+    assert report.ok and report.written and report.added["assessment"] == 2
+    # ... and the board reads the newest of each field: today's NRS; the year-old KPS does not
+    # replace the current one.
+    now = load_board(demo_cur2, case_id).cf.case
+    assert now.nrs == 2 and now.kps == cf.case.kps
+    kps_history = assessments_history(demo_cur2, case_id, "kps")
+    assert old in {a.observed_on for a in kps_history}
     after = demo_cur2.execute(
         "SELECT after_json FROM audit_log WHERE action = 'import' AND entity = 'patient' ORDER BY seq DESC LIMIT 1"
     ).fetchall()[0][0]
-    assert json.loads(after)["assessment"] == 1
+    assert json.loads(after)["assessment"] == 2

@@ -57,7 +57,9 @@ def test_evaluate_malformed_json_exits_2(tmp_path: Path, capsys: pytest.CaptureF
     assert "line 1, column" in capsys.readouterr().err
 
 
-def test_export_import_round_trip_via_cli(demo_db: Path, empty_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_import_round_trip_via_cli(
+    demo_db: Path, empty_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "c3.json"
     assert main(["export", "3", "--db", str(demo_db), "-o", str(out)]) == 0
     assert main(["export", "3", "--db", str(demo_db), "--format", "json"]) == 0
@@ -91,7 +93,9 @@ def test_console_script_evaluate() -> None:
     assert json.loads(done.stdout)["ok"] is True
 
 
-def test_export_fhir_and_import_bundle_via_cli(demo_db: Path, empty_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_fhir_and_import_bundle_via_cli(
+    demo_db: Path, empty_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["export-fhir", "5", "--db", str(demo_db)]) == 0
     bundle = json.loads(capsys.readouterr().out)
     assert bundle["resourceType"] == "Bundle"

@@ -120,9 +120,11 @@ def test_foreign_minimal_bundle_imports(empty_cur: duckdb.DuckDBPyConnection) ->
     assert report.added["patient"] == 1 and report.added["lab_result"] == 1 and report.added["assessment"] == 1
     assert "Organization/org: not used by BoneMDT" in report.ignored
     row = empty_cur.execute(
-        "SELECT p.mrn, p.display_name, c.primary_tumour, c.ecog, c.status FROM patient p JOIN mdt_case c USING (patient_id)"
+        "SELECT p.mrn, p.display_name, c.primary_tumour, c.status, c.case_id FROM patient p JOIN mdt_case c USING (patient_id)"
     ).fetchall()
-    assert row == [("EXT-4711", "Erika Muster", "breast", 2, "referred")]
+    assert [r[:4] for r in row] == [("EXT-4711", "Erika Muster", "breast", "referred")]
+    ecog = empty_cur.execute("SELECT field, value FROM assessment WHERE case_id = ?", [row[0][4]]).fetchall()
+    assert ecog == [("ecog", "2")]
     # mg/dL calcium converted exactly to the stored SI unit.
     value, unit = empty_cur.execute("SELECT value, unit FROM lab_result").fetchall()[0]
     assert unit == "mmol/L" and abs(float(value) - 10.4 / 4.008) < 1e-3
@@ -132,8 +134,14 @@ def test_foreign_minimal_bundle_imports(empty_cur: duckdb.DuckDBPyConnection) ->
     ("bundle", "place"),
     [
         ({"resourceType": "Patient", "id": "x", "gender": "female"}, "resourceType: Patient is not a Bundle"),
-        (foreign_bundle(o1={"code": {"coding": [{"system": "http://loinc.org", "code": "99999-9"}]}}), "Observation/o1.code.coding"),
-        (foreign_bundle(c1={"code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10", "code": "Z99"}]}}), "Condition/c1.code.coding"),
+        (
+            foreign_bundle(o1={"code": {"coding": [{"system": "http://loinc.org", "code": "99999-9"}]}}),
+            "Observation/o1.code.coding",
+        ),
+        (
+            foreign_bundle(c1={"code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10", "code": "Z99"}]}}),
+            "Condition/c1.code.coding",
+        ),
         (
             foreign_bundle(o2={"valueQuantity": {"value": 2.4, "system": "http://unitsofmeasure.org", "code": "mmol/mol"}}),
             "Observation/o2.valueQuantity.code",
