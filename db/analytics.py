@@ -82,12 +82,13 @@ def implementation(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def skeletal_events(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Skeletal-related events per quarter and kind."""
+    """Skeletal-related events per quarter and kind (a corrected event counts once, a retracted one not)."""
     return cur.execute(
         """
         SELECT date_trunc('quarter', event_date) AS quarter, kind, count(*) AS events
         FROM clinical_event
         WHERE kind IN ('pathological_fracture','cord_compression','hypercalcaemia','surgery_to_bone','radiotherapy_to_bone')
+          AND superseded_by IS NULL AND NOT coalesce(retracted, FALSE)  -- the versions in force only
           AND event_date >= current_date - INTERVAL 2 YEAR
         GROUP BY ALL ORDER BY quarter, kind
         """

@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
+from core.models import Actor
 from db import analytics
 from pages.components import analytics_charts as charts
 
@@ -67,3 +68,30 @@ def test_charts_build_from_the_aggregates(demo_cur: duckdb.DuckDBPyConnection) -
     for fig in figs:
         assert fig.data, "a chart with no data"
         assert sum(len(t.x) if t.x is not None else len(t.y) for t in fig.data) > 0
+
+
+def test_skeletal_events_count_the_versions_in_force(demo_cur: duckdb.DuckDBPyConnection, coordinator: Actor) -> None:
+    """A corrected event counts once (its new version), a retracted one not at all."""
+    from core.models import ClinicalEvent
+    from db import clinical
+
+    def total() -> int:
+        return int(analytics.skeletal_events(demo_cur)["events"].sum())
+
+    before = total()
+    fracture, spare = (
+        clinical.get(demo_cur, "clinical_event", int(r[0]))
+        for r in demo_cur.execute(
+            "SELECT event_id FROM clinical_event WHERE kind = 'pathological_fracture' AND superseded_by IS NULL"
+            " AND NOT coalesce(retracted, FALSE) AND event_date >= current_date - INTERVAL 1 YEAR ORDER BY event_id LIMIT 2"
+        ).fetchall()
+    )
+    assert isinstance(fracture, ClinicalEvent) and isinstance(spare, ClinicalEvent)
+    corrected = fracture.model_copy(update={"description": fracture.description + " (corrected wording)"})
+    clinical.correct(demo_cur, coordinator, corrected, expected_version=fracture.row_version, reason="wording")
+    assert total() == before
+    assert spare.event_id is not None
+    clinical.retract(
+        demo_cur, coordinator, "clinical_event", spare.event_id, expected_version=spare.row_version, reason="wrong patient"
+    )
+    assert total() == before - 1
