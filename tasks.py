@@ -102,7 +102,7 @@ def test() -> None:
 def lint() -> None:
     setup()
     sh(PY, "-m", "ruff", "check", ".")
-    sh(PY, "-m", "mypy", "core")
+    sh(PY, "-m", "mypy", "core", "db")
 
 
 def bench() -> None:

@@ -97,7 +97,7 @@ def cmd_users(args: argparse.Namespace) -> str:
     try:
         if args.users_cmd == "list":
             frame = users.list_users(con)
-            return frame[["username", "display_name", "role", "specialty", "active"]].to_string(index=False)
+            return str(frame[["username", "display_name", "role", "specialty", "active"]].to_string(index=False))
         password = args.password or getpass.getpass("Password for the new user: ")
         user = AppUser(
             username=args.username,

@@ -144,7 +144,7 @@ def _check_links(cur: duckdb.DuckDBPyConnection, record: BaseModel) -> None:
         named, field = (record.lesion_id,), "lesion_id"
     else:
         return
-    if named and set(named) - current_lesion_ids(cur, record.patient_id):  # type: ignore[attr-defined]
+    if named and set(named) - current_lesion_ids(cur, record.patient_id):
         raise FieldError({field: "names a lesion that is not one of this patient's current lesions"})
 
 
@@ -245,7 +245,8 @@ def get(cur: duckdb.DuckDBPyConnection, entity: str, fact_id: int, *, include_re
     found = _load(cur, spec, f"coalesce(t.root_id, t.{spec.pk}) = ? AND t.superseded_by IS NULL{cond}", [fact_id])
     if not found:
         raise NotFoundError(f"{entity} {fact_id} does not exist or was retracted.")
-    return found[0]
+    record: BaseModel = found[0]
+    return record
 
 
 def _validate_reason(reason: str) -> str:

@@ -242,7 +242,7 @@ def _id_bases(cur: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return bases
 
 
-def _advance_sequences(cur: duckdb.DuckDBPyConnection, tables: dict[str, list[dict]]) -> None:
+def _advance_sequences(cur: duckdb.DuckDBPyConnection, tables: dict[str, list[dict[str, Any]]]) -> None:
     """DuckDB cannot restart a sequence: draw it past the ids assigned here instead."""
     last = dict(cur.execute("SELECT sequence_name, last_value FROM duckdb_sequences()").fetchall())
     for table, id_col, seq in TABLES:
@@ -2544,7 +2544,7 @@ class _Generator:
                 end = None
             for kind, name, dose in regimen:
                 self.add_treatment(pid, kind, name, start, end, dose)
-            if ended:
+            if end is not None:
                 self.add_event(pid, "progression", end, f"Progression on {regimen[0][1]}")
             elif start + timedelta(days=90) < ref and self.chance(0.3):
                 self.add_event(pid, "response", start + self.days(60, 90), f"Partial response on {regimen[0][1]}")

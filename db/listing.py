@@ -28,13 +28,12 @@ def candidates(cur: duckdb.DuckDBPyConnection, meeting_id: int, *, limit: int = 
     page of them, and how many there are in all."""
     frame = cur.execute(_CANDIDATES_SQL, [meeting_id, max(1, limit), max(0, offset)]).df()
     if frame.empty:
-        total = int(
-            cur.execute(
-                "SELECT count(*) FROM mdt_case c WHERE c.status IN ('referred', 'ready') AND NOT EXISTS"
-                " (SELECT 1 FROM agenda_item a WHERE a.meeting_id = ? AND a.case_id = c.case_id)",
-                [meeting_id],
-            ).fetchone()[0]
-        )  # type: ignore[index]
+        row = cur.execute(
+            "SELECT count(*) FROM mdt_case c WHERE c.status IN ('referred', 'ready') AND NOT EXISTS"
+            " (SELECT 1 FROM agenda_item a WHERE a.meeting_id = ? AND a.case_id = c.case_id)",
+            [meeting_id],
+        ).fetchone()
+        total = int(row[0]) if row else 0
         return frame.drop(columns="total"), total
     return frame.drop(columns="total"), int(frame["total"].iloc[0])
 
