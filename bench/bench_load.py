@@ -1,6 +1,6 @@
 """Load: N concurrent WebSocket sessions against a real ``streamlit run`` server on loopback.
 
-SECURITY.md requirement 8: at the design load (30 sessions, 2–5 s think time, 10 % writes) read
+docs/security-requirements.md requirement 8: at the design load (30 sessions, 2–5 s think time, 10 % writes) read
 p95 ≤ 2 s, zero errors, and every acknowledged write present in the store with its audit row.
 
 For each load level the bench copies a fresh demo store, starts the app on a free port of
@@ -699,7 +699,7 @@ def main() -> None:
     path = write_json(
         "load",
         {
-            "what": "concurrent WebSocket sessions against streamlit run on 127.0.0.1 (SECURITY.md req. 8)",
+            "what": "concurrent WebSocket sessions against streamlit run on 127.0.0.1 (docs/security-requirements.md req. 8)",
             "protocol": PROTOCOL,
             "write": WRITE_DEFINITION,
             "config": {

@@ -2,7 +2,7 @@
 
 Vocabularies are ``StrEnum``s so the same strings live in Python, in the store's CHECK
 constraints (db/migrations) and in the message catalogue. Values are SI as stored
-(clinical/SCORES.md: mmol/L, g/L, µmol/L, 10⁹/L). Cross-field rules: no future dates,
+(docs/clinical/scores.md: mmol/L, g/L, µmol/L, 10⁹/L). Cross-field rules: no future dates,
 a decision never before its referral, lab values inside physical ranges for their analyte.
 """
 
@@ -219,7 +219,7 @@ class LimbPain(StrEnum):
 
 
 class GrowthClass(StrEnum):
-    """Tomita growth class, prefilled from the primary (SCORES.md decision 3), overridable."""
+    """Tomita growth class, prefilled from the primary (docs/clinical/scores.md decision 3), overridable."""
 
     SLOW = "slow"
     MODERATE = "moderate"
@@ -318,7 +318,7 @@ ANALYTE_UNITS: dict[Analyte, tuple[str, Decimal, Decimal]] = {
     Analyte.MAGNESIUM: ("mmol/L", Decimal("0.1"), Decimal("5.0")),
 }
 
-# Conversions into the stored SI unit (clinical/SCORES.md, "Store values in SI").
+# Conversions into the stored SI unit (docs/clinical/scores.md, "Store values in SI").
 UNIT_CONVERSIONS: dict[tuple[Analyte, str], Decimal] = {
     (Analyte.CALCIUM, "mg/dL"): Decimal(1) / Decimal("4.008"),
     (Analyte.ALBUMIN, "g/dL"): Decimal(10),
@@ -855,7 +855,7 @@ class LabResult(_Record):
 
 
 class SurgeryProcedure(StrEnum):
-    """What an operation did (RULES.md safety rule 3: only bone or spine operations count as fixation)."""
+    """What an operation did (docs/clinical/rules.md safety rule 3: only bone or spine operations count as fixation)."""
 
     BIOPSY = "biopsy"
     DECOMPRESSION = "decompression"

@@ -1,4 +1,4 @@
-"""Department policies: the few clinical settings a department may change (SCORES.md decision 10).
+"""Department policies: the few clinical settings a department may change (docs/clinical/scores.md decision 10).
 
 Everything else clinical is code with a citation and a test. The defaults are the board's
 documented choices; the store's ``policy`` table holds one ``key -> value`` text row per field
@@ -41,7 +41,7 @@ class Policy(BaseModel):
     # accepted so that a store holding the old row loads, but nothing reads it for scoring. The
     # store may use it to bound how many old lab rows it loads (never below the windows below).
     lab_window_days: int = Field(default=90, ge=1, le=730)
-    # One clock for every fact (RULES.md safety rule 2 and its decisions): freshness windows.
+    # One clock for every fact (docs/clinical/rules.md safety rule 2 and its decisions): freshness windows.
     # Calcium, albumin, creatinine and blood counts for scores, readiness, non-emergency rules and dosing.
     lab_score_window_days: int = Field(default=28, ge=1, le=365)
     # The same labs when an emergency rule reads them.

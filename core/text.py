@@ -4,7 +4,7 @@ Clinical free text is stored byte-for-byte: CJK, emoji and right-to-left scripts
 What is refused are characters that make text lie about itself when displayed (bidirectional
 overrides, zero-width joiners used to hide content, Unicode tag characters, line/paragraph
 separators, blank Hangul fillers) and control characters. Text above the field's documented
-limit is rejected, never silently truncated (SECURITY.md, Requirements 4).
+limit is rejected, never silently truncated (docs/security-requirements.md, Requirements 4).
 
 Showing stored text: :func:`md_inline` and :func:`md_block` are the only Markdown escapers
 (no links, images, HTML, emphasis, lists, directives, icons, emoji shortcodes or bare-URL links

@@ -1,4 +1,4 @@
-"""Append-only audit trail with a keyed hash chain and anchored checkpoints (SECURITY.md, Req. 1).
+"""Append-only audit trail with a keyed hash chain and anchored checkpoints (docs/security-requirements.md, Req. 1).
 
 Every write function calls :func:`record` inside its own transaction, so the change and its
 audit row commit or roll back together. The store refuses UPDATE and DELETE on ``audit_log``

@@ -12,7 +12,7 @@ nextval``) never collide. Every table is written with one set-based ``bulk_inser
 
 Names, MRNs and people are invented ("Demo Patient 017 / 演示患者017", "DEMO-000017");
 ``patient.synthetic`` is TRUE throughout. Distributions follow the source lecture's figures
-(clinical/LECTURE_CASES.md): spine ~70 % of patients (thoracic most), pelvis ~40 %, long bones
+(docs/clinical/lecture-cases.md): spine ~70 % of patients (thoracic most), pelvis ~40 %, long bones
 ~25 %, ribs ~20 %; lytic ~75 % of lesions, prostate mostly blastic; skeletal-event rates within
 the quoted ranges. The lecture's seven worked cases carry ``mdt_case.lecture_case = 1..7``; the
 lecture's age is the age at bone-metastasis presentation, and each case's referral sits at the

@@ -1,4 +1,4 @@
-"""Explicit CSV exports: role-checked, audited, formulas neutralised (SECURITY.md, Requirements 5).
+"""Explicit CSV exports: role-checked, audited, formulas neutralised (docs/security-requirements.md, Requirements 5).
 
 The built-in table download is switched off (``client.disableDataExport``); these functions are
 the only way data leaves the board as a file. Identifiable exports (the case list) need the

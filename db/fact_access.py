@@ -1,4 +1,4 @@
-"""Who may record which clinical fact (SECURITY.md "Roles", issue 9).
+"""Who may record which clinical fact (docs/security-requirements.md "Roles", issue 9).
 
 The coordinator and the chair enter every clinical fact of a case (they take a referral from the
 letter to a ready case); a member enters the facts of their own specialty; analysts and admins

@@ -1,4 +1,4 @@
-"""Department policies stored in the ``policy`` table (clinical/SCORES.md decision 10)."""
+"""Department policies stored in the ``policy`` table (docs/clinical/scores.md decision 10)."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ Keys:
   long-bone lesion).
 * ``lesion_id IS NULL``: the patient-level score. For Tomita, Tokuhashi, Katagiri and the other
   patient scores that is the score itself; for SINS, Mirels and Bilsky it is the patient's
-  worst lesion as ``CaseScores.get`` defines it (SCORES.md decision 2: the patient's SINS is the
+  worst lesion as ``CaseScores.get`` defines it (docs/clinical/scores.md decision 2: the patient's SINS is the
   maximum), or the first lesion's incomplete score when no lesion is complete. So
   :func:`latest_bands` counts every score per case, SINS included.
 

@@ -4,7 +4,7 @@
 ECOG/KPS, Frankel, the primary with receptor/driver status, visceral disease, the counts of bone
 and vertebral lesions, prior chemotherapy -- and evaluates them with ``core.scores.evaluate``.
 SINS and Bilsky are scored per spinal lesion and Mirels per long-bone lesion (the patient's
-SINS is the maximum, SCORES.md decision 2); Tomita, Tokuhashi, Katagiri and the rest per
+SINS is the maximum, docs/clinical/scores.md decision 2); Tomita, Tokuhashi, Katagiri and the rest per
 patient. Every input carries an ``InputSource`` saying which record it came from, that it was
 derived or converted (ECOG -> KPS), or that it is missing, and the date the fact describes.
 One clock (safety rule 2, ``core.derive.clock``): a fact counts only within its freshness window
@@ -12,7 +12,7 @@ One clock (safety rule 2, ``core.derive.clock``): a fact counts only within its 
 weight 90 days); an older one is missing with its age stated, and each score carries the date of
 its oldest input. A score is complete only when the missing inputs cannot change its band.
 
-The package: ``tables`` (the board's published mapping choices, SCORES.md decisions 3-5),
+The package: ``tables`` (the board's published mapping choices, docs/clinical/scores.md decisions 3-5),
 ``words`` (vocabulary, sites, labs in words), ``results`` (the result types), ``clock``
 (freshness), ``provenance`` (input collection), ``facts`` (shared facts), ``lesion``,
 ``patient``, ``calcium`` and ``radium`` (the scores).

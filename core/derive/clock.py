@@ -1,4 +1,4 @@
-"""One clock for every fact (RULES.md safety rule 2 and its decisions).
+"""One clock for every fact (docs/clinical/rules.md safety rule 2 and its decisions).
 
 Every clinical fact of a case carries the date it describes (``CaseFile.observed_on``; labs their
 ``taken_on``). Scores and rules use a fact only within its freshness window (department policy,
@@ -53,7 +53,7 @@ _EMPTY: dict[str, object] = {
     "calcium_symptoms": (),
 }
 
-# Conventional crosswalk KPS -> ECOG (SCORES.md decision 11).
+# Conventional crosswalk KPS -> ECOG (docs/clinical/scores.md decision 11).
 KPS_TO_ECOG: dict[int, int] = {100: 0, 90: 0, 80: 1, 70: 1, 60: 2, 50: 2, 40: 3, 30: 3, 20: 4, 10: 4, 0: 5}
 
 

@@ -1,4 +1,4 @@
-"""Radium-223 eligibility inputs from the case, its treatments and labs (SCORES.md section 14)."""
+"""Radium-223 eligibility inputs from the case, its treatments and labs (docs/clinical/scores.md section 14)."""
 
 from __future__ import annotations
 

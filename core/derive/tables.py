@@ -1,4 +1,4 @@
-"""The board's published mapping tables for score inputs (SCORES.md decisions 3-5, 11)."""
+"""The board's published mapping tables for score inputs (docs/clinical/scores.md decisions 3-5, 11)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ LESION_SCORES: tuple[str, ...] = ("sins", "bilsky_escc", "mirels")
 
 P = PrimaryTumour
 
-# Tomita growth class, SCORES.md decision 3. Colorectal includes the rectum. Primaries not
+# Tomita growth class, docs/clinical/scores.md decision 3. Colorectal includes the rectum. Primaries not
 # listed: the user must choose; haematological malignancy: Tomita does not apply.
 TOMITA_GROWTH: dict[PrimaryTumour, str] = {
     P.BREAST: "slow",
@@ -51,7 +51,7 @@ TOMITA_GROWTH: dict[PrimaryTumour, str] = {
 }
 HAEMATOLOGICAL: frozenset[PrimaryTumour] = frozenset({P.MYELOMA, P.LYMPHOMA})
 
-# Tokuhashi 2005 primary-site group (SCORES.md section 4). "Sarcoma" is not osteosarcoma by
+# Tokuhashi 2005 primary-site group (docs/clinical/scores.md section 4). "Sarcoma" is not osteosarcoma by
 # default, so it falls under "others" (2).
 _P0 = "p0_lung_osteosarcoma_stomach_bladder_esophagus_pancreas"
 TOKUHASHI_PRIMARY: dict[PrimaryTumour, str] = {
@@ -134,7 +134,7 @@ SYSTEMIC_KINDS: frozenset[TreatmentKind] = frozenset(
     }
 )
 
-# Conventional ECOG -> KPS crosswalk, display only (SCORES.md decision 11).
+# Conventional ECOG -> KPS crosswalk, display only (docs/clinical/scores.md decision 11).
 ECOG_TO_KPS_RANGE: dict[int, str] = {
     0: "90–100",
     1: "70–80",

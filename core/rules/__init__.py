@@ -1,8 +1,8 @@
-"""Specialty recommendation rules, red flags and emergencies as data (clinical/RULES.md).
+"""Specialty recommendation rules, red flags and emergencies as data (docs/clinical/rules.md).
 
 ``evaluate_rules(cf, scores, policy)`` runs every row of ``RULES`` over one case and returns a
 ``RuleReport``: the rules that fired (emergency -> urgent -> routine, then the precedence of
-RULES.md: neurology, stability, NOMS, the rest, prognosis context last), those that need data
+docs/clinical/rules.md: neurology, stability, NOMS, the rest, prognosis context last), those that need data
 (with what is missing), those that did not fire, the red flags, the named conflicts and the
 highest urgency. Pure: no I/O, no clock; the case's ``as_of`` is "today".
 """

@@ -1,4 +1,4 @@
-"""Rule rows and the shared facts their conditions read (specification: clinical/RULES.md).
+"""Rule rows and the shared facts their conditions read (specification: docs/clinical/rules.md).
 
 A ``Rule`` is a data row: id, specialty, default urgency, suggestion (en, zh), rationale,
 source, a precedence group and a pure condition ``RuleContext -> Fired | NotFired | NeedsData``.
@@ -59,7 +59,7 @@ RuleSpecialty = Literal[
 ]
 URGENCY_RANK: dict[str, int] = {"emergency": 0, "urgent": 1, "routine": 2}
 
-# Precedence groups (RULES.md "Precedence"): emergencies come first by urgency; within an
+# Precedence groups (docs/clinical/rules.md "Precedence"): emergencies come first by urgency; within an
 # urgency, neurology, then stability, then NOMS, then everything else; prognosis bands last.
 NEUROLOGY, STABILITY, NOMS_GROUP, OTHER, PROGNOSIS = 10, 20, 30, 50, 90
 
@@ -137,7 +137,7 @@ Condition = Callable[[RuleContext], Outcome]
 
 
 class Rule(BaseModel):
-    """One row of RULES.md as data."""
+    """One row of docs/clinical/rules.md as data."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -447,7 +447,7 @@ def crcl(ctx: RuleContext) -> Decimal | None:
 
 
 def survival_weeks(ctx: RuleContext) -> int | None:
-    """Expected survival in weeks (RULES.md safety rule 7: cut-offs 4, 13 and 26 weeks)."""
+    """Expected survival in weeks (docs/clinical/rules.md safety rule 7: cut-offs 4, 13 and 26 weeks)."""
     return ctx.cf.case.expected_survival_weeks
 
 

@@ -1,7 +1,7 @@
-"""Calcium for RF-HYPERCA, RF-HYPOCA and EMERG-HYPERCA under the safety rules (RULES.md).
+"""Calcium for RF-HYPERCA, RF-HYPOCA and EMERG-HYPERCA under the safety rules (docs/clinical/rules.md).
 
 * The newest calcium measurement decides, ionised or total (safety rule 2: an old ionised calcium
-  never hides a new total calcium); on the same day the ionised one (SCORES.md decision 6).
+  never hides a new total calcium); on the same day the ionised one (docs/clinical/scores.md decision 6).
 * A total calcium pairs with an albumin taken within 7 days of it (inclusive). Without one, the
   corrected value lies anywhere between ``Ca - 0.40`` (albumin 60 g/L, the least alarming accepted
   value) and ``Ca + 0.60`` (albumin 10 g/L): the flag fires at the grade the least alarming value

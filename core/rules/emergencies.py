@@ -1,4 +1,4 @@
-"""Emergency actions (RULES.md "Emergencies (actions)"); the dexamethasone dose is a policy."""
+"""Emergency actions (docs/clinical/rules.md "Emergencies (actions)"); the dexamethasone dose is a policy."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Follow-up (RULES.md "Follow-up (policy default)") and the schedule it proposes."""
+"""Follow-up (docs/clinical/rules.md "Follow-up (policy default)") and the schedule it proposes."""
 
 from __future__ import annotations
 

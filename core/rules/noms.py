@@ -2,7 +2,7 @@
 
 N = Bilsky ESCC band, O = radiosensitivity of the histology, M = SINS band, S = fitness for
 surgery and expected survival. The path is provisional while M is "potentially unstable"
-(SINS 7-12) until the spine surgeon calls it stable or unstable (SCORES.md section 6); the call
+(SINS 7-12) until the spine surgeon calls it stable or unstable (docs/clinical/scores.md section 6); the call
 is recorded on the lesion (``surgeon_stability``) and then decides M.
 """
 
@@ -58,7 +58,7 @@ PATHS: dict[str, tuple[str, str]] = {
 
 
 def _path(n: str, o: str, m: str, operable: bool) -> str:
-    """The NOMS decision table (SCORES.md section 6); M "potentially unstable" reads as stable."""
+    """The NOMS decision table (docs/clinical/scores.md section 6); M "potentially unstable" reads as stable."""
     if m == "unstable":
         return "stabilise" if operable else "non_operative"
     if o == "radiosensitive":

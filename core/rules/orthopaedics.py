@@ -1,4 +1,4 @@
-"""Orthopaedics / spine surgery rules (RULES.md "Orthopaedics / spine surgery")."""
+"""Orthopaedics / spine surgery rules (docs/clinical/rules.md "Orthopaedics / spine surgery")."""
 
 from __future__ import annotations
 
@@ -361,7 +361,7 @@ def ortho_contra(ctx: RuleContext) -> Outcome:
     return found.outcome()
 
 
-# Highly radiosensitive tumours (RULES.md ORTHO-MSCC-DECOMPRESS): lymphoma, myeloma, germ cell,
+# Highly radiosensitive tumours (docs/clinical/rules.md ORTHO-MSCC-DECOMPRESS): lymphoma, myeloma, germ cell,
 # small-cell lung. Suspected lymphoma without histology counts only after haematology advice.
 HIGHLY_RADIOSENSITIVE: frozenset[PrimaryTumour] = frozenset(
     {PrimaryTumour.LYMPHOMA, PrimaryTumour.MYELOMA, PrimaryTumour.LUNG_SCLC}

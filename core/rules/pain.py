@@ -1,4 +1,4 @@
-"""Pain medicine rules (RULES.md "Pain medicine"); WHO ladder steps from the NRS."""
+"""Pain medicine rules (docs/clinical/rules.md "Pain medicine"); WHO ladder steps from the NRS."""
 
 from __future__ import annotations
 

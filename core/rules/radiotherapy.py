@@ -1,4 +1,4 @@
-"""Radiotherapy rules (RULES.md "Radiotherapy"); NOMS lives in ``noms.py``."""
+"""Radiotherapy rules (docs/clinical/rules.md "Radiotherapy"); NOMS lives in ``noms.py``."""
 
 from __future__ import annotations
 
@@ -317,7 +317,7 @@ def rt_reirr(ctx: RuleContext) -> Outcome:
 
 RADIUM_COURSE = 6
 RADIUM_INTERVAL = timedelta(weeks=4)
-# Pre-dose counts for the second and later injections (Xofigo label; SCORES.md section 14).
+# Pre-dose counts for the second and later injections (Xofigo label; docs/clinical/scores.md section 14).
 RADIUM_NEXT_ANC_FROM = Decimal("1.0")
 RADIUM_NEXT_PLATELETS_FROM = Decimal("50")
 

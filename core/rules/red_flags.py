@@ -1,4 +1,4 @@
-"""Red flags (RULES.md "Red flags"): they drive the red-flag queue and the agenda order."""
+"""Red flags (docs/clinical/rules.md "Red flags"): they drive the red-flag queue and the agenda order."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Rehabilitation rules (RULES.md "Rehabilitation")."""
+"""Rehabilitation rules (docs/clinical/rules.md "Rehabilitation")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Treatment state (RULES.md safety rule 3 and the decision "Post-operative rules").
+"""Treatment state (docs/clinical/rules.md safety rule 3 and the decision "Post-operative rules").
 
 "After fixation or decompression" means a bone or spine operation linked to a lesion
 (``Treatment.skeletal_surgery``), never a mastectomy, nephrectomy or other non-skeletal surgery. A

@@ -3,7 +3,7 @@
 ``evaluate(score_id, inputs)`` validates the inputs (unknown score, unknown input or a value
 outside the allowed set/range raise ``ScoreInputError``, whose message names the field and the
 allowed values but never the value entered) and returns a ``ScoreResult``. A missing input gives
-``band == "incomplete"``; it is never scored as 0. The specification is ``clinical/SCORES.md``.
+``band == "incomplete"``; it is never scored as 0. The specification is ``docs/clinical/scores.md``.
 """
 
 from __future__ import annotations

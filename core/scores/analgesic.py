@@ -2,7 +2,7 @@
 
 WHO. Cancer pain relief. Geneva 1986 (three-step ladder); WHO 2018 cancer-pain guidelines;
 Fallon M et al. ESMO guidelines, Ann Oncol 2018;29(Suppl 4):iv166-iv191. Cut-points 1-3 / 4-6 /
-7-10 follow the China NHC 癌症疼痛诊疗规范 (2018) (SCORES.md decision 9); target NRS <= 3.
+7-10 follow the China NHC 癌症疼痛诊疗规范 (2018) (docs/clinical/scores.md decision 9); target NRS <= 3.
 A VAS in cm is rounded half up to a whole number; a VAS in mm is divided by 10 first. The NRS is
 used when given; otherwise the VAS (cm before mm). The step is a label, so ``total`` is None.
 """

@@ -4,7 +4,7 @@ Every score module declares its published table as data, a frozen input model wh
 all optional (a missing input makes the result ``incomplete``; it is never scored as 0), and a
 pure function ``ScoreInput -> ScoreResult``. The field validators below carry the allowed values
 or range, so the same object validates the input, describes it in error messages and lists it in
-``ScoreDefinition.inputs``. Specification: ``clinical/SCORES.md``.
+``ScoreDefinition.inputs``. Specification: ``docs/clinical/scores.md``.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Bilsky MH, Laufer I, Fourney DR, et al. Reliability analysis of the epidural spinal cord
 compression scale. J Neurosurg Spine 2010;13(3):324-328. Graded on axial T2-weighted MRI at the
 level of most severe compression. The grades are labels, so ``total`` is None. Following the
-canonical band table of SCORES.md, grade 1c (cord abutment) is its own band because surgery versus
+canonical band table of docs/clinical/scores.md, grade 1c (cord abutment) is its own band because surgery versus
 radiosurgery is contested there; grades 0-1b are low grade and 2-3 high grade.
 """
 

@@ -2,7 +2,7 @@
 
 Corrected Ca (mmol/L) = Ca + 0.02 x (40 - albumin g/L), the "0.8 factor" form used by the Zometa
 label and most calculators (not Payne's 1973 coefficient), applied at every albumin value
-(SCORES.md decision 6). Computed in Decimal and quantised to 0.01 mmol/L (round half up) before
+(docs/clinical/scores.md decision 6). Computed in Decimal and quantised to 0.01 mmol/L (round half up) before
 banding. Severity bands: Society for Endocrinology emergency guidance, Walsh J, Gittoes N,
 Selby P. Endocr Connect 2016;5(5):G9-G11 (fixed bands, not tied to the lab's ULN).
 CTCAE grade: NCI Common Terminology Criteria for Adverse Events v5.0 (2017), "Hypercalcemia",

@@ -3,7 +3,7 @@
 Katagiri H, Okada R, Takagi T, et al. New prognostic factors and scoring system for patients with
 skeletal metastasis. Cancer Med 2014;3(5):1359-1367. The primary is classed by treatability
 (hormone dependence, targetable driver), not by organ alone. The laboratory item is one tier
-(SCORES.md decision 5): critical 2, else abnormal 1, else normal 0 (never 3; the tiers use
+(docs/clinical/scores.md decision 5): critical 2, else abnormal 1, else normal 0 (never 3; the tiers use
 different analytes). ``katagiri_lab_tier`` derives the tier from stored SI lab values. Only the
 verified survival figures are shown.
 """

@@ -4,7 +4,7 @@ Mirels H. Metastatic disease in long bones. A proposed scoring system for diagno
 pathologic fractures. Clin Orthop Relat Res 1989;(249):256-264. Bands as in Jawad MU, Scully SP.
 Clin Orthop Relat Res 2010;468:2825-2827 and Ramsey DC et al. JAAOS Glob Res Rev 2020 (8 =
 borderline). Size is the fraction of the bone's diameter destroyed on the worst plain-film view
-(SCORES.md decision 1). Not validated for spine, pelvis/acetabulum or already-fractured bone.
+(docs/clinical/scores.md decision 1). Not validated for spine, pelvis/acetabulum or already-fractured bone.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Cooperative Oncology Group. Am J Clin Oncol 1982;5:649-655.
 KPS: Karnofsky DA, Burchenal JH. In: MacLeod CM (ed). Evaluation of Chemotherapeutic Agents.
 Columbia Univ Press 1949:191-205.
 Crosswalk: the conventional table (ECOG 0 = KPS 90-100, 1 = 70-80, 2 = 50-60, 3 = 30-40,
-4 = 10-20, 5 = 0), for display only (SCORES.md decision 11); Tokuhashi uses decision 4. Record
+4 = 10-20, 5 = 0), for display only (docs/clinical/scores.md decision 11); Tokuhashi uses decision 4. Record
 both scales natively. ``total`` is the value itself and the band is its string form.
 """
 

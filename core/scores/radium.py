@@ -3,7 +3,7 @@
 Xofigo SmPC / prescribing information; Parker C, Nilsson S, Heinrich D, et al. Alpha emitter
 radium-223 and survival in metastatic prostate cancer (ALSYMPCA). N Engl J Med 2013;369:213-223;
 EMA Article 20 referral outcome, 26 July 2018 (restriction of use). ``eligible`` only when every
-condition holds (SCORES.md section 14 and decision 12); ``not_eligible`` lists every failed
+condition holds (docs/clinical/scores.md section 14 and decision 12); ``not_eligible`` lists every failed
 condition in ``flags``. Blood counts: first dose ANC >= 1.5, platelets >= 100 (10^9/L),
 Hb >= 100 g/L; later doses ANC >= 1.0, platelets >= 50. Activity 55 kBq per kg body weight, IV,
 every 4 weeks x 6 injections; ``total`` is that activity in kBq, given only when eligible.

@@ -6,7 +6,7 @@ Group. Spine 2010;35(22):E1221-E1229. Reliability: Fourney DR et al. J Clin Onco
 2011;29:3072-3077.
 
 Scored per lesion/level; a patient's SINS is the maximum over lesions, and a lesion spanning two
-location classes takes the higher-scoring class (SCORES.md decision 2). The location item is
+location classes takes the higher-scoring class (docs/clinical/scores.md decision 2). The location item is
 given either as the class (``location``) or as the vertebral ``level``; when both are given the
 level wins and a disagreement is an error. The coccyx is not covered by the source and is refused.
 """

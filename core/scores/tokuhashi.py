@@ -5,7 +5,7 @@ evaluation of metastatic spine tumor prognosis. Spine 2005;30(19):2186-2191; tab
 with the author's corrections, in NICE CG75 (2008) Appendix 3. Vertebral item: >= 3 -> 0, 2 -> 1,
 1 -> 2. Not the 1990 version (0-12 scale).
 
-General condition (SCORES.md decision 4): give ``general_condition_kps`` or a native ``kps``
+General condition (docs/clinical/scores.md decision 4): give ``general_condition_kps`` or a native ``kps``
 (10-40 poor, 50-70 moderate, 80-100 good; KPS 0 is not scorable). Only when neither exists is
 ``ecog`` mapped straight to the category (0 good, 2 moderate, 3-4 poor; flag
 ``kps_converted_from_ecog``). ECOG 1 straddles two categories (KPS 70 or 80): the result stays

@@ -2,7 +2,7 @@
 
 Tomita K, Kawahara N, Kobayashi T, Yoshida A, Murakami H, Akamaru T. Surgical strategy for spinal
 metastases. Spine 2001;26(3):298-306. Rapid growth scores 4 (range 2-10), not the 3 of some
-reviews. The strategy band is shown, not survival (SCORES.md decision 3); the growth class is
+reviews. The strategy band is shown, not survival (docs/clinical/scores.md decision 3); the growth class is
 prefilled from the primary with ``GROWTH_CLASS_BY_PRIMARY`` and may be overridden.
 Not the Tomita surgical classification of vertebral tumours (types 1-7).
 """

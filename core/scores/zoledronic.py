@@ -6,7 +6,7 @@ for multiple myeloma and bone metastases of solid tumours; intervals (60, inf) 4
 hypercalcaemia-of-malignancy dose.
 Creatinine clearance: Cockcroft DW, Gault MH. Prediction of creatinine clearance from serum
 creatinine. Nephron 1976;16:31-41, on actual body weight, in mg/dL (umol/L / 88.4 first; never
-the rounded 1.23/1.04 constants) and never rounded before banding (SCORES.md decision 7).
+the rounded 1.23/1.04 constants) and never rounded before banding (docs/clinical/scores.md decision 7).
 The arithmetic is exact (``Fraction``); the reported total is its Decimal value. A lab eGFR is
 a different quantity and is not accepted as CrCl.
 """

@@ -1,4 +1,4 @@
-"""Clinical scenarios, part 1: fail safe and one clock (RULES.md safety rules 1 and 2).
+"""Clinical scenarios, part 1: fail safe and one clock (docs/clinical/rules.md safety rules 1 and 2).
 
 Each scenario is a small case built here with the red flags, urgencies, suggestions present and
 absent, and banner lines the board must show; every safety rule is tested on both sides. The

@@ -1,4 +1,4 @@
-"""Clinical scenarios, part 3: the seven lecture cases (LECTURE_CASES.md), each evaluated at
+"""Clinical scenarios, part 3: the seven lecture cases (docs/clinical/lecture-cases.md), each evaluated at
 referral and after its recorded treatment. Cases 1 and 2 use the builders of ``test_derive.py``;
 3-7 are built here with the lecture's facts (synthetic dates and values where it is silent)."""
 

@@ -1,5 +1,5 @@
 """Clinical scenarios, part 2: treatment state, advice that fits the patient, counts that end,
-completeness (RULES.md safety rules 3, 5, 6 and 7). See ``test_clinical_scenarios.py``."""
+completeness (docs/clinical/rules.md safety rules 3, 5, 6 and 7). See ``test_clinical_scenarios.py``."""
 
 from __future__ import annotations
 

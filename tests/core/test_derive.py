@@ -1,7 +1,7 @@
 """Derivation of score inputs from a CaseFile, with provenance (core.derive).
 
 The builders here (``make_case`` and the lecture cases) are also used by the rule tests.
-Cases mirror clinical/LECTURE_CASES.md; expected values come from clinical/SCORES.md.
+Cases mirror docs/clinical/lecture-cases.md; expected values come from docs/clinical/scores.md.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Emergency actions (clinical/RULES.md "Emergencies (actions)")."""
+"""Emergency actions (docs/clinical/rules.md "Emergencies (actions)")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Follow-up rule, its schedule (RULES.md "Follow-up") and the department policies."""
+"""Follow-up rule, its schedule (docs/clinical/rules.md "Follow-up") and the department policies."""
 
 from __future__ import annotations
 
@@ -81,7 +81,7 @@ def test_follow_up_adds_pre_dose_labs_on_zoledronic_acid() -> None:
     assert "before each dose" in outcome.reason_en
 
 
-# Department policies (SCORES.md decision 10)
+# Department policies (docs/clinical/scores.md decision 10)
 
 
 def test_policy_defaults() -> None:

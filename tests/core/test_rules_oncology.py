@@ -1,4 +1,4 @@
-"""Medical-oncology rules (clinical/RULES.md "Medical oncology")."""
+"""Medical-oncology rules (docs/clinical/rules.md "Medical oncology")."""
 
 from __future__ import annotations
 

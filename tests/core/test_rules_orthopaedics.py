@@ -1,4 +1,4 @@
-"""Orthopaedics / spine-surgery rules (clinical/RULES.md): fires / does not fire / needs data."""
+"""Orthopaedics / spine-surgery rules (docs/clinical/rules.md): fires / does not fire / needs data."""
 
 from __future__ import annotations
 

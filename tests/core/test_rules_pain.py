@@ -1,4 +1,4 @@
-"""Pain-medicine rules (clinical/RULES.md "Pain medicine"): NRS 3/4/6/7 boundaries."""
+"""Pain-medicine rules (docs/clinical/rules.md "Pain medicine"): NRS 3/4/6/7 boundaries."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Radiotherapy rules and NOMS (clinical/RULES.md "Radiotherapy")."""
+"""Radiotherapy rules and NOMS (docs/clinical/rules.md "Radiotherapy")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Red-flag rules (clinical/RULES.md "Red flags"): fires / does not fire / needs data."""
+"""Red-flag rules (docs/clinical/rules.md "Red flags"): fires / does not fire / needs data."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def ca(value: str, **case: Any) -> CaseFile:
 
 
 CASES: list[tuple[str, str, CaseFile, str]] = [
-    # RF-MSCC -- NICE NG234; RULES.md
+    # RF-MSCC -- NICE NG234; docs/clinical/rules.md
     ("RF-MSCC", "lecture-case-2", lecture_case_2(), "fires:default"),
     (
         "RF-MSCC",

@@ -1,4 +1,4 @@
-"""The rule registry as a whole and the lecture cases (clinical/RULES.md, LECTURE_CASES.md)."""
+"""The rule registry as a whole and the lecture cases (docs/clinical/rules.md, docs/clinical/lecture-cases.md)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ try:
 except ImportError:  # pragma: no cover - when tests/ is a package
     from tests.core.test_derive import lab, lecture_case_1, lecture_case_2, make_case, sins_lesion
 
-# Every id of RULES.md, in its order.
+# Every id of docs/clinical/rules.md, in its order.
 RULES_MD_IDS = (
     "RF-MSCC", "RF-SPINE-PAIN", "RF-UNSTABLE", "RF-IMPENDING", "RF-FRACTURE", "RF-HYPERCA",
     "RF-HYPOCA", "RF-FEBRILE-NEUTROPENIA", "RF-BLEED", "RF-MARROW", "RF-BMA-RENAL",

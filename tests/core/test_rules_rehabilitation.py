@@ -1,4 +1,4 @@
-"""Rehabilitation rules (clinical/RULES.md "Rehabilitation")."""
+"""Rehabilitation rules (docs/clinical/rules.md "Rehabilitation")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SCORES.md decisions that need more than a band table, and decimal-arithmetic traps."""
+"""docs/clinical/scores.md decisions that need more than a band table, and decimal-arithmetic traps."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from core.scores.base import INCOMPLETE
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
-# --- floating-point traps (SCORES.md "Arithmetic") ------------------------------------------
+# --- floating-point traps (docs/clinical/scores.md "Arithmetic") ------------------------------------------
 
 
 @pytest.mark.parametrize(

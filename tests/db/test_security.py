@@ -280,7 +280,7 @@ def test_every_write_path_writes_exactly_one_audit_row_with_before_after(
 
 
 # ------------------------------------------------------------------------------------------------
-# Bad input per category of SECURITY.md Requirements 4
+# Bad input per category of docs/security-requirements.md Requirements 4
 
 
 BAD_INPUTS: list[tuple[str, Callable[[], object]]] = [
