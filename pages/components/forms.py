@@ -264,7 +264,8 @@ def referral_form(ctx: PageContext) -> None:
         errors["birth_date"] = tr("form.required")
     if errors:
         form.fail(errors)
-    patient_data = {"mrn": mrn, "display_name": name, "sex": sex, "birth_date": birth}
+    # In demo mode every patient is practice data: marked synthetic, so the demo store still starts.
+    patient_data = {"mrn": mrn, "display_name": name, "sex": sex, "birth_date": birth, "synthetic": ctx.store.demo}
     case_data = {
         "patient_id": 0,
         "referral_date": referral_date,

@@ -57,6 +57,8 @@ def test_valid_referral_creates_one_case_even_on_double_submit(page_store: Path,
     assert not at.exception
     assert any("Referred" in s.value for s in at.success)
     assert _count(page_store, "SELECT count(*) FROM mdt_case") == before + 1
+    # in demo mode a referred patient is practice data: marked synthetic, so the demo still starts
+    assert _count(page_store, "SELECT count(*) FROM patient WHERE mrn = 'FORM-0001' AND synthetic") == 1
     # a retry with the same submission token (double click before the rerun) makes no second row
     from core.models import Actor, Case, Patient, Role
     from db import cases
