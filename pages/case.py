@@ -11,6 +11,7 @@ import streamlit as st
 
 from core.errors import NotFoundError
 from db import audit
+from pages.components import board_as_recorded as as_recorded
 from pages.components import case_board
 from pages.components.cache import board as cached_board
 from pages.components.cache import snapshot_scores
@@ -24,8 +25,9 @@ case_id = case_board.case_picker(ctx)
 if case_id is None:
     st.stop()
 
+when = as_recorded.requested(ctx)
 try:
-    board = cached_board(ctx, case_id)
+    board = cached_board(ctx, case_id) if when is None else as_recorded.load(ctx, case_id, when)
 except NotFoundError:
     st.error(ctx.t("board.unknown", case=str(case_id)))
     st.stop()
@@ -35,5 +37,10 @@ if not st.session_state.get(opened_key):
     audit.record(ctx.cur, ctx.actor, "open_case", "mdt_case", case_id, patient_id=board.cf.patient.patient_id)
     st.session_state[opened_key] = True
 
+if when is not None:  # read-only: what was recorded then; nothing is written
+    as_recorded.banner(ctx, case_id, when)
+    case_board.render(ctx, board, read_only=True)
+    st.stop()
 snapshot_scores(ctx, case_id, board)
 case_board.render(ctx, board)
+as_recorded.picker(ctx, board)

@@ -26,7 +26,7 @@ from core.scores import ScoreInputError, cockcroft_gault
 from db import cases, decisions, meetings
 from db import scores as score_store
 from db.board import Board
-from pages.components import figures, forms_assessment, forms_facts, forms_lab, score_cards
+from pages.components import board_as_recorded, figures, forms_assessment, forms_facts, forms_lab, score_cards
 from pages.components.guard import PageContext
 from pages.components.score_cards import badge_colour, escape_md, label
 
@@ -202,10 +202,12 @@ def _labels(ctx: PageContext) -> figures.Labels:
 # The board
 
 
-def render(ctx: PageContext, board: Board) -> None:
+def render(ctx: PageContext, board: Board, *, read_only: bool = False) -> None:
+    """The whole board. ``read_only``: the board as recorded at a past moment (no data entry)."""
     agenda = meetings.case_agenda_history(ctx.cur, board.cf.case.case_id or 0)
     header(ctx, board, agenda)
-    forms_assessment.entry(ctx, board.cf)
+    if not read_only:
+        forms_assessment.entry(ctx, board.cf)
     red_flags(ctx, board)
     readiness(ctx, board)
     left, right = st.columns([3, 2], gap="medium")
@@ -221,15 +223,20 @@ def render(ctx: PageContext, board: Board) -> None:
         )
     with right:
         bone_map(ctx, board)
+
+    def entry(entity: str) -> None:
+        if not read_only:
+            data_entry(ctx, board, entity)
+
     sections: tuple[tuple[str, Callable[[], None]], ...] = (
         ("suggestions", lambda: suggestions(ctx, board)),
-        ("imaging", lambda: (data_entry(ctx, board, "imaging_study"), imaging(ctx, board))),
+        ("imaging", lambda: (entry("imaging_study"), imaging(ctx, board))),
         (
             "timeline",
-            lambda: (data_entry(ctx, board, "treatment"), data_entry(ctx, board, "clinical_event"), timeline(ctx, board, agenda)),
+            lambda: (entry("treatment"), entry("clinical_event"), timeline(ctx, board, agenda)),
         ),
-        ("labs", lambda: (data_entry(ctx, board, "lab_result"), labs(ctx, board))),
-        ("lesions", lambda: (data_entry(ctx, board, "lesion"), lesions(ctx, board))),
+        ("labs", lambda: (entry("lab_result"), labs(ctx, board))),
+        ("lesions", lambda: (entry("lesion"), lesions(ctx, board))),
         ("decisions", lambda: past_decisions(ctx, board)),
     )
     # Lazy tabs: only the open tab runs (the figures cost most of a rerun).
@@ -246,9 +253,7 @@ def data_entry(ctx: PageContext, board: Board, entity: str) -> None:
     if entity == "lesion":
         forms_facts.entry(ctx, cf, entity, cf.lesions, lambda x: f"#{x.lesion_id} {site_label(x, lang)}")
     elif entity == "imaging_study":
-        forms_facts.entry(
-            ctx, cf, entity, cf.studies, lambda x: f"{x.study_date} {enum_label(x.modality, lang)} {x.region}"
-        )
+        forms_facts.entry(ctx, cf, entity, cf.studies, lambda x: f"{x.study_date} {enum_label(x.modality, lang)} {x.region}")
     elif entity == "treatment":
         forms_facts.entry(ctx, cf, entity, cf.treatments, lambda x: f"{x.start_date} {enum_label(x.kind, lang)} {x.name}")
     elif entity == "clinical_event":
@@ -650,6 +655,8 @@ def past_decisions(ctx: PageContext, board: Board) -> None:
                         meaning=escape_md(row.signature_meaning or ""),
                     )
                 )
+                # the facts behind the decision, as they were when it was signed
+                board_as_recorded.link(ctx, case_id, pd.Timestamp(row.signed_at).to_pydatetime())
             items = decisions.plan_items(ctx.cur, int(row.decision_id))
             if not items.empty:
                 st.dataframe(_plan_frame(ctx, items), hide_index=True, width="stretch")
