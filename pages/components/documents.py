@@ -70,9 +70,11 @@ def _single_face(source: str, index: int, mtime_ns: int) -> str:
     cache.mkdir(parents=True, exist_ok=True)
     target = cache / f"{Path(source).stem}-{index}-{mtime_ns}.otf"
     if not target.is_file():
-        collection = TTCollection(source, lazy=True)
         partial = target.with_suffix(f".{os.getpid()}.tmp.otf")
-        collection.fonts[index].save(str(partial))
+        # closed here, not whenever the collector runs (an unclosed file surfaced as a stray
+        # unraisable-exception warning in whichever test happened to trigger the collection)
+        with TTCollection(source, lazy=True) as collection:
+            collection.fonts[index].save(str(partial))
         os.replace(partial, target)
     return str(target)
 
@@ -102,6 +104,20 @@ class _Doc(FPDF):
         self.set_title(title)
         self.set_creator("BoneMDT")
         self.set_lang("zh-CN" if lang == "zh" else "en")
+
+    def render(self) -> bytes:
+        """The finished document; the embedded font's file is closed deterministically (fpdf2
+        opens it lazily and leaves it to the garbage collector)."""
+        try:
+            return bytes(self.output())
+        finally:
+            self.close_fonts()
+
+    def close_fonts(self) -> None:
+        for font in self.fonts.values():
+            ttfont = getattr(font, "ttfont", None)
+            if ttfont is not None:
+                ttfont.close()
 
     def header(self) -> None:
         self.set_font(_FAMILY, size=8)
@@ -243,7 +259,7 @@ def minutes_pdf(minutes: Minutes, lang: str = "en") -> bytes:
         _actions(pdf, c.actions)
         pdf.rule()
     pdf.para(t("dec.doc.generated", lang, at=stamp(m.generated_at)), size=8, color=_MUTED)
-    return bytes(pdf.output())
+    return pdf.render()
 
 
 def letter_pdf(letter: Letter, lang: str = "en") -> bytes:
@@ -271,4 +287,4 @@ def letter_pdf(letter: Letter, lang: str = "en") -> bytes:
     _actions(pdf, x.actions)
     pdf.ln(3)
     pdf.para(t("dec.doc.generated", lang, at=stamp(x.generated_at)), size=8, color=_MUTED)
-    return bytes(pdf.output())
+    return pdf.render()

@@ -3,10 +3,13 @@ text checked), the signature is printed, and a missing font is a clear error."""
 
 from __future__ import annotations
 
+import gc
 import io
 import re
 import shutil
 import subprocess
+import tempfile
+import warnings
 from datetime import date, datetime
 
 import pypdf
@@ -90,7 +93,12 @@ LETTER = Letter(
     generated_at=datetime(2026, 11, 27, 9, 0),
 )
 
-pytestmark = pytest.mark.skipif(not documents.font_available(), reason="fonts-noto-cjk not installed")
+pytestmark = [
+    pytest.mark.skipif(not documents.font_available(), reason="fonts-noto-cjk not installed"),
+    # a font file left open is closed by the garbage collector, whose ResourceWarning surfaced as
+    # an unraisable-exception warning in whichever test happened to run then: never again
+    pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning"),
+]
 
 
 def _text(pdf: bytes) -> str:
@@ -199,3 +207,20 @@ def test_font_face_is_extracted_once() -> None:
     first = documents.cjk_font_file()
     assert first == documents.cjk_font_file()
     assert first.endswith(".otf")
+
+
+def test_font_files_are_closed_when_the_pdf_is_made(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Extracting the face (fresh cache) and embedding it both close the font file themselves."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    documents._single_face.cache_clear()
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ResourceWarning)
+            documents.minutes_pdf(MINUTES, "zh")
+            documents.letter_pdf(LETTER, "en")
+            gc.collect()
+        assert (tmp_path / "bonemdt-fonts").is_dir()  # the extraction path ran
+        leaks = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
+        assert leaks == []
+    finally:
+        documents._single_face.cache_clear()
