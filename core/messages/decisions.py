@@ -222,8 +222,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dec.doc.letter_title": ("Bone-metastasis MDT — outcome letter", "骨转移 MDT 会诊结果函"),
     "dec.doc.dear": ("Dear {name},", "尊敬的 {name}："),
     "dec.doc.letter_intro": (
-        "The bone-metastasis multidisciplinary team discussed your patient at its meeting on {date}. The outcome is below.",
-        "骨转移多学科团队已于 {date} 的会议上讨论您转诊的患者，结果如下。",
+        "The bone-metastasis multidisciplinary team discussed your patient at its meeting held on {date}. The outcome is below.",
+        "骨转移多学科团队已于 {date} 召开的会议上讨论您转诊的患者，结果如下。",
+    ),
+    "dec.doc.letter_intro_emergency": (
+        "The bone-metastasis multidisciplinary team took an emergency decision for your patient outside a meeting"
+        " on {date}. The outcome is below.",
+        "骨转移多学科团队于 {date} 在会议之外为您转诊的患者作出紧急决策，结果如下。",
+    ),
+    "dec.doc.letter_intro_decided": (
+        "The bone-metastasis multidisciplinary team decided on {date}. The outcome is below.",
+        "骨转移多学科团队已于 {date} 作出决策，结果如下。",
+    ),
+    "dec.doc.letter_intro_pending": (
+        "The bone-metastasis multidisciplinary team has not yet signed a decision for your patient."
+        " What is recorded so far is below.",
+        "骨转移多学科团队尚未签署该患者的决策，以下为目前的记录。",
     ),
     "dec.doc.patient": ("Patient", "患者"),
     "dec.doc.born": ("born", "出生日期"),
@@ -237,7 +251,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dec.doc.attendance": ("Attendance", "出席情况"),
     "dec.doc.present": ("Present", "出席"),
     "dec.doc.absent": ("Apologies", "缺席"),
-    "dec.doc.cases": ("Cases discussed ({n})", "讨论病例（{n}）"),
+    "dec.doc.outline": ("Agenda items", "议程条目"),
+    "dec.doc.sec.discussed": ("Discussed, with the decision ({n})", "已讨论及决策（{n}）"),
+    "dec.doc.sec.deferred": ("Deferred ({n})", "已推迟（{n}）"),
+    "dec.doc.sec.not_reached": ("Not reached: re-listed at the next meeting ({n})", "未及讨论：转至下次会议（{n}）"),
+    "dec.doc.sec.waiting": ("Not yet discussed ({n})", "尚未讨论（{n}）"),
+    "dec.doc.no_items": ("No cases on the agenda.", "议程上没有病例。"),
+    "dec.doc.deferral_reason": ("Reason for deferring", "推迟理由"),
+    "dec.doc.emergency": ("Taken", "决策方式"),
+    "dec.doc.emergency_value": ("Emergency decision outside a meeting", "会议之外的紧急决策"),
+    "dec.doc.started_early": (
+        "Started on {on}, before the meeting date {date}.",
+        "会议于 {on} 开始，早于会议日期 {date}。",
+    ),
+    "dec.doc.started_without_quorum": (
+        "Started without core quorum (missing: {names}).",
+        "开始时核心专科未达法定人数（缺：{names}）。",
+    ),
+    "dec.doc.start_reason": ("Chair's reason for starting", "主持人开始会议的理由"),
     "dec.doc.agenda": ("Agenda", "议程"),
     "dec.doc.decision": ("Decision", "决策"),
     "dec.doc.no_decision": ("No decision recorded.", "未记录决策。"),
