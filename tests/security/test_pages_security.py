@@ -91,9 +91,9 @@ def test_stale_context_cannot_act_after_expiry() -> None:
 
 
 def test_beacon_patient_name_renders_as_text_on_decisions(
-    page_store: Path,
-    user_ids: dict[str, int],
-    store_cur: duckdb.DuckDBPyConnection,  # noqa: F811
+    page_store: Path,  # noqa: F811
+    user_ids: dict[str, int],  # noqa: F811
+    store_cur: duckdb.DuckDBPyConnection,
 ) -> None:
     case_id = _free_case(store_cur, 0)
     store_cur.execute(
@@ -127,9 +127,9 @@ def test_unsaved_edits_are_not_signed(page_store: Path, user_ids: dict[str, int]
 
 
 def test_tampered_signed_decision_is_flagged_on_display(
-    page_store: Path,
-    user_ids: dict[str, int],
-    store_cur: duckdb.DuckDBPyConnection,  # noqa: F811
+    page_store: Path,  # noqa: F811
+    user_ids: dict[str, int],  # noqa: F811
+    store_cur: duckdb.DuckDBPyConnection,
 ) -> None:
     case_id = _free_case(store_cur, 2)
     chair = users.actor_by_username(store_cur, "chair")
