@@ -262,30 +262,6 @@ def header(ctx: PageContext, meeting: Meeting, frame: pd.DataFrame, present: lis
     st.caption(f":{colour}[:material/groups: {quorum_line(ctx, present)}]")
 
 
-def meeting_control(ctx: PageContext, meeting: Meeting) -> None:
-    """Start and close (chair). Closing re-lists deferred / not-discussed cases."""
-    tr = ctx.t
-    if not can(ctx, Capability.SIGN_DECISION) or meeting.status == MeetingStatus.CLOSED:
-        return
-    mid = int(meeting.meeting_id or 0)
-    with st.container(border=True, horizontal=True, vertical_alignment="center"):
-        if meeting.status == MeetingStatus.PLANNED:
-            if st.button(tr("mtg.start"), type="primary", icon=":material/play_arrow:", key="mtg_start"):
-                ok, _ = attempt(ctx, workflow.start_meeting, ctx.cur, ctx.actor, mid)
-                if ok:
-                    flash(tr("mtg.started"))
-                    st.rerun()
-            return
-        st.caption(tr("mtg.started_at", at=f"{meeting.started_at:%H:%M}" if meeting.started_at else "—"))
-        confirm = st.checkbox(tr("mtg.close_confirm"), key=f"mtg_close_ok_{mid}")
-        if st.button(tr("mtg.close"), icon=":material/stop:", key="mtg_close", disabled=not confirm):
-            ok, new_ids = attempt(ctx, workflow.close_meeting, ctx.cur, ctx.actor, mid)
-            if ok:
-                st.session_state["mtg_relisted"] = list(new_ids or [])
-                flash(tr("mtg.closed"))
-                st.rerun()
-
-
 def relisted_report(ctx: PageContext) -> None:
     ids = st.session_state.pop("mtg_relisted", None)
     if ids is None:
