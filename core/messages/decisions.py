@@ -122,6 +122,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dec.amend_reason": ("Reason for the amendment", "修订理由"),
     "dec.amend_button": ("Open an amendment", "开始修订"),
     "dec.amended_ok": ("Amendment opened as a new draft version.", "已创建修订草稿。"),
+    "dec.minutes_on_screen": ("Show the minutes here", "在此显示会议纪要"),
     "dec.history": ("Earlier decisions of this case", "该病例的既往决策"),
     "dec.history.title": ("{where} · version {version} · {status}", "{where} · 第 {version} 版 · {status}"),
     "dec.history.meeting": ("Meeting of {date}", "{date} 会议"),

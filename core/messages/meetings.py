@@ -77,6 +77,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "mtg.start.reason": ("Reason for starting now", "现在开始会议的理由"),
     "mtg.start.confirm": ("Start the meeting anyway", "仍然开始会议"),
     "mtg.start.recorded_reason": ("Started with the reason: {reason}", "开始会议的理由：{reason}"),
+    "mtg.err.defer_reason": (
+        "Deferring needs the reason (shown in the minutes). Nothing was changed.",
+        "推迟需要填写理由（写入会议纪要）。未作任何更改。",
+    ),
     "mtg.err.start_reason_text": (
         "The reason is too long or contains characters that are not allowed. The meeting was not started.",
         "理由过长或包含不允许的字符。会议未开始。",

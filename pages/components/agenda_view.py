@@ -76,6 +76,8 @@ _FIELD_KEYS = {
     ("location", ""): "mtg.err.text_invalid",
     ("meeting", "the case is already"): "mtg.err.already_listed",
     ("first", ""): "mtg.err.first",
+    ("reason", "give the reason"): "mtg.err.defer_reason",
+    ("reason", ""): "mtg.err.text_invalid",
 }
 
 
@@ -571,8 +573,9 @@ def agenda_controls(ctx: PageContext, meeting: Meeting, frame: pd.DataFrame) -> 
 
 
 def status_options(stream: str) -> list[str]:
-    ratify = [AgendaStatus.RATIFIED.value] if stream == Stream.STANDARD_OF_CARE else []
-    return [AgendaStatus.DISCUSSED.value, *ratify, AgendaStatus.DEFERRED.value, AgendaStatus.NOT_DISCUSSED.value]
+    """What can be marked by hand: discussed (or ratified) is what signing the item's decision
+    marks (db/decisions.sign), so only deferring (with a reason) and not reached are offered."""
+    return [AgendaStatus.DEFERRED.value, AgendaStatus.NOT_DISCUSSED.value]
 
 
 def status_control(ctx: PageContext, item_id: int, stream: str, stored_seconds: int) -> None:
@@ -592,9 +595,19 @@ def status_control(ctx: PageContext, item_id: int, stream: str, stored_seconds: 
             width=200,
         )
         save = st.button(tr("mtg.save_status"), type="primary", key=f"mtg_save_status_{item_id}", disabled=status is None)
+    reason = ""
+    if status == AgendaStatus.DEFERRED:
+        reason = st.text_input(tr("dec.defer_reason"), key=f"mtg_defer_reason_{item_id}", max_chars=4000)
     if save and status:
         ok, _ = attempt(
-            ctx, workflow.set_item_status, ctx.cur, ctx.actor, item_id, AgendaStatus(status), discussion_seconds=int(minutes * 60)
+            ctx,
+            workflow.set_item_status,
+            ctx.cur,
+            ctx.actor,
+            item_id,
+            AgendaStatus(status),
+            discussion_seconds=int(minutes * 60),
+            reason=reason,
         )
         if ok:
             flash(tr("mtg.status_saved", status=enum_label(status, ctx.lang)))

@@ -373,3 +373,7 @@ def documents_panel(ctx: PageContext, meeting_id: int | None, meeting_date: str,
             data=functools.partial(make_pdf, ident),
         )
     st.caption(tr("dec.export_audited"))
+    if meeting_id is not None and st.toggle(tr("dec.minutes_on_screen"), key="dec.minutes_screen"):
+        # the same content as the downloads (stored text escaped by the renderer), not an export
+        with st.container(border=True):
+            st.markdown(to_markdown(minutes_db.meeting_minutes(ctx.cur, int(meeting_id)), doc_lang))

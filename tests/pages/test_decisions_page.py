@@ -349,3 +349,22 @@ def test_emergency_decision_outside_the_meeting(user_ids: dict[str, int], store_
     signed = decisions.get_decision(store_cur, draft_id)
     assert signed.status == "signed" and signed.emergency
     assert "Emergency decision outside a meeting" in texts(at)
+
+
+def test_minutes_on_screen_say_what_happened(user_ids: dict[str, int], store_cur: duckdb.DuckDBPyConnection) -> None:
+    mid = int(
+        store_cur.execute(
+            "SELECT meeting_id FROM meeting WHERE status = 'closed' AND meeting_id IN"
+            " (SELECT meeting_id FROM agenda_item WHERE status = 'deferred') ORDER BY meeting_date DESC LIMIT 1"
+        ).fetchone()[0]  # type: ignore[index]
+    )
+    case_id = int(store_cur.execute("SELECT min(case_id) FROM agenda_item WHERE meeting_id = ?", [mid]).fetchone()[0])  # type: ignore[index]
+    at = app("decisions", user_id=user_ids["chair"], query={"case": str(case_id)})
+    at.session_state["dec.meeting"] = mid
+    at.run()
+    at.toggle(key="dec.minutes_screen").set_value(True).run()
+    assert not at.exception
+    shown = texts(at)
+    assert "Discussed, with the decision (" in shown and "Deferred (" in shown
+    assert "Reason for deferring" in shown
+    assert "Cases discussed" not in shown and "No decision recorded" not in shown

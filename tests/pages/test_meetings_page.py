@@ -241,10 +241,11 @@ def test_chair_runs_and_closes_the_meeting(
     assert "Teaching session moved to today" in texts(at)
     rows = listing.agenda_items(con, next_meeting)
     first = int(rows["item_id"].iloc[0])
-    # discussed is what signing the item's decision marks: refused here, nothing changed
-    at.segmented_control(key=f"mtg_status_{first}").set_value("discussed").run()
+    # discussed is what signing the item's decision marks: not offered by hand
+    assert "discussed" not in at.segmented_control(key=f"mtg_status_{first}").options
+    at.segmented_control(key=f"mtg_status_{first}").set_value("deferred").run()
     _button(at, f"mtg_save_status_{first}").click().run()
-    assert at.error
+    assert any("Deferring needs the reason" in e.value for e in at.error)
     assert listing.agenda_items(con, next_meeting).set_index("item_id").loc[first, "status"] == "listed"
     at.segmented_control(key=f"mtg_status_{first}").set_value("not_discussed").run()
     at.number_input(key=f"mtg_minutes_{first}").set_value(4.5).run()
