@@ -85,7 +85,8 @@ signed_rows = history[history["status"] == DecisionStatus.SIGNED.value] if not h
 latest_signed = decisions.get_decision(cur, int(signed_rows.iloc[0]["decision_id"])) if not signed_rows.empty else None
 meeting = meetings.get_meeting(cur, meeting_id) if meeting_id is not None else None
 item_id = cases[case_id][0] if case_id in cases else None
-shown_id: int | None = None
+
+
 with tab_rec:
     if board is None or case_id is None:
         st.info(tr("dec.pick_case"))
@@ -95,15 +96,23 @@ with tab_rec:
         st.caption(tr("dec.question") + " " + md_escape(board.cf.case.question))
         st.markdown(f"[{md_escape(tr('dec.open_board'))}](case?case={int(case_id)})")
         form.opinions_box(ctx, case_id, item_id)
-        st.divider()
         # which decision this screen records: this listing's, or an emergency one outside a meeting
         no_item = history["item_id"].isna() if not history.empty else pd.Series(dtype=bool)
         open_emergency = bool(not history.empty and (no_item & (history["status"] == DecisionStatus.DRAFT.value)).any())
-        emergency = item_id is None or signing.emergency_toggle(ctx, case_id, meeting, has_emergency_draft=open_emergency)
+        offer_emergency = item_id is not None and not open_emergency and signing.emergency_offered(ctx, meeting)
+        toggle_key = f"dec.{case_id}.emergency"
+        emergency = item_id is None or open_emergency or (offer_emergency and bool(st.session_state.get(toggle_key)))
         slot_rows = history[no_item] if emergency else history[history["item_id"] == item_id] if not history.empty else history
         current = decisions.get_decision(cur, int(slot_rows.iloc[0]["decision_id"])) if not slot_rows.empty else None
         shown_id = current.decision_id if current else None
-        signing.meeting_banner(ctx, meeting, item_status.get(item_id) if item_id else None, emergency)
+        # the case's other decisions first: read-only, with the meeting that made each
+        past.history_view(ctx, history, shown_id)
+        st.divider()
+        signing.meeting_banner(ctx, meeting, item_status.get(item_id) if item_id else None)
+        if offer_emergency:
+            st.toggle(tr("dec.emergency_toggle"), key=toggle_key, help=tr("dec.emergency_help"))
+        if emergency:
+            st.warning(tr("dec.emergency_banner"), icon=":material/emergency:")
         if current is None or current.status == DecisionStatus.DRAFT:
             if allowed(ctx.actor.role, Capability.DRAFT_DECISION):
                 decided_before = current is None and not history.empty
@@ -141,7 +150,6 @@ with tab_rec:
             signing.amend_box(ctx, current)
         if meeting is not None and item_id is not None and not emergency:
             signing.defer_box(ctx, case_id, item_id, meeting, item_status.get(item_id, "listed"))
-        past.history_view(ctx, history, shown_id)
 
 with tab_act:
     if case_id is not None and board is not None:

@@ -35,33 +35,24 @@ from pages.components.guard import PageContext
 # Where the decision is recorded: this meeting (started or not), or an emergency outside one
 
 
-def meeting_banner(ctx: PageContext, meeting: Meeting | None, item_status: str | None, emergency: bool) -> None:
-    """Say where a decision recorded here belongs, and whether it can be signed now."""
+def meeting_banner(ctx: PageContext, meeting: Meeting | None, item_status: str | None) -> None:
+    """Say which meeting a decision recorded here belongs to, and whether it can be signed now."""
     tr = ctx.t
-    if emergency:
-        st.warning(tr("dec.emergency_banner"), icon=":material/emergency:")
-        return
-    if meeting is None:
+    if meeting is None or item_status is None:
         return
     day = f"{meeting.meeting_date:%Y-%m-%d}"
     if meeting.status == MeetingStatus.PLANNED:
         st.info(tr("dec.meeting_planned", date=day), icon=":material/schedule:")
     elif meeting.status == MeetingStatus.IN_PROGRESS:
-        st.caption(tr("dec.meeting_running", date=day, status=label(item_status or "listed", ctx.lang)))
+        st.caption(tr("dec.meeting_running", date=day, status=label(item_status, ctx.lang)))
     else:
-        st.caption(tr("dec.meeting_closed", date=day, status=label(item_status or "listed", ctx.lang)))
+        st.caption(tr("dec.meeting_closed", date=day, status=label(item_status, ctx.lang)))
 
 
-def emergency_toggle(ctx: PageContext, case_id: int, meeting: Meeting | None, *, has_emergency_draft: bool) -> bool:
-    """Whether the chair records an emergency decision outside a meeting (offered while the
-    case's meeting has not started; an open emergency draft is always shown)."""
-    if has_emergency_draft:
-        return True
-    if meeting is None:
-        return True
-    if meeting.status != MeetingStatus.PLANNED or not allowed(ctx.actor.role, Capability.SIGN_DECISION):
-        return False
-    return bool(st.toggle(ctx.t("dec.emergency_toggle"), key=f"dec.{case_id}.emergency", help=ctx.t("dec.emergency_help")))
+def emergency_offered(ctx: PageContext, meeting: Meeting | None) -> bool:
+    """The chair may record an emergency decision outside a meeting while the case's meeting has
+    not started (once it has, the decision is the meeting's)."""
+    return meeting is not None and meeting.status == MeetingStatus.PLANNED and allowed(ctx.actor.role, Capability.SIGN_DECISION)
 
 
 def record_new(ctx: PageContext, case_id: int, slot: str) -> bool:
