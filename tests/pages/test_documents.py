@@ -130,7 +130,6 @@ COMMON = (
     "股骨预防性内固定，然后放疗 — fix the femur first",
     "Dr Demo Chair",
     "2026-11-26 08:50 UTC",
-    HASH,
     "Book theatre",
 )
 
@@ -172,7 +171,7 @@ COMMON = (
 )
 def test_minutes_pdf_text(lang: str, expected: tuple[str, ...]) -> None:
     text = _text(documents.minutes_pdf(MINUTES, lang))
-    for s in COMMON + expected:
+    for s in (*COMMON, HASH, "ORTHO-MIRELS-HIGH", *expected):  # codes and the hash stay in the minutes
         assert _squash(s) in text, s
 
 
@@ -187,6 +186,22 @@ def test_letter_pdf_text(lang: str, expected: tuple[str, ...]) -> None:
     text = _text(documents.letter_pdf(LETTER, lang))
     for s in COMMON + expected:
         assert _squash(s) in text, s
+    for hidden in (HASH, "ORTHO-MIRELS-HIGH", "RT-PAIN-SHORT"):  # no internal codes for the referrer
+        assert _squash(hidden) not in text, hidden
+
+
+def test_letter_pdf_leaves_out_rejected_suggestions() -> None:
+    rejected = PlanLine(3, "RT-SINGLE", "radiotherapy", "Single 8 Gy fraction", "rejected", reason="Long prognosis")
+    decision = DecisionRecord(**{**DECISION.__dict__, "plan": (*DECISION.plan, rejected)})
+    text = _text(documents.letter_pdf(Letter(**{**LETTER.__dict__, "decision": decision}), "en"))
+    assert _squash("Prophylactic intramedullary nail, left femur") in text
+    assert _squash("Single 8 Gy fraction") not in text
+    minutes = _text(
+        documents.minutes_pdf(
+            Minutes(**{**MINUTES.__dict__, "cases": (CaseMinute(**{**MINUTES.cases[0].__dict__, "decision": decision}),)}), "en"
+        )
+    )
+    assert _squash("Single 8 Gy fraction") in minutes  # the minutes keep the whole record
 
 
 def test_stored_markup_is_printed_as_text() -> None:
