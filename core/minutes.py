@@ -129,6 +129,8 @@ class Minutes:
     cases: tuple[CaseMinute, ...]
     generated_at: datetime
     start: StartNote | None = None
+    # signed emergency decisions taken outside a meeting since the previous meeting, for the record
+    emergencies: tuple[CaseMinute, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -360,12 +362,19 @@ def to_markdown(minutes: Minutes, lang: str = "en") -> str:
         out.append(f"- {md_escape(t('dec.doc.sec.' + key, lang, n=len(group)))}")
     if not groups:
         out.append(f"- {md_escape(t('dec.doc.no_items', lang))}")
+    if m.emergencies:
+        out.append(f"- {md_escape(t('dec.doc.sec.emergencies', lang, n=len(m.emergencies)))}")
     n = 0
     for key, group in groups:
         out += ["", f"## {md_escape(t('dec.doc.sec.' + key, lang, n=len(group)))}", ""]
         for c in group:
             n += 1
             out += list(_case_md(n, key, c, lang))
+    if m.emergencies:
+        out += ["", f"## {md_escape(t('dec.doc.sec.emergencies', lang, n=len(m.emergencies)))}", ""]
+        for c in m.emergencies:
+            n += 1
+            out += list(_case_md(n, "emergencies", c, lang))
     out.append(f"_{md_escape(t('dec.doc.generated', lang, at=stamp(m.generated_at)))}_")
     return "\n".join(out) + "\n"
 
@@ -374,10 +383,11 @@ def _case_md(n: int, section: str, c: CaseMinute, lang: str) -> Iterator[str]:
     yield f"### {n}. {md_escape(c.patient)} ({md_escape(c.mrn)}) — {md_escape(label(c.primary_tumour, lang))}"
     yield ""
     yield f"- **{md_escape(t('dec.doc.question', lang))}**: {md_escape(c.question)}"
-    yield (
-        f"- **{md_escape(t('dec.doc.agenda', lang))}**: {md_escape(label(c.urgency, lang))}, "
-        f"{md_escape(label(c.stream, lang))}, {md_escape(label(c.agenda_status, lang))}"
-    )
+    if c.agenda_status:
+        yield (
+            f"- **{md_escape(t('dec.doc.agenda', lang))}**: {md_escape(label(c.urgency, lang))}, "
+            f"{md_escape(label(c.stream, lang))}, {md_escape(label(c.agenda_status, lang))}"
+        )
     if c.deferral_reason:
         yield f"- **{md_escape(t('dec.doc.deferral_reason', lang))}**: {md_escape(c.deferral_reason)}"
     for op in c.opinions:

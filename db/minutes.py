@@ -57,6 +57,21 @@ _CASE_DECISION_SQL = """
     WHERE d.case_id = ? ORDER BY d.status = 'signed' DESC, d.version DESC LIMIT 1
 """
 
+_EMERGENCY_SQL = """
+    SELECT d.decision_id, d.case_id, d.item_id, d.version, d.status, d.outcome, d.decided_on,
+           d.quorum_state, d.quorum_override_reason, d.amendment_reason, d.summary, d.dissent,
+           d.contributing, d.noms_json, u.display_name AS signer, d.signed_at,
+           d.signature_meaning, d.content_hash, TRUE AS emergency,
+           p.display_name AS patient, p.mrn, c.primary_tumour, c.question, c.priority, c.stream
+    FROM decision d JOIN emergency_decision e USING (decision_id)
+    JOIN mdt_case c ON c.case_id = d.case_id JOIN patient p ON p.patient_id = c.patient_id
+    LEFT JOIN app_user u ON u.user_id = d.signed_by
+    WHERE d.status = 'signed' AND d.decided_on <= ?
+      AND d.decided_on > coalesce((SELECT max(meeting_date) FROM meeting WHERE meeting_date < ?), DATE '1900-01-01')
+    QUALIFY row_number() OVER (PARTITION BY d.case_id ORDER BY d.version DESC) = 1
+    ORDER BY d.decided_on, d.case_id
+"""
+
 
 def _rows(cur: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
     result = cur.execute(sql, params)
@@ -233,6 +248,7 @@ def meeting_minutes(cur: duckdb.DuckDBPyConnection, meeting_id: int, *, today: d
         for i in items
     )
     return Minutes(
+        emergencies=_emergencies(cur, m["meeting_date"], today),
         meeting_id=int(m["meeting_id"]),
         meeting_date=m["meeting_date"],
         start_time=m["start_time"],
@@ -244,6 +260,43 @@ def meeting_minutes(cur: duckdb.DuckDBPyConnection, meeting_id: int, *, today: d
         cases=cases,
         generated_at=utc_now(),
         start=_start_note(cur, int(m["meeting_id"])),
+    )
+
+
+def _emergencies(cur: duckdb.DuckDBPyConnection, meeting_date: date, today: date) -> tuple[CaseMinute, ...]:
+    """Signed emergency decisions outside a meeting since the previous meeting (up to this one's
+    date), each case's latest version: the minutes put them on record."""
+    rows = _rows(
+        cur,
+        _EMERGENCY_SQL,
+        [meeting_date, meeting_date],
+    )
+    plans = _plan_lines(cur, [int(r["decision_id"]) for r in rows])
+    acts: dict[int, list[ActionLine]] = defaultdict(list)
+    for r in _rows(
+        cur,
+        """
+        SELECT a.decision_id, a.description, a.specialty, u.display_name AS owner, a.due_date, a.status
+        FROM action_item a LEFT JOIN app_user u ON u.user_id = a.owner_user_id
+        WHERE list_contains(?::BIGINT[], a.decision_id) ORDER BY a.due_date, a.action_id
+        """,
+        [[int(r["decision_id"]) for r in rows]],
+    ):
+        acts[int(r["decision_id"])].append(_action_line(r, today))
+    return tuple(
+        CaseMinute(
+            case_id=int(r["case_id"]),
+            patient=r["patient"],
+            mrn=r["mrn"],
+            primary_tumour=r["primary_tumour"],
+            question=r["question"],
+            urgency=r["priority"],
+            stream=r["stream"],
+            agenda_status="",
+            decision=_decision_record(r, plans[int(r["decision_id"])]),
+            actions=tuple(acts[int(r["decision_id"])]),
+        )
+        for r in rows
     )
 
 

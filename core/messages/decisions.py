@@ -324,6 +324,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dec.doc.sec.deferred": ("Deferred ({n})", "已推迟（{n}）"),
     "dec.doc.sec.not_reached": ("Not reached: re-listed at the next meeting ({n})", "未及讨论：转至下次会议（{n}）"),
     "dec.doc.sec.waiting": ("Not yet discussed ({n})", "尚未讨论（{n}）"),
+    "dec.doc.sec.emergencies": (
+        "Emergency decisions outside a meeting since the previous meeting ({n})",
+        "自上次会议以来在会议之外作出的紧急决策（{n}）",
+    ),
     "dec.doc.no_items": ("No cases on the agenda.", "议程上没有病例。"),
     "dec.doc.deferral_reason": ("Reason for deferring", "推迟理由"),
     "dec.doc.emergency": ("Taken", "决策方式"),

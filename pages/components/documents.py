@@ -258,8 +258,10 @@ def minutes_pdf(minutes: Minutes, lang: str = "en") -> bytes:
             pdf.bullet(t("dec.doc.sec." + key, lang, n=len(group)))
         if not groups:
             pdf.bullet(t("dec.doc.no_items", lang))
+        if m.emergencies:
+            pdf.bullet(t("dec.doc.sec.emergencies", lang, n=len(m.emergencies)))
         n = 0
-        for key, group in groups:
+        for key, group in [*groups, *([("emergencies", m.emergencies)] if m.emergencies else [])]:
             pdf.ln(2)
             pdf.heading(t("dec.doc.sec." + key, lang, n=len(group)), 12.5)
             for c in group:
@@ -277,7 +279,8 @@ def _case(pdf: _Doc, n: int, section: str, c: CaseMinute) -> None:
         pdf.add_page()
     pdf.heading(f"{n}. {c.patient} ({c.mrn}) — {label(c.primary_tumour, lang)}", 11.5)
     pdf.field(t("dec.doc.question", lang), c.question)
-    pdf.field(t("dec.doc.agenda", lang), f"{label(c.urgency, lang)}, {label(c.stream, lang)}, {label(c.agenda_status, lang)}")
+    if c.agenda_status:
+        pdf.field(t("dec.doc.agenda", lang), f"{label(c.urgency, lang)}, {label(c.stream, lang)}, {label(c.agenda_status, lang)}")
     if c.deferral_reason:
         pdf.field(t("dec.doc.deferral_reason", lang), c.deferral_reason)
     for op in c.opinions:

@@ -372,3 +372,18 @@ def test_letter_names_the_day_the_meeting_was_held_and_hides_internal_codes(
     for hidden in ("Single 8 Gy fraction", "ORTHO-MIRELS-HIGH", "RT-PAIN-SHORT", str(d.content_hash), "SHA-256"):
         assert hidden not in text, hidden
     assert "Approved as the MDT decision" in text  # the signature itself stays
+
+
+def test_minutes_put_emergency_decisions_since_the_last_meeting_on_record(
+    cur: duckdb.DuckDBPyConnection, people: dict[str, Actor], week: list[int]
+) -> None:
+    case_id = _refer(cur, people, 15)
+    emergency = PlanItem(kind="emergency", text="MSCC pathway: dexamethasone and MRI now", disposition="free_text")
+    _sign(cur, people, decisions.save_draft(cur, people["chair"], _draft(case_id, None, (emergency,), emergency=True)))
+    today = minutes.meeting_minutes(cur, week[0])  # the meeting on the day of the emergency decision
+    assert [c.case_id for c in today.emergencies] == [case_id]
+    assert today.emergencies[0].decision is not None and today.emergencies[0].decision.emergency
+    md = to_markdown(today, "en")
+    assert "## Emergency decisions outside a meeting since the previous meeting (1)" in md
+    assert "**Taken**: Emergency decision outside a meeting" in md
+    assert minutes.meeting_minutes(cur, week[1]).emergencies == ()  # already on the earlier meeting's record

@@ -239,3 +239,23 @@ def test_font_files_are_closed_when_the_pdf_is_made(monkeypatch: pytest.MonkeyPa
         assert leaks == []
     finally:
         documents._single_face.cache_clear()
+
+
+def test_minutes_pdf_sections_and_emergencies() -> None:
+    base = MINUTES.cases[0].__dict__
+    deferred = CaseMinute(
+        **{**base, "case_id": 6, "agenda_status": "deferred", "decision": None, "deferral_reason": "CT staging outstanding"}
+    )
+    emergency = DecisionRecord(**{**DECISION.__dict__, "emergency": True})
+    outside = CaseMinute(**{**base, "case_id": 7, "agenda_status": "", "decision": emergency})
+    m = Minutes(**{**MINUTES.__dict__, "cases": (MINUTES.cases[0], deferred), "emergencies": (outside,)})
+    text = _text(documents.minutes_pdf(m, "en"))
+    for s in (
+        "Discussed, with the decision (1)",
+        "Deferred (1)",
+        "Reason for deferring: CT staging outstanding",
+        "Emergency decisions outside a meeting since the previous meeting (1)",
+        "Emergency decision outside a meeting",
+    ):
+        assert _squash(s) in text, s
+    assert _squash("No decision recorded") not in text
