@@ -19,7 +19,7 @@ from core.models import Actor, AgendaStatus, Case, Decision, Outcome, Patient, P
 from core.signing import content_hash
 from db import agenda, audit, cases, decisions, minutes, users
 
-DAY = date.today()  # the meeting's day; every rule below is relative to it (``today`` is injected)
+DAY = date(2026, 3, 2)  # the meeting's day (a Monday in the past); ``today`` is injected everywhere
 FIXATION = PlanItem(
     kind="fixation", text="Prophylactic fixation of the left femur", rule_id="ORTHO-MIRELS-HIGH", disposition="accepted"
 )
