@@ -9,7 +9,7 @@ so a patient name or a plan item can never change the document's structure (SECU
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from core.i18n import MESSAGES, enum_label, t
@@ -87,6 +87,7 @@ class DecisionRecord:
     noms: dict[str, str] = field(default_factory=dict)
     plan: tuple[PlanLine, ...] = ()
     signature: Signature | None = None
+    emergency: bool = False  # taken outside a meeting as an emergency
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,17 @@ class CaseMinute:
     decision: DecisionRecord | None = None
     opinions: tuple[Opinion, ...] = ()
     actions: tuple[ActionLine, ...] = ()
+    deferral_reason: str = ""
+
+
+@dataclass(frozen=True)
+class StartNote:
+    """How the meeting was started when it was early or without core quorum (the chair's reason)."""
+
+    started_on: date
+    early: bool
+    missing_core: tuple[str, ...]
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -116,6 +128,9 @@ class Minutes:
     attendance: tuple[Attendee, ...]
     cases: tuple[CaseMinute, ...]
     generated_at: datetime
+    start: StartNote | None = None
+    # signed emergency decisions taken outside a meeting since the previous meeting, for the record
+    emergencies: tuple[CaseMinute, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -129,11 +144,65 @@ class Letter:
     referral_date: date
     question: str
     primary_tumour: str
-    meeting_date: date | None
+    meeting_date: date | None  # the day the meeting that made the decision was held
     attendance: tuple[Attendee, ...]
     decision: DecisionRecord | None
     actions: tuple[ActionLine, ...]
     generated_at: datetime
+
+
+# The minutes' sections: what was discussed (with its decision), deferred (with the reason), not
+# reached (rolled over at close) and, while the meeting is not closed, still waiting.
+SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("discussed", ("discussed", "ratified")),
+    ("deferred", ("deferred",)),
+    ("not_reached", ("not_discussed",)),
+    ("waiting", ("listed",)),
+)
+
+
+def sections(cases: tuple[CaseMinute, ...]) -> list[tuple[str, tuple[CaseMinute, ...]]]:
+    """The agenda items grouped by what happened to them, in agenda order, empty groups left out."""
+    out = []
+    for key, statuses in SECTIONS:
+        group = tuple(c for c in cases if c.agenda_status in statuses)
+        if group:
+            out.append((key, group))
+    return out
+
+
+def start_lines(note: StartNote | None, meeting_date: date, lang: str) -> list[str]:
+    """The chair's confirmation when the meeting was started early or without core quorum."""
+    if note is None or not (note.early or note.missing_core):
+        return []
+    lines = []
+    if note.early:
+        lines.append(t("dec.doc.started_early", lang, on=note.started_on.isoformat(), date=meeting_date.isoformat()))
+    if note.missing_core:
+        lines.append(t("dec.doc.started_without_quorum", lang, names=", ".join(label(s, lang) for s in note.missing_core)))
+    lines.append(f"{t('dec.doc.start_reason', lang)}: {note.reason}")
+    return lines
+
+
+def letter_intro(letter: Letter, lang: str) -> str:
+    """What the letter says happened: discussed at a meeting held on a day, an emergency decision
+    outside a meeting, or no signed decision yet (never a meeting that has not taken place)."""
+    d = letter.decision
+    if d is None or d.signature is None:
+        return t("dec.doc.letter_intro_pending", lang)
+    if d.emergency:
+        return t("dec.doc.letter_intro_emergency", lang, date=d.decided_on.isoformat())
+    if letter.meeting_date is None:
+        return t("dec.doc.letter_intro_decided", lang, date=d.decided_on.isoformat())
+    return t("dec.doc.letter_intro", lang, date=letter.meeting_date.isoformat())
+
+
+def for_referrer(d: DecisionRecord | None) -> DecisionRecord | None:
+    """The decision as the referrer's letter shows it: without the suggestions the team rejected."""
+    if d is None:
+        return None
+    kept = tuple(p for p in d.plan if p.disposition != "rejected")
+    return replace(d, plan=tuple(replace(p, position=i) for i, p in enumerate(kept)))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -156,21 +225,25 @@ def stamp(at: datetime) -> str:
     return at.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def signature_lines(sig: Signature | None, lang: str) -> list[str]:
-    """Plain-text lines of a signature block (name, time, meaning, content hash)."""
+def signature_lines(sig: Signature | None, lang: str, *, codes: bool = True) -> list[str]:
+    """Plain-text lines of a signature block (name, time, meaning; the content hash unless
+    ``codes`` is off, as in the referrer's letter)."""
     if sig is None:
         return [t("dec.doc.unsigned", lang)]
-    return [
+    lines = [
         f"{t('dec.doc.signed_by', lang)}: {sig.name}",
         f"{t('dec.doc.signed_at', lang)}: {stamp(sig.at)}",
         f"{t('dec.doc.meaning', lang)}: {meaning_label(sig.meaning, lang)}",
-        f"{t('dec.doc.hash', lang)}: {sig.content_hash}",
     ]
+    if codes:
+        lines.append(f"{t('dec.doc.hash', lang)}: {sig.content_hash}")
+    return lines
 
 
-def plan_line_text(item: PlanLine, lang: str) -> tuple[str, str]:
-    """(head, detail) of a plan line: kind and disposition; reason and delivery."""
-    rule = f" [{item.rule_id}]" if item.rule_id else ""
+def plan_line_text(item: PlanLine, lang: str, *, codes: bool = True) -> tuple[str, str]:
+    """(head, detail) of a plan line: kind and disposition (and the rule code, unless ``codes``
+    is off); reason and delivery."""
+    rule = f" [{item.rule_id}]" if item.rule_id and codes else ""
     head = f"{label(item.kind, lang)} · {label(item.disposition, lang)}{rule}"
     details = []
     if item.reason:
@@ -184,7 +257,8 @@ def plan_line_text(item: PlanLine, lang: str) -> tuple[str, str]:
 
 def decision_facts(d: DecisionRecord, lang: str) -> list[tuple[str, str]]:
     """(label, value) rows describing a decision (free text values stay as stored)."""
-    rows = [
+    rows = [(t("dec.doc.emergency", lang), t("dec.doc.emergency_value", lang))] if d.emergency else []
+    rows += [
         (t("dec.doc.outcome", lang), label(d.outcome, lang)),
         (t("dec.doc.version", lang), f"{d.version} ({label(d.status, lang)})"),
         (t("dec.doc.decided_on", lang), d.decided_on.isoformat()),
@@ -226,7 +300,7 @@ def attendance_text(people: tuple[Attendee, ...], lang: str) -> tuple[str, str]:
 # Markdown
 
 
-def _decision_md(d: DecisionRecord | None, lang: str) -> Iterator[str]:
+def _decision_md(d: DecisionRecord | None, lang: str, *, codes: bool = True) -> Iterator[str]:
     if d is None:
         yield f"_{md_escape(t('dec.doc.no_decision', lang))}_"
         yield ""
@@ -240,12 +314,12 @@ def _decision_md(d: DecisionRecord | None, lang: str) -> Iterator[str]:
         yield (f"| # | {t('dec.doc.item', lang)} | {t('dec.doc.kind_disposition', lang)} | {t('dec.doc.details', lang)} |")
         yield "|---|---|---|---|"
         for item in d.plan:
-            head, detail = plan_line_text(item, lang)
+            head, detail = plan_line_text(item, lang, codes=codes)
             yield f"| {item.position + 1} | {md_cell(item.text)} | {md_cell(head)} | {md_cell(detail)} |"
         yield ""
     yield f"**{md_escape(t('dec.doc.signature', lang))}**"
     yield ""
-    for line in signature_lines(d.signature, lang):
+    for line in signature_lines(d.signature, lang, codes=codes):
         yield f"- {md_escape(line)}"
     yield ""
 
@@ -278,24 +352,51 @@ def to_markdown(minutes: Minutes, lang: str = "en") -> str:
     out.append(f"- **{md_escape(t('dec.doc.status', lang))}**: {md_escape(label(m.status, lang))}")
     if m.attendance_grade is not None:
         out.append(f"- **{md_escape(t('dec.doc.grade', lang))}**: {m.attendance_grade}/4")
+    for line in start_lines(m.start, m.meeting_date, lang):
+        out.append(f"- {md_escape(line)}")
     out += ["", f"## {md_escape(t('dec.doc.attendance', lang))}", ""]
     out += list(_attendance_md(m.attendance, lang))
-    out += ["", f"## {md_escape(t('dec.doc.cases', lang, n=len(m.cases)))}", ""]
-    for n, c in enumerate(m.cases, start=1):
-        out.append(f"### {n}. {md_escape(c.patient)} ({md_escape(c.mrn)}) — {md_escape(label(c.primary_tumour, lang))}")
-        out.append("")
-        out.append(f"- **{md_escape(t('dec.doc.question', lang))}**: {md_escape(c.question)}")
-        out.append(
+    out += ["", f"**{md_escape(t('dec.doc.outline', lang))}**", ""]
+    groups = sections(m.cases)
+    for key, group in groups:
+        out.append(f"- {md_escape(t('dec.doc.sec.' + key, lang, n=len(group)))}")
+    if not groups:
+        out.append(f"- {md_escape(t('dec.doc.no_items', lang))}")
+    if m.emergencies:
+        out.append(f"- {md_escape(t('dec.doc.sec.emergencies', lang, n=len(m.emergencies)))}")
+    n = 0
+    for key, group in groups:
+        out += ["", f"## {md_escape(t('dec.doc.sec.' + key, lang, n=len(group)))}", ""]
+        for c in group:
+            n += 1
+            out += list(_case_md(n, key, c, lang))
+    if m.emergencies:
+        out += ["", f"## {md_escape(t('dec.doc.sec.emergencies', lang, n=len(m.emergencies)))}", ""]
+        for c in m.emergencies:
+            n += 1
+            out += list(_case_md(n, "emergencies", c, lang))
+    out.append(f"_{md_escape(t('dec.doc.generated', lang, at=stamp(m.generated_at)))}_")
+    return "\n".join(out) + "\n"
+
+
+def _case_md(n: int, section: str, c: CaseMinute, lang: str) -> Iterator[str]:
+    yield f"### {n}. {md_escape(c.patient)} ({md_escape(c.mrn)}) — {md_escape(label(c.primary_tumour, lang))}"
+    yield ""
+    yield f"- **{md_escape(t('dec.doc.question', lang))}**: {md_escape(c.question)}"
+    if c.agenda_status:
+        yield (
             f"- **{md_escape(t('dec.doc.agenda', lang))}**: {md_escape(label(c.urgency, lang))}, "
             f"{md_escape(label(c.stream, lang))}, {md_escape(label(c.agenda_status, lang))}"
         )
-        for op in c.opinions:
-            out.append(f"- **{md_escape(label(op.specialty, lang))}** ({md_escape(op.author)}): {md_escape(op.text)}")
-        out.append("")
-        out += list(_decision_md(c.decision, lang))
-        out += list(_actions_md(c.actions, lang))
-    out.append(f"_{md_escape(t('dec.doc.generated', lang, at=stamp(m.generated_at)))}_")
-    return "\n".join(out) + "\n"
+    if c.deferral_reason:
+        yield f"- **{md_escape(t('dec.doc.deferral_reason', lang))}**: {md_escape(c.deferral_reason)}"
+    for op in c.opinions:
+        yield f"- **{md_escape(label(op.specialty, lang))}** ({md_escape(op.author)}): {md_escape(op.text)}"
+    yield ""
+    if section == "discussed" or c.decision is not None:
+        yield from _decision_md(c.decision, lang)
+    if c.actions:
+        yield from _actions_md(c.actions, lang)
 
 
 def letter_to_markdown(letter: Letter, lang: str = "en") -> str:
@@ -304,8 +405,7 @@ def letter_to_markdown(letter: Letter, lang: str = "en") -> str:
     out = [f"# {md_escape(t('dec.doc.letter_title', lang))}", ""]
     out.append(f"{md_escape(t('dec.doc.dear', lang, name=x.referrer))}")
     out.append("")
-    when = x.meeting_date.isoformat() if x.meeting_date else t("dec.doc.none", lang)
-    out.append(md_escape(t("dec.doc.letter_intro", lang, date=when)))
+    out.append(md_escape(letter_intro(x, lang)))
     out.append("")
     out.append(
         f"- **{md_escape(t('dec.doc.patient', lang))}**: {md_escape(x.patient)} ({md_escape(x.mrn)}), "
@@ -320,7 +420,7 @@ def letter_to_markdown(letter: Letter, lang: str = "en") -> str:
     out += ["", f"## {md_escape(t('dec.doc.attendance', lang))}", ""]
     out += list(_attendance_md(x.attendance, lang))
     out += ["", f"## {md_escape(t('dec.doc.decision', lang))}", ""]
-    out += list(_decision_md(x.decision, lang))
+    out += list(_decision_md(for_referrer(x.decision), lang, codes=False))
     out += list(_actions_md(x.actions, lang))
     out.append(f"_{md_escape(t('dec.doc.generated', lang, at=stamp(x.generated_at)))}_")
     return "\n".join(out) + "\n"

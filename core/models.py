@@ -1023,6 +1023,8 @@ class Decision(_Record):
     quorum_state: QuorumState = QuorumState.QUORATE
     quorum_override_reason: LongText = ""
     decided_on: date
+    # Taken outside a meeting as an emergency (no agenda item): marked so in letters and minutes.
+    emergency: bool = False
     created_by: int | None = None
     signed_by: int | None = None
     signed_at: datetime | None = None

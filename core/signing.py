@@ -31,5 +31,7 @@ def content_hash(decision: Decision) -> str:
         item.model_dump(mode="json", include={"position", "rule_id", "kind", "text", "disposition", "reason"})
         for item in decision.plan
     ]
+    if decision.emergency:  # only when set, so the hashes of earlier signatures stay valid
+        data["emergency"] = True
     canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

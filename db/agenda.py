@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import duckdb
 
 from core.errors import FieldError, NotFoundError, WorkflowError
-from core.meeting_rules import attendance_grade, effective_stream
+from core.meeting_rules import attendance_grade, effective_stream, quorum
 from core.models import Actor, AgendaStatus, MeetingStatus, Priority, Specialty, Stream
 from core.permissions import Capability
 from core.text import LONG_TEXT_MAX, TextRuleError, check_text
@@ -165,9 +165,7 @@ def list_case(
             [meeting_id, case_id, meeting_id, level.value, eff.value, "" if ready else override_reason],
         ).fetchone()
         assert item is not None
-        cur.execute(
-            "INSERT INTO agenda_listing (item_id, urgency, stream) VALUES (?, ?, ?)", [item[0], level.value, eff.value]
-        )
+        cur.execute("INSERT INTO agenda_listing (item_id, urgency, stream) VALUES (?, ?, ?)", [item[0], level.value, eff.value])
         cur.execute("UPDATE mdt_case SET status = 'listed', row_version = row_version + 1 WHERE case_id = ?", [case_id])
         apply_urgency_order(cur, meeting_id)
         audit.record(
@@ -277,34 +275,114 @@ def present_specialties(cur: duckdb.DuckDBPyConnection, meeting_id: int) -> list
     ]
 
 
-def start_meeting(cur: duckdb.DuckDBPyConnection, actor: Actor, meeting_id: int) -> None:
+def start_check(cur: duckdb.DuckDBPyConnection, meeting_id: int, today: date) -> tuple[bool, tuple[Specialty, ...]]:
+    """Whether starting the meeting ``today`` would be early, and the core specialties missing
+    from its recorded attendance (either needs the chair's typed reason)."""
+    row = cur.execute("SELECT meeting_date FROM meeting WHERE meeting_id = ?", [meeting_id]).fetchone()
+    if row is None:
+        raise NotFoundError(f"Meeting {meeting_id} does not exist.")
+    return today < row[0], quorum(present_specialties(cur, meeting_id)).missing_core
+
+
+def start_meeting(
+    cur: duckdb.DuckDBPyConnection, actor: Actor, meeting_id: int, *, reason: str = "", today: date | None = None
+) -> None:
+    """The chair starts the meeting. Before its date, or without core quorum in the recorded
+    attendance, only with a typed reason (kept with the meeting, in the audit row and the minutes)."""
     audit.authorize(cur, actor, Capability.SIGN_DECISION, "meeting", meeting_id)
     if _meeting_status(cur, meeting_id) != MeetingStatus.PLANNED:
         raise WorkflowError("The meeting has already started or is closed.")
+    today = today or date.today()
+    early, missing = start_check(cur, meeting_id, today)
+    reason = reason.strip()
+    if (early or missing) and not reason:
+        raise FieldError({"start_reason": "the meeting is early or without core quorum: give a reason to start it"})
+    try:
+        check_text(reason, LONG_TEXT_MAX)
+    except TextRuleError as exc:
+        raise FieldError({"start_reason": str(exc)}) from exc
+    if not (early or missing):
+        reason = ""
     with transaction(cur):
         cur.execute(
             "UPDATE meeting SET status = 'in_progress', started_at = ?, chair_user_id = ? WHERE meeting_id = ?",
             [utc_now(), actor.user_id, meeting_id],
         )
-        audit.record(cur, actor, "update", "meeting", meeting_id, before={"status": "planned"}, after={"status": "in_progress"})
+        cur.execute(
+            "INSERT INTO meeting_start (meeting_id, started_by, started_on, early, missing_core, reason)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [meeting_id, actor.user_id, today, early, [s.value for s in missing], reason],
+        )
+        audit.record(
+            cur,
+            actor,
+            "update",
+            "meeting",
+            meeting_id,
+            before={"status": "planned"},
+            after={"status": "in_progress", "early": early, "missing_core": [s.value for s in missing]},
+            reason=reason or None,
+        )
+
+
+def meeting_start(cur: duckdb.DuckDBPyConnection, meeting_id: int) -> dict[str, object] | None:
+    """How the meeting was started (``early``, ``missing_core``, ``reason``, ``started_on``), if it was."""
+    row = cur.execute(
+        "SELECT started_on, early, missing_core, reason FROM meeting_start WHERE meeting_id = ?", [meeting_id]
+    ).fetchone()
+    if row is None:
+        return None
+    return {"started_on": row[0], "early": bool(row[1]), "missing_core": tuple(row[2] or ()), "reason": row[3] or ""}
 
 
 def set_item_status(
-    cur: duckdb.DuckDBPyConnection, actor: Actor, item_id: int, status: AgendaStatus, *, discussion_seconds: int | None = None
+    cur: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    item_id: int,
+    status: AgendaStatus,
+    *,
+    discussion_seconds: int | None = None,
+    reason: str = "",
 ) -> None:
+    """Mark an item of a started meeting: deferred (with a reason) or not reached; discussed or
+    ratified only once its decision is signed (signing marks it: db/decisions.sign)."""
     row = cur.execute(
-        "SELECT a.status, a.case_id, c.patient_id, a.discussion_seconds FROM agenda_item a JOIN mdt_case c USING (case_id) WHERE item_id = ?",  # noqa: E501
+        "SELECT a.status, a.case_id, c.patient_id, a.discussion_seconds, m.status FROM agenda_item a"
+        " JOIN mdt_case c USING (case_id) JOIN meeting m USING (meeting_id) WHERE item_id = ?",
         [item_id],
     ).fetchone()
     if row is None:
         raise NotFoundError(f"Agenda item {item_id} does not exist.")
     audit.authorize(cur, actor, Capability.DRAFT_DECISION, "agenda_item", item_id, patient_id=int(row[2]))
+    if row[4] != MeetingStatus.IN_PROGRESS:
+        raise WorkflowError("Items are marked during the meeting: start it first (a closed meeting's agenda is history).")
+    reason = reason.strip()
+    if status == AgendaStatus.DEFERRED:
+        if not reason:
+            raise FieldError({"reason": "give the reason for deferring"})
+        try:
+            check_text(reason, LONG_TEXT_MAX)
+        except TextRuleError as exc:
+            raise FieldError({"reason": str(exc)}) from exc
+    if (
+        status in (AgendaStatus.DISCUSSED, AgendaStatus.RATIFIED)
+        and not cur.execute("SELECT 1 FROM decision WHERE item_id = ? AND status = 'signed'", [item_id]).fetchone()
+    ):
+        raise WorkflowError("An item is marked discussed by signing its decision.")
     seconds = int(row[3]) if discussion_seconds is None else max(0, min(int(discussion_seconds), 21600))
     with transaction(cur):
         cur.execute(
             "UPDATE agenda_item SET status = ?, discussion_seconds = ?, row_version = row_version + 1 WHERE item_id = ?",
             [status.value, seconds, item_id],
         )
+        cur.execute("DELETE FROM agenda_deferral WHERE item_id = ?", [item_id])
+        if status == AgendaStatus.DEFERRED:
+            cur.execute(
+                "INSERT INTO agenda_deferral (item_id, reason, deferred_by, deferred_at) VALUES (?, ?, ?, ?)",
+                [item_id, reason, actor.user_id, utc_now()],
+            )
+            # back among the cases waiting to be listed (deferred items do not roll over by themselves)
+            cur.execute("UPDATE mdt_case SET status = 'ready', row_version = row_version + 1 WHERE case_id = ?", [int(row[1])])
         if status in (AgendaStatus.DISCUSSED, AgendaStatus.RATIFIED):
             cur.execute(
                 "UPDATE mdt_case SET status = 'discussed', row_version = row_version + 1 WHERE case_id = ?", [int(row[1])]
@@ -317,12 +395,15 @@ def set_item_status(
             item_id,
             before={"status": row[0]},
             after={"status": status.value, "discussion_seconds": seconds},
+            reason=reason or None,
             patient_id=int(row[2]),
         )
 
 
 def close_meeting(cur: duckdb.DuckDBPyConnection, actor: Actor, meeting_id: int) -> list[int]:
-    """Close the meeting; every case not discussed or deferred is re-listed at the next meeting.
+    """Close the meeting; every item not reached (still listed, or marked not discussed) is
+    re-listed at the next planned meeting. Deferred items wait to be listed again by the
+    coordinator (their case is back among the waiting cases).
 
     Returns the new agenda item ids."""
     audit.authorize(cur, actor, Capability.SIGN_DECISION, "meeting", meeting_id)
@@ -342,7 +423,7 @@ def close_meeting(cur: duckdb.DuckDBPyConnection, actor: Actor, meeting_id: int)
                 INSERT INTO agenda_item (meeting_id, case_id, position, urgency, stream, override_reason)
                 SELECT ?, a.case_id, 0, a.urgency, a.stream, 're-listed: ' || a.status
                 FROM agenda_item a
-                WHERE a.meeting_id = ? AND a.status IN ('deferred', 'not_discussed')
+                WHERE a.meeting_id = ? AND a.status = 'not_discussed'
                   AND NOT EXISTS (SELECT 1 FROM agenda_item b WHERE b.meeting_id = ? AND b.case_id = a.case_id)
                 RETURNING item_id
                 """,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date
 
 import duckdb
@@ -16,15 +17,20 @@ from core.errors import (
     PermissionDeniedError,
     WorkflowError,
 )
+from core.meeting_rules import decision_quorum
 from core.models import (
     ActionItem,
     ActionStatus,
     Actor,
+    AgendaStatus,
     Decision,
     DecisionStatus,
     Delivery,
     FollowUpKind,
+    MeetingStatus,
+    Outcome,
     PlanItem,
+    Specialty,
 )
 from core.permissions import Capability, allowed
 from core.signing import SIGNATURE_MEANING, content_hash
@@ -34,12 +40,19 @@ from db.rows import fetch_models
 
 
 def decisions_for_case(cur: duckdb.DuckDBPyConnection, case_id: int) -> pd.DataFrame:
+    """Every version of the case's decisions, newest first, with the agenda item and meeting each
+    belongs to (``item_id``/``meeting_id``/``meeting_date`` empty for an emergency decision)."""
     return cur.execute(
         """
         SELECT d.decision_id, d.version, d.predecessor_id, d.status, d.outcome, d.decided_on,
                d.summary, d.dissent, d.quorum_state, d.quorum_override_reason, d.amendment_reason,
-               u.display_name AS signed_by, d.signed_at, d.signature_meaning, d.content_hash
+               u.display_name AS signed_by, d.signed_at, d.signature_meaning, d.content_hash,
+               d.item_id, a.meeting_id, m.meeting_date, m.status AS meeting_status,
+               e.decision_id IS NOT NULL AS emergency
         FROM decision d LEFT JOIN app_user u ON u.user_id = d.signed_by
+        LEFT JOIN agenda_item a ON a.item_id = d.item_id
+        LEFT JOIN meeting m ON m.meeting_id = a.meeting_id
+        LEFT JOIN emergency_decision e ON e.decision_id = d.decision_id
         WHERE d.case_id = ? ORDER BY d.version DESC
         """,
         [case_id],
@@ -152,6 +165,8 @@ def get_decision(cur: duckdb.DuckDBPyConnection, decision_id: int) -> Decision:
     data = dict(zip(_DECISION_COLS, row, strict=True))
     data["noms"] = json.loads(data.pop("noms_json") or "{}")
     data["contributing"] = tuple(data["contributing"] or ())
+    marked = cur.execute("SELECT 1 FROM emergency_decision WHERE decision_id = ?", [decision_id]).fetchone()
+    data["emergency"] = marked is not None
     data["plan"] = tuple(
         fetch_models(
             cur,
@@ -191,6 +206,38 @@ def _insert_plan(cur: duckdb.DuckDBPyConnection, decision_id: int, plan: tuple[P
         )
 
 
+def _mark_emergency(cur: duckdb.DuckDBPyConnection, actor: Actor, decision_id: int) -> None:
+    cur.execute(
+        "INSERT INTO emergency_decision (decision_id, marked_by, marked_at) VALUES (?, ?, ?)",
+        [decision_id, actor.user_id, utc_now()],
+    )
+
+
+def _check_new_decision(cur: duckdb.DuckDBPyConnection, decision: Decision) -> None:
+    """A new decision belongs to one agenda item of its case (one decision per listing), or is an
+    emergency decision outside a meeting (no item); an item of a closed meeting gets none."""
+    if decision.item_id is None:
+        if not decision.emergency:
+            raise FieldError({"item_id": "a decision belongs to an agenda item, or is marked an emergency outside a meeting"})
+        if cur.execute(
+            "SELECT 1 FROM decision d JOIN emergency_decision e USING (decision_id) WHERE d.case_id = ? AND d.status = 'draft'",
+            [decision.case_id],
+        ).fetchone():
+            raise FieldError({"decision": "this case already has an emergency draft: open it"})
+        return
+    if decision.emergency:
+        raise FieldError({"emergency": "an emergency decision outside a meeting has no agenda item"})
+    item = cur.execute(
+        "SELECT a.case_id, m.status FROM agenda_item a JOIN meeting m USING (meeting_id) WHERE a.item_id = ?", [decision.item_id]
+    ).fetchone()
+    if item is None or int(item[0]) != decision.case_id:
+        raise FieldError({"item_id": "is not an agenda item of this case"})
+    if item[1] == MeetingStatus.CLOSED:
+        raise WorkflowError("This meeting is closed: record the decision at the meeting the case is listed for.")
+    if cur.execute("SELECT 1 FROM decision WHERE item_id = ?", [decision.item_id]).fetchone():
+        raise FieldError({"decision": "this listing already has a decision: open the draft, or amend the signed one"})
+
+
 def save_draft(
     cur: duckdb.DuckDBPyConnection,
     actor: Actor,
@@ -211,17 +258,28 @@ def save_draft(
             done = submissions.lookup(cur, token)
             if done is not None:
                 return get_decision(cur, int(done))
-            if cur.execute("SELECT 1 FROM decision WHERE case_id = ?", [decision.case_id]).fetchone():
-                raise FieldError({"decision": "this case already has a decision: open the draft, or amend the signed one"})
-            version = 1
+            _check_new_decision(cur, decision)
+            latest = cur.execute(
+                "SELECT decision_id, version FROM decision WHERE case_id = ? ORDER BY version DESC LIMIT 1", [decision.case_id]
+            ).fetchone()
+            # One decision per listing: a re-listed case's new decision continues the case's
+            # version chain (naming the earlier one) with the reason it was decided again.
+            version, predecessor, reason = 1, None, ""
+            if latest is not None:
+                reason = decision.amendment_reason.strip()
+                if not reason:
+                    raise FieldError({"amendment_reason": "is required: say why the case is decided again"})
+                version, predecessor = int(latest[1]) + 1, int(latest[0])
             new = cur.execute(
                 "INSERT INTO decision (case_id, item_id, version, predecessor_id, amendment_reason, status, outcome, summary,"
                 " noms_json, dissent, contributing, quorum_state, quorum_override_reason, decided_on, created_by)"
-                " VALUES (?, ?, ?, NULL, '', 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING decision_id",
+                " VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING decision_id",
                 [
                     decision.case_id,
                     decision.item_id,
                     version,
+                    predecessor,
+                    reason,
                     decision.outcome.value,
                     decision.summary,
                     json.dumps(decision.noms, ensure_ascii=False, sort_keys=True),
@@ -236,6 +294,8 @@ def save_draft(
             assert new is not None
             decision_id = int(new[0])
             _insert_plan(cur, decision_id, decision.plan)
+            if decision.emergency:
+                _mark_emergency(cur, actor, decision_id)
             audit.record(cur, actor, "create", "decision", decision_id, after=_audit_view(decision), patient_id=patient_id)
             submissions.remember(cur, token, "decision", decision_id)
             return get_decision(cur, decision_id)
@@ -296,6 +356,7 @@ def sign(
     audit.authorize(cur, actor, Capability.SIGN_DECISION, "decision", decision_id, patient_id=patient_id)
     if d.status == DecisionStatus.SIGNED:
         raise ImmutableRecordError("This decision is already signed.")
+    item = _check_signing_context(cur, d)
     if not verify_for_signature(cur, actor, password):
         audit.record(
             cur,
@@ -317,6 +378,8 @@ def sign(
         ).fetchone()
         if not changed or int(changed[0]) != 1:
             raise ConflictError("This draft was changed since you opened it; review it again before signing.")
+        if item is not None and item.meeting_status == MeetingStatus.IN_PROGRESS:
+            _mark_item(cur, actor, d, item, patient_id)
         audit.record(
             cur,
             actor,
@@ -327,6 +390,89 @@ def sign(
             patient_id=patient_id,
         )
     return get_decision(cur, decision_id)
+
+
+_DISCUSSED_AT_MEETING = frozenset({AgendaStatus.DISCUSSED, AgendaStatus.RATIFIED, AgendaStatus.DEFERRED})
+
+
+@dataclass(frozen=True)
+class _SigningItem:
+    item_id: int
+    meeting_id: int
+    meeting_status: str
+    item_status: str
+
+
+def meeting_present(cur: duckdb.DuckDBPyConnection, meeting_id: int) -> list[Specialty]:
+    """The specialties recorded present at a meeting (the only source of a decision's quorum)."""
+    rows = cur.execute("SELECT DISTINCT specialty FROM attendance WHERE meeting_id = ? AND present", [meeting_id]).fetchall()
+    return [Specialty(r[0]) for r in rows]
+
+
+def _check_signing_context(cur: duckdb.DuckDBPyConnection, d: Decision) -> _SigningItem | None:
+    """Where a decision may be signed (RULES.md meeting standards; docs/clinical/meeting-day.md): in its
+    meeting once started (after it closed: an amendment, or the decision of an item it discussed),
+    or as an emergency decision outside a meeting; never for a meeting still planned; and only with
+    the quorum the meeting's recorded attendance gives."""
+    if d.item_id is None:
+        if not d.emergency:
+            raise WorkflowError("A decision is signed in a started meeting, or marked an emergency decision outside a meeting.")
+        present: list[Specialty] = []
+        item = None
+    else:
+        row = cur.execute(
+            "SELECT a.item_id, a.meeting_id, m.status, a.status FROM agenda_item a JOIN meeting m USING (meeting_id)"
+            " WHERE a.item_id = ?",
+            [d.item_id],
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"Agenda item {d.item_id} does not exist.")
+        item = _SigningItem(int(row[0]), int(row[1]), str(row[2]), str(row[3]))
+        if item.meeting_status == MeetingStatus.PLANNED:
+            raise WorkflowError("The meeting has not started: a decision is signed in a started meeting.")
+        if item.meeting_status == MeetingStatus.CLOSED:
+            # after the meeting: an amendment of its decision, or the decision of an item it discussed
+            earlier = cur.execute("SELECT item_id FROM decision WHERE decision_id = ?", [d.predecessor_id]).fetchone()
+            amends_it = earlier is not None and earlier[0] == d.item_id
+            if not amends_it and item.item_status not in _DISCUSSED_AT_MEETING:
+                raise WorkflowError("The meeting closed without discussing this case: its decision is not signed for it.")
+        present = meeting_present(cur, item.meeting_id)
+    gate = decision_quorum(d.plan, present, chair_override_reason=d.quorum_override_reason)
+    if gate.state != d.quorum_state:
+        raise FieldError({"quorum_state": "does not match the attendance recorded for the meeting: save the draft again"})
+    if d.outcome == Outcome.DEFERRED and not d.summary.strip():
+        raise FieldError({"summary": "give the reason for deferring in the summary"})
+    return item
+
+
+def _mark_item(cur: duckdb.DuckDBPyConnection, actor: Actor, d: Decision, item: _SigningItem, patient_id: int) -> None:
+    """Signing marks its agenda item: deferred (with the summary as the reason) for a deferring
+    decision, else discussed (a ratified standard-of-care item stays ratified)."""
+    if d.outcome == Outcome.DEFERRED:
+        status = AgendaStatus.DEFERRED
+        cur.execute("DELETE FROM agenda_deferral WHERE item_id = ?", [item.item_id])
+        cur.execute(
+            "INSERT INTO agenda_deferral (item_id, reason, deferred_by, deferred_at) VALUES (?, ?, ?, ?)",
+            [item.item_id, d.summary.strip(), actor.user_id, utc_now()],
+        )
+        cur.execute("UPDATE mdt_case SET status = 'ready', row_version = row_version + 1 WHERE case_id = ?", [d.case_id])
+    else:
+        status = AgendaStatus.RATIFIED if item.item_status == AgendaStatus.RATIFIED else AgendaStatus.DISCUSSED
+        cur.execute("DELETE FROM agenda_deferral WHERE item_id = ?", [item.item_id])
+        cur.execute("UPDATE mdt_case SET status = 'discussed', row_version = row_version + 1 WHERE case_id = ?", [d.case_id])
+    cur.execute(
+        "UPDATE agenda_item SET status = ?, row_version = row_version + 1 WHERE item_id = ?", [status.value, item.item_id]
+    )
+    audit.record(
+        cur,
+        actor,
+        "update",
+        "agenda_item",
+        item.item_id,
+        before={"status": item.item_status},
+        after={"status": status.value, "by_decision": d.decision_id},
+        patient_id=patient_id,
+    )
 
 
 def amend(cur: duckdb.DuckDBPyConnection, actor: Actor, decision_id: int, *, reason: str, token: str | None = None) -> Decision:
@@ -384,6 +530,8 @@ def amend(cur: duckdb.DuckDBPyConnection, actor: Actor, decision_id: int, *, rea
         ).fetchone()
         assert new is not None
         _insert_plan(cur, int(new[0]), draft.plan)
+        if draft.emergency:
+            _mark_emergency(cur, actor, int(new[0]))
         audit.record(
             cur,
             actor,

@@ -172,6 +172,17 @@ def load_demo(cur: duckdb.DuckDBPyConnection, *, today: date | None = None, seed
                 " FROM _demo_signatures s WHERE decision.decision_id = s.decision_id"
             )
             cur.unregister("_demo_signatures")
+        # Each deferred item's reason: what its deferring decision said was missing.
+        cur.execute(
+            """
+            INSERT INTO agenda_deferral (item_id, reason, deferred_by, deferred_at)
+            SELECT a.item_id, p.text, d.created_by, coalesce(d.signed_at, d.created_at)
+            FROM agenda_item a JOIN decision d ON d.item_id = a.item_id AND d.outcome = 'deferred'
+            JOIN plan_item p ON p.decision_id = d.decision_id AND p.position = 0
+            WHERE a.status = 'deferred'
+            QUALIFY row_number() OVER (PARTITION BY a.item_id ORDER BY d.version DESC) = 1
+            """
+        )
         _advance_sequences(cur, tables)
         # Coming agendas in the board's own order: emergencies, urgent, full discussion, SoC last.
         apply_urgency_order(cur)

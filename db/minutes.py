@@ -25,6 +25,7 @@ from core.minutes import (
     Opinion,
     PlanLine,
     Signature,
+    StartNote,
 )
 from core.models import Actor
 from core.permissions import Capability
@@ -40,7 +41,8 @@ _MEETING_DECISIONS_SQL = """
     SELECT d.decision_id, d.case_id, d.item_id, d.version, d.status, d.outcome, d.decided_on,
            d.quorum_state, d.quorum_override_reason, d.amendment_reason, d.summary, d.dissent,
            d.contributing, d.noms_json, u.display_name AS signer, d.signed_at,
-           d.signature_meaning, d.content_hash
+           d.signature_meaning, d.content_hash,
+           EXISTS (SELECT 1 FROM emergency_decision e WHERE e.decision_id = d.decision_id) AS emergency
     FROM decision d LEFT JOIN app_user u ON u.user_id = d.signed_by
     WHERE d.item_id IN (SELECT item_id FROM agenda_item WHERE meeting_id = ?)
     QUALIFY row_number() OVER (PARTITION BY d.item_id ORDER BY d.status = 'signed' DESC, d.version DESC) = 1
@@ -49,9 +51,25 @@ _CASE_DECISION_SQL = """
     SELECT d.decision_id, d.case_id, d.item_id, d.version, d.status, d.outcome, d.decided_on,
            d.quorum_state, d.quorum_override_reason, d.amendment_reason, d.summary, d.dissent,
            d.contributing, d.noms_json, u.display_name AS signer, d.signed_at,
-           d.signature_meaning, d.content_hash
+           d.signature_meaning, d.content_hash,
+           EXISTS (SELECT 1 FROM emergency_decision e WHERE e.decision_id = d.decision_id) AS emergency
     FROM decision d LEFT JOIN app_user u ON u.user_id = d.signed_by
     WHERE d.case_id = ? ORDER BY d.status = 'signed' DESC, d.version DESC LIMIT 1
+"""
+
+_EMERGENCY_SQL = """
+    SELECT d.decision_id, d.case_id, d.item_id, d.version, d.status, d.outcome, d.decided_on,
+           d.quorum_state, d.quorum_override_reason, d.amendment_reason, d.summary, d.dissent,
+           d.contributing, d.noms_json, u.display_name AS signer, d.signed_at,
+           d.signature_meaning, d.content_hash, TRUE AS emergency,
+           p.display_name AS patient, p.mrn, c.primary_tumour, c.question, c.priority, c.stream
+    FROM decision d JOIN emergency_decision e USING (decision_id)
+    JOIN mdt_case c ON c.case_id = d.case_id JOIN patient p ON p.patient_id = c.patient_id
+    LEFT JOIN app_user u ON u.user_id = d.signed_by
+    WHERE d.status = 'signed' AND d.decided_on <= ?
+      AND d.decided_on > coalesce((SELECT max(meeting_date) FROM meeting WHERE meeting_date < ?), DATE '1900-01-01')
+    QUALIFY row_number() OVER (PARTITION BY d.case_id ORDER BY d.version DESC) = 1
+    ORDER BY d.decided_on, d.case_id
 """
 
 
@@ -112,6 +130,7 @@ def _decision_record(r: dict[str, Any], plan: list[PlanLine]) -> DecisionRecord:
         noms=json.loads(r["noms_json"] or "{}"),
         plan=tuple(plan),
         signature=signature,
+        emergency=bool(r.get("emergency")),
     )
 
 
@@ -127,17 +146,33 @@ def _action_line(r: dict[str, Any], today: date) -> ActionLine:
 
 
 def _attendance(cur: duckdb.DuckDBPyConnection, meeting_id: int | None) -> tuple[Attendee, ...]:
+    """Who was recorded present, and the apologies: every expected member (the active clinical
+    members, as the attendance panel lists them: db/listing.members) not recorded present."""
     if meeting_id is None:
         return ()
     return tuple(
         Attendee(name=r["display_name"], specialty=r["specialty"], present=bool(r["present"]))
         for r in _rows(
             cur,
-            "SELECT u.display_name, a.specialty, a.present FROM attendance a JOIN app_user u USING (user_id)"
-            " WHERE a.meeting_id = ? ORDER BY a.present DESC, a.specialty, u.display_name",
+            """
+            SELECT u.display_name, coalesce(a.specialty, u.specialty) AS specialty, coalesce(a.present, FALSE) AS present
+            FROM app_user u LEFT JOIN attendance a ON a.user_id = u.user_id AND a.meeting_id = ?
+            WHERE a.meeting_id IS NOT NULL
+               OR (u.active AND u.role NOT IN ('admin', 'analyst') AND u.specialty IS NOT NULL)
+            ORDER BY present DESC, specialty, u.display_name
+            """,
             [meeting_id],
         )
     )
+
+
+def _start_note(cur: duckdb.DuckDBPyConnection, meeting_id: int) -> StartNote | None:
+    row = cur.execute(
+        "SELECT started_on, early, missing_core, reason FROM meeting_start WHERE meeting_id = ?", [meeting_id]
+    ).fetchone()
+    if row is None:
+        return None
+    return StartNote(started_on=row[0], early=bool(row[1]), missing_core=tuple(row[2] or ()), reason=row[3] or "")
 
 
 def meeting_minutes(cur: duckdb.DuckDBPyConnection, meeting_id: int, *, today: date | None = None) -> Minutes:
@@ -160,8 +195,9 @@ def meeting_minutes(cur: duckdb.DuckDBPyConnection, meeting_id: int, *, today: d
         cur,
         """
         SELECT a.item_id, a.case_id, p.display_name AS patient, p.mrn, c.primary_tumour, c.question,
-               a.urgency, a.stream, a.status
+               a.urgency, a.stream, a.status, coalesce(df.reason, '') AS deferral_reason
         FROM agenda_item a JOIN mdt_case c USING (case_id) JOIN patient p ON p.patient_id = c.patient_id
+        LEFT JOIN agenda_deferral df ON df.item_id = a.item_id
         WHERE a.meeting_id = ? ORDER BY a.position, a.item_id
         """,
         [meeting_id],
@@ -207,10 +243,12 @@ def meeting_minutes(cur: duckdb.DuckDBPyConnection, meeting_id: int, *, today: d
             decision=by_item.get(int(i["item_id"])),
             opinions=tuple(opinions[int(i["item_id"])]),
             actions=tuple(actions[int(i["item_id"])]),
+            deferral_reason=i["deferral_reason"],
         )
         for i in items
     )
     return Minutes(
+        emergencies=_emergencies(cur, m["meeting_date"], today),
         meeting_id=int(m["meeting_id"]),
         meeting_date=m["meeting_date"],
         start_time=m["start_time"],
@@ -221,6 +259,44 @@ def meeting_minutes(cur: duckdb.DuckDBPyConnection, meeting_id: int, *, today: d
         attendance=_attendance(cur, int(m["meeting_id"])),
         cases=cases,
         generated_at=utc_now(),
+        start=_start_note(cur, int(m["meeting_id"])),
+    )
+
+
+def _emergencies(cur: duckdb.DuckDBPyConnection, meeting_date: date, today: date) -> tuple[CaseMinute, ...]:
+    """Signed emergency decisions outside a meeting since the previous meeting (up to this one's
+    date), each case's latest version: the minutes put them on record."""
+    rows = _rows(
+        cur,
+        _EMERGENCY_SQL,
+        [meeting_date, meeting_date],
+    )
+    plans = _plan_lines(cur, [int(r["decision_id"]) for r in rows])
+    acts: dict[int, list[ActionLine]] = defaultdict(list)
+    for r in _rows(
+        cur,
+        """
+        SELECT a.decision_id, a.description, a.specialty, u.display_name AS owner, a.due_date, a.status
+        FROM action_item a LEFT JOIN app_user u ON u.user_id = a.owner_user_id
+        WHERE list_contains(?::BIGINT[], a.decision_id) ORDER BY a.due_date, a.action_id
+        """,
+        [[int(r["decision_id"]) for r in rows]],
+    ):
+        acts[int(r["decision_id"])].append(_action_line(r, today))
+    return tuple(
+        CaseMinute(
+            case_id=int(r["case_id"]),
+            patient=r["patient"],
+            mrn=r["mrn"],
+            primary_tumour=r["primary_tumour"],
+            question=r["question"],
+            urgency=r["priority"],
+            stream=r["stream"],
+            agenda_status="",
+            decision=_decision_record(r, plans[int(r["decision_id"])]),
+            actions=tuple(acts[int(r["decision_id"])]),
+        )
+        for r in rows
     )
 
 
@@ -242,24 +318,24 @@ def outcome_letter(cur: duckdb.DuckDBPyConnection, case_id: int, *, today: date 
     c = head[0]
     found = _rows(cur, _CASE_DECISION_SQL, [case_id])
     decision = None
-    meeting_row = None
+    meeting_id: int | None = None
+    held_on = None
     if found:
         d = found[0]
         decision = _decision_record(d, _plan_lines(cur, [int(d["decision_id"])])[int(d["decision_id"])])
         if d["item_id"] is not None:
-            meeting_row = _rows(
+            # the meeting that made the decision, on the day it was held (a meeting started early
+            # was held on its start day, not on its planned date)
+            held = _rows(
                 cur,
-                "SELECT m.meeting_id, m.meeting_date FROM agenda_item a JOIN meeting m USING (meeting_id) WHERE a.item_id = ?",
+                "SELECT m.meeting_id, m.meeting_date, m.status, s.started_on FROM agenda_item a JOIN meeting m USING (meeting_id)"
+                " LEFT JOIN meeting_start s ON s.meeting_id = m.meeting_id WHERE a.item_id = ?",
                 [int(d["item_id"])],
             )
-    if not meeting_row:
-        meeting_row = _rows(
-            cur,
-            "SELECT m.meeting_id, m.meeting_date FROM agenda_item a JOIN meeting m USING (meeting_id)"
-            " WHERE a.case_id = ? ORDER BY m.meeting_date DESC LIMIT 1",
-            [case_id],
-        )
-    meeting_id = int(meeting_row[0]["meeting_id"]) if meeting_row else None
+            if held:
+                meeting_id = int(held[0]["meeting_id"])
+                if held[0]["status"] != "planned":
+                    held_on = held[0]["started_on"] or held[0]["meeting_date"]
     actions = tuple(
         _action_line(r, today)
         for r in _rows(
@@ -282,7 +358,7 @@ def outcome_letter(cur: duckdb.DuckDBPyConnection, case_id: int, *, today: date 
         referral_date=c["referral_date"],
         question=c["question"],
         primary_tumour=c["primary_tumour"],
-        meeting_date=meeting_row[0]["meeting_date"] if meeting_row else None,
+        meeting_date=held_on,
         attendance=_attendance(cur, meeting_id),
         decision=decision,
         actions=actions,

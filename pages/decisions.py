@@ -1,7 +1,13 @@
 """Decisions: record a case's decision from the board's suggestions, sign and amend it; actions,
-delivery and follow-ups; the meeting's minutes and the referrer's outcome letter."""
+delivery and follow-ups; the meeting's minutes and the referrer's outcome letter.
+
+Each listing of a case (agenda item) gets its own decision, signed once its meeting has started;
+the case's earlier decisions are shown below as history with the meeting that made them. Outside
+a meeting the chair records an emergency decision, marked so."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -14,6 +20,10 @@ from db import decisions, meetings
 from db import minutes as minutes_db
 from db.board import load_board
 from pages.components import decision_form as form
+from pages.components import decision_history as past
+from pages.components import decision_panels as panels
+from pages.components import decision_signing as signing
+from pages.components.decision_common import notice
 from pages.components.guard import guard
 from pages.components.widgets import case_table, localise_frame
 
@@ -47,6 +57,7 @@ meeting_id = left.selectbox(
 )
 items = meetings.agenda(cur, meeting_id) if meeting_id is not None else pd.DataFrame(columns=["case_id"])
 cases = {int(r.case_id): (int(r.item_id), f"{r.patient} ({r.mrn}) · {label(str(r.urgency), lang)}") for r in items.itertuples()}
+item_status = {int(r.item_id): str(r.status) for r in items.itertuples()}
 if query_case is not None and query_case not in cases:
     cases[query_case] = (None, tr("dec.case_number", n=query_case))
 case_key = f"dec.case.{meeting_id}"
@@ -70,9 +81,11 @@ except NotFoundError:
     st.error(tr("case.unknown", case=case_id))
     board, case_id = None, None
 history = decisions.decisions_for_case(cur, case_id) if case_id is not None else pd.DataFrame()
-latest = decisions.get_decision(cur, int(history.iloc[0]["decision_id"])) if not history.empty else None
 signed_rows = history[history["status"] == DecisionStatus.SIGNED.value] if not history.empty else history
 latest_signed = decisions.get_decision(cur, int(signed_rows.iloc[0]["decision_id"])) if not signed_rows.empty else None
+meeting = meetings.get_meeting(cur, meeting_id) if meeting_id is not None else None
+item_id = cases[case_id][0] if case_id in cases else None
+
 
 with tab_rec:
     if board is None or case_id is None:
@@ -82,46 +95,82 @@ with tab_rec:
         st.subheader(md_cell(f"{patient.display_name} · {patient.mrn}"))
         st.caption(tr("dec.question") + " " + md_escape(board.cf.case.question))
         st.markdown(f"[{md_escape(tr('dec.open_board'))}](case?case={int(case_id)})")
-        item_id = cases[case_id][0] if case_id in cases else None
         form.opinions_box(ctx, case_id, item_id)
+        # which decision this screen records: this listing's, or an emergency one outside a meeting
+        no_item = history["item_id"].isna() if not history.empty else pd.Series(dtype=bool)
+        open_emergency = bool(not history.empty and (no_item & (history["status"] == DecisionStatus.DRAFT.value)).any())
+        offer_emergency = item_id is not None and not open_emergency and signing.emergency_offered(ctx, meeting)
+        toggle_key = f"dec.{case_id}.emergency"
+        emergency = item_id is None or open_emergency or (offer_emergency and bool(st.session_state.get(toggle_key)))
+        slot_rows = history[no_item] if emergency else history[history["item_id"] == item_id] if not history.empty else history
+        current = decisions.get_decision(cur, int(slot_rows.iloc[0]["decision_id"])) if not slot_rows.empty else None
+        shown_id = current.decision_id if current else None
+        # the case's other decisions first: read-only, with the meeting that made each
+        past.history_view(ctx, history, shown_id)
         st.divider()
-        if latest is None or latest.status == DecisionStatus.DRAFT:
+        signing.meeting_banner(ctx, meeting, item_status.get(item_id) if item_id else None)
+        if offer_emergency:
+            st.toggle(tr("dec.emergency_toggle"), key=toggle_key, help=tr("dec.emergency_help"))
+        if emergency:
+            st.warning(tr("dec.emergency_banner"), icon=":material/emergency:")
+        if current is None or current.status == DecisionStatus.DRAFT:
             if allowed(ctx.actor.role, Capability.DRAFT_DECISION):
-                form.draft_form(ctx, board, latest, item_id, meeting_id if item_id is not None else None)
-                if latest is not None:
-                    st.divider()
-                    form.sign_box(ctx, latest, board)
-            elif latest is not None:
-                form.decision_view(ctx, latest, None)
+                decided_before = current is None and not history.empty
+                if not decided_before or signing.record_new(ctx, case_id, "e" if emergency else str(item_id)):
+                    on = meeting.meeting_date.isoformat() if meeting else ""
+                    reason = (
+                        tr("dec.emergency_reason", date=date.today().isoformat())
+                        if emergency
+                        else tr("dec.relisting_reason", date=on)
+                    )
+                    slot = form.NewDecision(
+                        item_id=None if emergency else item_id,
+                        meeting_id=None if emergency else meeting_id,
+                        emergency=emergency,
+                        reason=reason if decided_before else "",
+                    )
+                    form.draft_form(ctx, board, current, slot)
+                    if current is not None:
+                        st.divider()
+                        signing.sign_box(ctx, current, board, None if emergency else meeting)
+            elif current is not None:
+                past.decision_view(ctx, current, None, new_listing=past.new_listing(history, int(current.decision_id or 0)))
             else:
                 st.caption(tr("case.no_decisions"))
         else:
-            form.notice(f"dec.{case_id}.notice")
+            notice(f"dec.{case_id}.notice")
             st.subheader(tr("dec.signed_decision"))
-            form.decision_view(ctx, latest, str(history.iloc[0]["signed_by"]))
-            form.amend_box(ctx, latest)
-        form.history_view(ctx, history, latest.decision_id if latest else None)
+            signer = slot_rows.iloc[0]["signed_by"]
+            past.decision_view(
+                ctx,
+                current,
+                None if pd.isna(signer) else str(signer),
+                new_listing=past.new_listing(history, int(current.decision_id or 0)),
+            )
+            signing.amend_box(ctx, current)
+        if meeting is not None and item_id is not None and not emergency:
+            signing.defer_box(ctx, case_id, item_id, meeting, item_status.get(item_id, "listed"))
 
 with tab_act:
     if case_id is not None and board is not None:
         st.subheader(tr("dec.actions_for", patient=md_cell(board.cf.patient.display_name)))
-        form.notice(f"dec.{case_id}.act_notice")
-        form.actions_panel(ctx, case_id, latest_signed)
+        notice(f"dec.{case_id}.act_notice")
+        panels.actions_panel(ctx, case_id, latest_signed)
         st.subheader(tr("dec.delivery"))
-        form.delivery_panel(ctx, case_id, latest_signed)
+        panels.delivery_panel(ctx, case_id, latest_signed)
     st.subheader(tr("dec.all_open_actions"))
-    form.actions_table(ctx, decisions.actions(cur, only_open=True), with_patient=True)
+    panels.actions_table(ctx, decisions.actions(cur, only_open=True), with_patient=True)
 
 with tab_fu:
     if board is not None:
         st.subheader(tr("dec.follow_ups_for", patient=md_cell(board.cf.patient.display_name)))
-        form.notice(f"dec.{case_id}.fu_notice")
-        form.follow_up_panel(ctx, board, latest_signed)
+        notice(f"dec.{case_id}.fu_notice")
+        panels.follow_up_panel(ctx, board, latest_signed)
     st.subheader(tr("dec.overdue_follow_ups_all"))
-    form.follow_up_table(ctx, decisions.follow_ups(cur, overdue_only=True), lang, with_patient=True)
+    panels.follow_up_table(ctx, decisions.follow_ups(cur, overdue_only=True), lang, with_patient=True)
 
 with tab_docs:
-    form.documents_panel(
+    panels.documents_panel(
         ctx,
         meeting_id,
         dates[meeting_id][0] if meeting_id is not None else "",

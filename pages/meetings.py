@@ -12,6 +12,7 @@ from core.permissions import Capability
 from db import agenda as workflow
 from db import meetings
 from pages.components import agenda_view as view
+from pages.components import meeting_control as control
 from pages.components import presentation
 from pages.components.guard import guard
 
@@ -64,7 +65,7 @@ view.pause_timer(time.time())
 
 present = workflow.present_specialties(ctx.cur, selected)
 view.header(ctx, meeting, frame, present)
-view.meeting_control(ctx, meeting)
+control.meeting_control(ctx, meeting)
 
 writer = view.can(ctx, Capability.BUILD_AGENDA) and meeting.status != MeetingStatus.CLOSED
 names = [tr("meetings.agenda"), tr("meetings.attendance")] + ([tr("mtg.list.title")] if writer else [])

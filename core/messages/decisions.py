@@ -122,8 +122,76 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dec.amend_reason": ("Reason for the amendment", "修订理由"),
     "dec.amend_button": ("Open an amendment", "开始修订"),
     "dec.amended_ok": ("Amendment opened as a new draft version.", "已创建修订草稿。"),
-    "dec.previous_versions": ("Earlier versions", "历史版本"),
-    "dec.version_title": ("Version {version} · {status}", "第 {version} 版 · {status}"),
+    "dec.minutes_on_screen": ("Show the minutes here", "在此显示会议纪要"),
+    "dec.history": ("Earlier decisions of this case", "该病例的既往决策"),
+    "dec.history.title": ("{where} · version {version} · {status}", "{where} · 第 {version} 版 · {status}"),
+    "dec.history.meeting": ("Meeting of {date}", "{date} 会议"),
+    "dec.history.emergency": ("Emergency outside a meeting", "会议之外的紧急决策"),
+    "dec.relisting_reason_label": ("Decided again because", "再次决策的原因"),
+    "dec.relisting_reason": (
+        "The case was listed again at the meeting of {date}: this is that meeting's decision.",
+        "该病例再次列入 {date} 会议议程：此为该次会议的决策。",
+    ),
+    "dec.emergency_reason": (
+        "Emergency decision outside a meeting on {date}.",
+        "{date} 在会议之外作出的紧急决策。",
+    ),
+    "dec.new_listing_caption": (
+        "This meeting's own decision: the earlier decisions stay unchanged below.",
+        "本次会议自己的决策：既往决策保持不变，列于下方。",
+    ),
+    "dec.decided_before": (
+        "This case was decided before (see below). This listing needs this meeting's own decision;"
+        " the earlier ones stay unchanged as history.",
+        "该病例此前已有决策（见下方）。本次列入议程需要本次会议自己的决策；既往决策作为历史保持不变。",
+    ),
+    "dec.record_new": ("Record this meeting's decision", "记录本次会议的决策"),
+    "dec.emergency_banner": (
+        "Emergency decision outside a meeting: it is marked so in the minutes and the letter.",
+        "会议之外的紧急决策：在会议纪要和结果函中均如此标明。",
+    ),
+    "dec.emergency_toggle": ("Emergency decision outside a meeting", "会议之外的紧急决策"),
+    "dec.emergency_help": (
+        "Only when the patient cannot wait for the meeting. The decision is signed now and marked as an"
+        " emergency decision; the meeting's own decision is recorded when it has started.",
+        "仅在患者无法等待会议时使用。该决策现在即可签署，并标明为紧急决策；会议开始后再记录会议自己的决策。",
+    ),
+    "dec.meeting_planned": (
+        "The meeting of {date} has not started: the decision can be drafted now and is signed once the"
+        " chair has started the meeting.",
+        "{date} 的会议尚未开始：现在可以起草决策，主持人开始会议后方可签署。",
+    ),
+    "dec.meeting_running": ("Meeting of {date} in progress · this item: {status}", "{date} 会议进行中 · 本条目：{status}"),
+    "dec.meeting_closed": ("Meeting of {date} closed · this item: {status}", "{date} 会议已结束 · 本条目：{status}"),
+    "dec.sign.not_started": (
+        "Not signed yet: decisions are signed in a started meeting. Start the meeting on the Meetings page,"
+        " or record an emergency decision outside the meeting.",
+        "暂不能签署：决策须在已开始的会议中签署。请在“会议”页开始会议，或在会议之外记录紧急决策。",
+    ),
+    "dec.defer": ("Defer this case", "推迟该病例"),
+    "dec.defer_hint": (
+        "The case is marked deferred with your reason (shown in the minutes) and waits to be listed again.",
+        "该病例将以您填写的理由标记为已推迟（写入会议纪要），并等待重新列入议程。",
+    ),
+    "dec.defer_reason": ("Reason for deferring", "推迟理由"),
+    "dec.defer_button": ("Defer", "推迟"),
+    "dec.deferred_ok": ("Case deferred.", "病例已推迟。"),
+    "dec.err.not_started": (
+        "Not possible now: the meeting has not started (or closed without this case). Nothing was changed.",
+        "当前无法操作：会议尚未开始（或已结束且未讨论该病例）。未作任何更改。",
+    ),
+    "dec.err.meeting_closed": (
+        "This meeting is closed: record the decision at the meeting the case is listed for. Nothing was saved.",
+        "该会议已结束：请在病例所列入的会议上记录决策。未保存任何内容。",
+    ),
+    "dec.err.quorum_changed": (
+        "The attendance recorded for the meeting changed: save the draft again to update its quorum, then sign.",
+        "会议出席记录已变更：请重新保存草稿以更新法定人数，然后签署。",
+    ),
+    "dec.err.defer_summary": (
+        "A deferred decision needs its reason in the summary. Nothing was signed.",
+        "推迟的决策须在摘要中写明理由。未签署。",
+    ),
     "dec.no_plan": ("No plan items.", "无方案条目。"),
     # errors
     "dec.err.fix_fields": (
@@ -222,8 +290,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dec.doc.letter_title": ("Bone-metastasis MDT — outcome letter", "骨转移 MDT 会诊结果函"),
     "dec.doc.dear": ("Dear {name},", "尊敬的 {name}："),
     "dec.doc.letter_intro": (
-        "The bone-metastasis multidisciplinary team discussed your patient at its meeting on {date}. The outcome is below.",
-        "骨转移多学科团队已于 {date} 的会议上讨论您转诊的患者，结果如下。",
+        "The bone-metastasis multidisciplinary team discussed your patient at its meeting held on {date}. The outcome is below.",
+        "骨转移多学科团队已于 {date} 召开的会议上讨论您转诊的患者，结果如下。",
+    ),
+    "dec.doc.letter_intro_emergency": (
+        "The bone-metastasis multidisciplinary team took an emergency decision for your patient outside a meeting"
+        " on {date}. The outcome is below.",
+        "骨转移多学科团队于 {date} 在会议之外为您转诊的患者作出紧急决策，结果如下。",
+    ),
+    "dec.doc.letter_intro_decided": (
+        "The bone-metastasis multidisciplinary team decided on {date}. The outcome is below.",
+        "骨转移多学科团队已于 {date} 作出决策，结果如下。",
+    ),
+    "dec.doc.letter_intro_pending": (
+        "The bone-metastasis multidisciplinary team has not yet signed a decision for your patient."
+        " What is recorded so far is below.",
+        "骨转移多学科团队尚未签署该患者的决策，以下为目前的记录。",
     ),
     "dec.doc.patient": ("Patient", "患者"),
     "dec.doc.born": ("born", "出生日期"),
@@ -237,7 +319,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dec.doc.attendance": ("Attendance", "出席情况"),
     "dec.doc.present": ("Present", "出席"),
     "dec.doc.absent": ("Apologies", "缺席"),
-    "dec.doc.cases": ("Cases discussed ({n})", "讨论病例（{n}）"),
+    "dec.doc.outline": ("Agenda items", "议程条目"),
+    "dec.doc.sec.discussed": ("Discussed, with the decision ({n})", "已讨论及决策（{n}）"),
+    "dec.doc.sec.deferred": ("Deferred ({n})", "已推迟（{n}）"),
+    "dec.doc.sec.not_reached": ("Not reached: re-listed at the next meeting ({n})", "未及讨论：转至下次会议（{n}）"),
+    "dec.doc.sec.waiting": ("Not yet discussed ({n})", "尚未讨论（{n}）"),
+    "dec.doc.sec.emergencies": (
+        "Emergency decisions outside a meeting since the previous meeting ({n})",
+        "自上次会议以来在会议之外作出的紧急决策（{n}）",
+    ),
+    "dec.doc.no_items": ("No cases on the agenda.", "议程上没有病例。"),
+    "dec.doc.deferral_reason": ("Reason for deferring", "推迟理由"),
+    "dec.doc.emergency": ("Taken", "决策方式"),
+    "dec.doc.emergency_value": ("Emergency decision outside a meeting", "会议之外的紧急决策"),
+    "dec.doc.started_early": (
+        "Started on {on}, before the meeting date {date}.",
+        "会议于 {on} 开始，早于会议日期 {date}。",
+    ),
+    "dec.doc.started_without_quorum": (
+        "Started without core quorum (missing: {names}).",
+        "开始时核心专科未达法定人数（缺：{names}）。",
+    ),
+    "dec.doc.start_reason": ("Chair's reason for starting", "主持人开始会议的理由"),
     "dec.doc.agenda": ("Agenda", "议程"),
     "dec.doc.decision": ("Decision", "决策"),
     "dec.doc.no_decision": ("No decision recorded.", "未记录决策。"),

@@ -63,8 +63,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "mtg.started": ("The meeting has started.", "会议已开始。"),
     "mtg.started_at": ("Started at {at} (UTC)", "开始于 {at}（UTC）"),
     "mtg.close_confirm": (
-        "Close: cases not discussed or deferred go to the next meeting",
-        "结束会议：未讨论或推迟的病例将列入下次会议",
+        "Close: cases the meeting did not reach go to the next meeting (deferred cases wait to be listed again)",
+        "结束会议：未及讨论的病例将列入下次会议（推迟的病例等待重新列入）",
+    ),
+    "mtg.start.early": (
+        "This meeting is dated {date}; today is {today}. Starting it early needs a reason.",
+        "该会议日期为 {date}，今天是 {today}。提前开始需要填写理由。",
+    ),
+    "mtg.start.no_quorum": (
+        "No core quorum in the recorded attendance (missing: {names}). Starting without it needs a reason.",
+        "出席记录中核心专科未达法定人数（缺：{names}）。未达法定人数开始会议需要填写理由。",
+    ),
+    "mtg.start.reason": ("Reason for starting now", "现在开始会议的理由"),
+    "mtg.start.confirm": ("Start the meeting anyway", "仍然开始会议"),
+    "mtg.start.recorded_reason": ("Started with the reason: {reason}", "开始会议的理由：{reason}"),
+    "mtg.err.defer_reason": (
+        "Deferring needs the reason (shown in the minutes). Nothing was changed.",
+        "推迟需要填写理由（写入会议纪要）。未作任何更改。",
+    ),
+    "mtg.err.start_reason_text": (
+        "The reason is too long or contains characters that are not allowed. The meeting was not started.",
+        "理由过长或包含不允许的字符。会议未开始。",
+    ),
+    "mtg.err.start_reason": (
+        "A reason is required to start the meeting early or without core quorum. The meeting was not started.",
+        "提前或未达法定人数开始会议需要填写理由。会议未开始。",
     ),
     "mtg.close": ("Close meeting", "结束会议"),
     "mtg.closed": ("The meeting is closed.", "会议已结束。"),

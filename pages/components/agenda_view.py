@@ -76,6 +76,8 @@ _FIELD_KEYS = {
     ("location", ""): "mtg.err.text_invalid",
     ("meeting", "the case is already"): "mtg.err.already_listed",
     ("first", ""): "mtg.err.first",
+    ("reason", "give the reason"): "mtg.err.defer_reason",
+    ("reason", ""): "mtg.err.text_invalid",
 }
 
 
@@ -260,30 +262,6 @@ def header(ctx: PageContext, meeting: Meeting, frame: pd.DataFrame, present: lis
     )
     colour = "green" if q.quorate else "orange"
     st.caption(f":{colour}[:material/groups: {quorum_line(ctx, present)}]")
-
-
-def meeting_control(ctx: PageContext, meeting: Meeting) -> None:
-    """Start and close (chair). Closing re-lists deferred / not-discussed cases."""
-    tr = ctx.t
-    if not can(ctx, Capability.SIGN_DECISION) or meeting.status == MeetingStatus.CLOSED:
-        return
-    mid = int(meeting.meeting_id or 0)
-    with st.container(border=True, horizontal=True, vertical_alignment="center"):
-        if meeting.status == MeetingStatus.PLANNED:
-            if st.button(tr("mtg.start"), type="primary", icon=":material/play_arrow:", key="mtg_start"):
-                ok, _ = attempt(ctx, workflow.start_meeting, ctx.cur, ctx.actor, mid)
-                if ok:
-                    flash(tr("mtg.started"))
-                    st.rerun()
-            return
-        st.caption(tr("mtg.started_at", at=f"{meeting.started_at:%H:%M}" if meeting.started_at else "—"))
-        confirm = st.checkbox(tr("mtg.close_confirm"), key=f"mtg_close_ok_{mid}")
-        if st.button(tr("mtg.close"), icon=":material/stop:", key="mtg_close", disabled=not confirm):
-            ok, new_ids = attempt(ctx, workflow.close_meeting, ctx.cur, ctx.actor, mid)
-            if ok:
-                st.session_state["mtg_relisted"] = list(new_ids or [])
-                flash(tr("mtg.closed"))
-                st.rerun()
 
 
 def relisted_report(ctx: PageContext) -> None:
@@ -595,8 +573,9 @@ def agenda_controls(ctx: PageContext, meeting: Meeting, frame: pd.DataFrame) -> 
 
 
 def status_options(stream: str) -> list[str]:
-    ratify = [AgendaStatus.RATIFIED.value] if stream == Stream.STANDARD_OF_CARE else []
-    return [AgendaStatus.DISCUSSED.value, *ratify, AgendaStatus.DEFERRED.value, AgendaStatus.NOT_DISCUSSED.value]
+    """What can be marked by hand: discussed (or ratified) is what signing the item's decision
+    marks (db/decisions.sign), so only deferring (with a reason) and not reached are offered."""
+    return [AgendaStatus.DEFERRED.value, AgendaStatus.NOT_DISCUSSED.value]
 
 
 def status_control(ctx: PageContext, item_id: int, stream: str, stored_seconds: int) -> None:
@@ -616,9 +595,19 @@ def status_control(ctx: PageContext, item_id: int, stream: str, stored_seconds: 
             width=200,
         )
         save = st.button(tr("mtg.save_status"), type="primary", key=f"mtg_save_status_{item_id}", disabled=status is None)
+    reason = ""
+    if status == AgendaStatus.DEFERRED:
+        reason = st.text_input(tr("dec.defer_reason"), key=f"mtg_defer_reason_{item_id}", max_chars=4000)
     if save and status:
         ok, _ = attempt(
-            ctx, workflow.set_item_status, ctx.cur, ctx.actor, item_id, AgendaStatus(status), discussion_seconds=int(minutes * 60)
+            ctx,
+            workflow.set_item_status,
+            ctx.cur,
+            ctx.actor,
+            item_id,
+            AgendaStatus(status),
+            discussion_seconds=int(minutes * 60),
+            reason=reason,
         )
         if ok:
             flash(tr("mtg.status_saved", status=enum_label(status, ctx.lang)))

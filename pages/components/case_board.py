@@ -27,6 +27,7 @@ from db import cases, decisions, meetings
 from db import scores as score_store
 from db.board import Board
 from pages.components import board_as_recorded, figures, forms_assessment, forms_facts, forms_lab, score_cards
+from pages.components.decision_history import new_listing, where_decided
 from pages.components.guard import PageContext
 from pages.components.score_cards import badge_colour, escape_md, label
 
@@ -642,8 +643,10 @@ def past_decisions(ctx: PageContext, board: Board) -> None:
                 + "** · "
                 + ctx.t("board.decisions.quorum", state=_code(ctx, row.quorum_state))
             )
+            st.caption(where_decided(ctx, row))  # the meeting that made it, or an emergency outside one
             _stored_text(ctx, "board.decisions.summary", row.summary)
-            _stored_text(ctx, "board.decisions.amendment", row.amendment_reason)
+            again = new_listing(frame, int(row.decision_id))
+            _stored_text(ctx, "dec.relisting_reason_label" if again else "board.decisions.amendment", row.amendment_reason)
             _stored_text(ctx, "board.decisions.override", row.quorum_override_reason)
             _stored_text(ctx, "board.decisions.dissent", row.dissent)
             if row.status == "signed" and isinstance(row.signed_at, datetime | pd.Timestamp):

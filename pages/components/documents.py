@@ -23,16 +23,21 @@ from core.i18n import t
 from core.minutes import (
     ActionLine,
     Attendee,
+    CaseMinute,
     DecisionRecord,
     Letter,
     Minutes,
     action_text,
     attendance_text,
     decision_facts,
+    for_referrer,
     label,
+    letter_intro,
     plan_line_text,
+    sections,
     signature_lines,
     stamp,
+    start_lines,
 )
 
 FONT_ENV = "BONEMDT_PDF_FONT"
@@ -70,9 +75,11 @@ def _single_face(source: str, index: int, mtime_ns: int) -> str:
     cache.mkdir(parents=True, exist_ok=True)
     target = cache / f"{Path(source).stem}-{index}-{mtime_ns}.otf"
     if not target.is_file():
-        collection = TTCollection(source, lazy=True)
         partial = target.with_suffix(f".{os.getpid()}.tmp.otf")
-        collection.fonts[index].save(str(partial))
+        # closed here, not whenever the collector runs (an unclosed file surfaced as a stray
+        # unraisable-exception warning in whichever test happened to trigger the collection)
+        with TTCollection(source, lazy=True) as collection:
+            collection.fonts[index].save(str(partial))
         os.replace(partial, target)
     return str(target)
 
@@ -102,6 +109,17 @@ class _Doc(FPDF):
         self.set_title(title)
         self.set_creator("BoneMDT")
         self.set_lang("zh-CN" if lang == "zh" else "en")
+
+    def render(self) -> bytes:
+        return bytes(self.output())
+
+    def close_fonts(self) -> None:
+        """Close the embedded font's file now (fpdf2 opens it lazily and leaves it to the
+        garbage collector); the renderers call it in ``finally``."""
+        for font in self.fonts.values():
+            ttfont = getattr(font, "ttfont", None)
+            if ttfont is not None:
+                ttfont.close()
 
     def header(self) -> None:
         self.set_font(_FAMILY, size=8)
@@ -159,7 +177,7 @@ def _attendance(pdf: _Doc, people: tuple[Attendee, ...]) -> None:
     pdf.field(t("dec.doc.absent", pdf.doc_lang), absent)
 
 
-def _decision(pdf: _Doc, d: DecisionRecord | None) -> None:
+def _decision(pdf: _Doc, d: DecisionRecord | None, *, codes: bool = True) -> None:
     lang = pdf.doc_lang
     if d is None:
         pdf.para(t("dec.doc.no_decision", lang), color=_MUTED)
@@ -183,16 +201,16 @@ def _decision(pdf: _Doc, d: DecisionRecord | None) -> None:
             for text in ("#", t("dec.doc.item", lang), t("dec.doc.kind_disposition", lang), t("dec.doc.details", lang)):
                 top.cell(text)
             for item in d.plan:
-                head, detail = plan_line_text(item, lang)
+                head, detail = plan_line_text(item, lang, codes=codes)
                 row = table.row()
                 for text in (str(item.position + 1), item.text, head, detail):
                     row.cell(text)
         pdf.ln(1.5)
-    _signature(pdf, d)
+    _signature(pdf, d, codes=codes)
 
 
-def _signature(pdf: _Doc, d: DecisionRecord) -> None:
-    lines = signature_lines(d.signature, pdf.doc_lang)
+def _signature(pdf: _Doc, d: DecisionRecord, *, codes: bool = True) -> None:
+    lines = signature_lines(d.signature, pdf.doc_lang, codes=codes)
     if pdf.get_y() > pdf.h - pdf.b_margin - 6 * (len(lines) + 1):  # keep the signature block on one page
         pdf.add_page()
     pdf.set_font(_FAMILY, size=9)
@@ -214,61 +232,94 @@ def _actions(pdf: _Doc, actions: tuple[ActionLine, ...]) -> None:
 
 
 def minutes_pdf(minutes: Minutes, lang: str = "en") -> bytes:
-    """The meeting's minutes as a PDF in ``lang`` (stored free text kept as written)."""
+    """The meeting's minutes as a PDF in ``lang`` (stored free text kept as written): what was
+    discussed with its decision, deferred with the reason, not reached."""
     m = minutes
     title = t("dec.doc.minutes_title", lang, date=m.meeting_date.isoformat())
     pdf = _Doc(lang, title)
-    pdf.add_page()
-    pdf.heading(title, 16)
-    place = f"{m.start_time}, {m.location}" if m.location else m.start_time
-    pdf.field(t("dec.doc.time_place", lang), place)
-    pdf.field(t("dec.doc.chair", lang), m.chair or t("dec.doc.none", lang))
-    pdf.field(t("dec.doc.status", lang), label(m.status, lang))
-    if m.attendance_grade is not None:
-        pdf.field(t("dec.doc.grade", lang), f"{m.attendance_grade}/4")
-    pdf.ln(2)
-    pdf.heading(t("dec.doc.attendance", lang), 12.5)
-    _attendance(pdf, m.attendance)
-    pdf.ln(2)
-    pdf.heading(t("dec.doc.cases", lang, n=len(m.cases)), 12.5)
-    for n, c in enumerate(m.cases, start=1):
-        if pdf.get_y() > pdf.h - 60:
-            pdf.add_page()
-        pdf.heading(f"{n}. {c.patient} ({c.mrn}) — {label(c.primary_tumour, lang)}", 11.5)
-        pdf.field(t("dec.doc.question", lang), c.question)
+    try:
+        pdf.add_page()
+        pdf.heading(title, 16)
+        place = f"{m.start_time}, {m.location}" if m.location else m.start_time
+        pdf.field(t("dec.doc.time_place", lang), place)
+        pdf.field(t("dec.doc.chair", lang), m.chair or t("dec.doc.none", lang))
+        pdf.field(t("dec.doc.status", lang), label(m.status, lang))
+        if m.attendance_grade is not None:
+            pdf.field(t("dec.doc.grade", lang), f"{m.attendance_grade}/4")
+        for line in start_lines(m.start, m.meeting_date, lang):
+            pdf.bullet(line)
+        pdf.ln(2)
+        pdf.heading(t("dec.doc.attendance", lang), 12.5)
+        _attendance(pdf, m.attendance)
+        pdf.ln(2)
+        groups = sections(m.cases)
+        pdf.para(t("dec.doc.outline", lang), size=10.5, color=_ACCENT)
+        for key, group in groups:
+            pdf.bullet(t("dec.doc.sec." + key, lang, n=len(group)))
+        if not groups:
+            pdf.bullet(t("dec.doc.no_items", lang))
+        if m.emergencies:
+            pdf.bullet(t("dec.doc.sec.emergencies", lang, n=len(m.emergencies)))
+        n = 0
+        for key, group in [*groups, *([("emergencies", m.emergencies)] if m.emergencies else [])]:
+            pdf.ln(2)
+            pdf.heading(t("dec.doc.sec." + key, lang, n=len(group)), 12.5)
+            for c in group:
+                n += 1
+                _case(pdf, n, key, c)
+        pdf.para(t("dec.doc.generated", lang, at=stamp(m.generated_at)), size=8, color=_MUTED)
+        return pdf.render()
+    finally:
+        pdf.close_fonts()
+
+
+def _case(pdf: _Doc, n: int, section: str, c: CaseMinute) -> None:
+    lang = pdf.doc_lang
+    if pdf.get_y() > pdf.h - 60:
+        pdf.add_page()
+    pdf.heading(f"{n}. {c.patient} ({c.mrn}) — {label(c.primary_tumour, lang)}", 11.5)
+    pdf.field(t("dec.doc.question", lang), c.question)
+    if c.agenda_status:
         pdf.field(t("dec.doc.agenda", lang), f"{label(c.urgency, lang)}, {label(c.stream, lang)}, {label(c.agenda_status, lang)}")
-        for op in c.opinions:
-            pdf.field(f"{label(op.specialty, lang)} ({op.author})", op.text)
+    if c.deferral_reason:
+        pdf.field(t("dec.doc.deferral_reason", lang), c.deferral_reason)
+    for op in c.opinions:
+        pdf.field(f"{label(op.specialty, lang)} ({op.author})", op.text)
+    if section == "discussed" or c.decision is not None:
         _decision(pdf, c.decision)
+    if c.actions:
         _actions(pdf, c.actions)
-        pdf.rule()
-    pdf.para(t("dec.doc.generated", lang, at=stamp(m.generated_at)), size=8, color=_MUTED)
-    return bytes(pdf.output())
+    pdf.rule()
 
 
 def letter_pdf(letter: Letter, lang: str = "en") -> bytes:
-    """The outcome letter for the referrer as a PDF in ``lang``."""
+    """The outcome letter for the referrer as a PDF in ``lang``: no rejected suggestions, rule
+    codes or content hash (those stay in the minutes)."""
     x = letter
     title = t("dec.doc.letter_title", lang)
     pdf = _Doc(lang, title)
-    pdf.add_page()
-    pdf.heading(title, 16)
-    pdf.para(t("dec.doc.dear", lang, name=x.referrer))
-    pdf.ln(1)
-    when = x.meeting_date.isoformat() if x.meeting_date else t("dec.doc.none", lang)
-    pdf.para(t("dec.doc.letter_intro", lang, date=when))
-    pdf.ln(2)
-    pdf.field(t("dec.doc.patient", lang), f"{x.patient} ({x.mrn}), {t('dec.doc.born', lang)} {x.birth_date.isoformat()}")
-    pdf.field(t("dec.doc.primary", lang), label(x.primary_tumour, lang))
-    pdf.field(t("dec.doc.referred", lang), f"{x.referral_date.isoformat()} — {x.referrer} ({label(x.referrer_specialty, lang)})")
-    pdf.field(t("dec.doc.question", lang), x.question)
-    pdf.ln(2)
-    pdf.heading(t("dec.doc.attendance", lang), 12.5)
-    _attendance(pdf, x.attendance)
-    pdf.ln(2)
-    pdf.heading(t("dec.doc.decision", lang), 12.5)
-    _decision(pdf, x.decision)
-    _actions(pdf, x.actions)
-    pdf.ln(3)
-    pdf.para(t("dec.doc.generated", lang, at=stamp(x.generated_at)), size=8, color=_MUTED)
-    return bytes(pdf.output())
+    try:
+        pdf.add_page()
+        pdf.heading(title, 16)
+        pdf.para(t("dec.doc.dear", lang, name=x.referrer))
+        pdf.ln(1)
+        pdf.para(letter_intro(x, lang))
+        pdf.ln(2)
+        pdf.field(t("dec.doc.patient", lang), f"{x.patient} ({x.mrn}), {t('dec.doc.born', lang)} {x.birth_date.isoformat()}")
+        pdf.field(t("dec.doc.primary", lang), label(x.primary_tumour, lang))
+        pdf.field(
+            t("dec.doc.referred", lang), f"{x.referral_date.isoformat()} — {x.referrer} ({label(x.referrer_specialty, lang)})"
+        )
+        pdf.field(t("dec.doc.question", lang), x.question)
+        pdf.ln(2)
+        pdf.heading(t("dec.doc.attendance", lang), 12.5)
+        _attendance(pdf, x.attendance)
+        pdf.ln(2)
+        pdf.heading(t("dec.doc.decision", lang), 12.5)
+        _decision(pdf, for_referrer(x.decision), codes=False)
+        _actions(pdf, x.actions)
+        pdf.ln(3)
+        pdf.para(t("dec.doc.generated", lang, at=stamp(x.generated_at)), size=8, color=_MUTED)
+        return pdf.render()
+    finally:
+        pdf.close_fonts()

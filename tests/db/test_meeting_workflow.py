@@ -56,6 +56,9 @@ def meetings_pair(cur: duckdb.DuckDBPyConnection, people: dict[str, Actor]) -> l
 
 
 def _draft(case_id: int, item_id: int | None, plan: tuple[PlanItem, ...], **kw: object) -> Decision:
+    if item_id is None:  # outside a meeting: an emergency decision, with nobody's attendance for quorum
+        kw.setdefault("emergency", True)
+        kw.setdefault("quorum_state", decision_quorum(plan, []).state)
     return Decision(
         case_id=case_id,
         item_id=item_id,
@@ -90,14 +93,20 @@ def test_full_cycle_list_discuss_decide_sign_amend(
     assert cases.get_case(cur, case_id).status == "listed"
     for name in ("chair", "member", "radonc", "radiology"):
         agenda.set_attendance(cur, people["coordinator"], m1, people[name].user_id, people[name].specialty, True)
-    agenda.start_meeting(cur, people["chair"], m1)
-    agenda.set_item_status(cur, people["chair"], item, AgendaStatus.DISCUSSED, discussion_seconds=185)
+    agenda.start_meeting(cur, people["chair"], m1, today=TODAY)
+    agenda.set_item_status(cur, people["chair"], item, AgendaStatus.NOT_DISCUSSED, discussion_seconds=185)
+    with pytest.raises(WorkflowError):  # discussed is what signing its decision marks
+        agenda.set_item_status(cur, people["chair"], item, AgendaStatus.DISCUSSED)
     draft = decisions.save_draft(cur, people["member"], _draft(case_id, item, (FIXATION, RT)))
     assert draft.status == "draft" and draft.version == 1 and len(draft.plan) == 2
     signed = decisions.sign(
         cur, people["chair"], draft.decision_id, password=users.DEMO_PASSWORD, expected_version=draft.row_version
     )
     assert signed.status == "signed" and signed.content_hash and signed.signed_by == people["chair"].user_id
+    assert cur.execute("SELECT status, discussion_seconds FROM agenda_item WHERE item_id = ?", [item]).fetchone() == (
+        "discussed",
+        185,
+    )
     amended = decisions.amend(cur, people["chair"], signed.decision_id, reason="New MRI: add spinal precautions")
     assert amended.version == 2 and amended.predecessor_id == signed.decision_id and amended.status == "draft"
     v2 = decisions.save_draft(cur, people["chair"], amended.model_copy(update={"summary": "Plan + precautions"}))
@@ -185,13 +194,12 @@ def test_provisional_decision_saved_then_override(cur: duckdb.DuckDBPyConnection
     assert d2.quorum_state == "chair_override" and d2.quorum_override_reason
 
 
-def test_defer_relists_at_next_meeting(
+def test_not_reached_relists_at_next_meeting(
     cur: duckdb.DuckDBPyConnection, people: dict[str, Actor], case_id: int, meetings_pair: list[int]
 ) -> None:
     m1, m2 = meetings_pair
-    item = agenda.list_case(cur, people["coordinator"], case_id, m1, urgency=Priority.URGENT, has_red_flag=False, ready=True)
-    agenda.start_meeting(cur, people["chair"], m1)
-    agenda.set_item_status(cur, people["chair"], item, AgendaStatus.DEFERRED)
+    agenda.list_case(cur, people["coordinator"], case_id, m1, urgency=Priority.URGENT, has_red_flag=False, ready=True)
+    agenda.start_meeting(cur, people["chair"], m1, reason="Surgeon on call today", today=TODAY)
     new_items = agenda.close_meeting(cur, people["chair"], m1)
     assert len(new_items) == 1
     row = cur.execute("SELECT meeting_id, case_id, urgency, status FROM agenda_item WHERE item_id = ?", [new_items[0]]).fetchone()

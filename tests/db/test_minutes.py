@@ -86,6 +86,7 @@ def test_outcome_letter_for_a_draft_only_case(demo_cur: duckdb.DuckDBPyConnectio
             outcome=Outcome.DECIDED,
             summary="李雷：内固定",
             plan=(PlanItem(kind="fixation", text="股骨髓内钉固定", disposition="free_text"),),
+            emergency=True,
         ),
     )
     letter = minutes.outcome_letter(demo_cur, case_id)

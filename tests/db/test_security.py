@@ -63,7 +63,7 @@ def world_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict
     case_id = cases.refer(c, people["coordinator"], PATIENT, CASE)
     case2 = cases.refer(c, people["coordinator"], PATIENT.model_copy(update={"mrn": "SEC-0002"}), CASE)
     case3 = cases.refer(c, people["coordinator"], PATIENT.model_copy(update={"mrn": "SEC-0003"}), CASE)
-    draft2 = decisions.save_draft(c, people["chair"], Decision(case_id=case2, decided_on=TODAY))
+    draft2 = decisions.save_draft(c, people["chair"], Decision(case_id=case2, decided_on=TODAY, emergency=True))
     pid = cases.get_case(c, case_id).patient_id
     clinical.add(c, people["member"], Lesion(patient_id=pid, bone="spine", level="T9", lesion_type="lytic"))
     meeting = agenda.create_meetings(c, people["coordinator"], first=TODAY, count=2)[0]
@@ -76,8 +76,10 @@ def world_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict
             item_id=item,
             decided_on=TODAY,
             plan=(PlanItem(kind="radiotherapy", text="8 Gy x 1", rule_id="RT-PAIN-SHORT", disposition="accepted"),),
+            quorum_state="provisional",  # nobody recorded present
         ),
     )
+    agenda.start_meeting(c, people["chair"], meeting, reason="Test world: no attendance recorded", today=TODAY)
     signed = decisions.sign(c, people["chair"], d.decision_id, password=users.DEMO_PASSWORD, expected_version=d.row_version)
     con.execute("CHECKPOINT")
     con.close()
@@ -147,7 +149,7 @@ def _opinion(c: duckdb.DuckDBPyConnection, a: Actor, w: dict[str, object]) -> ob
 
 
 def _draft(c: duckdb.DuckDBPyConnection, a: Actor, w: dict[str, object]) -> object:
-    return decisions.save_draft(c, a, Decision(case_id=w["case3"], decided_on=TODAY))  # type: ignore[arg-type]
+    return decisions.save_draft(c, a, Decision(case_id=w["case3"], decided_on=TODAY, emergency=True))  # type: ignore[arg-type]
 
 
 def _sign(c: duckdb.DuckDBPyConnection, a: Actor, w: dict[str, object]) -> object:

@@ -3,10 +3,13 @@ text checked), the signature is printed, and a missing font is a clear error."""
 
 from __future__ import annotations
 
+import gc
 import io
 import re
 import shutil
 import subprocess
+import tempfile
+import warnings
 from datetime import date, datetime
 
 import pypdf
@@ -90,7 +93,12 @@ LETTER = Letter(
     generated_at=datetime(2026, 11, 27, 9, 0),
 )
 
-pytestmark = pytest.mark.skipif(not documents.font_available(), reason="fonts-noto-cjk not installed")
+pytestmark = [
+    pytest.mark.skipif(not documents.font_available(), reason="fonts-noto-cjk not installed"),
+    # a font file left open is closed by the garbage collector, whose ResourceWarning surfaced as
+    # an unraisable-exception warning in whichever test happened to run then: never again
+    pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning"),
+]
 
 
 def _text(pdf: bytes) -> str:
@@ -122,7 +130,6 @@ COMMON = (
     "股骨预防性内固定，然后放疗 — fix the femur first",
     "Dr Demo Chair",
     "2026-11-26 08:50 UTC",
-    HASH,
     "Book theatre",
 )
 
@@ -164,7 +171,7 @@ COMMON = (
 )
 def test_minutes_pdf_text(lang: str, expected: tuple[str, ...]) -> None:
     text = _text(documents.minutes_pdf(MINUTES, lang))
-    for s in COMMON + expected:
+    for s in (*COMMON, HASH, "ORTHO-MIRELS-HIGH", *expected):  # codes and the hash stay in the minutes
         assert _squash(s) in text, s
 
 
@@ -179,6 +186,22 @@ def test_letter_pdf_text(lang: str, expected: tuple[str, ...]) -> None:
     text = _text(documents.letter_pdf(LETTER, lang))
     for s in COMMON + expected:
         assert _squash(s) in text, s
+    for hidden in (HASH, "ORTHO-MIRELS-HIGH", "RT-PAIN-SHORT"):  # no internal codes for the referrer
+        assert _squash(hidden) not in text, hidden
+
+
+def test_letter_pdf_leaves_out_rejected_suggestions() -> None:
+    rejected = PlanLine(3, "RT-SINGLE", "radiotherapy", "Single 8 Gy fraction", "rejected", reason="Long prognosis")
+    decision = DecisionRecord(**{**DECISION.__dict__, "plan": (*DECISION.plan, rejected)})
+    text = _text(documents.letter_pdf(Letter(**{**LETTER.__dict__, "decision": decision}), "en"))
+    assert _squash("Prophylactic intramedullary nail, left femur") in text
+    assert _squash("Single 8 Gy fraction") not in text
+    minutes = _text(
+        documents.minutes_pdf(
+            Minutes(**{**MINUTES.__dict__, "cases": (CaseMinute(**{**MINUTES.cases[0].__dict__, "decision": decision}),)}), "en"
+        )
+    )
+    assert _squash("Single 8 Gy fraction") in minutes  # the minutes keep the whole record
 
 
 def test_stored_markup_is_printed_as_text() -> None:
@@ -199,3 +222,40 @@ def test_font_face_is_extracted_once() -> None:
     first = documents.cjk_font_file()
     assert first == documents.cjk_font_file()
     assert first.endswith(".otf")
+
+
+def test_font_files_are_closed_when_the_pdf_is_made(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Extracting the face (fresh cache) and embedding it both close the font file themselves."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    documents._single_face.cache_clear()
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ResourceWarning)
+            documents.minutes_pdf(MINUTES, "zh")
+            documents.letter_pdf(LETTER, "en")
+            gc.collect()
+        assert (tmp_path / "bonemdt-fonts").is_dir()  # the extraction path ran
+        leaks = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
+        assert leaks == []
+    finally:
+        documents._single_face.cache_clear()
+
+
+def test_minutes_pdf_sections_and_emergencies() -> None:
+    base = MINUTES.cases[0].__dict__
+    deferred = CaseMinute(
+        **{**base, "case_id": 6, "agenda_status": "deferred", "decision": None, "deferral_reason": "CT staging outstanding"}
+    )
+    emergency = DecisionRecord(**{**DECISION.__dict__, "emergency": True})
+    outside = CaseMinute(**{**base, "case_id": 7, "agenda_status": "", "decision": emergency})
+    m = Minutes(**{**MINUTES.__dict__, "cases": (MINUTES.cases[0], deferred), "emergencies": (outside,)})
+    text = _text(documents.minutes_pdf(m, "en"))
+    for s in (
+        "Discussed, with the decision (1)",
+        "Deferred (1)",
+        "Reason for deferring: CT staging outstanding",
+        "Emergency decisions outside a meeting since the previous meeting (1)",
+        "Emergency decision outside a meeting",
+    ):
+        assert _squash(s) in text, s
+    assert _squash("No decision recorded") not in text

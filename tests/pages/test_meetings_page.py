@@ -229,26 +229,30 @@ def test_chair_runs_and_closes_the_meeting(
     page_store: Path, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection, next_meeting: int
 ) -> None:
     at = app("meetings", user_id=user_ids["chair"]).run()
+    # before its date and with no attendance recorded: starting needs a typed reason
+    assert any("Starting it early needs a reason" in w.value for w in at.warning)
+    _button(at, "mtg_start").click().run()
+    assert any("A reason is required" in e.value for e in at.error)
+    assert meetings.get_meeting(con, next_meeting).status == "planned"
+    at.text_input(key=f"mtg_start_reason_{next_meeting}").input("Teaching session moved to today").run()
     _button(at, "mtg_start").click().run()
     assert not at.exception
     assert meetings.get_meeting(con, next_meeting).status == "in_progress"
+    assert "Teaching session moved to today" in texts(at)
     rows = listing.agenda_items(con, next_meeting)
     first = int(rows["item_id"].iloc[0])
-    at.segmented_control(key=f"mtg_status_{first}").set_value("discussed").run()
+    # discussed is what signing the item's decision marks: not offered by hand
+    assert "discussed" not in at.segmented_control(key=f"mtg_status_{first}").options
+    at.segmented_control(key=f"mtg_status_{first}").set_value("deferred").run()
+    _button(at, f"mtg_save_status_{first}").click().run()
+    assert any("Deferring needs the reason" in e.value for e in at.error)
+    assert listing.agenda_items(con, next_meeting).set_index("item_id").loc[first, "status"] == "listed"
+    at.segmented_control(key=f"mtg_status_{first}").set_value("not_discussed").run()
     at.number_input(key=f"mtg_minutes_{first}").set_value(4.5).run()
     _button(at, f"mtg_save_status_{first}").click().run()
     assert not at.exception
-    assert not at.error
     row = listing.agenda_items(con, next_meeting).set_index("item_id").loc[first]
-    assert (row["status"], int(row["discussion_seconds"])) == ("discussed", 270)
-
-    # presentation mode: the chair marks the next case; the stored time is the case's clock
-    at.query_params["present"] = "1"
-    at.run()
-    assert [b.key for b in at.button if str(b.key).startswith("mtg_p_status_")]
-    _button(at, "mtg_p_status_deferred").click().run()
-    assert not at.exception
-    assert listing.agenda_items(con, next_meeting).set_index("item_id").loc[first, "status"] == "deferred"
+    assert (row["status"], int(row["discussion_seconds"])) == ("not_discussed", 270)
 
     at = app("meetings", user_id=user_ids["chair"]).run()
     at.checkbox(key=f"mtg_close_ok_{next_meeting}").check().run()

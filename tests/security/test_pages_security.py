@@ -28,8 +28,7 @@ def store_cur(page_store: Path) -> Iterator[duckdb.DuckDBPyConnection]:  # noqa:
 
 def _free_case(cur: duckdb.DuckDBPyConnection, offset: int) -> int:
     rows = cur.execute(
-        "SELECT case_id FROM mdt_case c WHERE NOT EXISTS (SELECT 1 FROM decision d WHERE d.case_id = c.case_id)"
-        " ORDER BY case_id"
+        "SELECT case_id FROM mdt_case c WHERE NOT EXISTS (SELECT 1 FROM decision d WHERE d.case_id = c.case_id) ORDER BY case_id"
     ).fetchall()
     return int(rows[offset][0])
 
@@ -92,7 +91,9 @@ def test_stale_context_cannot_act_after_expiry() -> None:
 
 
 def test_beacon_patient_name_renders_as_text_on_decisions(
-    page_store: Path, user_ids: dict[str, int], store_cur: duckdb.DuckDBPyConnection  # noqa: F811
+    page_store: Path,  # noqa: F811
+    user_ids: dict[str, int],  # noqa: F811
+    store_cur: duckdb.DuckDBPyConnection,
 ) -> None:
     case_id = _free_case(store_cur, 0)
     store_cur.execute(
@@ -111,7 +112,9 @@ def test_unsaved_edits_are_not_signed(page_store: Path, user_ids: dict[str, int]
     chair = users.actor_by_username(store_cur, "chair")
     plan = (PlanItem(kind="analgesia", text="Paracetamol", disposition="free_text"),)
     draft = decisions.save_draft(
-        store_cur, chair, Decision(case_id=case_id, decided_on=date.today(), outcome=Outcome.DEFERRED, plan=plan, summary="Saved")
+        store_cur,
+        chair,
+        Decision(case_id=case_id, decided_on=date.today(), outcome=Outcome.DEFERRED, plan=plan, summary="Saved", emergency=True),
     )
     at = app("decisions", user_id=user_ids["chair"], query={"case": str(case_id)}).run()
     p = f"dec.{case_id}.{draft.decision_id}"
@@ -124,14 +127,20 @@ def test_unsaved_edits_are_not_signed(page_store: Path, user_ids: dict[str, int]
 
 
 def test_tampered_signed_decision_is_flagged_on_display(
-    page_store: Path, user_ids: dict[str, int], store_cur: duckdb.DuckDBPyConnection  # noqa: F811
+    page_store: Path,  # noqa: F811
+    user_ids: dict[str, int],  # noqa: F811
+    store_cur: duckdb.DuckDBPyConnection,
 ) -> None:
     case_id = _free_case(store_cur, 2)
     chair = users.actor_by_username(store_cur, "chair")
     draft = decisions.save_draft(
-        store_cur, chair, Decision(case_id=case_id, decided_on=date.today(), outcome=Outcome.DEFERRED, summary="Original")
+        store_cur,
+        chair,
+        Decision(case_id=case_id, decided_on=date.today(), outcome=Outcome.DEFERRED, summary="Original", emergency=True),
     )
-    decisions.sign(store_cur, chair, int(draft.decision_id or 0), password=users.DEMO_PASSWORD, expected_version=draft.row_version)
+    decisions.sign(
+        store_cur, chair, int(draft.decision_id or 0), password=users.DEMO_PASSWORD, expected_version=draft.row_version
+    )
     store_cur.execute("DROP TRIGGER decision_signed_no_update ON decision")  # an offline edit
     try:
         store_cur.execute("UPDATE decision SET summary = 'Edited offline' WHERE decision_id = ?", [draft.decision_id])
