@@ -1,24 +1,25 @@
-"""Data entry in a real browser: a coordinator opens a freshly referred case, records the dated
-assessment, a spinal lesion with every SINS item and a calcium result in mg/dL (converted before
-saving), and the board recomputes. Screenshots go to docs/screenshots/data_entry_*.png (1440x900).
-
-(The full path -- two lesions, imaging, three labs, radiotherapy, ready and fully scored -- runs
-through the same forms in tests/pages/test_data_entry.py.)
-"""
+"""Data entry in a real browser, the whole path of a new patient: a coordinator opens a freshly
+referred case and records the dated assessment, a spinal lesion with every SINS item, a femoral
+lesion with the Mirels items, an MRI linked to both, calcium (in mg/dL, converted before saving),
+albumin and creatinine, and an 8 Gy single fraction to T9. The case turns ready (nothing missing),
+and SINS, Mirels and corrected calcium equal the values worked out by hand. Screenshots go to
+docs/screenshots/data_entry_*.png (1440x900)."""
 
 from __future__ import annotations
 
 import shutil
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
 from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from core.i18n import enum_label, t
 from core.models import Actor, Case, Patient, Role
 from db import cases
+from db.board import load_board
 from db.users import DEMO_PASSWORD
 from tests.browser.conftest import ROOT, StreamlitServer, start_server
 
@@ -76,19 +77,85 @@ def entry_server(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) 
         server.stop()
 
 
+def _open_list(box: Locator, option: str) -> Locator:
+    """Search ``option`` in the combobox of ``box`` (the text typed replaces what it shows); the
+    matching item of its list."""
+    page = box.page
+    box.evaluate("e => e.scrollIntoView({block: 'center'})")  # room below for its list
+    item = page.get_by_role("option", name=option, exact=True).first
+    for _ in range(4):
+        box.locator("input").click()
+        page.keyboard.press("ControlOrMeta+a")
+        page.keyboard.type(option)
+        try:
+            item.wait_for(timeout=3_000)
+            return item
+        except PlaywrightTimeoutError:  # the list stayed closed: open it from the keyboard
+            page.keyboard.press("ArrowDown")
+        try:
+            item.wait_for(timeout=3_000)
+            return item
+        except PlaywrightTimeoutError:  # still closed: leave the box and try again
+            page.keyboard.press("Escape")
+            page.keyboard.press("Tab")
+            settle(page)
+    item.wait_for()
+    return item
+
+
 def select(scope: Locator, label: str, option: str) -> None:
-    """Pick ``option`` in the selectbox labelled ``label`` (type to search, Enter)."""
+    """Pick ``option`` in the selectbox labelled ``label``."""
     box = scope.locator('[data-testid="stSelectbox"]').filter(has=scope.page.get_by_text(label, exact=True)).first
-    box.locator("input").click()
-    choice = box.page.get_by_role("option", name=option, exact=True).first
-    if not choice.is_visible():  # a long, virtualised list: type to search
-        box.page.keyboard.type(option)
-    choice.click()
+    item = _open_list(box, option)
+    try:
+        item.click(timeout=5_000)
+    except PlaywrightTimeoutError:  # the list re-rendered under the pointer: take the typed match
+        scope.page.keyboard.press("ArrowDown")
+        scope.page.keyboard.press("Enter")
     expect(box.locator("input")).to_have_value(option)
+
+
+def fill_date(scope: Locator, label: str, day: date) -> None:
+    """Type ``day`` into the date input labelled ``label`` (its year, month and day segments)."""
+    box = scope.locator('[data-testid="stDateInput"]').filter(has=scope.page.get_by_text(label, exact=True)).first
+    box.get_by_role("spinbutton").first.click()  # year, month, day segments
+    scope.page.keyboard.type(day.strftime("%Y%m%d"))
+    scope.page.keyboard.press("Tab")
+
+
+def options_of(scope: Locator, label: str) -> list[str]:
+    """The options of the multiselect labelled ``label`` (its "Select all" left out)."""
+    box = scope.locator('[data-testid="stMultiSelect"]').filter(has=scope.page.get_by_text(label, exact=True)).first
+    box.evaluate("e => e.scrollIntoView({block: 'center'})")
+    box.locator("input").click()
+    scope.page.keyboard.type("#")  # every lesion's name starts with its number
+    items = scope.page.get_by_role("option")
+    items.first.wait_for()
+    names = [n.strip() for n in items.all_inner_texts() if n.strip().startswith("#")]  # not "Select all / N matches"
+    scope.page.keyboard.press("ControlOrMeta+a")
+    scope.page.keyboard.press("Backspace")
+    scope.page.keyboard.press("Escape")
+    return names
+
+
+def choose(scope: Locator, label: str, option: str) -> None:
+    """Add ``option`` to the multiselect labelled ``label``."""
+    box = scope.locator('[data-testid="stMultiSelect"]').filter(has=scope.page.get_by_text(label, exact=True)).first
+    _open_list(box, option).click()
+    scope.page.keyboard.press("Escape")
+    expect(box).to_contain_text(option)
 
 
 def form_with(page: Page, button: str) -> Locator:
     return page.locator('[data-testid="stForm"]').filter(has=page.get_by_role("button", name=button, exact=True)).first
+
+
+def saved(page: Page) -> None:
+    """After a save: the rerun is over and no form message is shown (the "Saved." notice may
+    already be gone; the store is checked at the end)."""
+    settle(page)
+    errors = page.locator('[data-testid="stForm"] [data-testid="stAlertContentError"]')
+    assert errors.count() == 0, errors.all_inner_texts()
 
 
 def shot(page: Page, name: str) -> None:
@@ -173,22 +240,128 @@ def test_coordinator_records_assessment_lesion_and_lab(entry_server, chromium_br
         page.get_by_role("button", name=t("fact.add.lab_result"), exact=True).first.click()
         expect(page.get_by_text(t("common.saved")).first).to_be_visible()
         settle(page)
+        # a femoral lesion with the Mirels items
+        page.get_by_role("tab", name=t("board.tab.lesions")).click()
+        settle(page)
+        form = form_with(page, t("fact.add.lesion"))
+        if not form.is_visible():
+            page.get_by_text(t("fact.entry.lesion"), exact=True).click()
+            form = form_with(page, t("fact.add.lesion"))
+        for label, value in (
+            ("fact.bone", "femur"),
+            ("fact.side", "left"),
+            ("fact.segment", "peritrochanteric"),
+            ("fact.lesion_type", "lytic"),
+            ("fact.limb_pain", "moderate"),
+            ("fact.size_fraction", "one_third_to_two_thirds"),
+        ):
+            text = t(label) + (" *" if label in ("fact.bone", "fact.lesion_type") else "")
+            select(form, text, enum_label(value, "en"))
+        form.get_by_role("button", name=t("fact.add.lesion"), exact=True).click()
+        saved(page)
+
+        # an MRI showing both lesions
+        page.get_by_role("tab", name=t("board.tab.imaging")).click()
+        settle(page)
+        page.get_by_text(t("fact.entry.imaging_study"), exact=True).click()
+        form = form_with(page, t("fact.add.imaging_study"))
+        select(form, t("fact.modality") + " *", enum_label("mri", "en"))
+        fill_date(form, t("fact.study_date") + " *", date.today() - timedelta(days=2))
+        form.get_by_label(t("fact.region") + " *", exact=True).fill("Whole spine and pelvis")
+        lesion_names = options_of(form, t("fact.lesion_ids"))
+        assert len(lesion_names) == 2, lesion_names
+        for option in lesion_names:
+            choose(form, t("fact.lesion_ids"), option)
+        form.get_by_role("button", name=t("fact.add.imaging_study"), exact=True).click()
+        saved(page)
+
+        # albumin and creatinine in SI units
+        for analyte, value, unit in (("albumin", "40", "g/L"), ("creatinine", "80", "µmol/L")):
+            page.get_by_role("tab", name=t("board.tab.labs")).click()
+            settle(page)
+            if not page.get_by_label(t("form.value"), exact=True).first.is_visible():
+                page.get_by_text(t("fact.entry.lab_result"), exact=True).click()
+                settle(page)
+            select(page.locator(APP), t("form.analyte"), enum_label(analyte, "en"))
+            settle(page)
+            page.get_by_label(t("form.value"), exact=True).first.fill(value)
+            page.get_by_label(t("form.value"), exact=True).first.press("Tab")
+            settle(page)
+            select(page.locator(APP), t("form.unit"), unit)
+            settle(page)
+            day = page.locator('[data-testid="stDateInput"]').filter(has=page.get_by_text(t("form.taken_on"), exact=True)).first
+            day.get_by_role("spinbutton").first.click()
+            page.keyboard.type(date.today().strftime("%Y%m%d"))
+            page.keyboard.press("Tab")
+            settle(page)
+            page.get_by_role("button", name=t("fact.add.lab_result"), exact=True).first.click()
+            saved(page)
+
+        # a single 8 Gy fraction to T9
+        page.get_by_role("tab", name=t("board.tab.timeline")).click()
+        settle(page)
+        page.get_by_text(t("fact.entry.treatment"), exact=True).click()
+        form = form_with(page, t("fact.add.treatment"))
+        select(form, t("fact.kind") + " *", enum_label("radiotherapy", "en"))
+        form.get_by_label(t("fact.name") + " *", exact=True).fill("EBRT T9")
+        fill_date(form, t("fact.start_date") + " *", date.today() - timedelta(days=1))
+        choose(form, t("fact.lesion_ids"), next(o for o in lesion_names if "T9" in o))
+        form.get_by_label(t("fact.dose_gy"), exact=True).fill("8")
+        form.get_by_label(t("fact.fractions"), exact=True).fill("1")
+        form.get_by_label(t("fact.fractions"), exact=True).press("Tab")
+        form.get_by_role("button", name=t("fact.add.treatment"), exact=True).click()
+        saved(page)
+
+        # nothing is missing any more: the board asks for nothing
+        page.get_by_role("tab", name=t("board.tab.suggestions")).click()
+        settle(page)
+        page.evaluate("window.scrollTo(0, 0)")
+        assert page.get_by_text(t("board.ready.problems", items=""), exact=False).count() == 0
+        shot(page, "ready")
         exceptions = page.locator('[data-testid="stException"]')
         assert exceptions.count() == 0
+    except Exception:
+        page.screenshot(path="/tmp/entry_fail.png", full_page=True)
+        raise
     finally:
         context.close()
     server.stop()  # DuckDB: one process owns the file
     con = duckdb.connect(str(server.db_path), read_only=True)
     try:
-        n_lesions = con.execute(
-            "SELECT count(*) FROM lesion l JOIN mdt_case c USING (patient_id) WHERE c.case_id = ?", [case_id]
-        ).fetchone()
-        calcium = con.execute(
-            "SELECT value, unit FROM lab_result l JOIN mdt_case c USING (patient_id) WHERE c.case_id = ?", [case_id]
-        ).fetchall()
+        labs = dict(
+            con.execute(
+                "SELECT analyte, value FROM lab_result l JOIN mdt_case c USING (patient_id) WHERE c.case_id = ?", [case_id]
+            ).fetchall()
+        )
         fields = {r[0] for r in con.execute("SELECT field FROM assessment WHERE case_id = ?", [case_id]).fetchall()}
+        board = load_board(con, case_id)
     finally:
         con.close()
-    assert n_lesions == (1,)
-    assert [(float(v), u) for v, u in calcium] == [(2.495, "mmol/L")]
     assert fields == {"ecog", "nrs", "frankel", "neuro_assessed", "expected_survival_weeks"}
+    assert {k: float(v) for k, v in labs.items()} == {"calcium": 2.495, "albumin": 40.0, "creatinine": 80.0}
+    cf = board.cf
+    t9, femur = sorted(cf.lesions, key=lambda les: les.bone != "spine")
+    (mri,) = cf.studies
+    assert sorted(mri.lesion_ids) == sorted([t9.lesion_id, femur.lesion_id])
+    (rt,) = cf.treatments
+    assert (rt.lesion_ids, float(rt.dose_gy or 0), rt.fractions) == ((t9.lesion_id,), 8.0, 1)
+    assert board.readiness.ready, board.readiness.problems
+    # every score the test entered the inputs for, against the value worked out by hand
+    per_lesion = {(s.score_id, s.lesion_id): s.result for s in board.scores.per_lesion}
+    hand = {
+        # rigid T3-T10 1 + mechanical pain 3 + lytic 2 + normal alignment 0 + < 50 % collapse 2 + unilateral 1
+        ("sins", t9.lesion_id): (9, "indeterminate"),
+        # peritrochanteric 3 + moderate pain 2 + lytic 3 + one to two thirds 2
+        ("mirels", femur.lesion_id): (10, None),
+    }
+    for key, (total, band) in hand.items():
+        result = per_lesion[key]
+        assert not result.missing, (key, result.missing)
+        assert int(result.total or 0) == total, key
+        if band is not None:
+            assert result.band == band, key
+    calcium = board.scores.patient["corrected_calcium"].result
+    assert not calcium.missing
+    # 2.495 mmol/L + 0.02 x (40 - 40 g/L) = 2.495, reported to two decimals: 2.50 (normal range)
+    assert float(calcium.total or 0) == pytest.approx(2.50, abs=0.001)
+    assert calcium.band == "normal"
