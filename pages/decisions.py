@@ -14,6 +14,7 @@ from db import decisions, meetings
 from db import minutes as minutes_db
 from db.board import load_board
 from pages.components import decision_form as form
+from pages.components import links
 from pages.components.guard import guard
 from pages.components.widgets import case_table, localise_frame
 
@@ -81,7 +82,13 @@ with tab_rec:
         patient = board.cf.patient
         st.subheader(md_cell(f"{patient.display_name} · {patient.mrn}"))
         st.caption(tr("dec.question") + " " + md_escape(board.cf.case.question))
-        st.markdown(f"[{md_escape(tr('dec.open_board'))}](case?case={int(case_id)})")
+        links.page_link(
+            "case",
+            tr("dec.open_board"),
+            icon=":material/assignment_ind:",
+            query={"case": str(int(case_id))},
+            key="dec_board_link",
+        )
         item_id = cases[case_id][0] if case_id in cases else None
         form.opinions_box(ctx, case_id, item_id)
         st.divider()

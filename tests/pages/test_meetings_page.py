@@ -197,7 +197,7 @@ def test_chinese_renders(page_store: Path, user_ids: dict[str, int]) -> None:
     at.query_params["present"] = "1"
     at.run()
     assert not at.exception
-    assert any("关键评分" in h.value for h in at.header)
+    assert any("关键评分" in m.value for m in at.markdown)
 
 
 def test_plan_meetings_validates_next_to_the_field(

@@ -1,0 +1,82 @@
+"""Below the fold of presentation mode: the case board's sections and the decision form of the
+presented case, opened in place (lazy tabs: only the open one runs), so the chair never leaves
+presentation mode to look something up or to record and sign the decision."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from core.models import DecisionStatus, Meeting
+from core.permissions import Capability, allowed
+from db import decisions, meetings
+from db import scores as score_store
+from db.board import Board
+from pages.components import case_board, decision_form, links, score_cards
+from pages.components.guard import PageContext
+
+TAB_KEY = "mtg_present_tab"
+
+
+def render(ctx: PageContext, board: Board, meeting: Meeting, item_id: int) -> None:
+    case_id = int(board.cf.case.case_id or 0)
+    sections: tuple[tuple[str, Callable[[], None]], ...] = (
+        ("summary", lambda: (case_board.imaging(ctx, board), case_board.suggestions(ctx, board))),
+        ("scores", lambda: _scores(ctx, board)),
+        ("timeline", lambda: case_board.timeline(ctx, board, meetings.case_agenda_history(ctx.cur, case_id))),
+        ("labs", lambda: case_board.labs(ctx, board)),
+        ("lesions", lambda: case_board.lesions(ctx, board)),
+        ("decision", lambda: decision_panel(ctx, board, item_id, int(meeting.meeting_id or 0))),
+    )
+    links.page_link(
+        "case", ctx.t("pres.open_board"), icon=":material/open_in_full:", query={"case": str(case_id)}, key="pres_board_link"
+    )
+    tabs = st.tabs([ctx.t(f"pres.tab.{name}") for name, _ in sections], key=TAB_KEY, on_change="rerun")
+    for tab, (_, draw) in zip(tabs, sections, strict=True):
+        if tab.open:
+            with tab:
+                draw()
+
+
+def _scores(ctx: PageContext, board: Board) -> None:
+    case_id = int(board.cf.case.case_id or 0)
+    sites = {les.lesion_id: case_board.site_label(les, ctx.lang) for les in board.cf.lesions if les.lesion_id}
+    score_cards.render_cards(
+        ctx,
+        board.scores,
+        as_of=board.cf.as_of,
+        sites=sites,
+        history=lambda sid: score_store.score_history(ctx.cur, case_id, sid),
+    )
+
+
+def decision_panel(ctx: PageContext, board: Board, item_id: int, meeting_id: int) -> None:
+    """The decisions page's record/sign/amend flow for the presented case, with its components."""
+    case_id = int(board.cf.case.case_id or 0)
+    history = decisions.decisions_for_case(ctx.cur, case_id)
+    latest = decisions.get_decision(ctx.cur, int(history.iloc[0]["decision_id"])) if not history.empty else None
+    decision_form.opinions_box(ctx, case_id, item_id)
+    st.divider()
+    if latest is None or latest.status == DecisionStatus.DRAFT:
+        if allowed(ctx.actor.role, Capability.DRAFT_DECISION):
+            decision_form.draft_form(ctx, board, latest, item_id, meeting_id)
+            if latest is not None:
+                st.divider()
+                decision_form.sign_box(ctx, latest, board)
+        elif latest is not None:
+            decision_form.decision_view(ctx, latest, None)
+        else:
+            st.caption(ctx.t("case.no_decisions"))
+    else:
+        decision_form.notice(f"dec.{case_id}.notice")
+        st.subheader(ctx.t("dec.signed_decision"))
+        decision_form.decision_view(ctx, latest, _signer(history))
+        decision_form.amend_box(ctx, latest)
+    decision_form.history_view(ctx, history, latest.decision_id if latest else None)
+
+
+def _signer(history: pd.DataFrame) -> str | None:
+    value = history.iloc[0]["signed_by"]
+    return None if pd.isna(value) else str(value)
