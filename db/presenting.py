@@ -52,13 +52,6 @@ class Budget:
     def over(self) -> bool:
         return self.elapsed_seconds > self.planned_seconds
 
-    @property
-    def fraction(self) -> float:
-        """Elapsed share of the plan, 0..1 (capped, for a progress bar)."""
-        if self.planned_seconds <= 0:
-            return 1.0
-        return max(0.0, min(1.0, self.elapsed_seconds / self.planned_seconds))
-
 
 def budget(cases: int, minutes_per_case: int, started_at: datetime | None, now: datetime) -> Budget:
     """The budget at ``now`` (naive UTC, like the stored timestamps); nothing elapsed before start."""
@@ -83,7 +76,7 @@ def _item_meeting(cur: duckdb.DuckDBPyConnection, item_id: int) -> int:
 def state(cur: duckdb.DuckDBPyConnection, meeting_id: int) -> Presenting:
     """The stored presenting state of a meeting (the current item only while it is on the agenda)."""
     row = cur.execute(
-        "SELECT p.current_item_id, p.moved_at, p.minutes_per_case FROM meeting_presenting p"
+        "SELECT a.item_id, p.moved_at, p.minutes_per_case FROM meeting_presenting p"
         " LEFT JOIN agenda_item a ON a.item_id = p.current_item_id AND a.meeting_id = p.meeting_id"
         " WHERE p.meeting_id = ?",
         [meeting_id],

@@ -87,7 +87,6 @@ with tab_rec:
             tr("dec.open_board"),
             icon=":material/assignment_ind:",
             query={"case": str(int(case_id))},
-            key="dec_board_link",
         )
         item_id = cases[case_id][0] if case_id in cases else None
         form.opinions_box(ctx, case_id, item_id)

@@ -34,7 +34,6 @@ with col_meeting:
             tr("overview.open_agenda"),
             icon=":material/groups:",
             query={"meeting": str(int(next_id))},
-            key="ov_agenda",
         )
 with col_flags:
     st.subheader(tr("overview.red_flag_queue"))

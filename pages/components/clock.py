@@ -24,6 +24,8 @@ TEST_CLOCK_ENV = "BONEMDT_TEST_CLOCK_FILE"
 _lock = threading.Lock()
 _cache: dict[str, tuple[int, float]] = {}
 _warned = [False]
+# The wall clock (a unit test replaces it to pin "now"; browser tests use the offset file).
+wall = time.time
 
 
 def _offset() -> float:
@@ -58,7 +60,7 @@ def _offset() -> float:
 
 def now() -> float:
     """Seconds since the epoch (wall clock plus the test offset, if any)."""
-    return time.time() + _offset()
+    return wall() + _offset()
 
 
 def utc_now() -> datetime:

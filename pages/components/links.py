@@ -8,14 +8,13 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 
-def page_link(page: str, label: str, *, query: dict[str, str] | None = None, icon: str | None = None, key: str) -> None:
+def page_link(page: str, label: str, *, query: dict[str, str] | None = None, icon: str | None = None) -> None:
     """A same-tab link to ``pages/<page>.py`` with ``query`` (labels take Markdown: escape
     stored text). When the page file runs without the app's navigation (an AppTest of one page
     file; the deep-link hole is routed through the entrypoint first, guard.py), Streamlit knows
-    no other page to link to: a button switches page in the same session instead."""
+    no other page: the label is shown as text (the browser test clicks the real links)."""
     target = f"pages/{page}.py"
     try:
         st.page_link(target, label=label, icon=icon, query_params=query)
     except StreamlitPageNotFoundError:
-        if st.button(label, key=key, icon=icon, type="tertiary"):
-            st.switch_page(target, query_params=query)
+        st.markdown(f"{icon} {label}" if icon else label)

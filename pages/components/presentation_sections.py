@@ -30,9 +30,7 @@ def render(ctx: PageContext, board: Board, meeting: Meeting, item_id: int) -> No
         ("lesions", lambda: case_board.lesions(ctx, board)),
         ("decision", lambda: decision_panel(ctx, board, item_id, int(meeting.meeting_id or 0))),
     )
-    links.page_link(
-        "case", ctx.t("pres.open_board"), icon=":material/open_in_full:", query={"case": str(case_id)}, key="pres_board_link"
-    )
+    links.page_link("case", ctx.t("pres.open_board"), icon=":material/open_in_full:", query={"case": str(case_id)})
     tabs = st.tabs([ctx.t(f"pres.tab.{name}") for name, _ in sections], key=TAB_KEY, on_change="rerun")
     for tab, (_, draw) in zip(tabs, sections, strict=True):
         if tab.open:
