@@ -184,16 +184,17 @@ def plan_meetings(ctx: PageContext) -> None:
     with st.expander(tr("mtg.plan.title"), icon=":material/event:"), st.form("mtg_plan"):
         c1, c2, c3, c4 = st.columns([2, 1, 3, 1])
         weekday = c1.selectbox(
-            tr("mtg.plan.weekday"), range(7), index=3, format_func=lambda d: tr(f"mtg.weekday.{d}"))
-        start = c2.time_input(tr("mtg.plan.time"), value=time(8, 0), step=900)
+            tr("mtg.plan.weekday"), range(7), index=3, format_func=lambda d: tr(f"mtg.weekday.{d}"), key="mtg_plan_weekday"
+        )
+        start = c2.time_input(tr("mtg.plan.time"), value=time(8, 0), step=900, key="mtg_plan_time")
         time_slot = c2.empty()
-        location = c3.text_input(tr("mtg.plan.location"), max_chars=200)
+        location = c3.text_input(tr("mtg.plan.location"), max_chars=200, key="mtg_plan_location")
         location_slot = c3.empty()
-        count = c4.number_input(tr("mtg.plan.count"), min_value=1, max_value=52, value=4, step=1)
+        count = c4.number_input(tr("mtg.plan.count"), min_value=1, max_value=52, value=4, step=1, key="mtg_plan_count")
         count_slot = c4.empty()
         first = next_weekday(date.today(), int(weekday))
         st.caption(tr("mtg.plan.hint", first=f"{first:%Y-%m-%d}"))
-        submitted = st.form_submit_button(tr("mtg.plan.submit"), type="primary")
+        submitted = st.form_submit_button(tr("mtg.plan.submit"), type="primary", key="mtg_plan_submit")
     if not submitted:
         return
     if start is None:
@@ -270,14 +271,14 @@ def meeting_control(ctx: PageContext, meeting: Meeting) -> None:
     mid = int(meeting.meeting_id or 0)
     with st.container(border=True, horizontal=True, vertical_alignment="center"):
         if meeting.status == MeetingStatus.PLANNED:
-            if st.button(tr("mtg.start"), type="primary", icon=":material/play_arrow:"):
+            if st.button(tr("mtg.start"), type="primary", icon=":material/play_arrow:", key="mtg_start"):
                 ok, _ = attempt(ctx, workflow.start_meeting, ctx.cur, ctx.actor, mid)
                 if ok:
                     flash(tr("mtg.started"))
                     st.rerun()
             return
         st.caption(tr("mtg.started_at", at=f"{meeting.started_at:%H:%M}" if meeting.started_at else "—"))
-        confirm = st.checkbox(tr("mtg.close_confirm"))
+        confirm = st.checkbox(tr("mtg.close_confirm"), key=f"mtg_close_ok_{mid}")
         if st.button(tr("mtg.close"), icon=":material/stop:", key="mtg_close", disabled=not confirm):
             ok, new_ids = attempt(ctx, workflow.close_meeting, ctx.cur, ctx.actor, mid)
             if ok:
@@ -550,7 +551,7 @@ def clear_marks(ctx: PageContext, meeting: Meeting, frame: pd.DataFrame) -> None
                     key=f"urg_reason_{item_id}",
                 )
                 slot = st.empty()
-                submitted = st.form_submit_button(tr("urg.clear.submit"), icon=":material/done:")
+                submitted = st.form_submit_button(tr("urg.clear.submit"), icon=":material/done:", key=f"urg_clear_btn_{item_id}")
             if submitted:
                 if not reason.strip():
                     slot.error(tr("urg.clear.reason_needed"))
@@ -581,7 +582,7 @@ def agenda_controls(ctx: PageContext, meeting: Meeting, frame: pd.DataFrame) -> 
     clear_marks(ctx, meeting, frame)
     if build:
         reorder_list(ctx, meeting, frame)
-        if st.button(tr("mtg.order"), icon=":material/sort:"):
+        if st.button(tr("mtg.order"), icon=":material/sort:", key="mtg_order"):
             ok, _ = attempt(ctx, workflow.order_by_urgency, ctx.cur, ctx.actor, mid)
             if ok:
                 flash(tr("mtg.ordered"))
@@ -589,7 +590,7 @@ def agenda_controls(ctx: PageContext, meeting: Meeting, frame: pd.DataFrame) -> 
     if chair and meeting.status == MeetingStatus.IN_PROGRESS:
         ids = [int(i) for i in frame["item_id"]]
         with st.container(border=True):
-            picked = st.selectbox(tr("mtg.item"), ids, format_func=item_label(ctx, frame))
+            picked = st.selectbox(tr("mtg.item"), ids, format_func=item_label(ctx, frame), key=f"mtg_item_{mid}_{ctx.lang}")
             row = frame[frame["item_id"] == picked].iloc[0]
             status_control(ctx, int(picked), str(row["stream"]), int(row["discussion_seconds"] or 0))
 
@@ -654,8 +655,7 @@ def candidate(ctx: PageContext, meeting_id: int, row: Any, summary: CaseSummary)
     with st.container(border=True):
         left, mid, right = st.columns([3, 4, 3])
         with left:
-            label = f"**{md(row.patient)}** · \\#{case_id}"
-            links.page_link("case", label, query={"case": str(case_id)})
+            links.page_link("case", f"**{md(row.patient)}** · \\#{case_id}", query={"case": str(case_id)})
         left.caption(
             " · ".join(
                 (
@@ -680,7 +680,8 @@ def candidate(ctx: PageContext, meeting_id: int, row: Any, summary: CaseSummary)
                 slot = st.empty()
             other = st.empty()
             submitted = st.form_submit_button(
-                tr("mtg.list.submit"), icon=":material/playlist_add:")
+                tr("mtg.list.submit"), icon=":material/playlist_add:", key=f"mtg_list_btn_{case_id}"
+            )
         if submitted:
             token_key = f"mtg_token_{meeting_id}_{case_id}"
             token = st.session_state.setdefault(token_key, uuid.uuid4().hex)
