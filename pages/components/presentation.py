@@ -195,7 +195,7 @@ def _clock(ctx: PageContext, meeting: Meeting, item_id: int, cases: int, minutes
         tr("mtg.p.case_time"),
         minutes_seconds(case_seconds),
         delta=tr("pres.of_planned", planned=minutes_seconds(per_case)),
-        delta_color="inverse" if case_seconds > per_case else "off",
+        delta_color="red" if case_seconds > per_case else "off",
         delta_arrow="off",
     )
     spent = presenting.budget(cases, minutes_per_case, meeting.started_at, meeting.ended_at or clock.utc_now())
@@ -204,7 +204,7 @@ def _clock(ctx: PageContext, meeting: Meeting, item_id: int, cases: int, minutes
         tr("mtg.p.meeting_time"),
         minutes_seconds(running) if meeting.started_at is not None else "—",
         delta=tr("pres.of_planned", planned=minutes_seconds(spent.planned_seconds)),
-        delta_color="inverse" if spent.over else "off",
+        delta_color="red" if spent.over else "off",
         delta_arrow="off",
     )
     if meeting.status == MeetingStatus.IN_PROGRESS and running >= BREAK_AFTER_SECONDS:

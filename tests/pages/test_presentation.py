@@ -55,6 +55,10 @@ def test_the_chair_presenting_moves_the_members_follow_view(
     assert presenting.current_item(con, next_meeting) == int(rows["item_id"].iloc[0])
     assert "mtg_next" in _keys(chair, "mtg_")
     assert not [t for t in chair.toggle if str(t.key).startswith("mtg_follow")]  # the chair leads
+    # drawn for the projector: nothing in the sidebar, so Streamlit shows none
+    assert [b.key for b in chair.sidebar.button] == [] and not chair.sidebar.caption
+    desk = app("meetings", user_id=user_ids["chair"], query={"meeting": str(next_meeting)}).run()
+    assert "sign_out" in [b.key for b in desk.sidebar.button]
 
     member = app("meetings", user_id=user_ids["member"], query={"present": "1", "meeting": str(next_meeting)}).run()
     assert not member.exception
