@@ -22,6 +22,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from core.i18n import enum_label, t
+from core.models import CORE_SPECIALTIES
 from db.users import DEMO_PASSWORD
 from pages.components.clock import TEST_CLOCK_ENV
 from pages.components.guard import IDLE_SECONDS, IDLE_WARNING_SECONDS
@@ -43,6 +44,7 @@ class Agenda:
     meeting_id: int
     first_case: int
     cases: int  # on the agenda before the coordinator lists one more
+    core_attendees: tuple[int, ...]  # one clinician per core specialty (quorum)
 
 
 @pytest.fixture(scope="module")
@@ -59,10 +61,17 @@ def agenda(demo_template: Path) -> Agenda:
             " WHERE meeting_id = ? ORDER BY position, item_id LIMIT 1",
             [row[0], row[0]],
         ).fetchone()
+        core = con.execute(
+            "SELECT min(user_id) FROM app_user WHERE active AND role NOT IN ('admin', 'analyst')"
+            " AND list_contains(?, specialty) GROUP BY CASE WHEN specialty = 'spine_surgery' THEN 'orthopaedics'"
+            " ELSE specialty END ORDER BY 1",
+            [[s.value for s in CORE_SPECIALTIES] + ["spine_surgery"]],
+        ).fetchall()
     finally:
         con.close()
     assert first is not None, "the coming meeting has no agenda"
-    return Agenda(int(row[0]), int(first[0]), int(first[1]))
+    assert len(core) == len(CORE_SPECIALTIES), "the demo store lacks a clinician of a core specialty"
+    return Agenda(int(row[0]), int(first[0]), int(first[1]), tuple(int(u[0]) for u in core))
 
 
 @pytest.fixture(scope="module")
@@ -183,6 +192,15 @@ def test_meeting_day(meeting_server: StreamlitServer, agenda: Agenda, clock_file
     coord.get_by_role("link", name=t("dec.open_board")).click()
     expect(coord.get_by_role("heading", level=1).filter(has_text="#")).to_be_visible()
     signed_in(coord)
+    # attendance: one clinician of each core specialty, so the meeting is quorate
+    coord.locator(SIDEBAR).get_by_role("link", name=t("nav.meetings")).click()
+    expect(coord.get_by_role("heading", name=t("meetings.title"), level=1)).to_be_visible()
+    coord.get_by_role("tab", name=t("meetings.attendance")).click()
+    settle(coord)
+    for user_id in agenda.core_attendees:
+        coord.locator(f".st-key-mtg_att_{agenda.meeting_id}_{user_id} label").click()
+        settle(coord)
+    expect(coord.get_by_text(re.compile(r"Core specialties present: 4 of 4"))).to_be_visible()
     coord.locator(SIDEBAR).get_by_role("link", name=t("nav.overview")).click()
     expect(coord.get_by_role("heading", name=t("overview.title"), level=1)).to_be_visible()
     settle(coord)
@@ -190,6 +208,9 @@ def test_meeting_day(meeting_server: StreamlitServer, agenda: Agenda, clock_file
 
     # -- the chair starts the meeting and presents at 1024×768 -------------------------------------
     chair = sign_in(contexts["chair"], server, f"/meetings?meeting={agenda.meeting_id}", "chair")
+    reason = chair.locator(f".st-key-mtg_start_reason_{agenda.meeting_id} input")
+    if reason.count():  # starting before the meeting's date needs a recorded reason
+        reason.fill("Rehearsal of the meeting day in the browser test")
     chair.locator(".st-key-mtg_start button").click()
     expect(chair.get_by_text(t("mtg.started"))).to_be_visible()
     settle(chair)
