@@ -11,7 +11,16 @@ import streamlit as st
 
 from core.i18n import t
 from core.permissions import PAGE_CAPABILITY, allowed, home_page
-from pages.components.guard import DEEP_LINK_KEY, ENTRY_FLAG, PAGE_ICON, current_actor, get_store, guard, language
+from pages.components.guard import (
+    DEEP_LINK_KEY,
+    ENTRY_FLAG,
+    PAGE_ICON,
+    current_actor,
+    get_store,
+    guard,
+    language,
+    presenting_view,
+)
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
@@ -52,12 +61,11 @@ def _home() -> None:
 
 
 root = st.Page(_home, title=t("app.title", lang), url_path="home", default=True, icon=":material/home:")
-if role is None:
-    # Signed out: every URL resolves to its page, whose guard shows only the sign-in.
-    nav = st.navigation([root, *pages.values()], position="hidden")
-else:
-    # Our own sidebar links (the same in every run) instead of Streamlit's page list.
-    nav = st.navigation([root, *pages.values()], position="hidden")
+# Signed out, every URL resolves to its page, whose guard shows only the sign-in. Signed in,
+# our own sidebar links (the same in every run) instead of Streamlit's page list; none in
+# presentation mode, which is drawn without a sidebar for the projector.
+nav = st.navigation([root, *pages.values()], position="hidden")
+if role is not None and not presenting_view(nav.url_path):
     with st.sidebar:
         for section, items in sections.items():
             st.caption(section)

@@ -7,22 +7,18 @@ a meeting the chair records an emergency decision, marked so."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
 from core.errors import NotFoundError
 from core.minutes import label, md_cell, md_escape
 from core.models import DecisionStatus
-from core.permissions import Capability, allowed
 from db import decisions, meetings
 from db import minutes as minutes_db
 from db.board import load_board
-from pages.components import decision_form as form
-from pages.components import decision_history as past
 from pages.components import decision_panels as panels
-from pages.components import decision_signing as signing
+from pages.components import decision_record as record
+from pages.components import links
 from pages.components.decision_common import notice
 from pages.components.guard import guard
 from pages.components.widgets import case_table, localise_frame
@@ -94,62 +90,13 @@ with tab_rec:
         patient = board.cf.patient
         st.subheader(md_cell(f"{patient.display_name} · {patient.mrn}"))
         st.caption(tr("dec.question") + " " + md_escape(board.cf.case.question))
-        st.markdown(f"[{md_escape(tr('dec.open_board'))}](case?case={int(case_id)})")
-        form.opinions_box(ctx, case_id, item_id)
-        # which decision this screen records: this listing's, or an emergency one outside a meeting
-        no_item = history["item_id"].isna() if not history.empty else pd.Series(dtype=bool)
-        open_emergency = bool(not history.empty and (no_item & (history["status"] == DecisionStatus.DRAFT.value)).any())
-        offer_emergency = item_id is not None and not open_emergency and signing.emergency_offered(ctx, meeting)
-        toggle_key = f"dec.{case_id}.emergency"
-        emergency = item_id is None or open_emergency or (offer_emergency and bool(st.session_state.get(toggle_key)))
-        slot_rows = history[no_item] if emergency else history[history["item_id"] == item_id] if not history.empty else history
-        current = decisions.get_decision(cur, int(slot_rows.iloc[0]["decision_id"])) if not slot_rows.empty else None
-        shown_id = current.decision_id if current else None
-        # the case's other decisions first: read-only, with the meeting that made each
-        past.history_view(ctx, history, shown_id)
-        st.divider()
-        signing.meeting_banner(ctx, meeting, item_status.get(item_id) if item_id else None)
-        if offer_emergency:
-            st.toggle(tr("dec.emergency_toggle"), key=toggle_key, help=tr("dec.emergency_help"))
-        if emergency:
-            st.warning(tr("dec.emergency_banner"), icon=":material/emergency:")
-        if current is None or current.status == DecisionStatus.DRAFT:
-            if allowed(ctx.actor.role, Capability.DRAFT_DECISION):
-                decided_before = current is None and not history.empty
-                if not decided_before or signing.record_new(ctx, case_id, "e" if emergency else str(item_id)):
-                    on = meeting.meeting_date.isoformat() if meeting else ""
-                    reason = (
-                        tr("dec.emergency_reason", date=date.today().isoformat())
-                        if emergency
-                        else tr("dec.relisting_reason", date=on)
-                    )
-                    slot = form.NewDecision(
-                        item_id=None if emergency else item_id,
-                        meeting_id=None if emergency else meeting_id,
-                        emergency=emergency,
-                        reason=reason if decided_before else "",
-                    )
-                    form.draft_form(ctx, board, current, slot)
-                    if current is not None:
-                        st.divider()
-                        signing.sign_box(ctx, current, board, None if emergency else meeting)
-            elif current is not None:
-                past.decision_view(ctx, current, None, new_listing=past.new_listing(history, int(current.decision_id or 0)))
-            else:
-                st.caption(tr("case.no_decisions"))
-        else:
-            notice(f"dec.{case_id}.notice")
-            st.subheader(tr("dec.signed_decision"))
-            signer = slot_rows.iloc[0]["signed_by"]
-            past.decision_view(
-                ctx,
-                current,
-                None if pd.isna(signer) else str(signer),
-                new_listing=past.new_listing(history, int(current.decision_id or 0)),
-            )
-            signing.amend_box(ctx, current)
-        if meeting is not None and item_id is not None and not emergency:
-            signing.defer_box(ctx, case_id, item_id, meeting, item_status.get(item_id, "listed"))
+        links.page_link(
+            "case",
+            tr("dec.open_board"),
+            icon=":material/assignment_ind:",
+            query={"case": str(int(case_id))},
+        )
+        record.record_panel(ctx, board, history, item_id, meeting, item_status)
 
 with tab_act:
     if case_id is not None and board is not None:

@@ -3,8 +3,6 @@ listing with readiness, attendance and quorum, meeting control, presentation mod
 
 from __future__ import annotations
 
-import time
-
 import streamlit as st
 
 from core.models import MeetingStatus
@@ -12,8 +10,8 @@ from core.permissions import Capability
 from db import agenda as workflow
 from db import meetings
 from pages.components import agenda_view as view
+from pages.components import clock, presentation
 from pages.components import meeting_control as control
-from pages.components import presentation
 from pages.components.guard import guard
 
 ctx = guard("meetings")
@@ -47,7 +45,12 @@ labels = {
     for r in all_meetings.itertuples()
 }
 top = st.columns([4, 1], vertical_alignment="bottom")
-choice = top[0].selectbox(tr("meetings.pick"), ids, index=ids.index(selected), format_func=labels.get)
+if presenting:
+    # The projector's first line: which meeting, and the way out of presentation mode.
+    top[0].caption(labels[selected])
+    choice = selected
+else:
+    choice = top[0].selectbox(tr("meetings.pick"), ids, index=ids.index(selected), format_func=labels.get)
 st.session_state["mtg_present"] = presenting
 top[1].toggle(tr("mtg.p.toggle"), key="mtg_present", on_change=_set_present)
 if choice != selected:
@@ -61,7 +64,7 @@ view.relisted_report(ctx)
 if presenting:
     presentation.render(ctx, meeting, frame)
     st.stop()
-view.pause_timer(time.time())
+view.pause_timer(clock.now())
 
 present = workflow.present_specialties(ctx.cur, selected)
 view.header(ctx, meeting, frame, present)

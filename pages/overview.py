@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from db import decisions, meetings
+from pages.components import links
 from pages.components.agenda_view import escalation_banner, live_agenda
 from pages.components.guard import guard
 from pages.components.widgets import case_table, localise_frame
@@ -27,7 +28,13 @@ with col_meeting:
         c1, c2 = st.columns(2)
         c1.metric(tr("overview.cases_listed"), len(items))
         c2.metric(tr("overview.emergencies"), int((items["urgency"] == "emergency").sum()))
-        st.markdown(f":material/groups: [{tr('overview.open_agenda')}](meetings?meeting={int(next_id)})")
+        # Same tab, same session (a Markdown link opened a new tab, signed out: issue 11).
+        links.page_link(
+            "meetings",
+            tr("overview.open_agenda"),
+            icon=":material/groups:",
+            query={"meeting": str(int(next_id))},
+        )
 with col_flags:
     st.subheader(tr("overview.red_flag_queue"))
     if items is not None:

@@ -37,6 +37,7 @@ from db import agenda as workflow
 from db import listing
 from db import urgency as live_urgency
 from db.board import Board, case_stamps, load_board
+from pages.components import links
 from pages.components.guard import PageContext
 from pages.components.widgets import case_link_column, case_table, localise_frame
 
@@ -642,7 +643,8 @@ def candidate(ctx: PageContext, meeting_id: int, row: Any, summary: CaseSummary)
     case_id = int(row.case_id)
     with st.container(border=True):
         left, mid, right = st.columns([3, 4, 3])
-        left.markdown(f"**[{md(row.patient)}](case?case={case_id})** · \\#{case_id}")
+        with left:
+            links.page_link("case", f"**{md(row.patient)}** · \\#{case_id}", query={"case": str(case_id)})
         left.caption(
             " · ".join(
                 (

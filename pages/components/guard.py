@@ -28,6 +28,7 @@ from db import audit, users
 from db.connection import default_db_path
 from db.keys import SecretError
 from db.store import SettingsError, Store, demo_enabled, open_store
+from pages.components import clock
 
 log = logging.getLogger("bonemdt.guard")
 
@@ -39,7 +40,9 @@ IDLE_SECONDS = 15 * 60
 ABSOLUTE_SECONDS = 12 * 3600
 TRUSTED_HEADER_ENV = "BONEMDT_TRUSTED_USER_HEADER"
 CHECKPOINT_SECONDS = 300
-EXPIRY_WATCH_SECONDS = 60
+EXPIRY_WATCH_SECONDS = 15
+# The idle limit warns this long before it ends (with a "stay signed in" button).
+IDLE_WARNING_SECONDS = 60
 # Session keys that survive sign-out and expiry: the entrypoint flag and the chosen language.
 _KEEP_ON_CLEAR = (ENTRY_FLAG, "lang")
 
@@ -132,7 +135,31 @@ def session_still_valid(actor: Actor) -> bool:
         return False
     if auth.get("client") != client_fingerprint():
         return False
-    return _expired(auth, time.time()) is None
+    return _expired(auth, clock.now()) is None
+
+
+def idle_seconds_left(now: float | None = None) -> float | None:
+    """Seconds until the idle limit signs this session out (None when signed out)."""
+    auth: dict[str, Any] | None = st.session_state.get("auth")
+    if auth is None:
+        return None
+    moment = clock.now() if now is None else now
+    return IDLE_SECONDS - (moment - float(auth["last_seen"]))
+
+
+def keep_alive() -> bool:
+    """Count a view that is on screen (presentation and follow mode tick in fragments, which do
+    not run the guard) as activity. Returns False, touching nothing, when the session has
+    already ended or moved to another client: the caller then reruns the app to the sign-in."""
+    auth: dict[str, Any] | None = st.session_state.get("auth")
+    if auth is None or auth.get("client") != client_fingerprint():
+        return False
+    now = clock.now()
+    if _expired(auth, now) is not None:
+        return False
+    auth["last_seen"] = now
+    st.session_state.pop(_IDLE_TOASTED, None)
+    return True
 
 
 def language() -> str:
@@ -148,7 +175,7 @@ def _expire(reason_key: str) -> None:
 
 
 def _start_session(actor: Actor) -> None:
-    now = time.time()
+    now = clock.now()
     clear_session()
     st.session_state["auth"] = {"user_id": actor.user_id, "signed_in_at": now, "last_seen": now, "client": client_fingerprint()}
 
@@ -162,7 +189,7 @@ def current_actor(cur: duckdb.DuckDBPyConnection) -> Actor | None:
             return None
         _start_session(external)
         return external
-    now = time.time()
+    now = clock.now()
     reason = _expired(auth, now)
     if reason:
         _expire(reason)
@@ -300,13 +327,30 @@ def sidebar(ctx: PageContext) -> None:
         _expiry_watch()
 
 
+_IDLE_TOASTED = "_bonemdt_idle_toasted"
+
+
 @st.fragment(run_every=EXPIRY_WATCH_SECONDS)
 def _expiry_watch() -> None:
     """Take patient data off the screen when the session expires, even without a click: this
-    fragment reruns on a timer (without counting as activity) and reruns the page on expiry."""
+    fragment reruns on a timer (without counting as activity) and reruns the page on expiry.
+    In the idle limit's last minute it warns, with a button that counts as activity."""
     auth: dict[str, Any] | None = st.session_state.get("auth")
-    if auth is not None and _expired(auth, time.time()) is not None:
+    if auth is None:
+        return
+    now = clock.now()
+    if _expired(auth, now) is not None:
         st.rerun(scope="app")
+    left = idle_seconds_left(now)
+    if left is None or left > IDLE_WARNING_SECONDS:
+        return
+    lang = language()
+    message = t("idle.warning", lang, seconds=max(0, int(left)))
+    if not st.session_state.get(_IDLE_TOASTED):
+        st.session_state[_IDLE_TOASTED] = True
+        st.toast(message, icon=":material/timer:")
+    st.warning(message, icon=":material/timer:")
+    st.button(t("idle.stay", lang), key="idle_stay", on_click=keep_alive, type="primary")
 
 
 _checkpoint_lock = threading.Lock()
@@ -343,6 +387,12 @@ def _route_through_entrypoint(page: str) -> None:
         st.session_state.pop(DEEP_LINK_KEY, None)
 
 
+def presenting_view(page: str) -> bool:
+    """Presentation mode of the meetings page (``meetings?present=1``): a projector view drawn
+    without the sidebar (nothing is written to it, so Streamlit shows none)."""
+    return page == "meetings" and st.query_params.get("present") == "1"
+
+
 def guard(page: str) -> PageContext:
     """Open the store, require a signed-in user allowed on ``page``, and return the context."""
     _route_through_entrypoint(page)
@@ -369,5 +419,6 @@ def guard(page: str) -> PageContext:
         sidebar(ctx)
         st.error(ctx.t("denied.page", role=ctx.t("role." + actor.role.value)))
         st.stop()
-    sidebar(ctx)
+    if not presenting_view(page):
+        sidebar(ctx)
     return ctx

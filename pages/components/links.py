@@ -8,7 +8,9 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 
-def page_link(page: str, label: str, *, query: dict[str, str] | None = None, icon: str | None = None, key: str) -> None:
+def page_link(
+    page: str, label: str, *, query: dict[str, str] | None = None, icon: str | None = None, key: str | None = None
+) -> None:
     """A same-tab link to ``pages/<page>.py`` with ``query`` (labels take Markdown: escape
     stored text). When the page file runs without the app's navigation (an AppTest of one page
     file; the deep-link hole is routed through the entrypoint first, guard.py), Streamlit knows
@@ -17,5 +19,5 @@ def page_link(page: str, label: str, *, query: dict[str, str] | None = None, ico
     try:
         st.page_link(target, label=label, icon=icon, query_params=query)
     except StreamlitPageNotFoundError:
-        if st.button(label, key=key, icon=icon, type="tertiary"):
+        if st.button(label, key=key or f"link_{page}_{label}_{sorted((query or {}).items())}", icon=icon, type="tertiary"):
             st.switch_page(target, query_params=query)

@@ -42,7 +42,7 @@ CHROMIUM_ARGS = [
 VIEWPORT = {"width": 1440, "height": 1000}
 HEALTH_TIMEOUT_S = 60.0
 # Variables that would change how the app signs people in or which language it starts in.
-_SCRUBBED_ENV = ("BONEMDT_TRUSTED_USER_HEADER", "BONEMDT_LANG")
+_SCRUBBED_ENV = ("BONEMDT_TRUSTED_USER_HEADER", "BONEMDT_LANG", "BONEMDT_TEST_CLOCK_FILE")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -122,8 +122,9 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(name: str, template: Path, workdir: Path) -> StreamlitServer:
-    """Copy the demo store into ``workdir`` and start a server on it (not yet waited for)."""
+def start_server(name: str, template: Path, workdir: Path, extra_env: dict[str, str] | None = None) -> StreamlitServer:
+    """Copy the demo store into ``workdir`` and start a server on it (not yet waited for);
+    ``extra_env`` adds test hooks (e.g. the injected clock, pages/components/clock.py)."""
     workdir.mkdir(parents=True, exist_ok=True)
     db_path = workdir / "demo.duckdb"
     shutil.copy(template, db_path)
@@ -131,7 +132,7 @@ def start_server(name: str, template: Path, workdir: Path) -> StreamlitServer:
     log_path = ARTIFACTS / f"server-{name}.log"
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED_ENV}
-    env.update({"BONEMDT_DB": str(db_path), "BONEMDT_DEMO": "1", "PYTHONUNBUFFERED": "1"})
+    env.update({"BONEMDT_DB": str(db_path), "BONEMDT_DEMO": "1", "PYTHONUNBUFFERED": "1", **(extra_env or {})})
     log = log_path.open("wb")
     proc = subprocess.Popen(
         [
@@ -208,9 +209,9 @@ class ServerFactory:
         self._tmp = tmp_path_factory
         self.started: list[StreamlitServer] = []
 
-    def start(self, name: str) -> StreamlitServer:
+    def start(self, name: str, extra_env: dict[str, str] | None = None) -> StreamlitServer:
         """Start a server (call ``wait_healthy`` before use; start several, then wait)."""
-        server = start_server(name, self._template, self._tmp.mktemp(f"server-{name}"))
+        server = start_server(name, self._template, self._tmp.mktemp(f"server-{name}"), extra_env)
         self.started.append(server)
         return server
 

@@ -147,7 +147,7 @@ def test_presentation_mode_next_and_previous(
 
     def shows(k: int) -> None:
         case_id = int(rows["case_id"].iloc[k])
-        assert at.title[0].value.endswith(f"\\#{case_id}")
+        assert at.subheader[0].value.endswith(f"\\#{case_id}")
         assert any(f"Case {k + 1} of {len(rows)}" in m.value for m in at.markdown)
         flags = [h.text_en for h in load_board(con, case_id).rules.red_flags]
         errors = "\n".join(e.value for e in at.error).replace("\\", "")
@@ -197,7 +197,7 @@ def test_chinese_renders(page_store: Path, user_ids: dict[str, int]) -> None:
     at.query_params["present"] = "1"
     at.run()
     assert not at.exception
-    assert any("关键评分" in h.value for h in at.header)
+    assert any("关键评分" in m.value for m in at.markdown)
 
 
 def test_plan_meetings_validates_next_to_the_field(
