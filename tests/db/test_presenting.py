@@ -91,7 +91,7 @@ def test_a_case_of_another_meeting_or_a_closed_meeting_is_refused(
     mid, (first, _), other = meeting
     with pytest.raises(WorkflowError):
         presenting.present_item(cur, people["chair"], mid, other)
-    agenda.start_meeting(cur, people["chair"], mid)
+    agenda.start_meeting(cur, people["chair"], mid, reason="test meeting: no attendance recorded")
     agenda.close_meeting(cur, people["chair"], mid)
     with pytest.raises(WorkflowError):
         presenting.present_item(cur, people["chair"], mid, first)
