@@ -279,6 +279,19 @@ def t(key: str, lang: str = "en", **params: object) -> str:
     return text.format(**params) if params else text
 
 
+def tn(key: str, n: int, lang: str = "en", **params: object) -> str:
+    """A count in words: ``<key>.one`` when ``n`` is 1, ``<key>.other`` otherwise ("1 row", "2 rows")."""
+    return t(f"{key}.one" if n == 1 else f"{key}.other", lang, n=n, **params)
+
+
+def label_or_raw(prefix: str, value: object, lang: str = "en") -> str:
+    """The catalogue label ``<prefix>.<value>``; a value without a label is shown with spaces."""
+    pair = MESSAGES.get(f"{prefix}.{value}")
+    if pair is None:
+        return str(value).replace("_", " ")
+    return pair[1] if lang == "zh" else pair[0]
+
+
 def register(messages: dict[str, tuple[str, str]]) -> None:
     """Add a module's messages to the catalogue (keys must be new)."""
     clash = set(messages) & set(MESSAGES)

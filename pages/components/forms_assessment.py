@@ -72,7 +72,13 @@ def value_widget(ctx: PageContext, field: str, key: str, label: str) -> Any:
     if kind == "enum" and enum is not None:
         return st.selectbox(label, [None, *(e.value for e in enum)], key=key, format_func=fmt)
     if kind == "multi" and enum is not None:
-        return st.multiselect(label, [e.value for e in enum], key=key, format_func=lambda v: enum_label(v, ctx.lang))
+        return st.multiselect(
+            label,
+            [e.value for e in enum],
+            key=key,
+            format_func=lambda v: enum_label(v, ctx.lang),
+            placeholder=ctx.t("common.choose_many"),
+        )
     if kind == "int":
         return st.number_input(label, value=None, step=1, key=key)
     return st.number_input(label, value=None, step=0.1, format="%.1f", key=key)

@@ -205,7 +205,13 @@ def render_fields(
                 out[f.name] = st.checkbox(label, key=key)
             elif f.kind == "lesions":
                 st.session_state[key] = [i for i in st.session_state[key] if i in lesions]
-                out[f.name] = st.multiselect(label, list(lesions), key=key, format_func=lambda i: lesions.get(i, str(i)))
+                out[f.name] = st.multiselect(
+                    label,
+                    list(lesions),
+                    key=key,
+                    format_func=lambda i: lesions.get(i, str(i)),
+                    placeholder=ctx.t("common.choose_many"),
+                )
             elif f.kind == "lesion":
                 if st.session_state[key] not in lesions:
                     st.session_state[key] = None
