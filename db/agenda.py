@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import duckdb
 
-from core.errors import FieldError, NotFoundError, WorkflowError
+from core.errors import FieldError, NotFoundError, PermissionDeniedError, WorkflowError
 from core.meeting_rules import attendance_grade, effective_stream
 from core.models import Actor, AgendaStatus, MeetingStatus, Priority, Specialty, Stream
 from core.permissions import Capability
@@ -165,9 +165,7 @@ def list_case(
             [meeting_id, case_id, meeting_id, level.value, eff.value, "" if ready else override_reason],
         ).fetchone()
         assert item is not None
-        cur.execute(
-            "INSERT INTO agenda_listing (item_id, urgency, stream) VALUES (?, ?, ?)", [item[0], level.value, eff.value]
-        )
+        cur.execute("INSERT INTO agenda_listing (item_id, urgency, stream) VALUES (?, ?, ?)", [item[0], level.value, eff.value])
         cur.execute("UPDATE mdt_case SET status = 'listed', row_version = row_version + 1 WHERE case_id = ?", [case_id])
         apply_urgency_order(cur, meeting_id)
         audit.record(
@@ -371,6 +369,20 @@ def add_opinion(
     if row is None:
         raise NotFoundError(f"Agenda item {item_id} does not exist.")
     audit.authorize(cur, actor, Capability.ADD_OPINION, "specialty_opinion", patient_id=int(row[0]))
+    if actor.specialty is None or specialty != actor.specialty:
+        # An opinion speaks for the author's own specialty: posting for another one would put
+        # words in a colleague's mouth in the minutes.
+        audit.record(
+            cur,
+            actor,
+            "denied",
+            "specialty_opinion",
+            item_id,
+            outcome="denied",
+            reason="not the author's specialty",
+            patient_id=int(row[0]),
+        )
+        raise PermissionDeniedError("An opinion can only be posted under your own specialty; nothing was saved.")
     try:
         check_text(text, LONG_TEXT_MAX)
     except TextRuleError as exc:
