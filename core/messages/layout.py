@@ -10,6 +10,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "您的未完成待办：完成后可在此标记（记入审计日志）。",
     ),
     "overview.mark_done": ("Mark done", "标记完成"),
+    # score cards
+    "board.cards.computed": (
+        "Scores computed on {date} from the record as of {as_of}; a card names its own date when it differs.",
+        "评分计算于 {date}（依据截至 {as_of} 的记录）；个别评分日期不同时在卡片上注明。",
+    ),
     # opinions
     "opinion.no_specialty": (
         "Opinions are posted under the author's own specialty; your account has none.",

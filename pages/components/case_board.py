@@ -212,15 +212,19 @@ def render(ctx: PageContext, board: Board) -> None:
     with left:
         st.subheader(ctx.t("board.scores.title"))
         sites = {les.lesion_id: site_label(les, ctx.lang) for les in board.cf.lesions if les.lesion_id}
+        # Fixed-width cards in a row that wraps: two per row at 1440, one at 1024, titles whole.
         score_cards.render_cards(
             ctx,
             board.scores,
             as_of=board.cf.as_of,
             sites=sites,
             history=lambda sid: score_store.score_history(ctx.cur, board.cf.case.case_id or 0, sid),
+            breakdowns=False,
         )
     with right:
         bone_map(ctx, board)
+    # "Points and sources" at the board's full width (a card is too narrow for the tables).
+    score_cards.render_breakdowns(ctx, score_cards.select_cards(board.scores)[0])
     sections: tuple[tuple[str, Callable[[], None]], ...] = (
         ("suggestions", lambda: suggestions(ctx, board)),
         ("imaging", lambda: (data_entry(ctx, board, "imaging_study"), imaging(ctx, board))),
@@ -246,9 +250,7 @@ def data_entry(ctx: PageContext, board: Board, entity: str) -> None:
     if entity == "lesion":
         forms_facts.entry(ctx, cf, entity, cf.lesions, lambda x: f"#{x.lesion_id} {site_label(x, lang)}")
     elif entity == "imaging_study":
-        forms_facts.entry(
-            ctx, cf, entity, cf.studies, lambda x: f"{x.study_date} {enum_label(x.modality, lang)} {x.region}"
-        )
+        forms_facts.entry(ctx, cf, entity, cf.studies, lambda x: f"{x.study_date} {enum_label(x.modality, lang)} {x.region}")
     elif entity == "treatment":
         forms_facts.entry(ctx, cf, entity, cf.treatments, lambda x: f"{x.start_date} {enum_label(x.kind, lang)} {x.name}")
     elif entity == "clinical_event":
@@ -314,10 +316,12 @@ def header(ctx: PageContext, board: Board, agenda: pd.DataFrame) -> None:
         (tr("board.metric.nrs"), none if c.nrs is None else f"{c.nrs}/10"),
     ]
     new_deficit = bool(c.frankel_new) and c.frankel is not None and c.frankel.value != "E"
-    columns = st.columns([1, 1, 1, 1, 5], vertical_alignment="center")
-    for index, (column, (name, value)) in enumerate(zip(columns, metrics, strict=False)):
-        delta = tr("board.frankel_new") if index == 2 and new_deficit else None
-        column.metric(name, value, delta=delta, delta_color="red", delta_arrow="off")
+    # Metrics sized to their content in a wrapping row: equal columns cut "7/10" to "7…" at 1024.
+    row = st.container(horizontal=True, gap="large", vertical_alignment="center")
+    with row:
+        for index, (name, value) in enumerate(metrics):
+            delta = tr("board.frankel_new") if index == 2 and new_deficit else None
+            st.metric(name, value, delta=delta, delta_color="red", delta_arrow="off", width="content")
     badges = [
         (
             "board.metric.priority",
@@ -328,7 +332,7 @@ def header(ctx: PageContext, board: Board, agenda: pd.DataFrame) -> None:
         ("board.metric.stream", enum_label(c.stream, ctx.lang), "gray"),
         ("board.metric.next_meeting", next_meeting.isoformat() if next_meeting else none, "violet"),
     ]
-    with columns[4], st.container(horizontal=True, gap="small"):
+    with row, st.container(horizontal=True, gap="small", width=360):
         for key, value, colour in badges:
             st.badge(tr("board.badge_pair", name=tr(key), value=value), color=colour)
     st.caption(tr("board.question"))
