@@ -15,6 +15,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Scores computed on {date} from the record as of {as_of}; a card names its own date when it differs.",
         "评分计算于 {date}（依据截至 {as_of} 的记录）；个别评分日期不同时在卡片上注明。",
     ),
+    # timeline
+    "board.timeline.full": ("Show the full history", "显示全部病程"),
+    "board.timeline.window": (
+        "Showing {start} to {end} (the last 12 months); earlier treatments still running start at the left edge.",
+        "显示 {start} 至 {end}（近 12 个月）；仍在进行的早期治疗从左边缘开始显示。",
+    ),
     # opinions
     "opinion.no_specialty": (
         "Opinions are posted under the author's own specialty; your account has none.",

@@ -537,10 +537,16 @@ def timeline(ctx: PageContext, board: Board, agenda: pd.DataFrame) -> None:
         for row in frame.itertuples()
         if (when := _as_date(row.decided_on)) is not None
     ]
+    # The last 12 months by default: bars from years ago would squash this year's events.
+    window = figures.timeline_window(board.cf, meeting_points, decision_points)
+    if window is not None and st.toggle(ctx.t("board.timeline.full"), key="board_timeline_full"):
+        window = None
+    if window is not None:
+        st.caption(ctx.t("board.timeline.window", start=window[0].isoformat(), end=window[1].isoformat()))
     figure = _cached_figure(
         "timeline",
-        figure_key(board.cf, meeting_points, decision_points, ctx.lang),
-        lambda: figures.timeline(board.cf, meeting_points, decision_points, _labels(ctx)),
+        figure_key(board.cf, meeting_points, decision_points, ctx.lang, window),
+        lambda: figures.timeline(board.cf, meeting_points, decision_points, _labels(ctx), window=window),
     )
     st.plotly_chart(figure, width="stretch", config={"displaylogo": False})
 
