@@ -11,8 +11,8 @@ from core.models import MeetingStatus
 from core.permissions import Capability
 from db import agenda as workflow
 from db import meetings
+from pages.components import agenda_pdf, presentation
 from pages.components import agenda_view as view
-from pages.components import presentation
 from pages.components.guard import guard
 
 ctx = guard("meetings")
@@ -72,6 +72,8 @@ tabs = st.tabs(names, key=f"mtg_tabs_{selected}")
 with tabs[0]:
     view.agenda_table(ctx, frame, view.summaries(ctx, [int(c) for c in frame["case_id"]]))
     view.agenda_controls(ctx, meeting, frame)
+    if view.can(ctx, Capability.BUILD_AGENDA):
+        agenda_pdf.offer(ctx, meeting)
 with tabs[1]:
     view.attendance_panel(ctx, meeting)
 if writer:

@@ -21,6 +21,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Showing {start} to {end} (the last 12 months); earlier treatments still running start at the left edge.",
         "显示 {start} 至 {end}（近 12 个月）；仍在进行的早期治疗从左边缘开始显示。",
     ),
+    # the agenda PDF
+    "agenda_pdf.title": ("MDT agenda, {date}", "MDT 会议议程（{date}）"),
+    "agenda_pdf.when": ("{weekday} {date}, {time} · {location}", "{date}（{weekday}）{time} · {location}"),
+    "agenda_pdf.chair": ("Chair: {chair}", "主持人：{chair}"),
+    "agenda_pdf.count.one": ("{n} case listed, {emergencies} emergency", "列入 {n} 例，其中急症 {emergencies} 例"),
+    "agenda_pdf.count.other": ("{n} cases listed, {emergencies} emergencies", "列入 {n} 例，其中急症 {emergencies} 例"),
+    "agenda_pdf.prepared": ("Prepared by {user} on {date}.", "由 {user} 于 {date} 生成。"),
+    "agenda_pdf.confidential": (
+        "Confidential: patient-identifiable. For the MDT members only; do not forward.",
+        "机密：含可识别患者信息，仅供 MDT 成员使用，请勿转发。",
+    ),
+    "agenda_pdf.empty": ("No case is listed yet.", "尚未列入病例。"),
+    "agenda_pdf.case": (
+        "{n}. {patient} · case #{case} · {mrn} · {age} y, {sex}",
+        "{n}. {patient} · 病例 #{case} · {mrn} · {age} 岁，{sex}",
+    ),
+    "agenda_pdf.facts": (
+        "Primary: {primary} · urgency: {urgency} · {stream} · referred by {referrer}",
+        "原发肿瘤：{primary} · 紧急程度：{urgency} · {stream} · 转诊医生：{referrer}",
+    ),
+    "agenda_pdf.question": ("Question: {question}", "提交 MDT 的问题：{question}"),
+    "agenda_pdf.footer": ("Page {n} of {total}", "第 {n} 页，共 {total} 页"),
+    "agenda_pdf.prepare": ("Prepare the agenda PDF", "生成议程 PDF"),
+    "agenda_pdf.download": ("Download the agenda PDF", "下载议程 PDF"),
+    "agenda_pdf.hint": (
+        "To circulate before the meeting: patient-identifiable, so preparing it is recorded in the audit trail.",
+        "会前分发：含可识别患者信息，生成操作记入审计日志。",
+    ),
+    "agenda_pdf.no_font": (
+        "The PDF font is not installed ({path}); ask the administrator to install fonts-noto-cjk.",
+        "未安装 PDF 字体（{path}），请联系管理员安装 fonts-noto-cjk。",
+    ),
     # opinions
     "opinion.no_specialty": (
         "Opinions are posted under the author's own specialty; your account has none.",

@@ -70,9 +70,9 @@ def _single_face(source: str, index: int, mtime_ns: int) -> str:
     cache.mkdir(parents=True, exist_ok=True)
     target = cache / f"{Path(source).stem}-{index}-{mtime_ns}.otf"
     if not target.is_file():
-        collection = TTCollection(source, lazy=True)
         partial = target.with_suffix(f".{os.getpid()}.tmp.otf")
-        collection.fonts[index].save(str(partial))
+        with TTCollection(source, lazy=True) as collection:  # closes the collection file now, not at GC
+            collection.fonts[index].save(str(partial))
         os.replace(partial, target)
     return str(target)
 
