@@ -48,6 +48,11 @@ ERROR_KEYS: dict[str, str] = {
 DOMAIN_TEXT: dict[str, str] = {
     "is required": "form.required",
     "is already taken": "val.taken",
+    "must not be empty": "val.empty",
+    "contains a control character; remove it": "val.control",
+    "contains an invisible or direction-changing character (bidirectional control, zero-width or similar); remove it": (
+        "val.invisible"
+    ),
 }
 
 

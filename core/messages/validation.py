@@ -19,6 +19,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "val.too_many": ("allows at most {max_length} entries", "最多 {max_length} 项"),
     "val.extra": ("is not a field of this form", "不是此表单的字段"),
     "val.taken": ("is already taken", "已被占用"),
+    "val.empty": ("must not be empty", "不能为空"),
+    "val.control": ("contains a control character; remove it", "含有控制字符，请删除"),
+    "val.invisible": (
+        "contains an invisible or direction-changing character (bidirectional control, zero-width or similar); remove it",
+        "含有不可见或改变文字方向的字符（双向控制符、零宽字符等），请删除",
+    ),
     # field names that have no column label
     "field.username": ("Username", "用户名"),
     "field.password": ("Password", "密码"),
