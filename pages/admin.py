@@ -147,7 +147,8 @@ if is_admin:
         with right:
             st.subheader(tr("admin.change_role"))
             ids = [int(i) for i in frame["user_id"]]
-            labels = dict(zip(ids, frame["username"], strict=True))
+            # Name and username: a bare username ("admin", "pain") reads like a role or a word.
+            labels = {int(r.user_id): f"{r.display_name} · {r.username}" for r in frame.itertuples()}
             # The picker sits outside the form so that picking a user reruns the page and the
             # fields below show that user's stored role, specialty and state (keyed by the user).
             uid = st.selectbox(tr("admin.user"), ids, format_func=lambda i: labels.get(i, str(i)), key="admin_role_user")

@@ -2,8 +2,10 @@
 the agenda PDF."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    # table columns without a label until now
+    "col.cases": ("Cases", "病例数"),
     # overview
-    "overview.when": ("{weekday} {date}, {time}", "{date}（{weekday}）{time}"),
+    "overview.when": ("{weekday} {date}, {time}", "{date}（{weekday}）{time} 开始"),
     "overview.location": ("Room: {location}", "地点：{location}"),
     "overview.mark_done_hint": (
         "Your open actions: tick one when it is done (recorded in the audit trail).",
@@ -23,7 +25,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # the agenda PDF
     "agenda_pdf.title": ("MDT agenda, {date}", "MDT 会议议程（{date}）"),
-    "agenda_pdf.when": ("{weekday} {date}, {time} · {location}", "{date}（{weekday}）{time} · {location}"),
+    "agenda_pdf.when": ("{weekday} {date}, {time} · {location}", "{date}（{weekday}）{time} 开始 · 地点：{location}"),
     "agenda_pdf.chair": ("Chair: {chair}", "主持人：{chair}"),
     "agenda_pdf.count.one": ("{n} case listed, {emergencies} emergency", "列入 {n} 例，其中急症 {emergencies} 例"),
     "agenda_pdf.count.other": ("{n} cases listed, {emergencies} emergencies", "列入 {n} 例，其中急症 {emergencies} 例"),
