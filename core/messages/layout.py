@@ -55,6 +55,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The PDF font is not installed ({path}); ask the administrator to install fonts-noto-cjk.",
         "未安装 PDF 字体（{path}），请联系管理员安装 fonts-noto-cjk。",
     ),
+    # agenda reorder
+    "urg.reorder.pick": ("Case to move", "要移动的病例"),
+    "urg.reorder.move_up": ("Move up", "上移"),
+    "urg.reorder.move_down": ("Move down", "下移"),
     # opinions
     "opinion.no_specialty": (
         "Opinions are posted under the author's own specialty; your account has none.",
