@@ -160,7 +160,7 @@ if is_admin:
                     roles,
                     index=roles.index(str(current["role"])),
                     format_func=lambda r: tr("role." + r),
-                    key=f"admin_role_{uid}",
+                    key=f"admin_role_{uid}_{ctx.lang}",
                 )
                 specialties = [None, *[s.value for s in Specialty]]
                 stored = None if pd.isna(current["specialty"]) else str(current["specialty"])
@@ -169,7 +169,7 @@ if is_admin:
                     specialties,
                     index=specialties.index(stored) if stored in specialties else 0,
                     format_func=lambda s: "—" if s is None else enum_label(s, ctx.lang),
-                    key=f"admin_specialty_{uid}",
+                    key=f"admin_specialty_{uid}_{ctx.lang}",
                 )
                 active = st.toggle(tr("admin.active"), value=bool(current["active"]), key=f"admin_active_{uid}")
                 if st.form_submit_button(tr("common.save")):

@@ -39,6 +39,7 @@ from core.text import LONG_TEXT_MAX, SHORT_TEXT_MAX
 from core.validation import field_label, validation_messages
 from db import cases
 from pages.components.guard import PageContext
+from pages.components.widgets import lang_key
 
 NONE = "—"
 
@@ -113,7 +114,7 @@ def _select(
     index: int | None = 0,
 ) -> str | None:
     options, fmt = _opt(values, ctx.lang, allow_none=allow_none)
-    value = st.selectbox(label, options, format_func=fmt, key=form.key(field), index=index)
+    value = st.selectbox(label, options, format_func=fmt, key=lang_key(form.key(field), ctx.lang), index=index)
     form.error(field)
     return value
 
@@ -218,7 +219,7 @@ def referral_form(ctx: PageContext) -> None:
         neuro = st.multiselect(
             tr("form.neuro_signs"),
             [n.value for n in NeuroSign],
-            key=form.key("neuro_signs"),
+            key=lang_key(form.key("neuro_signs"), ctx.lang),
             placeholder=tr("common.choose_many"),
             format_func=lambda v: tr("form.neuro." + v),
         )

@@ -52,6 +52,7 @@ from db import clinical, fact_access
 from db.versioning import VersionConflict
 from pages.components.forms import NONE, FormState, field_errors
 from pages.components.guard import PageContext
+from pages.components.widgets import lang_key
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,8 @@ def render_fields(
     lesions = _lesion_labels(ctx, cf)
     columns = st.columns(3)
     for i, f in enumerate(fields):
-        key = form.key(f.name)
+        # pickers whose option labels are in the user's language get a key per language
+        key = lang_key(form.key(f.name), ctx.lang) if f.kind in ("enum", "lesion", "lesions") else form.key(f.name)
         if key not in st.session_state:
             st.session_state[key] = _initial(initial, f)
         label = field_label(ctx, f.name) + (" *" if f.required else "")
@@ -315,7 +317,10 @@ def correct_form(
     if not by_id:
         return
     pick = st.selectbox(
-        ctx.t("fact.pick"), list(by_id), key=f"pick_{entity}_{cf.case.case_id}", format_func=lambda i: describe(by_id[i])
+        ctx.t("fact.pick"),
+        list(by_id),
+        key=lang_key(f"pick_{entity}_{cf.case.case_id}", ctx.lang),
+        format_func=lambda i: describe(by_id[i]),
     )
     record = by_id[pick]
     form = FormState(f"fix_{entity}_{pick}")

@@ -34,8 +34,8 @@ def test_the_role_form_shows_the_picked_users_stored_state_and_save_keeps_it(
     uid = user_ids[username]
     at.selectbox(key="admin_role_user").select(uid).run()
     role, specialty, active = _role(con, username)
-    assert at.selectbox(key=f"admin_role_{uid}").value == role
-    assert at.selectbox(key=f"admin_specialty_{uid}").value == specialty
+    assert at.selectbox(key=f"admin_role_{uid}_en").value == role
+    assert at.selectbox(key=f"admin_specialty_{uid}_en").value == specialty
     assert at.toggle(key=f"admin_active_{uid}").value is active
     before = con.execute("SELECT count(*) FROM audit_log WHERE entity = 'app_user' AND action = 'update'").fetchone()
     next(b for b in at.button if b.label == "Save" and "set_role" in str(b.form_id)).click().run()
@@ -52,7 +52,7 @@ def test_changing_a_role_is_saved_for_that_user_only(
     at = app("admin", user_id=user_ids["admin"]).run()
     uid = user_ids["rehab"]
     at.selectbox(key="admin_role_user").select(uid).run()
-    at.selectbox(key=f"admin_role_{uid}").select("coordinator")  # inside the form: sent with the submit
+    at.selectbox(key=f"admin_role_{uid}_en").select("coordinator")  # inside the form: sent with the submit
     next(b for b in at.button if b.label == "Save" and "set_role" in str(b.form_id)).click().run()
     assert not at.exception
     assert _role(con, "rehab") == ("coordinator", "rehabilitation", True)

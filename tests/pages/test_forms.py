@@ -19,10 +19,10 @@ def _count(path: Path, sql: str) -> int:
         con.close()
 
 
-def _fill_referral(at, mrn: str, name: str, question: str) -> None:  # type: ignore[no-untyped-def]
+def _fill_referral(at, mrn: str, name: str, question: str, lang: str = "en") -> None:  # type: ignore[no-untyped-def]
     at.text_input(key="referral__mrn").input(mrn)
     at.text_input(key="referral__display_name").input(name)
-    at.selectbox(key="referral__sex").select("female")
+    at.selectbox(key=f"referral__sex__{lang}").select("female")
     at.date_input(key="referral__birth_date").set_value(date(1961, 4, 2))
     at.text_input(key="referral__referrer").input("Dr Demo Referrer")
     at.text_area(key="referral__question").input(question)
@@ -90,7 +90,7 @@ def test_member_has_no_referral_tab(page_store: Path, user_ids: dict[str, int]) 
 
 def test_referral_sex_has_no_default_and_every_error_shows_at_once(page_store: Path, user_ids: dict[str, int]) -> None:
     at = app("cases", user_id=user_ids["coordinator"]).run()
-    assert at.selectbox(key="referral__sex").value is None  # nobody's sex is preselected
+    assert at.selectbox(key="referral__sex__en").value is None  # nobody's sex is preselected
     before = _count(page_store, "SELECT count(*) FROM patient")
     at = _submit(at)  # nothing filled in
     assert not at.exception
@@ -104,7 +104,7 @@ def test_referral_errors_in_chinese(page_store: Path, user_ids: dict[str, int]) 
     at = app("cases", user_id=user_ids["coordinator"])
     at.session_state["lang"] = "zh"
     at.run()
-    _fill_referral(at, "bad mrn!", "演示 \u202e患者", "")
+    _fill_referral(at, "bad mrn!", "演示 \u202e患者", "", lang="zh")
     at = _submit(at)
     assert not at.exception
     errors = " | ".join(e.value for e in at.error)
