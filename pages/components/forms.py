@@ -114,7 +114,14 @@ def _select(
     index: int | None = 0,
 ) -> str | None:
     options, fmt = _opt(values, ctx.lang, allow_none=allow_none)
-    value = st.selectbox(label, options, format_func=fmt, key=lang_key(form.key(field), ctx.lang), index=index)
+    value = st.selectbox(
+        label,
+        options,
+        format_func=fmt,
+        key=lang_key(form.key(field), ctx.lang),
+        index=index,
+        placeholder=ctx.t("common.choose_one"),
+    )
     form.error(field)
     return value
 

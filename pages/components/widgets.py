@@ -39,7 +39,9 @@ def lang_key(base: str, lang: str) -> str:
     if key not in st.session_state:
         for other in LANGUAGES:
             old = f"{base}__{other}"
-            if other != lang and old in st.session_state:
+            # None is "nothing chosen": left to the widget's own default (its "—" option), since a
+            # None in the state shows Streamlit's English placeholder instead.
+            if other != lang and st.session_state.get(old) is not None:
                 st.session_state[key] = st.session_state[old]
                 break
     return key
