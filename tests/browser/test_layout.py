@@ -37,7 +37,7 @@ def open_signed_in(browser: Browser, server: StreamlitServer, path: str, size: t
     context.set_default_timeout(60_000)
     page = context.new_page()
     page.goto(f"{server.url}/{path}")
-    page.get_by_label(t("signin.username"), exact=True).fill("chair")
+    page.get_by_label(t("signin.username"), exact=True).fill("admin" if path == "admin" else "chair")
     page.get_by_label(t("signin.password"), exact=True).fill(DEMO_PASSWORD)
     page.get_by_role("button", name=t("signin.submit"), exact=True).click()
     settle(page)
@@ -51,10 +51,20 @@ def open_signed_in(browser: Browser, server: StreamlitServer, path: str, size: t
 CUT = """(selector) => [...document.querySelectorAll(selector)]
     .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
     .map(e => e.innerText.trim()).filter(Boolean)"""
-TALL_BUTTONS = """() => [...document.querySelectorAll('section.stMain button')]
+TALL_BUTTONS = """() => [...document.querySelectorAll('[data-testid="stMain"] button')]
     .filter(b => b.offsetParent !== null && b.innerText.trim().length > 1)
-    .filter(b => b.getBoundingClientRect().height > 3 * parseFloat(getComputedStyle(b).lineHeight || '24'))
+    .filter(b => {
+        const style = getComputedStyle(b);
+        const line = parseFloat(style.lineHeight) || 1.6 * parseFloat(style.fontSize);
+        return b.getBoundingClientRect().height > 3 * line;
+    })
     .map(b => b.innerText.trim())"""
+# The checker's own check: a button squeezed to 30 px wraps its label letter by letter.
+SQUEEZED = """() => {
+    const b = document.createElement('button');
+    b.id = 'squeezed'; b.style.width = '30px'; b.innerText = 'Points and sources';
+    document.querySelector('[data-testid="stMain"]').appendChild(b);
+}"""
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -112,5 +122,22 @@ def test_readme_screenshot_of_the_case_board(
         page.wait_for_timeout(1000)  # the bone map's last paint
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "case_board.png"))
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("page_path", ["meetings", "decisions", "cases", "admin"])
+def test_no_button_wraps_letter_by_letter_at_1024(
+    chromium_browser: Browser, streamlit_server: StreamlitServer, page_path: str, lang: str
+) -> None:
+    page = open_signed_in(chromium_browser, streamlit_server, page_path, (1024, 768), lang)
+    try:
+        for expander in page.locator('[data-testid="stMain"] [data-testid="stExpander"] summary').all()[:6]:
+            expander.click()  # buttons inside the first expanders (agenda reorder, listing) too
+            settle(page)
+        assert page.evaluate(TALL_BUTTONS) == []
+        page.evaluate(SQUEEZED)
+        assert page.evaluate(TALL_BUTTONS) == ["Points and sources"]
     finally:
         page.context.close()
