@@ -275,6 +275,8 @@ def t(key: str, lang: str = "en", **params: object) -> str:
     pair = MESSAGES.get(key)
     if pair is None:
         raise KeyError(f"message key not in catalogue: {key}")
+    if params.get("n") == 1 and f"{key}.one" in MESSAGES:  # "1 row", not "1 rows" (Chinese has no plural)
+        pair = MESSAGES[f"{key}.one"]
     text = pair[1] if lang == "zh" else pair[0]
     return text.format(**params) if params else text
 

@@ -99,3 +99,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "policy.postop_window_weeks": ("Post-operative rules apply within (weeks)", "术后规则适用期（周）"),
     "policy.long_disease_free_years": ("Long disease-free interval (years)", "长无病间期（年）"),
 }
+
+# Singular forms: core.i18n.t uses "<key>.one" when n == 1 ("1 row", not "1 rows").
+MESSAGES.update(
+    {
+        "admin.chain_ok.one": ("Audit trail intact: 1 entry, hash chain verified.", "审计日志完整：共 1 条，哈希链校验通过。"),
+        "assess.days.one": ("1 day", "1 天"),
+        "assess.record.done.one": ("1 value recorded.", "已记录 1 项。"),
+        "board.imaging.age.one": ("1 day ago", "1 天前"),
+        "cases.count.one": ("1 row", "共 1 条"),
+        "common.days_ago.one": ("1 day ago", "1 天前"),
+        "dec.err.fix_fields.one": (
+            "Nothing was saved: 1 field needs attention (see the message below it).",
+            "未保存：1 个字段需要修改（见字段下方提示）。",
+        ),
+        "dec.sign.unaddressed.one": (
+            "1 suggestion of the board is not addressed in the saved draft: accept, modify or reject it before signing.",
+            "已保存草稿中有 1 条看板建议未处理：签署前请采纳、修改或不采纳。",
+        ),
+        "dec.unaddressed.one": (
+            "1 suggestion not yet accepted, modified or rejected (needed before signing a decided outcome).",
+            "1 条建议尚未采纳、修改或不采纳（签署“已决定”结论前必须处理）。",
+        ),
+        "lab.grid.done.one": ("1 result saved.", "已保存 1 条结果。"),
+        "meetings.n_cases.one": ("1 case", "1 个病例"),
+        "mtg.plan.done.one": ("1 meeting created.", "已创建 1 次会议。"),
+        "mtg.relisted.one": ("1 case was re-listed at the next meeting ({date}):", "1 个病例已重新列入下次会议（{date}）："),
+        "sec.checkpoint.one": (
+            "Checkpoint signed outside the store: 1 entry up to entry {seq}.",
+            "已在数据库之外签署检查点：共 1 条，截至第 {seq} 条。",
+        ),
+    }
+)
