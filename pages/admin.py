@@ -83,6 +83,7 @@ with tabs[0]:
         tr("admin.filter_action"),
         [None, *AUDIT_ACTIONS],
         format_func=lambda a: tr("common.all") if a is None else tr(f"audit.action.{a}"),
+        placeholder=tr("common.all"),
     )
     since = c4.date_input(tr("admin.filter_since"), value=None)
     until = c5.date_input(tr("admin.filter_until"), value=None)
@@ -127,6 +128,7 @@ if is_admin:
                 tr("col.specialty"),
                 [None, *[s.value for s in Specialty]],
                 format_func=lambda s: "—" if s is None else enum_label(s, ctx.lang),
+                placeholder="—",
             )
             password = st.text_input(tr("signin.password"), type="password", max_chars=200)
             if st.form_submit_button(tr("admin.create_user"), type="primary"):
@@ -169,6 +171,7 @@ if is_admin:
                     specialties,
                     index=specialties.index(stored) if stored in specialties else 0,
                     format_func=lambda s: "—" if s is None else enum_label(s, ctx.lang),
+                    placeholder="—",
                     key=f"admin_specialty_{uid}_{ctx.lang}",
                 )
                 active = st.toggle(tr("admin.active"), value=bool(current["active"]), key=f"admin_active_{uid}")

@@ -208,19 +208,31 @@ def referral_form(ctx: PageContext) -> None:
         c1, c2, c3, c4 = st.columns(4)
         with c1:
             ecog = st.selectbox(
-                "ECOG", [None, 0, 1, 2, 3, 4, 5], key=form.key("ecog"), format_func=lambda v: NONE if v is None else str(v)
+                "ECOG",
+                [None, 0, 1, 2, 3, 4, 5],
+                key=form.key("ecog"),
+                format_func=lambda v: NONE if v is None else str(v),
+                placeholder=NONE,
             )
             form.error("ecog")
         with c2:
             kps = st.selectbox(
-                "KPS", [None, *range(100, -1, -10)], key=form.key("kps"), format_func=lambda v: NONE if v is None else str(v)
+                "KPS",
+                [None, *range(100, -1, -10)],
+                key=form.key("kps"),
+                format_func=lambda v: NONE if v is None else str(v),
+                placeholder=NONE,
             )
             form.error("kps")
         with c3:
             frankel = _select(ctx, form, "frankel", "Frankel", [f.value for f in Frankel])
         with c4:
             nrs = st.selectbox(
-                "NRS", [None, *range(11)], key=form.key("nrs"), format_func=lambda v: NONE if v is None else str(v)
+                "NRS",
+                [None, *range(11)],
+                key=form.key("nrs"),
+                format_func=lambda v: NONE if v is None else str(v),
+                placeholder=NONE,
             )
             form.error("nrs")
         neuro = st.multiselect(

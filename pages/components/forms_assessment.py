@@ -69,11 +69,11 @@ def value_widget(ctx: PageContext, field: str, key: str, label: str) -> Any:
     if field in _CHOICES or kind in ("bool", "enum", "multi"):
         key = lang_key(key, ctx.lang)  # option labels are in the user's language
     if field in _CHOICES:
-        return st.selectbox(label, _CHOICES[field], key=key, format_func=fmt)
+        return st.selectbox(label, _CHOICES[field], key=key, format_func=fmt, placeholder=NONE)
     if kind == "bool":
-        return st.selectbox(label, [None, True, False], key=key, format_func=fmt)
+        return st.selectbox(label, [None, True, False], key=key, format_func=fmt, placeholder=NONE)
     if kind == "enum" and enum is not None:
-        return st.selectbox(label, [None, *(e.value for e in enum)], key=key, format_func=fmt)
+        return st.selectbox(label, [None, *(e.value for e in enum)], key=key, format_func=fmt, placeholder=NONE)
     if kind == "multi" and enum is not None:
         return st.multiselect(
             label,

@@ -185,11 +185,15 @@ def render_fields(
                 if st.session_state[key] not in options:
                     st.session_state[key] = options[0]
                 out[f.name] = st.selectbox(
-                    label, options, key=key, format_func=lambda v: NONE if v is None else enum_label(v, ctx.lang)
+                    label,
+                    options,
+                    key=key,
+                    format_func=lambda v: NONE if v is None else enum_label(v, ctx.lang),
+                    placeholder=NONE,  # an empty state shows "—" like the None option, not Streamlit's English
                 )
             elif f.kind == "level":
                 out[f.name] = st.selectbox(
-                    label, [None, *VERTEBRAL_LEVELS], key=key, format_func=lambda v: NONE if v is None else v
+                    label, [None, *VERTEBRAL_LEVELS], key=key, format_func=lambda v: NONE if v is None else v, placeholder=NONE
                 )
             elif f.kind == "int":
                 out[f.name] = st.number_input(label, min_value=int(f.lo or 0), max_value=int(f.hi or 0), step=1, key=key)
@@ -218,7 +222,11 @@ def render_fields(
                 if st.session_state[key] not in lesions:
                     st.session_state[key] = None
                 out[f.name] = st.selectbox(
-                    label, [None, *lesions], key=key, format_func=lambda i: NONE if i is None else lesions.get(i, str(i))
+                    label,
+                    [None, *lesions],
+                    key=key,
+                    format_func=lambda i: NONE if i is None else lesions.get(i, str(i)),
+                    placeholder=NONE,
                 )
             form.error(f.name)
     return out

@@ -98,6 +98,13 @@ def _headers(frame: Any) -> list[str]:
     return shown
 
 
+def _default_placeholders(at: AppTest) -> list[str]:
+    """Pickers that would show Streamlit's own English placeholder ("Choose an option"): an empty
+    selectbox or multiselect without a placeholder of ours."""
+    empty = [e for e in at.selectbox if e.value is None] + list(at.multiselect)
+    return [f"English placeholder: {e.label!r} ({e.key})" for e in empty if not getattr(e, "placeholder", "")]
+
+
 def _running_text(at: AppTest) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for kind in ("markdown", "caption", "info", "warning", "error", "success"):
@@ -120,6 +127,7 @@ def problems(at: AppTest) -> list[str]:
         plain = re.sub(r":material/[a-z_]+:", "", plain)
         found += [f"raw key {where}: {k!r} in {text[:80]!r}" for k in KEY_TOKEN.findall(plain) if k in MESSAGES]
         found += [f"raw code {where}: {c!r} in {text[:80]!r}" for c in CODE_TOKEN.findall(plain) if c in CODES]
+    found += _default_placeholders(at)
     return sorted(set(found))
 
 
