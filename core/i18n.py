@@ -275,8 +275,23 @@ def t(key: str, lang: str = "en", **params: object) -> str:
     pair = MESSAGES.get(key)
     if pair is None:
         raise KeyError(f"message key not in catalogue: {key}")
+    if params.get("n") == 1 and f"{key}.one" in MESSAGES:  # "1 row", not "1 rows" (Chinese has no plural)
+        pair = MESSAGES[f"{key}.one"]
     text = pair[1] if lang == "zh" else pair[0]
     return text.format(**params) if params else text
+
+
+def tn(key: str, n: int, lang: str = "en", **params: object) -> str:
+    """A count in words: ``<key>.one`` when ``n`` is 1, ``<key>.other`` otherwise ("1 row", "2 rows")."""
+    return t(f"{key}.one" if n == 1 else f"{key}.other", lang, n=n, **params)
+
+
+def label_or_raw(prefix: str, value: object, lang: str = "en") -> str:
+    """The catalogue label ``<prefix>.<value>``; a value without a label is shown with spaces."""
+    pair = MESSAGES.get(f"{prefix}.{value}")
+    if pair is None:
+        return str(value).replace("_", " ")
+    return pair[1] if lang == "zh" else pair[0]
 
 
 def register(messages: dict[str, tuple[str, str]]) -> None:

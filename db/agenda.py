@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import duckdb
 
-from core.errors import FieldError, NotFoundError, WorkflowError
+from core.errors import FieldError, NotFoundError, PermissionDeniedError, WorkflowError
 from core.meeting_rules import attendance_grade, effective_stream, quorum
 from core.models import Actor, AgendaStatus, MeetingStatus, Priority, Specialty, Stream
 from core.permissions import Capability
@@ -452,6 +452,20 @@ def add_opinion(
     if row is None:
         raise NotFoundError(f"Agenda item {item_id} does not exist.")
     audit.authorize(cur, actor, Capability.ADD_OPINION, "specialty_opinion", patient_id=int(row[0]))
+    if actor.specialty is None or specialty != actor.specialty:
+        # An opinion speaks for the author's own specialty: posting for another one would put
+        # words in a colleague's mouth in the minutes.
+        audit.record(
+            cur,
+            actor,
+            "denied",
+            "specialty_opinion",
+            item_id,
+            outcome="denied",
+            reason="not the author's specialty",
+            patient_id=int(row[0]),
+        )
+        raise PermissionDeniedError("An opinion can only be posted under your own specialty; nothing was saved.")
     try:
         check_text(text, LONG_TEXT_MAX)
     except TextRuleError as exc:

@@ -430,7 +430,7 @@ def agenda_items_for_case(cur: duckdb.DuckDBPyConnection, case_id: int) -> pd.Da
 
 def opinions_for_case(cur: duckdb.DuckDBPyConnection, case_id: int) -> pd.DataFrame:
     return cur.execute(
-        "SELECT o.opinion_id, o.item_id, m.meeting_date, o.specialty, u.display_name AS author, o.text"
+        "SELECT o.opinion_id, o.item_id, m.meeting_date, o.specialty, u.display_name AS author, o.text, o.created_at"
         " FROM specialty_opinion o JOIN agenda_item a USING (item_id) JOIN meeting m USING (meeting_id)"
         " LEFT JOIN app_user u ON u.user_id = o.author_user_id"
         " WHERE a.case_id = ? ORDER BY m.meeting_date, o.created_at, o.opinion_id",

@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal
 
 import duckdb
 import pandas as pd
@@ -241,22 +242,38 @@ def create_user(cur: duckdb.DuckDBPyConnection, actor: Actor, user: AppUser, pas
     return int(row[0])
 
 
-def set_role(cur: duckdb.DuckDBPyConnection, actor: Actor, user_id: int, role: Role, active: bool) -> None:
+def set_role(
+    cur: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    user_id: int,
+    role: Role,
+    active: bool,
+    specialty: Specialty | Literal["keep"] | None = "keep",
+) -> bool:
+    """Set a user's role and active state (and specialty unless ``"keep"``); returns False and
+    writes nothing when nothing changes."""
     audit.authorize(cur, actor, Capability.MANAGE_USERS, "app_user", user_id)
-    before = cur.execute("SELECT role, active FROM app_user WHERE user_id = ?", [user_id]).fetchone()
+    before = cur.execute("SELECT role, active, specialty FROM app_user WHERE user_id = ?", [user_id]).fetchone()
     if before is None:
         raise NotFoundError("Unknown user.")
+    new_specialty = before[2] if specialty == "keep" else (specialty.value if specialty else None)
+    if (before[0], bool(before[1]), before[2]) == (role.value, active, new_specialty):
+        return False
     with transaction(cur):
-        cur.execute("UPDATE app_user SET role = ?, active = ? WHERE user_id = ?", [role.value, active, user_id])
+        cur.execute(
+            "UPDATE app_user SET role = ?, active = ?, specialty = ? WHERE user_id = ?",
+            [role.value, active, new_specialty, user_id],
+        )
         audit.record(
             cur,
             actor,
             "update",
             "app_user",
             user_id,
-            before={"role": before[0], "active": before[1]},
-            after={"role": role.value, "active": active},
+            before={"role": before[0], "active": before[1], "specialty": before[2]},
+            after={"role": role.value, "active": active, "specialty": new_specialty},
         )
+    return True
 
 
 def verify_for_signature(cur: duckdb.DuckDBPyConnection, actor: Actor, password: str) -> bool:

@@ -6,19 +6,21 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
 from core.errors import BoneMDTError, FieldError
-from core.i18n import MESSAGES, enum_label
+from core.i18n import MESSAGES, enum_label, label_or_raw, tn
 from core.models import AppUser, Role, Specialty
 from core.permissions import Capability, allowed
+from core.policy import Policy
 from core.text import md_inline
+from core.validation import error_lines
 from db import audit, exports, users
 from db import backup as backups
 from db.policies import load_policy, set_policy
 from db.signatures import verify_signed
-from pages.components.forms import field_errors
 from pages.components.guard import guard
 from pages.components.import_panel import import_panel
 from pages.components.security import export_button, unlock_form
@@ -37,6 +39,21 @@ AUDIT_ACTIONS = (
     "open_case",
     "logout",
 )
+
+
+def user_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The users with readable roles, specialties and column names."""
+    shown = frame.copy()
+    shown["role"] = shown["role"].map(lambda r: tr(f"role.{r}"))
+    shown["specialty"] = shown["specialty"].map(lambda s: "—" if s is None or pd.isna(s) else enum_label(str(s), ctx.lang))
+    return shown.rename(columns={c: tr(f"admin.col.{c}") for c in shown.columns if f"admin.col.{c}" in MESSAGES})
+
+
+def user_state(row: pd.Series) -> str:
+    specialty = "—" if pd.isna(row["specialty"]) else enum_label(str(row["specialty"]), ctx.lang)
+    state = tr("admin.state.active") if bool(row["active"]) else tr("admin.state.inactive")
+    return tr("admin.user_state", name=str(row["username"]), role=tr(f"role.{row['role']}"), specialty=specialty, state=state)
+
 
 ctx = guard("admin")
 tr = ctx.t
@@ -66,6 +83,7 @@ with tabs[0]:
         tr("admin.filter_action"),
         [None, *AUDIT_ACTIONS],
         format_func=lambda a: tr("common.all") if a is None else tr(f"audit.action.{a}"),
+        placeholder=tr("common.all"),
     )
     since = c4.date_input(tr("admin.filter_since"), value=None)
     until = c5.date_input(tr("admin.filter_until"), value=None)
@@ -77,8 +95,11 @@ with tabs[0]:
     }
     # Analysts see who did what and when only: no values, reasons or typed sign-in names.
     rows = audit.search_for(ctx.cur, ctx.actor, actor=who.strip().lower() or None, **filters)
-    rows["action"] = rows["action"].map(lambda a: tr(f"audit.action.{a}") if f"audit.action.{a}" in MESSAGES else a)
-    st.caption(tr("cases.count", n=len(rows)))
+    rows["action"] = rows["action"].map(lambda a: label_or_raw("audit.action", a, ctx.lang))
+    for column, prefix in (("entity", "audit.entity"), ("outcome", "audit.outcome"), ("role", "role")):
+        if column in rows.columns:
+            rows[column] = rows[column].map(lambda v, p=prefix: v if v is None or pd.isna(v) else label_or_raw(p, v, ctx.lang))
+    st.caption(tn("count.entries", len(rows), ctx.lang))
     st.dataframe(
         rows.rename(columns={c: tr(f"audit.col.{c}") for c in rows.columns if f"audit.col.{c}" in MESSAGES}),
         hide_index=True,
@@ -91,17 +112,23 @@ with tabs[0]:
 if is_admin:
     with tabs[1]:
         frame = users.list_users(ctx.cur)
-        st.dataframe(frame, hide_index=True, width="stretch")
+        st.caption(tn("count.users", len(frame), ctx.lang))
+        st.dataframe(user_table(frame), hide_index=True, width="stretch")
         left, right = st.columns(2)
         with left, st.form("new_user", clear_on_submit=False):
             st.subheader(tr("admin.new_user"))
-            username = st.text_input(tr("signin.username"), max_chars=40)
+            st.caption(tr("admin.role_hint"))
+            username = st.text_input(tr("signin.username"), max_chars=40, placeholder=tr("admin.username_placeholder"))
             display = st.text_input(tr("col.display_name"), max_chars=200)
-            role = st.selectbox(tr("admin.role"), [r.value for r in Role], format_func=lambda r: tr("role." + r))
+            roles = [r.value for r in Role]
+            role = st.selectbox(
+                tr("admin.role"), roles, index=roles.index(Role.MEMBER.value), format_func=lambda r: tr("role." + r)
+            )
             specialty = st.selectbox(
                 tr("col.specialty"),
                 [None, *[s.value for s in Specialty]],
                 format_func=lambda s: "—" if s is None else enum_label(s, ctx.lang),
+                placeholder="—",
             )
             password = st.text_input(tr("signin.password"), type="password", max_chars=200)
             if st.form_submit_button(tr("admin.create_user"), type="primary"):
@@ -115,35 +142,66 @@ if is_admin:
                     users.create_user(ctx.cur, ctx.actor, user, password)
                     st.success(tr("common.saved"))
                 except (ValidationError, FieldError) as exc:
-                    for field, msg in field_errors(exc).items():
-                        st.error(f"{field}: {msg}")
+                    for message in error_lines(exc, ctx.lang, prefix="admin.field"):
+                        st.error(message)
                 except BoneMDTError as exc:
                     st.error(str(exc))
-        with right, st.form("set_role"):
+        with right:
             st.subheader(tr("admin.change_role"))
             ids = [int(i) for i in frame["user_id"]]
-            labels = dict(zip(ids, frame["username"], strict=True))
-            uid = st.selectbox(tr("admin.user"), ids, format_func=lambda i: labels.get(i, str(i)))
-            new_role = st.selectbox(
-                tr("admin.role"), [r.value for r in Role], format_func=lambda r: tr("role." + r), key="new_role"
-            )
-            active = st.toggle(tr("admin.active"), value=True)
-            if st.form_submit_button(tr("common.save")):
-                try:
-                    users.set_role(ctx.cur, ctx.actor, uid, Role(new_role), active)
-                    st.success(tr("common.saved"))
-                except BoneMDTError as exc:
-                    st.error(str(exc))
+            # Name and username: a bare username ("admin", "pain") reads like a role or a word.
+            labels = {int(r.user_id): f"{r.display_name} · {r.username}" for r in frame.itertuples()}
+            # The picker sits outside the form so that picking a user reruns the page and the
+            # fields below show that user's stored role, specialty and state (keyed by the user).
+            uid = st.selectbox(tr("admin.user"), ids, format_func=lambda i: labels.get(i, str(i)), key="admin_role_user")
+            current = frame[frame["user_id"] == uid].iloc[0]
+            st.caption(user_state(current))
+            with st.form(f"set_role_{uid}"):
+                new_role = st.selectbox(
+                    tr("admin.role"),
+                    roles,
+                    index=roles.index(str(current["role"])),
+                    format_func=lambda r: tr("role." + r),
+                    key=f"admin_role_{uid}_{ctx.lang}",
+                )
+                specialties = [None, *[s.value for s in Specialty]]
+                stored = None if pd.isna(current["specialty"]) else str(current["specialty"])
+                new_specialty = st.selectbox(
+                    tr("col.specialty"),
+                    specialties,
+                    index=specialties.index(stored) if stored in specialties else 0,
+                    format_func=lambda s: "—" if s is None else enum_label(s, ctx.lang),
+                    placeholder="—",
+                    key=f"admin_specialty_{uid}_{ctx.lang}",
+                )
+                active = st.toggle(tr("admin.active"), value=bool(current["active"]), key=f"admin_active_{uid}")
+                if st.form_submit_button(tr("common.save")):
+                    try:
+                        changed = users.set_role(
+                            ctx.cur,
+                            ctx.actor,
+                            uid,
+                            Role(new_role),
+                            active,
+                            Specialty(new_specialty) if new_specialty else None,
+                        )
+                        if changed:
+                            st.success(tr("common.saved"))
+                        else:
+                            st.info(tr("admin.no_change"))
+                    except BoneMDTError as exc:
+                        st.error(str(exc))
     with tabs[2]:
         st.caption(tr("admin.backup_hint"))
-        target = st.text_input(
-            tr("admin.backup_dir"),
-            value=str(Path(tempfile.gettempdir()) / f"bonemdt-backup-{datetime.now(UTC):%Y%m%dT%H%M%S}"),
-            max_chars=300,
-        )
+        # The suggested directory is chosen once per session: a default recomputed on every
+        # rerun would replace what the admin typed.
+        if "admin_backup_dir" not in st.session_state:
+            stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%S}"
+            st.session_state["admin_backup_dir"] = str(Path(tempfile.gettempdir()) / f"bonemdt-backup-{stamp}")
+        target = st.text_input(tr("admin.backup_dir"), max_chars=300, key="admin_backup_dir")
         if st.button(tr("admin.backup_now"), type="primary"):
             try:
-                info = backups.backup(ctx.cur, ctx.actor, target)
+                info = backups.backup(ctx.cur, ctx.actor, target.strip())
                 st.success(tr("admin.backup_done", dir=str(info.directory), rows=sum(info.tables.values())))
             except (backups.BackupError, BoneMDTError) as exc:
                 st.error(str(exc))
@@ -152,17 +210,31 @@ if is_admin:
         unlock_form(ctx, frame)
     with tabs[3]:
         policy = load_policy(ctx.cur)
-        st.dataframe([{"key": k, "value": str(v)} for k, v in policy.model_dump().items()], hide_index=True, width="stretch")
+        defaults = Policy()
+        st.dataframe(
+            [
+                {
+                    tr("admin.col.policy"): label_or_raw("policy", k, ctx.lang),
+                    tr("admin.col.value"): str(v),
+                    tr("admin.col.default"): str(getattr(defaults, k)),
+                }
+                for k, v in policy.model_dump().items()
+            ],
+            hide_index=True,
+            width="stretch",
+        )
         with st.form("policy"):
-            key = st.selectbox(tr("admin.policy_key"), list(policy.model_dump()))
+            key = st.selectbox(
+                tr("admin.policy_key"), list(policy.model_dump()), format_func=lambda k: label_or_raw("policy", k, ctx.lang)
+            )
             value = st.text_input(tr("admin.policy_value"), max_chars=200)
             if st.form_submit_button(tr("common.save")):
                 try:
                     set_policy(ctx.cur, ctx.actor, key, value)
                     st.success(tr("common.saved"))
                 except FieldError as exc:
-                    for field, msg in exc.errors.items():
-                        st.error(f"{field}: {msg}")
+                    for message in error_lines(exc, ctx.lang, prefix="policy"):
+                        st.error(message)
                 except BoneMDTError as exc:
                     st.error(str(exc))
 

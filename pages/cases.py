@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from core.i18n import enum_label
+from core.i18n import enum_label, tn
 from core.meeting_rules import readiness_from_facts
 from core.models import CaseStatus, PrimaryTumour, Priority, Stream
 from core.permissions import Capability, allowed
@@ -31,17 +31,33 @@ with tabs[0]:
     with st.container(border=True):
         c1, c2, c3, c4, c5 = st.columns([2, 1, 1, 1, 1])
         text = c1.text_input(tr("cases.search"), placeholder=tr("cases.search_hint"), max_chars=60)
-        statuses = c2.multiselect(tr("col.status"), [s.value for s in CaseStatus], format_func=lambda v: enum_label(v, ctx.lang))
+        statuses = c2.multiselect(
+            tr("col.status"),
+            [s.value for s in CaseStatus],
+            format_func=lambda v: enum_label(v, ctx.lang),
+            placeholder=tr("common.choose_many"),
+        )
         primaries = c3.multiselect(
-            tr("col.primary_tumour"), [p.value for p in PrimaryTumour], format_func=lambda v: enum_label(v, ctx.lang)
+            tr("col.primary_tumour"),
+            [p.value for p in PrimaryTumour],
+            format_func=lambda v: enum_label(v, ctx.lang),
+            placeholder=tr("common.choose_many"),
         )
         priorities = c4.multiselect(
-            tr("col.priority"), [p.value for p in Priority], format_func=lambda v: enum_label(v, ctx.lang)
+            tr("col.priority"),
+            [p.value for p in Priority],
+            format_func=lambda v: enum_label(v, ctx.lang),
+            placeholder=tr("common.choose_many"),
         )
-        streams = c5.multiselect(tr("col.stream"), [s.value for s in Stream], format_func=lambda v: enum_label(v, ctx.lang))
+        streams = c5.multiselect(
+            tr("col.stream"),
+            [s.value for s in Stream],
+            format_func=lambda v: enum_label(v, ctx.lang),
+            placeholder=tr("common.choose_many"),
+        )
 
     frame = cases.list_cases(ctx.cur, text=text, statuses=statuses, primaries=primaries, priorities=priorities, streams=streams)
-    st.caption(tr("cases.count", n=len(frame)))
+    st.caption(tn("count.rows", len(frame), ctx.lang))
     if frame.empty:
         st.info(tr("common.no_rows"))
     else:

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from core.errors import NotFoundError
+from core.i18n import tn
 from core.minutes import label, md_cell, md_escape
 from core.models import DecisionStatus
 from db import decisions, meetings
@@ -128,7 +129,7 @@ with tab_docs:
 with tab_all:
     status = st.segmented_control(tr("col.status"), ["signed", "draft"], format_func=lambda s: label(s, lang), key="dec_status")
     frame = decisions.list_decisions(cur, status=status)
-    st.caption(tr("cases.count", n=len(frame)))
+    st.caption(tn("count.rows", len(frame), ctx.lang))
     case_table(
         localise_frame(
             frame[

@@ -9,8 +9,8 @@ from core.models import MeetingStatus
 from core.permissions import Capability
 from db import agenda as workflow
 from db import meetings
+from pages.components import agenda_pdf, clock, presentation
 from pages.components import agenda_view as view
-from pages.components import clock, presentation
 from pages.components import meeting_control as control
 from pages.components.guard import guard
 
@@ -76,6 +76,8 @@ tabs = st.tabs(names, key=f"mtg_tabs_{selected}")
 with tabs[0]:
     view.agenda_table(ctx, frame, view.summaries(ctx, [int(c) for c in frame["case_id"]]))
     view.agenda_controls(ctx, meeting, frame)
+    if view.can(ctx, Capability.BUILD_AGENDA):
+        agenda_pdf.offer(ctx, meeting)
 with tabs[1]:
     view.attendance_panel(ctx, meeting)
 if writer:

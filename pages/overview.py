@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.text import md_inline
 from db import decisions, meetings
 from pages.components import links
 from pages.components.agenda_view import escalation_banner, live_agenda
 from pages.components.guard import guard
+from pages.components.my_actions import my_actions
 from pages.components.widgets import case_table, localise_frame
 
 ctx = guard("overview")
@@ -24,7 +26,13 @@ with col_meeting:
         st.info(tr("overview.no_meeting"))
     else:
         meeting = meetings.get_meeting(ctx.cur, next_id)
-        st.metric(tr("overview.meeting_date"), f"{meeting.meeting_date:%a %d %b %Y} {meeting.start_time}")
+        # Date and time as text, not a metric: a metric cuts its value to the column width.
+        weekday = tr(f"mtg.weekday.{meeting.meeting_date.weekday()}")
+        when = tr("overview.when", weekday=weekday, date=meeting.meeting_date.isoformat(), time=meeting.start_time)
+        st.caption(tr("overview.meeting_date"))
+        st.markdown(f"#### {md_inline(when)}")
+        if meeting.location:
+            st.caption(tr("overview.location", location=md_inline(meeting.location)))
         c1, c2 = st.columns(2)
         c1.metric(tr("overview.cases_listed"), len(items))
         c2.metric(tr("overview.emergencies"), int((items["urgency"] == "emergency").sum()))
@@ -55,16 +63,7 @@ with col_flags:
 
 st.subheader(tr("overview.my_actions"))
 mine = decisions.actions(ctx.cur, owner_user_id=ctx.actor.user_id, only_open=True)
-if mine.empty:
-    st.caption(tr("common.no_rows"))
-else:
-    case_table(
-        localise_frame(mine[["case_id", "patient", "description", "due_date", "overdue"]], ctx.lang),
-        list(mine["case_id"]),
-        key="ov_mine",
-        tr=tr,
-        width="stretch",
-    )
+my_actions(ctx, mine)
 
 left, right = st.columns(2)
 with left:

@@ -411,10 +411,8 @@ def agenda_table(ctx: PageContext, frame: pd.DataFrame, sums: dict[int, CaseSumm
     if since:
         marks = ["color: #b71c1c; font-weight: 600" if e else "color: #8a4b00" for e in frame["escalated"]]
         styled = styled.apply(lambda _: marks, subset=[names["since_listing"]])
-    styled = (
-        styled
-        .apply(lambda _: [_STATUS_STYLE.get(v, "") for v in status], subset=[tr("col.status")])
-        .apply(lambda _: ready, subset=[names["readiness"]])
+    styled = styled.apply(lambda _: [_STATUS_STYLE.get(v, "") for v in status], subset=[tr("col.status")]).apply(
+        lambda _: ready, subset=[names["readiness"]]
     )
     case_table(
         styled,
@@ -470,45 +468,68 @@ def _move(ctx: PageContext, item_id: int, case_id: int, step: int) -> None:
         st.session_state["mtg_move_msg"] = ("info", ctx.t("urg.reorder.edge", case=case_id))
 
 
+def _move_picked(ctx: PageContext, key: str, case_of: dict[int, int], step: int) -> None:
+    """Button callback: move the picked item (the picker keeps it: a second click moves it again)."""
+    item_id = st.session_state.get(key)
+    if item_id is not None:
+        _move(ctx, int(item_id), case_of.get(int(item_id), 0), step)
+
+
 def reorder_list(ctx: PageContext, meeting: Meeting, frame: pd.DataFrame) -> None:
-    """One row per item with up and down buttons keyed by the item (not by its place), so
-    repeated moves act on the item the user clicked; an item moves within its urgency tier."""
+    """Pick an item, then move it up or down: the picker keeps the item (its options are in a
+    fixed order with fixed labels, so a move never resets it), the buttons act on the picked
+    item, and the list below marks it at its new place. An item moves within its urgency tier."""
     tr = ctx.t
     mid = int(meeting.meeting_id or 0)
     tiers = workflow.item_tiers(ctx.cur, mid)
     ids = [int(i) for i in frame["item_id"]]
+    case_of = {int(r.item_id): int(r.case_id) for r in frame.itertuples()}
+    key = f"mtg_move_pick_{mid}"
+    if st.session_state.get(key) not in case_of:
+        st.session_state.pop(key, None)
     with st.expander(tr("urg.reorder.title"), icon=":material/swap_vert:"):
         st.caption(tr("urg.reorder.hint"))
         message = st.session_state.pop("mtg_move_msg", None)
         if message:
             (st.error if message[0] == "error" else st.info)(message[1])
-        for index, row in enumerate(frame.itertuples()):
-            item_id, case_id = int(row.item_id), int(row.case_id)
-            first = index == 0 or tiers.get(ids[index - 1]) != tiers.get(item_id)
-            last = index == len(ids) - 1 or tiers.get(ids[index + 1]) != tiers.get(item_id)
-            with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-                st.button(
-                    "",
-                    icon=":material/arrow_upward:",
-                    key=f"mtg_up_{item_id}",
-                    help=tr("urg.reorder.up", case=case_id),
-                    disabled=first,
-                    on_click=_move,
-                    args=(ctx, item_id, case_id, -1),
-                )
-                st.button(
-                    "",
-                    icon=":material/arrow_downward:",
-                    key=f"mtg_down_{item_id}",
-                    help=tr("urg.reorder.down", case=case_id),
-                    disabled=last,
-                    on_click=_move,
-                    args=(ctx, item_id, case_id, 1),
-                )
-                st.markdown(
-                    f"{int(row.position) + 1}\\. {md(row.patient)} · \\#{case_id} · "
-                    f"{md(enum_label(str(row.urgency), ctx.lang))} · {md(enum_label(str(row.stream), ctx.lang))}"
-                )
+        picked = st.selectbox(
+            tr("urg.reorder.pick"),
+            sorted(case_of, key=lambda i: (case_of[i], i)),  # fixed order: moves never change the options
+            index=None,
+            format_func=item_label(ctx, frame),
+            placeholder=tr("common.choose_one"),
+            key=key,
+        )
+        index = ids.index(picked) if picked in ids else -1
+        first = index <= 0 or tiers.get(ids[index - 1]) != tiers.get(picked)
+        last = index < 0 or index == len(ids) - 1 or tiers.get(ids[index + 1]) != tiers.get(picked)
+        with st.container(horizontal=True, gap="small"):
+            st.button(
+                tr("urg.reorder.move_up"),
+                icon=":material/arrow_upward:",
+                key=f"mtg_move_up_{mid}",
+                disabled=first,
+                on_click=_move_picked,
+                args=(ctx, key, case_of, -1),
+                width="content",
+            )
+            st.button(
+                tr("urg.reorder.move_down"),
+                icon=":material/arrow_downward:",
+                key=f"mtg_move_down_{mid}",
+                disabled=last,
+                on_click=_move_picked,
+                args=(ctx, key, case_of, 1),
+                width="content",
+            )
+        lines = []
+        for row in frame.itertuples():
+            text = (
+                f"{int(row.position) + 1}\\. {md(row.patient)} · \\#{int(row.case_id)} · "
+                f"{md(enum_label(str(row.urgency), ctx.lang))} · {md(enum_label(str(row.stream), ctx.lang))}"
+            )
+            lines.append(f"**:blue-background[{text}]**" if int(row.item_id) == picked else text)
+        st.markdown("  \n".join(lines))
 
 
 def clear_marks(ctx: PageContext, meeting: Meeting, frame: pd.DataFrame) -> None:

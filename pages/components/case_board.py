@@ -215,15 +215,19 @@ def render(ctx: PageContext, board: Board, *, read_only: bool = False) -> None:
     with left:
         st.subheader(ctx.t("board.scores.title"))
         sites = {les.lesion_id: site_label(les, ctx.lang) for les in board.cf.lesions if les.lesion_id}
+        # Fixed-width cards in a row that wraps: two per row at 1440, one at 1024, titles whole.
         score_cards.render_cards(
             ctx,
             board.scores,
             as_of=board.cf.as_of,
             sites=sites,
             history=lambda sid: score_store.score_history(ctx.cur, board.cf.case.case_id or 0, sid),
+            breakdowns=False,
         )
     with right:
         bone_map(ctx, board)
+    # "Points and sources" at the board's full width (a card is too narrow for the tables).
+    score_cards.render_breakdowns(ctx, score_cards.select_cards(board.scores)[0])
 
     def entry(entity: str) -> None:
         if not read_only:
@@ -320,10 +324,12 @@ def header(ctx: PageContext, board: Board, agenda: pd.DataFrame) -> None:
         (tr("board.metric.nrs"), none if c.nrs is None else f"{c.nrs}/10"),
     ]
     new_deficit = bool(c.frankel_new) and c.frankel is not None and c.frankel.value != "E"
-    columns = st.columns([1, 1, 1, 1, 5], vertical_alignment="center")
-    for index, (column, (name, value)) in enumerate(zip(columns, metrics, strict=False)):
-        delta = tr("board.frankel_new") if index == 2 and new_deficit else None
-        column.metric(name, value, delta=delta, delta_color="red", delta_arrow="off")
+    # Metrics sized to their content in a wrapping row: equal columns cut "7/10" to "7…" at 1024.
+    row = st.container(horizontal=True, gap="large", vertical_alignment="center")
+    with row:
+        for index, (name, value) in enumerate(metrics):
+            delta = tr("board.frankel_new") if index == 2 and new_deficit else None
+            st.metric(name, value, delta=delta, delta_color="red", delta_arrow="off", width="content")
     badges = [
         (
             "board.metric.priority",
@@ -334,7 +340,7 @@ def header(ctx: PageContext, board: Board, agenda: pd.DataFrame) -> None:
         ("board.metric.stream", enum_label(c.stream, ctx.lang), "gray"),
         ("board.metric.next_meeting", next_meeting.isoformat() if next_meeting else none, "violet"),
     ]
-    with columns[4], st.container(horizontal=True, gap="small"):
+    with row, st.container(horizontal=True, gap="small", width=360):
         for key, value, colour in badges:
             st.badge(tr("board.badge_pair", name=tr(key), value=value), color=colour)
     st.caption(tr("board.question"))
@@ -539,10 +545,16 @@ def timeline(ctx: PageContext, board: Board, agenda: pd.DataFrame) -> None:
         for row in frame.itertuples()
         if (when := _as_date(row.decided_on)) is not None
     ]
+    # The last 12 months by default: bars from years ago would squash this year's events.
+    window = figures.timeline_window(board.cf, meeting_points, decision_points)
+    if window is not None and st.toggle(ctx.t("board.timeline.full"), key="board_timeline_full"):
+        window = None
+    if window is not None:
+        st.caption(ctx.t("board.timeline.window", start=window[0].isoformat(), end=window[1].isoformat()))
     figure = _cached_figure(
         "timeline",
-        figure_key(board.cf, meeting_points, decision_points, ctx.lang),
-        lambda: figures.timeline(board.cf, meeting_points, decision_points, _labels(ctx)),
+        figure_key(board.cf, meeting_points, decision_points, ctx.lang, window),
+        lambda: figures.timeline(board.cf, meeting_points, decision_points, _labels(ctx), window=window),
     )
     st.plotly_chart(figure, width="stretch", config={"displaylogo": False})
 

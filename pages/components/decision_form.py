@@ -482,15 +482,18 @@ def opinions_box(ctx: PageContext, case_id: int, item_id: int | None) -> None:
     for r in ops.itertuples():
         st.markdown(
             f"**{md_escape(label(str(r.specialty), lang))}** · {md_escape(str(r.author or ''))} · "
-            f"{pd.Timestamp(r.meeting_date).date().isoformat()}  \n{md_escape(str(r.text))}"
+            f"{pd.Timestamp(r.created_at).date().isoformat()}  \n{md_escape(str(r.text))}"
         )
     if item_id is None or not allowed(ctx.actor.role, Capability.ADD_OPINION):
         return
     p = f"dec.{case_id}.op"
     errors: dict[str, str] = st.session_state.get(f"{p}.errors", {})
-    seed(f"{p}.specialty", ctx.actor.specialty.value if ctx.actor.specialty else Specialty.MEDICAL_ONCOLOGY.value)
+    own = ctx.actor.specialty
+    if own is None:  # an opinion speaks for the author's own specialty (db.agenda.add_opinion)
+        st.caption(tr("opinion.no_specialty"))
+        return
     a, b = st.columns([1, 3])
-    a.selectbox(tr("col.specialty"), [s.value for s in Specialty], key=f"{p}.specialty", format_func=lambda v: label(v, lang))
+    a.markdown(f"{md_escape(tr('col.specialty'))}  \n**{md_escape(label(own.value, lang))}**")
     b.text_area(tr("dec.opinion_text"), key=f"{p}.text", max_chars=LONG_TEXT_MAX, height=70)
     field_error(errors, "text")
     # Keyed by the submission token: a repeated click sent for the button of an earlier run matches nothing.
@@ -500,9 +503,7 @@ def opinions_box(ctx: PageContext, case_id: int, item_id: int | None) -> None:
         st.session_state[f"{p}.errors"] = {"text": problem} if problem else {}
         if not problem:
             try:
-                agenda.add_opinion(
-                    ctx.cur, ctx.actor, item_id, Specialty(st.session_state[f"{p}.specialty"]), text, token=token(f"{p}.token")
-                )
+                agenda.add_opinion(ctx.cur, ctx.actor, item_id, own, text, token=token(f"{p}.token"))
             except PermissionDeniedError:
                 st.session_state[f"dec.{case_id}.notice"] = ("error", tr("dec.err.denied"))
             except FieldError:

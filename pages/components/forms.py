@@ -36,22 +36,18 @@ from core.models import (
     Stream,
 )
 from core.text import LONG_TEXT_MAX, SHORT_TEXT_MAX
+from core.validation import field_label, validation_messages
 from db import cases
 from pages.components.guard import PageContext
+from pages.components.widgets import lang_key
 
 NONE = "—"
 
 
-def field_errors(exc: ValidationError | FieldError) -> dict[str, str]:
-    """Field -> message, never echoing the input (include_input=False)."""
-    if isinstance(exc, FieldError):
-        return dict(exc.errors)
-    out: dict[str, str] = {}
-    for err in exc.errors(include_input=False, include_url=False):
-        field = str(err["loc"][0]) if err["loc"] else "form"
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        out.setdefault(field, msg)
-    return out
+def field_errors(exc: ValidationError | FieldError, lang: str | None = None) -> dict[str, str]:
+    """Field -> every message for it, in the user's language (catalogue messages for pydantic's
+    error types), never echoing the input (include_input=False)."""
+    return validation_messages(exc, lang or str(st.session_state.get("lang", "en")))
 
 
 class FormState:
@@ -95,9 +91,11 @@ class FormState:
             st.success(text)
 
     def unknown_errors(self, known: Sequence[str]) -> None:
+        lang = str(st.session_state.get("lang", "en"))
         for field, msg in self.errors.items():
             if field not in known:
-                st.error(f"{field}: {msg}", icon=":material/error:")
+                text = msg if field == "form" else f"{field_label(field, lang)}{'：' if lang == 'zh' else ': '}{msg}"
+                st.error(text, icon=":material/error:")
 
 
 def _opt(values: Sequence[str], lang: str, *, allow_none: bool = True) -> tuple[list[str | None], Callable[[Any], str]]:
@@ -116,7 +114,14 @@ def _select(
     index: int | None = 0,
 ) -> str | None:
     options, fmt = _opt(values, ctx.lang, allow_none=allow_none)
-    value = st.selectbox(label, options, format_func=fmt, key=form.key(field), index=index)
+    value = st.selectbox(
+        label,
+        options,
+        format_func=fmt,
+        key=lang_key(form.key(field), ctx.lang),
+        index=index,
+        placeholder=ctx.t("common.choose_one"),
+    )
     form.error(field)
     return value
 
@@ -154,7 +159,8 @@ def referral_form(ctx: PageContext) -> None:
             name = st.text_input(tr("col.patient"), max_chars=SHORT_TEXT_MAX, key=form.key("display_name"))
             form.error("display_name")
         with c3:
-            sex = _select(ctx, form, "sex", tr("col.sex"), [s.value for s in Sex], allow_none=False)
+            # No default: the referrer picks the sex (a preselected value was saved unread).
+            sex = _select(ctx, form, "sex", tr("col.sex"), [s.value for s in Sex])
         with c4:
             birth = st.date_input(
                 tr("form.birth_date"), value=None, min_value=date(1900, 1, 1), max_value=date.today(), key=form.key("birth_date")
@@ -202,25 +208,38 @@ def referral_form(ctx: PageContext) -> None:
         c1, c2, c3, c4 = st.columns(4)
         with c1:
             ecog = st.selectbox(
-                "ECOG", [None, 0, 1, 2, 3, 4, 5], key=form.key("ecog"), format_func=lambda v: NONE if v is None else str(v)
+                "ECOG",
+                [None, 0, 1, 2, 3, 4, 5],
+                key=form.key("ecog"),
+                format_func=lambda v: NONE if v is None else str(v),
+                placeholder=NONE,
             )
             form.error("ecog")
         with c2:
             kps = st.selectbox(
-                "KPS", [None, *range(100, -1, -10)], key=form.key("kps"), format_func=lambda v: NONE if v is None else str(v)
+                "KPS",
+                [None, *range(100, -1, -10)],
+                key=form.key("kps"),
+                format_func=lambda v: NONE if v is None else str(v),
+                placeholder=NONE,
             )
             form.error("kps")
         with c3:
             frankel = _select(ctx, form, "frankel", "Frankel", [f.value for f in Frankel])
         with c4:
             nrs = st.selectbox(
-                "NRS", [None, *range(11)], key=form.key("nrs"), format_func=lambda v: NONE if v is None else str(v)
+                "NRS",
+                [None, *range(11)],
+                key=form.key("nrs"),
+                format_func=lambda v: NONE if v is None else str(v),
+                placeholder=NONE,
             )
             form.error("nrs")
         neuro = st.multiselect(
             tr("form.neuro_signs"),
             [n.value for n in NeuroSign],
-            key=form.key("neuro_signs"),
+            key=lang_key(form.key("neuro_signs"), ctx.lang),
+            placeholder=tr("common.choose_many"),
             format_func=lambda v: tr("form.neuro." + v),
         )
         neuro_assessed = st.checkbox(tr("form.neuro_assessed"), key=form.key("neuro_assessed"))
@@ -259,11 +278,12 @@ def referral_form(ctx: PageContext) -> None:
         submitted = form.submit(tr("form.referral.submit"), type="primary")
     if not submitted:
         return
-    errors: dict[str, str] = {}
+    # Every problem at once: the required pickers and both models are checked before failing.
+    required: dict[str, str] = {}
     if birth is None:
-        errors["birth_date"] = tr("form.required")
-    if errors:
-        form.fail(errors)
+        required["birth_date"] = tr("form.required")
+    if sex is None:
+        required["sex"] = tr("form.required")
     # In demo mode every patient is practice data: marked synthetic, so the demo store still starts.
     patient_data = {"mrn": mrn, "display_name": name, "sex": sex, "birth_date": birth, "synthetic": ctx.store.demo}
     case_data = {
@@ -291,16 +311,17 @@ def referral_form(ctx: PageContext) -> None:
         "patient_wishes": wishes,
         "comorbidities": comorbidities,
     }
-    errors = {}
+    errors: dict[str, str] = {}
     patient = case = None
     try:
         patient = Patient.model_validate(patient_data)
     except ValidationError as exc:
-        errors |= field_errors(exc)
+        errors |= field_errors(exc, ctx.lang)
     try:
         case = Case.model_validate(case_data)
     except ValidationError as exc:
-        errors |= field_errors(exc)
+        errors |= field_errors(exc, ctx.lang)
+    errors |= required
     if errors or patient is None or case is None:
         form.fail(errors)
         return

@@ -20,6 +20,7 @@ from db import assessments, fact_access
 from db.versioning import VersionConflict
 from pages.components.forms import NONE, FormState, field_errors
 from pages.components.guard import PageContext
+from pages.components.widgets import forget, lang_key
 
 _CHOICES: dict[str, list[Any]] = {
     "ecog": [None, 0, 1, 2, 3, 4, 5],
@@ -65,14 +66,22 @@ def value_widget(ctx: PageContext, field: str, key: str, label: str) -> Any:
     """One field's input; None (or an empty list) = not recorded."""
     kind, enum = _kind(field)
     fmt = lambda v: NONE if v is None else show_value(ctx, field, v)  # noqa: E731
+    if field in _CHOICES or kind in ("bool", "enum", "multi"):
+        key = lang_key(key, ctx.lang)  # option labels are in the user's language
     if field in _CHOICES:
-        return st.selectbox(label, _CHOICES[field], key=key, format_func=fmt)
+        return st.selectbox(label, _CHOICES[field], key=key, format_func=fmt, placeholder=NONE)
     if kind == "bool":
-        return st.selectbox(label, [None, True, False], key=key, format_func=fmt)
+        return st.selectbox(label, [None, True, False], key=key, format_func=fmt, placeholder=NONE)
     if kind == "enum" and enum is not None:
-        return st.selectbox(label, [None, *(e.value for e in enum)], key=key, format_func=fmt)
+        return st.selectbox(label, [None, *(e.value for e in enum)], key=key, format_func=fmt, placeholder=NONE)
     if kind == "multi" and enum is not None:
-        return st.multiselect(label, [e.value for e in enum], key=key, format_func=lambda v: enum_label(v, ctx.lang))
+        return st.multiselect(
+            label,
+            [e.value for e in enum],
+            key=key,
+            format_func=lambda v: enum_label(v, ctx.lang),
+            placeholder=ctx.t("common.choose_many"),
+        )
     if kind == "int":
         return st.number_input(label, value=None, step=1, key=key)
     return st.number_input(label, value=None, step=0.1, format="%.1f", key=key)
@@ -136,7 +145,7 @@ def record_form(ctx: PageContext, cf: CaseFile) -> None:
             form.fail({"form": str(exc)})
         else:
             for field in ASSESSED_FIELDS:
-                st.session_state.pop(form.key(field), None)
+                forget(form.key(field))
             form.done(ctx.t("assess.record.done", n=len(chosen)))
 
 
@@ -147,7 +156,10 @@ def history_panel(ctx: PageContext, cf: CaseFile) -> None:
     if not recorded:
         return
     field = st.selectbox(
-        ctx.t("assess.history.field"), recorded, key=f"assess_hist_{case_id}", format_func=lambda f: field_label(ctx, f)
+        ctx.t("assess.history.field"),
+        recorded,
+        key=lang_key(f"assess_hist_{case_id}", ctx.lang),
+        format_func=lambda f: field_label(ctx, f),
     )
     rows = assessments.history(ctx.cur, case_id, field)
     st.dataframe(
@@ -172,7 +184,7 @@ def history_panel(ctx: PageContext, cf: CaseFile) -> None:
     pick = st.selectbox(
         ctx.t("assess.fix.pick"),
         [a.assessment_id for a in live],
-        key=f"assess_fix_pick_{case_id}_{field}",
+        key=lang_key(f"assess_fix_pick_{case_id}_{field}", ctx.lang),
         format_func=lambda i: next(
             f"#{a.assessment_id} · {show_value(ctx, field, a.value)} · {a.observed_on}" for a in live if a.assessment_id == i
         ),

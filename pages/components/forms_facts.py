@@ -52,6 +52,7 @@ from db import clinical, fact_access
 from db.versioning import VersionConflict
 from pages.components.forms import NONE, FormState, field_errors
 from pages.components.guard import PageContext
+from pages.components.widgets import lang_key
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,8 @@ def render_fields(
     lesions = _lesion_labels(ctx, cf)
     columns = st.columns(3)
     for i, f in enumerate(fields):
-        key = form.key(f.name)
+        # pickers whose option labels are in the user's language get a key per language
+        key = lang_key(form.key(f.name), ctx.lang) if f.kind in ("enum", "lesion", "lesions") else form.key(f.name)
         if key not in st.session_state:
             st.session_state[key] = _initial(initial, f)
         label = field_label(ctx, f.name) + (" *" if f.required else "")
@@ -183,11 +185,15 @@ def render_fields(
                 if st.session_state[key] not in options:
                     st.session_state[key] = options[0]
                 out[f.name] = st.selectbox(
-                    label, options, key=key, format_func=lambda v: NONE if v is None else enum_label(v, ctx.lang)
+                    label,
+                    options,
+                    key=key,
+                    format_func=lambda v: NONE if v is None else enum_label(v, ctx.lang),
+                    placeholder=NONE,  # an empty state shows "—" like the None option, not Streamlit's English
                 )
             elif f.kind == "level":
                 out[f.name] = st.selectbox(
-                    label, [None, *VERTEBRAL_LEVELS], key=key, format_func=lambda v: NONE if v is None else v
+                    label, [None, *VERTEBRAL_LEVELS], key=key, format_func=lambda v: NONE if v is None else v, placeholder=NONE
                 )
             elif f.kind == "int":
                 out[f.name] = st.number_input(label, min_value=int(f.lo or 0), max_value=int(f.hi or 0), step=1, key=key)
@@ -205,12 +211,22 @@ def render_fields(
                 out[f.name] = st.checkbox(label, key=key)
             elif f.kind == "lesions":
                 st.session_state[key] = [i for i in st.session_state[key] if i in lesions]
-                out[f.name] = st.multiselect(label, list(lesions), key=key, format_func=lambda i: lesions.get(i, str(i)))
+                out[f.name] = st.multiselect(
+                    label,
+                    list(lesions),
+                    key=key,
+                    format_func=lambda i: lesions.get(i, str(i)),
+                    placeholder=ctx.t("common.choose_many"),
+                )
             elif f.kind == "lesion":
                 if st.session_state[key] not in lesions:
                     st.session_state[key] = None
                 out[f.name] = st.selectbox(
-                    label, [None, *lesions], key=key, format_func=lambda i: NONE if i is None else lesions.get(i, str(i))
+                    label,
+                    [None, *lesions],
+                    key=key,
+                    format_func=lambda i: NONE if i is None else lesions.get(i, str(i)),
+                    placeholder=NONE,
                 )
             form.error(f.name)
     return out
@@ -309,7 +325,10 @@ def correct_form(
     if not by_id:
         return
     pick = st.selectbox(
-        ctx.t("fact.pick"), list(by_id), key=f"pick_{entity}_{cf.case.case_id}", format_func=lambda i: describe(by_id[i])
+        ctx.t("fact.pick"),
+        list(by_id),
+        key=lang_key(f"pick_{entity}_{cf.case.case_id}", ctx.lang),
+        format_func=lambda i: describe(by_id[i]),
     )
     record = by_id[pick]
     form = FormState(f"fix_{entity}_{pick}")

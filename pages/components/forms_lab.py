@@ -21,6 +21,7 @@ from core.models import ANALYTE_UNITS, UNIT_CONVERSIONS, Analyte, CaseFile, LabR
 from db import clinical
 from pages.components.forms import FormState, field_errors
 from pages.components.guard import PageContext
+from pages.components.widgets import lang_key
 
 
 def units_for(analyte: Analyte) -> list[str]:
@@ -53,7 +54,10 @@ def single_form(ctx: PageContext, cf: CaseFile) -> None:
     c1, c2, c3, c4 = st.columns(4)
     with c1:
         analyte = st.selectbox(
-            tr("form.analyte"), [a.value for a in Analyte], key=form.key("analyte"), format_func=lambda v: enum_label(v, ctx.lang)
+            tr("form.analyte"),
+            [a.value for a in Analyte],
+            key=lang_key(form.key("analyte"), ctx.lang),
+            format_func=lambda v: enum_label(v, ctx.lang),
         )
         form.error("analyte")
     units = units_for(Analyte(analyte))

@@ -48,6 +48,7 @@ LESION_LEVEL: frozenset[str] = frozenset({"sins", "mirels", "bilsky_escc"})
 
 History = Callable[[str], pd.DataFrame]
 
+
 def escape_md(text: object) -> str:
     """Stored or user text made literal inside Markdown (the one escaper, core.text.md_inline)."""
     return md_inline(text)
@@ -300,14 +301,26 @@ def band_line(ctx: PageContext, score: DerivedScore, colour: str) -> None:
         st.markdown(f":{colour}-background[:{colour}[{text}]]")
 
 
+CARD_WIDTH = 260  # px: wide enough for a band label and a title on two lines; the row wraps
+PICK_KEY = "board_bd_pick"
+
+
+def computed_on(history: pd.DataFrame | None, as_of: date) -> date:
+    """The day a card's score was last computed (the board's date when it has no history)."""
+    return _computed(history, as_of)
+
+
 def render_card(
     ctx: PageContext,
     card: Card,
     *,
     history: pd.DataFrame | None,
     as_of: date,
+    board_computed: date | None = None,
     site: str = "",
 ) -> None:
+    """One card: the score's name (wrapping, never cut), value, band, site and flags. The
+    "computed" date shows only when it differs from the board's one line (``board_computed``)."""
     score = card.score
     sid = score.score_id
     name = ctx.t(f"board.score.{sid}")
@@ -317,13 +330,15 @@ def render_card(
     colour = badge_colour(score.band)
     value = headline(ctx, score)
     converted = converted_sources(score)
-    with st.container(border=True, height="stretch"):
+    with st.container(border=True, width=CARD_WIDTH, key=f"board_card_{sid}"):
+        # The name as wrapping text: a metric label is cut to one line ("Bilsk…").
+        st.markdown(f"**{escape_md(name)}**", help=full)
         if score.complete or converted:
             points = trend(history)
             st.metric(
                 name,
                 value if value is not None else ctx.t("board.none"),
-                help=full,
+                label_visibility="collapsed",
                 chart_data=points if len(points) >= 2 else None,
                 delta_color=colour,
             )
@@ -332,7 +347,6 @@ def render_card(
             else:
                 band_line(ctx, score, colour)
         else:
-            st.markdown(f"**{name}**", help=full)
             st.warning(ctx.t("board.card.missing", items=escape_md("; ".join(missing_items(ctx, score)))))
         notes = []
         if card.lesions > 1 and site:
@@ -344,12 +358,38 @@ def render_card(
         previous = _previous(ctx, sid, history)
         if previous:
             notes.append(previous)
-        notes.append(ctx.t("board.card.computed", date=_computed(history, as_of).isoformat()))
-        st.caption(" · ".join(notes))
+        computed = _computed(history, as_of)
+        if computed != board_computed:
+            notes.append(ctx.t("board.card.computed", date=computed.isoformat()))
+        if notes:
+            st.caption(" · ".join(notes))
         if score.result.flags:
             flags = ", ".join(flag_label(ctx, f) for f in score.result.flags)
             st.caption(ctx.t("board.card.flags", items=escape_md(flags)))
-        lazy_breakdown(ctx, score, ctx.t("board.card.breakdown"), key=breakdown_key(score, "card"))
+
+
+def card_title(ctx: PageContext, card: Card) -> str:
+    return ctx.t(f"board.score.{card.score.score_id}")
+
+
+def render_breakdowns(ctx: PageContext, cards: Sequence[Card]) -> None:
+    """ "Points and sources" at the board's full width: pick one or more scores, their tables show
+    below (built only when picked, so an unopened board pays nothing for them)."""
+    by_id = {card.score.score_id: card for card in cards}
+    if not by_id:
+        return
+    picked = st.pills(
+        ctx.t("board.card.breakdown"),
+        list(by_id),
+        selection_mode="multi",
+        format_func=lambda sid: card_title(ctx, by_id[sid]),
+        key=PICK_KEY,
+    )
+    for sid in picked or []:
+        if sid in by_id:
+            with st.container(border=True):
+                st.markdown(f"**{escape_md(card_title(ctx, by_id[sid]))}**")
+                render_breakdown(ctx, by_id[sid].score)
 
 
 def render_cards(
@@ -359,23 +399,31 @@ def render_cards(
     as_of: date,
     history: History | None = None,
     sites: dict[int, str] | None = None,
-    per_row: int = 3,
+    breakdowns: bool = True,
 ) -> None:
-    """Every card in a grid of ``per_row`` columns, then the scores that do not apply."""
+    """The cards in a row that wraps to the width (fixed-width cards: as many per row as fit),
+    one "computed" line for the board, the scores that do not apply, then (``breakdowns``) the
+    "Points and sources" picker; a caller that lays the cards out in a column passes False and
+    calls :func:`render_breakdowns` at full width."""
     cards, not_applicable = select_cards(scores)
     sites = sites or {}
-    for start in range(0, len(cards), per_row):
-        row: Sequence[Card] = cards[start : start + per_row]
-        for column, card in zip(st.columns(per_row), row, strict=False):
-            with column:
-                score = card.score
-                render_card(
-                    ctx,
-                    card,
-                    history=history(score.score_id) if history else None,
-                    as_of=as_of,
-                    site=sites.get(score.lesion_id, score.site) if score.lesion_id else score.site,
-                )
+    histories = {card.score.score_id: history(card.score.score_id) if history else None for card in cards}
+    dates = [computed_on(h, as_of) for h in histories.values()]
+    board_computed = max(set(dates), key=dates.count) if dates else as_of  # the date most cards share
+    with st.container(horizontal=True, gap="small"):
+        for card in cards:
+            score = card.score
+            render_card(
+                ctx,
+                card,
+                history=histories[score.score_id],
+                as_of=as_of,
+                board_computed=board_computed,
+                site=sites.get(score.lesion_id, score.site) if score.lesion_id else score.site,
+            )
+    st.caption(ctx.t("board.cards.computed", date=board_computed.isoformat(), as_of=as_of.isoformat()))
     if not_applicable:
         items = "; ".join(f"{ctx.t(f'board.score.{s.score_id}')} ({_note(ctx, s.note, s.note_zh)})" for s in not_applicable)
         st.caption(ctx.t("board.card.not_applicable", items=escape_md(items)))
+    if breakdowns:
+        render_breakdowns(ctx, cards)

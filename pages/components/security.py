@@ -43,7 +43,7 @@ def unlock_form(ctx: PageContext, frame: pd.DataFrame) -> None:
     if locked.empty:
         st.caption(ctx.t("sec.unlock.none"))
         return
-    labels = {int(r.user_id): str(r.username) for r in locked.itertuples()}
+    labels = {int(r.user_id): f"{r.display_name} · {r.username}" for r in locked.itertuples()}
     with st.form("unlock_user"):
         uid = st.selectbox(ctx.t("admin.user"), list(labels), format_func=lambda i: labels[i])
         if st.form_submit_button(ctx.t("sec.unlock.submit")):

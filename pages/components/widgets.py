@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from core.i18n import MESSAGES, enum_label
+from core.i18n import LANGUAGES, MESSAGES, enum_label
 
 _CODED_COLUMNS = (
     "primary_tumour",
@@ -27,6 +27,30 @@ _CODED_COLUMNS = (
     "disposition",
     "side",
 )
+
+
+def lang_key(base: str, lang: str) -> str:
+    """The widget key of a picker whose option labels depend on the language: ``<base>__<lang>``.
+
+    A picker keeps the label of its chosen option under its key, so after a language switch it
+    would go on showing the old language; a key per language makes it render anew, and the value
+    chosen under the other language is carried over (values are codes, not labels)."""
+    key = f"{base}__{lang}"
+    if key not in st.session_state:
+        for other in LANGUAGES:
+            old = f"{base}__{other}"
+            # None is "nothing chosen": left to the widget's own default (its "—" option), since a
+            # None in the state shows Streamlit's English placeholder instead.
+            if other != lang and st.session_state.get(old) is not None:
+                st.session_state[key] = st.session_state[old]
+                break
+    return key
+
+
+def forget(base: str) -> None:
+    """Drop a widget's value under its plain key and every language's key."""
+    for key in (base, *(f"{base}__{lang}" for lang in LANGUAGES)):
+        st.session_state.pop(key, None)
 
 
 def localise_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:

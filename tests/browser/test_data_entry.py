@@ -54,6 +54,7 @@ def entry_server(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) 
         case_id = cases.refer(
             con,
             Actor(user_id=uid, username="coordinator", role=Role.COORDINATOR),
+            # synthetic: the server runs in demo mode, which refuses a store with real patients
             Patient(mrn="WEB-0001", display_name="Browser Entry", sex="female", birth_date=date(1960, 6, 1), synthetic=True),
             Case(
                 patient_id=0,

@@ -145,7 +145,7 @@ def _build_agenda(c: duckdb.DuckDBPyConnection, a: Actor, w: dict[str, object]) 
 
 
 def _opinion(c: duckdb.DuckDBPyConnection, a: Actor, w: dict[str, object]) -> object:
-    return agenda.add_opinion(c, a, w["item"], Specialty.RADIOTHERAPY, "20 Gy in 5 preferred")  # type: ignore[arg-type]
+    return agenda.add_opinion(c, a, w["item"], a.specialty or Specialty.RADIOTHERAPY, "20 Gy in 5 preferred")  # type: ignore[arg-type]
 
 
 def _draft(c: duckdb.DuckDBPyConnection, a: Actor, w: dict[str, object]) -> object:

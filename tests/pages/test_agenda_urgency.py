@@ -112,8 +112,10 @@ def test_three_consecutive_moves_in_the_page(
     ids = [int(i) for i in listing.agenda_items(con, next_meeting)["item_id"]]
     k = next(i for i in range(3, len(ids)) if len({tiers[ids[j]] for j in range(i - 3, i + 1)}) == 1)
     item = ids[k]
-    for step in range(1, 4):
-        next(b for b in at.button if b.key == f"mtg_up_{item}").click().run()
+    at.selectbox(key=f"mtg_move_pick_{next_meeting}").select(item).run()
+    for step in range(1, 4):  # the same button, clicked three times, keeps moving the picked item
+        next(b for b in at.button if b.key == f"mtg_move_up_{next_meeting}").click().run()
+        assert at.selectbox(key=f"mtg_move_pick_{next_meeting}").value == item  # the picker stays on it
         assert not at.exception
         now = [int(i) for i in listing.agenda_items(con, next_meeting)["item_id"]]
         assert now.index(item) == k - step, f"move {step}"
@@ -121,4 +123,5 @@ def test_three_consecutive_moves_in_the_page(
         rows = listing.agenda_items(con, next_meeting)
         cases = dict(zip(rows["item_id"], rows["case_id"], strict=True))
         assert shown == [int(cases[i]) for i in now]
-    assert next(b for b in at.button if b.key == f"mtg_up_{ids[0]}").disabled  # the first item cannot move up
+    at.selectbox(key=f"mtg_move_pick_{next_meeting}").select(ids[0]).run()
+    assert next(b for b in at.button if b.key == f"mtg_move_up_{next_meeting}").disabled  # the first cannot move up

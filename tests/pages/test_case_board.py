@@ -199,8 +199,7 @@ def test_breakdown_shows_points_and_where_inputs_came_from(
     page_store: Path, user_ids: dict[str, int], lecture: dict[int, int]
 ) -> None:
     at = app("case", user_id=user_ids["chair"], query={"case": str(lecture[2])})
-    at.session_state["board_bd_card_sins"] = True
-    at.session_state["board_bd_card_karnofsky"] = True
+    at.session_state["board_bd_pick"] = ["sins", "karnofsky"]  # "Points and sources", full width
     at.run()
     assert not at.exception
     tables = [t.value for t in at.table]

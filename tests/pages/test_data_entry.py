@@ -44,6 +44,7 @@ def new_case(page_store: Path, user_ids: dict[str, int]) -> tuple[int, int]:
         case_id = cases.refer(
             con,
             who,
+            # synthetic: the page store runs in demo mode, which refuses a store with real patients
             Patient(mrn="ENTRY-0001", display_name="Entry Patient", sex="female", birth_date=BIRTH, synthetic=True),
             Case(
                 patient_id=0,
@@ -67,6 +68,14 @@ def board(user_id: int, case_id: int, tab: str | None = None) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+def picker(at: AppTest, key: str):  # type: ignore[no-untyped-def]
+    """A selectbox by its key; pickers whose option labels follow the language carry ``__en``."""
+    try:
+        return at.selectbox(key=f"{key}__en")
+    except KeyError:
+        return at.selectbox(key=key)
 
 
 def expanders(at: AppTest) -> list[str]:
@@ -142,13 +151,13 @@ def test_spinal_lesion_with_every_sins_item(page_store: Path, user_ids: dict[str
     name = f"add_lesion_{case_id}"
     before = _count(page_store, "SELECT count(*) FROM lesion WHERE patient_id = ?", [pid])
     # bad input first: a spinal lesion without its level -> message, nothing saved, input kept
-    at.selectbox(key=f"{name}__bone").set_value("spine")
-    at.selectbox(key=f"{name}__lesion_type").set_value("lytic")
-    at.selectbox(key=f"{name}__spinal_pain").set_value("mechanical")
+    at.selectbox(key=f"{name}__bone__en").set_value("spine")
+    at.selectbox(key=f"{name}__lesion_type__en").set_value("lytic")
+    at.selectbox(key=f"{name}__spinal_pain__en").set_value("mechanical")
     at = click(at, "Add lesion")
     assert "level is required for a spinal lesion" in errors(at)
     assert _count(page_store, "SELECT count(*) FROM lesion WHERE patient_id = ?", [pid]) == before
-    assert at.selectbox(key=f"{name}__spinal_pain").value == "mechanical"
+    assert at.selectbox(key=f"{name}__spinal_pain__en").value == "mechanical"
     for key, value in (
         ("level", "T9"),
         ("alignment", "normal"),
@@ -158,7 +167,7 @@ def test_spinal_lesion_with_every_sins_item(page_store: Path, user_ids: dict[str
         ("posterior_wall_intact", "no"),
         ("surgeon_stability", "unstable"),
     ):
-        at.selectbox(key=f"{name}__{key}").set_value(value)
+        picker(at, f"{name}__{key}").set_value(value)
     at = click(at, "Add lesion")
     assert not errors(at), errors(at)
     assert _count(page_store, "SELECT count(*) FROM lesion WHERE patient_id = ?", [pid]) == before + 1
@@ -173,7 +182,7 @@ def test_lesion_bad_size_and_free_text_limits(page_store: Path, user_ids: dict[s
     at = board(user_ids["coordinator"], case_id, "Imaging")
     name = f"add_imaging_study_{case_id}"
     before = _count(page_store, "SELECT count(*) FROM imaging_study WHERE patient_id = ?", [pid])
-    at.selectbox(key=f"{name}__modality").set_value("mri")
+    at.selectbox(key=f"{name}__modality__en").set_value("mri")
     at.date_input(key=f"{name}__study_date").set_value(date.today())
     # the free-text limit is the widget's (200 characters); the model repeats it behind the page
     assert at.text_input(key=f"{name}__region").max_chars == 200
@@ -183,7 +192,7 @@ def test_lesion_bad_size_and_free_text_limits(page_store: Path, user_ids: dict[s
     at = click(at, "Add imaging study")
     assert "Region *" in [str(t.label) for t in at.text_input] and "is required" in errors(at)
     assert _count(page_store, "SELECT count(*) FROM imaging_study WHERE patient_id = ?", [pid]) == before
-    assert at.selectbox(key=f"{name}__modality").value == "mri"
+    assert at.selectbox(key=f"{name}__modality__en").value == "mri"
     # a date before the birth date: the date picker starts at the birth date; the store refuses it too
     from core.errors import FieldError
 
@@ -212,7 +221,7 @@ def test_lab_converts_before_saving_and_refuses_implausible_values(
     case_id, pid = new_case
     at = board(user_ids["coordinator"], case_id, "Labs")
     name = f"add_lab_{case_id}"
-    at.selectbox(key=f"{name}__analyte").set_value("calcium").run()
+    at.selectbox(key=f"{name}__analyte__en").set_value("calcium").run()
     at.number_input(key=f"{name}__value").set_value(10.0).run()
     at.selectbox(key=f"{name}__unit").set_value("mg/dL").run()
     assert "10.0 mg/dL = 2.50 mmol/L (stored in SI)" in texts(at)
@@ -255,13 +264,13 @@ def test_assessment_recorded_dated_then_corrected_with_reason(
     name = f"assess_{case_id}"
     # out of range survival -> message, nothing saved
     at.number_input(key=f"{name}__expected_survival_weeks").set_value(2000)
-    at.selectbox(key=f"{name}__ecog").set_value(2)
+    at.selectbox(key=f"{name}__ecog__en").set_value(2)
     at = click(at, "Record assessment")
     assert "expected_survival_weeks" in errors(at) or "1040" in errors(at)
     assert _count(page_store, "SELECT count(*) FROM assessment WHERE case_id = ?", [case_id]) == 0
-    assert at.selectbox(key=f"{name}__ecog").value == 2
+    assert at.selectbox(key=f"{name}__ecog__en").value == 2
     at.number_input(key=f"{name}__expected_survival_weeks").set_value(30)
-    at.selectbox(key=f"{name}__nrs").set_value(7)
+    picker(at, f"{name}__nrs").set_value(7)
     at.date_input(key=f"{name}__observed_on").set_value(date.today() - timedelta(days=1))
     at = click(at, "Record assessment")
     assert not errors(at), errors(at)
@@ -271,9 +280,9 @@ def test_assessment_recorded_dated_then_corrected_with_reason(
     assert shown["ECOG"] == "2" and shown["Pain (NRS)"] == "7/10"
     assert any("1 days" in df.value.to_string() for df in at.dataframe)  # the age of the values
     # correct ECOG: reason required
-    at.selectbox(key=f"assess_hist_{case_id}").set_value("ecog").run()
-    pick = at.selectbox(key=f"assess_fix_pick_{case_id}_ecog").value
-    at.selectbox(key=f"assess_fix_{pick}__value").set_value(3)
+    picker(at, f"assess_hist_{case_id}").set_value("ecog").run()
+    pick = picker(at, f"assess_fix_pick_{case_id}_ecog").value
+    picker(at, f"assess_fix_{pick}__value").set_value(3)
     at = click_in(at, f"assess_fix_{pick}__form", "Save correction")
     assert "is required" in errors(at)
     at.text_input(key=f"assess_fix_{pick}__reason").input("re-examined: in bed > 50% of the day")
@@ -301,9 +310,9 @@ def test_second_correction_of_the_same_lesion_sees_both_versions(
     finally:
         con.close()
     at = board(user_ids["coordinator"], case_id, "Lesions")
-    at.selectbox(key=f"pick_lesion_{case_id}").set_value(lesion_id).run()
+    picker(at, f"pick_lesion_{case_id}").set_value(lesion_id).run()
     name = f"fix_lesion_{lesion_id}"
-    at.selectbox(key=f"{name}__size_fraction").set_value("gt_two_thirds")
+    picker(at, f"{name}__size_fraction").set_value("gt_two_thirds")
     at.text_input(key=f"{name}__reason").input("X-ray measured")
     # meanwhile the chair corrects the same lesion
     con = _con(page_store)
@@ -333,7 +342,10 @@ def _fill(at: AppTest, form: str, values: dict[str, object]) -> None:
             try:
                 widget = finder(key=key)
             except KeyError:
-                continue
+                try:  # pickers whose option labels follow the language carry the language in their key
+                    widget = finder(key=f"{key}__en")
+                except KeyError:
+                    continue
             if finder in (at.text_input, at.text_area):
                 widget.input(value)
             elif finder is at.checkbox:

@@ -368,3 +368,23 @@ def test_minutes_on_screen_say_what_happened(user_ids: dict[str, int], store_cur
     assert "Discussed, with the decision (" in shown and "Deferred (" in shown
     assert "Reason for deferring" in shown
     assert "Cases discussed" not in shown and "No decision recorded" not in shown
+
+
+def test_an_opinion_is_posted_under_the_members_own_specialty_dated_today(
+    open_cases: list[int], user_ids: dict[str, int], store_cur: duckdb.DuckDBPyConnection
+) -> None:
+    case_id = open_cases[5]
+    at = _open(user_ids["radonc"], case_id)
+    # no specialty picker: the member's own specialty is shown, not chosen
+    assert not [s for s in at.selectbox if s.key == f"dec.{case_id}.op.specialty"]
+    assert any("radiotherapy" in m.value for m in at.markdown)
+    at.text_area(key=f"dec.{case_id}.op.text").input("8 Gy single fraction to the painful rib")
+    _click(at, "Add opinion")
+    row = store_cur.execute(
+        "SELECT o.specialty, CAST(o.created_at AS DATE) = current_date FROM specialty_opinion o"
+        " JOIN agenda_item a USING (item_id) WHERE a.case_id = ? ORDER BY o.opinion_id DESC LIMIT 1",
+        [case_id],
+    ).fetchone()
+    assert row == ("radiotherapy", True)
+    today = store_cur.execute("SELECT current_date").fetchone()[0]  # the store's clock, as the row's
+    assert any(f"{today.isoformat()}" in m.value and "8 Gy single fraction" in m.value for m in at.markdown)

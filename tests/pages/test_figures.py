@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import plotly.graph_objects as go
 import pytest
 
+from core.lab_reference import reference_for
 from core.models import (
     ANALYTE_UNITS,
     VERTEBRAL_LEVELS,
@@ -20,6 +21,7 @@ from core.models import (
     LabResult,
     Lesion,
     Patient,
+    Sex,
     Treatment,
 )
 from pages.components import skeleton
@@ -28,12 +30,14 @@ from pages.components.figures import (
     HIGH_RISK_BANDS,
     LESION_TYPE_COLOURS,
     RISK_OUTLINE,
+    TIMELINE_DEFAULT_DAYS,
     Labels,
     band_colour,
     bone_map,
     corrected_calcium_points,
     lab_trends,
     timeline,
+    timeline_window,
     treatment_label,
 )
 
@@ -498,7 +502,8 @@ def test_lab_panels_without_data_are_omitted() -> None:
     cf = case_file(labs=(lab("hb", "101", date(2025, 2, 1)),))
     fig = lab_trends(cf)
     assert [a.text for a in fig.layout.annotations] == ["Haemoglobin (g/L)"]
-    assert not fig.layout.shapes
+    # no calcium bands: the one shape is haemoglobin's own reference band
+    assert [s.name for s in fig.layout.shapes] == ["reference_hb"]
 
 
 @pytest.mark.parametrize(
@@ -548,3 +553,76 @@ def test_band_colour(band: str, family: str) -> None:
 
 def test_band_colours_cover_the_risk_outline_bands() -> None:
     assert set(BAND_COLOURS) >= HIGH_RISK_BANDS
+
+
+# --- the default window and the reference bands -------------------------------------------------
+
+OLD_CHEMO = Treatment(
+    treatment_id=15,
+    patient_id=1,
+    kind="chemotherapy",
+    name="EC x4",
+    start_date=date(2021, 1, 4),
+    end_date=date(2021, 3, 29),
+)
+
+
+def test_default_window_is_the_last_12_months_and_drops_bars_that_ended_before_it() -> None:
+    cf = timeline_case().model_copy(update={"treatments": (*TREATMENTS, OLD_CHEMO)})
+    window = timeline_window(cf)
+    assert window == (TODAY - timedelta(days=TIMELINE_DEFAULT_DAYS), TODAY)
+    fig = timeline(cf, window=window)
+    ids = sorted(tid for t in fig.data if isinstance(t, go.Bar) for tid in t.customdata)
+    assert ids == [11, 12, 13, 14]  # the 2021 course takes no row in the window
+    assert fig.layout.xaxis.range[0] < window[0].isoformat() < fig.layout.xaxis.range[1]
+    # a course that began before the window is drawn from the window's first day, hover keeps its start
+    zol = next(t for t in fig.data if isinstance(t, go.Bar) and 13 in t.customdata)
+    i = list(zol.customdata).index(13)
+    assert zol.base[i] == window[0].isoformat()
+    assert "2023-07-01" in zol.hovertext[i]
+    full = timeline(cf)
+    assert 15 in [tid for t in full.data if isinstance(t, go.Bar) for tid in t.customdata]
+
+
+def test_no_window_when_the_history_fits_in_12_months() -> None:
+    cf = case_file().model_copy(
+        update={"case": case_file().case.model_copy(update={"diagnosis_date": TODAY - timedelta(days=200)})}
+    )
+    assert timeline_window(cf) is None
+
+
+@pytest.mark.parametrize(
+    ("analyte", "value", "sex", "band"),
+    [
+        ("creatinine", "80", "female", (45.0, 90.0)),
+        ("creatinine", "80", "male", (60.0, 110.0)),
+        ("hb", "101", "male", (130.0, 180.0)),
+        ("alp", "420", "female", (30.0, 130.0)),
+        ("platelets", "90", "female", (150.0, 400.0)),
+        ("neutrophils", "1.1", "female", (2.0, 7.5)),
+        ("ca15_3", "88", "female", (0.0, 30.0)),
+    ],
+)
+def test_each_lab_panel_has_its_reference_band_and_shows_it(
+    analyte: str, value: str, sex: str, band: tuple[float, float]
+) -> None:
+    base = case_file()
+    cf = base.model_copy(
+        update={
+            "patient": base.patient.model_copy(update={"sex": sex}),
+            "labs": (lab(analyte, value, date(2025, 2, 1)), lab(analyte, value, date(2025, 4, 1))),
+        }
+    )
+    fig = lab_trends(cf)
+    shape = next(s for s in fig.layout.shapes if s.name == f"reference_{analyte}")
+    assert (shape.y0, shape.y1) == band
+    low, high = fig.layout.yaxis.range
+    assert low <= min(band[0], float(value)) and high >= max(band[1], float(value))  # band and values in view
+
+
+def test_every_analyte_has_a_reference_row_with_a_source() -> None:
+    for analyte in Analyte:
+        for sex in ("male", "female"):
+            row = reference_for(analyte, Sex(sex))
+            assert row is not None, analyte
+            assert row.source and (row.lower is None or row.upper is None or row.lower < row.upper)

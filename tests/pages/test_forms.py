@@ -19,9 +19,10 @@ def _count(path: Path, sql: str) -> int:
         con.close()
 
 
-def _fill_referral(at, mrn: str, name: str, question: str) -> None:  # type: ignore[no-untyped-def]
+def _fill_referral(at, mrn: str, name: str, question: str, lang: str = "en") -> None:  # type: ignore[no-untyped-def]
     at.text_input(key="referral__mrn").input(mrn)
     at.text_input(key="referral__display_name").input(name)
+    at.selectbox(key=f"referral__sex__{lang}").select("female")
     at.date_input(key="referral__birth_date").set_value(date(1961, 4, 2))
     at.text_input(key="referral__referrer").input("Dr Demo Referrer")
     at.text_area(key="referral__question").input(question)
@@ -40,7 +41,7 @@ def test_invalid_referral_shows_field_messages_and_saves_nothing(page_store: Pat
     at = _submit(at)
     assert not at.exception
     errors = " | ".join(e.value for e in at.error)
-    assert "String should match pattern" in errors or "mrn" in errors.lower()
+    assert "has characters or a form that is not allowed" in errors  # the MRN, from the catalogue
     assert "invisible" in errors  # the bidi override in the name
     assert "evil" not in errors  # the value is never echoed
     assert _count(page_store, "SELECT count(*) FROM patient") == before
@@ -87,3 +88,27 @@ def test_member_has_no_referral_tab(page_store: Path, user_ids: dict[str, int]) 
     at = app("cases", user_id=user_ids["member"]).run()
     assert not at.exception
     assert not [b for b in at.button if b.label == "Refer"]
+
+
+def test_referral_sex_has_no_default_and_every_error_shows_at_once(page_store: Path, user_ids: dict[str, int]) -> None:
+    at = app("cases", user_id=user_ids["coordinator"]).run()
+    assert at.selectbox(key="referral__sex__en").value is None  # nobody's sex is preselected
+    before = _count(page_store, "SELECT count(*) FROM patient")
+    at = _submit(at)  # nothing filled in
+    assert not at.exception
+    shown = [e.value for e in at.error]
+    # sex, birth date, MRN, name, referrer and question all at once, not one per submission
+    assert len(shown) >= 5 and "is required" in shown
+    assert _count(page_store, "SELECT count(*) FROM patient") == before
+
+
+def test_referral_errors_in_chinese(page_store: Path, user_ids: dict[str, int]) -> None:
+    at = app("cases", user_id=user_ids["coordinator"])
+    at.session_state["lang"] = "zh"
+    at.run()
+    _fill_referral(at, "bad mrn!", "演示 \u202e患者", "", lang="zh")
+    at = _submit(at)
+    assert not at.exception
+    errors = " | ".join(e.value for e in at.error)
+    assert "含有不可见" in errors and "含有不允许的字符" in errors and "不能为空" in errors
+    assert not any(word in errors for word in ("String", "should", "remove it", "must not"))

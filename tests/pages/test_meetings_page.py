@@ -66,7 +66,8 @@ def test_manual_move_is_kept(
     tiers = agenda.item_tiers(con, next_meeting)
     ids = [int(i) for i in before["item_id"]]
     k = next(i for i in range(1, len(ids)) if tiers[ids[i]] == tiers[ids[i - 1]])  # same urgency group
-    _button(at, f"mtg_up_{ids[k]}").click().run()
+    at.selectbox(key=f"mtg_move_pick_{next_meeting}").select(ids[k]).run()
+    _button(at, f"mtg_move_up_{next_meeting}").click().run()
     assert not at.exception
     after = [int(i) for i in listing.agenda_items(con, next_meeting)["item_id"]]
     assert after[k - 1 : k + 1] == [ids[k], ids[k - 1]]

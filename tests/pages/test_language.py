@@ -1,0 +1,197 @@
+"""Every page rendered in Chinese shows no English UI text, no raw vocabulary code and no raw
+message key (issue 11, item 6).
+
+What is checked is the UI the app writes itself: titles, headings, widget labels and their
+placeholders, tab and expander labels, buttons, metric labels, table headers and the options of
+pickers. Stored data (patient names, free text typed in English) is not the UI and may be in any
+language, so running text is checked only for raw codes and keys, and an element fails on
+English only when its whole text is an English catalogue message whose Chinese differs.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import core.models as models
+from core.i18n import MESSAGES
+from pages.components.case_board import TAB_KEY
+from tests.pages.conftest import app
+
+STREAMLIT_DEFAULTS = ("Choose an option", "Choose options", "No options to select", "Select...")
+# English catalogue texts whose Chinese differs: shown alone in the Chinese UI they are a bug.
+ENGLISH_UI = {en for en, zh in MESSAGES.values() if en != zh and "{" not in en and re.search(r"[a-z]{3}", en)}
+# Vocabulary codes (enum values with an underscore: "medical_oncology", "standard_of_care").
+CODES = {
+    member.value
+    for obj in vars(models).values()
+    if isinstance(obj, type) and issubclass(obj, enum.StrEnum) and obj is not enum.StrEnum
+    for member in obj
+    if "_" in member.value
+}
+KEY_TOKEN = re.compile(r"\b[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+\b")
+CODE_TOKEN = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+
+PAGES: list[tuple[str, str, dict[str, str], str | None]] = [
+    ("overview", "chair", {}, None),
+    ("overview", "member", {}, None),
+    ("cases", "coordinator", {}, None),
+    ("meetings", "chair", {}, None),
+    ("meetings", "coordinator", {}, None),
+    ("decisions", "chair", {}, None),
+    ("analytics", "analyst", {}, None),
+    ("admin", "admin", {}, None),
+    ("admin", "analyst", {}, None),
+]
+CASE_TABS = ("suggestions", "imaging", "timeline", "labs", "lesions", "decisions")
+
+
+def _labels(at: AppTest) -> list[tuple[str, str]]:
+    """(where, text) of the UI's own words: headings, labels, options, placeholders, headers."""
+    out: list[tuple[str, str]] = []
+    for kind in ("title", "header", "subheader"):
+        out += [(kind, str(e.value)) for e in getattr(at, kind)]
+    for kind in (
+        "button",
+        "selectbox",
+        "multiselect",
+        "text_input",
+        "text_area",
+        "toggle",
+        "checkbox",
+        "number_input",
+        "date_input",
+        "radio",
+    ):
+        for e in at.get(kind):
+            out.append((kind, str(getattr(e, "label", ""))))
+            placeholder = getattr(e, "placeholder", None)
+            if placeholder:
+                out.append((f"{kind} placeholder", str(placeholder)))
+            if kind in ("selectbox", "multiselect", "radio"):
+                out += [(f"{kind} option", str(o)) for o in e.options]
+    out += [("tab", str(e.label)) for e in at.get("tab")]
+    out += [("expander", str(e.label)) for e in at.get("expander")]
+    out += [("metric", str(e.label)) for e in at.metric]
+    for frame in at.dataframe:
+        out += [("column", header) for header in _headers(frame)]
+    for table in at.table:
+        out += [("column", str(c)) for c in table.value.columns]
+    return out
+
+
+def _headers(frame: Any) -> list[str]:
+    """The headers a table shows: a column's configured label, else its name; hidden ones left out."""
+    config = json.loads(frame.proto.columns or "{}")
+    shown = []
+    for name in frame.value.columns:
+        conf = config.get(str(name), {})
+        if conf.get("hidden"):
+            continue
+        shown.append(str(conf.get("label") or name))
+    return shown
+
+
+def _default_placeholders(at: AppTest) -> list[str]:
+    """Pickers that would show Streamlit's own English placeholder ("Choose an option"): an empty
+    selectbox or multiselect without a placeholder of ours."""
+    empty = [e for e in at.selectbox if e.value is None] + list(at.multiselect)
+    return [f"English placeholder: {e.label!r} ({e.key})" for e in empty if not getattr(e, "placeholder", "")]
+
+
+def _running_text(at: AppTest) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for kind in ("markdown", "caption", "info", "warning", "error", "success"):
+        out += [(kind, str(e.value)) for e in getattr(at, kind)]
+    return out
+
+
+def problems(at: AppTest) -> list[str]:
+    found = []
+    for where, text in _labels(at):
+        bare = text.strip()
+        if bare in ENGLISH_UI or bare in STREAMLIT_DEFAULTS:
+            found.append(f"English {where}: {bare!r}")
+        if bare in CODES:
+            found.append(f"raw code {where}: {bare!r}")
+        if where == "column" and re.fullmatch(r"[a-z][a-z0-9_]*", bare):
+            found.append(f"raw column name: {bare!r}")
+    for where, text in _labels(at) + _running_text(at):
+        plain = re.sub(r"\]\([^)]*\)", "]", text)  # link targets ("case?case=2") are not shown
+        plain = re.sub(r":material/[a-z_]+:", "", plain)
+        found += [f"raw key {where}: {k!r} in {text[:80]!r}" for k in KEY_TOKEN.findall(plain) if k in MESSAGES]
+        found += [f"raw code {where}: {c!r} in {text[:80]!r}" for c in CODE_TOKEN.findall(plain) if c in CODES]
+    found += _default_placeholders(at)
+    return sorted(set(found))
+
+
+def _zh(page: str, user_id: int, query: dict[str, str], tab: str | None = None) -> AppTest:
+    at = app(page, user_id=user_id, query=query)
+    at.session_state["lang"] = "zh"
+    if tab is not None:
+        at.session_state[TAB_KEY] = tab
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize(("page", "user", "query", "tab"), PAGES, ids=lambda v: str(v) if isinstance(v, str) else "")
+def test_page_in_chinese_shows_no_english_codes_or_keys(
+    page_store: Path, user_ids: dict[str, int], page: str, user: str, query: dict[str, str], tab: str | None
+) -> None:
+    assert problems(_zh(page, user_ids[user], query, tab)) == []
+
+
+@pytest.mark.parametrize("tab", CASE_TABS)
+def test_case_board_tabs_in_chinese(page_store: Path, user_ids: dict[str, int], tab: str) -> None:
+    from core.i18n import t
+
+    at = _zh("case", user_ids["chair"], {"case": "2"}, t(f"board.tab.{tab}", "zh"))
+    assert problems(at) == []
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+OWN_LABELS = (
+    "button",
+    "selectbox",
+    "multiselect",
+    "text_input",
+    "text_area",
+    "toggle",
+    "checkbox",
+    "tab",
+    "expander",
+    "metric",
+    "column",
+)
+
+
+@pytest.mark.parametrize(("page", "user", "query", "tab"), PAGES, ids=lambda v: str(v) if isinstance(v, str) else "")
+def test_page_in_english_shows_no_chinese_labels(
+    page_store: Path, user_ids: dict[str, int], page: str, user: str, query: dict[str, str], tab: str | None
+) -> None:
+    at = app(page, user_id=user_ids[user], query=query).run()
+    assert not at.exception
+    chinese = [f"{where}: {text!r}" for where, text in _labels(at) if where in OWN_LABELS and CJK.search(text)]
+    assert chinese == []
+    assert [p for p in problems(at) if p.startswith(("raw key", "raw code", "raw column"))] == []
+
+
+def test_the_check_catches_english_codes_and_keys() -> None:
+    """The checker itself: an English label, a raw code and a raw key are each reported."""
+    at = AppTest.from_string(
+        "import streamlit as st\n"
+        "st.selectbox('Sex', ['male'], format_func=str)\n"
+        "st.button('Save')\n"
+        "st.caption('status: standard_of_care, see board.tab.labs')\n"
+    ).run()
+    found = " | ".join(problems(at))
+    assert "English button: 'Save'" in found
+    assert "'standard_of_care'" in found
+    assert "'board.tab.labs'" in found
