@@ -7,6 +7,9 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
+# The key prefix of the button that stands in for a link (tests tell links from the UI's own buttons).
+LINK_KEY_PREFIX = "link:"
+
 
 def page_link(
     page: str, label: str, *, query: dict[str, str] | None = None, icon: str | None = None, key: str | None = None
@@ -19,5 +22,6 @@ def page_link(
     try:
         st.page_link(target, label=label, icon=icon, query_params=query)
     except StreamlitPageNotFoundError:
-        if st.button(label, key=key or f"link_{page}_{label}_{sorted((query or {}).items())}", icon=icon, type="tertiary"):
+        name = key or f"{page}_{label}_{sorted((query or {}).items())}"
+        if st.button(label, key=f"{LINK_KEY_PREFIX}{name}", icon=icon, type="tertiary"):
             st.switch_page(target, query_params=query)
