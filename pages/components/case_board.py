@@ -26,7 +26,7 @@ from core.scores import ScoreInputError, cockcroft_gault
 from db import cases, decisions, meetings
 from db import scores as score_store
 from db.board import Board
-from pages.components import board_as_recorded, figures, forms_assessment, forms_facts, forms_lab, score_cards
+from pages.components import board_as_recorded, figures, forms_assessment, forms_facts, forms_header, forms_lab, score_cards
 from pages.components.decision_history import new_listing, where_decided
 from pages.components.guard import PageContext
 from pages.components.score_cards import badge_colour, escape_md, label
@@ -208,6 +208,7 @@ def render(ctx: PageContext, board: Board, *, read_only: bool = False) -> None:
     agenda = meetings.case_agenda_history(ctx.cur, board.cf.case.case_id or 0)
     header(ctx, board, agenda)
     if not read_only:
+        forms_header.entry(ctx, board.cf)
         forms_assessment.entry(ctx, board.cf)
     red_flags(ctx, board)
     readiness(ctx, board)

@@ -17,6 +17,7 @@ from typing import Any
 import streamlit as st
 from pydantic import BaseModel, ValidationError
 
+from core import validation
 from core.errors import BoneMDTError, FieldError
 from core.i18n import enum_label
 from core.models import (
@@ -141,7 +142,8 @@ ENTITIES: dict[str, tuple[type[BaseModel], tuple[Field, ...], str]] = {
 
 
 def field_label(ctx: PageContext, name: str) -> str:
-    return ctx.t(f"fact.{name}")
+    """A field's label: ``fact.<name>``, else the catalogue's general field names (``field.``, ``col.``)."""
+    return validation.field_label(name, ctx.lang, prefix="fact")
 
 
 def _initial(record: BaseModel | None, f: Field) -> Any:

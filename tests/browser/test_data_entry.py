@@ -316,7 +316,7 @@ def test_coordinator_records_assessment_lesion_and_lab(entry_server, chromium_br
         # nothing is missing any more: the board asks for nothing
         page.get_by_role("tab", name=t("board.tab.suggestions")).click()
         settle(page)
-        page.evaluate("window.scrollTo(0, 0)")
+        page.get_by_role("heading", level=1).filter(has_text=f"#{case_id}").scroll_into_view_if_needed()
         assert page.get_by_text(t("board.ready.problems", items=""), exact=False).count() == 0
         shot(page, "ready")
         exceptions = page.locator('[data-testid="stException"]')

@@ -1,0 +1,159 @@
+"""The case header on the board: referral details, the primary tumour and its markers, what the
+patient wants. Corrected in place by those allowed (``db.cases.update_case`` checks the role:
+clinical fields need EDIT_CLINICAL, referral fields EDIT_DEMOGRAPHICS), with a reason, against the
+version read (a concurrent change ends in a clear conflict and nothing is saved), audited in the
+same transaction. The clinical observations (ECOG, Frankel, pain, ...) are dated assessments and
+are recorded in their own form (forms_assessment.py)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any, cast
+
+import streamlit as st
+from pydantic import BaseModel, ValidationError
+
+from core.errors import BoneMDTError, ConflictError, FieldError
+from core.models import (
+    Case,
+    CaseFile,
+    CastrationStatus,
+    GrowthClass,
+    Histology,
+    Marker,
+    PrimaryTumour,
+    Priority,
+    Specialty,
+    Stream,
+)
+from core.permissions import Capability, allowed
+from core.text import SHORT_TEXT_MAX
+from db import cases
+from pages.components.forms import FormState, field_errors
+from pages.components.forms_facts import Field, render_fields
+
+
+def _values(enum: Any) -> tuple[str, ...]:
+    return tuple(e.value for e in enum)
+
+
+REFERRAL_FIELDS: tuple[Field, ...] = (
+    Field("referral_date", "date", required=True),
+    Field("referrer", "text", required=True),
+    Field("referrer_specialty", "enum", _values(Specialty), required=True),
+    Field("question", "area", required=True),
+    Field("priority", "enum", _values(Priority), required=True),
+    Field("stream", "enum", _values(Stream), required=True),
+    Field("key_worker", "text"),
+)
+CLINICAL_HEADER_FIELDS: tuple[Field, ...] = (
+    Field("primary_tumour", "enum", _values(PrimaryTumour), required=True),
+    Field("histology", "enum", _values(Histology)),
+    Field("diagnosis_date", "date"),
+    Field("er", "enum", _values(Marker)),
+    Field("pr", "enum", _values(Marker)),
+    Field("her2", "enum", _values(Marker)),
+    Field("egfr", "enum", _values(Marker)),
+    Field("alk", "enum", _values(Marker)),
+    Field("castration", "enum", _values(CastrationStatus)),
+    Field("postmenopausal", "enum", ("yes", "no")),
+    Field("growth_override", "enum", _values(GrowthClass)),
+    Field("comorbidities", "area"),
+    Field("patient_wishes", "area"),
+)
+_YES_NO = {None: None, "yes": True, "no": False}
+
+
+def fields_for(ctx_role: Any) -> tuple[Field, ...]:
+    """The header fields this role may change (the store checks it again)."""
+    out: tuple[Field, ...] = ()
+    if allowed(ctx_role, Capability.EDIT_DEMOGRAPHICS):
+        out += REFERRAL_FIELDS
+    if allowed(ctx_role, Capability.EDIT_CLINICAL):
+        out += CLINICAL_HEADER_FIELDS
+    return out
+
+
+def _shown(case: Case) -> BaseModel:
+    """The case as the form shows it (postmenopausal as yes / no / not recorded)."""
+    data = case.model_dump()
+    data["postmenopausal"] = None if case.postmenopausal is None else ("yes" if case.postmenopausal else "no")
+    return cast(BaseModel, SimpleNamespace(**data))
+
+
+def changes_of(case: Case, values: dict[str, Any]) -> dict[str, Any]:
+    """What the form changes on ``case`` (strings for enums, as entered; unchanged fields left out)."""
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        if name == "postmenopausal":
+            value = _YES_NO[value]
+        if isinstance(value, str) and name not in ("question", "referrer", "key_worker", "comorbidities", "patient_wishes"):
+            value = value or None
+        stored = getattr(case, name)
+        stored = getattr(stored, "value", stored)
+        if value != stored:
+            out[name] = value
+    return out
+
+
+def entry(ctx: Any, cf: CaseFile) -> None:
+    """The board's "edit case details" section, for the roles that may change the header."""
+    fields = fields_for(ctx.actor.role)
+    if not fields:
+        return
+    case = cf.case
+    name = f"header_{case.case_id}"
+    form = FormState(name)
+    read = form.key("read_version")  # the version the form was filled from
+    st.session_state.setdefault(read, case.row_version)
+    with st.expander(ctx.t("header.entry"), icon=":material/edit_note:"):
+        form.notice()
+        form.error("form")
+        with st.form(f"{name}__form", border=False):
+            values = render_fields(ctx, form, fields, cf, _shown(case))
+            reason = st.text_input(ctx.t("header.reason"), max_chars=SHORT_TEXT_MAX, key=form.key("reason"))
+            form.error("reason")
+            submitted = form.submit(ctx.t("header.submit"), type="primary")
+        if submitted:
+            save(ctx, form, case, int(st.session_state[read]), values, reason)
+
+
+def _forget_input(form: FormState) -> None:
+    """Drop the form's widget values and the version read: it shows the stored case again."""
+    keep = {form.key("token"), form.key("errors"), form.key("notice")}
+    for key in [k for k in st.session_state if str(k).startswith(f"{form.name}__") and k not in keep]:
+        del st.session_state[key]
+
+
+def save(ctx: Any, form: FormState, case: Case, read_version: int, values: dict[str, Any], reason: str) -> None:
+    """Save the header changes against the version the user read; every problem shown at once."""
+    missing = {
+        f.name: ctx.t("form.required") for f in fields_for(ctx.actor.role) if f.required and values.get(f.name) in (None, "")
+    }
+    changes = changes_of(case, values)
+    if not reason.strip():
+        missing["reason"] = ctx.t("header.reason.required")
+    if missing:
+        form.fail(missing)
+        return
+    if not changes:
+        form.fail({"form": ctx.t("header.unchanged")})
+        return
+    try:
+        cases.update_case(
+            ctx.cur, ctx.actor, case.model_copy(update={"row_version": read_version}), changes, reason=reason.strip()
+        )
+    except ConflictError:
+        # Nothing saved; the user's values are named in the message, the form shows the stored case.
+        yours = "; ".join(f"{f}: {'—' if v is None else v}" for f, v in changes.items())
+        _forget_input(form)
+        form.fail({"form": ctx.t("header.conflict") + " " + ctx.t("header.yours", changes=yours)})
+        return
+    except (ValidationError, FieldError) as exc:
+        form.fail(field_errors(exc, ctx.lang))
+        return
+    except BoneMDTError as exc:
+        form.fail({"form": str(exc)})
+        return
+    _forget_input(form)
+    form.done(ctx.t("header.saved"))
