@@ -151,12 +151,15 @@ def form_with(page: Page, button: str) -> Locator:
     return page.locator('[data-testid="stForm"]').filter(has=page.get_by_role("button", name=button, exact=True)).first
 
 
-def saved(page: Page) -> None:
-    """After a save: the rerun is over and no form message is shown (the "Saved." notice may
-    already be gone; the store is checked at the end)."""
+def saved(page: Page, evidence: str | None = None) -> None:
+    """After a save: the rerun is over, no form message is shown and, when given, ``evidence`` of
+    the new row is on the board (the "Saved." notice may already be gone; the store is checked at
+    the end)."""
     settle(page)
     errors = page.locator('[data-testid="stForm"] [data-testid="stAlertContentError"]')
     assert errors.count() == 0, errors.all_inner_texts()
+    if evidence is not None:
+        expect(page.locator(APP)).to_contain_text(evidence, timeout=60_000)
 
 
 def shot(page: Page, name: str) -> None:
@@ -259,7 +262,7 @@ def test_coordinator_records_assessment_lesion_and_lab(entry_server, chromium_br
             text = t(label) + (" *" if label in ("fact.bone", "fact.lesion_type") else "")
             select(form, text, enum_label(value, "en"))
         form.get_by_role("button", name=t("fact.add.lesion"), exact=True).click()
-        saved(page)
+        saved(page, "left femur peritrochanteric")
 
         # an MRI showing both lesions
         page.get_by_role("tab", name=t("board.tab.imaging")).click()
@@ -274,7 +277,7 @@ def test_coordinator_records_assessment_lesion_and_lab(entry_server, chromium_br
         for option in lesion_names:
             choose(form, t("fact.lesion_ids"), option)
         form.get_by_role("button", name=t("fact.add.imaging_study"), exact=True).click()
-        saved(page)
+        saved(page, "Whole spine and pelvis")
 
         # albumin and creatinine in SI units
         for analyte, value, unit in (("albumin", "40", "g/L"), ("creatinine", "80", "µmol/L")):
