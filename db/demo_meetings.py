@@ -1,0 +1,966 @@
+"""The demo's meeting records: agenda, opinions, decisions (signed, draft, amended), plan items,
+actions, delivery, follow-ups."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from core.models import (
+    Decision,
+    PlanItem,
+)
+from core.signing import SIGNATURE_MEANING, content_hash
+from db.demo_base import _Case
+from db.demo_generic import GenericCases
+from db.demo_vocabulary import (
+    N_PAST_MEETINGS,
+    OWNER_FOR_KIND,
+    RADIORESISTANT,
+    SPECIALTY_OF_OWNER,
+    TREATMENT_KINDS,
+    URGENCY_RANK,
+    mirels_total,
+    sins_total,
+    site_label,
+)
+
+
+class MeetingRecords(GenericCases):
+    """What the meetings made of the cases: agenda, opinions, decisions, actions, delivery,
+    follow-ups, deaths and each case's final status."""
+
+    # -- agenda, opinions ----------------------------------------------------------------------
+
+    def build_agenda(self) -> None:
+        per_meeting: dict[int, list[tuple[_Case, str]]] = {}
+        for c in self.cases:
+            for k, outcome in c.slots:
+                per_meeting.setdefault(k, []).append((c, outcome))
+        for k in sorted(per_meeting):
+            entries = sorted(per_meeting[k], key=lambda e: (URGENCY_RANK[e[0].urgency], e[0].row["case_id"]))
+            mid = self.meeting_ids[k]
+            total = 0
+            for pos, (c, outcome) in enumerate(entries):
+                status = {
+                    "decided": "discussed",
+                    "no_decision": "discussed",
+                    "ratified": "ratified",
+                    "deferred": "deferred",
+                    "not_discussed": "not_discussed",
+                    "listed": "listed",
+                }[outcome]
+                if status == "discussed":
+                    secs = self.rng.randint(120, 400) if c.urgency != "routine" else self.rng.randint(60, 300)
+                elif status == "ratified":
+                    secs = self.rng.randint(20, 75)
+                elif status == "deferred":
+                    secs = self.rng.randint(60, 180)
+                else:
+                    secs = 0
+                total += secs
+                item = {
+                    "item_id": self.new_id("agenda_item"),
+                    "meeting_id": mid,
+                    "case_id": c.row["case_id"],
+                    "position": pos,
+                    "urgency": c.urgency,
+                    "stream": c.row["stream"],
+                    "status": status,
+                    "discussion_seconds": secs,
+                    "override_reason": "",
+                }
+                self.t["agenda_item"].append(item)
+                self.items[(k, c.row["case_id"])] = item
+            if k < N_PAST_MEETINGS:
+                meeting = self.t["meeting"][k]
+                meeting["ended_at"] = meeting["started_at"] + timedelta(seconds=total + 600)
+
+    def opinions(self, k: int, c: _Case, item: dict[str, Any], plan: list[tuple[Any, ...]]) -> list[str]:
+        """Specialty opinions on a discussed item; returns the contributing specialties."""
+        present = self.present[k]
+        kinds = {p[1] for p in plan}
+        wanted: list[tuple[str, str]] = []
+        spinal = [x for x in c.lesions if x["bone"] == "spine"]
+        if kinds & {"fixation", "decompression"} or any((sins_total(x) or 0) >= 7 for x in spinal):
+            surgeon = "spine" if spinal else "member"
+            s = max(spinal, key=lambda x: sins_total(x) or 0) if spinal else None
+            text = (f"SINS {sins_total(s)} at {s['level']}: " if s and sins_total(s) is not None else "") + self.rng.choice(
+                (
+                    "stabilisation is reasonable if the patient accepts surgery.",
+                    "no mechanical instability requiring surgery; radiotherapy first.",
+                    "recommend spinal precautions until reviewed in clinic.",
+                    "可先行放疗，暂不手术固定。",
+                )
+            )
+            wanted.append((surgeon, text))
+        if "radiotherapy" in kinds:
+            wanted.append(
+                (
+                    "radonc",
+                    self.rng.choice(
+                        (
+                            "Palliative RT suitable; single fraction if survival is short.",
+                            "Agree with fractionated RT; can start next week.",
+                            "SBRT possible if oligometastatic and ECOG ≤ 1.",
+                            "建议姑息性放疗，疼痛缓解率约60–80%。",
+                        )
+                    ),
+                )
+            )
+        if c.row["nrs"] and c.row["nrs"] >= 6:
+            wanted.append(
+                ("pain", f"NRS {c.row['nrs']}: escalate along the WHO ladder; laxatives with opioids; review in 1 week.")
+            )
+        if self.chance(0.5):
+            wanted.append(
+                (
+                    "radiology",
+                    self.rng.choice(
+                        (
+                            "Imaging reviewed: findings as reported; no additional lesion.",
+                            "MRI whole spine recommended to complete staging.",
+                            "影像复核：与报告一致。",
+                        )
+                    ),
+                )
+            )
+        if (c.row["ecog"] or 0) >= 2 and self.chance(0.6):
+            wanted.append(("rehab", "Functional assessment and walking aid; home adaptation."))
+        out: list[str] = ["medical_oncology"]
+        created = self.at(self.meeting_dates[k], 8, 5) + timedelta(seconds=item["position"] * 180)
+        for username, text in wanted:
+            if username not in present:
+                continue
+            spec = self.users[username][1]
+            if self.chance(0.75):
+                self.t["specialty_opinion"].append(
+                    {
+                        "opinion_id": self.new_id("specialty_opinion"),
+                        "item_id": item["item_id"],
+                        "specialty": spec,
+                        "author_user_id": self.uid(username),
+                        "text": text,
+                        "created_at": created,
+                    }
+                )
+            if spec not in out:
+                out.append(str(spec))
+        return out
+
+    # -- decisions -----------------------------------------------------------------------------
+
+    def build_decisions(self) -> None:
+        last_past = N_PAST_MEETINGS - 1
+        signed_lectures = {c.row["case_id"] for c in self.cases if c.lecture}
+        amend_pool: list[int] = []
+        override_done = False
+        drafts = 0
+        for c in self.cases:
+            for k, outcome in c.slots:
+                if k >= N_PAST_MEETINGS or outcome in ("not_discussed", "listed"):
+                    continue
+                item = self.items[(k, c.row["case_id"])]
+                decided_on = self.meeting_dates[k]
+                if outcome in ("decided", "ratified"):
+                    plan = c.row.get("_plan") or self.plan_for(c, k)
+                    decision_outcome = "decided"
+                elif outcome == "deferred":
+                    plan = [
+                        (
+                            None,
+                            "investigation",
+                            self.rng.choice(
+                                (
+                                    "Deferred: whole-spine MRI needed before a decision; re-list next week",
+                                    "Deferred: awaiting histology from biopsy; re-list next week",
+                                    "Deferred: CT staging outstanding; re-list next week",
+                                )
+                            ),
+                            "free_text",
+                            "",
+                        )
+                    ]
+                    decision_outcome = "deferred"
+                else:
+                    plan = [
+                        (
+                            None,
+                            "investigation",
+                            "No recommendation reached: imaging older than 8 weeks and no calcium result; repeat and re-list",
+                            "free_text",
+                            "",
+                        )
+                    ]
+                    decision_outcome = "no_decision"
+                contributing = self.opinions(k, c, item, plan)
+                missing_surgeon = not ({"member", "spine"} & self.present[k])
+                missing_rt = "radonc" not in self.present[k]
+                kinds = {p[1] for p in plan}
+                quorum, override = "quorate", ""
+                if (
+                    decision_outcome == "decided"
+                    and c.urgency != "emergency"
+                    and ((missing_surgeon and kinds & {"fixation", "decompression"}) or (missing_rt and "radiotherapy" in kinds))
+                ):
+                    if not override_done:
+                        quorum = "chair_override"
+                        override = (
+                            (
+                                "Radiotherapy opinion given by phone before the meeting "
+                                "(Dr Demo RadOnc); pain is uncontrolled and treatment "
+                                "should not wait a week."
+                            )
+                            if missing_rt
+                            else ("Orthopaedic opinion obtained by phone before the meeting; fixation should not wait a week.")
+                        )
+                        item["override_reason"] = override
+                        override_done = True
+                    else:
+                        quorum = "provisional"
+                status = "signed"
+                if k == last_past and c.row["case_id"] not in signed_lectures and drafts < 4 and self.chance(0.4):
+                    status = "draft"
+                    drafts += 1
+                # UNIQUE (case_id, version): a later meeting's decision on the same referral
+                # (after a deferral or no decision) is the next version of the case's decision.
+                prev = self.latest.get(c.row["case_id"])
+                version, predecessor, why = 1, None, ""
+                if prev is not None:
+                    version, predecessor = prev[0] + 1, prev[1]
+                    why = (
+                        f"Re-discussed on {decided_on.isoformat()} after the "
+                        f"{prev[2].replace('_', ' ')} outcome of {prev[3].isoformat()}."
+                    )
+                did = self.add_decision(
+                    c,
+                    item,
+                    decided_on,
+                    plan,
+                    decision_outcome,
+                    status,
+                    quorum,
+                    override,
+                    contributing,
+                    version=version,
+                    predecessor=predecessor,
+                    reason=why,
+                )
+                if (
+                    status == "signed"
+                    and decision_outcome == "decided"
+                    and k <= 9
+                    and c.row["case_id"] not in signed_lectures
+                    and quorum == "quorate"
+                ):
+                    amend_pool.append(did)
+        for did in self.rng.sample(amend_pool, min(2, len(amend_pool))):
+            self.amend(did)
+
+    def add_decision(
+        self,
+        c: _Case,
+        item: dict[str, Any],
+        decided_on: date,
+        plan: list[tuple[Any, ...]],
+        outcome: str,
+        status: str,
+        quorum: str,
+        override: str,
+        contributing: list[str],
+        *,
+        version: int = 1,
+        predecessor: int | None = None,
+        reason: str = "",
+        signed_at: datetime | None = None,
+    ) -> int:
+        did = self.new_id("decision")
+        row = c.row
+        noms: dict[str, str] = dict(row.get("_noms") or {})
+        if not noms and outcome == "decided":
+            spinal = [x for x in c.lesions if x["bone"] == "spine"]
+            if spinal:
+                s = max(spinal, key=lambda x: sins_total(x) or 0)
+                total = sins_total(s)
+                mech = (
+                    "unknown"
+                    if total is None
+                    else "stable"
+                    if total <= 6
+                    else "potentially_unstable"
+                    if total <= 12
+                    else "unstable"
+                )
+                noms = {
+                    "neurologic": "high_grade" if s["bilsky"] in ("2", "3") else "low_grade",
+                    "oncologic": "radioresistant" if row["primary_tumour"] in RADIORESISTANT else "radiosensitive",
+                    "mechanical": mech,
+                    "systemic": "fit" if row["fit_for_surgery"] else "not fit",
+                }
+        summary = {
+            "decided": f"Plan agreed for {site_label(c.lesions[0])} and systemic care: " + "; ".join(p[2] for p in plan[:3]),
+            "deferred": "Decision deferred pending further information; re-listed.",
+            "no_decision": "No recommendation reached; information missing.",
+        }[outcome][:3900]
+        dissent = ""
+        if outcome == "decided" and self.chance(0.06):
+            dissent = "Spine surgery favoured stabilisation first; majority chose radiotherapy."
+        items = []
+        for pos, (rule_id, kind, text, disposition, why) in enumerate(p[:5] for p in plan):
+            pi = {
+                "plan_item_id": self.new_id("plan_item"),
+                "decision_id": did,
+                "position": pos,
+                "rule_id": rule_id,
+                "kind": kind,
+                "text": text,
+                "disposition": disposition,
+                "reason": why,
+            }
+            items.append(pi)
+        model = Decision.model_validate(
+            {
+                "decision_id": did,
+                "case_id": row["case_id"],
+                "item_id": item["item_id"],
+                "version": version,
+                "predecessor_id": predecessor,
+                "amendment_reason": reason,
+                "status": "draft",
+                "outcome": outcome,
+                "summary": summary,
+                "plan": [PlanItem.model_validate(dict(pi)) for pi in items],
+                "noms": noms,
+                "dissent": dissent,
+                "contributing": contributing,
+                "quorum_state": quorum,
+                "quorum_override_reason": override,
+                "decided_on": decided_on,
+            },
+            context={"today": self.today},
+        )
+        meeting_start = self.at(decided_on)
+        signed = status == "signed"
+        when = signed_at or (meeting_start + timedelta(minutes=50))
+        self.t["decision"].append(
+            {
+                "decision_id": did,
+                "case_id": row["case_id"],
+                "item_id": item["item_id"],
+                "version": version,
+                "predecessor_id": predecessor,
+                "amendment_reason": reason,
+                "status": status,
+                "outcome": outcome,
+                "summary": summary,
+                "noms_json": json.dumps(noms, sort_keys=True, ensure_ascii=False),
+                "dissent": dissent,
+                "contributing": contributing,
+                "quorum_state": quorum,
+                "quorum_override_reason": override,
+                "decided_on": decided_on,
+                "created_by": self.uid("chair"),
+                "created_at": meeting_start + timedelta(minutes=20),
+                "signed_by": self.uid("chair") if signed else None,
+                "signed_at": when if signed else None,
+                "signature_meaning": SIGNATURE_MEANING if signed else "",
+                "content_hash": content_hash(model) if signed else None,
+            }
+        )
+        self.t["plan_item"].extend(items)
+        self.latest[row["case_id"]] = (version, did, outcome, decided_on)
+        self.plan_meta[did] = {
+            "case": c,
+            "status": status,
+            "outcome": outcome,
+            "decided_on": decided_on,
+            "items": items,
+            "plan": plan,
+            "superseded": False,
+        }
+        return did
+
+    def amend(self, did: int) -> None:
+        meta = self.plan_meta[did]
+        c: _Case = meta["case"]
+        old = next(d for d in self.t["decision"] if d["decision_id"] == did)
+        item = next(i for i in self.t["agenda_item"] if i["item_id"] == old["item_id"])
+        decided_on = self.cap(meta["decided_on"] + self.days(2, 6))
+        plan = list(meta["plan"])
+        reason = self.rng.choice(
+            (
+                "New MRI after the meeting showed an additional lesion; radiotherapy field extended.",
+                "Creatinine result received after the meeting: bone-modifying agent changed.",
+                "Patient declined surgery after counselling; plan changed to radiotherapy alone.",
+            )
+        )
+        plan.append((None, "other", f"Amendment: {reason}", "free_text", ""))
+        self.add_decision(
+            c,
+            item,
+            decided_on,
+            plan,
+            "decided",
+            "signed",
+            old["quorum_state"],
+            old["quorum_override_reason"],
+            list(old["contributing"]),
+            version=self.latest[c.row["case_id"]][0] + 1,
+            predecessor=did,
+            reason=reason,
+            signed_at=self.at(decided_on, 16, 30),
+        )
+        meta["superseded"] = True
+
+    def plan_for(self, c: _Case, k: int) -> list[tuple[Any, ...]]:
+        rng = self.rng
+        row = c.row
+        plan: list[tuple[Any, ...]] = []
+        survival = (row["expected_survival_weeks"] or 26) * 12 / 52  # months
+        fit = bool(row["fit_for_surgery"])
+        spinal = [x for x in c.lesions if x["bone"] == "spine"]
+        mscc = [x for x in spinal if x["bilsky"] in ("2", "3")]
+        unstable = [x for x in spinal if (sins_total(x) or 0) >= 13]
+        consult = [x for x in spinal if 7 <= (sins_total(x) or 0) <= 12]
+        impending = [x for x in c.lesions if (mirels_total(x) or 0) >= 9 and not x["pathological_fracture"]]
+        fractured = [x for x in c.lesions if x["pathological_fracture"] and not x["fracture_fixed"]]
+        covered: set[int] = set()
+        if row["stream"] == "standard_of_care":
+            plan.extend(self.systemic_plan(c))
+            plan.extend(self.bma_plan(c))
+            if row["nrs"] and row["nrs"] >= 1:
+                plan.append(self.pain_plan(c))
+            plan.append((None, "other", "Standard of care ratified; follow-up every 3 months", "free_text", ""))
+            return self.tag(plan, {})
+        targets: dict[int, int] = {}
+        if c.corrected_ca >= 3.0:
+            plan.append(
+                (
+                    "EMERG-HYPERCA",
+                    "emergency",
+                    "IV 0.9% saline, then zoledronic acid 4 mg over ≥ 15 min; stop calcium/vitamin D; recheck calcium in 48 h",
+                    "accepted",
+                    "",
+                )
+            )
+        if mscc:
+            s = mscc[0]
+            covered.add(s["lesion_id"])
+            plan.append(
+                (
+                    "EMERG-MSCC",
+                    "emergency",
+                    "Dexamethasone 10 mg IV then 4 mg q6h "
+                    f"(neurological signs); whole-spine MRI; same-day opinions ({s['level']})"
+                    if row["neuro_signs"]
+                    else "Whole-spine MRI within 24 h; dexamethasone only for severe pain",
+                    "accepted",
+                    "",
+                )
+            )
+            if fit and survival >= 3 and row["primary_tumour"] not in ("myeloma", "lymphoma"):
+                targets[len(plan)] = s["lesion_id"]
+                plan.append(
+                    (
+                        "NOMS",
+                        "decompression",
+                        f"Separation surgery at {s['level']}: decompression and posterior stabilisation",
+                        "accepted",
+                        "",
+                    )
+                )
+                targets[len(plan)] = s["lesion_id"]
+                plan.append(
+                    ("RT-POSTOP", "radiotherapy", f"Post-operative RT to {s['level']} 20 Gy/5 from week 2", "accepted", "")
+                )
+            else:
+                targets[len(plan)] = s["lesion_id"]
+                plan.append(
+                    ("RT-MSCC", "radiotherapy", f"Emergency RT to {s['level']} 20 Gy/5 starting within 24 h", "accepted", "")
+                )
+        for s in unstable[:1]:
+            if s["lesion_id"] in covered:
+                continue
+            covered.add(s["lesion_id"])
+            if fit and survival >= 3:
+                targets[len(plan)] = s["lesion_id"]
+                plan.append(
+                    (
+                        "ORTHO-SINS-UNSTABLE",
+                        "fixation",
+                        f"Posterior stabilisation at {s['level']} (SINS {sins_total(s)})",
+                        "accepted",
+                        "",
+                    )
+                )
+                targets[len(plan)] = s["lesion_id"]
+                plan.append(("RT-POSTOP", "radiotherapy", f"Post-operative RT to {s['level']} 20 Gy/5", "accepted", ""))
+            else:
+                plan.append(
+                    (
+                        "ORTHO-SINS-UNSTABLE",
+                        "fixation",
+                        f"Surgical stabilisation at {s['level']}",
+                        "rejected",
+                        f"Not fit for surgery (ECOG {row['ecog']}, expected survival {survival:.0f} months); brace",
+                    )
+                )
+                targets[len(plan)] = s["lesion_id"]
+                plan.append(("RT-PAIN-SHORT", "radiotherapy", f"8 Gy × 1 to {s['level']}", "accepted", ""))
+        for x in (fractured + impending)[:1]:
+            covered.add(x["lesion_id"])
+            rule = "ORTHO-FRACTURE" if x["pathological_fracture"] else "ORTHO-MIRELS-HIGH"
+            if fit and survival >= 1:
+                targets[len(plan)] = x["lesion_id"]
+                plan.append(
+                    (
+                        rule,
+                        "fixation",
+                        f"{self.fixation_name(x)} within 48 h"
+                        if x["pathological_fracture"]
+                        else f"Prophylactic {self.fixation_name(x).lower()} before radiotherapy",
+                        "accepted",
+                        "",
+                    )
+                )
+                targets[len(plan)] = x["lesion_id"]
+                plan.append(("RT-POSTOP", "radiotherapy", f"Post-operative RT to {site_label(x)} 20 Gy/5", "accepted", ""))
+            else:
+                plan.append(
+                    (
+                        rule,
+                        "fixation",
+                        f"Fixation of {site_label(x)}",
+                        "rejected",
+                        "Patient not fit for anaesthesia; protected weight-bearing",
+                    )
+                )
+                targets[len(plan)] = x["lesion_id"]
+                plan.append(("RT-PAIN-SHORT", "radiotherapy", f"8 Gy × 1 to {site_label(x)}", "accepted", ""))
+        painful = [x for x in c.lesions if x["painful"] and x["lesion_id"] not in covered and x["prior_rt_dose_gy"] is None]
+        if painful and (row["nrs"] or 0) >= 4 and len(plan) < 4:
+            x = max(painful, key=lambda e: e["size_mm"] or 0)
+            if x in consult:
+                plan.append(
+                    (
+                        "ORTHO-SINS-CONSULT",
+                        "investigation",
+                        f"Spine-surgery opinion before RT: SINS {sins_total(x)} at {x['level']}",
+                        "accepted",
+                        "",
+                    )
+                )
+            short = survival < 3 or (row["ecog"] or 0) >= 3
+            targets[len(plan)] = x["lesion_id"]
+            if short:
+                plan.append(("RT-PAIN-SHORT", "radiotherapy", f"8 Gy × 1 to {site_label(x)}", "accepted", ""))
+            elif (
+                row["primary_tumour"] in RADIORESISTANT
+                and (row["ecog"] or 0) <= 1
+                and len(c.lesions) <= 3
+                and x["bone"] == "spine"
+                and x["bilsky"] in ("0", "1a", "1b")
+            ):
+                plan.append(("RT-SBRT", "radiotherapy", f"SBRT to {site_label(x)}: 24 Gy/2", "accepted", ""))
+            elif self.chance(0.15):
+                plan.append(
+                    (
+                        "RT-PAIN-LONG",
+                        "radiotherapy",
+                        f"8 Gy × 1 to {site_label(x)}",
+                        "modified",
+                        "Patient lives far away: single visit preferred",
+                    )
+                )
+            else:
+                dose = rng.choice(("20 Gy/5", "20 Gy/5", "30 Gy/10"))
+                plan.append(("RT-PAIN-LONG", "radiotherapy", f"{dose} to {site_label(x)}", "accepted", ""))
+        plan.extend(self.systemic_plan(c))
+        plan.extend(self.bma_plan(c))
+        if row["nrs"] and row["nrs"] >= 1:
+            plan.append(self.pain_plan(c))
+        if row["pain_character"] in ("neuropathic", "mixed") and self.chance(0.6):
+            plan.append(("PAIN-NEURO", "analgesia", "Pregabalin 75 mg twice daily (renally dosed)", "accepted", ""))
+        if ((row["ecog"] or 0) >= 2 or row["frankel"] in ("C", "D")) and self.chance(0.7):
+            plan.append(
+                (
+                    "REHAB-FUNCTION",
+                    "rehabilitation",
+                    "Functional assessment (ECOG/KPS/Barthel) and graded programme; walking aid",
+                    "accepted",
+                    "",
+                )
+            )
+        if c.marrow:
+            plan.append(
+                ("EMERG-MARROW", "other", "Transfusion support / G-CSF as indicated; review chemotherapy timing", "accepted", "")
+            )
+        if self.chance(0.12):
+            plan.append(
+                (
+                    None,
+                    "other",
+                    rng.choice(
+                        (
+                            "Palliative care referral for symptom support",
+                            "Discuss goals of care with family at next clinic",
+                            "告知患者及家属MDT意见，门诊随访。",
+                        )
+                    ),
+                    "free_text",
+                    "",
+                )
+            )
+        return self.tag(plan[:7], targets)
+
+    @staticmethod
+    def tag(plan: list[tuple[Any, ...]], targets: dict[int, int]) -> list[tuple[Any, ...]]:
+        return [(*p, targets.get(i)) for i, p in enumerate(plan)]
+
+    def systemic_plan(self, c: _Case) -> list[tuple[Any, ...]]:
+        row = c.row
+        primary = row["primary_tumour"]
+        regimen = self.systemic_regimen(row, first_line=self.chance(0.5))
+        if not regimen:
+            return []
+        text = " + ".join(name for _, name, _ in regimen)
+        rule = None
+        if primary == "breast":
+            rule = "ONC-HER2" if row["her2"] == "positive" else "ONC-HR-BREAST" if row["er"] == "positive" else "ONC-CHEMO"
+        elif primary == "prostate":
+            rule = "ONC-PROSTATE" if row["castration"] == "sensitive" else "ONC-CRPC"
+        elif primary == "lung_nsclc" and row["egfr"] == "positive":
+            rule = "ONC-EGFR"
+        elif primary == "kidney":
+            rule = "ONC-RCC"
+        elif primary == "lung_sclc":
+            rule = "ONC-CHEMO"
+        if rule is None:
+            return [(None, "systemic", f"Systemic therapy: {text}", "free_text", "")]
+        roll = self.rng.random()
+        if roll < 0.08:
+            return [(rule, "systemic", text, "rejected", "Patient declined further systemic therapy; best supportive care")]
+        if roll < 0.2:
+            return [(rule, "systemic", f"{text} (dose-reduced)", "modified", f"ECOG {row['ecog']}: start at reduced dose")]
+        return [(rule, "systemic", text, "accepted", "")]
+
+    def bma_plan(self, c: _Case) -> list[tuple[Any, ...]]:
+        row = c.row
+        if row["primary_tumour"] == "prostate" and row["castration"] == "sensitive":
+            return []
+        if c.on_bma:
+            return [(None, "bone_modifying_agent", "Continue current bone-modifying agent", "free_text", "")]
+        out: list[tuple[Any, ...]] = []
+        if not row.get("dental_clearance"):
+            out.append(("ONC-DENTAL", "investigation", "Dental review before the first dose", "accepted", ""))
+        if c.crcl < 30:
+            out.append(
+                (
+                    "ONC-BMA-RENAL",
+                    "bone_modifying_agent",
+                    f"Denosumab 120 mg SC every 4 weeks (CrCl {c.crcl:.0f} mL/min); close calcium monitoring",
+                    "accepted",
+                    "",
+                )
+            )
+        elif self.chance(0.25):
+            out.append(
+                (
+                    "ONC-BMA",
+                    "bone_modifying_agent",
+                    "Denosumab 120 mg SC every 4 weeks",
+                    "modified",
+                    "Preference for subcutaneous injection",
+                )
+            )
+        else:
+            out.append(
+                (
+                    "ONC-BMA",
+                    "bone_modifying_agent",
+                    f"Zoledronic acid {self.zol_dose(c.crcl)} IV every 4 weeks (CrCl {c.crcl:.0f} mL/min)",
+                    "accepted",
+                    "",
+                )
+            )
+        return out
+
+    def pain_plan(self, c: _Case) -> tuple[Any, ...]:
+        nrs = c.row["nrs"] or 0
+        if nrs >= 7:
+            text = "Oxycodone CR 10 mg q12h titrated; IR rescue; laxative"
+            if c.crcl < 30:
+                text += "; avoid morphine (CrCl < 30)"
+            return ("PAIN-STEP3", "analgesia", text, "accepted", "")
+        if nrs >= 4:
+            return ("PAIN-STEP2", "analgesia", "Tramadol 50 mg qds or low-dose oxycodone", "accepted", "")
+        return ("PAIN-STEP1", "analgesia", "Paracetamol 1 g qds", "accepted", "")
+
+    # -- actions, delivery, resulting treatments -----------------------------------------------
+
+    def build_actions_and_delivery(self) -> None:
+        rng = self.rng
+        for did, meta in self.plan_meta.items():
+            if meta["status"] != "signed":
+                continue
+            c: _Case = meta["case"]
+            decided_on: date = meta["decided_on"]
+            case_id = c.row["case_id"]
+            pid = c.row["patient_id"]
+            death = self.deaths.get(pid)
+            actions: list[tuple[str, str, int | None, int]] = [("coordinator", "Send the MDT outcome to the referrer", None, 1)]
+            if meta["outcome"] != "decided":
+                actions.append(
+                    (
+                        "coordinator",
+                        "Re-list at the next meeting with the missing information",
+                        meta["items"][0]["plan_item_id"],
+                        5,
+                    )
+                )
+            elif not meta["superseded"]:
+                for pi, p in zip(meta["items"], meta["plan"], strict=True):
+                    if p[3] == "rejected" or len(actions) >= 4:
+                        continue
+                    if p[1] in TREATMENT_KINDS | {"investigation"} and self.chance(0.7):
+                        owner = OWNER_FOR_KIND[p[1]]
+                        actions.append((owner, f"{self.verb(p[1])}: {p[2]}"[:3900], pi["plan_item_id"], rng.randint(3, 14)))
+            for owner, text, plan_item_id, due_in in actions:
+                due = decided_on + timedelta(days=due_in)
+                status, completed = "open", None
+                if due < self.today:
+                    roll = rng.random()
+                    if roll < 0.8:
+                        status = "done"
+                    elif roll < 0.95 or c.lecture:
+                        status = "open" if not c.lecture else "done"
+                    else:
+                        status = "cancelled"
+                elif self.chance(0.3):
+                    status = "done"
+                if status == "done":
+                    completed = self.cap(max(decided_on, due - self.days(0, max(0, due_in - 1))))
+                self.t["action_item"].append(
+                    {
+                        "action_id": self.new_id("action_item"),
+                        "case_id": case_id,
+                        "decision_id": did,
+                        "plan_item_id": plan_item_id,
+                        "description": text,
+                        "owner_user_id": self.uid(owner),
+                        "specialty": SPECIALTY_OF_OWNER[owner],
+                        "due_date": due,
+                        "status": status,
+                        "completed_on": completed,
+                    }
+                )
+            if meta["outcome"] != "decided" or meta["superseded"]:
+                continue
+            for pi, p in zip(meta["items"], meta["plan"], strict=True):
+                if p[3] == "rejected" or p[1] not in TREATMENT_KINDS:
+                    continue
+                since = (self.today - decided_on).days
+                if c.lecture:
+                    self.t["delivery"].append(self.delivery_row(pi, True, self.cap(decided_on + timedelta(days=min(since, 7)))))
+                    continue
+                if since < 10 or (death and death <= decided_on + timedelta(days=3)):
+                    continue
+                if self.chance(0.15):
+                    reason = self.pick((("patient_choice", 35), ("comorbidity", 25), ("new_information", 25), ("other", 15)))
+                    note = {
+                        "patient_choice": "Patient declined after discussion at clinic.",
+                        "comorbidity": "Deteriorated (chest infection); treatment withheld.",
+                        "new_information": "New imaging changed the plan.",
+                        "other": "Transport not available; to be rebooked.",
+                    }[reason]
+                    self.t["delivery"].append(self.delivery_row(pi, False, None, reason, note))
+                    continue
+                on = self.cap(decided_on + self.days(1, min(21, since - 1)))
+                if death and on >= death:
+                    self.t["delivery"].append(self.delivery_row(pi, False, None, "other", "Patient died before treatment."))
+                    continue
+                self.t["delivery"].append(self.delivery_row(pi, True, on))
+                self.deliver(c, p, on)
+
+    def delivery_row(
+        self, pi: dict[str, Any], delivered: bool, on: date | None, reason: str | None = None, note: str = ""
+    ) -> dict[str, Any]:
+        recorded = self.at(on or self.cap(self.today), 17, 0)
+        return {
+            "delivery_id": self.new_id("delivery"),
+            "plan_item_id": pi["plan_item_id"],
+            "delivered": delivered,
+            "delivered_on": on,
+            "reason_not": reason,
+            "note": note,
+            "recorded_at": recorded,
+        }
+
+    @staticmethod
+    def verb(kind: str) -> str:
+        return {
+            "radiotherapy": "Book radiotherapy",
+            "fixation": "List for surgery",
+            "decompression": "List for surgery",
+            "systemic": "Start systemic therapy",
+            "bone_modifying_agent": "Prescribe",
+            "analgesia": "Adjust analgesia",
+            "rehabilitation": "Refer to rehabilitation",
+            "investigation": "Arrange",
+            "emergency": "Start now",
+            "other": "Do",
+        }[kind]
+
+    def deliver(self, c: _Case, p: tuple[Any, ...], on: date) -> None:
+        """The treatment a delivered plan item produced (with its skeletal event)."""
+        pid = c.row["patient_id"]
+        kind, text = p[1], p[2]
+        lesion_id = p[5] if len(p) > 5 else None
+        les = next((x for x in c.lesions if x["lesion_id"] == lesion_id), None)
+        if kind == "radiotherapy" and les is not None:
+            if "8 Gy" in text:
+                dose, fr = 8, 1
+            elif "24 Gy/2" in text:
+                dose, fr = 24, 2
+            elif "30 Gy/10" in text:
+                dose, fr = 30, 10
+            else:
+                dose, fr = 20, 5
+            name = ("SBRT " if "SBRT" in text else "Radiotherapy ") + site_label(les)
+            self.add_treatment(
+                pid,
+                "radiotherapy",
+                name,
+                on,
+                on + timedelta(days=int((fr - 1) * 1.4)),
+                f"{dose} Gy in {fr} fraction{'s' if fr > 1 else ''}",
+                dose,
+                fr,
+                lesion_id,
+            )
+            self.add_event(pid, "radiotherapy_to_bone", on, f"{name} {dose} Gy/{fr}", lesion_id)
+            if les["prior_rt_dose_gy"] is None:
+                les["prior_rt_dose_gy"], les["prior_rt_date"] = dose, on
+            les["status"] = "treated"
+        elif kind in ("fixation", "decompression") and les is not None:
+            name = (
+                self.fixation_name(les)
+                if kind == "fixation"
+                else (f"Decompression and posterior stabilisation {site_label(les)}")
+            )
+            self.add_treatment(pid, "surgery", name, on, on, lesion_id=lesion_id)
+            self.add_event(pid, "surgery_to_bone", on, name, lesion_id)
+            if les["pathological_fracture"]:
+                les["fracture_fixed"] = True
+            les["status"] = "treated"
+        elif kind == "bone_modifying_agent" and "Continue" not in text:
+            name = "Denosumab" if "Denosumab" in text else "Zoledronic acid"
+            self.add_treatment(pid, "bone_modifying_agent", name, on, None, text[:200])
+        elif kind == "systemic":
+            for drug in text.split(" (")[0].split(" + "):
+                if drug.startswith("Systemic therapy: "):
+                    drug = drug.removeprefix("Systemic therapy: ")
+                self.add_treatment(pid, self.drug_kind(drug), drug[:200], on, None)
+        elif kind == "analgesia":
+            drug = text.split(" ")[0]
+            self.add_treatment(pid, "analgesia", drug, on, None, text[:200])
+        elif kind == "emergency" and "Dexamethasone" in text:
+            self.add_treatment(pid, "steroid", "Dexamethasone", on, on + timedelta(days=14), "10 mg IV then 4 mg q6h, tapered")
+
+    @staticmethod
+    def drug_kind(drug: str) -> str:
+        endocrine = {"Letrozole", "Anastrozole", "Fulvestrant", "Goserelin", "Bicalutamide", "Abiraterone", "Enzalutamide"}
+        immuno = {"Pembrolizumab", "Nivolumab"}
+        chemo = {"Docetaxel", "Capecitabine", "Nab-paclitaxel", "FOLFOX", "XELOX"}
+        if drug in endocrine:
+            return "endocrine"
+        if drug in immuno:
+            return "immunotherapy"
+        if drug in ("Prednisone", "Dexamethasone"):
+            return "steroid"
+        if drug in chemo or "platin" in drug or "etoposide" in drug or "Gemcitabine" in drug:
+            return "chemotherapy"
+        return "targeted"
+
+    # -- follow-ups, deaths, case status ---------------------------------------------------------
+
+    def choose_deaths(self) -> None:
+        """A few deaths among the sickest patients discussed more than six weeks ago."""
+        episodes: dict[int, int] = {}
+        for c in self.cases:
+            episodes[c.row["patient_id"]] = episodes.get(c.row["patient_id"], 0) + 1
+        candidates = [
+            meta
+            for meta in self.plan_meta.values()
+            if meta["outcome"] == "decided"
+            and not meta["case"].lecture
+            and (self.today - meta["decided_on"]).days > 42
+            and ((meta["case"].row["ecog"] or 0) >= 3 or (meta["case"].row["expected_survival_weeks"] or 999) <= 13)
+        ]
+        candidates = [m for m in candidates if episodes[m["case"].row["patient_id"]] == 1]
+        for meta in self.rng.sample(candidates, min(3, len(candidates))):
+            c = meta["case"]
+            pid = c.row["patient_id"]
+            if pid in self.deaths:
+                continue
+            on = self.cap(meta["decided_on"] + self.days(20, 40))
+            self.deaths[pid] = on
+            self.add_event(pid, "death", on, "Died (disease progression)")
+
+    def build_follow_ups(self) -> None:
+        rng = self.rng
+        for did, meta in self.plan_meta.items():
+            if meta["status"] != "signed" or meta["outcome"] != "decided" or meta["superseded"]:
+                continue
+            c = meta["case"]
+            death = self.deaths.get(c.row["patient_id"])
+            base: date = meta["decided_on"]
+            plan_text = " ".join(p[2] for p in meta["plan"])
+            due: list[tuple[date, str]] = [(base + timedelta(days=91 * q), "clinical_review") for q in range(1, 5)]
+            due += [
+                (base + timedelta(days=91), "imaging"),
+                (base + timedelta(days=182), "imaging"),
+                (base + timedelta(days=42), "labs"),
+            ]
+            if "Zoledronic" in plan_text or "Denosumab" in plan_text or c.on_bma:
+                due += [(base + timedelta(days=28 * q), "pre_dose_labs") for q in range(1, 4)]
+            for when, kind in sorted(due):
+                if death and when > death:
+                    continue
+                status, done_on = "due", None
+                if when <= self.today:
+                    roll = rng.random()
+                    if roll < 0.78 or c.lecture:
+                        status, done_on = "done", self.cap(when + self.days(-3, 3))
+                    elif roll < 0.88:
+                        status = "missed"
+                self.t["follow_up"].append(
+                    {
+                        "follow_up_id": self.new_id("follow_up"),
+                        "case_id": c.row["case_id"],
+                        "decision_id": did,
+                        "due_date": when,
+                        "kind": kind,
+                        "status": status,
+                        "done_on": done_on,
+                    }
+                )
+
+    def finish_cases(self) -> None:
+        for c in self.cases:
+            row = c.row
+            row.pop("_plan", None)
+            row.pop("_noms", None)
+            if not c.slots:
+                complete = row["histology"] and row["patient_wishes"] and row["neuro_assessed"] and row["nrs"] is not None
+                row["status"] = "ready" if complete and self.chance(0.6) else "referred"
+                continue
+            last_k, last_outcome = c.slots[-1]
+            if last_outcome == "listed":
+                row["status"] = "listed"
+            elif row["patient_id"] in self.deaths or (self.today - self.meeting_dates[last_k]).days > 28:
+                row["status"] = "closed"
+            else:
+                row["status"] = "discussed"
+        # Lecture cases 1 and 2 are reviewed again at the next meeting: they stay listed.
