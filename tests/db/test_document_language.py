@@ -254,3 +254,17 @@ def test_chinese_pdf_labels_plan_kinds_and_dispositions(demo_cur: duckdb.DuckDBP
         assert _flat(en) not in text, en
     fonts = subprocess.run(["pdffonts", str(tmp_path / "minutes.pdf")], check=True, capture_output=True, text=True).stdout
     assert "NotoSansCJK" in fonts or "Noto" in fonts
+
+
+def test_a_signed_emergency_decision_verifies_at_store_open(
+    demo_cur: duckdb.DuckDBPyConnection, signed_from_suggestions: tuple[int, list[Any]]
+) -> None:
+    """The store-open check reads the emergency mark that the signature covers (it reported every
+    signed emergency decision as tampered with, a red banner on every page)."""
+    from db.signatures import verify_signed
+
+    case_id, _ = signed_from_suggestions
+    assert demo_cur.execute(
+        "SELECT count(*) FROM decision d JOIN emergency_decision USING (decision_id) WHERE d.case_id = ?", [case_id]
+    ).fetchone() == (1,)
+    assert verify_signed(demo_cur) == []
