@@ -42,6 +42,7 @@ def _action(cur: duckdb.DuckDBPyConnection, people: dict[str, Actor], case_id: i
         decided_on=DAY,
         summary="Prophylactic fixation",
         plan=(PlanItem(kind="fixation", text="Prophylactic fixation of the left femur", disposition="free_text"),),
+        emergency=True,  # a decision belongs to an agenda item or is an emergency outside a meeting
     )
     d = decisions.save_draft(cur, people["chair"], draft)
     return decisions.add_action(
