@@ -296,7 +296,7 @@ def decision_facts(d: DecisionRecord, lang: str) -> list[tuple[str, str]]:
     rows = [(t("dec.doc.emergency", lang), t("dec.doc.emergency_value", lang))] if d.emergency else []
     rows += [
         (t("dec.doc.outcome", lang), label(d.outcome, lang)),
-        (t("dec.doc.version", lang), f"{d.version} ({label(d.status, lang)})"),
+        (t("dec.doc.version", lang), t("dec.doc.version_value", lang, n=d.version, status=label(d.status, lang))),
         (t("dec.doc.decided_on", lang), day(d.decided_on, lang)),
         (t("dec.doc.quorum", lang), label(d.quorum_state, lang)),
     ]
