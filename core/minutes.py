@@ -53,6 +53,9 @@ class PlanLine:
     delivered: bool | None = None
     delivered_on: date | None = None
     reason_not: str | None = None
+    # the text in both languages when it is a rule suggestion taken as suggested ((en, zh)); the
+    # document shows the reader's language. A text typed or edited by the team has none.
+    texts: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ class ActionLine:
     due_date: date
     status: str
     overdue: bool = False
+    texts: tuple[str, str] | None = None  # (en, zh) when the description is a rule suggestion's text
 
 
 @dataclass(frozen=True)
@@ -177,9 +181,15 @@ def start_lines(note: StartNote | None, meeting_date: date, lang: str) -> list[s
         return []
     lines = []
     if note.early:
-        lines.append(t("dec.doc.started_early", lang, on=note.started_on.isoformat(), date=meeting_date.isoformat()))
+        lines.append(t("dec.doc.started_early", lang, on=day(note.started_on, lang), date=day(meeting_date, lang)))
     if note.missing_core:
-        lines.append(t("dec.doc.started_without_quorum", lang, names=", ".join(label(s, lang) for s in note.missing_core)))
+        lines.append(
+            t(
+                "dec.doc.started_without_quorum",
+                lang,
+                names=t("dec.doc.list_sep", lang).join(label(x, lang) for x in note.missing_core),
+            )
+        )
     lines.append(f"{t('dec.doc.start_reason', lang)}: {note.reason}")
     return lines
 
@@ -191,10 +201,10 @@ def letter_intro(letter: Letter, lang: str) -> str:
     if d is None or d.signature is None:
         return t("dec.doc.letter_intro_pending", lang)
     if d.emergency:
-        return t("dec.doc.letter_intro_emergency", lang, date=d.decided_on.isoformat())
+        return t("dec.doc.letter_intro_emergency", lang, date=day(d.decided_on, lang))
     if letter.meeting_date is None:
-        return t("dec.doc.letter_intro_decided", lang, date=d.decided_on.isoformat())
-    return t("dec.doc.letter_intro", lang, date=letter.meeting_date.isoformat())
+        return t("dec.doc.letter_intro_decided", lang, date=day(d.decided_on, lang))
+    return t("dec.doc.letter_intro", lang, date=day(letter.meeting_date, lang))
 
 
 def for_referrer(d: DecisionRecord | None) -> DecisionRecord | None:
@@ -221,8 +231,34 @@ def meaning_label(meaning: str, lang: str) -> str:
     return t("dec.meaning.approved", lang) if meaning == SIGNATURE_MEANING else meaning
 
 
-def stamp(at: datetime) -> str:
-    return at.strftime("%Y-%m-%d %H:%M UTC")
+def day(d: date, lang: str) -> str:
+    """A date in the reader's format (2026-12-03 / 2026年12月3日)."""
+    return t("dec.doc.date", lang, y=f"{d.year:04d}", m=f"{d.month:02d}", d=f"{d.day:02d}")
+
+
+def stamp(at: datetime, lang: str = "en") -> str:
+    """A UTC time stamp in the reader's format."""
+    return t("dec.doc.stamp", lang, date=day(at.date(), lang), time=at.strftime("%H:%M"))
+
+
+def in_lang(texts: tuple[str, str] | None, stored: str, lang: str) -> str:
+    """A stored text in the reader's language when the app generated it in both, else as stored."""
+    if texts is None:
+        return stored
+    return texts[1] if lang == "zh" else texts[0]
+
+
+def agenda_text(c: CaseMinute, lang: str) -> str:
+    """Urgency, stream and status of an agenda item."""
+    return t("dec.doc.list_sep", lang).join(label(v, lang) for v in (c.urgency, c.stream, c.agenda_status))
+
+
+def place_text(m: Minutes, lang: str) -> str:
+    return t("dec.doc.list_sep", lang).join(x for x in (m.start_time, m.location) if x)
+
+
+def plan_text(item: PlanLine, lang: str) -> str:
+    return in_lang(item.texts, item.text, lang)
 
 
 def signature_lines(sig: Signature | None, lang: str, *, codes: bool = True) -> list[str]:
@@ -232,7 +268,7 @@ def signature_lines(sig: Signature | None, lang: str, *, codes: bool = True) -> 
         return [t("dec.doc.unsigned", lang)]
     lines = [
         f"{t('dec.doc.signed_by', lang)}: {sig.name}",
-        f"{t('dec.doc.signed_at', lang)}: {stamp(sig.at)}",
+        f"{t('dec.doc.signed_at', lang)}: {stamp(sig.at, lang)}",
         f"{t('dec.doc.meaning', lang)}: {meaning_label(sig.meaning, lang)}",
     ]
     if codes:
@@ -249,7 +285,7 @@ def plan_line_text(item: PlanLine, lang: str, *, codes: bool = True) -> tuple[st
     if item.reason:
         details.append(f"{t('dec.doc.reason', lang)}: {item.reason}")
     if item.delivered is True and item.delivered_on is not None:
-        details.append(t("dec.doc.delivered_on", lang, on=item.delivered_on.isoformat()))
+        details.append(t("dec.doc.delivered_on", lang, on=day(item.delivered_on, lang)))
     elif item.delivered is False and item.reason_not:
         details.append(t("dec.doc.not_delivered", lang, reason=label(item.reason_not, lang)))
     return head, "; ".join(details)
@@ -260,8 +296,8 @@ def decision_facts(d: DecisionRecord, lang: str) -> list[tuple[str, str]]:
     rows = [(t("dec.doc.emergency", lang), t("dec.doc.emergency_value", lang))] if d.emergency else []
     rows += [
         (t("dec.doc.outcome", lang), label(d.outcome, lang)),
-        (t("dec.doc.version", lang), f"{d.version} ({label(d.status, lang)})"),
-        (t("dec.doc.decided_on", lang), d.decided_on.isoformat()),
+        (t("dec.doc.version", lang), t("dec.doc.version_value", lang, n=d.version, status=label(d.status, lang))),
+        (t("dec.doc.decided_on", lang), day(d.decided_on, lang)),
         (t("dec.doc.quorum", lang), label(d.quorum_state, lang)),
     ]
     if d.quorum_override_reason:
@@ -269,12 +305,12 @@ def decision_facts(d: DecisionRecord, lang: str) -> list[tuple[str, str]]:
     if d.amendment_reason:
         rows.append((t("dec.doc.amendment_reason", lang), d.amendment_reason))
     if d.contributing:
-        rows.append((t("dec.doc.contributing", lang), ", ".join(label(s, lang) for s in d.contributing)))
+        rows.append((t("dec.doc.contributing", lang), t("dec.doc.list_sep", lang).join(label(s, lang) for s in d.contributing)))
     if d.summary:
         rows.append((t("dec.doc.summary", lang), d.summary))
     for axis in ("N", "O", "M", "S"):
         if d.noms.get(axis):
-            rows.append((f"NOMS {axis}", d.noms[axis]))
+            rows.append((f"NOMS {t('dec.noms.' + axis, lang)}", d.noms[axis]))
     if d.dissent:
         rows.append((t("dec.doc.dissent", lang), d.dissent))
     return rows
@@ -283,17 +319,31 @@ def decision_facts(d: DecisionRecord, lang: str) -> list[tuple[str, str]]:
 def action_text(a: ActionLine, lang: str) -> str:
     owner = a.owner or t("dec.doc.no_owner", lang)
     overdue = f" — {t('dec.doc.overdue', lang)}" if a.overdue else ""
-    return (
-        f"{a.description} ({label(a.specialty, lang)}; {owner}; "
-        f"{t('dec.doc.due', lang)} {a.due_date.isoformat()}; {label(a.status, lang)}{overdue})"
+    sep = t("dec.doc.sep", lang)
+    return t(
+        "dec.doc.action_line",
+        lang,
+        text=in_lang(a.texts, a.description, lang),
+        details=sep.join(
+            (
+                label(a.specialty, lang),
+                owner,
+                t("dec.doc.due_on", lang, on=day(a.due_date, lang)),
+                label(a.status, lang) + overdue,
+            )
+        ),
     )
 
 
 def attendance_text(people: tuple[Attendee, ...], lang: str) -> tuple[str, str]:
-    present = [f"{p.name} ({label(p.specialty, lang)})" for p in people if p.present]
-    absent = [f"{p.name} ({label(p.specialty, lang)})" for p in people if not p.present]
+    def who(p: Attendee) -> str:
+        return t("dec.doc.person", lang, name=p.name, specialty=label(p.specialty, lang))
+
+    comma = t("dec.doc.list_sep", lang)
     none = t("dec.doc.none", lang)
-    return ", ".join(present) or none, ", ".join(absent) or none
+    present = comma.join(who(p) for p in people if p.present)
+    absent = comma.join(who(p) for p in people if not p.present)
+    return present or none, absent or none
 
 
 # ------------------------------------------------------------------------------------------------
@@ -315,7 +365,7 @@ def _decision_md(d: DecisionRecord | None, lang: str, *, codes: bool = True) -> 
         yield "|---|---|---|---|"
         for item in d.plan:
             head, detail = plan_line_text(item, lang, codes=codes)
-            yield f"| {item.position + 1} | {md_cell(item.text)} | {md_cell(head)} | {md_cell(detail)} |"
+            yield f"| {item.position + 1} | {md_cell(plan_text(item, lang))} | {md_cell(head)} | {md_cell(detail)} |"
         yield ""
     yield f"**{md_escape(t('dec.doc.signature', lang))}**"
     yield ""
@@ -343,11 +393,8 @@ def _attendance_md(people: tuple[Attendee, ...], lang: str) -> Iterator[str]:
 def to_markdown(minutes: Minutes, lang: str = "en") -> str:
     """The meeting's minutes as a Markdown document in ``lang``."""
     m = minutes
-    out = [f"# {md_escape(t('dec.doc.minutes_title', lang, date=m.meeting_date.isoformat()))}", ""]
-    out.append(
-        f"- **{md_escape(t('dec.doc.time_place', lang))}**: "
-        f"{md_escape(m.start_time)}{', ' + md_escape(m.location) if m.location else ''}"
-    )
+    out = [f"# {md_escape(t('dec.doc.minutes_title', lang, date=day(m.meeting_date, lang)))}", ""]
+    out.append(f"- **{md_escape(t('dec.doc.time_place', lang))}**: {md_escape(place_text(m, lang))}")
     out.append(f"- **{md_escape(t('dec.doc.chair', lang))}**: {md_escape(m.chair or t('dec.doc.none', lang))}")
     out.append(f"- **{md_escape(t('dec.doc.status', lang))}**: {md_escape(label(m.status, lang))}")
     if m.attendance_grade is not None:
@@ -375,7 +422,7 @@ def to_markdown(minutes: Minutes, lang: str = "en") -> str:
         for c in m.emergencies:
             n += 1
             out += list(_case_md(n, "emergencies", c, lang))
-    out.append(f"_{md_escape(t('dec.doc.generated', lang, at=stamp(m.generated_at)))}_")
+    out.append(f"_{md_escape(t('dec.doc.generated', lang, at=stamp(m.generated_at, lang)))}_")
     return "\n".join(out) + "\n"
 
 
@@ -384,10 +431,7 @@ def _case_md(n: int, section: str, c: CaseMinute, lang: str) -> Iterator[str]:
     yield ""
     yield f"- **{md_escape(t('dec.doc.question', lang))}**: {md_escape(c.question)}"
     if c.agenda_status:
-        yield (
-            f"- **{md_escape(t('dec.doc.agenda', lang))}**: {md_escape(label(c.urgency, lang))}, "
-            f"{md_escape(label(c.stream, lang))}, {md_escape(label(c.agenda_status, lang))}"
-        )
+        yield f"- **{md_escape(t('dec.doc.agenda', lang))}**: {md_escape(agenda_text(c, lang))}"
     if c.deferral_reason:
         yield f"- **{md_escape(t('dec.doc.deferral_reason', lang))}**: {md_escape(c.deferral_reason)}"
     for op in c.opinions:
@@ -409,11 +453,11 @@ def letter_to_markdown(letter: Letter, lang: str = "en") -> str:
     out.append("")
     out.append(
         f"- **{md_escape(t('dec.doc.patient', lang))}**: {md_escape(x.patient)} ({md_escape(x.mrn)}), "
-        f"{md_escape(t('dec.doc.born', lang))} {x.birth_date.isoformat()}"
+        f"{md_escape(t('dec.doc.born', lang))} {md_escape(day(x.birth_date, lang))}"
     )
     out.append(f"- **{md_escape(t('dec.doc.primary', lang))}**: {md_escape(label(x.primary_tumour, lang))}")
     out.append(
-        f"- **{md_escape(t('dec.doc.referred', lang))}**: {x.referral_date.isoformat()} — "
+        f"- **{md_escape(t('dec.doc.referred', lang))}**: {md_escape(day(x.referral_date, lang))} — "
         f"{md_escape(x.referrer)} ({md_escape(label(x.referrer_specialty, lang))})"
     )
     out.append(f"- **{md_escape(t('dec.doc.question', lang))}**: {md_escape(x.question)}")
@@ -422,5 +466,5 @@ def letter_to_markdown(letter: Letter, lang: str = "en") -> str:
     out += ["", f"## {md_escape(t('dec.doc.decision', lang))}", ""]
     out += list(_decision_md(for_referrer(x.decision), lang, codes=False))
     out += list(_actions_md(x.actions, lang))
-    out.append(f"_{md_escape(t('dec.doc.generated', lang, at=stamp(x.generated_at)))}_")
+    out.append(f"_{md_escape(t('dec.doc.generated', lang, at=stamp(x.generated_at, lang)))}_")
     return "\n".join(out) + "\n"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 from typing import Any, Literal
 
@@ -30,6 +31,7 @@ from core.minutes import (
 from core.models import Actor
 from core.permissions import Capability
 from db import audit
+from db.board import load_board
 from db.connection import utc_now
 
 ExportFormat = Literal["pdf", "markdown"]
@@ -134,6 +136,49 @@ def _decision_record(r: dict[str, Any], plan: list[PlanLine]) -> DecisionRecord:
     )
 
 
+class _RuleTexts:
+    """The rule suggestions' texts in both languages, per case and day, to show a plan item taken
+    as suggested (and an action described by it) in the document's language. The stored text is
+    the suggestion in the language of whoever recorded it; it is matched exactly against the
+    suggestions of the case as of the decision's date (then its signing day and today), so a text
+    the team typed or edited never matches and stays as written."""
+
+    def __init__(self, cur: duckdb.DuckDBPyConnection, today: date):
+        self.cur = cur
+        self.today = today
+        self._boards: dict[tuple[int, date], dict[tuple[str, str], tuple[str, str]]] = {}
+
+    def _pairs(self, case_id: int, on: date) -> dict[tuple[str, str], tuple[str, str]]:
+        if (case_id, on) not in self._boards:
+            pairs: dict[tuple[str, str], tuple[str, str]] = {}
+            for hit in load_board(self.cur, case_id, as_of=on).rules.fired:
+                pair = (hit.text_en, hit.text_zh)
+                pairs[(hit.rule_id, hit.text_en)] = pair
+                pairs[(hit.rule_id, hit.text_zh)] = pair
+            self._boards[(case_id, on)] = pairs
+        return self._boards[(case_id, on)]
+
+    def decision(self, case_id: int, d: DecisionRecord) -> DecisionRecord:
+        if not any(p.rule_id for p in d.plan):
+            return d
+        days = [d.decided_on]
+        days.append(d.signature.at.date() if d.signature is not None else self.today)
+        plan = []
+        for p in d.plan:
+            texts = None
+            for on in dict.fromkeys(days):
+                if p.rule_id and texts is None:
+                    texts = self._pairs(case_id, on).get((p.rule_id, p.text))
+            plan.append(replace(p, texts=texts) if texts else p)
+        return replace(d, plan=tuple(plan))
+
+    @staticmethod
+    def actions(actions: list[ActionLine], decisions: list[DecisionRecord]) -> tuple[ActionLine, ...]:
+        """Actions described by a plan item's text (the default when none is typed), translated."""
+        known = {p.text: p.texts for d in decisions for p in d.plan if p.texts}
+        return tuple(replace(a, texts=known[a.description]) if a.description in known else a for a in actions)
+
+
 def _action_line(r: dict[str, Any], today: date) -> ActionLine:
     return ActionLine(
         description=r["description"],
@@ -204,7 +249,10 @@ def meeting_minutes(cur: duckdb.DuckDBPyConnection, meeting_id: int, *, today: d
     )
     decisions = _rows(cur, _MEETING_DECISIONS_SQL, [meeting_id])
     plans = _plan_lines(cur, [int(r["decision_id"]) for r in decisions])
-    by_item = {int(r["item_id"]): _decision_record(r, plans[int(r["decision_id"])]) for r in decisions}
+    texts = _RuleTexts(cur, today)
+    by_item = {
+        int(r["item_id"]): texts.decision(int(r["case_id"]), _decision_record(r, plans[int(r["decision_id"])])) for r in decisions
+    }
     opinions: dict[int, list[Opinion]] = defaultdict(list)
     for r in _rows(
         cur,
@@ -242,13 +290,13 @@ def meeting_minutes(cur: duckdb.DuckDBPyConnection, meeting_id: int, *, today: d
             agenda_status=i["status"],
             decision=by_item.get(int(i["item_id"])),
             opinions=tuple(opinions[int(i["item_id"])]),
-            actions=tuple(actions[int(i["item_id"])]),
+            actions=texts.actions(actions[int(i["item_id"])], [d for d in [by_item.get(int(i["item_id"]))] if d]),
             deferral_reason=i["deferral_reason"],
         )
         for i in items
     )
     return Minutes(
-        emergencies=_emergencies(cur, m["meeting_date"], today),
+        emergencies=_emergencies(cur, m["meeting_date"], today, texts),
         meeting_id=int(m["meeting_id"]),
         meeting_date=m["meeting_date"],
         start_time=m["start_time"],
@@ -263,7 +311,7 @@ def meeting_minutes(cur: duckdb.DuckDBPyConnection, meeting_id: int, *, today: d
     )
 
 
-def _emergencies(cur: duckdb.DuckDBPyConnection, meeting_date: date, today: date) -> tuple[CaseMinute, ...]:
+def _emergencies(cur: duckdb.DuckDBPyConnection, meeting_date: date, today: date, texts: _RuleTexts) -> tuple[CaseMinute, ...]:
     """Signed emergency decisions outside a meeting since the previous meeting (up to this one's
     date), each case's latest version: the minutes put them on record."""
     rows = _rows(
@@ -283,21 +331,24 @@ def _emergencies(cur: duckdb.DuckDBPyConnection, meeting_date: date, today: date
         [[int(r["decision_id"]) for r in rows]],
     ):
         acts[int(r["decision_id"])].append(_action_line(r, today))
-    return tuple(
-        CaseMinute(
-            case_id=int(r["case_id"]),
-            patient=r["patient"],
-            mrn=r["mrn"],
-            primary_tumour=r["primary_tumour"],
-            question=r["question"],
-            urgency=r["priority"],
-            stream=r["stream"],
-            agenda_status="",
-            decision=_decision_record(r, plans[int(r["decision_id"])]),
-            actions=tuple(acts[int(r["decision_id"])]),
+    out = []
+    for r in rows:
+        decision = texts.decision(int(r["case_id"]), _decision_record(r, plans[int(r["decision_id"])]))
+        out.append(
+            CaseMinute(
+                case_id=int(r["case_id"]),
+                patient=r["patient"],
+                mrn=r["mrn"],
+                primary_tumour=r["primary_tumour"],
+                question=r["question"],
+                urgency=r["priority"],
+                stream=r["stream"],
+                agenda_status="",
+                decision=decision,
+                actions=texts.actions(acts[int(r["decision_id"])], [decision]),
+            )
         )
-        for r in rows
-    )
+    return tuple(out)
 
 
 def outcome_letter(cur: duckdb.DuckDBPyConnection, case_id: int, *, today: date | None = None) -> Letter:
@@ -322,7 +373,9 @@ def outcome_letter(cur: duckdb.DuckDBPyConnection, case_id: int, *, today: date 
     held_on = None
     if found:
         d = found[0]
-        decision = _decision_record(d, _plan_lines(cur, [int(d["decision_id"])])[int(d["decision_id"])])
+        decision = _RuleTexts(cur, today).decision(
+            case_id, _decision_record(d, _plan_lines(cur, [int(d["decision_id"])])[int(d["decision_id"])])
+        )
         if d["item_id"] is not None:
             # the meeting that made the decision, on the day it was held (a meeting started early
             # was held on its start day, not on its planned date)
@@ -336,17 +389,20 @@ def outcome_letter(cur: duckdb.DuckDBPyConnection, case_id: int, *, today: date 
                 meeting_id = int(held[0]["meeting_id"])
                 if held[0]["status"] != "planned":
                     held_on = held[0]["started_on"] or held[0]["meeting_date"]
-    actions = tuple(
-        _action_line(r, today)
-        for r in _rows(
-            cur,
-            """
-        SELECT a.description, a.specialty, u.display_name AS owner, a.due_date, a.status
-        FROM action_item a LEFT JOIN app_user u ON u.user_id = a.owner_user_id
-        WHERE a.case_id = ? ORDER BY a.due_date, a.action_id
-        """,
-            [case_id],
-        )
+    actions = _RuleTexts.actions(
+        [
+            _action_line(r, today)
+            for r in _rows(
+                cur,
+                """
+            SELECT a.description, a.specialty, u.display_name AS owner, a.due_date, a.status
+            FROM action_item a LEFT JOIN app_user u ON u.user_id = a.owner_user_id
+            WHERE a.case_id = ? ORDER BY a.due_date, a.action_id
+            """,
+                [case_id],
+            )
+        ],
+        [decision] if decision is not None else [],
     )
     return Letter(
         case_id=int(c["case_id"]),

@@ -44,12 +44,15 @@ def verify_signed(cur: duckdb.DuckDBPyConnection) -> list[int]:
     for raw in result.fetchall():
         item = PlanItem.model_validate(dict(zip(names, raw, strict=True)))
         plans[int(raw[1])].append(item)
+    # the emergency mark is part of the signed content (core/signing.py), as get_decision reads it
+    emergency = {int(r[0]) for r in cur.execute("SELECT decision_id FROM emergency_decision").fetchall()}
     broken = []
     for raw in rows:
         data = dict(zip(_DECISION_COLS, raw, strict=True))
         data["noms"] = json.loads(data.pop("noms_json") or "{}")
         data["contributing"] = tuple(data["contributing"] or ())
         data["plan"] = tuple(plans.get(int(data["decision_id"]), ()))
+        data["emergency"] = int(data["decision_id"]) in emergency
         try:
             decision = Decision.model_validate(data)
         except ValueError:

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from core.minutes import label, md_escape, meaning_label
+from core.minutes import label, md_escape, meaning_label, stamp
 from core.models import (
     Decision,
     DecisionStatus,
@@ -74,7 +74,7 @@ def decision_view(ctx: PageContext, d: Decision, signer: str | None, *, new_list
                     tr(
                         "dec.signature_line",
                         name=signer or "?",
-                        at=d.signed_at.strftime("%Y-%m-%d %H:%M UTC"),
+                        at=stamp(d.signed_at, lang),
                         meaning=meaning_label(d.signature_meaning, lang),
                     )
                 )

@@ -313,7 +313,8 @@ def documents_panel(ctx: PageContext, meeting_id: int | None, meeting_date: str,
             tr("dec.doc_language"),
             ["en", "zh"],
             default=ctx.lang,
-            key="dec.doc_lang",
+            # per interface language: switching the language switches the documents' too
+            key=f"dec.doc_lang.{ctx.lang}",
             format_func=lambda c: "English" if c == "en" else "简体中文",
         )
         or ctx.lang

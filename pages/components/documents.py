@@ -28,12 +28,16 @@ from core.minutes import (
     Letter,
     Minutes,
     action_text,
+    agenda_text,
     attendance_text,
+    day,
     decision_facts,
     for_referrer,
     label,
     letter_intro,
+    place_text,
     plan_line_text,
+    plan_text,
     sections,
     signature_lines,
     stamp,
@@ -203,7 +207,7 @@ def _decision(pdf: _Doc, d: DecisionRecord | None, *, codes: bool = True) -> Non
             for item in d.plan:
                 head, detail = plan_line_text(item, lang, codes=codes)
                 row = table.row()
-                for text in (str(item.position + 1), item.text, head, detail):
+                for text in (str(item.position + 1), plan_text(item, lang), head, detail):
                     row.cell(text)
         pdf.ln(1.5)
     _signature(pdf, d, codes=codes)
@@ -235,13 +239,12 @@ def minutes_pdf(minutes: Minutes, lang: str = "en") -> bytes:
     """The meeting's minutes as a PDF in ``lang`` (stored free text kept as written): what was
     discussed with its decision, deferred with the reason, not reached."""
     m = minutes
-    title = t("dec.doc.minutes_title", lang, date=m.meeting_date.isoformat())
+    title = t("dec.doc.minutes_title", lang, date=day(m.meeting_date, lang))
     pdf = _Doc(lang, title)
     try:
         pdf.add_page()
         pdf.heading(title, 16)
-        place = f"{m.start_time}, {m.location}" if m.location else m.start_time
-        pdf.field(t("dec.doc.time_place", lang), place)
+        pdf.field(t("dec.doc.time_place", lang), place_text(m, lang))
         pdf.field(t("dec.doc.chair", lang), m.chair or t("dec.doc.none", lang))
         pdf.field(t("dec.doc.status", lang), label(m.status, lang))
         if m.attendance_grade is not None:
@@ -267,7 +270,7 @@ def minutes_pdf(minutes: Minutes, lang: str = "en") -> bytes:
             for c in group:
                 n += 1
                 _case(pdf, n, key, c)
-        pdf.para(t("dec.doc.generated", lang, at=stamp(m.generated_at)), size=8, color=_MUTED)
+        pdf.para(t("dec.doc.generated", lang, at=stamp(m.generated_at, lang)), size=8, color=_MUTED)
         return pdf.render()
     finally:
         pdf.close_fonts()
@@ -280,7 +283,7 @@ def _case(pdf: _Doc, n: int, section: str, c: CaseMinute) -> None:
     pdf.heading(f"{n}. {c.patient} ({c.mrn}) — {label(c.primary_tumour, lang)}", 11.5)
     pdf.field(t("dec.doc.question", lang), c.question)
     if c.agenda_status:
-        pdf.field(t("dec.doc.agenda", lang), f"{label(c.urgency, lang)}, {label(c.stream, lang)}, {label(c.agenda_status, lang)}")
+        pdf.field(t("dec.doc.agenda", lang), agenda_text(c, lang))
     if c.deferral_reason:
         pdf.field(t("dec.doc.deferral_reason", lang), c.deferral_reason)
     for op in c.opinions:
@@ -305,10 +308,10 @@ def letter_pdf(letter: Letter, lang: str = "en") -> bytes:
         pdf.ln(1)
         pdf.para(letter_intro(x, lang))
         pdf.ln(2)
-        pdf.field(t("dec.doc.patient", lang), f"{x.patient} ({x.mrn}), {t('dec.doc.born', lang)} {x.birth_date.isoformat()}")
+        pdf.field(t("dec.doc.patient", lang), f"{x.patient} ({x.mrn}), {t('dec.doc.born', lang)} {day(x.birth_date, lang)}")
         pdf.field(t("dec.doc.primary", lang), label(x.primary_tumour, lang))
         pdf.field(
-            t("dec.doc.referred", lang), f"{x.referral_date.isoformat()} — {x.referrer} ({label(x.referrer_specialty, lang)})"
+            t("dec.doc.referred", lang), f"{day(x.referral_date, lang)} — {x.referrer} ({label(x.referrer_specialty, lang)})"
         )
         pdf.field(t("dec.doc.question", lang), x.question)
         pdf.ln(2)
@@ -319,7 +322,7 @@ def letter_pdf(letter: Letter, lang: str = "en") -> bytes:
         _decision(pdf, for_referrer(x.decision), codes=False)
         _actions(pdf, x.actions)
         pdf.ln(3)
-        pdf.para(t("dec.doc.generated", lang, at=stamp(x.generated_at)), size=8, color=_MUTED)
+        pdf.para(t("dec.doc.generated", lang, at=stamp(x.generated_at, lang)), size=8, color=_MUTED)
         return pdf.render()
     finally:
         pdf.close_fonts()

@@ -140,7 +140,7 @@ def test_minutes_markdown_english_lists_everything() -> None:
 def test_minutes_markdown_chinese_labels() -> None:
     md = to_markdown(MINUTES, "zh")
     for expected in (
-        "骨转移 MDT 会议纪要（2026-11-26）",
+        "骨转移 MDT 会议纪要（2026年11月26日）",
         "出席情况",
         "**结论**: 已决定",
         "主持人特批",

@@ -388,3 +388,27 @@ def test_an_opinion_is_posted_under_the_members_own_specialty_dated_today(
     assert row == ("radiotherapy", True)
     today = store_cur.execute("SELECT current_date").fetchone()[0]  # the store's clock, as the row's
     assert any(f"{today.isoformat()}" in m.value and "8 Gy single fraction" in m.value for m in at.markdown)
+
+
+def test_documents_follow_a_switch_to_chinese(user_ids: dict[str, int], store_cur: duckdb.DuckDBPyConnection) -> None:
+    """Opened in English, then switched to Chinese: the document language follows, and the minutes
+    on screen carry the Chinese headings, coded values and dates, none of the English ones."""
+    mid = int(
+        store_cur.execute("SELECT meeting_id FROM meeting WHERE status = 'closed' ORDER BY meeting_date DESC LIMIT 1").fetchone()[
+            0
+        ]  # type: ignore[index]
+    )
+    case_id = int(store_cur.execute("SELECT min(case_id) FROM agenda_item WHERE meeting_id = ?", [mid]).fetchone()[0])  # type: ignore[index]
+    at = app("decisions", user_id=user_ids["chair"], query={"case": str(case_id)})
+    at.session_state["dec.meeting"] = mid
+    at.run()
+    at.toggle(key="dec.minutes_screen").set_value(True).run()
+    assert "Discussed, with the decision (" in texts(at)
+    at.button_group(key="lang_pick").set_value("zh").run()  # the sidebar's language switch
+    at.run()
+    assert not at.exception
+    shown = texts(at)
+    for zh in ("已讨论及决策（", "方案条目", "类别 · 处理", "采纳", "签署人", "年", "协调世界时"):
+        assert zh in shown, zh
+    for en in ("Discussed, with the decision", "Plan item", "Kind · disposition", "Signed by", " UTC", "accepted ·"):
+        assert en not in shown, en

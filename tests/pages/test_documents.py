@@ -129,7 +129,6 @@ COMMON = (
     "预后较好",
     "股骨预防性内固定，然后放疗 — fix the femur first",
     "Dr Demo Chair",
-    "2026-11-26 08:50 UTC",
     "Book theatre",
 )
 
@@ -141,6 +140,7 @@ COMMON = (
             "en",
             (
                 "minutes of 2026-11-26",
+                "2026-11-26 08:50 UTC",
                 "Attendance",
                 "Present",
                 "Apologies",
@@ -156,7 +156,8 @@ COMMON = (
         (
             "zh",
             (
-                "骨转移 MDT 会议纪要（2026-11-26）",
+                "骨转移 MDT 会议纪要（2026年11月26日）",
+                "2026年11月26日 08:50（协调世界时）",
                 "出席情况",
                 "缺席",
                 "已决定",
@@ -178,8 +179,17 @@ def test_minutes_pdf_text(lang: str, expected: tuple[str, ...]) -> None:
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("en", ("outcome letter", "Dear Dr Referrer", "born 1961-03-04", "Approved as the MDT decision")),
-        ("zh", ("骨转移 MDT 会诊结果函", "尊敬的 Dr Referrer", "出生日期 1961-03-04", "批准为 MDT 决策")),
+        ("en", ("outcome letter", "Dear Dr Referrer", "born 1961-03-04", "Approved as the MDT decision", "2026-11-26 08:50 UTC")),
+        (
+            "zh",
+            (
+                "骨转移 MDT 会诊结果函",
+                "尊敬的 Dr Referrer",
+                "出生日期 1961年03月04日",
+                "批准为 MDT 决策",
+                "2026年11月26日 08:50（协调世界时）",
+            ),
+        ),
     ],
 )
 def test_letter_pdf_text(lang: str, expected: tuple[str, ...]) -> None:
