@@ -103,6 +103,7 @@ def lint() -> None:
     setup()
     sh(PY, "-m", "ruff", "check", ".")
     sh(PY, "-m", "mypy", "core", "db")
+    sh(PY, "-m", "mypy", "--explicit-package-bases", "pages", "streamlit_app.py")
 
 
 def bench() -> None:

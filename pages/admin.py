@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tempfile
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -87,14 +87,13 @@ with tabs[0]:
     )
     since = c4.date_input(tr("admin.filter_since"), value=None)
     until = c5.date_input(tr("admin.filter_until"), value=None)
-    filters = {
-        "patient_id": int(patient) if patient else None,
-        "action": action,
-        "since": since,
-        "until": until,
-    }
+    pid = int(patient) if patient else None
+    day_from = since if isinstance(since, date) else None
+    day_to = until if isinstance(until, date) else None
     # Analysts see who did what and when only: no values, reasons or typed sign-in names.
-    rows = audit.search_for(ctx.cur, ctx.actor, actor=who.strip().lower() or None, **filters)
+    rows = audit.search_for(
+        ctx.cur, ctx.actor, actor=who.strip().lower() or None, patient_id=pid, action=action, since=day_from, until=day_to
+    )
     rows["action"] = rows["action"].map(lambda a: label_or_raw("audit.action", a, ctx.lang))
     for column, prefix in (("entity", "audit.entity"), ("outcome", "audit.outcome"), ("role", "role")):
         if column in rows.columns:
@@ -107,7 +106,13 @@ with tabs[0]:
         height=480,
         column_config={tr("audit.col.at_utc"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")},
     )
-    export_button(ctx, "audit", lambda: exports.audit_csv(ctx.cur, ctx.actor, who=who.strip().lower() or None, **filters))
+    export_button(
+        ctx,
+        "audit",
+        lambda: exports.audit_csv(
+            ctx.cur, ctx.actor, who=who.strip().lower() or None, patient_id=pid, action=action, since=day_from, until=day_to
+        ),
+    )
 
 if is_admin:
     with tabs[1]:

@@ -53,7 +53,9 @@ meeting_id = left.selectbox(
     format_func=lambda m: f"{dates[m][0]} · {label(dates[m][1], lang)}",
 )
 items = meetings.agenda(cur, meeting_id) if meeting_id is not None else pd.DataFrame(columns=["case_id"])
-cases = {int(r.case_id): (int(r.item_id), f"{r.patient} ({r.mrn}) · {label(str(r.urgency), lang)}") for r in items.itertuples()}
+cases: dict[int, tuple[int | None, str]] = {
+    int(r.case_id): (int(r.item_id), f"{r.patient} ({r.mrn}) · {label(str(r.urgency), lang)}") for r in items.itertuples()
+}
 item_status = {int(r.item_id): str(r.status) for r in items.itertuples()}
 if query_case is not None and query_case not in cases:
     cases[query_case] = (None, tr("dec.case_number", n=query_case))

@@ -50,7 +50,8 @@ if presenting:
     top[0].caption(labels[selected])
     choice = selected
 else:
-    choice = top[0].selectbox(tr("meetings.pick"), ids, index=ids.index(selected), format_func=labels.get)
+    picked = top[0].selectbox(tr("meetings.pick"), ids, index=ids.index(selected), format_func=lambda m: labels[m])
+    choice = selected if picked is None else int(picked)
 st.session_state["mtg_present"] = presenting
 top[1].toggle(tr("mtg.p.toggle"), key="mtg_present", on_change=_set_present)
 if choice != selected:

@@ -39,6 +39,7 @@ from db import urgency as live_urgency
 from db.board import Board, case_stamps, load_board
 from pages.components import links
 from pages.components.guard import PageContext
+from pages.components.score_cards import colour_name
 from pages.components.widgets import case_link_column, case_table, localise_frame
 
 log = logging.getLogger("bonemdt.meetings")
@@ -501,8 +502,9 @@ def reorder_list(ctx: PageContext, meeting: Meeting, frame: pd.DataFrame) -> Non
             key=key,
         )
         index = ids.index(picked) if picked in ids else -1
-        first = index <= 0 or tiers.get(ids[index - 1]) != tiers.get(picked)
-        last = index < 0 or index == len(ids) - 1 or tiers.get(ids[index + 1]) != tiers.get(picked)
+        tier = tiers.get(picked) if picked is not None else None
+        first = index <= 0 or tiers.get(ids[index - 1]) != tier
+        last = index < 0 or index == len(ids) - 1 or tiers.get(ids[index + 1]) != tier
         with st.container(horizontal=True, gap="small"):
             st.button(
                 tr("urg.reorder.move_up"),
@@ -717,7 +719,7 @@ def candidate(ctx: PageContext, meeting_id: int, row: Any, summary: CaseSummary)
 
 
 def badges(ctx: PageContext, summary: CaseSummary, stream: str) -> None:
-    colour = {"emergency": "red", "urgent": "orange", "routine": "blue"}[summary.urgency]
+    colour = colour_name({"emergency": "red", "urgent": "orange", "routine": "blue"}[summary.urgency])
     with st.container(horizontal=True, gap="small"):
         st.badge(enum_label(summary.urgency, ctx.lang), icon=":material/priority_high:", color=colour)
         if summary.ready:

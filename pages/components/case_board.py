@@ -13,6 +13,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -29,7 +30,7 @@ from db.board import Board
 from pages.components import board_as_recorded, figures, forms_assessment, forms_facts, forms_header, forms_lab, score_cards
 from pages.components.decision_history import new_listing, where_decided
 from pages.components.guard import PageContext
-from pages.components.score_cards import badge_colour, escape_md, label
+from pages.components.score_cards import badge_colour, colour_name, escape_md, label
 
 # Emergencies first (RULES.md precedence), then the specialties in the order of the MDT round.
 SPECIALTY_ORDER: tuple[str, ...] = (
@@ -203,6 +204,16 @@ def _labels(ctx: PageContext) -> figures.Labels:
 # The board
 
 
+def in_turn(*parts: Callable[[], object]) -> Callable[[], None]:
+    """One section drawn from several parts, in order."""
+
+    def draw() -> None:
+        for part in parts:
+            part()
+
+    return draw
+
+
 def render(ctx: PageContext, board: Board, *, read_only: bool = False) -> None:
     """The whole board. ``read_only``: the board as recorded at a past moment (no data entry)."""
     agenda = meetings.case_agenda_history(ctx.cur, board.cf.case.case_id or 0)
@@ -236,13 +247,13 @@ def render(ctx: PageContext, board: Board, *, read_only: bool = False) -> None:
 
     sections: tuple[tuple[str, Callable[[], None]], ...] = (
         ("suggestions", lambda: suggestions(ctx, board)),
-        ("imaging", lambda: (entry("imaging_study"), imaging(ctx, board))),
+        ("imaging", in_turn(lambda: entry("imaging_study"), lambda: imaging(ctx, board))),
         (
             "timeline",
-            lambda: (entry("treatment"), entry("clinical_event"), timeline(ctx, board, agenda)),
+            in_turn(lambda: entry("treatment"), lambda: entry("clinical_event"), lambda: timeline(ctx, board, agenda)),
         ),
-        ("labs", lambda: (entry("lab_result"), labs(ctx, board))),
-        ("lesions", lambda: (entry("lesion"), lesions(ctx, board))),
+        ("labs", in_turn(lambda: entry("lab_result"), lambda: labs(ctx, board))),
+        ("lesions", in_turn(lambda: entry("lesion"), lambda: lesions(ctx, board))),
         ("decisions", lambda: past_decisions(ctx, board)),
     )
     # Lazy tabs: only the open tab runs (the figures cost most of a rerun).
@@ -271,7 +282,7 @@ def data_entry(ctx: PageContext, board: Board, entity: str) -> None:
             entity,
             tuple(reversed(cf.labs)),
             lambda x: f"{x.taken_on} {enum_label(x.analyte, lang)} {x.value} {x.unit}",
-            add=lambda: (forms_lab.single_form(ctx, cf), st.divider(), forms_lab.grid_form(ctx, cf)),
+            add=in_turn(lambda: forms_lab.single_form(ctx, cf), lambda: st.divider(), lambda: forms_lab.grid_form(ctx, cf)),
         )
 
 
@@ -343,7 +354,7 @@ def header(ctx: PageContext, board: Board, agenda: pd.DataFrame) -> None:
     ]
     with row, st.container(horizontal=True, gap="small", width=360):
         for key, value, colour in badges:
-            st.badge(tr("board.badge_pair", name=tr(key), value=value), color=colour)
+            st.badge(tr("board.badge_pair", name=tr(key), value=value), color=colour_name(colour))
     st.caption(tr("board.question"))
     st.text(c.question)
     if c.patient_wishes or c.comorbidities or c.key_worker:
@@ -394,7 +405,10 @@ def readiness(ctx: PageContext, board: Board) -> None:
     problems = board.readiness.problems
     missing = [i for i in problems if not i.stale]
     stale = [i for i in problems if i.stale]
-    words = lambda item: ctx.t(f"board.readiness.{item.key}")  # noqa: E731
+
+    def words(item: Any) -> str:
+        return ctx.t(f"board.readiness.{item.key}")
+
     if missing:
         st.warning(
             ctx.t("board.ready.problems", items="; ".join(words(i) for i in missing)),

@@ -28,8 +28,8 @@ def text_error(tr: Any, value: str, limit: int) -> str | None:
         check_text(value, limit)
     except TextRuleError:
         if len(value) > limit:
-            return tr("dec.err.too_long", limit=limit)
-        return tr("dec.err.bad_chars")
+            return str(tr("dec.err.too_long", limit=limit))
+        return str(tr("dec.err.bad_chars"))
     return None
 
 

@@ -4,6 +4,7 @@ delivery of each plan item, follow-ups from the policy schedule; the minutes and
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -235,7 +236,7 @@ def _delivery_widget(ctx: PageContext, case_id: int, plan_item_id: int) -> None:
                         plan_item_id=plan_item_id,
                         delivered=state == "yes",
                         delivered_on=st.session_state.get(f"{p}.on") if state == "yes" else None,
-                        reason_not=NotDeliveredReason(reason) if state == "no" else None,
+                        reason_not=NotDeliveredReason(str(reason)) if state == "no" else None,
                         note=note,
                     ),
                     token=token(f"{p}.token"),
@@ -335,7 +336,7 @@ def documents_panel(ctx: PageContext, meeting_id: int | None, meeting_date: str,
     def letter_pdf(cid: int) -> bytes:
         return documents.letter_pdf(minutes_db.export_letter(store.cursor(), actor, cid, "pdf"), doc_lang)
 
-    targets = []
+    targets: list[tuple[str, str, str, int, Callable[[int], str], Callable[[int], bytes]]] = []
     if meeting_id is not None:
         targets.append(
             ("min", tr("dec.minutes_for", date=meeting_date), f"minutes-{meeting_date}", int(meeting_id), minutes_md, minutes_pdf)

@@ -220,12 +220,12 @@ def history_panel(ctx: PageContext, cf: CaseFile) -> None:
             if not reason.strip():
                 raise FieldError({"reason": ctx.t("fact.reason.required")})
             if retract:
-                assessments.retract(ctx.cur, ctx.actor, pick, reason=reason, token=form.token)
+                assessments.retract(ctx.cur, ctx.actor, int(pick or 0), reason=reason, token=form.token)
             else:
                 if new_value is None or new_value == []:
                     raise FieldError({field: ctx.t("form.required")})
                 value = str(new_value) if _kind(field)[0] == "dec" else new_value
-                assessments.correct(ctx.cur, ctx.actor, pick, value, reason=reason, token=form.token)
+                assessments.correct(ctx.cur, ctx.actor, int(pick or 0), value, reason=reason, token=form.token)
         except VersionConflict as exc:
             st.session_state[f"{form.name}__conflict"] = (exc.current, exc.submitted)
             form.fail({"form": str(exc)})

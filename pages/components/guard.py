@@ -350,7 +350,12 @@ def _expiry_watch() -> None:
         st.session_state[_IDLE_TOASTED] = True
         st.toast(message, icon=":material/timer:")
     st.warning(message, icon=":material/timer:")
-    st.button(t("idle.stay", lang), key="idle_stay", on_click=keep_alive, type="primary")
+    st.button(t("idle.stay", lang), key="idle_stay", on_click=_stay, type="primary")
+
+
+def _stay() -> None:
+    """The idle warning's "stay signed in": the click is activity."""
+    keep_alive()
 
 
 _checkpoint_lock = threading.Lock()

@@ -37,6 +37,7 @@ from pages.components.agenda_view import (
 from pages.components.cache import board as cached_board
 from pages.components.figures import AMBER, GREEN, HIGH_RISK_BANDS, RED, Labels, band_colour, bone_map
 from pages.components.guard import PageContext, keep_alive
+from pages.components.score_cards import colour_name
 
 BREAK_AFTER_SECONDS = 90 * 60
 FOLLOW_POLL_SECONDS = 3
@@ -222,7 +223,7 @@ def badges(ctx: PageContext, board: Board, row: pd.Series, presenter: tuple[int,
         st.badge(
             enum_label(str(row["urgency"]), ctx.lang),
             icon=":material/priority_high:",
-            color=_URGENCY_COLOUR.get(str(row["urgency"]), "blue"),
+            color=colour_name(_URGENCY_COLOUR.get(str(row["urgency"]), "blue")),
         )
         st.badge(enum_label(str(row["stream"]), ctx.lang), color="violet")
         st.badge(enum_label(str(row["status"]), ctx.lang), color="gray")

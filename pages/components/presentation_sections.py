@@ -22,7 +22,7 @@ TAB_KEY = "mtg_present_tab"
 def render(ctx: PageContext, board: Board, meeting: Meeting, item_id: int) -> None:
     case_id = int(board.cf.case.case_id or 0)
     sections: tuple[tuple[str, Callable[[], None]], ...] = (
-        ("summary", lambda: (case_board.imaging(ctx, board), case_board.suggestions(ctx, board))),
+        ("summary", case_board.in_turn(lambda: case_board.imaging(ctx, board), lambda: case_board.suggestions(ctx, board))),
         ("scores", lambda: _scores(ctx, board)),
         ("timeline", lambda: case_board.timeline(ctx, board, meetings.case_agenda_history(ctx.cur, case_id))),
         ("labs", lambda: case_board.labs(ctx, board)),

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal, cast, get_args
 
 import pandas as pd
 import streamlit as st
@@ -54,8 +55,18 @@ def escape_md(text: object) -> str:
     return md_inline(text)
 
 
-def badge_colour(band: str) -> str:
-    return PALETTE.get(band_colour(band), "gray")
+# The colour names Streamlit's badges, metric deltas and coloured text accept.
+Colour = Literal["red", "orange", "yellow", "blue", "green", "violet", "gray", "grey", "primary"]
+COLOURS: frozenset[str] = frozenset(get_args(Colour))
+
+
+def colour_name(name: str) -> Colour:
+    """``name`` as one of Streamlit's colour names (gray when it is not one)."""
+    return cast(Colour, name) if name in COLOURS else "gray"
+
+
+def badge_colour(band: str) -> Colour:
+    return colour_name(PALETTE.get(band_colour(band), "gray"))
 
 
 def number(value: object) -> str:
@@ -340,7 +351,7 @@ def render_card(
                 value if value is not None else ctx.t("board.none"),
                 label_visibility="collapsed",
                 chart_data=points if len(points) >= 2 else None,
-                delta_color=colour,
+                delta_color=colour_name(colour),
             )
             if converted:
                 st.badge(ctx.t("board.card.converted"), color="gray")
