@@ -372,11 +372,20 @@ def timeline(
     # off the plot into the legend ("Dexamethasone 10 mg then 4" under "MDT").
     reach = _label_reach(bars, span_days)
     right = max(last + pad, reach + pad / 2) if reach is not None else last + pad
-    base_layout(fig, labels.timeline_title, 150 + 48 * (4 + n_rows))
+    base_layout(fig, labels.timeline_title, 270 + 48 * (4 + n_rows))  # + the legend below
     fig.update_layout(
         barmode="overlay",
         showlegend=True,
-        legend={"orientation": "v", "groupclick": "toggleitem", "font": {"size": 11}},
+        # Legend under the plot, not beside it: beside it, it took a quarter of a 1024 px page and
+        # the labels written after recent bars ran into it.
+        legend={
+            "orientation": "h",
+            "yanchor": "top",
+            "y": -0.1,
+            "x": 0,
+            "groupclick": "toggleitem",
+            "font": {"size": 11},
+        },
         hovermode="closest",
     )
     fig.update_xaxes(

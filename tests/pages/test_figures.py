@@ -647,3 +647,6 @@ def test_a_recent_treatments_label_stays_on_the_axis() -> None:
     label = next(text for text in trace.text if text.startswith("Dexamethasone"))
     label_end = late.start_date + timedelta(days=(len(label) + 2) * span_days / 125)
     assert date.fromisoformat(str(fig.layout.xaxis.range[1])[:10]) > label_end
+    # and the legend is under the plot, not beside it where those labels ran into it
+    assert fig.layout.legend.orientation == "h"
+    assert fig.layout.legend.y < 0
