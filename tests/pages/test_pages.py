@@ -140,8 +140,8 @@ def test_analytics_metric_labels_are_short_with_the_meaning_as_help(page_store: 
 
 
 def test_case_list_filters_say_all_when_nothing_is_picked(page_store: Path, user_ids: dict[str, int]) -> None:
-    """"Choose one or more" was cut to "Choose one or m" in a fifth of the row; an empty filter
+    """The filters' "Choose one or more" was cut to "Choose one or m" in a fifth of the row; an empty filter
     filters nothing, which "All" says in a word."""
     at = app("cases", user_id=user_ids["coordinator"]).run()
     assert not at.exception
-    assert [m.placeholder for m in at.multiselect] == ["All"] * 4
+    assert [m.placeholder for m in at.multiselect][:4] == ["All"] * 4  # the referral form follows
