@@ -51,6 +51,7 @@ axis = {
     "standard": tr("analytics.two_thirds"),
     # Plotly's default date ticks are English ("Oct 2026", "Nov 29"): numeric dates in Chinese.
     "date_ticks": "%Y-%m-%d" if ctx.lang == "zh" else "",
+    "month_ticks": "%Y-%m" if ctx.lang == "zh" else "",
 }
 
 tab_load, tab_time, tab_impl, tab_sre, tab_quality = st.tabs(

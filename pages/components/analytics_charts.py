@@ -81,6 +81,7 @@ def skeletal_events(frame: pd.DataFrame, title: str, axis: dict[str, str], vocab
         color="kind_label",
         labels={"quarter": axis["quarter"], "events": axis["events"], "kind_label": axis["kind"]},
     )
+    fig.update_xaxes(tickformat=axis.get("month_ticks") or None)
     return _layout(fig, title)
 
 
@@ -96,6 +97,14 @@ def core_attendance(frame: pd.DataFrame, title: str, axis: dict[str, str], vocab
             textposition="outside",
         )
     )
-    fig.add_hline(y=200 / 3, line_dash="dash", line_color="#555", annotation_text=axis["standard"])
+    # The label on a white ground above the line: on the bars it was unreadable.
+    fig.add_hline(
+        y=200 / 3,
+        line_dash="dash",
+        line_color="#555",
+        annotation_text=axis["standard"],
+        annotation_position="top left",
+        annotation_bgcolor="rgba(255,255,255,0.9)",
+    )
     fig.update_yaxes(range=[0, 110], title=axis["share"])
     return _layout(fig, title)

@@ -87,6 +87,13 @@ def test_case_load_dates_and_legend_follow_the_language(demo_cur: duckdb.DuckDBP
         {**axis, "date_ticks": "%Y-%m-%d"},
     )
     assert times.layout.xaxis.tickformat == "%Y-%m-%d"
+    sre = charts.skeletal_events(
+        analytics.skeletal_events(demo_cur),
+        "t",
+        {**axis, "quarter": "q", "events": "e", "kind": "k", "month_ticks": "%Y-%m"},
+        str,
+    )
+    assert sre.layout.xaxis.tickformat == "%Y-%m"
 
 
 def test_skeletal_events_count_the_versions_in_force(demo_cur: duckdb.DuckDBPyConnection, coordinator: Actor) -> None:
