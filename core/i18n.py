@@ -200,12 +200,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "analytics.title": ("Analytics", "统计分析"),
     "analytics.cases": ("Cases", "病例数"),
     "analytics.meetings_held": ("Meetings held", "已召开会议"),
-    "analytics.median_days": ("Median days referral → decision", "转诊至决策中位天数"),
-    "analytics.delivered": ("Decisions delivered", "决策执行率"),
+    # Metric labels stay short (a metric cuts its label to a fifth of the page at 1024 px);
+    # the full meaning is in the help text beside each.
+    "analytics.median_days": ("Days to decision", "决策天数"),
+    "analytics.median_days.help": (
+        "Median days from referral to the first decision",
+        "自转诊至首次决策的中位天数",
+    ),
+    "analytics.delivered": ("Delivered", "执行率"),
+    "analytics.delivered.help": (
+        "Share of recorded deliveries in which the plan item was carried out",
+        "已记录的执行情况中计划条目得到执行的比例",
+    ),
     "analytics.case_load": ("Case load per meeting", "每次会议病例量"),
     "analytics.week": ("Meeting", "会议"),
     "analytics.by_primary": ("Referrals by primary tumour", "按原发肿瘤统计转诊"),
-    "analytics.decided": ("Decision reached", "形成决策比例"),
+    "analytics.decided": ("Decided", "决策率"),
+    "analytics.decided.help": (
+        "Share of first discussions that reached a decision (not deferred)",
+        "首次讨论中形成决策（未推迟）的比例",
+    ),
     "analytics.days": ("days", "天"),
     "analytics.items": ("plan items", "计划条目"),
     "analytics.quarter": ("Quarter", "季度"),

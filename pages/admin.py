@@ -41,9 +41,28 @@ AUDIT_ACTIONS = (
 )
 
 
+def dash_empty(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """Empty cells as "—" (a table shows a missing value as the English word "None")."""
+    out = frame.copy()
+
+    def cell(v: object) -> object:
+        if v is None or (not isinstance(v, str) and pd.isna(v)):
+            return "—"
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))  # an id column with gaps comes back as floats
+        if isinstance(v, pd.Timestamp):
+            return f"{v:%Y-%m-%d %H:%M}"
+        return str(v)
+
+    for column in columns:
+        if column in out.columns:
+            out[column] = out[column].map(cell)
+    return out
+
+
 def user_table(frame: pd.DataFrame) -> pd.DataFrame:
     """The users with readable roles, specialties and column names."""
-    shown = frame.copy()
+    shown = dash_empty(frame, ("locked_until",))
     shown["role"] = shown["role"].map(lambda r: tr(f"role.{r}"))
     shown["specialty"] = shown["specialty"].map(lambda s: "—" if s is None or pd.isna(s) else enum_label(str(s), ctx.lang))
     return shown.rename(columns={c: tr(f"admin.col.{c}") for c in shown.columns if f"admin.col.{c}" in MESSAGES})
@@ -98,6 +117,7 @@ with tabs[0]:
     for column, prefix in (("entity", "audit.entity"), ("outcome", "audit.outcome"), ("role", "role")):
         if column in rows.columns:
             rows[column] = rows[column].map(lambda v, p=prefix: v if v is None or pd.isna(v) else label_or_raw(p, v, ctx.lang))
+    rows = dash_empty(rows, ("entity_id", "patient_id", "outcome", "reason", "before_json", "after_json"))
     st.caption(tn("count.entries", len(rows), ctx.lang))
     st.dataframe(
         rows.rename(columns={c: tr(f"audit.col.{c}") for c in rows.columns if f"audit.col.{c}" in MESSAGES}),

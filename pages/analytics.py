@@ -30,10 +30,12 @@ cols = st.columns(5)
 cols[0].metric(tr("analytics.cases"), int(s["cases"]))
 cols[1].metric(tr("analytics.meetings_held"), int(s["meetings_held"]))
 cols[2].metric(
-    tr("analytics.median_days"), "—" if math.isnan(s["median_days_to_decision"]) else f"{s['median_days_to_decision']:.0f}"
+    tr("analytics.median_days"),
+    "—" if math.isnan(s["median_days_to_decision"]) else f"{s['median_days_to_decision']:.0f}",
+    help=tr("analytics.median_days.help"),
 )
-cols[3].metric(tr("analytics.decided"), pct(s["decided_share"]))
-cols[4].metric(tr("analytics.delivered"), pct(s["delivered_share"]))
+cols[3].metric(tr("analytics.decided"), pct(s["decided_share"]), help=tr("analytics.decided.help"))
+cols[4].metric(tr("analytics.delivered"), pct(s["delivered_share"]), help=tr("analytics.delivered.help"))
 
 axis = {
     "week": tr("analytics.week"),
@@ -47,6 +49,9 @@ axis = {
     "events": tr("analytics.events"),
     "share": tr("analytics.share"),
     "standard": tr("analytics.two_thirds"),
+    # Plotly's default date ticks are English ("Oct 2026", "Nov 29"): numeric dates in Chinese.
+    "date_ticks": "%Y-%m-%d" if ctx.lang == "zh" else "",
+    "month_ticks": "%Y-%m" if ctx.lang == "zh" else "",
 }
 
 tab_load, tab_time, tab_impl, tab_sre, tab_quality = st.tabs(

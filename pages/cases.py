@@ -35,25 +35,25 @@ with tabs[0]:
             tr("col.status"),
             [s.value for s in CaseStatus],
             format_func=lambda v: enum_label(v, ctx.lang),
-            placeholder=tr("common.choose_many"),
+            placeholder=tr("common.all"),  # nothing picked filters nothing; fits a fifth of the row
         )
         primaries = c3.multiselect(
             tr("col.primary_tumour"),
             [p.value for p in PrimaryTumour],
             format_func=lambda v: enum_label(v, ctx.lang),
-            placeholder=tr("common.choose_many"),
+            placeholder=tr("common.all"),  # nothing picked filters nothing; fits a fifth of the row
         )
         priorities = c4.multiselect(
             tr("col.priority"),
             [p.value for p in Priority],
             format_func=lambda v: enum_label(v, ctx.lang),
-            placeholder=tr("common.choose_many"),
+            placeholder=tr("common.all"),  # nothing picked filters nothing; fits a fifth of the row
         )
         streams = c5.multiselect(
             tr("col.stream"),
             [s.value for s in Stream],
             format_func=lambda v: enum_label(v, ctx.lang),
-            placeholder=tr("common.choose_many"),
+            placeholder=tr("common.all"),  # nothing picked filters nothing; fits a fifth of the row
         )
 
     frame = cases.list_cases(ctx.cur, text=text, statuses=statuses, primaries=primaries, priorities=priorities, streams=streams)
@@ -101,8 +101,9 @@ with tabs[0]:
             width="stretch",
             height=560,
             column_config={
-                tr("col.referral_date"): st.column_config.DateColumn(format="YYYY-MM-DD"),
-                tr("col.next_meeting"): st.column_config.DateColumn(format="YYYY-MM-DD"),
+                # Wide enough for the whole date (sized to the header, "2026-12-0" was cut).
+                tr("col.referral_date"): st.column_config.DateColumn(format="YYYY-MM-DD", width=100),
+                tr("col.next_meeting"): st.column_config.DateColumn(format="YYYY-MM-DD", width=100),
                 tr("col.ready"): st.column_config.CheckboxColumn(),
             },
         )

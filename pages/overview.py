@@ -43,6 +43,7 @@ with col_meeting:
             icon=":material/groups:",
             query={"meeting": str(int(next_id))},
         )
+queue = None
 with col_flags:
     st.subheader(tr("overview.red_flag_queue"))
     if items is not None:
@@ -52,20 +53,26 @@ with col_flags:
         else:
             st.caption(tr("urg.queue.caption"))
             escalation_banner(ctx, queue)
-            shown = queue[["case_id", "patient", "primary_tumour", "urgency", "since_listing", "stream"]]
-            case_table(
-                localise_frame(shown, ctx.lang).rename(columns={"since_listing": tr("urg.col.since_listing")}),
-                list(queue["case_id"]),
-                key="ov_flags",
-                tr=tr,
-                width="stretch",
-            )
+if queue is not None and not queue.empty:
+    # The queue's table at full width: in two thirds of the page its urgency and stream columns
+    # were scrolled out of sight (at 1024 px only case and patient showed).
+    # Urgency next to the case number, so it shows even when the patient column is long.
+    shown = queue[["case_id", "urgency", "patient", "primary_tumour", "since_listing", "stream"]]
+    case_table(
+        localise_frame(shown, ctx.lang).rename(columns={"since_listing": tr("urg.col.since_listing")}),
+        list(queue["case_id"]),
+        key="ov_flags",
+        tr=tr,
+        width="stretch",
+    )
 
 st.subheader(tr("overview.my_actions"))
 mine = decisions.actions(ctx.cur, owner_user_id=ctx.actor.user_id, only_open=True)
 my_actions(ctx, mine)
 
-left, right = st.columns(2)
+# One above the other, each at full width: side by side, their due dates and owners were cut
+# off at the right edge even at 1440 px.
+left, right = st.container(), st.container()
 with left:
     st.subheader(tr("overview.overdue_actions"))
     overdue = decisions.actions(ctx.cur, only_open=True)

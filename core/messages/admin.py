@@ -59,6 +59,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.entity.imaging": ("imaging study", "影像检查"),
     "audit.entity.treatment": ("treatment", "治疗"),
     "audit.entity.clinical_event": ("clinical event", "临床事件"),
+    "audit.entity.imaging_study": ("imaging study", "影像检查"),
     "audit.entity.fact": ("clinical fact", "临床事实"),
     "audit.action.correct": ("correct", "更正"),
     "audit.action.import": ("import", "导入"),

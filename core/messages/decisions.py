@@ -71,6 +71,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dec.quorum": ("Quorum for this decision", "本决策的法定人数"),
     "dec.present_specialties": ("Present at the meeting: {names}", "会议出席专科：{names}"),
     "dec.quorum.quorate": ("Quorate: the specialties this plan needs were present.", "达到法定人数：本方案所需专科均出席。"),
+    "dec.quorum.no_plan": (
+        "No plan item yet: the quorum is checked against the specialties the accepted or added items need.",
+        "尚无计划条目：法定人数将按已接受或新增条目所需的专科核对。",
+    ),
     "dec.quorum.provisional": (
         "Provisional: {missing} not present. The decision is saved as provisional until ratified.",
         "临时：{missing}未出席。决策将保存为临时决策，待批准。",

@@ -243,14 +243,17 @@ def header(ctx: PageContext, meeting: Meeting, frame: pd.DataFrame, present: lis
     q = quorum(present)
     urgent = frame["urgency"].value_counts() if len(frame) else pd.Series(dtype=int)
     c1, c2, c3, c4, c5, c6 = st.columns([3, 2, 1, 1, 1, 2])
-    c1.metric(
-        tr("meetings.date"),
-        f"{meeting.meeting_date:%Y-%m-%d}",
-        delta=" · ".join(x for x in (meeting.start_time, meeting.location) if x),
-        delta_color="off",
-        delta_arrow="off",
-    )
-    c2.metric(tr("mtg.status"), enum_label(meeting.status, ctx.lang))
+    # Date, room and status as text, not metrics: a metric cuts its value to the column width
+    # ("2026-12…", "计…" at 1024 px); text wraps.
+    with c1:
+        st.caption(tr("meetings.date"))
+        st.markdown(f"#### {meeting.meeting_date:%Y-%m-%d}")
+        when_where = " · ".join(x for x in (meeting.start_time, meeting.location) if x)
+        if when_where:
+            st.caption(md_inline(when_where))
+    with c2:
+        st.caption(tr("mtg.status"))
+        st.markdown(f"#### {md_inline(enum_label(meeting.status, ctx.lang))}")
     c3.metric(tr("meetings.cases"), len(frame))
     c4.metric(tr("overview.emergencies"), int(urgent.get("emergency", 0)))
     c5.metric(tr("mtg.urgent"), int(urgent.get("urgent", 0)))

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-URGENCY_COLOURS = {"emergency": "#c0392b", "urgent": "#e67e22", "routine": "#4c78a8"}
+URGENCY_COLOURS = {"emergency": "#c0392b", "urgent": "#e67e22", "routine": "#4c78a8"}  # most urgent first
 Label = Callable[[str], str]
 
 
@@ -33,8 +33,11 @@ def case_load(frame: pd.DataFrame, title: str, axis: dict[str, str], vocab: Labe
         y="cases",
         color="urgency_label",
         color_discrete_map=colours,
+        # Most urgent first in the stack's legend, not in alphabetical order.
+        category_orders={"urgency_label": [vocab(k) for k in URGENCY_COLOURS]},
         labels={"week": axis["week"], "cases": axis["cases"], "urgency_label": axis["urgency"]},
     )
+    fig.update_xaxes(tickformat=axis.get("date_ticks") or None)
     return _layout(fig, title)
 
 
@@ -43,7 +46,7 @@ def timeliness(frame: pd.DataFrame, title: str, names: dict[str, str], axis: dic
     for col, colour in (("referral_to_meeting_days", "#4c78a8"), ("referral_to_decision_days", "#59a14f")):
         fig.add_trace(go.Scatter(x=frame["week"], y=frame[col], mode="lines+markers", name=names[col], line={"color": colour}))
     fig.update_yaxes(title=axis["days"], rangemode="tozero")
-    fig.update_xaxes(title=axis["week"])
+    fig.update_xaxes(title=axis["week"], tickformat=axis.get("date_ticks") or None)
     return _layout(fig, title)
 
 
@@ -78,6 +81,7 @@ def skeletal_events(frame: pd.DataFrame, title: str, axis: dict[str, str], vocab
         color="kind_label",
         labels={"quarter": axis["quarter"], "events": axis["events"], "kind_label": axis["kind"]},
     )
+    fig.update_xaxes(tickformat=axis.get("month_ticks") or None)
     return _layout(fig, title)
 
 
@@ -93,6 +97,14 @@ def core_attendance(frame: pd.DataFrame, title: str, axis: dict[str, str], vocab
             textposition="outside",
         )
     )
-    fig.add_hline(y=200 / 3, line_dash="dash", line_color="#555", annotation_text=axis["standard"])
+    # The label on a white ground above the line: on the bars it was unreadable.
+    fig.add_hline(
+        y=200 / 3,
+        line_dash="dash",
+        line_color="#555",
+        annotation_text=axis["standard"],
+        annotation_position="top left",
+        annotation_bgcolor="rgba(255,255,255,0.9)",
+    )
     fig.update_yaxes(range=[0, 110], title=axis["share"])
     return _layout(fig, title)

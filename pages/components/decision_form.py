@@ -225,7 +225,11 @@ def draft_form(ctx: PageContext, board: Board, draft: Decision | None, slot: New
     field_error(errors, "dissent")
     seed(f"{p}.contributing", [s.value for s in draft.contributing] if draft else [])
     st.multiselect(
-        tr("dec.contributing"), [s.value for s in Specialty], key=f"{p}.contributing", format_func=lambda v: label(v, lang)
+        tr("dec.contributing"),
+        [s.value for s in Specialty],
+        key=f"{p}.contributing",
+        format_func=lambda v: label(v, lang),
+        placeholder=tr("common.choose_many"),  # not Streamlit's English "Choose options"
     )
 
     present = agenda.present_specialties(ctx.cur, meeting_id) if meeting_id is not None else []
@@ -235,7 +239,8 @@ def draft_form(ctx: PageContext, board: Board, draft: Decision | None, slot: New
     seed(f"{p}.override_reason", draft.quorum_override_reason if draft else "")
     override_reason = st.session_state[f"{p}.override_reason"] if chair and st.session_state[f"{p}.override"] else ""
     gate = decision_quorum(plan_now, present, chair_override_reason=override_reason)
-    _quorum_widget(ctx, p, gate, present, chair, errors)
+    planned = any(i.disposition != PlanDisposition.REJECTED for i in plan_now)
+    _quorum_widget(ctx, p, gate, present, chair, errors, planned=planned)
 
     unaddressed = [s.rule_id for s in items if s.fired and st.session_state.get(f"{p}.s.{s.rule_id}.disp") is None]
     if unaddressed:
@@ -311,13 +316,18 @@ def _plan_preview(p: str, items: list[Suggestion]) -> list[PlanItem]:
     return out
 
 
-def _quorum_widget(ctx: PageContext, p: str, gate: Any, present: list[Specialty], chair: bool, errors: dict[str, str]) -> None:
+def _quorum_widget(
+    ctx: PageContext, p: str, gate: Any, present: list[Specialty], chair: bool, errors: dict[str, str], *, planned: bool
+) -> None:
     tr, lang = ctx.t, ctx.lang
     st.subheader(tr("dec.quorum"))
     here = ", ".join(label(s, lang) for s in present) or tr("dec.doc.none")
     st.caption(tr("dec.present_specialties", names=here))
     missing = ", ".join(label(s, lang) for s in gate.missing)
-    if gate.state == QuorumState.QUORATE:
+    if gate.state == QuorumState.QUORATE and not planned:
+        # Nothing in the plan yet needs a specialty: "quorate" beside "present: none" misled.
+        st.info(tr("dec.quorum.no_plan"), icon=":material/pending:")
+    elif gate.state == QuorumState.QUORATE:
         st.success(tr("dec.quorum.quorate"), icon=":material/check_circle:")
     elif gate.state == QuorumState.PROVISIONAL:
         st.warning(tr("dec.quorum.provisional", missing=missing), icon=":material/hourglass_top:")

@@ -5,6 +5,7 @@ window's start), the full history on demand."""
 from __future__ import annotations
 
 import html
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, timedelta
@@ -63,6 +64,17 @@ class _Bar(NamedTuple):
     row: int
 
 
+def _char_days(span_days: int) -> float:
+    """Days one character of the 11 px bar label takes on a ~1000 px wide axis."""
+    return span_days / 125
+
+
+def _label_reach(bars: Sequence[_Bar], span_days: int) -> date | None:
+    """The day the farthest label written after its bar ends (None without such labels)."""
+    ends = [b.start.toordinal() + b.bar_days + (len(b.label) + 2) * _char_days(span_days) for b in bars if b.text_outside]
+    return date.fromordinal(math.ceil(max(ends))) if ends else None
+
+
 def _layout_bars(
     treatments: Sequence[Treatment], as_of: date, span_days: int, labels: Labels, clip_from: date | None = None
 ) -> list[_Bar]:
@@ -70,7 +82,7 @@ def _layout_bars(
     so neither bars nor labels overlap. With ``clip_from`` (a window's first day), a bar that
     began earlier is drawn from that day, so its label stays in view."""
     min_days = max(1.0, span_days / 120)
-    char_days = span_days / 125  # one character of the 11 px label on a ~1000 px wide axis
+    char_days = _char_days(span_days)
     bars: list[_Bar] = []
     row_ends: list[float] = []
     for t in sorted(treatments, key=lambda t: (t.start_date, t.kind.value, t.name)):
@@ -356,16 +368,29 @@ def timeline(
         labels.lane_mdt,
     ]
     pad = timedelta(days=max(span_days // 25, 7))
-    base_layout(fig, labels.timeline_title, 150 + 48 * (4 + n_rows))
+    # The axis reaches past the last label written after its bar: a recent treatment's label ran
+    # off the plot into the legend ("Dexamethasone 10 mg then 4" under "MDT").
+    reach = _label_reach(bars, span_days)
+    right = max(last + pad, reach + pad / 2) if reach is not None else last + pad
+    base_layout(fig, labels.timeline_title, 270 + 48 * (4 + n_rows))  # + the legend below
     fig.update_layout(
         barmode="overlay",
         showlegend=True,
-        legend={"orientation": "v", "groupclick": "toggleitem", "font": {"size": 11}},
+        # Legend under the plot, not beside it: beside it, it took a quarter of a 1024 px page and
+        # the labels written after recent bars ran into it.
+        legend={
+            "orientation": "h",
+            "yanchor": "top",
+            "y": -0.1,
+            "x": 0,
+            "groupclick": "toggleitem",
+            "font": {"size": 11},
+        },
         hovermode="closest",
     )
     fig.update_xaxes(
         type="date",
-        range=[(first - pad).isoformat(), (last + pad).isoformat()],
+        range=[(first - pad).isoformat(), right.isoformat()],
         showgrid=True,
         gridcolor="#eeeeee",
         tickformat=labels.date_ticks or None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.errors import BoneMDTError
+from core.i18n import label_or_raw
 from core.interop.documents import MAX_IMPORT_BYTES
 from db.interop.files import UPLOAD_TYPES, import_bytes
 from db.interop.store import IMPORT_ROLES
@@ -39,7 +40,10 @@ def import_panel(ctx: PageContext) -> None:
     except BoneMDTError as exc:
         st.error(str(exc))
         return
-    added = ", ".join(f"{k} {v}" for k, v in report.added.items() if v) or tr("import.nothing_new")
+    # Record types by their names in the user's language ("case 1", "病例 1"), not table names.
+    added = ", ".join(f"{label_or_raw('audit.entity', k, ctx.lang)} {v}" for k, v in report.added.items() if v) or tr(
+        "import.nothing_new"
+    )
     if not report.ok:
         st.error(tr("import.refused", n=len(report.refused)))
         for line in report.refused[:SHOWN]:

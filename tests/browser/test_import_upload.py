@@ -45,7 +45,7 @@ def test_admin_uploads_a_case_file(demo_template: Path, chromium_browser, browse
         expect(page.get_by_text("Dry run: the file is valid")).to_be_visible(timeout=60_000)
         page.get_by_text(t("import.dry_run"), exact=True).click()
         page.get_by_role("button", name=t("import.run"), exact=True).click()
-        expect(page.get_by_text("Imported: patient 1, mdt_case 1")).to_be_visible(timeout=60_000)
+        expect(page.get_by_text("Imported: patient 1, case 1")).to_be_visible(timeout=60_000)
     finally:
         server.stop()
     con = duckdb.connect(str(server.db_path), read_only=True)

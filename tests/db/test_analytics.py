@@ -70,6 +70,32 @@ def test_charts_build_from_the_aggregates(demo_cur: duckdb.DuckDBPyConnection) -
         assert sum(len(t.x) if t.x is not None else len(t.y) for t in fig.data) > 0
 
 
+def test_case_load_dates_and_legend_follow_the_language(demo_cur: duckdb.DuckDBPyConnection) -> None:
+    """Chinese date axes are numeric (Plotly's default ticks are English "Oct 2026"); the urgency
+    legend runs from the most urgent, whatever the labels' alphabetical order."""
+    axis = {k: k for k in ("week", "cases", "urgency", "days")}
+    labels = {"emergency": "z-emergency", "urgent": "m-urgent", "routine": "a-routine"}
+    english = charts.case_load(analytics.weekly_case_load(demo_cur), "t", axis, labels.__getitem__)
+    chinese = charts.case_load(analytics.weekly_case_load(demo_cur), "t", {**axis, "date_ticks": "%Y-%m-%d"}, labels.__getitem__)
+    assert english.layout.xaxis.tickformat is None
+    assert chinese.layout.xaxis.tickformat == "%Y-%m-%d"
+    assert [t.name for t in chinese.data] == ["z-emergency", "m-urgent", "a-routine"]
+    times = charts.timeliness(
+        analytics.timeliness(demo_cur),
+        "t",
+        {"referral_to_meeting_days": "a", "referral_to_decision_days": "b"},
+        {**axis, "date_ticks": "%Y-%m-%d"},
+    )
+    assert times.layout.xaxis.tickformat == "%Y-%m-%d"
+    sre = charts.skeletal_events(
+        analytics.skeletal_events(demo_cur),
+        "t",
+        {**axis, "quarter": "q", "events": "e", "kind": "k", "month_ticks": "%Y-%m"},
+        str,
+    )
+    assert sre.layout.xaxis.tickformat == "%Y-%m"
+
+
 def test_skeletal_events_count_the_versions_in_force(demo_cur: duckdb.DuckDBPyConnection, coordinator: Actor) -> None:
     """A corrected event counts once (its new version), a retracted one not at all."""
     from core.models import ClinicalEvent

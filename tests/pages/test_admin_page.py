@@ -104,3 +104,16 @@ def test_policy_and_audit_are_shown_with_labels(page_store: Path, user_ids: dict
     shown = texts(at)
     assert " rows" not in shown.replace("audit entries", "")
     assert "audit entries" in shown or "audit entry" in shown
+
+
+def test_empty_cells_show_a_dash_not_none(page_store: Path, user_ids: dict[str, int]) -> None:
+    """A table shows a missing value as the English word "None" (in the Chinese UI too)."""
+    at = app("admin", user_id=user_ids["admin"])
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert not at.exception
+    people = next(df.value for df in at.dataframe if "锁定至" in df.value.columns)
+    assert set(people["锁定至"]) == {"—"}  # nobody is locked in the demo store
+    trail = next(df.value for df in at.dataframe if "操作" in df.value.columns and "锁定至" not in df.value.columns)
+    for column in trail.columns:
+        assert not trail[column].isna().any(), column

@@ -412,3 +412,19 @@ def test_documents_follow_a_switch_to_chinese(user_ids: dict[str, int], store_cu
         assert zh in shown, zh
     for en in ("Discussed, with the decision", "Plan item", "Kind · disposition", "Signed by", " UTC", "accepted ·"):
         assert en not in shown, en
+
+
+def test_quorum_is_not_called_met_before_the_plan_has_an_item(
+    open_cases: list[int], user_ids: dict[str, int], page_store: Path
+) -> None:
+    """With nobody present and nothing accepted, "Quorate" beside "Present: none" misled: the
+    page says the check waits for the plan; an accepted item brings the real verdict."""
+    case_id = open_cases[-1]
+    at = _open(user_ids["chair"], case_id)
+    assert not [s for s in at.success if "Quorate" in s.value]
+    assert any(i.value.startswith("No plan item yet") for i in at.info)
+    assert at.multiselect(key=f"dec.{case_id}.new.contributing").placeholder == "Choose one or more"
+    at.radio(key=_suggestion_keys(at, case_id)[0]).set_value("accepted").run()
+    assert not any(i.value.startswith("No plan item yet") for i in at.info)
+    verdicts = [s.value for s in at.success] + [w.value for w in at.warning] + [i.value for i in at.info]
+    assert any(v.startswith(("Quorate", "Provisional", "Chair")) for v in verdicts), verdicts

@@ -626,3 +626,27 @@ def test_every_analyte_has_a_reference_row_with_a_source() -> None:
             row = reference_for(analyte, Sex(sex))
             assert row is not None, analyte
             assert row.source and (row.lower is None or row.upper is None or row.lower < row.upper)
+
+
+def test_a_recent_treatments_label_stays_on_the_axis() -> None:
+    """A label written after a short, recent bar ran off the plot into the legend: the axis now
+    reaches past it (at ~1000 px, one 11 px character per 1/125 of the span)."""
+    late = Treatment(
+        treatment_id=15,
+        patient_id=1,
+        kind="steroid",
+        name="Dexamethasone 10 mg IV then 4 mg every 6 h, tapered after surgery",
+        start_date=date(2025, 1, 10),
+        end_date=date(2025, 1, 12),
+    )
+    cf = case_file(treatments=(*TREATMENTS, late), events=EVENTS)
+    fig = timeline(cf)
+    trace = next(t for t in fig.data if isinstance(t, go.Bar) and 15 in t.customdata)
+    assert trace.textposition[list(trace.customdata).index(15)] == "outside"
+    span_days = (late.start_date - date(2023, 5, 10)).days  # diagnosis to the last date
+    label = next(text for text in trace.text if text.startswith("Dexamethasone"))
+    label_end = late.start_date + timedelta(days=(len(label) + 2) * span_days / 125)
+    assert date.fromisoformat(str(fig.layout.xaxis.range[1])[:10]) > label_end
+    # and the legend is under the plot, not beside it where those labels ran into it
+    assert fig.layout.legend.orientation == "h"
+    assert fig.layout.legend.y < 0

@@ -290,3 +290,22 @@ def test_break_prompt_after_90_minutes(page_store: Path, user_ids: dict[str, int
     )
     at.run()
     assert not any("short break" in w.value for w in at.warning)
+
+
+def test_header_date_room_and_status_are_text_not_cut_metrics(
+    page_store: Path, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection, next_meeting: int
+) -> None:
+    """A metric cuts its value to its column ("2026-12…", "计…" at 1024 px): the header's date,
+    room and status are text, which wraps; the counts stay metrics."""
+    meeting = meetings.get_meeting(con, next_meeting)
+    for lang, status in (("en", "planned"), ("zh", "计划中")):
+        at = app("meetings", user_id=user_ids["chair"])
+        at.session_state["lang"] = lang
+        at.run()
+        assert not at.exception
+        labels = {str(m.label) for m in at.metric}
+        assert not labels & {"Date", "Status", "日期", "状态"}
+        markdown = [m.value for m in at.markdown]
+        assert f"#### {meeting.meeting_date:%Y-%m-%d}" in markdown
+        assert f"#### {status}" in markdown
+        assert any(meeting.start_time in c.value for c in at.caption)

@@ -52,3 +52,12 @@ def test_a_member_marks_their_own_action_done(page_store: Path, user_ids: dict[s
     ).fetchone()
     assert audited == ("member", "update")
     assert not [b for b in at.button if b.key == f"my_action_done_{action_id}"]  # gone from the list
+
+
+def test_red_flag_queue_shows_urgency_beside_the_case(page_store: Path, user_ids: dict[str, int]) -> None:
+    """In two thirds of a 1024 px page the queue's urgency was scrolled out of sight: the table is
+    full width and urgency comes right after the case number."""
+    at = app("overview", user_id=user_ids["chair"]).run()
+    assert not at.exception
+    flags = next(d for d in at.dataframe if d.key == "ov_flags")
+    assert list(flags.value.columns[:3]) == ["case_id", "Urgency", "Patient"]

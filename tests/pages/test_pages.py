@@ -125,3 +125,23 @@ def test_chinese_language(page_store: Path, user_ids: dict[str, int]) -> None:
     at.run()
     assert not at.exception
     assert [t.value for t in at.title] == ["病例列表"]
+
+
+def test_analytics_metric_labels_are_short_with_the_meaning_as_help(page_store: Path, user_ids: dict[str, int]) -> None:
+    """Five metrics share the width: labels that fit a fifth of 1024 px, the full meaning in help."""
+    for lang in ("en", "zh"):
+        at = app("analytics", user_id=user_ids["analyst"])
+        at.session_state["lang"] = lang
+        at.run()
+        assert not at.exception
+        assert len(at.metric) == 5
+        assert all(len(str(m.label)) <= (16 if lang == "en" else 6) for m in at.metric)
+        assert sum(1 for m in at.metric if m.help) == 3
+
+
+def test_case_list_filters_say_all_when_nothing_is_picked(page_store: Path, user_ids: dict[str, int]) -> None:
+    """The filters' "Choose one or more" was cut to "Choose one or m" in a fifth of the row; an empty filter
+    filters nothing, which "All" says in a word."""
+    at = app("cases", user_id=user_ids["coordinator"]).run()
+    assert not at.exception
+    assert [m.placeholder for m in at.multiselect][:4] == ["All"] * 4  # the referral form follows
