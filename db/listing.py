@@ -17,21 +17,28 @@ _CANDIDATES_SQL = """
     JOIN patient p ON p.patient_id = c.patient_id
     WHERE c.status IN ('referred', 'ready')
       AND NOT EXISTS (SELECT 1 FROM agenda_item a WHERE a.meeting_id = ? AND a.case_id = c.case_id)
+      AND (?::VARCHAR IS NULL OR contains(lower(p.display_name), ?) OR contains(p.mrn_folded, ?))
     ORDER BY CASE c.priority WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END,
              c.referral_date, c.case_id
     LIMIT ? OFFSET ?
 """
 
 
-def candidates(cur: duckdb.DuckDBPyConnection, meeting_id: int, *, limit: int = 10, offset: int = 0) -> tuple[pd.DataFrame, int]:
+def candidates(
+    cur: duckdb.DuckDBPyConnection, meeting_id: int, *, limit: int = 10, offset: int = 0, text: str | None = None
+) -> tuple[pd.DataFrame, int]:
     """Referred or ready cases not yet on ``meeting_id``'s agenda (most pressing first), one
-    page of them, and how many there are in all."""
-    frame = cur.execute(_CANDIDATES_SQL, [meeting_id, max(1, limit), max(0, offset)]).df()
+    page of them, and how many there are in all. ``text``: only patients whose name or MRN
+    contains it (case-folded)."""
+    needle = text.strip().casefold() if text and text.strip() else None
+    frame = cur.execute(_CANDIDATES_SQL, [meeting_id, needle, needle, needle, max(1, limit), max(0, offset)]).df()
     if frame.empty:
         row = cur.execute(
-            "SELECT count(*) FROM mdt_case c WHERE c.status IN ('referred', 'ready') AND NOT EXISTS"
-            " (SELECT 1 FROM agenda_item a WHERE a.meeting_id = ? AND a.case_id = c.case_id)",
-            [meeting_id],
+            "SELECT count(*) FROM mdt_case c JOIN patient p ON p.patient_id = c.patient_id"
+            " WHERE c.status IN ('referred', 'ready') AND NOT EXISTS"
+            " (SELECT 1 FROM agenda_item a WHERE a.meeting_id = ? AND a.case_id = c.case_id)"
+            " AND (?::VARCHAR IS NULL OR contains(lower(p.display_name), ?) OR contains(p.mrn_folded, ?))",
+            [meeting_id, needle, needle, needle],
         ).fetchone()
         total = int(row[0]) if row else 0
         return frame.drop(columns="total"), total

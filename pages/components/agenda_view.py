@@ -648,11 +648,14 @@ def status_control(ctx: PageContext, item_id: int, stream: str, stored_seconds: 
 def listing_panel(ctx: PageContext, meeting: Meeting) -> None:
     tr = ctx.t
     mid = int(meeting.meeting_id or 0)
+    find = st.text_input(tr("mtg.list.find"), key=f"mtg_list_find_{mid}", max_chars=80, placeholder=tr("mtg.list.find_hint"))
     page = int(st.session_state.get(f"mtg_list_page_{mid}", 1))
-    frame, total = listing.candidates(ctx.cur, mid, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    frame, total = listing.candidates(ctx.cur, mid, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, text=find)
+    if frame.empty and total and page > 1:  # the filter left fewer pages: back to the first
+        frame, total = listing.candidates(ctx.cur, mid, limit=PAGE_SIZE, offset=0, text=find)
     st.caption(tr("mtg.list.count", n=total))
     if total == 0:
-        st.info(tr("mtg.list.none"))
+        st.info(tr("mtg.list.no_match") if find and find.strip() else tr("mtg.list.none"))
         return
     pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
     if pages > 1:

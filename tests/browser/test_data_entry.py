@@ -2,7 +2,8 @@
 referred case and records the dated assessment, a spinal lesion with every SINS item, a femoral
 lesion with the Mirels items, an MRI linked to both, calcium (in mg/dL, converted before saving),
 albumin and creatinine, and an 8 Gy single fraction to T9. The case turns ready (nothing missing),
-and SINS, Mirels and corrected calcium equal the values worked out by hand. Screenshots go to
+SINS, Mirels and corrected calcium equal the values worked out by hand, and the case is listed on
+the next meeting's agenda without an override. Screenshots go to
 docs/screenshots/data_entry_*.png (1440x900)."""
 
 from __future__ import annotations
@@ -322,8 +323,24 @@ def test_coordinator_records_assessment_lesion_and_lab(entry_server, chromium_br
         page.get_by_role("heading", level=1).filter(has_text=f"#{case_id}").scroll_into_view_if_needed()
         assert page.get_by_text(t("board.ready.problems", items=""), exact=False).count() == 0
         shot(page, "ready")
-        exceptions = page.locator('[data-testid="stException"]')
-        assert exceptions.count() == 0
+        assert page.locator('[data-testid="stException"]').count() == 0
+
+        # listed on the next meeting's agenda, no override asked (same tab, same session)
+        page.get_by_role("link", name=t("nav.meetings"), exact=True).click()
+        settle(page)
+        page.get_by_role("tab", name=t("mtg.list.title")).click()
+        settle(page)
+        find = page.get_by_label(t("mtg.list.find"), exact=True)
+        find.fill("web-0001")
+        find.press("Enter")
+        settle(page)
+        expect(page.locator(APP)).to_contain_text("Browser Entry")
+        assert page.get_by_label(t("mtg.list.reason"), exact=True).count() == 0  # ready: no override reason
+        page.get_by_role("button", name=t("mtg.list.submit"), exact=True).click()
+        settle(page)
+        expect(page.get_by_text(t("mtg.list.done", case=case_id)).first).to_be_visible()
+        shot(page, "listed")
+        assert page.locator('[data-testid="stException"]').count() == 0
     except Exception:
         page.screenshot(path="/tmp/entry_fail.png", full_page=True)
         raise
@@ -339,6 +356,7 @@ def test_coordinator_records_assessment_lesion_and_lab(entry_server, chromium_br
         )
         fields = {r[0] for r in con.execute("SELECT field FROM assessment WHERE case_id = ?", [case_id]).fetchall()}
         board = load_board(con, case_id)
+        listed = con.execute("SELECT override_reason FROM agenda_item WHERE case_id = ?", [case_id]).fetchall()
     finally:
         con.close()
     assert fields == {"ecog", "nrs", "frankel", "neuro_assessed", "expected_survival_weeks"}
@@ -350,6 +368,7 @@ def test_coordinator_records_assessment_lesion_and_lab(entry_server, chromium_br
     (rt,) = cf.treatments
     assert (rt.lesion_ids, float(rt.dose_gy or 0), rt.fractions) == ((t9.lesion_id,), 8.0, 1)
     assert board.readiness.ready, board.readiness.problems
+    assert len(listed) == 1 and not listed[0][0]  # on the agenda, without a "not ready" override
     # every score the test entered the inputs for, against the value worked out by hand
     per_lesion = {(s.score_id, s.lesion_id): s.result for s in board.scores.per_lesion}
     hand = {

@@ -56,6 +56,18 @@ def test_candidates_paginate_with_a_stable_total(demo_cur: duckdb.DuckDBPyConnec
     assert beyond == total
 
 
+def test_candidates_found_by_name_or_mrn(demo_cur: duckdb.DuckDBPyConnection, next_meeting: int) -> None:
+    everything, _ = listing.candidates(demo_cur, next_meeting, limit=500)
+    one = everything.iloc[-1]
+    by_mrn, n = listing.candidates(demo_cur, next_meeting, limit=10, text=f"  {str(one['mrn']).lower()} ")
+    assert n == 1 and list(by_mrn["case_id"]) == [one["case_id"]]
+    word = str(one["patient"]).split()[0].upper()  # case-folded: upper case finds it too
+    by_name, n_name = listing.candidates(demo_cur, next_meeting, limit=500, text=word)
+    assert one["case_id"] in set(by_name["case_id"]) and n_name == len(by_name)
+    nothing, zero = listing.candidates(demo_cur, next_meeting, limit=10, text="no such patient 0000")
+    assert nothing.empty and zero == 0
+
+
 def test_listed_case_leaves_the_candidates(
     demo_cur: duckdb.DuckDBPyConnection, next_meeting: int, staff: dict[str, Actor]
 ) -> None:
