@@ -23,6 +23,9 @@ class Policy(BaseModel):
     # MSCC with neurological symptoms/signs: the lecture's regimen; NICE NG234 as the alternative.
     dexamethasone_mscc: ShortText = Field(default="10 mg IV then 4 mg every 6 h", min_length=3, max_length=200)
     dexamethasone_alternative: ShortText = Field(default="16 mg/day (NICE NG234)", min_length=3, max_length=200)
+    # The same two regimens as the Chinese board shows them (a department changes both together).
+    dexamethasone_mscc_zh: ShortText = Field(default="10 mg 静脉注射，随后每 6 小时 4 mg", min_length=3, max_length=200)
+    dexamethasone_alternative_zh: ShortText = Field(default="16 mg/日（NICE NG234）", min_length=3, max_length=200)
     # Radiotherapy: 8 Gy x 1 when expected survival is below this (weeks; 13 weeks = 3 months).
     rt_single_fraction_survival_weeks: int = Field(default=13, ge=1, le=104)
     # SBRT only with expected survival at least this (weeks; 26 weeks = 6 months).

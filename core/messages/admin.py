@@ -70,6 +70,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # department policies (core.policy.Policy fields)
     "policy.dexamethasone_mscc": ("Dexamethasone for cord compression", "脊髓压迫地塞米松方案"),
     "policy.dexamethasone_alternative": ("Dexamethasone, alternative regimen", "地塞米松备选方案"),
+    "policy.dexamethasone_mscc_zh": (
+        "Dexamethasone for cord compression, as the Chinese board shows it",
+        "脊髓压迫地塞米松方案（中文界面显示）",
+    ),
+    "policy.dexamethasone_alternative_zh": (
+        "Dexamethasone, alternative regimen, as the Chinese board shows it",
+        "地塞米松备选方案（中文界面显示）",
+    ),
     "policy.rt_single_fraction_survival_weeks": (
         "Single-fraction radiotherapy below this expected survival (weeks)",
         "预期生存低于此值时单次放疗（周）",

@@ -45,7 +45,7 @@ def emerg_mscc(ctx: RuleContext) -> Outcome:
         steroid = "discuss_with_haematology_first"
     elif has_neuro_deficit(ctx.cf):
         en.append(f"neurological symptoms/signs: dexamethasone {policy.dexamethasone_mscc} now")
-        zh.append(f"有神经系统症状/体征：立即给予地塞米松 {policy.dexamethasone_mscc}")
+        zh.append(f"有神经系统症状/体征：立即给予地塞米松 {policy.dexamethasone_mscc_zh}")
         steroid = "now"
     else:
         en.append(
@@ -175,8 +175,8 @@ RULES: tuple[Rule, ...] = (
         "and there is no histology, discuss with haematology before steroids; PPI cover, glucose "
         "checks, stop if MSCC is excluded, taper after surgery or the start of radiotherapy; "
         "whole-spine MRI within 24 h; same-day surgical and radiotherapy opinion",
-        text_zh="有神经系统症状或体征时给予地塞米松：{dexamethasone_mscc}；备选 "
-        "{dexamethasone_alternative}——影像学压迫而无神经功能缺损者仅在剧痛或经外科/肿瘤科医生建议时"
+        text_zh="有神经系统症状或体征时给予地塞米松：{dexamethasone_mscc_zh}；备选 "
+        "{dexamethasone_alternative_zh}——影像学压迫而无神经功能缺损者仅在剧痛或经外科/肿瘤科医生建议时"
         "使用；疑为淋巴瘤且无病理时，用激素前先与血液科讨论；加用PPI、监测血糖，排除MSCC后停用，"
         "手术或放疗开始后逐渐减量；24小时内完成全脊柱MRI；当天获得外科和放疗科意见",
         rationale_en="Steroids reduce cord oedema; outcome depends on treatment before function is lost.",

@@ -91,16 +91,18 @@ def test_emerg_mscc_text_for_lecture_case_2() -> None:
     assert "whole-spine MRI within 24 h" in hit.text_en
     assert "same-day surgical and radiotherapy opinion" in hit.text_en
     assert "dexamethasone 10 mg IV then 4 mg every 6 h now" in hit.reason_en
-    assert "10 mg IV then 4 mg every 6 h" in hit.text_zh
+    assert "10 mg 静脉注射，随后每 6 小时 4 mg" in hit.text_zh  # the regimen in the reader's language
+    assert "then" not in hit.text_zh and "every" not in hit.text_zh
     assert "24小时内" in hit.text_zh
 
 
 def test_emerg_mscc_uses_the_department_dexamethasone_policy() -> None:
-    policy = Policy(dexamethasone_mscc="16 mg PO once daily")
+    policy = Policy(dexamethasone_mscc="16 mg PO once daily", dexamethasone_mscc_zh="16 mg 口服，每日一次")
     hit = evaluate_rules(lecture_case_2(), policy=policy).hit("EMERG-MSCC")
     assert hit is not None
     assert "16 mg PO once daily" in hit.text_en
     assert "16 mg PO once daily" in hit.reason_en
+    assert "16 mg 口服，每日一次" in hit.text_zh and "16 mg 口服，每日一次" in hit.reason_zh
 
 
 def test_emerg_mscc_without_deficit_withholds_routine_steroids() -> None:
