@@ -79,7 +79,9 @@ tr = ctx.t
 st.title(tr("admin.title"))
 
 is_admin = allowed(ctx.actor.role, Capability.MANAGE_USERS)
-names = [tr("admin.tab.audit")] + ([tr("admin.tab.users"), tr("admin.tab.backup"), tr("admin.tab.policy")] if is_admin else [])
+names = [tr("admin.tab.audit")] + (
+    [tr("admin.tab.users"), tr("admin.tab.backup"), tr("admin.tab.policy"), tr("import.title")] if is_admin else []
+)
 tabs = st.tabs(names)
 
 
@@ -263,4 +265,6 @@ if is_admin:
                 except BoneMDTError as exc:
                     st.error(str(exc))
 
-import_panel(ctx)
+if is_admin:
+    with tabs[4]:
+        import_panel(ctx)

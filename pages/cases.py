@@ -11,9 +11,11 @@ from core.meeting_rules import readiness_from_facts
 from core.models import CaseStatus, PrimaryTumour, Priority, Stream
 from core.permissions import Capability, allowed
 from db import cases, exports
+from db.interop.store import IMPORT_ROLES
 from db.policies import load_policy
 from pages.components.forms import referral_form
 from pages.components.guard import guard
+from pages.components.import_panel import import_panel
 from pages.components.security import export_button
 from pages.components.widgets import case_table, localise_frame
 
@@ -22,10 +24,15 @@ tr = ctx.t
 st.title(tr("cases.title"))
 
 can_refer = allowed(ctx.actor.role, Capability.CREATE_CASE)
-tabs = st.tabs([tr("form.tab.list"), tr("form.tab.refer")] if can_refer else [tr("form.tab.list")])
+can_import = ctx.actor.role in IMPORT_ROLES  # the store checks it again (db/interop/store.py)
+names = [tr("form.tab.list")] + ([tr("form.tab.refer")] if can_refer else []) + ([tr("import.title")] if can_import else [])
+tabs = st.tabs(names)
 if can_refer:
     with tabs[1]:
         referral_form(ctx)
+if can_import:
+    with tabs[-1]:
+        import_panel(ctx)
 
 with tabs[0]:
     with st.container(border=True):

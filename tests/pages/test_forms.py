@@ -112,3 +112,12 @@ def test_referral_errors_in_chinese(page_store: Path, user_ids: dict[str, int]) 
     errors = " | ".join(e.value for e in at.error)
     assert "含有不可见" in errors and "含有不允许的字符" in errors and "不能为空" in errors
     assert not any(word in errors for word in ("String", "should", "remove it", "must not"))
+
+
+def test_coordinator_imports_from_the_cases_page_members_do_not(page_store: Path, user_ids: dict[str, int]) -> None:
+    """Import is where coordinators work (they have no Admin page); the store checks the role again."""
+    at = app("cases", user_id=user_ids["coordinator"]).run()
+    assert not at.exception
+    assert "Import cases" in [t.label for t in at.tabs]
+    member = app("cases", user_id=user_ids["member"]).run()
+    assert "Import cases" not in [t.label for t in member.tabs]
