@@ -367,12 +367,18 @@ def history(cur: duckdb.DuckDBPyConnection, entity: str, fact_id: int) -> list[d
     return [dict(zip(names, r, strict=True)) for r in result.fetchall()]
 
 
+# The lesions a study shows, as one list per study (joined to ``imaging_lesion il``, grouped).
+STUDY_LESION_IDS = "coalesce(list(il.lesion_id ORDER BY il.lesion_id) FILTER (WHERE il.lesion_id IS NOT NULL), []) AS lesion_ids"
+
+
 def _load(cur: duckdb.DuckDBPyConnection, spec: FactTable, where: str, params: Sequence[Any]) -> list[Any]:
     if spec.model is ImagingStudy:
         sql = (
-            "SELECT " + spec.select("t") + ","  # noqa: S608
-            " coalesce(list(il.lesion_id ORDER BY il.lesion_id) FILTER (WHERE il.lesion_id IS NOT NULL), []) AS lesion_ids"
-            " FROM imaging_study t LEFT JOIN imaging_lesion il ON il.study_id = t.study_id"
+            "SELECT "  # noqa: S608 - constant fragments; values are bound parameters
+            + spec.select("t")
+            + ", "
+            + STUDY_LESION_IDS
+            + " FROM imaging_study t LEFT JOIN imaging_lesion il ON il.study_id = t.study_id"
             " WHERE " + where + " GROUP BY ALL ORDER BY t.study_date DESC, 1 DESC"
         )
     else:

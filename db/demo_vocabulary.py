@@ -168,22 +168,6 @@ THORACIC_WEIGHTS = (2, 2, 3, 4, 5, 6, 7, 8, 8, 8, 7, 6)
 LUMBAR_WEIGHTS = (6, 6, 5, 5, 4)
 CERVICAL_WEIGHTS = (1, 2, 2, 2, 2, 2, 2)
 
-SITE_ZH = {
-    "spine": "脊柱",
-    "sacrum": "骶骨",
-    "pelvis": "骨盆",
-    "femur": "股骨",
-    "humerus": "肱骨",
-    "tibia": "胫骨",
-    "fibula": "腓骨",
-    "radius": "桡骨",
-    "ulna": "尺骨",
-    "rib": "肋骨",
-    "skull": "颅骨",
-    "scapula": "肩胛骨",
-    "sternum": "胸骨",
-    "clavicle": "锁骨",
-}
 SURGEON_FOR = {"spine": "spine", "sacrum": "spine"}
 OWNER_FOR_KIND = {
     "radiotherapy": "radonc",

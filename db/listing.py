@@ -10,18 +10,26 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-_CANDIDATES_SQL = """
-    SELECT c.case_id, p.display_name AS patient, p.mrn, c.primary_tumour, c.stream, c.priority,
-           c.status, c.referral_date, count(*) OVER () AS total
+# Referred or ready cases not on the meeting's agenda, optionally only patients whose name or MRN
+# contains a text: the page of candidates and their count read the same rows.
+_WAITING = """
     FROM mdt_case c
     JOIN patient p ON p.patient_id = c.patient_id
     WHERE c.status IN ('referred', 'ready')
       AND NOT EXISTS (SELECT 1 FROM agenda_item a WHERE a.meeting_id = ? AND a.case_id = c.case_id)
       AND (?::VARCHAR IS NULL OR contains(lower(p.display_name), ?) OR contains(p.mrn_folded, ?))
+"""
+_CANDIDATES_SQL = (
+    """
+    SELECT c.case_id, p.display_name AS patient, p.mrn, c.primary_tumour, c.stream, c.priority,
+           c.status, c.referral_date, count(*) OVER () AS total"""
+    + _WAITING
+    + """
     ORDER BY CASE c.priority WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END,
              c.referral_date, c.case_id
     LIMIT ? OFFSET ?
 """
+)
 
 
 def candidates(
@@ -33,13 +41,7 @@ def candidates(
     needle = text.strip().casefold() if text and text.strip() else None
     frame = cur.execute(_CANDIDATES_SQL, [meeting_id, needle, needle, needle, max(1, limit), max(0, offset)]).df()
     if frame.empty:
-        row = cur.execute(
-            "SELECT count(*) FROM mdt_case c JOIN patient p ON p.patient_id = c.patient_id"
-            " WHERE c.status IN ('referred', 'ready') AND NOT EXISTS"
-            " (SELECT 1 FROM agenda_item a WHERE a.meeting_id = ? AND a.case_id = c.case_id)"
-            " AND (?::VARCHAR IS NULL OR contains(lower(p.display_name), ?) OR contains(p.mrn_folded, ?))",
-            [meeting_id, needle, needle, needle],
-        ).fetchone()
+        row = cur.execute("SELECT count(*)" + _WAITING, [meeting_id, needle, needle, needle]).fetchone()
         total = int(row[0]) if row else 0
         return frame.drop(columns="total"), total
     return frame.drop(columns="total"), int(frame["total"].iloc[0])

@@ -43,7 +43,7 @@ from core.models import SYSTEM_ACTOR, Case, CaseFile, ClinicalEvent, ImagingStud
 from core.policy import Policy
 from db import assessments, audit
 from db.cases import CASE_COLUMNS
-from db.clinical import FACTS, in_force
+from db.clinical import FACTS, STUDY_LESION_IDS, in_force
 from db.connection import transaction, utc_now
 from db.policies import load_policy
 
@@ -312,8 +312,8 @@ def load_case_files(
     treatments = _by_patient(_models(cur, Treatment, sql, [*scope, *extra]))
     sql, extra = _facts_sql("imaging_study", known_by)
     studies_sql = (
-        "SELECT s.*, coalesce(list(il.lesion_id ORDER BY il.lesion_id) FILTER (WHERE il.lesion_id IS NOT NULL), [])"  # noqa: S608
-        " AS lesion_ids FROM (" + sql + ") s LEFT JOIN imaging_lesion il ON il.study_id = s.study_id"
+        "SELECT s.*, " + STUDY_LESION_IDS + " FROM (" + sql + ") s LEFT JOIN"  # noqa: S608
+        " imaging_lesion il ON il.study_id = s.study_id"
         " GROUP BY ALL ORDER BY s.patient_id, s.study_date DESC, s.study_id DESC"
     )
     studies = _by_patient(_models(cur, ImagingStudy, studies_sql, [*scope, *extra]))

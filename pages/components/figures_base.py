@@ -10,10 +10,13 @@ from types import MappingProxyType
 
 import plotly.graph_objects as go
 
+from core.i18n import enum_label
 from core.models import (
     SKELETAL_RELATED_EVENTS,
+    Bone,
     EventKind,
     LesionType,
+    Side,
     TreatmentKind,
 )
 
@@ -324,26 +327,10 @@ _ZH = replace(
     neutrophils="中性粒细胞",
     no_labs="暂无检验结果",
     reference="参考范围",
-    lesion_types=_ro({"lytic": "溶骨性", "blastic": "成骨性", "mixed": "混合性"}),
-    bones=_ro(
-        {
-            "spine": "脊柱",
-            "sacrum": "骶骨",
-            "pelvis": "骨盆",
-            "femur": "股骨",
-            "humerus": "肱骨",
-            "tibia": "胫骨",
-            "fibula": "腓骨",
-            "radius": "桡骨",
-            "ulna": "尺骨",
-            "rib": "肋骨",
-            "skull": "颅骨",
-            "scapula": "肩胛骨",
-            "sternum": "胸骨",
-            "clavicle": "锁骨",
-        }
-    ),
-    sides=_ro({"left": "左", "right": "右", "midline": "中线"}),
+    lesion_types=_ro({t.value: enum_label(t.value, "zh") for t in LesionType}),
+    # bones and sides from the message catalogue (one copy of the vocabulary's Chinese names)
+    bones=_ro({b.value: enum_label(b.value, "zh") for b in Bone}),
+    sides=_ro({side.value: enum_label(side.value, "zh") for side in Side}),
     segments=_ro(
         {
             "proximal": "近端",

@@ -66,38 +66,39 @@ class Field:
     required: bool = False
 
 
-def _values(enum: Any) -> tuple[str, ...]:
+def enum_values(enum: Any) -> tuple[str, ...]:
+    """The values of a vocabulary, in its order (a picker's options)."""
     return tuple(e.value for e in enum)
 
 
 LESION_FIELDS: tuple[Field, ...] = (
-    Field("bone", "enum", _values(Bone), required=True),
+    Field("bone", "enum", enum_values(Bone), required=True),
     Field("level", "level"),
-    Field("side", "enum", _values(Side)),
-    Field("segment", "enum", _values(Segment)),
-    Field("lesion_type", "enum", _values(LesionType), required=True),
+    Field("side", "enum", enum_values(Side)),
+    Field("segment", "enum", enum_values(Segment)),
+    Field("lesion_type", "enum", enum_values(LesionType), required=True),
     Field("size_mm", "int", lo=1, hi=400),
     Field("detected_date", "date"),
     Field("painful", "bool"),
     Field("pathological_fracture", "bool"),
     Field("fracture_fixed", "bool"),
     # SINS components and the other spinal items
-    Field("spinal_pain", "enum", _values(SpinalPain)),
-    Field("alignment", "enum", _values(Alignment)),
-    Field("collapse", "enum", _values(Collapse)),
-    Field("posterolateral", "enum", _values(Posterolateral)),
-    Field("bilsky", "enum", _values(BilskyGrade)),
+    Field("spinal_pain", "enum", enum_values(SpinalPain)),
+    Field("alignment", "enum", enum_values(Alignment)),
+    Field("collapse", "enum", enum_values(Collapse)),
+    Field("posterolateral", "enum", enum_values(Posterolateral)),
+    Field("bilsky", "enum", enum_values(BilskyGrade)),
     Field("posterior_wall_intact", "enum", ("yes", "no")),
-    Field("surgeon_stability", "enum", _values(SurgeonStability)),
+    Field("surgeon_stability", "enum", enum_values(SurgeonStability)),
     Field("surgeon_stability_on", "date"),
     # Mirels components
-    Field("size_fraction", "enum", _values(SizeFraction)),
-    Field("limb_pain", "enum", _values(LimbPain)),
+    Field("size_fraction", "enum", enum_values(SizeFraction)),
+    Field("limb_pain", "enum", enum_values(LimbPain)),
     Field("prior_rt_dose_gy", "dec", lo=0.5, hi=100),
     Field("prior_rt_date", "date"),
 )
 STUDY_FIELDS: tuple[Field, ...] = (
-    Field("modality", "enum", _values(Modality), required=True),
+    Field("modality", "enum", enum_values(Modality), required=True),
     Field("study_date", "date", required=True),
     Field("region", "text", required=True),
     Field("lesion_ids", "lesions"),
@@ -105,19 +106,19 @@ STUDY_FIELDS: tuple[Field, ...] = (
     Field("impression", "area"),
 )
 TREATMENT_FIELDS: tuple[Field, ...] = (
-    Field("kind", "enum", _values(TreatmentKind), required=True),
+    Field("kind", "enum", enum_values(TreatmentKind), required=True),
     Field("name", "text", required=True),
     Field("start_date", "date", required=True),
     Field("end_date", "date"),
     Field("ongoing", "bool"),
     Field("lesion_ids", "lesions"),
-    Field("procedure", "enum", _values(SurgeryProcedure)),
+    Field("procedure", "enum", enum_values(SurgeryProcedure)),
     Field("dose_gy", "dec", lo=0.5, hi=100),
     Field("fractions", "int", lo=1, hi=40),
     Field("dose_text", "text"),
 )
 EVENT_FIELDS: tuple[Field, ...] = (
-    Field("kind", "enum", _values(EventKind), required=True),
+    Field("kind", "enum", enum_values(EventKind), required=True),
     Field("event_date", "date", required=True),
     Field("lesion_id", "lesion"),
     Field("description", "area"),
@@ -125,7 +126,7 @@ EVENT_FIELDS: tuple[Field, ...] = (
 
 LAB_UNITS: tuple[str, ...] = tuple(sorted({u for u, _, _ in ANALYTE_UNITS.values()} | {u for (_, u) in UNIT_CONVERSIONS}))
 LAB_FIELDS: tuple[Field, ...] = (
-    Field("analyte", "enum", _values(Analyte), required=True),
+    Field("analyte", "enum", enum_values(Analyte), required=True),
     Field("value", "dec", lo=0, hi=100000, required=True),
     Field("unit", "enum", LAB_UNITS, required=True),
     Field("taken_on", "date", required=True),

@@ -23,6 +23,7 @@ from core.models import (
     Marker,
     PrimaryTumour,
     Priority,
+    Role,
     Specialty,
     Stream,
 )
@@ -30,46 +31,41 @@ from core.permissions import Capability, allowed
 from core.text import SHORT_TEXT_MAX
 from db import cases
 from pages.components.forms import FormState, field_errors
-from pages.components.forms_facts import Field, render_fields
-
-
-def _values(enum: Any) -> tuple[str, ...]:
-    return tuple(e.value for e in enum)
-
+from pages.components.forms_facts import Field, enum_values, render_fields
 
 REFERRAL_FIELDS: tuple[Field, ...] = (
     Field("referral_date", "date", required=True),
     Field("referrer", "text", required=True),
-    Field("referrer_specialty", "enum", _values(Specialty), required=True),
+    Field("referrer_specialty", "enum", enum_values(Specialty), required=True),
     Field("question", "area", required=True),
-    Field("priority", "enum", _values(Priority), required=True),
-    Field("stream", "enum", _values(Stream), required=True),
+    Field("priority", "enum", enum_values(Priority), required=True),
+    Field("stream", "enum", enum_values(Stream), required=True),
     Field("key_worker", "text"),
 )
 CLINICAL_HEADER_FIELDS: tuple[Field, ...] = (
-    Field("primary_tumour", "enum", _values(PrimaryTumour), required=True),
-    Field("histology", "enum", _values(Histology)),
+    Field("primary_tumour", "enum", enum_values(PrimaryTumour), required=True),
+    Field("histology", "enum", enum_values(Histology)),
     Field("diagnosis_date", "date"),
-    Field("er", "enum", _values(Marker)),
-    Field("pr", "enum", _values(Marker)),
-    Field("her2", "enum", _values(Marker)),
-    Field("egfr", "enum", _values(Marker)),
-    Field("alk", "enum", _values(Marker)),
-    Field("castration", "enum", _values(CastrationStatus)),
+    Field("er", "enum", enum_values(Marker)),
+    Field("pr", "enum", enum_values(Marker)),
+    Field("her2", "enum", enum_values(Marker)),
+    Field("egfr", "enum", enum_values(Marker)),
+    Field("alk", "enum", enum_values(Marker)),
+    Field("castration", "enum", enum_values(CastrationStatus)),
     Field("postmenopausal", "enum", ("yes", "no")),
-    Field("growth_override", "enum", _values(GrowthClass)),
+    Field("growth_override", "enum", enum_values(GrowthClass)),
     Field("comorbidities", "area"),
     Field("patient_wishes", "area"),
 )
 _YES_NO = {None: None, "yes": True, "no": False}
 
 
-def fields_for(ctx_role: Any) -> tuple[Field, ...]:
+def fields_for(role: Role) -> tuple[Field, ...]:
     """The header fields this role may change (the store checks it again)."""
     out: tuple[Field, ...] = ()
-    if allowed(ctx_role, Capability.EDIT_DEMOGRAPHICS):
+    if allowed(role, Capability.EDIT_DEMOGRAPHICS):
         out += REFERRAL_FIELDS
-    if allowed(ctx_role, Capability.EDIT_CLINICAL):
+    if allowed(role, Capability.EDIT_CLINICAL):
         out += CLINICAL_HEADER_FIELDS
     return out
 
