@@ -108,12 +108,14 @@ def _open_list(box: Locator, option: str) -> Locator:
 def select(scope: Locator, label: str, option: str) -> None:
     """Pick ``option`` in the selectbox labelled ``label``."""
     box = scope.locator('[data-testid="stSelectbox"]').filter(has=scope.page.get_by_text(label, exact=True)).first
-    item = _open_list(box, option)
-    try:
-        item.click(timeout=5_000)
-    except PlaywrightTimeoutError:  # the list re-rendered under the pointer: take the typed match
-        scope.page.keyboard.press("ArrowDown")
-        scope.page.keyboard.press("Enter")
+    for _ in range(4):  # never "the first item of the list": a list that re-rendered is picked again
+        try:
+            _open_list(box, option).click(timeout=5_000)
+            expect(box.locator("input")).to_have_value(option, timeout=5_000)
+            return
+        except (PlaywrightTimeoutError, AssertionError):
+            scope.page.keyboard.press("Escape")
+            settle(scope.page)
     expect(box.locator("input")).to_have_value(option)
 
 
