@@ -20,9 +20,9 @@ from datetime import date, datetime
 from functools import cache
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, ValidationInfo, field_validator, model_validator
 
-from core.models import Case
+from core.models import Case, today_of
 from core.text import LongText
 
 # Case field -> (English label, Chinese label). The order is the order of the assessment form.
@@ -107,8 +107,8 @@ class Assessment(BaseModel):
         return field
 
     @model_validator(mode="after")
-    def _value(self) -> Assessment:
-        if self.observed_on > date.today():
+    def _value(self, info: ValidationInfo) -> Assessment:
+        if self.observed_on > today_of(info):
             raise ValueError("observed_on must not be in the future")
         if self.supersedes is not None and not self.reason.strip():
             raise ValueError("a correction needs a reason")
@@ -121,9 +121,7 @@ def _order(a: Assessment) -> tuple[date, datetime, int]:
     return (a.observed_on, a.recorded_at or datetime.min, a.assessment_id or 0)
 
 
-def current(
-    assessments: Iterable[Assessment], *, as_of: date, recorded_by: datetime | None = None
-) -> dict[str, Assessment]:
+def current(assessments: Iterable[Assessment], *, as_of: date, recorded_by: datetime | None = None) -> dict[str, Assessment]:
     """The assessment in force per field: latest by the date it describes, then by record time.
 
     Only facts describing a day up to ``as_of`` and (when ``recorded_by`` is given) recorded by then
@@ -156,11 +154,12 @@ def project(
     for field in ASSESSED_FIELDS:
         a = in_force.get(field)
         values[field] = a.value if a is not None else Case.model_fields[field].get_default(call_default_factory=True)
-    projected = Case.model_validate({**case.model_dump(), **values})
+    # The header's dates were checked against the clock when ``case`` was built (an injected clock
+    # may be ahead of the wall clock); here only the assessed values are validated into their types.
+    projected = Case.model_validate({**case.model_dump(), **values}, context={"today": date.max})
     return projected, {field: a.observed_on for field, a in in_force.items()}
 
 
 def history(assessments: Iterable[Assessment], field: str) -> list[Assessment]:
     """Every recorded value of one field, newest first (corrections and retractions included)."""
     return sorted((a for a in assessments if a.field == field), key=_order, reverse=True)
-

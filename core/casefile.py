@@ -135,20 +135,22 @@ class CaseDocument(BaseModel):
         """The document as indented JSON text (UTF-8, non-ASCII kept)."""
         return self.model_dump_json(indent=2, exclude_none=False)
 
-    def to_case_file(self, as_of: date | None = None) -> CaseFile:
+    def to_case_file(self, as_of: date | None = None, *, today: date | None = None) -> CaseFile:
         """Validate every section and build the CaseFile (raises FieldError naming each place)."""
-        return self.validated(as_of)[0]
+        return self.validated(as_of, today=today)[0]
 
-    def validated(self, as_of: date | None = None) -> tuple[CaseFile, tuple[Assessment, ...]]:
+    def validated(self, as_of: date | None = None, *, today: date | None = None) -> tuple[CaseFile, tuple[Assessment, ...]]:
         """:meth:`to_case_file` plus the document's assessments as validated (undated header values
-        first, dated at the referral; ids are their 1-based positions)."""
+        first, dated at the referral; ids are their 1-based positions). ``today`` is the day no date
+        may lie after (default: the wall clock, read once); ``as_of`` defaults to it."""
         errors: dict[str, str] = {}
-        when = as_of or date.today()
-        today = {"today": date.today()}  # the models' "not in the future" checks, read once
+        day = today or date.today()
+        when = as_of or day
+        context = {"today": day}  # the models' "not in the future" checks
 
         def build(model: type[BaseModel], where: str, data: dict[str, Any]) -> Any:
             try:
-                return model.model_validate(data, context=today)
+                return model.model_validate(data, context=context)
             except ValidationError as exc:
                 for err in exc.errors(include_input=False):
                     loc = ".".join(str(p) for p in err["loc"])

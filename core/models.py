@@ -87,14 +87,16 @@ from core.vocabulary import (
 # Helpers
 
 
-def _today(info: ValidationInfo) -> date:
+def today_of(info: ValidationInfo) -> date:
+    """The day "not in the future" is checked against: the validation context's ``today`` (an
+    injected clock), else the wall clock."""
     ctx = info.context or {}
     today = ctx.get("today") if isinstance(ctx, dict) else None
     return today if isinstance(today, date) else date.today()
 
 
 def _not_future(value: date | None, info: ValidationInfo) -> date | None:
-    if value is not None and value > _today(info):
+    if value is not None and value > today_of(info):
         raise ValueError("must not be in the future")
     return value
 
@@ -152,7 +154,7 @@ class Patient(_Record):
     @field_validator("birth_date")
     @classmethod
     def _plausible_birth(cls, v: date, info: ValidationInfo) -> date:
-        today = _today(info)
+        today = today_of(info)
         if v > today:
             raise ValueError("must not be in the future")
         if (today - v).days > 120 * 366:

@@ -117,7 +117,9 @@ def load_demo(cur: duckdb.DuckDBPyConnection, *, today: date | None = None, seed
     bases = _id_bases(cur)
     gen = _Generator(today or date.today(), seed, {u: (int(i), s) for u, i, s in users}, bases)
     tables = gen.build()
-    tables["assessment"] = dated_assessments(tables["mdt_case"], bases["assessment"], _work_up_days(tables["lab_result"]))
+    tables["assessment"] = dated_assessments(
+        tables["mdt_case"], bases["assessment"], _work_up_days(tables["lab_result"]), gen.lecture_assessments
+    )
     for name in ("lesion", "imaging_study", "lab_result", "treatment", "clinical_event"):
         for row in tables[name]:
             row.setdefault("recorded_by", "demo")
@@ -134,7 +136,7 @@ def load_demo(cur: duckdb.DuckDBPyConnection, *, today: date | None = None, seed
     drafts = [{**r, **unsigned} for r in tables["decision"]]
     with transaction(cur):
         for name, _, _ in TABLES:
-            bulk_insert(cur, name, drafts if name == "decision" else tables[name])
+            _insert(cur, name, drafts if name == "decision" else tables[name])
         if signed:
             import pandas as pd
 
@@ -176,39 +178,63 @@ def _work_up_days(lab_rows: list[dict[str, Any]]) -> dict[int, date]:
     return latest
 
 
-def dated_assessments(case_rows: list[dict[str, Any]], base: int, work_up: dict[int, date] | None = None) -> list[dict[str, Any]]:
+def dated_assessments(
+    case_rows: list[dict[str, Any]],
+    base: int,
+    work_up: dict[int, date] | None = None,
+    given: dict[int, list[dict[str, Any]]] | None = None,
+) -> list[dict[str, Any]]:
     """The clinical values the generator sets on each case become dated assessments, recorded that
     morning by 'demo'; the case rows keep only the header. A closed case's values are observed on
     its referral date. An open case was re-examined at its pre-meeting work-up (the day of its
     latest blood panel, never before referral), as a team does before presenting a case, so its
-    neurology, pain and performance are as fresh as its labs."""
+    neurology, pain and performance are as fresh as its labs. A case in ``given`` (a lecture case,
+    read from its data file) takes the dated values of its file instead."""
     out: list[dict[str, Any]] = []
     work_up = work_up or {}
+    given = given or {}
+
+    def add(case_id: int, name: str, value: object, on: date) -> None:
+        out.append(
+            {
+                "assessment_id": base + len(out) + 1,
+                "case_id": case_id,
+                "field": name,
+                "value": json.dumps(validate_value(name, value), ensure_ascii=False),
+                "observed_on": on,
+                "recorded_at": datetime.combine(on, time(8, 0)),
+                "recorded_by": "demo",
+                "retracted": False,
+                "reason": "",
+            }
+        )
+
     for case in case_rows:
         on = case["referral_date"]
         if case.get("status") in OPEN_STATUSES and case.get("patient_id") in work_up:
             on = max(on, work_up[case["patient_id"]])
-        for name in ASSESSED_FIELDS:
-            if name not in case:
-                continue
-            value = case.pop(name)
+        values = {name: case.pop(name) for name in ASSESSED_FIELDS if name in case}
+        if case["case_id"] in given:
+            for a in given[case["case_id"]]:
+                add(case["case_id"], a["field"], a["value"], a["observed_on"])
+            continue
+        for name, value in values.items():
             default = Case.model_fields[name].get_default(call_default_factory=True)
             if value is None or value == default or (isinstance(value, list | tuple) and not value):
                 continue
-            out.append(
-                {
-                    "assessment_id": base + len(out) + 1,
-                    "case_id": case["case_id"],
-                    "field": name,
-                    "value": json.dumps(validate_value(name, value), ensure_ascii=False),
-                    "observed_on": on,
-                    "recorded_at": datetime.combine(on, time(8, 0)),
-                    "recorded_by": "demo",
-                    "retracted": False,
-                    "reason": "",
-                }
-            )
+            add(case["case_id"], name, value, on)
     return out
+
+
+def _insert(cur: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
+    """Append a table's rows, one append per set of columns: rows built by the import's row
+    builder (the lecture cases) name more columns than the generator's, and a column a row leaves
+    out must take its default, not NULL."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(tuple(row), []).append(row)
+    for group in groups.values():
+        bulk_insert(cur, table, group)
 
 
 def _id_bases(cur: duckdb.DuckDBPyConnection) -> dict[str, int]:

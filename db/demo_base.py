@@ -13,13 +13,17 @@ from core.models import (
     Analyte,
 )
 from db.demo_vocabulary import (
-    LECTURE_CASE_MRNS,
     MEETING_LOCATION,
     MEETING_WEEKDAY,
     N_PAST_MEETINGS,
     N_UPCOMING_MEETINGS,
     TABLES,
 )
+
+
+def last_past_meeting(today: date) -> date:
+    """The demo's last past weekly meeting: the latest meeting weekday before ``today``."""
+    return today - timedelta(days=(today.weekday() - MEETING_WEEKDAY) % 7 or 7)
 
 
 @dataclass
@@ -55,8 +59,7 @@ class GeneratorBase:
         self.users = users
         self.next_id = {t: bases.get(t, 0) for t, _, _ in TABLES}
         self.t: dict[str, list[dict[str, Any]]] = {t: [] for t, _, _ in TABLES}
-        delta = (today.weekday() - MEETING_WEEKDAY) % 7 or 7
-        last_past = today - timedelta(days=delta)
+        last_past = last_past_meeting(today)
         self.meeting_dates = [
             last_past - timedelta(weeks=N_PAST_MEETINGS - 1 - k) for k in range(N_PAST_MEETINGS + N_UPCOMING_MEETINGS)
         ]
@@ -67,6 +70,8 @@ class GeneratorBase:
         self.deaths: dict[int, date] = {}
         self.latest: dict[int, tuple[int, int, str, date]] = {}
         self.items: dict[tuple[int, int], dict[str, Any]] = {}
+        # case id -> the dated values of a case loaded from a file (db/demo_lecture.py)
+        self.lecture_assessments: dict[int, list[dict[str, Any]]] = {}
 
     # -- small helpers -------------------------------------------------------------------------
 
@@ -139,14 +144,10 @@ class GeneratorBase:
 
     # -- patients ------------------------------------------------------------------------------
 
-    def add_patient(self, number: int | None, sex: str, age: int, at: date, lecture: int | None = None) -> dict[str, Any]:
+    def add_patient(self, number: int, sex: str, age: int, at: date) -> dict[str, Any]:
         pid = self.new_id("patient")
-        if lecture is not None:
-            mrn = LECTURE_CASE_MRNS[lecture]
-            name = f"Lecture Case {lecture} (synthetic) / 讲座病例{lecture}（虚构）"
-        else:
-            mrn = f"DEMO-{number:06d}"
-            name = f"Demo Patient {number:03d} / 演示患者{number:03d}"
+        mrn = f"DEMO-{number:06d}"
+        name = f"Demo Patient {number:03d} / 演示患者{number:03d}"
         birth = at - timedelta(days=int(age * 365.25) + self.rng.randint(1, 360))
         row = {
             "patient_id": pid,
@@ -286,6 +287,34 @@ class GeneratorBase:
                 "taken_on": self.cap(on),
             }
         )
+
+    def _panel(
+        self,
+        pid: int,
+        on: date,
+        *,
+        ca: float = 2.36,
+        alb: float = 38,
+        cr: float = 78,
+        alp: float = 140,
+        hb: float = 122,
+        plt: float = 240,
+        neut: float = 4.1,
+        marker: tuple[str, float] | None = None,
+    ) -> None:
+        """A routine blood panel (and a tumour marker) taken on one day."""
+        for analyte, value in (
+            ("calcium", ca),
+            ("albumin", alb),
+            ("creatinine", cr),
+            ("alp", alp),
+            ("hb", hb),
+            ("platelets", plt),
+            ("neutrophils", neut),
+        ):
+            self.add_lab(pid, analyte, value, on)
+        if marker:
+            self.add_lab(pid, marker[0], marker[1], on)
 
     def add_treatment(
         self,

@@ -193,3 +193,36 @@ def parse_csv_zip(data: bytes, report: ImportReport, as_of: date) -> list[Parsed
                 return []
             files[info.filename] = archive.read(info)
     return parse_csv_tables(files, report, as_of)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return LIST_SEPARATOR.join(_cell(v) for v in value)
+    return str(value)
+
+
+def write_csv_tables(documents: list[dict[str, Any]]) -> dict[str, str]:
+    """Case-file documents as CSV tables (file name -> text), the inverse of
+    :func:`parse_csv_tables`: per table, ``mrn`` and the columns some document fills, in the
+    schema's order. docs/examples/csv/ is written with it from the lecture cases."""
+    out: dict[str, str] = {}
+    for name, (section, _) in TABLES.items():
+        rows: list[dict[str, Any]] = []
+        for doc in documents:
+            mrn = doc["patient"]["mrn"]
+            part = doc.get(section)
+            for item in [part] if isinstance(part, dict) else part or []:
+                rows.append({**item, "mrn": mrn})
+        if not rows:
+            continue
+        header = ["mrn", *(c for c in columns()[name] if any(c in r for r in rows))]
+        text = io.StringIO(newline="")
+        writer = csv.writer(text, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows([_cell(r.get(c)) for c in header] for r in rows)
+        out[name] = text.getvalue()
+    return out

@@ -51,8 +51,9 @@ def load_json(data: bytes, report: ImportReport) -> Any:
     return None
 
 
-def validate_document(raw: Any, label: str, report: ImportReport, as_of: date) -> Parsed | None:
-    """One document validated into its CaseFile; refusals go to the report, prefixed by ``label``."""
+def validate_document(raw: Any, label: str, report: ImportReport, as_of: date, *, today: date | None = None) -> Parsed | None:
+    """One document validated into its CaseFile; refusals go to the report, prefixed by ``label``.
+    No date may lie after ``today`` (default: the wall clock)."""
     if not isinstance(raw, dict):
         report.refuse(label, "is not a JSON object")
         return None
@@ -64,7 +65,7 @@ def validate_document(raw: Any, label: str, report: ImportReport, as_of: date) -
             report.refuse(f"{label}: {loc}", err["msg"])
         return None
     try:
-        cf, assessments = doc.validated(as_of)
+        cf, assessments = doc.validated(as_of, today=today)
     except FieldError as exc:
         for where, msg in exc.errors.items():
             report.refuse(f"{label}: {where}", msg)

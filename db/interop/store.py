@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 from pydantic import BaseModel
@@ -28,7 +28,7 @@ from core.casefile import CaseDocument
 from core.errors import PermissionDeniedError
 from core.interop.documents import Parsed
 from core.interop.report import ImportReport
-from core.models import Actor, Case, CaseFile, ClinicalEvent, ImagingStudy, LabResult, Lesion, Role, Treatment
+from core.models import Actor, Case, CaseFile, CaseStatus, ClinicalEvent, ImagingStudy, LabResult, Lesion, Role, Treatment
 from db import audit
 from db.assessments import load as load_assessments
 from db.cases import CASE_COLUMNS, get_case, load_case_file
@@ -94,7 +94,7 @@ _IDS = (
 
 
 @dataclass
-class _Plan:
+class ImportPlan:
     patients: list[dict[str, Any]] = field(default_factory=list)
     cases: list[dict[str, Any]] = field(default_factory=list)
     lesions: list[dict[str, Any]] = field(default_factory=list)
@@ -107,6 +107,12 @@ class _Plan:
     assessments: dict[int, tuple[list[Assessment], Case | None]] = field(default_factory=dict)
     touched: dict[int, dict[str, int]] = field(default_factory=dict)  # patient id -> table -> rows
     created_patients: set[int] = field(default_factory=set)
+
+
+class IdSource(Protocol):
+    """Where the ids of new rows come from: ``draw(sequence, n)`` gives ``n`` fresh ids."""
+
+    def draw(self, seq: str, n: int) -> list[int]: ...
 
 
 class _Ids:
@@ -143,8 +149,8 @@ def _existing(cur: duckdb.DuckDBPyConnection, folded: list[str]) -> dict[str, in
     return {str(r[0]): int(r[1]) for r in rows}
 
 
-def _plan(cur: duckdb.DuckDBPyConnection, parsed: list[Parsed], report: ImportReport, ids: _Ids) -> _Plan:
-    plan = _Plan()
+def _plan(cur: duckdb.DuckDBPyConnection, parsed: list[Parsed], report: ImportReport, ids: _Ids) -> ImportPlan:
+    plan = ImportPlan()
     folded = [p.case_file.patient.mrn_folded for p in parsed]
     seen: dict[str, int] = {}
     for i, mrn in enumerate(folded):
@@ -161,19 +167,8 @@ def _plan(cur: duckdb.DuckDBPyConnection, parsed: list[Parsed], report: ImportRe
         pid = stored.get(cf.patient.mrn_folded)
         if pid is None:
             pid = next(new_patient_ids)
-            plan.created_patients.add(pid)
-            plan.patients.append(
-                {
-                    "patient_id": pid,
-                    "mrn": cf.patient.mrn,
-                    "mrn_folded": cf.patient.mrn_folded,
-                    "display_name": cf.patient.display_name,
-                    "sex": cf.patient.sex.value,
-                    "birth_date": cf.patient.birth_date,
-                    "synthetic": cf.patient.synthetic,
-                }
-            )
-            facts: dict[str, tuple[Any, ...]] = {"lesions": (), "studies": (), "labs": (), "treatments": (), "events": ()}
+            _plan_patient(plan, cf, pid)
+            facts: dict[str, tuple[Any, ...]] = dict(_NO_FACTS)
             cases: list[Case] = []
         else:
             report.matched_patients += 1
@@ -187,6 +182,37 @@ def _plan(cur: duckdb.DuckDBPyConnection, parsed: list[Parsed], report: ImportRe
     return plan
 
 
+_NO_FACTS: dict[str, tuple[Any, ...]] = {"lesions": (), "studies": (), "labs": (), "treatments": (), "events": ()}
+
+
+def _plan_patient(plan: ImportPlan, cf: CaseFile, pid: int) -> None:
+    plan.created_patients.add(pid)
+    plan.patients.append(
+        {
+            "patient_id": pid,
+            "mrn": cf.patient.mrn,
+            "mrn_folded": cf.patient.mrn_folded,
+            "display_name": cf.patient.display_name,
+            "sex": cf.patient.sex.value,
+            "birth_date": cf.patient.birth_date,
+            "synthetic": cf.patient.synthetic,
+        }
+    )
+
+
+def plan_new_patient(p: Parsed, ids: IdSource) -> ImportPlan:
+    """The rows one validated document adds for a patient new to the store, exactly as an import
+    of it would write them (ids from ``ids``), without touching a store. The demo dataset builds
+    its lecture cases with it (db/demo_lecture.py); :func:`write_import` plans the same way."""
+    plan = ImportPlan()
+    (pid,) = ids.draw("seq_patient", 1)
+    _plan_patient(plan, p.case_file, pid)
+    counts = plan.touched.setdefault(pid, {})
+    _plan_case(plan, p, pid, [], ImportReport(source=p.label), ids, counts)
+    _plan_facts(plan, p, pid, dict(_NO_FACTS), ids, counts)
+    return plan
+
+
 def _compare_patient(cur: duckdb.DuckDBPyConnection, pid: int, cf: CaseFile, label: str, report: ImportReport) -> None:
     row = cur.execute("SELECT display_name, sex, birth_date FROM patient WHERE patient_id = ?", [pid]).fetchall()[0]
     theirs = (cf.patient.display_name, cf.patient.sex.value, cf.patient.birth_date)
@@ -196,7 +222,7 @@ def _compare_patient(cur: duckdb.DuckDBPyConnection, pid: int, cf: CaseFile, lab
 
 
 def _plan_case(
-    plan: _Plan, p: Parsed, pid: int, cases: list[Case], report: ImportReport, ids: _Ids, counts: dict[str, int]
+    plan: ImportPlan, p: Parsed, pid: int, cases: list[Case], report: ImportReport, ids: IdSource, counts: dict[str, int]
 ) -> None:
     cf = p.case_file
     assessments = list(p.assessments)
@@ -210,20 +236,17 @@ def _plan_case(
         plan.assessments[match.case_id] = (assessments, None)
         return
     (case_id,) = ids.draw("seq_case", 1)
-    header = Case.model_validate(
-        {
-            **{k: v for k, v in cf.case.model_dump().items() if k not in ASSESSED_FIELDS},
-            "patient_id": pid,
-            "status": "referred",
-            "lecture_case": None,
-        }
-    )
+    # The document's header, validated when it was read (against the importer's clock); a new
+    # case starts as referred.
+    header = cf.case.model_copy(update={"patient_id": pid, "status": CaseStatus.REFERRED, "lecture_case": None})
     plan.cases.append(_row(header, CASE_COLUMNS, case_id=case_id))
     plan.assessments[case_id] = (assessments, cf.case)
     counts["mdt_case"] = counts.get("mdt_case", 0) + 1
 
 
-def _plan_facts(plan: _Plan, p: Parsed, pid: int, facts: dict[str, tuple[Any, ...]], ids: _Ids, counts: dict[str, int]) -> None:
+def _plan_facts(
+    plan: ImportPlan, p: Parsed, pid: int, facts: dict[str, tuple[Any, ...]], ids: IdSource, counts: dict[str, int]
+) -> None:
     cf = p.case_file
 
     def bump(table: str, n: int = 1) -> None:
@@ -407,7 +430,7 @@ def write_import(
     return report
 
 
-def _apply(cur: duckdb.DuckDBPyConnection, plan: _Plan) -> None:
+def _apply(cur: duckdb.DuckDBPyConnection, plan: ImportPlan) -> None:
     bulk_insert(cur, "patient", plan.patients)
     bulk_insert(cur, "mdt_case", plan.cases)
     bulk_insert(cur, "lesion", plan.lesions)
@@ -418,7 +441,7 @@ def _apply(cur: duckdb.DuckDBPyConnection, plan: _Plan) -> None:
     bulk_insert(cur, "clinical_event", plan.events)
 
 
-def _audit(cur: duckdb.DuckDBPyConnection, actor: Actor, plan: _Plan, added: dict[int, int], report: ImportReport) -> None:
+def _audit(cur: duckdb.DuckDBPyConnection, actor: Actor, plan: ImportPlan, added: dict[int, int], report: ImportReport) -> None:
     """One audit row per stored patient the import added facts to (the board's change stamp is
     per patient), and one row for the file naming every patient and case it created."""
     case_patient = {int(c["case_id"]): int(c["patient_id"]) for c in plan.cases}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -16,6 +16,7 @@ from core.models import SYSTEM_ACTOR, Role
 from db.assessments import history as assessments_history
 from db.board import load_board
 from db.demo import lecture_case_id
+from db.demo_lecture import lecture_dates_for
 from db.interop.files import import_bytes
 from db.interop.store import export_case_file
 from db.policies import load_policy
@@ -58,7 +59,9 @@ def test_schema_describes_sections_precisely() -> None:
 def test_examples_validate_and_evaluate(path: Path) -> None:
     raw = json.loads(path.read_text(encoding="utf-8"))
     jsonschema.validate(raw, json_schema())
-    cf = CaseDocument.model_validate(raw).to_case_file(date.today())
+    # Evaluated in the calendar its dates are written for (the week after its last past meeting).
+    day = lecture_dates_for(int(path.stem.rsplit("_", 1)[1])) + timedelta(days=7)
+    cf = CaseDocument.model_validate(raw).to_case_file(day, today=day)
     result = evaluate_case_file(cf)
     assert result["scores"] and {"red_flags", "suggestions", "conflicts"} <= set(result)
 

@@ -25,13 +25,13 @@ DECIMAL_KEYS = {"value", "dose_gy", "weight_kg", "height_cm", "lymph_node_max_cm
 
 
 def normal(data: Any) -> Any:
-    """Decimals compared by value (2.3800 == 2.38)."""
+    """Decimals compared by value (2.3800 == 2.38 == the JSON number 2.38)."""
     if isinstance(data, dict):
         out = {}
         for k, v in data.items():
-            if k in DECIMAL_KEYS and isinstance(v, str):
+            if k in DECIMAL_KEYS and isinstance(v, str | int | float) and not isinstance(v, bool):
                 with contextlib.suppress(InvalidOperation):
-                    v = Decimal(v).normalize()
+                    v = Decimal(str(v)).normalize()
             out[k] = normal(v)
         return out
     if isinstance(data, list):
