@@ -1,16 +1,25 @@
-"""Clinical scenarios, part 3: the seven lecture cases (docs/clinical/lecture-cases.md), each evaluated at
-referral and after its recorded treatment. Cases 1 and 2 use the builders of ``test_derive.py``;
-3-7 are built here with the lecture's facts (synthetic dates and values where it is silent)."""
+"""Clinical scenarios, part 3: the seven lecture cases (docs/clinical/lecture-cases.md).
+
+First each case as its data file holds it (db/demo_data/lecture_case_N.json, the file the demo loads
+and docs/examples/ shows), read with the import's validation: the scores and what the board says.
+Then variants at other points of each course, at referral and after its recorded treatment: cases 1
+and 2 use the builders of ``test_derive.py``; 3-7 are built here with the lecture's facts
+(synthetic dates and values where it is silent)."""
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from core.casefile import CaseDocument
+from core.derive import derive_scores
 from core.models import CaseFile
+from core.policy import Policy
 from core.rules import evaluate_rules
 
 try:
@@ -19,6 +28,107 @@ try:
 except ImportError:  # pragma: no cover - when tests/ is a package
     from tests.core.scenario_kit import Scenario, ago, check
     from tests.core.test_derive import bone, lab, lecture_case_1, lecture_case_2, make_case, spine, treatment
+
+DATA = Path(__file__).resolve().parents[2] / "db" / "demo_data"
+
+
+def from_file(n: int, on: str) -> CaseFile:
+    """Lecture case ``n`` as its data file holds it, on the day of its MDT discussion (``"meeting"``)
+    or, for a case still open, a week after the file's last past meeting (``"now"``). The file's
+    ``demo.meetings`` index its sixteen weekly meetings; 11 is the last past one (``dates_for``)."""
+    raw = json.loads((DATA / f"lecture_case_{n}.json").read_text(encoding="utf-8"))
+    demo = raw.pop("demo")
+    last = date.fromisoformat(demo["dates_for"])
+    day = last + timedelta(days=7) if on == "now" else last - timedelta(weeks=11 - int(demo["meetings"][0][0]))
+    return CaseDocument.model_validate(raw).to_case_file(day, today=last + timedelta(days=7))
+
+
+FROM_FILES: list[Scenario] = [
+    Scenario(
+        "lecture-1-file-listed-again",
+        from_file(1, "now"),
+        fired={"RF-PAIN": "urgent", "PAIN-STEP3": "urgent"},
+        present=("PAIN-NEURO", "RT-PAIN-LONG"),
+        absent=("RF-MSCC", "RT-POSTOP"),
+        highest="urgent",
+    ),
+    Scenario(
+        "lecture-2-file-listed-again",
+        from_file(2, "now"),
+        fired={"RF-MSCC": "emergency", "EMERG-MSCC": "emergency", "ORTHO-MSCC-DECOMPRESS": "emergency"},
+        present=("ORTHO-SINS-CONSULT", "NOMS", "REHAB-POSTOP", "ONC-HR-BREAST"),
+        highest="emergency",
+    ),
+    Scenario(
+        "lecture-3-file-at-its-meeting",
+        from_file(3, "meeting"),
+        present=("ONC-HR-BREAST", "RT-REIRR", "PAIN-STEP1"),
+        absent=("RF-PAIN", "RT-POSTOP", "ONC-BMA"),
+        highest="routine",
+    ),
+    Scenario(
+        "lecture-4-file-at-its-meeting",
+        from_file(4, "meeting"),
+        present=("RT-RA223", "ONC-CRPC", "RT-REIRR"),
+        absent=("ONC-PROSTATE", "RF-MSCC"),
+    ),
+    Scenario(
+        "lecture-5-file-at-its-meeting",
+        from_file(5, "meeting"),
+        present=("ONC-EGFR", "ONC-BMA", "PAIN-STEP1"),
+        absent=("RF-PAIN", "RF-MSCC"),
+        highest="routine",
+    ),
+    Scenario(
+        "lecture-6-file-discussed",
+        from_file(6, "now"),
+        fired={"RF-PAIN": "urgent", "PAIN-STEP3": "urgent", "ORTHO-SINS-CONSULT": "urgent"},
+        present=("ONC-HER2", "ONC-DENTAL", "ONC-BMA", "RT-PAIN-LONG"),
+        absent=("RF-MSCC", "RT-POSTOP"),
+    ),
+    Scenario(
+        "lecture-7-file-at-its-meeting",
+        from_file(7, "meeting"),
+        present=("ONC-RCC", "RT-SBRT", "PAIN-STEP2"),
+        absent=("RT-POSTOP", "REHAB-POSTOP", "RF-PAIN"),
+        highest="routine",
+    ),
+]
+
+
+@pytest.mark.parametrize("scenario", FROM_FILES, ids=str)
+def test_lecture_data_files(scenario: Scenario) -> None:
+    check(scenario)
+
+
+# (case, day) -> (score, site) -> (total, band): the lecture's figures where it gives them
+# (SINS 7 at L2, SINS 11 and Tomita 4 in case 2, SINS 8 at T11), the demo's own elsewhere.
+FILE_SCORES: dict[tuple[int, str], dict[tuple[str, str], tuple[str, str]]] = {
+    (1, "now"): {("sins", "L2"): ("7", "indeterminate"), ("tomita", ""): ("6", "palliative_surgery")},
+    (2, "now"): {
+        ("sins", "T9"): ("11", "indeterminate"),
+        ("bilsky_escc", "T9"): ("None", "high_grade"),
+        ("tomita", ""): ("4", "marginal_or_intralesional_excision"),
+        ("tokuhashi_revised", ""): ("11", "ge_6_months"),
+        ("frankel", ""): ("None", "D"),
+    },
+    (3, "meeting"): {("sins", "L3"): ("5", "stable"), ("katagiri_new", ""): ("2", "low_risk")},
+    (4, "meeting"): {("sins", "T11"): ("8", "indeterminate"), ("radium_223", ""): ("4180", "eligible")},
+    (5, "meeting"): {("mirels", "left femur shaft"): ("7", "low_risk"), ("tomita", ""): ("6", "palliative_surgery")},
+    (6, "now"): {("sins", "L1"): ("9", "indeterminate"), ("mirels", "left humerus proximal"): ("7", "low_risk")},
+    (7, "meeting"): {("sins", "T8"): ("5", "stable"), ("tokuhashi_revised", ""): ("12", "ge_12_months")},
+}
+
+
+@pytest.mark.parametrize(("case", "expected"), FILE_SCORES.items(), ids=[f"lecture-{n}-{on}" for n, on in FILE_SCORES])
+def test_lecture_data_file_scores(case: tuple[int, str], expected: dict[tuple[str, str], tuple[str, str]]) -> None:
+    scores = derive_scores(from_file(*case), Policy())
+    shown = {
+        (s.score_id, s.site_en): (str(s.result.total), s.result.band) for s in (*scores.patient.values(), *scores.per_lesion)
+    }
+    for key, value in expected.items():
+        assert shown[key] == value, key
+
 
 FRESH_LABS = [
     lab("calcium", "2.40", 3),

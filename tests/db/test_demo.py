@@ -45,6 +45,7 @@ from db.demo import (
     mirels_total,
     sins_total,
 )
+from db.demo_lecture import demo_document, lecture_file
 from db.migrate import migrate
 
 TODAY = date(2026, 11, 27)
@@ -566,12 +567,21 @@ def test_primary_distribution(cur: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_markers_consistent_with_primary(cur: duckdb.DuckDBPyConnection) -> None:
-    assert one(cur, "SELECT count(*) FROM case_clinical WHERE primary_tumour <> 'breast' AND coalesce(er, pr, her2) IS NOT NULL") == 0
     assert (
-        one(cur, "SELECT count(*) FROM case_clinical WHERE primary_tumour = 'breast' AND (er IS NULL OR pr IS NULL OR her2 IS NULL)")
+        one(cur, "SELECT count(*) FROM case_clinical WHERE primary_tumour <> 'breast' AND coalesce(er, pr, her2) IS NOT NULL")
         == 0
     )
-    assert one(cur, "SELECT count(*) FROM case_clinical WHERE primary_tumour <> 'lung_nsclc' AND coalesce(egfr, alk) IS NOT NULL") == 0
+    assert (
+        one(
+            cur,
+            "SELECT count(*) FROM case_clinical WHERE primary_tumour = 'breast' AND (er IS NULL OR pr IS NULL OR her2 IS NULL)",
+        )
+        == 0
+    )
+    assert (
+        one(cur, "SELECT count(*) FROM case_clinical WHERE primary_tumour <> 'lung_nsclc' AND coalesce(egfr, alk) IS NOT NULL")
+        == 0
+    )
     assert one(cur, "SELECT count(*) FROM case_clinical WHERE primary_tumour = 'prostate' AND castration IS NULL") == 0
     assert (
         one(
@@ -933,6 +943,41 @@ def test_each_lecture_case_is_complete(cur: duckdb.DuckDBPyConnection, n: int) -
     else:
         assert len(items) == 1
         assert case["status"] in ("discussed", "closed")
+
+
+@pytest.mark.parametrize("n", range(1, 8))
+def test_each_lecture_case_is_its_data_file(cur: duckdb.DuckDBPyConnection, n: int) -> None:
+    """The demo's lecture case n is db/demo_data/lecture_case_n.json, moved to the demo's calendar;
+    its signed decision carries the file's plan (tests/interop/test_lecture_files.py compares every fact)."""
+    doc = demo_document(n, TODAY)
+    c = _case(cur, n)
+    assert (c["mrn"], c["display_name"], c["birth_date"].isoformat()) == (
+        doc["patient"]["mrn"],
+        doc["patient"]["display_name"],
+        doc["patient"]["birth_date"],
+    )
+    assert (c["referral_date"].isoformat(), c["question"], c["primary_tumour"]) == (
+        doc["case"]["referral_date"],
+        doc["case"]["question"],
+        doc["case"]["primary_tumour"],
+    )
+    pid = c["patient_id"]
+    for table, section in (
+        ("lesion", "lesions"),
+        ("imaging_study", "studies"),
+        ("lab_result", "labs"),
+        ("treatment", "treatments"),
+        ("clinical_event", "events"),
+    ):
+        assert one(cur, f"SELECT count(*) FROM {table} WHERE patient_id = ?", [pid]) == len(doc[section]), table
+    assert one(cur, "SELECT count(*) FROM assessment WHERE case_id = ?", [c["case_id"]]) == len(doc["assessments"])
+    plan = [p[2] for p in lecture_file(n)["demo"]["plan"]]
+    texts = q(
+        cur,
+        "SELECT p.text FROM plan_item p JOIN decision d USING (decision_id) WHERE d.case_id = ? ORDER BY p.position",
+        [c["case_id"]],
+    )
+    assert [t for (t,) in texts] == plan
 
 
 def test_lecture_case_1(cur: duckdb.DuckDBPyConnection) -> None:
