@@ -14,10 +14,11 @@ Names, MRNs and people are invented ("Demo Patient 017 / 演示患者017", "DEMO
 ``patient.synthetic`` is TRUE throughout. Distributions follow the source lecture's figures
 (docs/clinical/lecture-cases.md): spine ~70 % of patients (thoracic most), pelvis ~40 %, long bones
 ~25 %, ribs ~20 %; lytic ~75 % of lesions, prostate mostly blastic; skeletal-event rates within
-the quoted ranges. The lecture's seven worked cases carry ``mdt_case.lecture_case = 1..7``; the
-lecture's age is the age at bone-metastasis presentation, and each case's referral sits at the
-point of its course where every treatment the lecture (or its adjusted course) names lies in the
-past.
+the quoted ranges. The lecture's seven worked cases carry ``mdt_case.lecture_case = 1..7``; they
+are read from their data files (db/demo_data/lecture_case_N.json, see db/demo_lecture.py) through
+the import's validation and row builder, their dates moved to the demo's calendar. Each case's
+referral sits at the point of its course where every treatment the lecture (or its adjusted
+course) names lies in the past.
 """
 
 from __future__ import annotations

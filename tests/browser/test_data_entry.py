@@ -1,5 +1,6 @@
-"""Data entry in a real browser, the whole path of a new patient: a coordinator opens a freshly
-referred case and records the dated assessment, a spinal lesion with every SINS item, a femoral
+"""Data entry in a real browser, the whole path of a new patient: a coordinator signs in, refers the
+patient on the Cases page's referral form, opens the new case from the case list and records the
+dated assessment, a spinal lesion with every SINS item, a femoral
 lesion with the Mirels items, an MRI linked to both, calcium (in mg/dL, converted before saving),
 albumin and creatinine, and an 8 Gy single fraction to T9. The case turns ready (nothing missing),
 SINS, Mirels and corrected calcium equal the values worked out by hand, and the case is listed on
@@ -8,7 +9,7 @@ docs/screenshots/data_entry_*.png (1440x900)."""
 
 from __future__ import annotations
 
-import shutil
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -17,9 +18,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from core.i18n import enum_label, t
-from core.models import Actor, Case, Patient, Role
-from db import cases
+from core.i18n import enum_label, t, tn
 from db.board import load_board
 from db.users import DEMO_PASSWORD
 from tests.browser.conftest import ROOT, StreamlitServer, start_server
@@ -28,6 +27,8 @@ pytestmark = pytest.mark.browser
 
 SHOTS = ROOT / "docs" / "screenshots"
 APP = '[data-testid="stApp"]'
+MRN = "WEB-0001"
+PATIENT = "Browser Entry"
 
 
 def settle(page: Page) -> None:
@@ -44,37 +45,12 @@ def settle(page: Page) -> None:
 
 
 @pytest.fixture(scope="module")
-def entry_server(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[StreamlitServer, int]:
-    """A server on a demo copy holding one freshly referred case (no clinical facts yet)."""
-    work = tmp_path_factory.mktemp("entry-template")
-    template = work / "template.duckdb"
-    shutil.copy(demo_template, template)
-    con = duckdb.connect(str(template))
-    try:
-        uid = int(con.execute("SELECT user_id FROM app_user WHERE username = 'coordinator'").fetchone()[0])  # type: ignore[index]
-        case_id = cases.refer(
-            con,
-            Actor(user_id=uid, username="coordinator", role=Role.COORDINATOR),
-            # synthetic: the server runs in demo mode, which refuses a store with real patients
-            Patient(mrn="WEB-0001", display_name="Browser Entry", sex="female", birth_date=date(1960, 6, 1), synthetic=True),
-            Case(
-                patient_id=0,
-                referral_date=date.today(),
-                referrer="Dr Breast",
-                referrer_specialty="medical_oncology",
-                question="Back pain in breast cancer: T9 metastasis stable?",
-                primary_tumour="breast",
-                histology="invasive_ductal",
-                patient_wishes="Wants to keep walking",
-            ),
-        )
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
-    server = start_server("entry", template, tmp_path_factory.mktemp("server-entry"))
+def entry_server(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> StreamlitServer:
+    """A server on its own copy of the demo store (demo mode: every patient is synthetic)."""
+    server = start_server("entry", demo_template, tmp_path_factory.mktemp("server-entry"))
     try:
         server.wait_healthy()
-        yield server, case_id
+        yield server
     finally:
         server.stop()
 
@@ -170,18 +146,77 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"data_entry_{name}.png"))
 
 
-def test_coordinator_records_assessment_lesion_and_lab(entry_server, chromium_browser) -> None:
-    server, case_id = entry_server
+def refer(page: Page) -> int:
+    """Refer the new patient on the Cases page's referral form; the new case's id."""
+    page.get_by_role("tab", name=t("form.tab.refer"), exact=True).click()
+    settle(page)
+    form = form_with(page, t("form.referral.submit"))
+    form.get_by_label(t("col.mrn"), exact=True).fill(MRN)
+    form.get_by_label(t("col.patient"), exact=True).fill(PATIENT)
+    select(form, t("col.sex"), enum_label("female", "en"))
+    fill_date(form, t("form.birth_date"), date(1960, 6, 1))
+    form.get_by_label(t("form.referrer"), exact=True).fill("Dr Breast")
+    select(form, t("form.referrer_specialty"), enum_label("medical_oncology", "en"))
+    form.get_by_label(t("case.question"), exact=True).fill("Back pain in breast cancer: T9 metastasis stable?")
+    select(form, t("col.primary_tumour"), enum_label("breast", "en"))
+    select(form, t("form.histology"), enum_label("invasive_ductal", "en"))
+    form.get_by_label(t("case.patient_wishes"), exact=True).fill("Wants to keep walking")
+    form.get_by_label(t("case.patient_wishes"), exact=True).press("Tab")
+    form.get_by_role("heading", name=t("form.referral.title")).evaluate("e => e.scrollIntoView({block: 'start'})")
+    shot(page, "referral")
+    form.get_by_role("button", name=t("form.referral.submit"), exact=True).click()
+    settle(page)
+    notice = page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text=re.compile(r"#\d+"))
+    expect(notice).to_be_visible()
+    match = re.search(r"#(\d+)", notice.inner_text())
+    assert match is not None
+    return int(match.group(1))
+
+
+def open_from_list(page: Page, case_id: int) -> None:
+    """Find the case in the case list and select its row: the board opens in the same session."""
+    page.get_by_role("tab", name=t("form.tab.list"), exact=True).click()
+    settle(page)
+    find = page.get_by_role("textbox", name=t("cases.search"), exact=True)
+    find.fill(MRN)
+    find.press("Enter")
+    settle(page)
+    expect(page.get_by_text(tn("count.rows", 1, "en"), exact=True)).to_be_visible()
+    table = page.locator('[data-testid="stDataFrame"]').first
+    # the grid is drawn on a canvas; its accessible table names the rows
+    expect(table.locator('td[role="gridcell"]').filter(has_text=PATIENT)).to_have_count(1)
+    frame = table.locator('[data-testid="stDataFrameResizable"]')
+    frame.scroll_into_view_if_needed()
+    heading = page.get_by_role("heading", level=1).filter(has_text=f"#{case_id}")
+    for _ in range(4):  # the row marker of the only row: header (35 px) + half a row, in its first column
+        box = frame.bounding_box()
+        assert box is not None
+        page.mouse.click(box["x"] + 16, box["y"] + 52)
+        try:
+            expect(heading).to_be_visible(timeout=10_000)
+            break
+        except AssertionError:
+            settle(page)
+    expect(heading).to_be_visible()
+    settle(page)
+
+
+def test_coordinator_refers_and_records_assessment_lesion_and_lab(entry_server, chromium_browser) -> None:
+    server = entry_server
     context = chromium_browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-GB")
     context.set_default_timeout(60_000)
     page = context.new_page()
     try:
-        page.goto(f"{server.url}/case?case={case_id}")
+        page.goto(f"{server.url}/cases")
         page.get_by_label(t("signin.username"), exact=True).fill("coordinator")
         page.get_by_label(t("signin.password"), exact=True).fill(DEMO_PASSWORD)
         page.get_by_role("button", name=t("signin.submit"), exact=True).click()
-        expect(page.get_by_role("heading", level=1).filter(has_text=f"#{case_id}")).to_be_visible()
+        expect(page.get_by_role("heading", level=1, name=t("cases.title"))).to_be_visible()
         settle(page)
+
+        # the referral, then the new case's board from the case list
+        case_id = refer(page)
+        open_from_list(page, case_id)
 
         # the dated assessment
         page.get_by_text(t("assess.entry"), exact=True).click()
@@ -333,10 +368,10 @@ def test_coordinator_records_assessment_lesion_and_lab(entry_server, chromium_br
         page.get_by_role("tab", name=t("mtg.list.title")).click()
         settle(page)
         find = page.get_by_label(t("mtg.list.find"), exact=True)
-        find.fill("web-0001")
+        find.fill(MRN.lower())
         find.press("Enter")
         settle(page)
-        expect(page.locator(APP)).to_contain_text("Browser Entry")
+        expect(page.locator(APP)).to_contain_text(PATIENT)
         assert page.get_by_label(t("mtg.list.reason"), exact=True).count() == 0  # ready: no override reason
         page.get_by_role("button", name=t("mtg.list.submit"), exact=True).click()
         settle(page)
