@@ -12,6 +12,7 @@ click create one row.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -142,6 +143,9 @@ def _submit(
 
 # ------------------------------------------------------------------------------------------------
 # Referral
+
+# (fingerprint, token) of this session's last saved referral.
+_LAST_REFERRAL = "referral__last"
 
 
 def referral_form(ctx: PageContext) -> None:
@@ -325,9 +329,22 @@ def referral_form(ctx: PageContext) -> None:
     if errors or patient is None or case is None:
         form.fail(errors)
         return
+    # The same referral sent again (a double click, or Refer clicked again on the form that still
+    # shows it) reuses the token of the save: the store returns that case instead of a second one.
+    sent = _referral_fingerprint(patient, case)
+    last = st.session_state.get(_LAST_REFERRAL)
+    repeat = isinstance(last, tuple) and last[0] == sent
+    token = str(last[1]) if isinstance(last, tuple) and repeat else form.token
     try:
-        case_id = cases.refer(ctx.cur, ctx.actor, patient, case, token=form.token)
+        case_id = cases.refer(ctx.cur, ctx.actor, patient, case, token=token)
     except (FieldError, BoneMDTError) as exc:
         form.fail(field_errors(exc) if isinstance(exc, FieldError) else {"form": str(exc)})
         return
-    form.done(tr("form.referral.done", case=case_id))
+    st.session_state[_LAST_REFERRAL] = (sent, token)
+    form.done(tr("form.referral.already" if repeat else "form.referral.done", case=case_id))
+
+
+def _referral_fingerprint(patient: Patient, case: Case) -> str:
+    """What a referral says (every field), to recognise the same referral sent twice."""
+    text = patient.model_dump_json() + "\x00" + case.model_dump_json(exclude={"created_at"})
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
