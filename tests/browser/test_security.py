@@ -26,7 +26,7 @@ from core.i18n import t
 from db.users import DEMO_PASSWORD
 from pages.components.clock import TEST_CLOCK_ENV
 from pages.components.guard import EXPIRY_WATCH_SECONDS, IDLE_SECONDS
-from tests.browser.conftest import VIEWPORT, DemoFacts, ServerFactory, StreamlitServer
+from tests.browser.conftest import ARTIFACTS, VIEWPORT, DemoFacts, ServerFactory, StreamlitServer
 
 pytestmark = pytest.mark.browser
 
@@ -56,7 +56,7 @@ def secure_server(server_factory: ServerFactory, clock_file: Path) -> Iterator[S
 
 
 @pytest.fixture
-def context(chromium_browser: Browser) -> Iterator[BrowserContext]:
+def sec_context(chromium_browser: Browser) -> Iterator[BrowserContext]:
     made = chromium_browser.new_context(viewport=VIEWPORT, locale="en-GB")
     made.set_default_timeout(45_000)
     try:
@@ -96,7 +96,7 @@ def _headers(url: str) -> dict[str, str]:
         return {k.lower(): v for k, v in response.headers.items()}
 
 
-def test_every_response_forbids_framing(secure_server: StreamlitServer, context: BrowserContext) -> None:
+def test_every_response_forbids_framing(secure_server: StreamlitServer, sec_context: BrowserContext) -> None:
     with urllib.request.urlopen(secure_server.url + "/", timeout=10) as response:
         index = response.read().decode("utf-8")
     scripts = re.findall(r'src="\.?/?(static/[^"]+\.js)"', index)
@@ -109,15 +109,22 @@ def test_every_response_forbids_framing(secure_server: StreamlitServer, context:
 
     # And the browser obeys: a page of another origin that frames the board gets Chromium's error
     # page in the frame, and the refusal names the CSP directive.
-    page = context.new_page()
+    page = sec_context.new_page()
     with page.expect_console_message(lambda m: "frame-ancestors 'none'" in m.text, timeout=30_000):
         page.set_content(f'<iframe id="board" src="{secure_server.url}/" width="800" height="600"></iframe>')
     expect(page.locator("#board")).to_be_attached()
-    child = [f for f in page.frames if f is not page.main_frame]
-    assert [f.url for f in child] == ["chrome-error://chromewebdata/"], [f.url for f in child]
+
+    def framed() -> list[str]:
+        return [f.url for f in page.frames if f is not page.main_frame]
+
+    for _ in range(100):  # bounded (10 s): the frame's navigation to the error page may lag the message
+        if framed() == ["chrome-error://chromewebdata/"]:
+            break
+        page.wait_for_timeout(100)
+    assert framed() == ["chrome-error://chromewebdata/"], framed()
     assert page.frame_locator("#board").locator(APP).count() == 0
     # (The same URL in a tab of its own is the board's sign-in.)
-    direct = context.new_page()
+    direct = sec_context.new_page()
     direct.goto(secure_server.url + "/")
     expect(direct.get_by_role("heading", name=SIGN_IN)).to_be_visible()
 
@@ -131,9 +138,9 @@ def _patient_text(page: Page, facts: DemoFacts) -> list[str]:
 
 
 def test_expiry_takes_the_case_board_off_the_screen_without_a_click(
-    secure_server: StreamlitServer, context: BrowserContext, clock_file: Path, demo_facts: DemoFacts
+    secure_server: StreamlitServer, sec_context: BrowserContext, clock_file: Path, demo_facts: DemoFacts
 ) -> None:
-    page = context.new_page()
+    page = sec_context.new_page()
     case_id = demo_facts.lecture2_case_id
     page.goto(f"{secure_server.url}/case?case={case_id}")
     sign_in(page, "chair")
@@ -143,8 +150,9 @@ def test_expiry_takes_the_case_board_off_the_screen_without_a_click(
     before = float(clock_file.read_text(encoding="utf-8"))
     clock_file.write_text(f"{before + IDLE_SECONDS + 120:.0f}", encoding="utf-8")
 
-    # No click, no reload: within two ticks of the expiry watch the sign-in replaces the board.
-    bound_ms = (2 * EXPIRY_WATCH_SECONDS + 30) * 1000
+    # No click, no reload: within a few ticks of the expiry watch the sign-in replaces the board
+    # (bounded generously: a loaded 2-core CI box delays timers and runs).
+    bound_ms = (4 * EXPIRY_WATCH_SECONDS + 60) * 1000
     expect(page.get_by_role("heading", name=SIGN_IN)).to_be_visible(timeout=bound_ms)
     expect(page.locator('input[type="password"]')).to_be_visible()
     page.wait_for_function(
@@ -192,9 +200,16 @@ def _fill_referral(page: Page, mrn: str) -> Locator:
     sex = form.locator('[data-testid="stSelectbox"]').filter(has=page.get_by_text(t("col.sex"), exact=True)).first
     _select(sex, "female")
     birth = form.locator('[data-testid="stDateInput"]').filter(has=page.get_by_text(t("form.birth_date"), exact=True))
-    birth.get_by_role("spinbutton").first.click()  # year, month, day segments
-    page.keyboard.type("19610402")
-    page.keyboard.press("Tab")
+    for _ in range(4):  # typed into the year, month and day segments; retried until the field holds it
+        birth.get_by_role("spinbutton").first.click()
+        page.keyboard.type("19610402")
+        page.keyboard.press("Tab")
+        try:
+            expect(birth.locator('input[type="date"]')).to_have_value("1961-04-02", timeout=4_000)
+            break
+        except AssertionError:
+            settle(page)
+    expect(birth.locator('input[type="date"]')).to_have_value("1961-04-02")
     form.get_by_label(t("form.referrer"), exact=True).fill("Dr Double Click")
     form.get_by_label(t("case.question"), exact=True).fill("Painful L3 lesion: radiotherapy dose?")
     return form
@@ -228,17 +243,22 @@ def test_repeated_refer_clicks_show_success_and_make_one_case(server_factory: Se
             mrn = f"SEC-{how.split('-')[0].upper()}-1"
             context = chromium_browser.new_context(viewport=VIEWPORT, locale="en-GB")
             context.set_default_timeout(45_000)
+            page = context.new_page()
             try:
-                page = context.new_page()
                 page.goto(server.url + "/cases")
                 sign_in(page, "coordinator")
                 form = _fill_referral(page, mrn)
                 submit = form.get_by_role("button", name=t("form.referral.submit"), exact=True)
+                submit.scroll_into_view_if_needed()
+                box = submit.bounding_box()
+                assert box is not None
+                x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
                 if how == "double-click":
-                    submit.dblclick()
-                elif how == "two-quick-clicks":
-                    submit.click()
-                    submit.click(timeout=5_000)
+                    page.mouse.dblclick(x, y)
+                elif how == "two-quick-clicks":  # at the same spot, whatever the page shows by then
+                    page.mouse.click(x, y)
+                    page.wait_for_timeout(150)
+                    page.mouse.click(x, y)
                 else:
                     submit.click()
                     shown[mrn] = {_outcome(page, REFERRED)}
@@ -246,6 +266,9 @@ def test_repeated_refer_clicks_show_success_and_make_one_case(server_factory: Se
                     shown[mrn].add(_outcome(page, ALREADY))
                     continue
                 shown.setdefault(mrn, set()).add(_outcome(page, REFERRED))
+            except BaseException:
+                page.screenshot(path=str(ARTIFACTS / f"FAILED-security-refer-{how}.png"), full_page=True)
+                raise
             finally:
                 context.close()
     finally:
