@@ -82,7 +82,7 @@ def run() -> None:
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "streamlit_app.py"),
+            str(ROOT / "bonemdt_server.py"),  # streamlit_app.py with frame-protection headers
             "--server.address",
             os.environ.get("BONEMDT_ADDRESS", "127.0.0.1"),
             "--server.port",
@@ -103,7 +103,7 @@ def lint() -> None:
     setup()
     sh(PY, "-m", "ruff", "check", ".")
     sh(PY, "-m", "mypy", "core", "db")
-    sh(PY, "-m", "mypy", "--explicit-package-bases", "pages", "streamlit_app.py")
+    sh(PY, "-m", "mypy", "--explicit-package-bases", "pages", "streamlit_app.py", "bonemdt_server.py")
 
 
 def bench() -> None:

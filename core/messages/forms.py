@@ -19,6 +19,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "form.referral.title": ("Refer a new patient to the MDT", "新患者转诊至 MDT"),
     "form.referral.submit": ("Refer", "提交转诊"),
     "form.referral.done": ("Referred: case #{case}.", "转诊成功：病例 #{case}。"),
+    "form.referral.already": (
+        "This patient is already referred: case #{case} (nothing new was saved).",
+        "该患者已转诊：病例 #{case}（未重复保存）。",
+    ),
     "form.lesion.title": ("Add a lesion", "新增病灶"),
     "form.lesion.submit": ("Add lesion", "添加病灶"),
     "form.lesion.spine_items": ("Spine: SINS items and Bilsky grade", "脊柱：SINS 各项与 Bilsky 分级"),

@@ -12,6 +12,7 @@ click create one row.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -79,10 +80,13 @@ class FormState:
         st.session_state[f"{self.name}__errors"] = errors
         st.rerun()
 
-    def done(self, notice: str) -> None:
+    def done(self, notice: str | None) -> None:
+        """Saved: a new token, and ``notice`` shown once on the next run (None: the form shows
+        its own)."""
         st.session_state.pop(f"{self.name}__errors", None)
         st.session_state[f"{self.name}__token"] = uuid.uuid4().hex
-        st.session_state[f"{self.name}__notice"] = notice
+        if notice:
+            st.session_state[f"{self.name}__notice"] = notice
         st.rerun()
 
     def notice(self) -> None:
@@ -143,12 +147,20 @@ def _submit(
 # ------------------------------------------------------------------------------------------------
 # Referral
 
+# This session's last saved referral: its fingerprint and token, the case, whether it was a
+# repeat, and whether its notice is still shown (until the form is sent again).
+_LAST_REFERRAL = "referral__last"
+
 
 def referral_form(ctx: PageContext) -> None:
     """Refer a new patient: demographics, the question to the MDT and the clinical header."""
     tr = ctx.t
     form = FormState("referral")
-    form.notice()
+    last = st.session_state.get(_LAST_REFERRAL)
+    if isinstance(last, dict) and last["shown"]:
+        # Kept on every run until the next submission: a second click of a double click that
+        # reaches no button still reruns the page, and the success must not vanish with it.
+        st.success(tr("form.referral.already" if last["repeat"] else "form.referral.done", case=last["case_id"]))
     with st.form("referral_form", clear_on_submit=False, border=True):
         st.subheader(tr("form.referral.title"))
         c1, c2, c3, c4 = st.columns(4)
@@ -278,6 +290,8 @@ def referral_form(ctx: PageContext) -> None:
         submitted = form.submit(tr("form.referral.submit"), type="primary")
     if not submitted:
         return
+    if isinstance(last, dict):
+        last["shown"] = False  # this submission's outcome replaces the notice
     # Every problem at once: the required pickers and both models are checked before failing.
     required: dict[str, str] = {}
     if birth is None:
@@ -325,9 +339,27 @@ def referral_form(ctx: PageContext) -> None:
     if errors or patient is None or case is None:
         form.fail(errors)
         return
+    # The same referral sent again (a double click, or Refer clicked again on the form that still
+    # shows it) reuses the token of the save: the store returns that case instead of a second one.
+    sent = _referral_fingerprint(patient, case)
+    repeat = isinstance(last, dict) and last["fingerprint"] == sent
+    token = str(last["token"]) if isinstance(last, dict) and repeat else form.token
     try:
-        case_id = cases.refer(ctx.cur, ctx.actor, patient, case, token=form.token)
+        case_id = cases.refer(ctx.cur, ctx.actor, patient, case, token=token)
     except (FieldError, BoneMDTError) as exc:
         form.fail(field_errors(exc) if isinstance(exc, FieldError) else {"form": str(exc)})
         return
-    form.done(tr("form.referral.done", case=case_id))
+    st.session_state[_LAST_REFERRAL] = {
+        "fingerprint": sent,
+        "token": token,
+        "case_id": case_id,
+        "repeat": repeat,
+        "shown": True,
+    }
+    form.done(None)
+
+
+def _referral_fingerprint(patient: Patient, case: Case) -> str:
+    """What a referral says (every field), to recognise the same referral sent twice."""
+    text = patient.model_dump_json() + "\x00" + case.model_dump_json(exclude={"created_at"})
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

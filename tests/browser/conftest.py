@@ -122,9 +122,12 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(name: str, template: Path, workdir: Path, extra_env: dict[str, str] | None = None) -> StreamlitServer:
+def start_server(
+    name: str, template: Path, workdir: Path, extra_env: dict[str, str] | None = None, entry: str = "streamlit_app.py"
+) -> StreamlitServer:
     """Copy the demo store into ``workdir`` and start a server on it (not yet waited for);
-    ``extra_env`` adds test hooks (e.g. the injected clock, pages/components/clock.py)."""
+    ``extra_env`` adds test hooks (e.g. the injected clock, pages/components/clock.py); ``entry``
+    is the script ``streamlit run`` starts (``bonemdt_server.py``: the deployed one, with headers)."""
     workdir.mkdir(parents=True, exist_ok=True)
     db_path = workdir / "demo.duckdb"
     shutil.copy(template, db_path)
@@ -140,7 +143,7 @@ def start_server(name: str, template: Path, workdir: Path, extra_env: dict[str, 
             "-m",
             "streamlit",
             "run",
-            "streamlit_app.py",
+            entry,
             "--server.address",
             "127.0.0.1",
             "--server.port",
@@ -209,9 +212,9 @@ class ServerFactory:
         self._tmp = tmp_path_factory
         self.started: list[StreamlitServer] = []
 
-    def start(self, name: str, extra_env: dict[str, str] | None = None) -> StreamlitServer:
+    def start(self, name: str, extra_env: dict[str, str] | None = None, entry: str = "streamlit_app.py") -> StreamlitServer:
         """Start a server (call ``wait_healthy`` before use; start several, then wait)."""
-        server = start_server(name, self._template, self._tmp.mktemp(f"server-{name}"), extra_env)
+        server = start_server(name, self._template, self._tmp.mktemp(f"server-{name}"), extra_env, entry)
         self.started.append(server)
         return server
 

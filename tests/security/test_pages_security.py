@@ -168,3 +168,39 @@ def test_page_icon_is_served_locally() -> None:
     root = Path(__file__).resolve().parents[2]
     for source in (root / "streamlit_app.py", root / "pages" / "case.py"):
         assert ":material/skeleton:" not in source.read_text()
+
+
+def test_refer_pressed_again_after_the_save_says_already_referred(page_store: Path, user_ids: dict[str, int]) -> None:  # noqa: F811
+    """L11 without a browser: the success stays through a rerun that submits nothing; Refer pressed
+    again on the form that still shows the saved referral (the new run's button) names the same
+    case; a changed field is a new referral (MRN error, the success gone)."""
+    at = app("cases", user_id=user_ids["coordinator"]).run()
+    at.text_input(key="referral__mrn").input("AGAIN-0001")
+    at.text_input(key="referral__display_name").input("Again Patient")
+    at.selectbox(key="referral__sex__en").select("female")
+    at.date_input(key="referral__birth_date").set_value(date(1961, 4, 2))
+    at.text_input(key="referral__referrer").input("Dr Again")
+    at.text_area(key="referral__question").input("Painful L3 lesion?")
+
+    def refer():  # type: ignore[no-untyped-def]
+        return next(b for b in at.button if b.label == "Refer").click().run()
+
+    at = refer()
+    assert [s.value for s in at.success if s.value.startswith("Referred: case #")]
+    first = next(s.value for s in at.success).split("#")[1].rstrip(".")
+    at = at.run()  # a rerun that submits nothing (the second click of a double click hit no button)
+    assert [s.value for s in at.success] == [f"Referred: case #{first}."], "the success vanished"
+    for _ in range(3):
+        at = refer()
+        assert not at.exception and not at.error, [e.value for e in at.error]
+        assert [s.value for s in at.success] == [f"This patient is already referred: case #{first} (nothing new was saved)."]
+    at.text_area(key="referral__question").input("Painful L3 lesion: dose?")
+    at = refer()
+    assert [e.value for e in at.error] == ["is already registered (MRNs are compared without case)"]
+    assert not at.success  # the earlier success is not shown beside the error
+    con = duckdb.connect(str(page_store))
+    try:
+        n = con.execute("SELECT count(*) FROM mdt_case JOIN patient USING (patient_id) WHERE mrn = 'AGAIN-0001'").fetchone()
+    finally:
+        con.close()
+    assert n == (1,)
