@@ -31,10 +31,10 @@ from core.interop.report import ImportReport
 from core.models import Actor, Case, CaseFile, ClinicalEvent, ImagingStudy, LabResult, Lesion, Role, Treatment
 from db import audit
 from db.assessments import load as load_assessments
-from db.cases import CASE_COLUMNS, get_case, load_case_file
-from db.clinical import EVENT_COLUMNS, LAB_COLUMNS, LESION_COLUMNS, STUDY_COLUMNS, TREATMENT_COLUMNS, load_facts
+from db.cases import CASE_COLUMNS, load_case_file
+from db.clinical import EVENT_COLUMNS, LAB_COLUMNS, LESION_COLUMNS, STUDY_COLUMNS, TREATMENT_COLUMNS, load_facts_of
 from db.connection import transaction, utc_now
-from db.rows import bulk_insert
+from db.rows import bulk_insert, fetch_models
 
 IMPORT_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
 _HEADER_FIELDS = tuple(f for f in CASE_COLUMNS if f not in ASSESSED_FIELDS and f not in ("patient_id", "status", "lecture_case"))
@@ -143,6 +143,32 @@ def _existing(cur: duckdb.DuckDBPyConnection, folded: list[str]) -> dict[str, in
     return {str(r[0]): int(r[1]) for r in rows}
 
 
+@dataclass
+class _Stored:
+    """What the store holds about the matched patients, read set-based (one query per table)."""
+
+    demographics: dict[int, tuple[Any, ...]]  # patient id -> (display_name, sex, birth_date)
+    cases: dict[int, list[Case]]  # patient id -> its cases, by case id
+    facts: dict[int, dict[str, tuple[Any, ...]]]  # patient id -> load_facts(patient)
+
+
+def _stored(cur: duckdb.DuckDBPyConnection, patient_ids: Sequence[int]) -> _Stored:
+    ids = sorted(set(patient_ids))
+    if not ids:
+        return _Stored({}, {}, {})
+    scope = [ids[0], ids[-1], ids]
+    of_ids = "patient_id BETWEEN ? AND ? AND patient_id IN (SELECT unnest(?::BIGINT[]))"
+    rows = cur.execute("SELECT patient_id, display_name, sex, birth_date FROM patient WHERE " + of_ids, scope).fetchall()  # noqa: S608
+    cols = ", ".join(("case_id", *CASE_COLUMNS, "row_version", "created_at"))
+    cases: dict[int, list[Case]] = {p: [] for p in ids}
+    for case in fetch_models(cur, Case, "SELECT " + cols + " FROM mdt_case WHERE " + of_ids + " ORDER BY case_id", scope):  # noqa: S608
+        cases[case.patient_id].append(case)
+    return _Stored({int(r[0]): tuple(r[1:]) for r in rows}, cases, load_facts_of(cur, ids))
+
+
+_NO_FACTS: dict[str, tuple[Any, ...]] = {"lesions": (), "studies": (), "labs": (), "treatments": (), "events": ()}
+
+
 def _plan(cur: duckdb.DuckDBPyConnection, parsed: list[Parsed], report: ImportReport, ids: _Ids) -> _Plan:
     plan = _Plan()
     folded = [p.case_file.patient.mrn_folded for p in parsed]
@@ -155,7 +181,8 @@ def _plan(cur: duckdb.DuckDBPyConnection, parsed: list[Parsed], report: ImportRe
         return plan
     stored = _existing(cur, folded)
     new_patient_ids = iter(ids.draw("seq_patient", sum(1 for m in folded if m not in stored)))
-    # Facts of the matched patients (a handful of indexed queries each; new patients have none).
+    # The matched patients' demographics, cases and facts: one query per table for all of them.
+    known = _stored(cur, list(stored.values()))
     for p in parsed:
         cf = p.case_file
         pid = stored.get(cf.patient.mrn_folded)
@@ -173,22 +200,20 @@ def _plan(cur: duckdb.DuckDBPyConnection, parsed: list[Parsed], report: ImportRe
                     "synthetic": cf.patient.synthetic,
                 }
             )
-            facts: dict[str, tuple[Any, ...]] = {"lesions": (), "studies": (), "labs": (), "treatments": (), "events": ()}
+            facts = _NO_FACTS
             cases: list[Case] = []
         else:
             report.matched_patients += 1
-            _compare_patient(cur, pid, cf, p.label, report)
-            facts = load_facts(cur, pid)
-            case_ids = [int(r[0]) for r in cur.execute("SELECT case_id FROM mdt_case WHERE patient_id = ?", [pid]).fetchall()]
-            cases = [get_case(cur, c) for c in case_ids]
+            _compare_patient(known.demographics[pid], cf, p.label, report)
+            facts = known.facts[pid]
+            cases = known.cases[pid]
         counts = plan.touched.setdefault(pid, {})
         _plan_case(plan, p, pid, cases, report, ids, counts)
         _plan_facts(plan, p, pid, facts, ids, counts)
     return plan
 
 
-def _compare_patient(cur: duckdb.DuckDBPyConnection, pid: int, cf: CaseFile, label: str, report: ImportReport) -> None:
-    row = cur.execute("SELECT display_name, sex, birth_date FROM patient WHERE patient_id = ?", [pid]).fetchall()[0]
+def _compare_patient(row: tuple[Any, ...], cf: CaseFile, label: str, report: ImportReport) -> None:
     theirs = (cf.patient.display_name, cf.patient.sex.value, cf.patient.birth_date)
     for name, mine, other in zip(("display_name", "sex", "birth_date"), row, theirs, strict=True):
         if mine != other:
