@@ -13,10 +13,11 @@ field, value and date like the other facts.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -56,7 +57,13 @@ def authorize_import(cur: duckdb.DuckDBPyConnection, actor: Actor) -> None:
 # Content keys (a fact already stored with the same content is not added again)
 
 
+# Values that are their own content key (no ``.value``, nothing to normalise).
+_AS_IS = frozenset({str, int, float, bool, type(None), date, datetime})
+
+
 def _plain(value: Any) -> Any:
+    if type(value) in _AS_IS:
+        return value
     if isinstance(value, Decimal):
         return value.normalize()
     if isinstance(value, tuple | list):
@@ -64,13 +71,19 @@ def _plain(value: Any) -> Any:
     return getattr(value, "value", value)
 
 
-def _key(model: BaseModel, exclude: Iterable[str]) -> tuple[Any, ...]:
-    skip = set(exclude)
-    return tuple((k, _plain(getattr(model, k))) for k in type(model).model_fields if k not in skip)
+@functools.cache
+def _content_fields(model: type[BaseModel], exclude: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(k for k in model.model_fields if k not in exclude)
+
+
+def _key(model: BaseModel, exclude: tuple[str, ...]) -> tuple[Any, ...]:
+    values = model.__dict__  # a pydantic model's field values
+    return tuple((k, _plain(values[k])) for k in _content_fields(type(model), exclude))
 
 
 def _lesion_site(lesion: Lesion) -> tuple[Any, ...]:
-    return tuple(_plain(getattr(lesion, k)) for k in ("bone", "level", "side", "segment", "lesion_type"))
+    values = lesion.__dict__
+    return tuple(_plain(values[k]) for k in ("bone", "level", "side", "segment", "lesion_type"))
 
 
 # Row ids and the store's bookkeeping: not part of what a fact says.
@@ -110,9 +123,9 @@ class _Plan:
 
 
 class _Ids:
-    """Ids for new rows, drawn from the store's sequences in blocks (one query per block of 512);
-    a dry run draws nothing (negative placeholders). Unused ids of a block leave a gap, as any
-    rolled-back insert does."""
+    """Ids for new rows, drawn from the store's sequences in blocks (one query per block of 512,
+    or one for everything :meth:`reserve`d); a dry run draws nothing (negative placeholders).
+    Unused ids of a block leave a gap, as any rolled-back insert does."""
 
     BLOCK = 512
 
@@ -132,6 +145,14 @@ class _Ids:
             pool.extend(int(r[0]) for r in rows)
         out, self.pool[seq] = pool[:n], pool[n:]
         return out
+
+    def reserve(self, seq: str, n: int) -> None:
+        """Draw at least ``n`` ids of ``seq`` in one query (the rows a file's new patients bring)."""
+        pool = self.pool.setdefault(seq, [])
+        if self.dry_run or n <= len(pool):
+            return
+        rows = self.cur.execute("SELECT nextval(?) FROM range(?)", [seq, n - len(pool)]).fetchall()
+        pool.extend(int(r[0]) for r in rows)
 
 
 def _row(model: BaseModel, columns: Sequence[str], **extra: Any) -> dict[str, Any]:
@@ -166,6 +187,13 @@ def _stored(cur: duckdb.DuckDBPyConnection, patient_ids: Sequence[int]) -> _Stor
     return _Stored({int(r[0]): tuple(r[1:]) for r in rows}, cases, load_facts_of(cur, ids))
 
 
+_SEQUENCES = (
+    ("seq_lesion", "lesions"),
+    ("seq_study", "studies"),
+    ("seq_lab", "labs"),
+    ("seq_treatment", "treatments"),
+    ("seq_event", "events"),
+)
 _NO_FACTS: dict[str, tuple[Any, ...]] = {"lesions": (), "studies": (), "labs": (), "treatments": (), "events": ()}
 
 
@@ -181,6 +209,12 @@ def _plan(cur: duckdb.DuckDBPyConnection, parsed: list[Parsed], report: ImportRe
         return plan
     stored = _existing(cur, folded)
     new_patient_ids = iter(ids.draw("seq_patient", sum(1 for m in folded if m not in stored)))
+    # A new patient's rows are all new (but for repeats inside its document): their ids in one draw per table.
+    new = [p for p in parsed if p.case_file.patient.mrn_folded not in stored]
+    ids.reserve("seq_case", len(new))
+    ids.reserve("seq_assessment", sum(len(p.assessments) for p in new))
+    for seq, section in _SEQUENCES:
+        ids.reserve(seq, sum(len(getattr(p.case_file, section)) for p in new))
     # The matched patients' demographics, cases and facts: one query per table for all of them.
     known = _stored(cur, list(stored.values()))
     for p in parsed:
