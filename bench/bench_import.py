@@ -113,6 +113,25 @@ def _run(src: Path, folder: Path, store: Path) -> dict[str, Any]:
     return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
 
 
+def same_rows(a: Path, b: Path) -> list[str]:
+    """The tables whose rows differ between two stores (timestamps, hashes and the demo users'
+    salted password hashes left out); empty when both imports stored the same content."""
+    import duckdb
+
+    skip = "data_type NOT LIKE 'TIMESTAMP%' AND column_name NOT LIKE '%hash%'"
+    differ = []
+    with duckdb.connect(str(a), read_only=True) as ca, duckdb.connect(str(b), read_only=True) as cb:
+        for (table,) in ca.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall():
+            names = ca.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND " + skip + " ORDER BY column_index",
+                [table],
+            ).fetchall()
+            sql = f"SELECT {', '.join(n for (n,) in names)} FROM {table} ORDER BY ALL"
+            if names and ca.execute(sql).fetchall() != cb.execute(sql).fetchall():
+                differ.append(table)
+    return differ
+
+
 def main(argv: list[str]) -> None:
     if argv[1:2] == ["--measure"]:
         print(json.dumps(measure(Path(argv[2]), Path(argv[3]), Path(argv[4]))))
@@ -147,10 +166,12 @@ def main(argv: list[str]) -> None:
     for side, figures in results.items():
         added = {k: v for k, v in figures.items() if k.endswith("_added")}
         print(f"{side}: rows added {added}; patients in store: {figures['patients']}")
-    write_json(
-        "bench_import",
-        {"cases": n, "rows": rows, "mb": round(size_mb, 2), "baseline": ref if ref != "none" else None, **results},
-    )
+    differ = same_rows(base / "before.duckdb", base / "after.duckdb") if "before" in results else None
+    if differ is not None:
+        print(f"stores after both runs: {'the same rows in every table' if not differ else 'DIFFERENT: ' + ', '.join(differ)}")
+    payload = {"cases": n, "rows": rows, "mb": round(size_mb, 2), "baseline": ref if ref != "none" else None}
+    same = differ == [] if differ is not None else None
+    write_json("bench_import", {**payload, "same_rows": same, **results})
 
 
 if __name__ == "__main__":
