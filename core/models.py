@@ -121,13 +121,18 @@ def _date_in_bounds(value: object) -> object:
     return value
 
 
+# Field values that cannot hold a date (the per-field check returns them at once: it runs for every
+# field of every record, hundreds of thousands of times in an import).
+_DATELESS = frozenset({str, int, float, bool, type(None), Decimal, tuple, list})
+
+
 class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_assignment=False)
 
     @field_validator("*", mode="after")
     @classmethod
     def _dates_in_bounds(cls, value: object) -> object:
-        return _date_in_bounds(value)
+        return value if type(value) in _DATELESS else _date_in_bounds(value)
 
 
 class _Value(BaseModel):
@@ -136,7 +141,7 @@ class _Value(BaseModel):
     @field_validator("*", mode="after")
     @classmethod
     def _dates_in_bounds(cls, value: object) -> object:
-        return _date_in_bounds(value)
+        return value if type(value) in _DATELESS else _date_in_bounds(value)
 
 
 # ---------------------------------------------------------------------------------------------

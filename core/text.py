@@ -13,6 +13,7 @@ can come out of stored text); :func:`csv_cell` neutralises spreadsheet formulas 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Annotated
@@ -41,23 +42,44 @@ class TextRuleError(ValueError):
     """Raised for text that breaks a free-text rule; the message never repeats the text."""
 
 
+_INVISIBLE = "contains an invisible or direction-changing character (bidirectional control, zero-width or similar); remove it"
+_CONTROL = "contains a control character; remove it"
+# In ASCII text the only refused characters are the C0 controls other than tab and newline, and DEL
+# (every character of _FORBIDDEN and of the tag block lies outside ASCII).
+_ASCII_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _refusal(ch: str) -> str | None:
+    """Why one character is refused (None: it is allowed)."""
+    if ch in _FORBIDDEN or ord(ch) in _TAG_BLOCK:
+        return _INVISIBLE
+    if ch in _ALLOWED_CONTROLS:
+        return None
+    # Emoji ZWJ sequences are the one legitimate use of U+200D; we refuse ZWJ anyway
+    # (it is the classic hiding character) and accept emoji without it.
+    if unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") or ch in ("\r", "\x0b", "\x0c"):
+        return _CONTROL
+    return None
+
+
 def check_text(value: str, max_len: int) -> str:
-    """Return ``value`` unchanged if it obeys the free-text rules, else raise TextRuleError."""
+    """Return ``value`` unchanged if it obeys the free-text rules, else raise TextRuleError.
+
+    The message is that of the first refused character. ASCII text is checked with one regular
+    expression; other text character by character, each distinct character once (imports check
+    hundreds of thousands of cells).
+    """
     if len(value) > max_len:
         raise TextRuleError(f"is longer than the limit of {max_len} characters")
-    for ch in value:
-        if ch in _FORBIDDEN or ord(ch) in _TAG_BLOCK:
-            raise TextRuleError(
-                "contains an invisible or direction-changing character (bidirectional control, zero-width or similar); remove it"
-            )
-        if ch in _ALLOWED_CONTROLS:
-            continue
-        category = unicodedata.category(ch)
-        # Emoji ZWJ sequences are the one legitimate use of U+200D; we refuse ZWJ anyway
-        # (it is the classic hiding character) and accept emoji without it.
-        if category in ("Cc", "Cs", "Co", "Cn") or ch in ("\r", "\x0b", "\x0c"):
-            raise TextRuleError("contains a control character; remove it")
-    return value
+    if value.isascii():
+        if _ASCII_CONTROL.search(value):
+            raise TextRuleError(_CONTROL)
+        return value
+    if not any(_refusal(ch) for ch in set(value)):
+        return value
+    first = next(why for ch in value if (why := _refusal(ch)) is not None)
+    raise TextRuleError(first)
 
 
 def _short(value: str) -> str:

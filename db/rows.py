@@ -7,8 +7,10 @@ bound parameters. Bulk loads go through a DataFrame in one INSERT … SELECT.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from operator import itemgetter
 from typing import Any, TypeVar
 
 import duckdb
@@ -85,16 +87,38 @@ def fetch_models(cur: duckdb.DuckDBPyConnection, model: type[M], sql: str, param
     return out
 
 
+# Cell types a DataFrame takes as they are (no conversion needed).
+_AS_IS = frozenset({str, int, float, bool, type(None), date, datetime})
+
+
+def _column(values: list[Any]) -> list[Any]:
+    """One column's cells as the DataFrame takes them: Decimals as floats, enums as their values,
+    tuples as lists (a column of plain cells is passed through untouched)."""
+    if _AS_IS.issuperset(map(type, values)):
+        return values
+    return [float(v) if isinstance(v, Decimal) else _plain(v) for v in values]
+
+
 def bulk_insert(cur: duckdb.DuckDBPyConnection, table: str, rows: Iterable[dict[str, Any]]) -> int:
     """Insert many rows in one set-based append (DataFrame → table, columns matched by name).
 
-    Columns a row leaves out take their defaults. Decimals travel as floats into DECIMAL columns,
-    which DuckDB rounds to the column's scale.
+    Columns no row has take their defaults; a cell a row leaves out (of a column others have) is
+    NULL. Decimals travel as floats into DECIMAL columns, which DuckDB rounds to the column's
+    scale. The frame is built column by column (one conversion pass per column, not per cell).
     """
     import pandas as pd
 
-    frame = pd.DataFrame([{k: float(v) if isinstance(v, Decimal) else _plain(v) for k, v in r.items()} for r in rows])
-    if frame.empty:
+    rows = list(rows)
+    if not rows:
         return 0
-    cur.append(table, frame, by_name=True)
-    return len(frame)
+    first = rows[0].keys()
+    if all(r.keys() == first for r in rows):
+        names = list(first)
+        columns = {n: _column(list(map(itemgetter(n), rows))) for n in names}
+    else:
+        names = list(dict.fromkeys(k for r in rows for k in r))
+        columns = {n: _column([r.get(n) for r in rows]) for n in names}
+    if not names:
+        return 0
+    cur.append(table, pd.DataFrame(columns, columns=names), by_name=True)
+    return len(rows)

@@ -74,8 +74,11 @@ def _read(name: str, data: bytes, report: ImportReport) -> list[tuple[int, dict[
     except UnicodeDecodeError as exc:
         report.refuse(name, f"is not UTF-8 text (byte {exc.start})")
         return None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in reader.fieldnames or []]
+    # csv.reader rather than DictReader (the same rows, one dict per row built by zip): blank lines
+    # are skipped, short rows read as empty cells, long rows refused.
+    reader = csv.reader(io.StringIO(text, newline=""))
+    raw_header = next(reader, [])
+    header = [h.strip() for h in raw_header]
     if "mrn" not in header:
         report.refuse(f"{name} column mrn", "is missing (every row names its patient by MRN)")
         return None
@@ -83,12 +86,18 @@ def _read(name: str, data: bytes, report: ImportReport) -> list[tuple[int, dict[
     for h in header:
         if h != "mrn" and h not in allowed:
             report.refuse(f"{name} column {h}", "is not a column of this table (see docs/import-format.md)")
+    width = len(header)
     rows = []
-    for row in reader:
-        if None in row:
+    for cells in reader:
+        if not cells:
+            continue
+        if len(cells) > width:
             report.refuse(f"{name} row {reader.line_num}", "has more cells than the header")
             continue
-        rows.append((reader.line_num, {k.strip(): (v or "").strip() for k, v in row.items() if k is not None}))
+        values = [c.strip() for c in cells]
+        if len(values) < width:
+            values += [""] * (width - len(values))
+        rows.append((reader.line_num, dict(zip(header, values, strict=True))))
     return rows
 
 

@@ -13,10 +13,11 @@ field, value and date like the other facts.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -31,10 +32,10 @@ from core.interop.report import ImportReport
 from core.models import Actor, Case, CaseFile, CaseStatus, ClinicalEvent, ImagingStudy, LabResult, Lesion, Role, Treatment
 from db import audit
 from db.assessments import load as load_assessments
-from db.cases import CASE_COLUMNS, get_case, load_case_file
-from db.clinical import EVENT_COLUMNS, LAB_COLUMNS, LESION_COLUMNS, STUDY_COLUMNS, TREATMENT_COLUMNS, load_facts
+from db.cases import CASE_COLUMNS, load_case_file
+from db.clinical import EVENT_COLUMNS, LAB_COLUMNS, LESION_COLUMNS, STUDY_COLUMNS, TREATMENT_COLUMNS, load_facts_of
 from db.connection import transaction, utc_now
-from db.rows import bulk_insert
+from db.rows import bulk_insert, fetch_models
 
 IMPORT_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
 _HEADER_FIELDS = tuple(f for f in CASE_COLUMNS if f not in ASSESSED_FIELDS and f not in ("patient_id", "status", "lecture_case"))
@@ -56,7 +57,13 @@ def authorize_import(cur: duckdb.DuckDBPyConnection, actor: Actor) -> None:
 # Content keys (a fact already stored with the same content is not added again)
 
 
+# Values that are their own content key (no ``.value``, nothing to normalise).
+_AS_IS = frozenset({str, int, float, bool, type(None), date, datetime})
+
+
 def _plain(value: Any) -> Any:
+    if type(value) in _AS_IS:
+        return value
     if isinstance(value, Decimal):
         return value.normalize()
     if isinstance(value, tuple | list):
@@ -64,13 +71,19 @@ def _plain(value: Any) -> Any:
     return getattr(value, "value", value)
 
 
-def _key(model: BaseModel, exclude: Iterable[str]) -> tuple[Any, ...]:
-    skip = set(exclude)
-    return tuple((k, _plain(getattr(model, k))) for k in type(model).model_fields if k not in skip)
+@functools.cache
+def _content_fields(model: type[BaseModel], exclude: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(k for k in model.model_fields if k not in exclude)
+
+
+def _key(model: BaseModel, exclude: tuple[str, ...]) -> tuple[Any, ...]:
+    values = model.__dict__  # a pydantic model's field values
+    return tuple((k, _plain(values[k])) for k in _content_fields(type(model), exclude))
 
 
 def _lesion_site(lesion: Lesion) -> tuple[Any, ...]:
-    return tuple(_plain(getattr(lesion, k)) for k in ("bone", "level", "side", "segment", "lesion_type"))
+    values = lesion.__dict__
+    return tuple(_plain(values[k]) for k in ("bone", "level", "side", "segment", "lesion_type"))
 
 
 # Row ids and the store's bookkeeping: not part of what a fact says.
@@ -116,9 +129,9 @@ class IdSource(Protocol):
 
 
 class _Ids:
-    """Ids for new rows, drawn from the store's sequences in blocks (one query per block of 512);
-    a dry run draws nothing (negative placeholders). Unused ids of a block leave a gap, as any
-    rolled-back insert does."""
+    """Ids for new rows, drawn from the store's sequences in blocks (one query per block of 512,
+    or one for everything :meth:`reserve`d); a dry run draws nothing (negative placeholders).
+    Unused ids of a block leave a gap, as any rolled-back insert does."""
 
     BLOCK = 512
 
@@ -139,6 +152,14 @@ class _Ids:
         out, self.pool[seq] = pool[:n], pool[n:]
         return out
 
+    def reserve(self, seq: str, n: int) -> None:
+        """Draw at least ``n`` ids of ``seq`` in one query (the rows a file's new patients bring)."""
+        pool = self.pool.setdefault(seq, [])
+        if self.dry_run or n <= len(pool):
+            return
+        rows = self.cur.execute("SELECT nextval(?) FROM range(?)", [seq, n - len(pool)]).fetchall()
+        pool.extend(int(r[0]) for r in rows)
+
 
 def _row(model: BaseModel, columns: Sequence[str], **extra: Any) -> dict[str, Any]:
     return {**{c: getattr(model, c) for c in columns}, **extra}
@@ -147,6 +168,39 @@ def _row(model: BaseModel, columns: Sequence[str], **extra: Any) -> dict[str, An
 def _existing(cur: duckdb.DuckDBPyConnection, folded: list[str]) -> dict[str, int]:
     rows = cur.execute("SELECT mrn_folded, patient_id FROM patient WHERE list_contains(?, mrn_folded)", [folded]).fetchall()
     return {str(r[0]): int(r[1]) for r in rows}
+
+
+@dataclass
+class _Stored:
+    """What the store holds about the matched patients, read set-based (one query per table)."""
+
+    demographics: dict[int, tuple[Any, ...]]  # patient id -> (display_name, sex, birth_date)
+    cases: dict[int, list[Case]]  # patient id -> its cases, by case id
+    facts: dict[int, dict[str, tuple[Any, ...]]]  # patient id -> load_facts(patient)
+
+
+def _stored(cur: duckdb.DuckDBPyConnection, patient_ids: Sequence[int]) -> _Stored:
+    ids = sorted(set(patient_ids))
+    if not ids:
+        return _Stored({}, {}, {})
+    scope = [ids[0], ids[-1], ids]
+    of_ids = "patient_id BETWEEN ? AND ? AND patient_id IN (SELECT unnest(?::BIGINT[]))"
+    rows = cur.execute("SELECT patient_id, display_name, sex, birth_date FROM patient WHERE " + of_ids, scope).fetchall()  # noqa: S608
+    cols = ", ".join(("case_id", *CASE_COLUMNS, "row_version", "created_at"))
+    cases: dict[int, list[Case]] = {p: [] for p in ids}
+    for case in fetch_models(cur, Case, "SELECT " + cols + " FROM mdt_case WHERE " + of_ids + " ORDER BY case_id", scope):  # noqa: S608
+        cases[case.patient_id].append(case)
+    return _Stored({int(r[0]): tuple(r[1:]) for r in rows}, cases, load_facts_of(cur, ids))
+
+
+_SEQUENCES = (
+    ("seq_lesion", "lesions"),
+    ("seq_study", "studies"),
+    ("seq_lab", "labs"),
+    ("seq_treatment", "treatments"),
+    ("seq_event", "events"),
+)
+_NO_FACTS: dict[str, tuple[Any, ...]] = {"lesions": (), "studies": (), "labs": (), "treatments": (), "events": ()}
 
 
 def _plan(cur: duckdb.DuckDBPyConnection, parsed: list[Parsed], report: ImportReport, ids: _Ids) -> ImportPlan:
@@ -161,28 +215,31 @@ def _plan(cur: duckdb.DuckDBPyConnection, parsed: list[Parsed], report: ImportRe
         return plan
     stored = _existing(cur, folded)
     new_patient_ids = iter(ids.draw("seq_patient", sum(1 for m in folded if m not in stored)))
-    # Facts of the matched patients (a handful of indexed queries each; new patients have none).
+    # A new patient's rows are all new (but for repeats inside its document): their ids in one draw per table.
+    new = [p for p in parsed if p.case_file.patient.mrn_folded not in stored]
+    ids.reserve("seq_case", len(new))
+    ids.reserve("seq_assessment", sum(len(p.assessments) for p in new))
+    for seq, section in _SEQUENCES:
+        ids.reserve(seq, sum(len(getattr(p.case_file, section)) for p in new))
+    # The matched patients' demographics, cases and facts: one query per table for all of them.
+    known = _stored(cur, list(stored.values()))
     for p in parsed:
         cf = p.case_file
         pid = stored.get(cf.patient.mrn_folded)
         if pid is None:
             pid = next(new_patient_ids)
             _plan_patient(plan, cf, pid)
-            facts: dict[str, tuple[Any, ...]] = dict(_NO_FACTS)
+            facts = dict(_NO_FACTS)
             cases: list[Case] = []
         else:
             report.matched_patients += 1
-            _compare_patient(cur, pid, cf, p.label, report)
-            facts = load_facts(cur, pid)
-            case_ids = [int(r[0]) for r in cur.execute("SELECT case_id FROM mdt_case WHERE patient_id = ?", [pid]).fetchall()]
-            cases = [get_case(cur, c) for c in case_ids]
+            _compare_patient(known.demographics[pid], cf, p.label, report)
+            facts = known.facts[pid]
+            cases = known.cases[pid]
         counts = plan.touched.setdefault(pid, {})
         _plan_case(plan, p, pid, cases, report, ids, counts)
         _plan_facts(plan, p, pid, facts, ids, counts)
     return plan
-
-
-_NO_FACTS: dict[str, tuple[Any, ...]] = {"lesions": (), "studies": (), "labs": (), "treatments": (), "events": ()}
 
 
 def _plan_patient(plan: ImportPlan, cf: CaseFile, pid: int) -> None:
@@ -213,8 +270,7 @@ def plan_new_patient(p: Parsed, ids: IdSource) -> ImportPlan:
     return plan
 
 
-def _compare_patient(cur: duckdb.DuckDBPyConnection, pid: int, cf: CaseFile, label: str, report: ImportReport) -> None:
-    row = cur.execute("SELECT display_name, sex, birth_date FROM patient WHERE patient_id = ?", [pid]).fetchall()[0]
+def _compare_patient(row: tuple[Any, ...], cf: CaseFile, label: str, report: ImportReport) -> None:
     theirs = (cf.patient.display_name, cf.patient.sex.value, cf.patient.birth_date)
     for name, mine, other in zip(("display_name", "sex", "birth_date"), row, theirs, strict=True):
         if mine != other:

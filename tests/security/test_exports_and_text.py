@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import tomllib
+import unicodedata
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +14,7 @@ import duckdb
 import pytest
 from pydantic import ValidationError
 
+import core.text as text_rules
 from core.errors import FieldError, PermissionDeniedError
 from core.models import Patient, Role
 from core.policy import Policy
@@ -32,7 +35,7 @@ def test_builtin_table_download_is_off() -> None:
     assert config["client"]["disableDataExport"] is True
 
 
-@pytest.mark.parametrize("cell", ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"])
+@pytest.mark.parametrize("cell", ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"])
 def test_formula_cells_are_neutralised(cell: str) -> None:
     assert csv_cell(cell) == "'" + cell
     assert csv_cell("Smith, J") == "Smith, J"
@@ -122,3 +125,45 @@ def test_noms_and_policy_text_follow_the_free_text_rules(cur: duckdb.DuckDBPyCon
 def test_dates_outside_1900_2100_are_refused(born: date) -> None:
     with pytest.raises(ValidationError, match="between 1900 and 2100"):
         Patient(mrn="ABC123", display_name="A", sex="male", birth_date=born)
+
+
+def _check_text_char_by_char(value: str, max_len: int) -> str:
+    """The free-text rule as first written (every character, in order): the reference of the fast path."""
+    if len(value) > max_len:
+        raise TextRuleError(f"is longer than the limit of {max_len} characters")
+    for ch in value:
+        if ch in text_rules._FORBIDDEN or ord(ch) in text_rules._TAG_BLOCK:
+            raise TextRuleError(text_rules._INVISIBLE)
+        if ch in text_rules._ALLOWED_CONTROLS:
+            continue
+        if unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") or ch in ("\r", "\x0b", "\x0c"):
+            raise TextRuleError(text_rules._CONTROL)
+    return value
+
+
+def _verdict(fn: Callable[[str, int], str], value: str) -> str:
+    try:
+        return "ok" if fn(value, 4000) == value else "changed"
+    except TextRuleError as exc:
+        return str(exc)
+
+
+def test_fast_text_check_agrees_with_the_character_by_character_rule() -> None:
+    """check_text (ASCII by one regex, other text by distinct characters) refuses exactly what the
+    character-by-character rule refuses, with the message of the first refused character."""
+    every_ascii = [chr(c) for c in range(128)]
+    samples = [f"Smith{ch}son" for ch in every_ascii]
+    samples += [f"张伟{chr(c)}" for c in range(0x80, 0x3100, 7)]  # Latin-1, C1 controls, general punctuation, CJK symbols
+    samples += [f"x{chr(c)}" for c in (0xD800, 0xE000, 0xF8FF, 0xFFFE, 0x0378, 0xE0001, 0xE007F, 0x1F600, 0x10FFFF)]
+    samples += [
+        "Lecture case 1 / 讲座病例1（虚构）\n\tline two",
+        "right\u202eto-left then \x07 bell",  # invisible first: its message wins
+        "bell \x07 then \u202e override",  # control first
+        "café \r\n",
+        "نص عربي",
+        "😀👍",
+        "",
+    ]
+    for value in samples:
+        assert _verdict(check_text, value) == _verdict(_check_text_char_by_char, value), repr(value)
+    assert _verdict(check_text, "a" * 4001) == _verdict(_check_text_char_by_char, "a" * 4001)
