@@ -152,7 +152,9 @@ def record_form(ctx: PageContext, cf: CaseFile) -> None:
 def history_panel(ctx: PageContext, cf: CaseFile) -> None:
     """One field's recorded values, newest first; correct or retract one with a reason."""
     case_id = cf.case.case_id or 0
-    recorded = [f for f in ASSESSED_FIELDS if any(a.field == f for a in assessments.history(ctx.cur, case_id, f))]
+    every = assessments.history(ctx.cur, case_id)  # one read; a field's rows keep this order
+    fields = {a.field for a in every}
+    recorded = [f for f in ASSESSED_FIELDS if f in fields]
     if not recorded:
         return
     field = st.selectbox(
@@ -161,7 +163,7 @@ def history_panel(ctx: PageContext, cf: CaseFile) -> None:
         key=lang_key(f"assess_hist_{case_id}", ctx.lang),
         format_func=lambda f: field_label(ctx, f),
     )
-    rows = assessments.history(ctx.cur, case_id, field)
+    rows = [a for a in every if a.field == field]
     st.dataframe(
         [
             {
