@@ -20,7 +20,7 @@ from db import assessments, fact_access
 from db.versioning import VersionConflict
 from pages.components.forms import NONE, FormState, field_errors
 from pages.components.guard import PageContext
-from pages.components.widgets import forget, lang_key
+from pages.components.widgets import entry_expander, forget, lang_key
 
 _CHOICES: dict[str, list[Any]] = {
     "ecog": [None, 0, 1, 2, 3, 4, 5],
@@ -240,9 +240,17 @@ def history_panel(ctx: PageContext, cf: CaseFile) -> None:
             form.done(ctx.t("fact.retracted") if retract else ctx.t("common.saved"))
 
 
+def entry_key(case_id: int) -> str:
+    """The key of the assessments expander (built once opened: widgets.entry_expander)."""
+    return f"board_entry_assess_{case_id}"
+
+
 def entry(ctx: PageContext, cf: CaseFile) -> None:
     """The assessments section of the board: latest values, and for those who may record, the forms."""
-    with st.expander(ctx.t("assess.entry"), icon=":material/monitor_heart:"):
+    box = entry_expander(ctx.t("assess.entry"), key=entry_key(cf.case.case_id or 0), icon=":material/monitor_heart:")
+    if box is None:
+        return
+    with box:
         latest_table(ctx, cf)
         if fact_access.may_record(ctx.actor, "assessment"):
             record_form(ctx, cf)
