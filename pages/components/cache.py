@@ -24,6 +24,7 @@ from db import cases
 from db import scores as score_store
 from db.board import Board, case_stamp, load_board, store_stamp
 from pages.components.guard import PageContext, get_store
+from pages.components.score_cards import Trend
 
 
 @dataclass(frozen=True)
@@ -79,16 +80,19 @@ def snapshot_scores(ctx: PageContext, current: Board, v: Version) -> Version:
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
-def _histories(db_path: str, case_id: int, stamp: int) -> dict[str, pd.DataFrame]:
-    return score_store.score_histories(get_store().cursor(), case_id)
+def _trends(db_path: str, case_id: int, stamp: int) -> dict[str, Trend]:
+    return _summarise(score_store.score_histories(get_store().cursor(), case_id))
 
 
-def histories(ctx: PageContext, case_id: int, v: Version | None) -> Callable[[str], pd.DataFrame]:
-    """Each patient-level score's history of the case, read in one query (cached per version;
-    ``v`` None: read now, for a board that is not the current one)."""
-    found = _histories(v.db_path, v.case_id, v.stamp) if v is not None else score_store.score_histories(ctx.cur, case_id)
-    empty = pd.DataFrame({"computed_at": [], "total": [], "band": []})
-    return lambda score_id: found.get(score_id, empty)
+def _summarise(histories: dict[str, pd.DataFrame]) -> dict[str, Trend]:
+    return {score_id: Trend.of(frame) for score_id, frame in histories.items()}
+
+
+def trends(ctx: PageContext, case_id: int, v: Version | None) -> Callable[[str], Trend]:
+    """Each patient-level score's history of the case as the cards show it, read in one query and
+    summarised once per version (``v`` None: read now, for a board that is not the current one)."""
+    found = _trends(v.db_path, v.case_id, v.stamp) if v is not None else _summarise(score_store.score_histories(ctx.cur, case_id))
+    return lambda score_id: found.get(score_id, Trend())
 
 
 # ---------------------------------------------------------------------------------------------

@@ -99,7 +99,7 @@ def render(ctx: PageContext, board: Board, *, version: Version | None = None, re
             board.scores,
             as_of=board.cf.as_of,
             sites=sites,
-            history=cache.histories(ctx, case_id, version),
+            history=cache.trends(ctx, case_id, version),
             breakdowns=False,
         )
     with right:

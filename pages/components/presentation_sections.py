@@ -45,7 +45,7 @@ def _scores(ctx: PageContext, board: Board) -> None:
         board.scores,
         as_of=board.cf.as_of,
         sites=sites,
-        history=cache.histories(ctx, case_id, None),
+        history=cache.trends(ctx, case_id, None),
     )
 
 

@@ -194,6 +194,12 @@ def test_trend_and_breakdown_frames(boards: dict[int, Board]) -> None:
     )
     assert score_cards.trend(history) == [9.0, 11.0]
     assert score_cards.trend(None) == []
+    # What a card shows of it, summarised once: the one before the latest, the latest day.
+    summary = score_cards.Trend.of(history)
+    assert summary == score_cards.Trend((9.0, 11.0), (9.0, "indeterminate", date(2026, 1, 1)), date(2026, 1, 2))
+    assert score_cards._previous(context("en"), "sins", summary) == t("board.card.previous", "en", value="9.0", date="2026-01-01")
+    assert score_cards.Trend.of(None) == score_cards.Trend() and score_cards._previous(context("en"), "sins", None) is None
+    assert score_cards.computed_on(score_cards.Trend(), date(2026, 2, 1)) == date(2026, 2, 1)
     sins = boards[-2].scores.get("sins")
     assert sins is not None
     frame = score_cards.breakdown_frame(context("zh"), sins)
