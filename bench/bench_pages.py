@@ -11,12 +11,15 @@ built here (``synth.build_store``). Prints a table and writes ``bench/results/be
 ``--against REF`` measures the same pages of the tree at git ``REF`` too (``git archive`` into a
 temporary folder; each tree runs in its own process, the two alternating in ``--rounds`` rounds so
 that a change in the machine's load hits both) and prints before, after and their ratio.
-``--profile`` writes a cProfile of the case page's script thread at the largest size to
+``--live`` also serves each tree with ``streamlit run`` and times, over one WebSocket session, a
+plain rerun of the case page and a tab switch (sent with the tabs' fragment id, as the browser
+does, when the tabs are a fragment: AppTest reruns fragments as whole pages, so only a live
+server shows what a fragment saves). ``--profile`` writes a cProfile of the case page's script thread at the largest size to
 ``bench/results/bench_pages_profile.txt`` (the page code, not AppTest's polling thread).
 
     .venv/bin/python bench/bench_pages.py                      # 100 and 50,000 cases
     .venv/bin/python bench/bench_pages.py --sizes 100,5000 --runs 20
-    .venv/bin/python bench/bench_pages.py --against e60b478 --rounds 3 --profile
+    .venv/bin/python bench/bench_pages.py --against e60b478 --rounds 3 --profile --live
 """
 
 from __future__ import annotations
@@ -187,6 +190,70 @@ def worker(argv: list[str]) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# Live: a real server, what a click costs it (``--live``)
+
+
+def live(root: Path, store: Path, runs: int) -> dict[str, Any]:
+    """``streamlit run`` of the tree on loopback (the chair signed in by the trusted-proxy header,
+    as in bench_load.py), one WebSocket session on the case page: ``runs`` plain reruns (a click
+    that reruns the page) and ``runs`` tab switches through the board's tabs, sent the way the
+    browser sends them (with the tabs' fragment id when they are in one). Wall time at the client
+    (median) and the server process's CPU time per request (mean: /proc counts in clock ticks)."""
+    import asyncio
+
+    from bench_load import Server
+
+    _, case_id = ids(store)
+    with tempfile.TemporaryDirectory() as tmp:
+        server = Server(store, Path(tmp) / "server.log", root=root, demo=False)
+        server.start()
+        try:
+            return asyncio.run(_live(server, case_id, runs))
+        finally:
+            server.stop()
+
+
+async def _live(server: Any, case_id: int, runs: int) -> dict[str, Any]:
+    from bench_load import HEADER
+    from ws_client import StreamlitSession, widget_state
+
+    session = StreamlitSession(server.port, {HEADER: "chair"})
+    await session.connect()
+    query = f"case={case_id}"
+    out: dict[str, Any] = {}
+    try:
+        await session.rerun("", "")  # the landing page signs the session in
+        for _ in range(3):  # warm: imports, store, caches, score snapshots
+            result = await session.rerun("case", query)
+        tabs = next(t for t in result.tabs if t.id.endswith("-board_tab"))
+        out["tabs_in_fragment"] = bool(tabs.fragment_id)
+        for i in range(len(tabs.labels)):  # warm: each tab's figures once; ends on the first tab
+            state = [widget_state(tabs.id, string_value=tabs.labels[(i + 1) % len(tabs.labels)])]
+            await session.rerun("case", query, state, fragment_id=tabs.fragment_id)
+        for kind in ("rerun", "tab switch"):
+            wall, statuses = [], []
+            cpu0 = server.cpu_seconds()
+            for i in range(runs):
+                if kind == "rerun":
+                    result = await session.rerun("case", query)
+                else:
+                    label = tabs.labels[(i + 1) % len(tabs.labels)]
+                    state = [widget_state(tabs.id, string_value=label)]
+                    result = await session.rerun("case", query, state, fragment_id=tabs.fragment_id)
+                wall.append(result.seconds * 1000)
+                statuses.append(result.status)
+            out[kind] = {
+                "wall": _stats(wall),
+                "cpu_mean_ms": round((server.cpu_seconds() - cpu0) * 1000 / runs, 1),
+                "not_ok": sum(1 for s in statuses if s != "ok"),
+                "elements_last": result.elements,
+            }
+    finally:
+        await session.close()
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
 # The driver
 
 
@@ -238,6 +305,7 @@ def main(argv: list[str]) -> None:
         if ref is not None:
             trees = {"before": export(ref, Path(tmp)), "after": ROOT}
         raw: dict[str, dict[int, list[dict[str, Any]]]] = {name: {n: [] for n in sizes} for name in trees}
+        lives: dict[str, dict[int, dict[str, Any]]] = {}
         for n in sizes:
             for k in range(rounds):
                 order = list(trees) if k % 2 == 0 else list(reversed(trees))
@@ -245,6 +313,11 @@ def main(argv: list[str]) -> None:
                     raw[name][n].append(run_worker(trees[name], stores[n], runs))
                     median = statistics.median(raw[name][n][-1]["case"]["wall_ms"])
                     print(f"… {n:,} cases, round {k + 1}, {name}: case median {median:.0f} ms", flush=True)
+        if "--live" in argv:
+            for n in sizes:
+                for name, tree in trees.items():
+                    lives.setdefault(name, {})[n] = live(tree, stores[n], runs)
+                    print(f"… live, {n:,} cases, {name}: {json.dumps(lives[name][n])}", flush=True)
         if "--profile" in argv:
             for name, tree in trees.items():
                 into = RESULTS / f"bench_pages_profile_{name}.txt"
@@ -278,8 +351,27 @@ def main(argv: list[str]) -> None:
         [*headers, "x vs first size (after)", "top-level elements"],
         rows,
     )
+    if lives:
+        live_rows = []
+        for kind in ("rerun", "tab switch"):
+            for n in sizes:
+                row: list[object] = [kind, n]
+                for name in trees:
+                    r = lives[name][n][kind]
+                    row += [r["wall"]["median"], r["cpu_mean_ms"]]
+                if "before" in lives:
+                    row.append(lives["after"][n][kind]["cpu_mean_ms"] / max(lives["before"][n][kind]["cpu_mean_ms"], 0.1))
+                live_rows.append(row)
+        heads = [h for name in trees for h in (f"{name} wall ms", f"{name} server cpu ms")]
+        print_table(
+            f"Live server, case page: a plain rerun and a tab switch (median wall, mean server CPU of {runs})",
+            ["request", "cases", *heads, *(["cpu after/before"] if "before" in lives else [])],
+            live_rows,
+        )
     by_size = {name: {str(n): r for n, r in per_size.items()} for name, per_size in results.items()}
-    path = write_json("bench_pages", {"sizes": sizes, "runs": runs, "rounds": rounds, "against": ref, "results": by_size})
+    live_by_size = {name: {str(n): r for n, r in per_size.items()} for name, per_size in lives.items()}
+    payload = {"sizes": sizes, "runs": runs, "rounds": rounds, "against": ref, "results": by_size, "live": live_by_size}
+    path = write_json("bench_pages", payload)
     print(f"\nwritten {path}")
 
 
