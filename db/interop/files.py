@@ -48,7 +48,9 @@ def parse_bytes(name: str, data: bytes, report: ImportReport, as_of: date) -> li
     return parse_case_files(data, report, as_of)
 
 
-def import_bytes(cur: duckdb.DuckDBPyConnection, actor: Actor, name: str, data: bytes, *, dry_run: bool = False) -> ImportReport:
+def import_bytes(
+    cur: duckdb.DuckDBPyConnection, actor: Actor, name: str, data: bytes, *, dry_run: bool = False
+) -> ImportReport:
     """Validate and write one file (all or nothing); the report says what happened."""
     authorize_import(cur, actor)
     report = ImportReport(source=Path(name).name)
