@@ -132,13 +132,14 @@ def store_facts(path: Path) -> dict[str, Any]:
 class Server:
     """``streamlit run`` on 127.0.0.1:<port> with its own store; stopped by pid in ``stop()``."""
 
-    def __init__(self, db: Path, log: Path):
+    def __init__(self, db: Path, log: Path, *, root: Path = ROOT, demo: bool = True):
         self.db, self.log_path, self.port = db, log, free_port()
+        self.root, self.demo = root, demo  # the tree to serve (bench_pages compares two)
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> float:
         env = dict(os.environ)
-        env.update(BONEMDT_DB=str(self.db), BONEMDT_DEMO="1", BONEMDT_TRUSTED_USER_HEADER=HEADER)
+        env.update(BONEMDT_DB=str(self.db), BONEMDT_DEMO="1" if self.demo else "0", BONEMDT_TRUSTED_USER_HEADER=HEADER)
         cmd = [
             sys.executable,
             "-m",
@@ -158,7 +159,9 @@ class Server:
         ]
         started = time.perf_counter()
         with open(self.log_path, "wb") as log:
-            self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            self.proc = subprocess.Popen(
+                cmd, cwd=self.root, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            )
         url = f"http://{LOOPBACK}:{self.port}/_stcore/health"
         while time.perf_counter() - started < STARTUP_TIMEOUT:
             if self.proc.poll() is not None:

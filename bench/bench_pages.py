@@ -2,33 +2,50 @@
 
 Each page runs headless through ``streamlit.testing.v1.AppTest`` against a synthetic store
 (``BONEMDT_DB`` points at it, ``BONEMDT_DEMO=0``), signed in as the chair by seeding the session.
-The first run (imports, store open, caches) is left out; the figure is the median of 10 reruns,
-which is what a user's click costs the server. The case page opens lecture case 2. Stores come
-from ``bench_scoring.py`` when it left them in the bench folder, else they are built here.
-Prints a table and writes ``bench/results/bench_pages.json``.
+The first run (imports, store open, caches) is reported apart; the figures are the median of the
+reruns, which is what a user's click costs the server: wall time and the process's CPU time (the
+script thread's work; steadier than wall time on a shared machine). The case page opens lecture
+case 2. Stores come from ``bench_scoring.py`` when it left them in the bench folder, else they are
+built here (``synth.build_store``). Prints a table and writes ``bench/results/bench_pages.json``.
 
-    .venv/bin/python bench/bench_pages.py                 # 100 and 50,000 cases
-    .venv/bin/python bench/bench_pages.py --sizes 100,5000
+``--against REF`` measures the same pages of the tree at git ``REF`` too (``git archive`` into a
+temporary folder; each tree runs in its own process, the two alternating in ``--rounds`` rounds so
+that a change in the machine's load hits both) and prints before, after and their ratio.
+``--live`` also serves each tree with ``streamlit run`` and times, over one WebSocket session, a
+plain rerun of the case page and a tab switch (sent with the tabs' fragment id, as the browser
+does, when the tabs are a fragment: AppTest reruns fragments as whole pages, so only a live
+server shows what a fragment saves). ``--profile`` writes a cProfile of the case page's script thread at the largest size to
+``bench/results/bench_pages_profile.txt`` (the page code, not AppTest's polling thread).
+
+    .venv/bin/python bench/bench_pages.py                      # 100 and 50,000 cases
+    .venv/bin/python bench/bench_pages.py --sizes 100,5000 --runs 20
+    .venv/bin/python bench/bench_pages.py --against e60b478 --rounds 3 --profile --live
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import statistics
+import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import duckdb
-from common import ROOT, parse_sizes, print_table, sample, store_dir, write_json
-from streamlit import logger as streamlit_logger
-from streamlit.testing.v1 import AppTest
-from synth import build_store, demo_template
+from common import RESULTS, ROOT, parse_sizes, print_table, store_dir, write_json
 
 SIZES = (100, 50_000)
 RUNS = 10
 PAGES = ("case", "cases")
+
+
+def option(argv: list[str], name: str, default: str | None = None) -> str | None:
+    return argv[argv.index(name) + 1] if name in argv else default
 
 
 def ready_store(n: int) -> Path:
@@ -41,6 +58,8 @@ def ready_store(n: int) -> Path:
             con.close()
         if have == n:
             return path
+    from synth import build_store, demo_template  # imports the project: only when a store is built
+
     print(f"… building a store of {n:,} cases", flush=True)
     build_store(path, n, demo_template(store_dir()))
     return path
@@ -57,10 +76,16 @@ def ids(path: Path) -> tuple[int, int]:
     return int(chair[0][0]), int(case[0][0])
 
 
-def page_app(page: str, user_id: int, case_id: int) -> AppTest:
+# ---------------------------------------------------------------------------------------------
+# One tree, one store (in this process)
+
+
+def page_app(root: Path, page: str, user_id: int, case_id: int, script: Path | None = None) -> Any:
+    from streamlit.testing.v1 import AppTest
+
     from pages.components.guard import fingerprint  # the sign-in is bound to the client
 
-    at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=300)
+    at = AppTest.from_file(str(script or root / "pages" / f"{page}.py"), default_timeout=300)
     now = time.time()
     at.session_state["auth"] = {"user_id": user_id, "signed_in_at": now, "last_seen": now, "client": fingerprint("", "")}
     if page == "case":
@@ -68,64 +93,285 @@ def page_app(page: str, user_id: int, case_id: int) -> AppTest:
     return at
 
 
-def measure(n: int) -> dict[str, Any]:
-    path = ready_store(n)
+def _stats(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    return {
+        "median": round(statistics.median(ordered), 2),
+        "p90": round(ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))], 2),
+        "min": round(ordered[0], 2),
+    }
+
+
+def measure(root: Path, path: Path, runs: int) -> dict[str, Any]:
+    """Every page of :data:`PAGES` against the store at ``path``: first run, then ``runs`` reruns."""
     user_id, case_id = ids(path)
     os.environ["BONEMDT_DB"] = str(path)
     os.environ["BONEMDT_DEMO"] = "0"
-    out: dict[str, Any] = {"n_cases": n, "case_id": case_id}
+    out: dict[str, Any] = {"case_id": case_id}
     for page in PAGES:
-        at = page_app(page, user_id, case_id)
+        at = page_app(root, page, user_id, case_id)
         start = time.perf_counter()
         at.run()
         first_ms = (time.perf_counter() - start) * 1000
-        if at.exception:
-            print(f"!! {page} at {n:,} cases raised: {at.exception[0].value}", flush=True)
-
-        def rerun(_: int, at: AppTest = at) -> None:
+        wall, cpu = [], []
+        for _ in range(runs):
             at.session_state["auth"]["last_seen"] = time.time()
+            w0, c0 = time.perf_counter(), time.process_time()
             at.run()
-
-        runs = sample(rerun, RUNS, warmup=0)
+            wall.append((time.perf_counter() - w0) * 1000)
+            cpu.append((time.process_time() - c0) * 1000)
         out[page] = {
-            **runs.as_dict(),
+            "wall_ms": wall,
+            "cpu_ms": cpu,
             "first_run_ms": round(first_ms, 1),
-            "exception": bool(at.exception),
-            "dataframes": len(at.dataframe),
+            "exception": [str(e.value) for e in at.exception],
+            "elements": sum(1 for _ in at.main),
         }
-        print(f"… {n:,} cases: {page} median {runs.median_ms:.0f} ms", flush=True)
     return out
 
 
-def main(argv: list[str]) -> None:
+_WRAPPER = """
+import bench_pages_profiler as P
+P.PROFILE.enable()
+try:
+    exec(P.CODE, {"__name__": "__main__", "__file__": P.PAGE})
+finally:
+    P.PROFILE.disable()
+"""
+
+
+def profile(root: Path, path: Path, runs: int, into: Path) -> None:
+    """cProfile of the case page's script runs (the thread AppTest runs the page in)."""
+    import cProfile
+    import io
+    import pstats
+    import types
+
+    user_id, case_id = ids(path)
+    os.environ["BONEMDT_DB"] = str(path)
+    os.environ["BONEMDT_DEMO"] = "0"
+    page = root / "pages" / "case.py"
+    state = types.ModuleType("bench_pages_profiler")
+    state.PAGE = str(page)  # type: ignore[attr-defined]
+    state.CODE = compile(page.read_text(encoding="utf-8"), str(page), "exec")  # type: ignore[attr-defined]
+    state.PROFILE = cProfile.Profile()  # type: ignore[attr-defined]
+    sys.modules[state.__name__] = state
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "profiled_case.py"
+        script.write_text(_WRAPPER, encoding="utf-8")
+        at = page_app(root, "case", user_id, case_id, script=script)
+        at.run()
+        state.PROFILE = cProfile.Profile()  # type: ignore[attr-defined]
+        for _ in range(runs):
+            at.session_state["auth"]["last_seen"] = time.time()
+            at.run()
+    text = io.StringIO()
+    stats = pstats.Stats(state.PROFILE, stream=text)  # type: ignore[attr-defined]
+    text.write(f"case page, store {path.name}, {runs} reruns, tree {root}\n")
+    stats.sort_stats("cumulative").print_stats(60)
+    stats.sort_stats("tottime").print_stats(25)
+    into.write_text(text.getvalue(), encoding="utf-8")
+
+
+def worker(argv: list[str]) -> None:
+    """``--worker ROOT STORE RUNS OUT [PROFILE]``: measure one tree against one store, write JSON."""
+    root, store, runs, out = Path(argv[0]), Path(argv[1]), int(argv[2]), Path(argv[3])
+    # The page scripts import ``pages.components``: run them from the tree's root, as the app does.
+    os.chdir(root)
+    sys.path.insert(0, str(root))
     logging.getLogger("bonemdt").setLevel(logging.WARNING)
+    from streamlit import logger as streamlit_logger
+
     streamlit_logger.set_log_level("error")  # bare-mode "missing ScriptRunContext" notices
-    # The page scripts import ``pages.components``: run them from the repo root, as the app does.
-    os.chdir(ROOT)
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
+    if len(argv) > 4:
+        profile(root, store, runs, Path(argv[4]))
+        return
+    out.write_text(json.dumps(measure(root, store, runs)), encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# Live: a real server, what a click costs it (``--live``)
+
+
+def live(root: Path, store: Path, runs: int) -> dict[str, Any]:
+    """``streamlit run`` of the tree on loopback (the chair signed in by the trusted-proxy header,
+    as in bench_load.py), one WebSocket session on the case page: ``runs`` plain reruns (a click
+    that reruns the page) and ``runs`` tab switches through the board's tabs, sent the way the
+    browser sends them (with the tabs' fragment id when they are in one). Wall time at the client
+    (median) and the server process's CPU time per request (mean: /proc counts in clock ticks)."""
+    import asyncio
+
+    from bench_load import Server
+
+    _, case_id = ids(store)
+    with tempfile.TemporaryDirectory() as tmp:
+        server = Server(store, Path(tmp) / "server.log", root=root, demo=False)
+        server.start()
+        try:
+            return asyncio.run(_live(server, case_id, runs))
+        finally:
+            server.stop()
+
+
+async def _live(server: Any, case_id: int, runs: int) -> dict[str, Any]:
+    from bench_load import HEADER
+    from ws_client import StreamlitSession, widget_state
+
+    session = StreamlitSession(server.port, {HEADER: "chair"})
+    await session.connect()
+    query = f"case={case_id}"
+    out: dict[str, Any] = {}
+    try:
+        await session.rerun("", "")  # the landing page signs the session in
+        for _ in range(3):  # warm: imports, store, caches, score snapshots
+            result = await session.rerun("case", query)
+        tabs = next(t for t in result.tabs if t.id.endswith("-board_tab"))
+        out["tabs_in_fragment"] = bool(tabs.fragment_id)
+        for i in range(len(tabs.labels)):  # warm: each tab's figures once; ends on the first tab
+            state = [widget_state(tabs.id, string_value=tabs.labels[(i + 1) % len(tabs.labels)])]
+            await session.rerun("case", query, state, fragment_id=tabs.fragment_id)
+        for kind in ("rerun", "tab switch"):
+            wall, statuses = [], []
+            cpu0 = server.cpu_seconds()
+            for i in range(runs):
+                if kind == "rerun":
+                    result = await session.rerun("case", query)
+                else:
+                    label = tabs.labels[(i + 1) % len(tabs.labels)]
+                    state = [widget_state(tabs.id, string_value=label)]
+                    result = await session.rerun("case", query, state, fragment_id=tabs.fragment_id)
+                wall.append(result.seconds * 1000)
+                statuses.append(result.status)
+            out[kind] = {
+                "wall": _stats(wall),
+                "cpu_mean_ms": round((server.cpu_seconds() - cpu0) * 1000 / runs, 1),
+                "not_ok": sum(1 for s in statuses if s != "ok"),
+                "elements_last": result.elements,
+            }
+    finally:
+        await session.close()
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The driver
+
+
+def export(ref: str, into: Path) -> Path:
+    """The tree at git ``ref`` (tracked files only), unpacked into ``into``."""
+    archive = into / "tree.tar"
+    subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", "-o", str(archive), ref], check=True)
+    tree = into / "tree"
+    with tarfile.open(archive) as tar:
+        tar.extractall(tree, filter="data")
+    return tree
+
+
+def run_worker(root: Path, store: Path, runs: int, *extra: str) -> dict[str, Any]:
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+        out = Path(handle.name)
+    try:
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", str(root), str(store), str(runs), str(out), *extra]
+        subprocess.run(cmd, check=True, cwd=root, stderr=subprocess.DEVNULL)
+        return json.loads(out.read_text(encoding="utf-8")) if not extra else {}
+    finally:
+        out.unlink(missing_ok=True)
+
+
+def pooled(rounds: list[dict[str, Any]], page: str) -> dict[str, Any]:
+    wall = [v for r in rounds for v in r[page]["wall_ms"]]
+    cpu = [v for r in rounds for v in r[page]["cpu_ms"]]
+    return {
+        "wall": _stats(wall),
+        "cpu": _stats(cpu),
+        "runs": len(wall),
+        "first_run_ms": statistics.median(r[page]["first_run_ms"] for r in rounds),
+        "exception": sorted({e for r in rounds for e in r[page]["exception"]}),
+        "elements": rounds[-1][page]["elements"],
+    }
+
+
+def main(argv: list[str]) -> None:
+    if argv and argv[0] == "--worker":
+        worker(argv[1:])
+        return
     sizes = parse_sizes(argv, SIZES)
-    results = [measure(n) for n in sizes]
-    base = results[0]
+    runs = int(option(argv, "--runs", str(RUNS)) or RUNS)
+    rounds = int(option(argv, "--rounds", "1") or 1)
+    ref = option(argv, "--against")
+    stores = {n: ready_store(n) for n in sizes}
+    with tempfile.TemporaryDirectory() as tmp:
+        trees = {"after": ROOT}
+        if ref is not None:
+            trees = {"before": export(ref, Path(tmp)), "after": ROOT}
+        raw: dict[str, dict[int, list[dict[str, Any]]]] = {name: {n: [] for n in sizes} for name in trees}
+        lives: dict[str, dict[int, dict[str, Any]]] = {}
+        for n in sizes:
+            for k in range(rounds):
+                order = list(trees) if k % 2 == 0 else list(reversed(trees))
+                for name in order:
+                    raw[name][n].append(run_worker(trees[name], stores[n], runs))
+                    median = statistics.median(raw[name][n][-1]["case"]["wall_ms"])
+                    print(f"… {n:,} cases, round {k + 1}, {name}: case median {median:.0f} ms", flush=True)
+        if "--live" in argv:
+            for n in sizes:
+                for name, tree in trees.items():
+                    lives.setdefault(name, {})[n] = live(tree, stores[n], runs)
+                    print(f"… live, {n:,} cases, {name}: {json.dumps(lives[name][n])}", flush=True)
+        if "--profile" in argv:
+            for name, tree in trees.items():
+                into = RESULTS / f"bench_pages_profile_{name}.txt"
+                RESULTS.mkdir(parents=True, exist_ok=True)
+                run_worker(tree, stores[sizes[-1]], runs, str(into))
+                print(f"profile of the case page ({name}, {sizes[-1]:,} cases): {into}")
+    results = {name: {n: {page: pooled(raw[name][n], page) for page in PAGES} for n in sizes} for name in trees}
+    for problem in {e for name in trees for n in sizes for page in PAGES for e in results[name][n][page]["exception"]}:
+        print(f"!! a page raised: {problem}")
+    after, base = results["after"], sizes[0]
     rows = []
     for page in PAGES:
-        for r in results:
-            rows.append(
-                [
-                    page,
-                    r["n_cases"],
-                    r[page]["median_ms"],
-                    r[page]["p90_ms"],
-                    r[page]["median_ms"] / base[page]["median_ms"],
-                    r[page]["first_run_ms"],
-                ]
-            )
+        for n in sizes:
+            a = after[n][page]
+            row: list[object] = [page, n]
+            if "before" in results:
+                b = results["before"][n][page]
+                row += [b["wall"]["median"], a["wall"]["median"], a["wall"]["median"] / b["wall"]["median"]]
+                row += [b["cpu"]["median"], a["cpu"]["median"], a["cpu"]["median"] / b["cpu"]["median"]]
+            else:
+                row += [a["wall"]["median"], a["wall"]["p90"], a["cpu"]["median"]]
+            row += [a["wall"]["median"] / after[base][page]["wall"]["median"], a["elements"]]
+            rows.append(row)
+    if "before" in results:
+        headers = ["page", "cases", "before ms", "after ms", "after/before", "before cpu ms", "after cpu ms", "cpu after/before"]
+    else:
+        headers = ["page", "cases", "median ms", "p90 ms", "cpu ms"]
+    against = f"; before = {ref}" if ref else ""
     print_table(
-        f"Page server-side run (AppTest rerun, median of {RUNS})",
-        ["page", "cases", "median ms", "p90 ms", "x vs first size", "first run ms"],
+        f"Page server-side run (AppTest rerun; median of {runs} x {rounds} round(s) per tree{against})",
+        [*headers, "x vs first size (after)", "top-level elements"],
         rows,
     )
-    path = write_json("bench_pages", {"sizes": sizes, "runs": RUNS, "results": results})
+    if lives:
+        live_rows = []
+        for kind in ("rerun", "tab switch"):
+            for n in sizes:
+                row: list[object] = [kind, n]
+                for name in trees:
+                    r = lives[name][n][kind]
+                    row += [r["wall"]["median"], r["cpu_mean_ms"]]
+                if "before" in lives:
+                    row.append(lives["after"][n][kind]["cpu_mean_ms"] / max(lives["before"][n][kind]["cpu_mean_ms"], 0.1))
+                live_rows.append(row)
+        heads = [h for name in trees for h in (f"{name} wall ms", f"{name} server cpu ms")]
+        print_table(
+            f"Live server, case page: a plain rerun and a tab switch (median wall, mean server CPU of {runs})",
+            ["request", "cases", *heads, *(["cpu after/before"] if "before" in lives else [])],
+            live_rows,
+        )
+    by_size = {name: {str(n): r for n, r in per_size.items()} for name, per_size in results.items()}
+    live_by_size = {name: {str(n): r for n, r in per_size.items()} for name, per_size in lives.items()}
+    payload = {"sizes": sizes, "runs": runs, "rounds": rounds, "against": ref, "results": by_size, "live": live_by_size}
+    path = write_json("bench_pages", payload)
     print(f"\nwritten {path}")
 
 

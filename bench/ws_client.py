@@ -85,6 +85,7 @@ class Tabs:
     id: str  # widget id of a stateful ``st.tabs(key=..., on_change=...)`` (value = a label), or ""
     labels: tuple[str, ...]
     path: tuple[int, ...] = ()  # delta path of the container
+    fragment_id: str = ""  # the st.fragment the tabs are drawn in ("" outside any)
 
 
 @dataclass
@@ -151,13 +152,21 @@ class StreamlitSession:
             self._ws = None
 
     async def rerun(
-        self, page_name: str = "", query_string: str = "", widget_states: Iterable[WidgetState] = (), *, timeout: float = 60.0
+        self,
+        page_name: str = "",
+        query_string: str = "",
+        widget_states: Iterable[WidgetState] = (),
+        *,
+        timeout: float = 60.0,
+        fragment_id: str = "",
     ) -> RunResult:
         """Run ``page_name`` (url_path; "" = the default page) and wait for its final run.
 
         The page goes by ``page_script_hash`` as the browser sends it (it learns the hashes from
         the ``navigation`` message; ``st.Page`` hashes its url_path with ``calc_hash``): a name
         alone misses the default page, whose url_pathname is "".
+        ``fragment_id``: rerun only that fragment, as the browser does for a widget inside one (its
+        run ends with ``FINISHED_FRAGMENT_RUN_SUCCESSFULLY``).
         """
         assert self._ws is not None, "connect() first"
         msg = BackMsg()
@@ -167,6 +176,7 @@ class StreamlitSession:
         if page_name:
             cs.page_script_hash = calc_hash(page_name)
         cs.widget_states.widgets.extend(widget_states)
+        cs.fragment_id = fragment_id
         start = time.perf_counter()
         deadline = start + timeout
         result = RunResult(status="timeout", seconds=0.0)
@@ -232,11 +242,11 @@ class StreamlitSession:
             path = tuple(fwd.metadata.delta_path)
             btype = block.WhichOneof("type")
             if btype == "tab_container":
-                tabs.append(Tabs(block.tab_container.id, (), path))
+                tabs.append(Tabs(block.tab_container.id, (), path, delta.fragment_id))
             elif btype == "tab":
                 for i, t in enumerate(tabs):
                     if t.path == path[:-1]:
-                        tabs[i] = Tabs(t.id, (*t.labels, block.tab.label), t.path)
+                        tabs[i] = Tabs(t.id, (*t.labels, block.tab.label), t.path, t.fragment_id)
             return
         if which != "new_element":
             return

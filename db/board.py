@@ -74,3 +74,13 @@ def case_stamps(cur: duckdb.DuckDBPyConnection, case_ids: list[int]) -> dict[int
 def case_stamp(cur: duckdb.DuckDBPyConnection, case_id: int) -> int:
     """:func:`case_stamps` for one case (0 for an unknown case)."""
     return case_stamps(cur, [case_id]).get(case_id, 0)
+
+
+def store_stamp(cur: duckdb.DuckDBPyConnection) -> int:
+    """The store's last data change (any patient or department; access-only rows do not count):
+    what lists of every case, like the case picker's, are a function of."""
+    row = cur.execute(
+        "SELECT coalesce(max(seq), 0) FROM audit_log"
+        " WHERE action NOT IN ('open_case', 'login', 'login_failed', 'logout', 'denied', 'export')"
+    ).fetchone()
+    return int(row[0]) if row else 0

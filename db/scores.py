@@ -206,6 +206,19 @@ def score_history(cur: duckdb.DuckDBPyConnection, case_id: int, score_id: str, l
     ).df()
 
 
+def score_histories(cur: duckdb.DuckDBPyConnection, case_id: int) -> dict[str, pd.DataFrame]:
+    """:func:`score_history` of every patient-level score of the case, in one query."""
+    frame = cur.execute(
+        "SELECT score_id, computed_at, total, band FROM score_snapshot"
+        " WHERE case_id = ? AND lesion_id IS NULL ORDER BY computed_at, snapshot_id",
+        [case_id],
+    ).df()
+    return {
+        str(score_id): group.drop(columns="score_id").reset_index(drop=True)
+        for score_id, group in frame.groupby("score_id", sort=False)
+    }
+
+
 def latest_bands(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """(case_id, score_id, band, total) of the latest patient-level snapshot per case and score."""
     return cur.execute(

@@ -12,9 +12,7 @@ import streamlit as st
 from core.errors import NotFoundError
 from db import audit
 from pages.components import board_as_recorded as as_recorded
-from pages.components import case_board
-from pages.components.cache import board as cached_board
-from pages.components.cache import snapshot_scores
+from pages.components import cache, case_board
 from pages.components.guard import PAGE_ICON, guard
 
 # A deep link runs this file without the entrypoint: the board needs the wide layout itself.
@@ -26,8 +24,13 @@ if case_id is None:
     st.stop()
 
 when = as_recorded.requested(ctx)
+version: cache.Version | None = None  # the current board's data version (keys what is cached)
 try:
-    board = cached_board(ctx, case_id) if when is None else as_recorded.load(ctx, case_id, when)
+    if when is None:
+        version = cache.version(ctx, case_id)
+        board = cache.board_at(version)
+    else:
+        board = as_recorded.load(ctx, case_id, when)
 except NotFoundError:
     st.error(ctx.t("board.unknown", case=str(case_id)))
     st.stop()
@@ -40,7 +43,7 @@ if not st.session_state.get(opened_key):
 if when is not None:  # read-only: what was recorded then; nothing is written
     as_recorded.banner(ctx, case_id, when)
     case_board.render(ctx, board, read_only=True)
-    st.stop()
-snapshot_scores(ctx, case_id, board)
-case_board.render(ctx, board)
-as_recorded.picker(ctx, board)
+elif version is not None:
+    version = cache.snapshot_scores(ctx, board, version)
+    case_board.render(ctx, board, version=version)
+    as_recorded.picker(ctx, board)

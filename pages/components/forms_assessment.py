@@ -20,7 +20,7 @@ from db import assessments, fact_access
 from db.versioning import VersionConflict
 from pages.components.forms import NONE, FormState, field_errors
 from pages.components.guard import PageContext
-from pages.components.widgets import forget, lang_key
+from pages.components.widgets import entry_expander, forget, lang_key
 
 _CHOICES: dict[str, list[Any]] = {
     "ecog": [None, 0, 1, 2, 3, 4, 5],
@@ -152,7 +152,9 @@ def record_form(ctx: PageContext, cf: CaseFile) -> None:
 def history_panel(ctx: PageContext, cf: CaseFile) -> None:
     """One field's recorded values, newest first; correct or retract one with a reason."""
     case_id = cf.case.case_id or 0
-    recorded = [f for f in ASSESSED_FIELDS if any(a.field == f for a in assessments.history(ctx.cur, case_id, f))]
+    every = assessments.history(ctx.cur, case_id)  # one read; a field's rows keep this order
+    fields = {a.field for a in every}
+    recorded = [f for f in ASSESSED_FIELDS if f in fields]
     if not recorded:
         return
     field = st.selectbox(
@@ -161,7 +163,7 @@ def history_panel(ctx: PageContext, cf: CaseFile) -> None:
         key=lang_key(f"assess_hist_{case_id}", ctx.lang),
         format_func=lambda f: field_label(ctx, f),
     )
-    rows = assessments.history(ctx.cur, case_id, field)
+    rows = [a for a in every if a.field == field]
     st.dataframe(
         [
             {
@@ -238,9 +240,17 @@ def history_panel(ctx: PageContext, cf: CaseFile) -> None:
             form.done(ctx.t("fact.retracted") if retract else ctx.t("common.saved"))
 
 
+def entry_key(case_id: int) -> str:
+    """The key of the assessments expander (built once opened: widgets.entry_expander)."""
+    return f"board_entry_assess_{case_id}"
+
+
 def entry(ctx: PageContext, cf: CaseFile) -> None:
     """The assessments section of the board: latest values, and for those who may record, the forms."""
-    with st.expander(ctx.t("assess.entry"), icon=":material/monitor_heart:"):
+    box = entry_expander(ctx.t("assess.entry"), key=entry_key(cf.case.case_id or 0), icon=":material/monitor_heart:")
+    if box is None:
+        return
+    with box:
         latest_table(ctx, cf)
         if fact_access.may_record(ctx.actor, "assessment"):
             record_form(ctx, cf)

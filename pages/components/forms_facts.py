@@ -51,6 +51,7 @@ from core.models import Lesion as LesionModel
 from core.text import LONG_TEXT_MAX, SHORT_TEXT_MAX
 from db import clinical, fact_access
 from db.versioning import VersionConflict
+from pages.components.board_common import site_label
 from pages.components.forms import NONE, FormState, field_errors
 from pages.components.guard import PageContext
 from pages.components.widgets import lang_key
@@ -163,8 +164,6 @@ def _initial(record: BaseModel | None, f: Field) -> Any:
 
 
 def _lesion_labels(ctx: PageContext, cf: CaseFile) -> dict[int, str]:
-    from pages.components.case_board import site_label
-
     return {les.lesion_id: f"#{les.lesion_id} {site_label(les, ctx.lang)}" for les in cf.lesions if les.lesion_id is not None}
 
 

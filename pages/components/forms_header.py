@@ -32,6 +32,7 @@ from core.text import SHORT_TEXT_MAX
 from db import cases
 from pages.components.forms import FormState, field_errors
 from pages.components.forms_facts import Field, enum_values, render_fields
+from pages.components.widgets import entry_expander
 
 REFERRAL_FIELDS: tuple[Field, ...] = (
     Field("referral_date", "date", required=True),
@@ -92,6 +93,11 @@ def changes_of(case: Case, values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def entry_key(case_id: int) -> str:
+    """The key of the "edit case details" expander (built once opened: widgets.entry_expander)."""
+    return f"board_entry_header_{case_id}"
+
+
 def entry(ctx: Any, cf: CaseFile) -> None:
     """The board's "edit case details" section, for the roles that may change the header."""
     fields = fields_for(ctx.actor.role)
@@ -102,7 +108,10 @@ def entry(ctx: Any, cf: CaseFile) -> None:
     form = FormState(name)
     read = form.key("read_version")  # the version the form was filled from
     st.session_state.setdefault(read, case.row_version)
-    with st.expander(ctx.t("header.entry"), icon=":material/edit_note:"):
+    box = entry_expander(ctx.t("header.entry"), key=entry_key(case.case_id or 0), icon=":material/edit_note:")
+    if box is None:
+        return
+    with box:
         form.notice()
         form.error("form")
         with st.form(f"{name}__form", border=False):

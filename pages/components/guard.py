@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 import duckdb
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core.errors import AuthenticationError, NotFoundError, PermissionDeniedError
 from core.i18n import t
@@ -390,6 +391,32 @@ def _route_through_entrypoint(page: str) -> None:
     except st.errors.StreamlitAPIException:
         # Not under a multipage runtime (a page script run on its own): the guard below still holds.
         st.session_state.pop(DEEP_LINK_KEY, None)
+
+
+def in_fragment_rerun() -> bool:
+    """True while only a fragment reruns (a widget inside it changed): the page's guard did not run."""
+    run = get_script_run_ctx()
+    return run is not None and bool(run.fragment_ids_this_run)
+
+
+def fragment_context(ctx: PageContext) -> PageContext:
+    """The context a fragment's body works with. In a full run: the page's own. In a fragment-only
+    rerun the guard did not run, so it is done here: a session that ended (expiry, sign-out, another
+    client) or whose user changed reruns the whole app (to the sign-in); the click counts as
+    activity; and the rerun draws its own cursor (one DuckDB cursor per script run, TECH_NOTES)."""
+    if not in_fragment_rerun():
+        return ctx
+    actor = ctx._actor
+    if not keep_alive():
+        st.rerun(scope="app")
+    cur = ctx.store.cursor()
+    try:
+        now = users.actor_for(cur, actor.user_id)
+    except NotFoundError:
+        now = None
+    if now != actor:  # role or account changed meanwhile: the guard decides again
+        st.rerun(scope="app")
+    return PageContext(ctx.store, cur, actor, ctx.lang, ctx.t, live=True)
 
 
 def presenting_view(page: str) -> bool:

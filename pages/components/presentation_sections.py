@@ -10,10 +10,10 @@ import streamlit as st
 
 from core.models import Meeting
 from db import decisions, meetings
-from db import scores as score_store
 from db.board import Board
-from pages.components import case_board, links, score_cards
+from pages.components import board_tabs, cache, links, score_cards
 from pages.components import decision_record as record
+from pages.components.board_common import in_turn, site_label
 from pages.components.guard import PageContext
 
 TAB_KEY = "mtg_present_tab"
@@ -22,11 +22,11 @@ TAB_KEY = "mtg_present_tab"
 def render(ctx: PageContext, board: Board, meeting: Meeting, item_id: int) -> None:
     case_id = int(board.cf.case.case_id or 0)
     sections: tuple[tuple[str, Callable[[], None]], ...] = (
-        ("summary", case_board.in_turn(lambda: case_board.imaging(ctx, board), lambda: case_board.suggestions(ctx, board))),
+        ("summary", in_turn(lambda: board_tabs.imaging(ctx, board), lambda: board_tabs.suggestions(ctx, board))),
         ("scores", lambda: _scores(ctx, board)),
-        ("timeline", lambda: case_board.timeline(ctx, board, meetings.case_agenda_history(ctx.cur, case_id))),
-        ("labs", lambda: case_board.labs(ctx, board)),
-        ("lesions", lambda: case_board.lesions(ctx, board)),
+        ("timeline", lambda: board_tabs.timeline(ctx, board, meetings.case_agenda_history(ctx.cur, case_id))),
+        ("labs", lambda: board_tabs.labs(ctx, board)),
+        ("lesions", lambda: board_tabs.lesions(ctx, board)),
         ("decision", lambda: decision_panel(ctx, board, item_id, int(meeting.meeting_id or 0))),
     )
     links.page_link("case", ctx.t("pres.open_board"), icon=":material/open_in_full:", query={"case": str(case_id)})
@@ -39,13 +39,13 @@ def render(ctx: PageContext, board: Board, meeting: Meeting, item_id: int) -> No
 
 def _scores(ctx: PageContext, board: Board) -> None:
     case_id = int(board.cf.case.case_id or 0)
-    sites = {les.lesion_id: case_board.site_label(les, ctx.lang) for les in board.cf.lesions if les.lesion_id}
+    sites = {les.lesion_id: site_label(les, ctx.lang) for les in board.cf.lesions if les.lesion_id}
     score_cards.render_cards(
         ctx,
         board.scores,
         as_of=board.cf.as_of,
         sites=sites,
-        history=lambda sid: score_store.score_history(ctx.cur, case_id, sid),
+        history=cache.trends(ctx, case_id, None),
     )
 
 

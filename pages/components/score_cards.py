@@ -47,7 +47,7 @@ CARD_ORDER: tuple[str, ...] = (
 )
 LESION_LEVEL: frozenset[str] = frozenset({"sins", "mirels", "bilsky_escc"})
 
-History = Callable[[str], pd.DataFrame]
+History = Callable[[str], "Trend"]
 
 
 def escape_md(text: object) -> str:
@@ -214,30 +214,53 @@ def trend(history: pd.DataFrame | None) -> list[float]:
     """The numeric totals of the score's history, oldest first (for the sparkline)."""
     if history is None or history.empty or "total" not in history.columns:
         return []
-    ordered = history.sort_values("computed_at") if "computed_at" in history.columns else history
-    return [float(v) for v in ordered["total"] if v is not None and not pd.isna(v)]
+    return [float(v) for v in _oldest_first(history)["total"] if v is not None and not pd.isna(v)]
 
 
-def _previous(ctx: PageContext, score_id: str, history: pd.DataFrame | None) -> str | None:
-    if history is None or len(history) < 2 or "computed_at" not in history.columns:
+def _oldest_first(history: pd.DataFrame) -> pd.DataFrame:
+    """The history by computed_at (the store reads it in that order: sorted only when it is not)."""
+    if "computed_at" not in history.columns or history["computed_at"].is_monotonic_increasing:
+        return history
+    return history.sort_values("computed_at")
+
+
+@dataclass(frozen=True)
+class Trend:
+    """What a card shows of its score's history: the totals oldest first (the sparkline), the
+    snapshot before the latest as (total, band, day), and the day of the latest computation.
+    Built once per history (:meth:`of`; cached per case version by ``cache.trends``)."""
+
+    points: tuple[float, ...] = ()
+    previous: tuple[object, str, date | None] | None = None
+    computed: date | None = None
+
+    @classmethod
+    def of(cls, history: pd.DataFrame | None) -> Trend:
+        if history is None or history.empty or "computed_at" not in history.columns:
+            return cls(tuple(trend(history)))
+        ordered = _oldest_first(history)
+        previous = None
+        if len(ordered) >= 2:
+            row = ordered.iloc[-2]
+            previous = (row.get("total"), str(row.get("band", "")), _when(row["computed_at"]))
+        return cls(tuple(trend(ordered)), previous, _when(ordered["computed_at"].max()))
+
+
+def _previous(ctx: PageContext, score_id: str, history: Trend | None) -> str | None:
+    if history is None or history.previous is None:
         return None
-    row = history.sort_values("computed_at").iloc[-2]
-    when = _when(row["computed_at"])
-    total = row.get("total")
+    total, band, when = history.previous
     if total is not None and not pd.isna(total):
         value = number(Decimal(str(total)))
     else:
-        band = str(row.get("band", ""))
         bands = SCORES[score_id].bands if score_id in SCORES else {}
         pair = bands.get(band)
         value = (pair[1] if ctx.lang == "zh" else pair[0]) if pair else band
     return ctx.t("board.card.previous", value=value, date=when.isoformat() if when else "—")
 
 
-def _computed(history: pd.DataFrame | None, as_of: date) -> date:
-    if history is None or history.empty or "computed_at" not in history.columns:
-        return as_of
-    return _when(history["computed_at"].max()) or as_of
+def _computed(history: Trend | None, as_of: date) -> date:
+    return (history.computed if history is not None else None) or as_of
 
 
 # ---------------------------------------------------------------------------------------------
@@ -316,7 +339,7 @@ CARD_WIDTH = 260  # px: wide enough for a band label and a title on two lines; t
 PICK_KEY = "board_bd_pick"
 
 
-def computed_on(history: pd.DataFrame | None, as_of: date) -> date:
+def computed_on(history: Trend | None, as_of: date) -> date:
     """The day a card's score was last computed (the board's date when it has no history)."""
     return _computed(history, as_of)
 
@@ -325,7 +348,7 @@ def render_card(
     ctx: PageContext,
     card: Card,
     *,
-    history: pd.DataFrame | None,
+    history: Trend | None,
     as_of: date,
     board_computed: date | None = None,
     site: str = "",
@@ -345,7 +368,7 @@ def render_card(
         # The name as wrapping text: a metric label is cut to one line ("Bilsk…").
         st.markdown(f"**{escape_md(name)}**", help=full)
         if score.complete or converted:
-            points = trend(history)
+            points = list(history.points) if history is not None else []
             st.metric(
                 name,
                 value if value is not None else ctx.t("board.none"),

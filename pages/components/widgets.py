@@ -96,3 +96,23 @@ def case_table(
     rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
     if rows and 0 <= rows[0] < len(case_ids):
         st.switch_page("pages/case.py", query_params={"case": str(int(case_ids[rows[0]]))})
+
+
+def seen_key(key: str) -> str:
+    """The session flag set once the expander ``key`` of :func:`entry_expander` has been opened."""
+    return f"{key}__seen"
+
+
+def _opened(key: str) -> None:
+    if st.session_state.get(key):
+        st.session_state[seen_key(key)] = True
+
+
+def entry_expander(label: str, *, key: str, icon: str) -> Any | None:
+    """An expander of data-entry forms whose content is built only once it has been opened in this
+    session: a board nobody edits pays nothing for its forms (their widgets are most of a run). From
+    the first opening on, the content is drawn on every run, open or closed, like a plain expander,
+    so what was typed and not saved yet stays. Opening it reruns the fragment it is in (or the page).
+    Returns the expander to draw into, or None while it has not been opened."""
+    box = st.expander(label, icon=icon, key=key, on_change=_opened, args=(key,))
+    return box if st.session_state.get(seen_key(key)) else None

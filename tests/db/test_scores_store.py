@@ -21,6 +21,7 @@ from db.scores import (
     load_case_files,
     record_snapshots,
     score_all,
+    score_histories,
     score_history,
     snapshot_rows,
 )
@@ -93,6 +94,31 @@ def test_lesion_change_writes_new_rows_and_history_shows_both(demo_cur: duckdb.D
         assert list(history["total"]) == [11, 13]
         assert list(history["band"]) == ["indeterminate", "unstable"]
     assert len(score_history(demo_cur, case_id, "bilsky_escc", t9.lesion_id)) == 1
+
+
+def test_score_histories_read_every_patient_score_at_once(demo_cur: duckdb.DuckDBPyConnection, member: Actor) -> None:
+    """The board's one query: each patient-level score's history, the same rows and order as
+    score_history reads for that score alone; lesion-level rows are not in it."""
+    case_id = lecture_case_id(demo_cur, 2)
+    record(demo_cur, case_id, T0)
+    t9 = spinal_lesion(demo_cur, case_id, "T9")
+    clinical.update_lesion(demo_cur, member, t9, {"alignment": "de_novo_deformity"})
+    record(demo_cur, case_id, T1)
+
+    every = score_histories(demo_cur, case_id)
+    patient_ids = {
+        r[0]
+        for r in demo_cur.execute(
+            "SELECT DISTINCT score_id FROM score_snapshot WHERE case_id = ? AND lesion_id IS NULL", [case_id]
+        ).fetchall()
+    }
+    assert set(every) == patient_ids and "sins" in every
+    for score_id, frame in every.items():
+        alone = score_history(demo_cur, case_id, score_id)
+        assert list(frame.columns) == ["computed_at", "total", "band"]
+        assert frame.astype(str).values.tolist() == alone.astype(str).values.tolist()
+    assert list(every["sins"]["total"]) == [11, 13]
+    assert score_histories(demo_cur, 10**9) == {}
 
 
 def test_lab_change_writes_new_rows(demo_cur: duckdb.DuckDBPyConnection, member: Actor) -> None:

@@ -12,7 +12,9 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from pages.components import forms_assessment, forms_header
 from pages.components.guard import fingerprint
+from pages.components.widgets import seen_key
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ("overview", "cases", "case", "meetings", "decisions", "analytics", "admin")
@@ -53,6 +55,14 @@ def app(page: str, *, user_id: int | None = None, query: dict[str, str] | None =
         at.session_state["auth"] = {"user_id": user_id, "signed_in_at": now, "last_seen": now, "client": fingerprint("", "")}
     for k, v in (query or {}).items():
         at.query_params[k] = v
+    return at
+
+
+def open_entries(at: AppTest, case_id: int) -> AppTest:
+    """As if the user had opened the board's "edit case details" and assessments expanders once
+    (their forms are built from the first opening on: widgets.entry_expander)."""
+    for key in (forms_header.entry_key(case_id), forms_assessment.entry_key(case_id)):
+        at.session_state[seen_key(key)] = True
     return at
 
 

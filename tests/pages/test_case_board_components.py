@@ -1,4 +1,4 @@
-"""Pure helpers of the case board (score_cards.py, case_board.py) and its messages, no AppTest."""
+"""Pure helpers of the case board (score_cards.py, board_common.py, cache.py) and its messages, no AppTest."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from core.messages.case_board import MESSAGES as BOARD_MESSAGES
 from core.models import Bone, Lesion, LesionType, Segment, Side
 from db.board import Board, load_board
 from db.demo import lecture_case_id
-from pages.components import case_board, score_cards
+from pages.components import board_common, cache, score_cards
 from pages.components.figures import BAND_COLOURS, band_colour
 from pages.components.guard import PageContext
 
@@ -194,6 +194,12 @@ def test_trend_and_breakdown_frames(boards: dict[int, Board]) -> None:
     )
     assert score_cards.trend(history) == [9.0, 11.0]
     assert score_cards.trend(None) == []
+    # What a card shows of it, summarised once: the one before the latest, the latest day.
+    summary = score_cards.Trend.of(history)
+    assert summary == score_cards.Trend((9.0, 11.0), (9.0, "indeterminate", date(2026, 1, 1)), date(2026, 1, 2))
+    assert score_cards._previous(context("en"), "sins", summary) == t("board.card.previous", "en", value="9.0", date="2026-01-01")
+    assert score_cards.Trend.of(None) == score_cards.Trend() and score_cards._previous(context("en"), "sins", None) is None
+    assert score_cards.computed_on(score_cards.Trend(), date(2026, 2, 1)) == date(2026, 2, 1)
     sins = boards[-2].scores.get("sins")
     assert sins is not None
     frame = score_cards.breakdown_frame(context("zh"), sins)
@@ -209,14 +215,14 @@ def test_trend_and_breakdown_frames(boards: dict[int, Board]) -> None:
 
 def test_lesion_risk_keeps_the_worst_band(boards: dict[int, Board]) -> None:
     board = boards[-2]
-    risk = case_board.lesion_risk(board.scores)
+    risk = board_common.lesion_risk(board.scores)
     t9 = next(les for les in board.cf.lesions if les.level == "T9")
     assert risk[t9.lesion_id] == "high_grade"  # Bilsky 2 outranks SINS indeterminate
 
 
 def test_crcl_points_match_the_zoledronic_card(boards: dict[int, Board]) -> None:
     board = boards[-1]
-    points = case_board.crcl_points(board.cf)
+    points = board_common.crcl_points(board.cf)
     assert points == sorted(points)
     card = board.scores.patient["zoledronic_acid_dose"]
     assert card.total is not None
@@ -236,13 +242,37 @@ def test_site_label(lang: str, expected: str) -> None:
         lesion_type=LesionType.LYTIC,
         detected_date=date(2025, 1, 1),
     )
-    assert case_board.site_label(lesion, lang) == expected
+    assert board_common.site_label(lesion, lang) == expected
     spine = Lesion(patient_id=1, bone=Bone.SPINE, level="T9", lesion_type=LesionType.MIXED)
-    assert case_board.site_label(spine, lang) == "T9"
+    assert board_common.site_label(spine, lang) == "T9"
 
 
 def test_figure_key_changes_with_content(boards: dict[int, Board]) -> None:
+    """A board as recorded (no version): keyed by a hash of its content."""
     cf = boards[-1].cf
-    assert case_board.figure_key(cf, "en") == case_board.figure_key(cf, "en")
-    assert case_board.figure_key(cf, "en") != case_board.figure_key(cf, "zh")
-    assert case_board.figure_key(cf, "en") != case_board.figure_key(boards[-2].cf, "en")
+    key = partial(cache.figure_key, None)
+    assert key(cf, "en") == key(cf, "en")
+    assert key(cf, "en") != key(cf, "zh")
+    assert key(cf, "en") != key(boards[-2].cf, "en")
+
+
+def test_figure_key_follows_the_case_version(boards: dict[int, Board]) -> None:
+    """The current board: keyed by the case's data version (no hashing of the case file), so a
+    data change (a new stamp), another case, another day or another language builds anew."""
+    cf = boards[-1].cf
+    v = cache.Version("store.duckdb", 7, 41, date(2026, 12, 1))
+    same = cache.figure_key(v, cf, "en")
+    assert same == cache.figure_key(v, boards[-2].cf, "en")  # the content is not read
+    for other in (
+        cache.Version("store.duckdb", 7, 42, date(2026, 12, 1)),
+        cache.Version("store.duckdb", 8, 41, date(2026, 12, 1)),
+        cache.Version("store.duckdb", 7, 41, date(2026, 12, 2)),
+        cache.Version("other.duckdb", 7, 41, date(2026, 12, 1)),
+    ):
+        assert cache.figure_key(other, cf, "en") != same
+    assert cache.figure_key(v, cf, "zh") != same
+
+
+@pytest.mark.parametrize(("lang", "primary"), [("en", "lung (NSCLC)"), ("zh", "非小细胞肺癌")])
+def test_picker_label_names_the_primary_in_the_language(lang: str, primary: str) -> None:
+    assert cache.picker_label("#12 · Ms A · MRN1 · lung_nsclc", lang) == f"#12 · Ms A · MRN1 · {primary}"

@@ -12,7 +12,9 @@ from streamlit.testing.v1 import AppTest
 
 from core.models import Actor, Case, Patient, Role, Specialty
 from db import cases
-from tests.pages.conftest import app
+from pages.components import forms_header
+from pages.components.widgets import seen_key
+from tests.pages.conftest import app, open_entries
 
 ENTRY = "Edit case details (referral, primary tumour, markers, wishes)"
 
@@ -51,7 +53,7 @@ def _stored(page_store: Path, case_id: int) -> Case:
 
 
 def _board(user_id: int, case_id: int) -> AppTest:
-    at = app("case", user_id=user_id, query={"case": str(case_id)})
+    at = open_entries(app("case", user_id=user_id, query={"case": str(case_id)}), case_id)
     at.session_state["lang"] = "en"
     at.run()
     assert not at.exception, at.exception
@@ -125,3 +127,21 @@ def test_a_concurrent_change_is_a_conflict_and_nothing_is_saved(page_store: Path
     assert (stored.referrer, stored.priority) == ("Dr Ref", "urgent")
     # the form now shows the stored case, ready to redo the change on the current version
     assert at.text_input(key=f"header_{case_id}__referrer").value == "Dr Ref"
+
+
+def test_the_entry_forms_are_built_once_opened(page_store: Path, user_ids: dict[str, int], case_id: int) -> None:
+    """A board nobody edits pays nothing for its forms: the two expanders are there, closed and
+    empty, until opened once in the session; from then on their forms are drawn on every run."""
+    at = app("case", user_id=user_ids["coordinator"], query={"case": str(case_id)})
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception, at.exception
+    labels = [str(e.label) for e in at.expander]
+    assert ENTRY in labels and any(label.startswith("Clinical assessments") for label in labels)
+    keys = [str(w.key or "") for w in [*at.text_area, *at.text_input, *at.selectbox, *at.number_input]]
+    assert not [k for k in keys if k.startswith((f"header_{case_id}__", f"assess_{case_id}__"))]
+    at.session_state[seen_key(forms_header.entry_key(case_id))] = True  # what opening it sets
+    at.run()
+    assert at.text_area(key=f"header_{case_id}__question").value == _stored(page_store, case_id).question
+    keys = [str(w.key or "") for w in [*at.text_area, *at.text_input, *at.selectbox, *at.number_input]]
+    assert not [k for k in keys if k.startswith(f"assess_{case_id}__")]  # still closed, never opened

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from core.models import Actor, Case, Patient, Role, Specialty
 from db import cases, clinical
 from pages.components.case_board import TAB_KEY
-from tests.pages.conftest import app, texts
+from tests.pages.conftest import app, open_entries, texts
 
 BIRTH = date(1961, 4, 2)
 
@@ -61,7 +61,7 @@ def new_case(page_store: Path, user_ids: dict[str, int]) -> tuple[int, int]:
 
 
 def board(user_id: int, case_id: int, tab: str | None = None) -> AppTest:
-    at = app("case", user_id=user_id, query={"case": str(case_id)})
+    at = open_entries(app("case", user_id=user_id, query={"case": str(case_id)}), case_id)
     at.session_state["lang"] = "en"
     if tab is not None:
         at.session_state[TAB_KEY] = tab

@@ -23,7 +23,7 @@ import core.models as models
 from core.i18n import MESSAGES
 from pages.components.case_board import TAB_KEY
 from pages.components.links import LINK_KEY_PREFIX
-from tests.pages.conftest import app
+from tests.pages.conftest import app, open_entries
 
 STREAMLIT_DEFAULTS = ("Choose an option", "Choose options", "No options to select", "Select...")
 # English catalogue texts whose Chinese differs: shown alone in the Chinese UI they are a bug.
@@ -134,8 +134,13 @@ def problems(at: AppTest) -> list[str]:
     return sorted(set(found))
 
 
+def _with_entries(at: AppTest, page: str, query: dict[str, str]) -> AppTest:
+    """The case board with its data-entry forms built (as once opened), so their labels are checked too."""
+    return open_entries(at, int(query["case"])) if page == "case" else at
+
+
 def _zh(page: str, user_id: int, query: dict[str, str], tab: str | None = None) -> AppTest:
-    at = app(page, user_id=user_id, query=query)
+    at = _with_entries(app(page, user_id=user_id, query=query), page, query)
     at.session_state["lang"] = "zh"
     if tab is not None:
         at.session_state[TAB_KEY] = tab
@@ -179,7 +184,7 @@ OWN_LABELS = (
 def test_page_in_english_shows_no_chinese_labels(
     page_store: Path, user_ids: dict[str, int], page: str, user: str, query: dict[str, str], tab: str | None
 ) -> None:
-    at = app(page, user_id=user_ids[user], query=query).run()
+    at = _with_entries(app(page, user_id=user_ids[user], query=query), page, query).run()
     assert not at.exception
     chinese = [f"{where}: {text!r}" for where, text in _labels(at) if where in OWN_LABELS and CJK.search(text)]
     assert chinese == []
