@@ -13,6 +13,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 import pandas as pd
@@ -24,13 +25,24 @@ from core.i18n import MESSAGES, enum_label, t
 from core.models import Analyte, CaseFile, Lesion
 from core.rules import RuleHit
 from core.scores import ScoreInputError, cockcroft_gault
+from core.vocabulary import (
+    AgendaStatus,
+    DecisionStatus,
+    Outcome,
+    PlanDisposition,
+    PlanKind,
+    PrimaryTumour,
+    Priority,
+    QuorumState,
+    Specialty,
+)
 from db import cases, decisions, meetings
 from db import scores as score_store
 from db.board import Board
 from pages.components import board_as_recorded, figures, forms_assessment, forms_facts, forms_header, forms_lab, score_cards
 from pages.components.decision_history import new_listing, where_decided
 from pages.components.guard import PageContext
-from pages.components.score_cards import badge_colour, colour_name, escape_md, label
+from pages.components.score_cards import badge_colour, colour_name, escape_md
 
 # Emergencies first (RULES.md precedence), then the specialties in the order of the MDT round.
 SPECIALTY_ORDER: tuple[str, ...] = (
@@ -102,7 +114,7 @@ def _picked(key: str) -> None:
 def _picker_label(ctx: PageContext, text: str) -> str:
     """``#12 · name · MRN · lung_nsclc`` with the primary in the user's language."""
     head, _, primary = text.rpartition(" · ")
-    return f"{head} · {enum_label(primary, ctx.lang)}" if head else text
+    return f"{head} · {enum_label(primary, ctx.lang, PrimaryTumour)}" if head else text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -119,8 +131,7 @@ def site_label(lesion: Lesion, lang: str) -> str:
         parts.append(enum_label(lesion.side, lang))
     parts.append(enum_label(lesion.bone, lang))
     if lesion.segment is not None:
-        key = f"board.segment.{lesion.segment.value}"
-        parts.append(_t(lang, key, lesion.segment.value))
+        parts.append(enum_label(lesion.segment, lang))
     return ("" if lang == "zh" else " ").join(parts)
 
 
@@ -140,11 +151,11 @@ def _as_date(value: object) -> date | None:
     return None
 
 
-def _code(ctx: PageContext, value: object) -> str:
-    """A vocabulary value in words; '—' when absent."""
+def _code(ctx: PageContext, value: object, vocab: type[StrEnum]) -> str:
+    """A value of ``vocab`` in words; '—' when absent."""
     if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
         return ctx.t("board.none")
-    return enum_label(str(value), ctx.lang)
+    return enum_label(str(value), ctx.lang, vocab)
 
 
 def lesion_risk(scores: CaseScores) -> dict[int, str]:
@@ -292,7 +303,7 @@ def header(ctx: PageContext, board: Board, agenda: pd.DataFrame) -> None:
     st.title(tr("board.title", name=escape_md(p.display_name), case=c.case_id))
     primary = enum_label(c.primary_tumour, ctx.lang)
     if c.histology is not None:
-        histology = label(ctx, f"board.histology.{c.histology.value}", c.histology.value)
+        histology = enum_label(c.histology, ctx.lang)
         primary += f"，{histology}" if ctx.lang == "zh" else f", {histology}"
     markers = [
         f"{name}{ {'positive': '+', 'negative': '−'}.get(value.value, '?') }"
@@ -497,7 +508,7 @@ def _suggestion(ctx: PageContext, hit: RuleHit) -> None:
     text, reason = _hit_text(ctx, hit)
     rationale = hit.rationale_zh if ctx.lang == "zh" else hit.rationale_en
     colour = URGENCY_COLOURS.get(hit.urgency, "gray")
-    st.markdown(f":{colour}-badge[{enum_label(hit.urgency, ctx.lang)}] **{escape_md(text)}**")
+    st.markdown(f":{colour}-badge[{enum_label(hit.urgency, ctx.lang, Priority)}] **{escape_md(text)}**")
     lines = [ctx.t("board.suggest.reason", reason=escape_md(reason))]
     if rationale:
         lines.append(ctx.t("board.suggest.rationale", rationale=escape_md(rationale)))
@@ -542,7 +553,7 @@ def imaging(ctx: PageContext, board: Board) -> None:
 
 def timeline(ctx: PageContext, board: Board, agenda: pd.DataFrame) -> None:
     meeting_points = [
-        (when, ctx.t("board.timeline.meeting", status=_code(ctx, row.status)))
+        (when, ctx.t("board.timeline.meeting", status=_code(ctx, row.status, AgendaStatus)))
         for row in agenda.itertuples()
         if (when := _as_date(row.meeting_date)) is not None
     ]
@@ -553,8 +564,8 @@ def timeline(ctx: PageContext, board: Board, agenda: pd.DataFrame) -> None:
             ctx.t(
                 "board.timeline.decision",
                 version=row.version,
-                status=_code(ctx, row.status),
-                outcome=_code(ctx, row.outcome),
+                status=_code(ctx, row.status, DecisionStatus),
+                outcome=_code(ctx, row.outcome, Outcome),
             ),
         )
         for row in frame.itertuples()
@@ -619,7 +630,7 @@ def lesion_rows(ctx: PageContext, board: Board) -> pd.DataFrame:
                 tr("board.lesions.mirels"): scored("mirels", lesion.lesion_id),
                 tr("board.lesions.bilsky"): scored("bilsky_escc", lesion.lesion_id),
                 tr("board.lesions.fracture"): fracture,
-                tr("board.lesions.status"): label(ctx, f"board.lesion_status.{lesion.status.value}", lesion.status.value),
+                tr("board.lesions.status"): enum_label(lesion.status, ctx.lang),
             }
         )
     return pd.DataFrame(rows)
@@ -663,12 +674,12 @@ def past_decisions(ctx: PageContext, board: Board) -> None:
                 + ctx.t(
                     "board.decisions.heading",
                     version=row.version,
-                    status=_code(ctx, row.status),
-                    outcome=_code(ctx, row.outcome),
+                    status=_code(ctx, row.status, DecisionStatus),
+                    outcome=_code(ctx, row.outcome, Outcome),
                     date=when.isoformat() if when else "—",
                 )
                 + "** · "
-                + ctx.t("board.decisions.quorum", state=_code(ctx, row.quorum_state))
+                + ctx.t("board.decisions.quorum", state=_code(ctx, row.quorum_state, QuorumState))
             )
             st.caption(where_decided(ctx, row))  # the meeting that made it, or an emergency outside one
             _stored_text(ctx, "board.decisions.summary", row.summary)
@@ -710,9 +721,9 @@ def _plan_frame(ctx: PageContext, items: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             tr("board.decisions.rule"): items["rule_id"].fillna(""),
-            tr("board.decisions.kind"): [label(ctx, f"board.plan_kind.{k}", str(k)) for k in items["kind"]],
+            tr("board.decisions.kind"): [enum_label(str(k), ctx.lang, PlanKind) for k in items["kind"]],
             tr("board.decisions.text"): items["text"],
-            tr("board.decisions.disposition"): [label(ctx, f"board.disposition.{d}", str(d)) for d in items["disposition"]],
+            tr("board.decisions.disposition"): [enum_label(str(d), ctx.lang, PlanDisposition) for d in items["disposition"]],
             tr("board.decisions.reason"): items["reason"].fillna(""),
             tr("board.decisions.delivered"): [_yes_no(ctx, v) for v in items["delivered"]],
         }
@@ -731,7 +742,7 @@ def open_actions(ctx: PageContext, case_id: int) -> None:
             pd.DataFrame(
                 {
                     tr("board.actions.description"): still_open["description"],
-                    tr("board.actions.specialty"): [_code(ctx, s) for s in still_open["specialty"]],
+                    tr("board.actions.specialty"): [_code(ctx, s, Specialty) for s in still_open["specialty"]],
                     tr("board.actions.owner"): still_open["owner"].fillna(""),
                     tr("board.actions.due"): still_open["due_date"],
                     tr("board.actions.overdue"): [_yes_no(ctx, v) for v in still_open["overdue"]],
