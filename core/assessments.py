@@ -121,7 +121,9 @@ def _order(a: Assessment) -> tuple[date, datetime, int]:
     return (a.observed_on, a.recorded_at or datetime.min, a.assessment_id or 0)
 
 
-def current(assessments: Iterable[Assessment], *, as_of: date, recorded_by: datetime | None = None) -> dict[str, Assessment]:
+def current(
+    assessments: Iterable[Assessment], *, as_of: date, recorded_by: datetime | None = None
+) -> dict[str, Assessment]:
     """The assessment in force per field: latest by the date it describes, then by record time.
 
     Only facts describing a day up to ``as_of`` and (when ``recorded_by`` is given) recorded by then
@@ -161,3 +163,4 @@ def project(
 def history(assessments: Iterable[Assessment], field: str) -> list[Assessment]:
     """Every recorded value of one field, newest first (corrections and retractions included)."""
     return sorted((a for a in assessments if a.field == field), key=_order, reverse=True)
+
