@@ -49,6 +49,7 @@ class Agenda:
     meeting_id: int
     meeting_date: str
     first_case: int
+    first_item: int
     cases: int  # on the agenda before the coordinator lists one more
     core_attendees: tuple[int, ...]  # one clinician per core specialty (quorum)
     relisted_case: int  # on this agenda with a signed decision of an earlier meeting
@@ -67,7 +68,7 @@ def agenda(demo_template: Path) -> Agenda:
         ).fetchone()
         assert row is not None, "the demo store has no coming meeting"
         first = con.execute(
-            "SELECT case_id, (SELECT count(*) FROM agenda_item WHERE meeting_id = ?) FROM agenda_item"
+            "SELECT case_id, (SELECT count(*) FROM agenda_item WHERE meeting_id = ?), item_id FROM agenda_item"
             " WHERE meeting_id = ? ORDER BY position, item_id LIMIT 1",
             [row[0], row[0]],
         ).fetchone()
@@ -101,6 +102,7 @@ def agenda(demo_template: Path) -> Agenda:
         int(row[0]),
         str(row[1]),
         int(first[0]),
+        int(first[2]),
         int(first[1]),
         tuple(int(u[0]) for u in core),
         int(relisted[0]),
@@ -448,8 +450,12 @@ def test_meeting_day(meeting_server: StreamlitServer, agenda: Agenda, clock_file
     record_and_sign(chair, Outcome.DECIDED, RELISTED_SUMMARY)
     expect(case_heading(chair, agenda.relisted_case, level=3)).to_be_visible()
     present(chair, agenda.first_case, n)
-    chair.locator('[class*="st-key-mtg_p_reason_"] input').fill(DEFER_REASON)  # the presented item's form
-    chair.locator(f".st-key-mtg_p_status_{AgendaStatus.DEFERRED.value} button").click()
+    reason = chair.locator(f".st-key-mtg_p_reason_{agenda.first_item} input")  # the first item's own form
+    expect(reason).to_be_visible()
+    reason.fill(DEFER_REASON)
+    expect(reason).to_have_value(DEFER_REASON)
+    mark = chair.locator('[data-testid="stForm"]').filter(has=reason)
+    mark.locator(f".st-key-mtg_p_status_{AgendaStatus.DEFERRED.value} button").click()
     expect(case_heading(chair, agenda.first_case, level=3)).to_have_count(0)  # marked: on to the next item
     settle(chair)
 
