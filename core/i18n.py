@@ -249,6 +249,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "analytics.q.no_decision": ("No decision", "未决定"),
     "analytics.q.mean_minutes": ("Minutes per case", "每例讨论分钟"),
     "analytics.q.mean_specialties": ("Specialties contributing", "参与专科数"),
+    "analytics.state.delivered": ("delivered", "已执行"),
+    "analytics.state.not_recorded": ("not recorded", "未记录"),
+    "analytics.state.not_delivered": ("not delivered: {reason}", "未执行：{reason}"),
     # admin
     "admin.title": ("Administration", "系统管理"),
     "admin.tab.audit": ("Audit trail", "审计日志"),
@@ -316,157 +319,24 @@ def register(messages: dict[str, tuple[str, str]]) -> None:
     MESSAGES.update(messages)
 
 
-def enum_label(value: StrEnum | str, lang: str = "en") -> str:
-    """Human label of a vocabulary value (``vocab.<value>``), falling back to the value itself."""
-    raw = value.value if isinstance(value, StrEnum) else str(value)
-    pair = MESSAGES.get(f"vocab.{raw}")
+def enum_label(value: StrEnum | str, lang: str = "en", vocab: type[StrEnum] | None = None) -> str:
+    """Human label of a vocabulary value: the entry ``vocab.<Vocabulary>.<value>`` of its own vocabulary.
+
+    A member carries its vocabulary; a plain stored value needs ``vocab`` (the same code may mean
+    different things in two vocabularies: ``head_neck`` is a primary tumour and a bone segment).
+    A value without an entry (a stale code) is shown with spaces.
+    """
+    if isinstance(value, StrEnum):
+        vocab = vocab or type(value)
+        raw = value.value
+    else:
+        raw = str(value)
+    if vocab is None:
+        raise TypeError(f"enum_label({raw!r}) needs its vocabulary")
+    pair = MESSAGES.get(f"vocab.{vocab.__name__}.{raw}")
     if pair is None:
         return raw.replace("_", " ")
     return pair[1] if lang == "zh" else pair[0]
-
-
-VOCAB: dict[str, tuple[str, str]] = {
-    # primaries
-    "breast": ("breast", "乳腺癌"),
-    "prostate": ("prostate", "前列腺癌"),
-    "lung_nsclc": ("lung (NSCLC)", "非小细胞肺癌"),
-    "lung_sclc": ("lung (SCLC)", "小细胞肺癌"),
-    "kidney": ("kidney", "肾癌"),
-    "thyroid": ("thyroid", "甲状腺癌"),
-    "myeloma": ("myeloma", "骨髓瘤"),
-    "lymphoma": ("lymphoma", "淋巴瘤"),
-    "colorectal": ("colorectal", "结直肠癌"),
-    "rectum": ("rectum", "直肠癌"),
-    "stomach": ("stomach", "胃癌"),
-    "liver": ("liver", "肝癌"),
-    "oesophagus": ("oesophagus", "食管癌"),
-    "pancreas": ("pancreas", "胰腺癌"),
-    "bladder": ("bladder", "膀胱癌"),
-    "uterus": ("uterus", "子宫癌"),
-    "ovary": ("ovary", "卵巢癌"),
-    "melanoma": ("melanoma", "黑色素瘤"),
-    "head_neck": ("head and neck", "头颈部癌"),
-    "sarcoma": ("sarcoma", "肉瘤"),
-    "carcinoid": ("carcinoid", "类癌"),
-    "gallbladder": ("gallbladder", "胆囊癌"),
-    "cervix": ("cervix", "宫颈癌"),
-    "unknown_primary": ("unknown primary", "原发灶不明"),
-    "other": ("other", "其他"),
-    # statuses and streams
-    "referred": ("referred", "已转诊"),
-    "ready": ("ready", "资料齐备"),
-    "listed": ("listed", "已列入议程"),
-    "discussed": ("discussed", "已讨论"),
-    "closed": ("closed", "已结案"),
-    "full": ("full discussion", "完整讨论"),
-    "standard_of_care": ("standard of care", "标准治疗（批准）"),
-    "routine": ("routine", "常规"),
-    "urgent": ("urgent", "尽快（本周内）"),
-    "emergency": ("emergency", "危急（即刻处理）"),
-    "planned": ("planned", "计划中"),
-    "in_progress": ("in progress", "进行中"),
-    "ratified": ("ratified", "已批准"),
-    "deferred": ("deferred", "已推迟"),
-    "not_discussed": ("not discussed", "未讨论"),
-    "draft": ("draft", "草稿"),
-    "signed": ("signed", "已签署"),
-    "decided": ("decided", "已决定"),
-    "no_decision": ("no decision", "未作决定"),
-    "quorate": ("quorate", "达到法定人数"),
-    "provisional": ("provisional", "暂定"),
-    "chair_override": ("chair override", "主持人特批"),
-    "open": ("open", "未完成"),
-    "done": ("done", "已完成"),
-    "cancelled": ("cancelled", "已取消"),
-    "due": ("due", "待随访"),
-    "missed": ("missed", "已错过"),
-    # sex
-    "male": ("male", "男"),
-    "female": ("female", "女"),
-    # lesion types and bones
-    "lytic": ("lytic", "溶骨性"),
-    "blastic": ("blastic", "成骨性"),
-    "mixed": ("mixed", "混合性"),
-    "spine": ("spine", "脊柱"),
-    "sacrum": ("sacrum", "骶骨"),
-    "pelvis": ("pelvis", "骨盆"),
-    "femur": ("femur", "股骨"),
-    "humerus": ("humerus", "肱骨"),
-    "tibia": ("tibia", "胫骨"),
-    "fibula": ("fibula", "腓骨"),
-    "radius": ("radius", "桡骨"),
-    "ulna": ("ulna", "尺骨"),
-    "rib": ("rib", "肋骨"),
-    "skull": ("skull", "颅骨"),
-    "scapula": ("scapula", "肩胛骨"),
-    "sternum": ("sternum", "胸骨"),
-    "clavicle": ("clavicle", "锁骨"),
-    "left": ("left", "左"),
-    "right": ("right", "右"),
-    "midline": ("midline", "中线"),
-    # modalities
-    "xr": ("X-ray", "X 线"),
-    "ct": ("CT", "CT"),
-    "mri": ("MRI", "MRI"),
-    "bone_scan": ("bone scan", "骨扫描"),
-    "pet_ct": ("PET-CT", "PET-CT"),
-    "psma_pet": ("PSMA PET", "PSMA PET"),
-    "spect_ct": ("SPECT-CT", "SPECT-CT"),
-    # treatments
-    "surgery": ("surgery", "手术"),
-    "radiotherapy": ("radiotherapy", "放疗"),
-    "chemotherapy": ("chemotherapy", "化疗"),
-    "endocrine": ("endocrine therapy", "内分泌治疗"),
-    "targeted": ("targeted therapy", "靶向治疗"),
-    "immunotherapy": ("immunotherapy", "免疫治疗"),
-    "fixation": ("fixation", "内固定"),
-    "decompression": ("decompression", "减压"),
-    "systemic": ("systemic therapy", "全身治疗"),
-    "investigation": ("investigation", "检查"),
-    "delivered": ("delivered", "已执行"),
-    "not_recorded": ("not recorded", "未记录"),
-    "not_delivered_patient_choice": ("not delivered: patient choice", "未执行：患者选择"),
-    "not_delivered_comorbidity": ("not delivered: comorbidity", "未执行：合并症"),
-    "not_delivered_new_information": ("not delivered: new information", "未执行：新信息"),
-    "not_delivered_other": ("not delivered: other", "未执行：其他"),
-    "patient_choice": ("patient choice", "患者选择"),
-    "comorbidity": ("comorbidity", "合并症"),
-    "new_information": ("new information", "新信息"),
-    "pathological_fracture": ("pathological fracture", "病理性骨折"),
-    "cord_compression": ("cord compression", "脊髓压迫"),
-    "hypercalcaemia": ("hypercalcaemia", "高钙血症"),
-    "surgery_to_bone": ("surgery to bone", "骨手术"),
-    "radiotherapy_to_bone": ("radiotherapy to bone", "骨放疗"),
-    "diagnosis": ("diagnosis", "诊断"),
-    "progression": ("progression", "进展"),
-    "response": ("response", "缓解"),
-    "death": ("death", "死亡"),
-    "clinical_review": ("clinical review", "临床复诊"),
-    "labs": ("laboratory tests", "实验室检查"),
-    "imaging": ("imaging", "影像检查"),
-    "pre_dose_labs": ("pre-dose labs", "用药前检验"),
-    "accepted": ("accepted", "接受"),
-    "modified": ("modified", "修改"),
-    "rejected": ("rejected", "拒绝"),
-    "free_text": ("free text", "自由文本"),
-    "bone_modifying_agent": ("bone-modifying agent", "骨改良药物"),
-    "radionuclide": ("radionuclide", "放射性核素"),
-    "analgesia": ("analgesia", "镇痛"),
-    "vertebral_augmentation": ("vertebral augmentation", "椎体强化"),
-    "steroid": ("steroid", "糖皮质激素"),
-    # specialties
-    "medical_oncology": ("medical oncology", "肿瘤内科"),
-    "orthopaedics": ("orthopaedics", "骨科"),
-    "spine_surgery": ("spine surgery", "脊柱外科"),
-    "radiology": ("radiology", "影像科"),
-    "pain_medicine": ("pain medicine", "疼痛科"),
-    "rehabilitation": ("rehabilitation", "康复科"),
-    "nursing": ("specialist nursing", "专科护理"),
-    "interventional": ("interventional radiology", "介入科"),
-    "psychology": ("psychology", "心理科"),
-    "coordination": ("MDT coordination", "MDT 协调"),
-}
-MESSAGES.update({f"vocab.{k}": v for k, v in VOCAB.items()})
 
 
 def _load_parts() -> None:

@@ -11,10 +11,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from enum import StrEnum
 
-from core.i18n import MESSAGES, enum_label, t
+from core.i18n import enum_label, t
 from core.signing import SIGNATURE_MEANING
 from core.text import md_block, md_inline
+from core.vocabulary import (
+    ActionStatus,
+    AgendaStatus,
+    DecisionStatus,
+    MeetingStatus,
+    NotDeliveredReason,
+    Outcome,
+    PlanDisposition,
+    PlanKind,
+    PrimaryTumour,
+    Priority,
+    QuorumState,
+    Specialty,
+    Stream,
+)
 
 
 def md_escape(text: str) -> str:
@@ -187,7 +203,7 @@ def start_lines(note: StartNote | None, meeting_date: date, lang: str) -> list[s
             t(
                 "dec.doc.started_without_quorum",
                 lang,
-                names=t("dec.doc.list_sep", lang).join(label(x, lang) for x in note.missing_core),
+                names=t("dec.doc.list_sep", lang).join(label(x, lang, Specialty) for x in note.missing_core),
             )
         )
     lines.append(f"{t('dec.doc.start_reason', lang)}: {note.reason}")
@@ -219,12 +235,9 @@ def for_referrer(d: DecisionRecord | None) -> DecisionRecord | None:
 # Labels shared by the Markdown and PDF renderers
 
 
-def label(value: str, lang: str) -> str:
-    """A coded value in the reader's language: ``dec.v.<value>`` first, then the shared vocab."""
-    pair = MESSAGES.get(f"dec.v.{value}")
-    if pair is not None:
-        return pair[1] if lang == "zh" else pair[0]
-    return enum_label(value, lang)
+def label(value: str, lang: str, vocab: type[StrEnum]) -> str:
+    """A coded value of ``vocab`` in the reader's language (its one catalogue entry)."""
+    return enum_label(value, lang, vocab)
 
 
 def meaning_label(meaning: str, lang: str) -> str:
@@ -250,7 +263,9 @@ def in_lang(texts: tuple[str, str] | None, stored: str, lang: str) -> str:
 
 def agenda_text(c: CaseMinute, lang: str) -> str:
     """Urgency, stream and status of an agenda item."""
-    return t("dec.doc.list_sep", lang).join(label(v, lang) for v in (c.urgency, c.stream, c.agenda_status))
+    return t("dec.doc.list_sep", lang).join(
+        label(v, lang, vocab) for v, vocab in ((c.urgency, Priority), (c.stream, Stream), (c.agenda_status, AgendaStatus))
+    )
 
 
 def place_text(m: Minutes, lang: str) -> str:
@@ -280,14 +295,14 @@ def plan_line_text(item: PlanLine, lang: str, *, codes: bool = True) -> tuple[st
     """(head, detail) of a plan line: kind and disposition (and the rule code, unless ``codes``
     is off); reason and delivery."""
     rule = f" [{item.rule_id}]" if item.rule_id and codes else ""
-    head = f"{label(item.kind, lang)} · {label(item.disposition, lang)}{rule}"
+    head = f"{label(item.kind, lang, PlanKind)} · {label(item.disposition, lang, PlanDisposition)}{rule}"
     details = []
     if item.reason:
         details.append(f"{t('dec.doc.reason', lang)}: {item.reason}")
     if item.delivered is True and item.delivered_on is not None:
         details.append(t("dec.doc.delivered_on", lang, on=day(item.delivered_on, lang)))
     elif item.delivered is False and item.reason_not:
-        details.append(t("dec.doc.not_delivered", lang, reason=label(item.reason_not, lang)))
+        details.append(t("dec.doc.not_delivered", lang, reason=label(item.reason_not, lang, NotDeliveredReason)))
     return head, "; ".join(details)
 
 
@@ -295,17 +310,19 @@ def decision_facts(d: DecisionRecord, lang: str) -> list[tuple[str, str]]:
     """(label, value) rows describing a decision (free text values stay as stored)."""
     rows = [(t("dec.doc.emergency", lang), t("dec.doc.emergency_value", lang))] if d.emergency else []
     rows += [
-        (t("dec.doc.outcome", lang), label(d.outcome, lang)),
-        (t("dec.doc.version", lang), t("dec.doc.version_value", lang, n=d.version, status=label(d.status, lang))),
+        (t("dec.doc.outcome", lang), label(d.outcome, lang, Outcome)),
+        (t("dec.doc.version", lang), t("dec.doc.version_value", lang, n=d.version, status=label(d.status, lang, DecisionStatus))),
         (t("dec.doc.decided_on", lang), day(d.decided_on, lang)),
-        (t("dec.doc.quorum", lang), label(d.quorum_state, lang)),
+        (t("dec.doc.quorum", lang), label(d.quorum_state, lang, QuorumState)),
     ]
     if d.quorum_override_reason:
         rows.append((t("dec.doc.override_reason", lang), d.quorum_override_reason))
     if d.amendment_reason:
         rows.append((t("dec.doc.amendment_reason", lang), d.amendment_reason))
     if d.contributing:
-        rows.append((t("dec.doc.contributing", lang), t("dec.doc.list_sep", lang).join(label(s, lang) for s in d.contributing)))
+        rows.append(
+            (t("dec.doc.contributing", lang), t("dec.doc.list_sep", lang).join(label(s, lang, Specialty) for s in d.contributing))
+        )
     if d.summary:
         rows.append((t("dec.doc.summary", lang), d.summary))
     for axis in ("N", "O", "M", "S"):
@@ -326,10 +343,10 @@ def action_text(a: ActionLine, lang: str) -> str:
         text=in_lang(a.texts, a.description, lang),
         details=sep.join(
             (
-                label(a.specialty, lang),
+                label(a.specialty, lang, Specialty),
                 owner,
                 t("dec.doc.due_on", lang, on=day(a.due_date, lang)),
-                label(a.status, lang) + overdue,
+                label(a.status, lang, ActionStatus) + overdue,
             )
         ),
     )
@@ -337,7 +354,7 @@ def action_text(a: ActionLine, lang: str) -> str:
 
 def attendance_text(people: tuple[Attendee, ...], lang: str) -> tuple[str, str]:
     def who(p: Attendee) -> str:
-        return t("dec.doc.person", lang, name=p.name, specialty=label(p.specialty, lang))
+        return t("dec.doc.person", lang, name=p.name, specialty=label(p.specialty, lang, Specialty))
 
     comma = t("dec.doc.list_sep", lang)
     none = t("dec.doc.none", lang)
@@ -396,7 +413,7 @@ def to_markdown(minutes: Minutes, lang: str = "en") -> str:
     out = [f"# {md_escape(t('dec.doc.minutes_title', lang, date=day(m.meeting_date, lang)))}", ""]
     out.append(f"- **{md_escape(t('dec.doc.time_place', lang))}**: {md_escape(place_text(m, lang))}")
     out.append(f"- **{md_escape(t('dec.doc.chair', lang))}**: {md_escape(m.chair or t('dec.doc.none', lang))}")
-    out.append(f"- **{md_escape(t('dec.doc.status', lang))}**: {md_escape(label(m.status, lang))}")
+    out.append(f"- **{md_escape(t('dec.doc.status', lang))}**: {md_escape(label(m.status, lang, MeetingStatus))}")
     if m.attendance_grade is not None:
         out.append(f"- **{md_escape(t('dec.doc.grade', lang))}**: {m.attendance_grade}/4")
     for line in start_lines(m.start, m.meeting_date, lang):
@@ -427,7 +444,7 @@ def to_markdown(minutes: Minutes, lang: str = "en") -> str:
 
 
 def _case_md(n: int, section: str, c: CaseMinute, lang: str) -> Iterator[str]:
-    yield f"### {n}. {md_escape(c.patient)} ({md_escape(c.mrn)}) — {md_escape(label(c.primary_tumour, lang))}"
+    yield f"### {n}. {md_escape(c.patient)} ({md_escape(c.mrn)}) — {md_escape(label(c.primary_tumour, lang, PrimaryTumour))}"
     yield ""
     yield f"- **{md_escape(t('dec.doc.question', lang))}**: {md_escape(c.question)}"
     if c.agenda_status:
@@ -435,7 +452,7 @@ def _case_md(n: int, section: str, c: CaseMinute, lang: str) -> Iterator[str]:
     if c.deferral_reason:
         yield f"- **{md_escape(t('dec.doc.deferral_reason', lang))}**: {md_escape(c.deferral_reason)}"
     for op in c.opinions:
-        yield f"- **{md_escape(label(op.specialty, lang))}** ({md_escape(op.author)}): {md_escape(op.text)}"
+        yield f"- **{md_escape(label(op.specialty, lang, Specialty))}** ({md_escape(op.author)}): {md_escape(op.text)}"
     yield ""
     if section == "discussed" or c.decision is not None:
         yield from _decision_md(c.decision, lang)
@@ -455,10 +472,10 @@ def letter_to_markdown(letter: Letter, lang: str = "en") -> str:
         f"- **{md_escape(t('dec.doc.patient', lang))}**: {md_escape(x.patient)} ({md_escape(x.mrn)}), "
         f"{md_escape(t('dec.doc.born', lang))} {md_escape(day(x.birth_date, lang))}"
     )
-    out.append(f"- **{md_escape(t('dec.doc.primary', lang))}**: {md_escape(label(x.primary_tumour, lang))}")
+    out.append(f"- **{md_escape(t('dec.doc.primary', lang))}**: {md_escape(label(x.primary_tumour, lang, PrimaryTumour))}")
     out.append(
         f"- **{md_escape(t('dec.doc.referred', lang))}**: {md_escape(day(x.referral_date, lang))} — "
-        f"{md_escape(x.referrer)} ({md_escape(label(x.referrer_specialty, lang))})"
+        f"{md_escape(x.referrer)} ({md_escape(label(x.referrer_specialty, lang, Specialty))})"
     )
     out.append(f"- **{md_escape(t('dec.doc.question', lang))}**: {md_escape(x.question)}")
     out += ["", f"## {md_escape(t('dec.doc.attendance', lang))}", ""]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from pydantic import (
@@ -78,6 +77,7 @@ from core.vocabulary import (
     SpinalPainSign,
     Stream,
     SurgeonStability,
+    SurgeryProcedure,
     TreatmentKind,
     VisceralMets,
     to_si,
@@ -402,28 +402,6 @@ class LabResult(_Record):
         return self
 
 
-class SurgeryProcedure(StrEnum):
-    """What an operation did (docs/clinical/rules.md safety rule 3: only bone or spine operations count as fixation)."""
-
-    BIOPSY = "biopsy"
-    DECOMPRESSION = "decompression"
-    STABILISATION = "stabilisation"
-    DECOMPRESSION_STABILISATION = "decompression_stabilisation"
-    FIXATION = "fixation"
-    ARTHROPLASTY = "arthroplasty"
-    RESECTION = "resection"
-    NON_SKELETAL = "non_skeletal"
-
-    @property
-    def skeletal(self) -> bool:
-        return self is not SurgeryProcedure.NON_SKELETAL
-
-    @property
-    def stabilises(self) -> bool:
-        """Decompression, stabilisation, fixation, arthroplasty or resection of the lesion (not a biopsy)."""
-        return self not in (SurgeryProcedure.NON_SKELETAL, SurgeryProcedure.BIOPSY)
-
-
 class Treatment(_Record):
     treatment_id: int | None = None
     patient_id: int
@@ -544,9 +522,14 @@ class PlanItem(_Record):
     text: RequiredLongText
     disposition: PlanDisposition = PlanDisposition.FREE_TEXT
     reason: LongText = ""
+    # (en, zh) when the app knows the text in both languages (a rule suggestion taken as suggested,
+    # a demo record): documents show the reader's language. None for text the team typed.
+    texts: tuple[RequiredLongText, RequiredLongText] | None = None
 
     @model_validator(mode="after")
     def _reason(self) -> PlanItem:
+        if self.texts is not None and self.text not in self.texts:
+            raise ValueError("text must be one of its two languages")
         if self.disposition in (PlanDisposition.MODIFIED, PlanDisposition.REJECTED) and not (self.reason.strip()):
             raise ValueError("reason is required when a suggestion is modified or rejected")
         if self.disposition != PlanDisposition.FREE_TEXT and self.rule_id is None:

@@ -355,6 +355,28 @@ class TreatmentKind(StrEnum):
     STEROID = "steroid"
 
 
+class SurgeryProcedure(StrEnum):
+    """What an operation did (docs/clinical/rules.md safety rule 3: only bone or spine operations count as fixation)."""
+
+    BIOPSY = "biopsy"
+    DECOMPRESSION = "decompression"
+    STABILISATION = "stabilisation"
+    DECOMPRESSION_STABILISATION = "decompression_stabilisation"
+    FIXATION = "fixation"
+    ARTHROPLASTY = "arthroplasty"
+    RESECTION = "resection"
+    NON_SKELETAL = "non_skeletal"
+
+    @property
+    def skeletal(self) -> bool:
+        return self is not SurgeryProcedure.NON_SKELETAL
+
+    @property
+    def stabilises(self) -> bool:
+        """Decompression, stabilisation, fixation, arthroplasty or resection of the lesion (not a biopsy)."""
+        return self not in (SurgeryProcedure.NON_SKELETAL, SurgeryProcedure.BIOPSY)
+
+
 class EventKind(StrEnum):
     DIAGNOSIS = "diagnosis"
     PATHOLOGICAL_FRACTURE = "pathological_fracture"

@@ -171,8 +171,9 @@ def get_decision(cur: duckdb.DuckDBPyConnection, decision_id: int) -> Decision:
         fetch_models(
             cur,
             PlanItem,
-            "SELECT plan_item_id, decision_id, position, rule_id, kind, text, disposition, reason FROM plan_item"
-            " WHERE decision_id = ? ORDER BY position",
+            "SELECT p.plan_item_id, p.decision_id, p.position, p.rule_id, p.kind, p.text, p.disposition, p.reason,"
+            " CASE WHEN t.plan_item_id IS NULL THEN NULL ELSE [t.text_en, t.text_zh] END AS texts"
+            " FROM plan_item p LEFT JOIN plan_item_text t USING (plan_item_id) WHERE p.decision_id = ? ORDER BY p.position",
             [decision_id],
         )
     )
@@ -200,10 +201,21 @@ def _audit_view(d: Decision) -> dict[str, object]:
 
 def _insert_plan(cur: duckdb.DuckDBPyConnection, decision_id: int, plan: tuple[PlanItem, ...]) -> None:
     for pos, item in enumerate(plan):
-        cur.execute(
-            "INSERT INTO plan_item (decision_id, position, rule_id, kind, text, disposition, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",  # noqa: E501
+        row = cur.execute(
+            "INSERT INTO plan_item (decision_id, position, rule_id, kind, text, disposition, reason)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING plan_item_id",
             [decision_id, pos, item.rule_id, item.kind.value, item.text, item.disposition.value, item.reason],
-        )
+        ).fetchone()
+        if item.texts is not None and row is not None:
+            cur.execute("INSERT INTO plan_item_text (plan_item_id, text_en, text_zh) VALUES (?, ?, ?)", [row[0], *item.texts])
+
+
+def _delete_plan(cur: duckdb.DuckDBPyConnection, decision_id: int) -> None:
+    cur.execute(
+        "DELETE FROM plan_item_text WHERE plan_item_id IN (SELECT plan_item_id FROM plan_item WHERE decision_id = ?)",
+        [decision_id],
+    )
+    cur.execute("DELETE FROM plan_item WHERE decision_id = ?", [decision_id])
 
 
 def _mark_emergency(cur: duckdb.DuckDBPyConnection, actor: Actor, decision_id: int) -> None:
@@ -324,7 +336,7 @@ def save_draft(
         ).fetchone()
         if not changed or int(changed[0]) != 1:
             raise ConflictError("This draft was changed by someone else since you opened it; nothing was saved. Reload it.")
-        cur.execute("DELETE FROM plan_item WHERE decision_id = ?", [decision.decision_id])
+        _delete_plan(cur, decision.decision_id)
         _insert_plan(cur, decision.decision_id, decision.plan)
         audit.record(
             cur,

@@ -81,6 +81,7 @@ class DemoSummary:
     specialty_opinion: int
     decision: int
     plan_item: int
+    plan_item_text: int
     action_item: int
     delivery: int
     follow_up: int

@@ -14,6 +14,7 @@ from core.models import (
 from core.signing import SIGNATURE_MEANING, content_hash
 from db.demo_base import _Case
 from db.demo_generic import GenericCases
+from db.demo_plan_texts import plan_texts
 from db.demo_vocabulary import (
     N_PAST_MEETINGS,
     OWNER_FOR_KIND,
@@ -299,7 +300,7 @@ class MeetingRecords(GenericCases):
                     "systemic": "fit" if row["fit_for_surgery"] else "not fit",
                 }
         summary = {
-            "decided": f"Plan agreed for {site_label(c.lesions[0])} and systemic care: " + "; ".join(p[2] for p in plan[:3]),
+            "decided": f"Plan agreed for {site_label(c.lesions[0])} and systemic care; see the plan items.",
             "deferred": "Decision deferred pending further information; re-listed.",
             "no_decision": "No recommendation reached; information missing.",
         }[outcome][:3900]
@@ -319,6 +320,8 @@ class MeetingRecords(GenericCases):
                 "reason": why,
             }
             items.append(pi)
+        # each item's text in both languages (db/demo_plan_texts.py): the demo team works in either
+        texts = {pi["plan_item_id"]: plan_texts(pi["text"]) for pi in items}
         model = Decision.model_validate(
             {
                 "decision_id": did,
@@ -330,7 +333,7 @@ class MeetingRecords(GenericCases):
                 "status": "draft",
                 "outcome": outcome,
                 "summary": summary,
-                "plan": [PlanItem.model_validate(dict(pi)) for pi in items],
+                "plan": [PlanItem.model_validate({**pi, "texts": texts[pi["plan_item_id"]]}) for pi in items],
                 "noms": noms,
                 "dissent": dissent,
                 "contributing": contributing,
@@ -369,6 +372,9 @@ class MeetingRecords(GenericCases):
             }
         )
         self.t["plan_item"].extend(items)
+        self.t["plan_item_text"].extend(
+            {"plan_item_id": i, "text_en": pair[0], "text_zh": pair[1]} for i, pair in texts.items() if pair is not None
+        )
         self.latest[row["case_id"]] = (version, did, outcome, decided_on)
         self.plan_meta[did] = {
             "case": c,
@@ -725,7 +731,8 @@ class MeetingRecords(GenericCases):
                         continue
                     if p[1] in TREATMENT_KINDS | {"investigation"} and self.chance(0.7):
                         owner = OWNER_FOR_KIND[p[1]]
-                        actions.append((owner, f"{self.verb(p[1])}: {p[2]}"[:3900], pi["plan_item_id"], rng.randint(3, 14)))
+                        # described by its plan item's text, so documents show it in the reader's language
+                        actions.append((owner, p[2], pi["plan_item_id"], rng.randint(3, 14)))
             for owner, text, plan_item_id, due_in in actions:
                 due = decided_on + timedelta(days=due_in)
                 status, completed = "open", None
@@ -796,21 +803,6 @@ class MeetingRecords(GenericCases):
             "note": note,
             "recorded_at": recorded,
         }
-
-    @staticmethod
-    def verb(kind: str) -> str:
-        return {
-            "radiotherapy": "Book radiotherapy",
-            "fixation": "List for surgery",
-            "decompression": "List for surgery",
-            "systemic": "Start systemic therapy",
-            "bone_modifying_agent": "Prescribe",
-            "analgesia": "Adjust analgesia",
-            "rehabilitation": "Refer to rehabilitation",
-            "investigation": "Arrange",
-            "emergency": "Start now",
-            "other": "Do",
-        }[kind]
 
     def deliver(self, c: _Case, p: tuple[Any, ...], on: date) -> None:
         """The treatment a delivered plan item produced (with its skeletal event)."""

@@ -43,6 +43,7 @@ TABLES: tuple[tuple[str, str | None, str | None], ...] = (
     ("specialty_opinion", "opinion_id", "seq_opinion"),
     ("decision", "decision_id", "seq_decision"),
     ("plan_item", "plan_item_id", "seq_plan_item"),
+    ("plan_item_text", None, None),
     ("action_item", "action_id", "seq_action"),
     ("delivery", "delivery_id", "seq_delivery"),
     ("follow_up", "follow_up_id", "seq_follow_up"),

@@ -89,8 +89,8 @@ def _plan_lines(cur: duckdb.DuckDBPyConnection, decision_ids: list[int]) -> dict
         cur,
         """
         SELECT p.decision_id, p.position, p.rule_id, p.kind, p.text, p.disposition, p.reason,
-               dl.delivered, dl.delivered_on, dl.reason_not
-        FROM plan_item p LEFT JOIN delivery dl USING (plan_item_id)
+               dl.delivered, dl.delivered_on, dl.reason_not, t.text_en, t.text_zh
+        FROM plan_item p LEFT JOIN delivery dl USING (plan_item_id) LEFT JOIN plan_item_text t USING (plan_item_id)
         WHERE list_contains(?::BIGINT[], p.decision_id)
         ORDER BY p.decision_id, p.position
         """,
@@ -107,6 +107,7 @@ def _plan_lines(cur: duckdb.DuckDBPyConnection, decision_ids: list[int]) -> dict
                 delivered=r["delivered"],
                 delivered_on=r["delivered_on"],
                 reason_not=r["reason_not"],
+                texts=None if r["text_en"] is None else (r["text_en"], r["text_zh"]),
             )
         )
     return out
@@ -138,8 +139,9 @@ def _decision_record(r: dict[str, Any], plan: list[PlanLine]) -> DecisionRecord:
 
 class _RuleTexts:
     """The rule suggestions' texts in both languages, per case and day, to show a plan item taken
-    as suggested (and an action described by it) in the document's language. The stored text is
-    the suggestion in the language of whoever recorded it; it is matched exactly against the
+    as suggested (and an action described by it) in the document's language. Items saved since
+    migration 014 carry both texts (``plan_item_text``); for an older item the stored text (the
+    suggestion in the language of whoever recorded it) is matched exactly against the
     suggestions of the case as of the decision's date (then its signing day and today), so a text
     the team typed or edited never matches and stays as written."""
 
@@ -159,13 +161,13 @@ class _RuleTexts:
         return self._boards[(case_id, on)]
 
     def decision(self, case_id: int, d: DecisionRecord) -> DecisionRecord:
-        if not any(p.rule_id for p in d.plan):
-            return d
+        if not any(p.rule_id and p.texts is None for p in d.plan):
+            return d  # every item's texts stored (migration 014), or none came from a rule
         days = [d.decided_on]
         days.append(d.signature.at.date() if d.signature is not None else self.today)
         plan = []
         for p in d.plan:
-            texts = None
+            texts = p.texts
             for on in dict.fromkeys(days):
                 if p.rule_id and texts is None:
                     texts = self._pairs(case_id, on).get((p.rule_id, p.text))

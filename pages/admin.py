@@ -64,12 +64,14 @@ def user_table(frame: pd.DataFrame) -> pd.DataFrame:
     """The users with readable roles, specialties and column names."""
     shown = dash_empty(frame, ("locked_until",))
     shown["role"] = shown["role"].map(lambda r: tr(f"role.{r}"))
-    shown["specialty"] = shown["specialty"].map(lambda s: "—" if s is None or pd.isna(s) else enum_label(str(s), ctx.lang))
+    shown["specialty"] = shown["specialty"].map(
+        lambda s: "—" if s is None or pd.isna(s) else enum_label(str(s), ctx.lang, Specialty)
+    )
     return shown.rename(columns={c: tr(f"admin.col.{c}") for c in shown.columns if f"admin.col.{c}" in MESSAGES})
 
 
 def user_state(row: pd.Series) -> str:
-    specialty = "—" if pd.isna(row["specialty"]) else enum_label(str(row["specialty"]), ctx.lang)
+    specialty = "—" if pd.isna(row["specialty"]) else enum_label(str(row["specialty"]), ctx.lang, Specialty)
     state = tr("admin.state.active") if bool(row["active"]) else tr("admin.state.inactive")
     return tr("admin.user_state", name=str(row["username"]), role=tr(f"role.{row['role']}"), specialty=specialty, state=state)
 
@@ -154,7 +156,7 @@ if is_admin:
             specialty = st.selectbox(
                 tr("col.specialty"),
                 [None, *[s.value for s in Specialty]],
-                format_func=lambda s: "—" if s is None else enum_label(s, ctx.lang),
+                format_func=lambda s: "—" if s is None else enum_label(s, ctx.lang, Specialty),
                 placeholder="—",
             )
             password = st.text_input(tr("signin.password"), type="password", max_chars=200)
@@ -197,7 +199,7 @@ if is_admin:
                     tr("col.specialty"),
                     specialties,
                     index=specialties.index(stored) if stored in specialties else 0,
-                    format_func=lambda s: "—" if s is None else enum_label(s, ctx.lang),
+                    format_func=lambda s: "—" if s is None else enum_label(s, ctx.lang, Specialty),
                     placeholder="—",
                     key=f"admin_specialty_{uid}_{ctx.lang}",
                 )

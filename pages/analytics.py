@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from enum import StrEnum
 
 import streamlit as st
 
 from core.i18n import enum_label
+from core.vocabulary import EventKind, NotDeliveredReason, PlanKind, Priority, Specialty
 from db import analytics
 from pages.components import analytics_charts as charts
 from pages.components.guard import guard
@@ -17,8 +20,19 @@ tr = ctx.t
 st.title(tr("analytics.title"))
 
 
-def vocab(value: str) -> str:
-    return enum_label(value, ctx.lang)
+def vocab(of: type[StrEnum]) -> Callable[[str], str]:
+    """Labels of one vocabulary's values in the user's language."""
+    return lambda value: enum_label(value, ctx.lang, of)
+
+
+def delivery_state(state: str) -> str:
+    """A plan item's delivery state (db.analytics.implementation): delivered, not recorded, or
+    not delivered with its reason."""
+    if state.startswith("not_delivered_"):
+        return tr(
+            "analytics.state.not_delivered", reason=enum_label(state.removeprefix("not_delivered_"), ctx.lang, NotDeliveredReason)
+        )
+    return tr(f"analytics.state.{state}")
 
 
 def pct(value: float) -> str:
@@ -68,7 +82,7 @@ with tab_load:
     if load.empty:
         st.info(tr("common.no_rows"))
     else:
-        st.plotly_chart(charts.case_load(load, tr("analytics.case_load"), axis, vocab), width="stretch")
+        st.plotly_chart(charts.case_load(load, tr("analytics.case_load"), axis, vocab(Priority)), width="stretch")
     by_primary = analytics.referrals_by_primary(ctx.cur)
     st.dataframe(localise_frame(by_primary, ctx.lang), hide_index=True, width="stretch")
 with tab_time:
@@ -84,17 +98,19 @@ with tab_impl:
         st.info(tr("common.no_rows"))
     else:
         st.caption(tr("analytics.implementation_hint"))
-        st.plotly_chart(charts.implementation(frame, tr("analytics.implementation"), axis, vocab), width="stretch")
+        st.plotly_chart(
+            charts.implementation(frame, tr("analytics.implementation"), axis, vocab(PlanKind), delivery_state), width="stretch"
+        )
 with tab_sre:
     frame = analytics.skeletal_events(ctx.cur)
     if frame.empty:
         st.info(tr("common.no_rows"))
     else:
-        st.plotly_chart(charts.skeletal_events(frame, tr("analytics.sre"), axis, vocab), width="stretch")
+        st.plotly_chart(charts.skeletal_events(frame, tr("analytics.sre"), axis, vocab(EventKind)), width="stretch")
 with tab_quality:
     att = analytics.core_attendance(ctx.cur)
     if not att.empty:
-        st.plotly_chart(charts.core_attendance(att, tr("analytics.core_attendance"), axis, vocab), width="stretch")
+        st.plotly_chart(charts.core_attendance(att, tr("analytics.core_attendance"), axis, vocab(Specialty)), width="stretch")
     quality = analytics.meeting_quality(ctx.cur)
     if quality.empty:
         st.info(tr("common.no_rows"))

@@ -41,25 +41,25 @@ with tabs[0]:
         statuses = c2.multiselect(
             tr("col.status"),
             [s.value for s in CaseStatus],
-            format_func=lambda v: enum_label(v, ctx.lang),
+            format_func=lambda v: enum_label(v, ctx.lang, CaseStatus),
             placeholder=tr("common.all"),  # nothing picked filters nothing; fits a fifth of the row
         )
         primaries = c3.multiselect(
             tr("col.primary_tumour"),
             [p.value for p in PrimaryTumour],
-            format_func=lambda v: enum_label(v, ctx.lang),
+            format_func=lambda v: enum_label(v, ctx.lang, PrimaryTumour),
             placeholder=tr("common.all"),  # nothing picked filters nothing; fits a fifth of the row
         )
         priorities = c4.multiselect(
             tr("col.priority"),
             [p.value for p in Priority],
-            format_func=lambda v: enum_label(v, ctx.lang),
+            format_func=lambda v: enum_label(v, ctx.lang, Priority),
             placeholder=tr("common.all"),  # nothing picked filters nothing; fits a fifth of the row
         )
         streams = c5.multiselect(
             tr("col.stream"),
             [s.value for s in Stream],
-            format_func=lambda v: enum_label(v, ctx.lang),
+            format_func=lambda v: enum_label(v, ctx.lang, Stream),
             placeholder=tr("common.all"),  # nothing picked filters nothing; fits a fifth of the row
         )
 
@@ -101,7 +101,7 @@ with tabs[0]:
             ]
         ]
         case_table(
-            localise_frame(shown, ctx.lang),
+            localise_frame(shown, ctx.lang, {"status": CaseStatus}),
             list(shown["case_id"]),
             key="cases_table",
             tr=tr,

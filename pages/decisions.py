@@ -13,7 +13,7 @@ import streamlit as st
 from core.errors import NotFoundError
 from core.i18n import tn
 from core.minutes import label, md_cell, md_escape
-from core.models import DecisionStatus
+from core.models import DecisionStatus, MeetingStatus, Priority
 from db import decisions, meetings
 from db import minutes as minutes_db
 from db.board import load_board
@@ -50,11 +50,12 @@ meeting_id = left.selectbox(
     meeting_ids,
     key="dec.meeting",
     placeholder=tr("dec.choose"),
-    format_func=lambda m: f"{dates[m][0]} · {label(dates[m][1], lang)}",
+    format_func=lambda m: f"{dates[m][0]} · {label(dates[m][1], lang, MeetingStatus)}",
 )
 items = meetings.agenda(cur, meeting_id) if meeting_id is not None else pd.DataFrame(columns=["case_id"])
 cases: dict[int, tuple[int | None, str]] = {
-    int(r.case_id): (int(r.item_id), f"{r.patient} ({r.mrn}) · {label(str(r.urgency), lang)}") for r in items.itertuples()
+    int(r.case_id): (int(r.item_id), f"{r.patient} ({r.mrn}) · {label(str(r.urgency), lang, Priority)}")
+    for r in items.itertuples()
 }
 item_status = {int(r.item_id): str(r.status) for r in items.itertuples()}
 if query_case is not None and query_case not in cases:
@@ -129,7 +130,9 @@ with tab_docs:
     )
 
 with tab_all:
-    status = st.segmented_control(tr("col.status"), ["signed", "draft"], format_func=lambda s: label(s, lang), key="dec_status")
+    status = st.segmented_control(
+        tr("col.status"), ["signed", "draft"], format_func=lambda s: label(s, lang, DecisionStatus), key="dec_status"
+    )
     frame = decisions.list_decisions(cur, status=status)
     st.caption(tn("count.rows", len(frame), ctx.lang))
     case_table(
@@ -148,6 +151,7 @@ with tab_all:
                 ]
             ],
             lang,
+            {"status": DecisionStatus},
         ),
         list(frame["case_id"]),
         key="dec_all_table",

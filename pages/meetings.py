@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.i18n import enum_label
 from core.models import MeetingStatus
 from core.permissions import Capability
 from db import agenda as workflow
@@ -40,7 +41,7 @@ ids = [int(i) for i in all_meetings["meeting_id"]]
 raw = st.query_params.get("meeting")
 selected = int(raw) if raw and raw.isdigit() and int(raw) in ids else (meetings.next_meeting_id(ctx.cur) or ids[-1])
 labels = {
-    int(r.meeting_id): f"{r.meeting_date:%Y-%m-%d} {r.start_time} · {tr('vocab.' + r.status)} · "
+    int(r.meeting_id): f"{r.meeting_date:%Y-%m-%d} {r.start_time} · {enum_label(r.status, ctx.lang, MeetingStatus)} · "
     f"{tr('meetings.n_cases', n=int(r.cases))}"
     for r in all_meetings.itertuples()
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.text import md_inline
+from core.vocabulary import FollowUpKind
 from db import decisions, meetings
 from pages.components import links
 from pages.components.agenda_view import escalation_banner, live_agenda
@@ -95,7 +96,7 @@ with right:
         st.success(tr("overview.nothing_overdue"))
     else:
         case_table(
-            localise_frame(fus[["case_id", "patient", "kind", "due_date"]], ctx.lang),
+            localise_frame(fus[["case_id", "patient", "kind", "due_date"]], ctx.lang, {"kind": FollowUpKind}),
             list(fus["case_id"]),
             key="ov_fus",
             tr=tr,

@@ -7,12 +7,15 @@ import json
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 
 from core.derive.tables import LAB_UNITS
-from core.i18n import MESSAGES, enum_label
+from core.i18n import enum_label
+from core.messages.vocabulary import vocabulary_of
 from core.models import (
     LabResult,
     Lesion,
+    PrimaryTumour,
 )
 
 # --------------------------------------------------------------------------------------------
@@ -32,21 +35,27 @@ def _fmt(value: object) -> str:
     return str(value)
 
 
-# Words for vocabulary values the shared catalogue (core.i18n ``vocab.*``) does not hold.
+# Words for primaries whose catalogue label carries brackets (prose wants the full name).
 _WORDS: dict[str, tuple[str, str]] = {
-    # primaries whose catalogue label carries brackets
     "lung_nsclc": ("non-small-cell lung cancer", "非小细胞肺癌"),
     "lung_sclc": ("small-cell lung cancer", "小细胞肺癌"),
 }
 
 
 def word(value: object, lang: str = "en") -> str:
-    """A vocabulary value (enum or code) in words, English or Chinese; never the raw code."""
+    """A vocabulary value (enum or code) in words, English or Chinese; never another vocabulary's word.
+
+    A member is labelled from its own vocabulary; a plain code from the one vocabulary that holds
+    it, and shown as-is (spaces for underscores) when none or several do (``head_neck``).
+    """
+    vocab = type(value) if isinstance(value, StrEnum) else vocabulary_of(str(value))
     raw = str(getattr(value, "value", value))
-    pair = _WORDS.get(raw) or MESSAGES.get(f"vocab.{raw}")
-    if pair is None:
-        return enum_label(raw, lang)
-    return pair[1] if lang == "zh" else pair[0]
+    if vocab is PrimaryTumour and raw in _WORDS:
+        pair = _WORDS[raw]
+        return pair[1] if lang == "zh" else pair[0]
+    if vocab is None:
+        return raw.replace("_", " ")
+    return enum_label(raw, lang, vocab)
 
 
 def words(value: object) -> tuple[str, str]:
@@ -63,9 +72,7 @@ def site_text(lesion: Lesion, lang: str = "en") -> str:
         parts.append(word(lesion.side, lang))
     parts.append(word(lesion.bone, lang))
     if lesion.segment is not None:
-        pair = MESSAGES.get(f"board.segment.{lesion.segment.value}")
-        segment = lesion.segment.value.replace("_", " ")
-        parts.append(segment if pair is None else pair[1] if lang == "zh" else pair[0])
+        parts.append(word(lesion.segment, lang))
     return ("" if lang == "zh" else " ").join(parts)
 
 

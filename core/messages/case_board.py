@@ -2,28 +2,6 @@
 
 from __future__ import annotations
 
-_HISTOLOGY: dict[str, tuple[str, str]] = {
-    "adenocarcinoma": ("adenocarcinoma", "腺癌"),
-    "squamous_cell": ("squamous cell carcinoma", "鳞状细胞癌"),
-    "small_cell": ("small cell carcinoma", "小细胞癌"),
-    "invasive_ductal": ("invasive ductal carcinoma", "浸润性导管癌"),
-    "invasive_lobular": ("invasive lobular carcinoma", "浸润性小叶癌"),
-    "acinar_adenocarcinoma": ("acinar adenocarcinoma", "腺泡腺癌"),
-    "clear_cell_rcc": ("clear cell renal cell carcinoma", "透明细胞肾细胞癌"),
-    "papillary_rcc": ("papillary renal cell carcinoma", "乳头状肾细胞癌"),
-    "papillary_thyroid": ("papillary thyroid carcinoma", "甲状腺乳头状癌"),
-    "follicular_thyroid": ("follicular thyroid carcinoma", "甲状腺滤泡癌"),
-    "plasma_cell": ("plasma cell neoplasm", "浆细胞肿瘤"),
-    "hepatocellular": ("hepatocellular carcinoma", "肝细胞癌"),
-    "urothelial": ("urothelial carcinoma", "尿路上皮癌"),
-    "neuroendocrine": ("neuroendocrine tumour", "神经内分泌肿瘤"),
-    "melanoma": ("melanoma", "黑色素瘤"),
-    "sarcoma": ("sarcoma", "肉瘤"),
-    "lymphoma": ("lymphoma", "淋巴瘤"),
-    "other": ("other histology", "其他病理类型"),
-    "not_confirmed": ("histology not confirmed", "未经病理证实"),
-}
-
 _SCORE_NAMES: dict[str, tuple[str, str]] = {
     "sins": ("SINS", "SINS"),
     "mirels": ("Mirels", "Mirels"),
@@ -176,45 +154,6 @@ _SPECIALTIES: dict[str, tuple[str, str]] = {
     "rehabilitation": ("Rehabilitation", "康复科"),
     "emergency": ("Emergencies", "急症处理"),
     "follow_up": ("Follow-up", "随访"),
-}
-
-_SEGMENTS: dict[str, tuple[str, str]] = {
-    "proximal": ("proximal", "近端"),
-    "shaft": ("shaft", "骨干"),
-    "distal": ("distal", "远端"),
-    "head_neck": ("head/neck", "头颈部"),
-    "peritrochanteric": ("peritrochanteric", "转子周围"),
-    "acetabulum": ("acetabulum", "髋臼"),
-    "ilium": ("ilium", "髂骨"),
-    "ischium_pubis": ("ischium/pubis", "坐骨/耻骨"),
-    "whole": ("whole bone", "全骨"),
-}
-
-_LESION_STATUS: dict[str, tuple[str, str]] = {
-    "active": ("active", "活动"),
-    "treated": ("treated", "已治疗"),
-    "responding": ("responding", "缓解中"),
-    "progressing": ("progressing", "进展"),
-}
-
-_PLAN_KINDS: dict[str, tuple[str, str]] = {
-    "fixation": ("fixation", "内固定"),
-    "decompression": ("decompression", "减压"),
-    "radiotherapy": ("radiotherapy", "放疗"),
-    "systemic": ("systemic therapy", "全身治疗"),
-    "bone_modifying_agent": ("bone-modifying agent", "骨改良药物"),
-    "analgesia": ("analgesia", "镇痛"),
-    "rehabilitation": ("rehabilitation", "康复"),
-    "investigation": ("investigation", "检查"),
-    "emergency": ("emergency pathway", "急症路径"),
-    "other": ("other", "其他"),
-}
-
-_DISPOSITIONS: dict[str, tuple[str, str]] = {
-    "accepted": ("accepted", "采纳"),
-    "modified": ("modified", "修改后采纳"),
-    "rejected": ("rejected", "未采纳"),
-    "free_text": ("free text", "自由文本"),
 }
 
 _LADDER: dict[str, tuple[str, str]] = {
@@ -385,16 +324,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "board.actions.overdue": ("Overdue", "逾期"),
     "board.yes": ("yes", "是"),
     "board.no": ("no", "否"),
-    **{f"board.histology.{k}": v for k, v in _HISTOLOGY.items()},
     **{f"board.score.{k}": v for k, v in _SCORE_NAMES.items()},
     **{f"board.input.{k}": v for k, v in _INPUTS.items()},
     **{f"board.flag.{k}": v for k, v in _FLAGS.items()},
     **{f"board.origin.{k}": v for k, v in _ORIGINS.items()},
     **{f"board.readiness.{k}": v for k, v in _READINESS.items()},
     **{f"board.specialty.{k}": v for k, v in _SPECIALTIES.items()},
-    **{f"board.segment.{k}": v for k, v in _SEGMENTS.items()},
-    **{f"board.lesion_status.{k}": v for k, v in _LESION_STATUS.items()},
-    **{f"board.plan_kind.{k}": v for k, v in _PLAN_KINDS.items()},
-    **{f"board.disposition.{k}": v for k, v in _DISPOSITIONS.items()},
     **{f"board.ladder.{k}": v for k, v in _LADDER.items()},
 }

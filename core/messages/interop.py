@@ -8,7 +8,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "病例文件（.json，bonemdt-case/1）、FHIR R4 Bundle（.json）或打包为 .zip 的 CSV 表。"
         "每个文件全部导入或全部不导入；已有的病历号将被匹配，绝不覆盖。上限 10 MB。",
     ),
-    "import.file": ("File", "文件"),
+    "import.file": ("File to import", "要导入的文件"),
+    "import.file_help": (
+        "One .json or .zip file of at most 10 MB; nothing is written until you press Import.",
+        "一个 .json 或 .zip 文件，不超过 10 MB；按“导入”之前不会写入任何内容。",
+    ),
+    # Streamlit draws the uploader's own words in English (pages/components/streamlit_own.py):
+    # the Chinese names them so the reader knows what to press.
+    "import.upload_help": (
+        "Drop the file on “{drop}” below, or press “{browse}” to pick it ({types}; “{limit}”).",
+        "将文件拖到下方方框（英文提示“{drop}”）中，或点击“{browse}”（浏览文件）选择文件"
+        "（{types}；不超过 10 MB，方框中英文“{limit}”即此上限）。",
+    ),
     "import.dry_run": ("Dry run (check only, change nothing)", "试运行（仅检查，不做任何更改）"),
     "import.run": ("Import", "导入"),
     "import.done": ("Imported: {added}.", "已导入：{added}。"),

@@ -21,6 +21,7 @@ from core.agenda_sheet import AgendaLine, AgendaSheet
 from core.errors import BoneMDTError
 from core.i18n import enum_label, t, tn
 from core.models import Meeting
+from core.vocabulary import PrimaryTumour, Priority, Sex, Stream
 from db.agenda_export import agenda_sheet
 from pages.components.documents import FontMissingError, cjk_font_file
 from pages.components.guard import PageContext
@@ -92,7 +93,7 @@ def _line(pdf: _Sheet, line: AgendaLine, lang: str) -> None:
             case=line.case_id,
             mrn=line.mrn,
             age=age,
-            sex=enum_label(line.sex, lang),
+            sex=enum_label(line.sex, lang, Sex),
         ),
         size=11,
         colour=_RED if line.urgency == "emergency" else _ACCENT,
@@ -101,9 +102,9 @@ def _line(pdf: _Sheet, line: AgendaLine, lang: str) -> None:
         t(
             "agenda_pdf.facts",
             lang,
-            primary=enum_label(line.primary_tumour, lang),
-            urgency=enum_label(line.urgency, lang),
-            stream=enum_label(line.stream, lang),
+            primary=enum_label(line.primary_tumour, lang, PrimaryTumour),
+            urgency=enum_label(line.urgency, lang, Priority),
+            stream=enum_label(line.stream, lang, Stream),
             referrer=line.referrer or "—",
         ),
         size=9,

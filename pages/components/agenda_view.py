@@ -33,6 +33,7 @@ from core.models import (
 )
 from core.permissions import Capability, allowed
 from core.text import md_inline
+from core.vocabulary import CaseStatus, PrimaryTumour
 from db import agenda as workflow
 from db import listing
 from db import urgency as live_urgency
@@ -227,7 +228,7 @@ def core_name(ctx: PageContext, specialty: Specialty) -> str:
     """Core specialty label; the surgical seat is filled by orthopaedics or spine surgery."""
     if specialty == Specialty.ORTHOPAEDICS:
         return ctx.t("mtg.core_surgery")
-    return enum_label(specialty, ctx.lang)
+    return enum_label(specialty, ctx.lang, Specialty)
 
 
 def quorum_line(ctx: PageContext, present: list[Specialty]) -> str:
@@ -253,7 +254,7 @@ def header(ctx: PageContext, meeting: Meeting, frame: pd.DataFrame, present: lis
             st.caption(md_inline(when_where))
     with c2:
         st.caption(tr("mtg.status"))
-        st.markdown(f"#### {md_inline(enum_label(meeting.status, ctx.lang))}")
+        st.markdown(f"#### {md_inline(enum_label(meeting.status, ctx.lang, MeetingStatus))}")
     c3.metric(tr("meetings.cases"), len(frame))
     c4.metric(tr("overview.emergencies"), int(urgent.get("emergency", 0)))
     c5.metric(tr("mtg.urgent"), int(urgent.get("urgent", 0)))
@@ -314,7 +315,7 @@ def since_listing(ctx: PageContext, mark: live_urgency.ItemMark | None, now: str
     """The item's mark: "escalated since listing" with the reasons, "was emergency at listing", or nothing."""
     if mark is None:
         return ""
-    before, current = enum_label(mark.listed_urgency, ctx.lang), enum_label(now, ctx.lang)
+    before, current = enum_label(mark.listed_urgency, ctx.lang, Priority), enum_label(now, ctx.lang, Priority)
     if mark.escalated:
         reasons = mark.text(ctx.lang)
         if reasons:
@@ -339,8 +340,8 @@ def escalation_banner(ctx: PageContext, frame: pd.DataFrame) -> None:
                     "urg.banner_item",
                     case=int(row.case_id),
                     patient=row.patient,
-                    before=enum_label(str(row.listed_urgency), ctx.lang),
-                    now=enum_label(str(row.urgency), ctx.lang),
+                    before=enum_label(str(row.listed_urgency), ctx.lang, Priority),
+                    now=enum_label(str(row.urgency), ctx.lang, Priority),
                     reasons=row.escalation_reasons or "—",
                 )
             )
@@ -408,7 +409,7 @@ def agenda_table(ctx: PageContext, frame: pd.DataFrame, sums: dict[int, CaseSumm
         "time": tr("mtg.col.time"),
         "since_listing": tr("urg.col.since_listing"),
     }
-    out = localise_frame(shown, ctx.lang).rename(columns=names)
+    out = localise_frame(shown, ctx.lang, {"status": AgendaStatus}).rename(columns=names)
     urgency, status = list(frame["urgency"]), list(frame["status"])
     ready = ["color: #2e7d32" if sums[int(c)].ready else "color: #b35c00" for c in frame["case_id"]]
     styled = out.style.apply(lambda _: [_URGENCY_STYLE.get(u, "") for u in urgency], subset=[tr("col.urgency")])
@@ -531,7 +532,7 @@ def reorder_list(ctx: PageContext, meeting: Meeting, frame: pd.DataFrame) -> Non
         for row in frame.itertuples():
             text = (
                 f"{int(row.position) + 1}\\. {md(row.patient)} · \\#{int(row.case_id)} · "
-                f"{md(enum_label(str(row.urgency), ctx.lang))} · {md(enum_label(str(row.stream), ctx.lang))}"
+                f"{md(enum_label(str(row.urgency), ctx.lang, Priority))} · {md(enum_label(str(row.stream), ctx.lang, Stream))}"
             )
             lines.append(f"**:blue-background[{text}]**" if int(row.item_id) == picked else text)
         st.markdown("  \n".join(lines))
@@ -610,7 +611,10 @@ def status_control(ctx: PageContext, item_id: int, stream: str, stored_seconds: 
     default = elapsed(item_id, _time.time()) or stored_seconds
     with st.container(horizontal=True, vertical_alignment="bottom"):
         status = st.segmented_control(
-            tr("mtg.mark"), status_options(stream), key=f"mtg_status_{item_id}", format_func=lambda v: enum_label(v, ctx.lang)
+            tr("mtg.mark"),
+            status_options(stream),
+            key=f"mtg_status_{item_id}",
+            format_func=lambda v: enum_label(v, ctx.lang, AgendaStatus),
         )
         minutes = st.number_input(
             tr("mtg.minutes"),
@@ -637,7 +641,7 @@ def status_control(ctx: PageContext, item_id: int, stream: str, stored_seconds: 
             reason=reason,
         )
         if ok:
-            flash(tr("mtg.status_saved", status=enum_label(status, ctx.lang)))
+            flash(tr("mtg.status_saved", status=enum_label(status, ctx.lang, AgendaStatus)))
             st.rerun()
 
 
@@ -677,9 +681,9 @@ def candidate(ctx: PageContext, meeting_id: int, row: Any, summary: CaseSummary)
         left.caption(
             " · ".join(
                 (
-                    enum_label(row.primary_tumour, ctx.lang),
-                    enum_label(row.stream, ctx.lang),
-                    enum_label(row.status, ctx.lang),
+                    enum_label(row.primary_tumour, ctx.lang, PrimaryTumour),
+                    enum_label(row.stream, ctx.lang, Stream),
+                    enum_label(row.status, ctx.lang, CaseStatus),
                     f"{row.referral_date:%Y-%m-%d}",
                 )
             )
@@ -727,7 +731,7 @@ def candidate(ctx: PageContext, meeting_id: int, row: Any, summary: CaseSummary)
 def badges(ctx: PageContext, summary: CaseSummary, stream: str) -> None:
     colour = colour_name({"emergency": "red", "urgent": "orange", "routine": "blue"}[summary.urgency])
     with st.container(horizontal=True, gap="small"):
-        st.badge(enum_label(summary.urgency, ctx.lang), icon=":material/priority_high:", color=colour)
+        st.badge(enum_label(summary.urgency, ctx.lang, Priority), icon=":material/priority_high:", color=colour)
         if summary.ready:
             st.badge(ctx.t("mtg.ready"), icon=":material/check:", color="green")
         else:
@@ -768,7 +772,7 @@ def attendance_panel(ctx: PageContext, meeting: Meeting) -> None:
             st.session_state[key] = bool(row.present)
             with cols[i % 3]:
                 st.toggle(
-                    f"{md(row.display_name)} · {enum_label(row.specialty, ctx.lang)}",
+                    f"{md(row.display_name)} · {enum_label(row.specialty, ctx.lang, Specialty)}",
                     key=key,
                     on_change=_toggle_attendance,
                     args=(ctx, mid, int(row.user_id), str(row.specialty), key),
@@ -803,7 +807,7 @@ def quorum_meter(ctx: PageContext, present: list[Specialty]) -> None:
         st.success(tr("mtg.quorate"))
     else:
         st.warning(quorum_line(ctx, present))
-    others = ", ".join(enum_label(s, ctx.lang) for s in present) or tr("common.none")
+    others = ", ".join(enum_label(s, ctx.lang, Specialty) for s in present) or tr("common.none")
     st.caption(tr("mtg.specialties_present", names=others))
 
 

@@ -50,8 +50,8 @@ def timeliness(frame: pd.DataFrame, title: str, names: dict[str, str], axis: dic
     return _layout(fig, title)
 
 
-def implementation(frame: pd.DataFrame, title: str, axis: dict[str, str], vocab: Label) -> go.Figure:
-    data = frame.assign(kind_label=frame["kind"].map(vocab), state_label=frame["state"].map(vocab))
+def implementation(frame: pd.DataFrame, title: str, axis: dict[str, str], kind: Label, state: Label) -> go.Figure:
+    data = frame.assign(kind_label=frame["kind"].map(kind), state_label=frame["state"].map(state))
     palette = {
         "delivered": "#59a14f",
         "not_recorded": "#bab0ac",
@@ -66,7 +66,7 @@ def implementation(frame: pd.DataFrame, title: str, axis: dict[str, str], vocab:
         x="items",
         color="state_label",
         orientation="h",
-        color_discrete_map={vocab(k): v for k, v in palette.items()},
+        color_discrete_map={state(k): v for k, v in palette.items()},
         labels={"kind_label": axis["kind"], "items": axis["items"], "state_label": axis["state"]},
     )
     return _layout(fig, title)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from enum import StrEnum
 
 import pandas as pd
 
@@ -47,8 +48,7 @@ def site_label(lesion: Lesion, lang: str) -> str:
         parts.append(enum_label(lesion.side, lang))
     parts.append(enum_label(lesion.bone, lang))
     if lesion.segment is not None:
-        key = f"board.segment.{lesion.segment.value}"
-        parts.append(_t(lang, key, lesion.segment.value))
+        parts.append(enum_label(lesion.segment, lang))
     return ("" if lang == "zh" else " ").join(parts)
 
 
@@ -68,11 +68,11 @@ def as_date(value: object) -> date | None:
     return None
 
 
-def code(ctx: PageContext, value: object) -> str:
-    """A vocabulary value in words; '—' when absent."""
+def code(ctx: PageContext, value: object, vocab: type[StrEnum]) -> str:
+    """A value of ``vocab`` in words; '—' when absent."""
     if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
         return ctx.t("board.none")
-    return enum_label(str(value), ctx.lang)
+    return enum_label(str(value), ctx.lang, vocab)
 
 
 def lesion_risk(scores: CaseScores) -> dict[int, str]:

@@ -13,6 +13,7 @@ import streamlit as st
 
 from core.i18n import enum_label
 from core.rules import RuleHit
+from core.vocabulary import AgendaStatus, DecisionStatus, Outcome, PlanDisposition, PlanKind, Priority, QuorumState, Specialty
 from db import decisions
 from db.board import Board
 from pages.components import board_as_recorded, cache, figures, forms_facts, forms_lab, score_cards
@@ -29,7 +30,7 @@ from pages.components.board_common import (
 )
 from pages.components.decision_history import new_listing, where_decided
 from pages.components.guard import PageContext
-from pages.components.score_cards import badge_colour, escape_md, label
+from pages.components.score_cards import badge_colour, escape_md
 
 
 def data_entry(ctx: PageContext, board: Board, entity: str) -> None:
@@ -107,7 +108,7 @@ def _suggestion(ctx: PageContext, hit: RuleHit) -> None:
     text, reason = hit_text(ctx, hit)
     rationale = hit.rationale_zh if ctx.lang == "zh" else hit.rationale_en
     colour = URGENCY_COLOURS.get(hit.urgency, "gray")
-    st.markdown(f":{colour}-badge[{enum_label(hit.urgency, ctx.lang)}] **{escape_md(text)}**")
+    st.markdown(f":{colour}-badge[{enum_label(hit.urgency, ctx.lang, Priority)}] **{escape_md(text)}**")
     lines = [ctx.t("board.suggest.reason", reason=escape_md(reason))]
     if rationale:
         lines.append(ctx.t("board.suggest.rationale", rationale=escape_md(rationale)))
@@ -152,7 +153,7 @@ def imaging(ctx: PageContext, board: Board) -> None:
 
 def timeline(ctx: PageContext, board: Board, agenda: pd.DataFrame, version: cache.Version | None = None) -> None:
     meeting_points = [
-        (when, ctx.t("board.timeline.meeting", status=code(ctx, row.status)))
+        (when, ctx.t("board.timeline.meeting", status=code(ctx, row.status, AgendaStatus)))
         for row in agenda.itertuples()
         if (when := as_date(row.meeting_date)) is not None
     ]
@@ -163,8 +164,8 @@ def timeline(ctx: PageContext, board: Board, agenda: pd.DataFrame, version: cach
             ctx.t(
                 "board.timeline.decision",
                 version=row.version,
-                status=code(ctx, row.status),
-                outcome=code(ctx, row.outcome),
+                status=code(ctx, row.status, DecisionStatus),
+                outcome=code(ctx, row.outcome, Outcome),
             ),
         )
         for row in frame.itertuples()
@@ -229,7 +230,7 @@ def lesion_rows(ctx: PageContext, board: Board) -> pd.DataFrame:
                 tr("board.lesions.mirels"): scored("mirels", lesion.lesion_id),
                 tr("board.lesions.bilsky"): scored("bilsky_escc", lesion.lesion_id),
                 tr("board.lesions.fracture"): fracture,
-                tr("board.lesions.status"): label(ctx, f"board.lesion_status.{lesion.status.value}", lesion.status.value),
+                tr("board.lesions.status"): enum_label(lesion.status, ctx.lang),
             }
         )
     return pd.DataFrame(rows)
@@ -273,12 +274,12 @@ def past_decisions(ctx: PageContext, board: Board) -> None:
                 + ctx.t(
                     "board.decisions.heading",
                     version=row.version,
-                    status=code(ctx, row.status),
-                    outcome=code(ctx, row.outcome),
+                    status=code(ctx, row.status, DecisionStatus),
+                    outcome=code(ctx, row.outcome, Outcome),
                     date=when.isoformat() if when else "—",
                 )
                 + "** · "
-                + ctx.t("board.decisions.quorum", state=code(ctx, row.quorum_state))
+                + ctx.t("board.decisions.quorum", state=code(ctx, row.quorum_state, QuorumState))
             )
             st.caption(where_decided(ctx, row))  # the meeting that made it, or an emergency outside one
             _stored_text(ctx, "board.decisions.summary", row.summary)
@@ -320,9 +321,9 @@ def _plan_frame(ctx: PageContext, items: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             tr("board.decisions.rule"): items["rule_id"].fillna(""),
-            tr("board.decisions.kind"): [label(ctx, f"board.plan_kind.{k}", str(k)) for k in items["kind"]],
+            tr("board.decisions.kind"): [enum_label(str(k), ctx.lang, PlanKind) for k in items["kind"]],
             tr("board.decisions.text"): items["text"],
-            tr("board.decisions.disposition"): [label(ctx, f"board.disposition.{d}", str(d)) for d in items["disposition"]],
+            tr("board.decisions.disposition"): [enum_label(str(d), ctx.lang, PlanDisposition) for d in items["disposition"]],
             tr("board.decisions.reason"): items["reason"].fillna(""),
             tr("board.decisions.delivered"): [_yes_no(ctx, v) for v in items["delivered"]],
         }
@@ -341,7 +342,7 @@ def open_actions(ctx: PageContext, case_id: int) -> None:
             pd.DataFrame(
                 {
                     tr("board.actions.description"): still_open["description"],
-                    tr("board.actions.specialty"): [code(ctx, s) for s in still_open["specialty"]],
+                    tr("board.actions.specialty"): [code(ctx, s, Specialty) for s in still_open["specialty"]],
                     tr("board.actions.owner"): still_open["owner"].fillna(""),
                     tr("board.actions.due"): still_open["due_date"],
                     tr("board.actions.overdue"): [_yes_no(ctx, v) for v in still_open["overdue"]],

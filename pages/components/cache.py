@@ -20,6 +20,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from core.i18n import enum_label
+from core.vocabulary import PrimaryTumour
 from db import cases
 from db import scores as score_store
 from db.board import Board, case_stamp, load_board, store_stamp
@@ -140,4 +141,4 @@ def picker_options(ctx: PageContext, include: int | None) -> tuple[list[int], di
 def picker_label(text: str, lang: str) -> str:
     """``#12 · name · MRN · lung_nsclc`` with the primary in the user's language."""
     head, _, primary = text.rpartition(" · ")
-    return f"{head} · {enum_label(primary, lang)}" if head else text
+    return f"{head} · {enum_label(primary, lang, PrimaryTumour)}" if head else text

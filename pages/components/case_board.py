@@ -25,7 +25,7 @@ from pages.components import board_tabs, cache, figures, forms_assessment, forms
 from pages.components.board_common import URGENCY_COLOURS, as_date, hit_text, in_turn, labels, lesion_risk, site_label
 from pages.components.cache import Version
 from pages.components.guard import PageContext, fragment_context
-from pages.components.score_cards import colour_name, escape_md, label
+from pages.components.score_cards import colour_name, escape_md
 
 _MAX_QUERY_LEN = 12
 TAB_KEY = "board_tab"
@@ -157,7 +157,7 @@ def header(ctx: PageContext, board: Board, agenda: pd.DataFrame) -> None:
     st.title(tr("board.title", name=escape_md(p.display_name), case=c.case_id))
     primary = enum_label(c.primary_tumour, ctx.lang)
     if c.histology is not None:
-        histology = label(ctx, f"board.histology.{c.histology.value}", c.histology.value)
+        histology = enum_label(c.histology, ctx.lang)
         primary += f"，{histology}" if ctx.lang == "zh" else f", {histology}"
     markers = [
         f"{name}{ {'positive': '+', 'negative': '−'}.get(value.value, '?') }"

@@ -38,6 +38,7 @@ from core.models import (
 from core.permissions import Capability, allowed
 from core.rules.base import RADIORESISTANT, RADIOSENSITIVE
 from core.text import LONG_TEXT_MAX, SHORT_TEXT_MAX
+from core.vocabulary import PrimaryTumour, Priority
 from db import agenda, decisions
 from db import minutes as minutes_db
 from db.board import Board
@@ -77,6 +78,7 @@ class Suggestion:
     reason: str
     kind: PlanKind
     fired: bool = True
+    texts: tuple[str, str] | None = None  # the rule's text in English and Chinese (a fired rule)
 
 
 def suggested_kind(rule_id: str, urgency: str, detail: dict[str, str]) -> PlanKind:
@@ -104,13 +106,14 @@ def suggestions(board: Board, draft: Decision | None, lang: str) -> list[Suggest
             h.text_zh if lang == "zh" else h.text_en,
             h.reason_zh if lang == "zh" else h.reason_en,
             suggested_kind(h.rule_id, h.urgency, h.detail),
+            texts=(h.text_en, h.text_zh),
         )
         for h in board.rules.fired
     ]
     seen = {s.rule_id for s in out}
     for p in draft.plan if draft else ():
         if p.rule_id and p.rule_id not in seen:
-            out.append(Suggestion(p.rule_id, "", "", p.text, "", p.kind, fired=False))
+            out.append(Suggestion(p.rule_id, "", "", p.text, "", p.kind, fired=False, texts=p.texts))
     return out
 
 
@@ -123,9 +126,9 @@ def noms_prefill(board: Board, tr: Any, lang: str) -> dict[str, str]:
         out["N"] = f"Bilsky {bilsky.inputs.get('escc_grade')}" + (f" ({bilsky.site})" if bilsky.site else "")
     primary = cf.case.primary_tumour
     if primary in RADIOSENSITIVE:
-        out["O"] = tr("dec.noms.radiosensitive", primary=label(primary, lang))
+        out["O"] = tr("dec.noms.radiosensitive", primary=label(primary, lang, PrimaryTumour))
     elif primary in RADIORESISTANT:
-        out["O"] = tr("dec.noms.radioresistant", primary=label(primary, lang))
+        out["O"] = tr("dec.noms.radioresistant", primary=label(primary, lang, PrimaryTumour))
     sins = scores.max_sins
     if sins is not None:
         out["M"] = f"SINS {sins.total}" + (f" ({sins.site})" if sins.site else "") + " — " + tr(f"dec.noms.m.{sins.band}")
@@ -177,7 +180,11 @@ def draft_form(ctx: PageContext, board: Board, draft: Decision | None, slot: New
     seed(f"{p}.decided_on", draft.decided_on if draft else date.today())
     c1, c2 = st.columns([2, 1])
     c1.radio(
-        tr("dec.outcome"), [o.value for o in Outcome], key=f"{p}.outcome", horizontal=True, format_func=lambda v: label(v, lang)
+        tr("dec.outcome"),
+        [o.value for o in Outcome],
+        key=f"{p}.outcome",
+        horizontal=True,
+        format_func=lambda v: label(v, lang, Outcome),
     )
     field_error(errors, "outcome")
     c2.date_input(tr("dec.decided_on"), key=f"{p}.decided_on", max_value=date.today())
@@ -198,7 +205,9 @@ def draft_form(ctx: PageContext, board: Board, draft: Decision | None, slot: New
         seed(f"{p}.f{i}.kind", free[i].kind.value if i < len(free) else PlanKind.OTHER.value)
         seed(f"{p}.f{i}.text", free[i].text if i < len(free) else "")
         a, b = st.columns([1, 3])
-        a.selectbox(tr("dec.kind"), [k.value for k in PlanKind], key=f"{p}.f{i}.kind", format_func=lambda v: label(v, lang))
+        a.selectbox(
+            tr("dec.kind"), [k.value for k in PlanKind], key=f"{p}.f{i}.kind", format_func=lambda v: label(v, lang, PlanKind)
+        )
         b.text_input(tr("dec.free_text", n=i + 1), key=f"{p}.f{i}.text", max_chars=LONG_TEXT_MAX)
         field_error(errors, f"f{i}.text")
     if st.button(tr("dec.add_free"), key=f"{p}.add_free", icon=":material/add:"):
@@ -228,7 +237,7 @@ def draft_form(ctx: PageContext, board: Board, draft: Decision | None, slot: New
         tr("dec.contributing"),
         [s.value for s in Specialty],
         key=f"{p}.contributing",
-        format_func=lambda v: label(v, lang),
+        format_func=lambda v: label(v, lang, Specialty),
         placeholder=tr("common.choose_many"),  # not Streamlit's English "Choose options"
     )
 
@@ -258,7 +267,7 @@ def _suggestion_widget(ctx: PageContext, p: str, s: Suggestion, stored: PlanItem
     seed(f"{k}.text", stored.text if stored and stored.disposition == PlanDisposition.MODIFIED else s.text)
     seed(f"{k}.reason", stored.reason if stored else "")
     with st.container(border=True):
-        meta = [s.rule_id] + [label(v, lang) for v in (s.specialty, s.urgency) if v]
+        meta = [s.rule_id, tr(f"board.specialty.{s.specialty}"), label(s.urgency, lang, Priority)]
         st.markdown("**" + md_escape(" · ".join(meta)) + "**")
         st.markdown(md_escape(s.text))
         if s.reason:
@@ -273,7 +282,7 @@ def _suggestion_widget(ctx: PageContext, p: str, s: Suggestion, stored: PlanItem
             horizontal=True,
             format_func=lambda v: tr(f"dec.disp.{v}"),
         )
-        b.selectbox(tr("dec.kind"), [x.value for x in PlanKind], key=f"{k}.kind", format_func=lambda v: label(v, lang))
+        b.selectbox(tr("dec.kind"), [x.value for x in PlanKind], key=f"{k}.kind", format_func=lambda v: label(v, lang, PlanKind))
         disp = st.session_state.get(f"{k}.disp")
         if disp == PlanDisposition.MODIFIED:
             st.text_area(tr("dec.modified_text"), key=f"{k}.text", max_chars=LONG_TEXT_MAX, height=80)
@@ -321,9 +330,9 @@ def _quorum_widget(
 ) -> None:
     tr, lang = ctx.t, ctx.lang
     st.subheader(tr("dec.quorum"))
-    here = ", ".join(label(s, lang) for s in present) or tr("dec.doc.none")
+    here = ", ".join(label(s, lang, Specialty) for s in present) or tr("dec.doc.none")
     st.caption(tr("dec.present_specialties", names=here))
-    missing = ", ".join(label(s, lang) for s in gate.missing)
+    missing = ", ".join(label(s, lang, Specialty) for s in gate.missing)
     if gate.state == QuorumState.QUORATE and not planned:
         # Nothing in the plan yet needs a specialty: "quorate" beside "present: none" misled.
         st.info(tr("dec.quorum.no_plan"), icon=":material/pending:")
@@ -374,6 +383,8 @@ def _collect(
                     text=text,
                     disposition=PlanDisposition(disp),
                     reason=reason,
+                    # taken as suggested: both languages stored, so documents follow the reader
+                    texts=s.texts if disp == PlanDisposition.ACCEPTED else None,
                 )
             )
     for i in range(int(ss.get(f"{p}.n_free", 0))):
@@ -491,7 +502,7 @@ def opinions_box(ctx: PageContext, case_id: int, item_id: int | None) -> None:
         st.caption(tr("dec.no_opinions"))
     for r in ops.itertuples():
         st.markdown(
-            f"**{md_escape(label(str(r.specialty), lang))}** · {md_escape(str(r.author or ''))} · "
+            f"**{md_escape(label(str(r.specialty), lang, Specialty))}** · {md_escape(str(r.author or ''))} · "
             f"{pd.Timestamp(r.created_at).date().isoformat()}  \n{md_escape(str(r.text))}"
         )
     if item_id is None or not allowed(ctx.actor.role, Capability.ADD_OPINION):
@@ -503,7 +514,7 @@ def opinions_box(ctx: PageContext, case_id: int, item_id: int | None) -> None:
         st.caption(tr("opinion.no_specialty"))
         return
     a, b = st.columns([1, 3])
-    a.markdown(f"{md_escape(tr('col.specialty'))}  \n**{md_escape(label(own.value, lang))}**")
+    a.markdown(f"{md_escape(tr('col.specialty'))}  \n**{md_escape(label(own.value, lang, Specialty))}**")
     b.text_area(tr("dec.opinion_text"), key=f"{p}.text", max_chars=LONG_TEXT_MAX, height=70)
     field_error(errors, "text")
     # Keyed by the submission token: a repeated click sent for the button of an earlier run matches nothing.

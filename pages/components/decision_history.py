@@ -13,6 +13,7 @@ from core.models import (
     Decision,
     DecisionStatus,
 )
+from core.vocabulary import Outcome, PlanDisposition, PlanKind, QuorumState, Specialty
 from db import decisions
 from db.signatures import signature_intact
 from pages.components.decision_common import NOMS_AXES
@@ -30,9 +31,9 @@ def decision_view(ctx: PageContext, d: Decision, signer: str | None, *, new_list
     if d.emergency:
         st.warning(tr("dec.doc.emergency_value"), icon=":material/emergency:")
     cols = st.columns(4)
-    cols[0].metric(tr("dec.outcome"), label(d.outcome, lang))
-    cols[1].metric(tr("dec.version"), f"{d.version} · {label(d.status, lang)}")
-    cols[2].metric(tr("dec.quorum"), label(d.quorum_state, lang))
+    cols[0].metric(tr("dec.outcome"), label(d.outcome, lang, Outcome))
+    cols[1].metric(tr("dec.version"), f"{d.version} · {label(d.status, lang, DecisionStatus)}")
+    cols[2].metric(tr("dec.quorum"), label(d.quorum_state, lang, QuorumState))
     cols[3].metric(tr("dec.decided_on"), d.decided_on.isoformat())
     if d.amendment_reason:
         key = "dec.relisting_reason_label" if new_listing else "dec.doc.amendment_reason"
@@ -44,10 +45,10 @@ def decision_view(ctx: PageContext, d: Decision, signer: str | None, *, new_list
             [
                 {
                     "#": p.position + 1,
-                    tr("col.disposition"): label(p.disposition, lang),
+                    tr("col.disposition"): label(p.disposition, lang, PlanDisposition),
                     tr("col.text"): p.text,
                     tr("col.reason"): p.reason,
-                    tr("col.kind"): label(p.kind, lang),
+                    tr("col.kind"): label(p.kind, lang, PlanKind),
                     tr("col.rule_id"): p.rule_id or "",
                 }
                 for p in d.plan
@@ -65,7 +66,7 @@ def decision_view(ctx: PageContext, d: Decision, signer: str | None, *, new_list
         if value:
             st.markdown(f"**{md_escape(tr(key))}**: " + md_escape(value))
     if d.contributing:
-        st.caption(tr("dec.contributing") + ": " + ", ".join(label(s, lang) for s in d.contributing))
+        st.caption(tr("dec.contributing") + ": " + ", ".join(label(s, lang, Specialty) for s in d.contributing))
     if d.status == DecisionStatus.SIGNED and d.signed_at is not None:
         with st.container(border=True):
             st.markdown("**" + md_escape(tr("dec.doc.signature")) + "**")
@@ -116,7 +117,7 @@ def history_view(ctx: PageContext, history: pd.DataFrame, shown: int | None) -> 
             "dec.history.title",
             where=where_decided(ctx, r),
             version=int(r.version),
-            status=label(str(r.status), ctx.lang),
+            status=label(str(r.status), ctx.lang, DecisionStatus),
         )
         with st.expander(title):
             decision_view(

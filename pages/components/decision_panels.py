@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from datetime import date, timedelta
+from enum import StrEnum
 from typing import Any
 
 import pandas as pd
@@ -31,6 +32,7 @@ from core.models import (
 from core.permissions import Capability, allowed
 from core.rules.follow_up import follow_up_schedule
 from core.text import LONG_TEXT_MAX
+from core.vocabulary import ActionStatus, FollowUpKind, FollowUpStatus, PlanKind
 from db import decisions
 from db import minutes as minutes_db
 from db.board import Board
@@ -41,6 +43,9 @@ from pages.components.guard import PageContext
 
 # ------------------------------------------------------------------------------------------------
 # Actions, delivery and follow-ups of a signed decision
+
+_ACTION_VOCAB: dict[str, type[StrEnum]] = {"specialty": Specialty, "status": ActionStatus}
+_FOLLOW_UP_VOCAB: dict[str, type[StrEnum]] = {"kind": FollowUpKind, "status": FollowUpStatus}
 
 
 def _highlight_overdue(frame: pd.DataFrame, flag: pd.Series) -> Any:
@@ -60,7 +65,10 @@ def actions_table(ctx: PageContext, acts: pd.DataFrame, *, with_patient: bool) -
         st.warning(tr("dec.overdue_actions", n=n_overdue), icon=":material/alarm:")
     cols = (["case_id", "patient"] if with_patient else []) + ["description", "specialty", "owner", "due_date", "status"]
     frame = pd.DataFrame(
-        {tr(f"col.{c}"): acts[c].map(lambda v: label(v, lang)) if c in ("specialty", "status") else acts[c] for c in cols}
+        {
+            tr(f"col.{c}"): acts[c].map(lambda v, c=c: label(v, lang, _ACTION_VOCAB[c])) if c in _ACTION_VOCAB else acts[c]
+            for c in cols
+        }
     )
     frame[tr("col.overdue")] = acts["overdue"].fillna(False).map(lambda v: tr("dec.overdue") if v else "")
     st.dataframe(
@@ -96,7 +104,9 @@ def actions_panel(ctx: PageContext, case_id: int, signed: Decision | None) -> No
     owner = b.selectbox(tr("col.owner"), list(users), key=f"{p}.owner", format_func=lambda u: users[u][0])
     c, d = st.columns(2)
     seed(f"{p}.specialty", users[owner][1] or Specialty.MEDICAL_ONCOLOGY.value)
-    c.selectbox(tr("col.specialty"), [s.value for s in Specialty], key=f"{p}.specialty", format_func=lambda v: label(v, lang))
+    c.selectbox(
+        tr("col.specialty"), [s.value for s in Specialty], key=f"{p}.specialty", format_func=lambda v: label(v, lang, Specialty)
+    )
     seed(f"{p}.due", date.today() + timedelta(days=7))
     d.date_input(tr("col.due_date"), key=f"{p}.due", min_value=date.today())
     field_error(errors, "due_date")
@@ -180,13 +190,13 @@ def delivery_panel(ctx: PageContext, case_id: int, signed: Decision | None) -> N
     can = allowed(ctx.actor.role, Capability.MANAGE_ACTIONS)
     for r in items.itertuples():
         with st.container(border=True):
-            st.markdown(f"**{int(r.position) + 1}. {md_escape(label(str(r.kind), lang))}** — {md_escape(str(r.text))}")
+            st.markdown(f"**{int(r.position) + 1}. {md_escape(label(str(r.kind), lang, PlanKind))}** — {md_escape(str(r.text))}")
             if not pd.isna(r.delivered):
                 when = "" if pd.isna(r.delivered_on) else pd.Timestamp(r.delivered_on).date().isoformat()
                 st.caption(
                     tr("dec.doc.delivered_on", on=when)
                     if bool(r.delivered)
-                    else tr("dec.doc.not_delivered", reason=label(str(r.reason_not), lang))
+                    else tr("dec.doc.not_delivered", reason=label(str(r.reason_not), lang, NotDeliveredReason))
                 )
             elif can:
                 _delivery_widget(ctx, case_id, int(r.plan_item_id))
@@ -212,7 +222,7 @@ def _delivery_widget(ctx: PageContext, case_id: int, plan_item_id: int) -> None:
             tr("dec.reason_not"),
             [r.value for r in NotDeliveredReason],
             key=f"{p}.reason",
-            format_func=lambda v: label(v, lang),
+            format_func=lambda v: label(v, lang, NotDeliveredReason),
             placeholder=tr("dec.choose"),
         )
         field_error(errors, "reason_not")
@@ -291,7 +301,10 @@ def follow_up_table(ctx: PageContext, fus: pd.DataFrame, lang: str, *, with_pati
         st.warning(tr("dec.overdue_follow_ups", n=n_overdue), icon=":material/alarm:")
     cols = (["case_id", "patient"] if with_patient else []) + ["kind", "due_date", "status"]
     frame = pd.DataFrame(
-        {tr(f"col.{c}"): fus[c].map(lambda v: label(v, lang)) if c in ("kind", "status") else fus[c] for c in cols}
+        {
+            tr(f"col.{c}"): fus[c].map(lambda v, c=c: label(v, lang, _FOLLOW_UP_VOCAB[c])) if c in _FOLLOW_UP_VOCAB else fus[c]
+            for c in cols
+        }
     )
     frame[tr("col.overdue")] = fus["overdue"].fillna(False).map(lambda v: tr("dec.overdue") if v else "")
     st.dataframe(

@@ -44,9 +44,9 @@ def meeting_banner(ctx: PageContext, meeting: Meeting | None, item_status: str |
     if meeting.status == MeetingStatus.PLANNED:
         st.info(tr("dec.meeting_planned", date=day), icon=":material/schedule:")
     elif meeting.status == MeetingStatus.IN_PROGRESS:
-        st.caption(tr("dec.meeting_running", date=day, status=label(item_status, ctx.lang)))
+        st.caption(tr("dec.meeting_running", date=day, status=label(item_status, ctx.lang, AgendaStatus)))
     else:
-        st.caption(tr("dec.meeting_closed", date=day, status=label(item_status, ctx.lang)))
+        st.caption(tr("dec.meeting_closed", date=day, status=label(item_status, ctx.lang, AgendaStatus)))
 
 
 def emergency_offered(ctx: PageContext, meeting: Meeting | None) -> bool:

@@ -43,6 +43,7 @@ from core.minutes import (
     stamp,
     start_lines,
 )
+from core.vocabulary import MeetingStatus, PrimaryTumour, Specialty
 
 FONT_ENV = "BONEMDT_PDF_FONT"
 DEFAULT_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
@@ -246,7 +247,7 @@ def minutes_pdf(minutes: Minutes, lang: str = "en") -> bytes:
         pdf.heading(title, 16)
         pdf.field(t("dec.doc.time_place", lang), place_text(m, lang))
         pdf.field(t("dec.doc.chair", lang), m.chair or t("dec.doc.none", lang))
-        pdf.field(t("dec.doc.status", lang), label(m.status, lang))
+        pdf.field(t("dec.doc.status", lang), label(m.status, lang, MeetingStatus))
         if m.attendance_grade is not None:
             pdf.field(t("dec.doc.grade", lang), f"{m.attendance_grade}/4")
         for line in start_lines(m.start, m.meeting_date, lang):
@@ -280,14 +281,14 @@ def _case(pdf: _Doc, n: int, section: str, c: CaseMinute) -> None:
     lang = pdf.doc_lang
     if pdf.get_y() > pdf.h - 60:
         pdf.add_page()
-    pdf.heading(f"{n}. {c.patient} ({c.mrn}) — {label(c.primary_tumour, lang)}", 11.5)
+    pdf.heading(f"{n}. {c.patient} ({c.mrn}) — {label(c.primary_tumour, lang, PrimaryTumour)}", 11.5)
     pdf.field(t("dec.doc.question", lang), c.question)
     if c.agenda_status:
         pdf.field(t("dec.doc.agenda", lang), agenda_text(c, lang))
     if c.deferral_reason:
         pdf.field(t("dec.doc.deferral_reason", lang), c.deferral_reason)
     for op in c.opinions:
-        pdf.field(f"{label(op.specialty, lang)} ({op.author})", op.text)
+        pdf.field(f"{label(op.specialty, lang, Specialty)} ({op.author})", op.text)
     if section == "discussed" or c.decision is not None:
         _decision(pdf, c.decision)
     if c.actions:
@@ -309,9 +310,10 @@ def letter_pdf(letter: Letter, lang: str = "en") -> bytes:
         pdf.para(letter_intro(x, lang))
         pdf.ln(2)
         pdf.field(t("dec.doc.patient", lang), f"{x.patient} ({x.mrn}), {t('dec.doc.born', lang)} {day(x.birth_date, lang)}")
-        pdf.field(t("dec.doc.primary", lang), label(x.primary_tumour, lang))
+        pdf.field(t("dec.doc.primary", lang), label(x.primary_tumour, lang, PrimaryTumour))
         pdf.field(
-            t("dec.doc.referred", lang), f"{day(x.referral_date, lang)} — {x.referrer} ({label(x.referrer_specialty, lang)})"
+            t("dec.doc.referred", lang),
+            f"{day(x.referral_date, lang)} — {x.referrer} ({label(x.referrer_specialty, lang, Specialty)})",
         )
         pdf.field(t("dec.doc.question", lang), x.question)
         pdf.ln(2)

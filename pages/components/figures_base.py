@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from types import MappingProxyType
 
 import plotly.graph_objects as go
@@ -15,12 +16,25 @@ from core.models import (
     SKELETAL_RELATED_EVENTS,
     Bone,
     EventKind,
+    LesionStatus,
     LesionType,
+    Modality,
+    Segment,
     Side,
     TreatmentKind,
 )
 
 TRANSPARENT = "rgba(0,0,0,0)"
+
+
+def vocab_names(vocab: type[StrEnum], lang: str, *, capitalise: bool = False) -> Mapping[str, str]:
+    """A vocabulary's names on the figures: its one catalogue entry per value (the words the
+    pickers and tables show), capitalised for a legend in English."""
+    names = {m.value: enum_label(m, lang) for m in vocab}
+    if capitalise and lang == "en":
+        names = {k: v[:1].upper() + v[1:] for k, v in names.items()}
+    return MappingProxyType(names)
+
 
 # ---------------------------------------------------------------------------------------------
 # Colours shared across the app
@@ -175,27 +189,11 @@ class Labels:
     neutrophils: str = "Neutrophils"
     no_labs: str = "No laboratory results recorded"
     reference: str = "reference"
-    lesion_types: Mapping[str, str] = field(
-        hash=False,
-        default_factory=lambda: _ro({"lytic": "Lytic", "blastic": "Blastic", "mixed": "Mixed"}),
-    )
-    bones: Mapping[str, str] = field(hash=False, default_factory=lambda: _ro({}))
-    sides: Mapping[str, str] = field(hash=False, default_factory=lambda: _ro({}))
-    segments: Mapping[str, str] = field(
-        hash=False,
-        default_factory=lambda: _ro({"head_neck": "head/neck", "ischium_pubis": "ischium/pubis"}),
-    )
-    statuses: Mapping[str, str] = field(
-        hash=False,
-        default_factory=lambda: _ro(
-            {
-                "active": "Active",
-                "treated": "Treated",
-                "responding": "Responding",
-                "progressing": "Progressing",
-            }
-        ),
-    )
+    lesion_types: Mapping[str, str] = field(hash=False, default_factory=lambda: vocab_names(LesionType, "en", capitalise=True))
+    bones: Mapping[str, str] = field(hash=False, default_factory=lambda: vocab_names(Bone, "en"))
+    sides: Mapping[str, str] = field(hash=False, default_factory=lambda: vocab_names(Side, "en"))
+    segments: Mapping[str, str] = field(hash=False, default_factory=lambda: vocab_names(Segment, "en"))
+    statuses: Mapping[str, str] = field(hash=False, default_factory=lambda: vocab_names(LesionStatus, "en", capitalise=True))
     bands: Mapping[str, str] = field(
         hash=False,
         default_factory=lambda: _ro(
@@ -217,53 +215,10 @@ class Labels:
         ),
     )
     treatment_kinds: Mapping[str, str] = field(
-        hash=False,
-        default_factory=lambda: _ro(
-            {
-                "surgery": "Surgery",
-                "radiotherapy": "Radiotherapy",
-                "chemotherapy": "Chemotherapy",
-                "endocrine": "Endocrine therapy",
-                "targeted": "Targeted therapy",
-                "immunotherapy": "Immunotherapy",
-                "bone_modifying_agent": "Bone-modifying agent",
-                "radionuclide": "Radionuclide",
-                "analgesia": "Analgesia",
-                "vertebral_augmentation": "Vertebral augmentation",
-                "steroid": "Steroid",
-            }
-        ),
+        hash=False, default_factory=lambda: vocab_names(TreatmentKind, "en", capitalise=True)
     )
-    event_kinds: Mapping[str, str] = field(
-        hash=False,
-        default_factory=lambda: _ro(
-            {
-                "diagnosis": "Diagnosis",
-                "pathological_fracture": "Pathological fracture",
-                "cord_compression": "Spinal cord compression",
-                "hypercalcaemia": "Hypercalcaemia",
-                "surgery_to_bone": "Surgery to bone",
-                "radiotherapy_to_bone": "Radiotherapy to bone",
-                "progression": "Progression",
-                "response": "Response",
-                "death": "Death",
-            }
-        ),
-    )
-    modalities: Mapping[str, str] = field(
-        hash=False,
-        default_factory=lambda: _ro(
-            {
-                "xr": "X-ray",
-                "ct": "CT",
-                "mri": "MRI",
-                "bone_scan": "Bone scan",
-                "pet_ct": "PET-CT",
-                "psma_pet": "PSMA PET",
-                "spect_ct": "SPECT-CT",
-            }
-        ),
-    )
+    event_kinds: Mapping[str, str] = field(hash=False, default_factory=lambda: vocab_names(EventKind, "en", capitalise=True))
+    modalities: Mapping[str, str] = field(hash=False, default_factory=lambda: vocab_names(Modality, "en", capitalise=True))
     markers: Mapping[str, str] = field(
         hash=False,
         default_factory=lambda: _ro({"psa": "PSA", "ca15_3": "CA15-3", "cea": "CEA", "ca125": "CA125"}),
@@ -327,24 +282,11 @@ _ZH = replace(
     neutrophils="中性粒细胞",
     no_labs="暂无检验结果",
     reference="参考范围",
-    lesion_types=_ro({t.value: enum_label(t.value, "zh") for t in LesionType}),
-    # bones and sides from the message catalogue (one copy of the vocabulary's Chinese names)
-    bones=_ro({b.value: enum_label(b.value, "zh") for b in Bone}),
-    sides=_ro({side.value: enum_label(side.value, "zh") for side in Side}),
-    segments=_ro(
-        {
-            "proximal": "近端",
-            "shaft": "骨干",
-            "distal": "远端",
-            "head_neck": "头颈部",
-            "peritrochanteric": "转子周围",
-            "acetabulum": "髋臼",
-            "ilium": "髂骨",
-            "ischium_pubis": "坐耻骨",
-            "whole": "全段",
-        }
-    ),
-    statuses=_ro({"active": "活动", "treated": "已治疗", "responding": "缓解", "progressing": "进展"}),
+    lesion_types=vocab_names(LesionType, "zh"),
+    bones=vocab_names(Bone, "zh"),
+    sides=vocab_names(Side, "zh"),
+    segments=vocab_names(Segment, "zh"),
+    statuses=vocab_names(LesionStatus, "zh"),
     bands=_ro(
         {
             "stable": "稳定",
@@ -362,45 +304,9 @@ _ZH = replace(
             "severe": "重度",
         }
     ),
-    treatment_kinds=_ro(
-        {
-            "surgery": "手术",
-            "radiotherapy": "放疗",
-            "chemotherapy": "化疗",
-            "endocrine": "内分泌治疗",
-            "targeted": "靶向治疗",
-            "immunotherapy": "免疫治疗",
-            "bone_modifying_agent": "骨改良药物",
-            "radionuclide": "放射性核素治疗",
-            "analgesia": "镇痛",
-            "vertebral_augmentation": "椎体强化术",
-            "steroid": "糖皮质激素",
-        }
-    ),
-    event_kinds=_ro(
-        {
-            "diagnosis": "确诊",
-            "pathological_fracture": "病理性骨折",
-            "cord_compression": "脊髓压迫",
-            "hypercalcaemia": "高钙血症",
-            "surgery_to_bone": "骨手术",
-            "radiotherapy_to_bone": "骨放疗",
-            "progression": "疾病进展",
-            "response": "治疗缓解",
-            "death": "死亡",
-        }
-    ),
-    modalities=_ro(
-        {
-            "xr": "X线",
-            "ct": "CT",
-            "mri": "MRI",
-            "bone_scan": "骨扫描",
-            "pet_ct": "PET-CT",
-            "psma_pet": "PSMA PET",
-            "spect_ct": "SPECT-CT",
-        }
-    ),
+    treatment_kinds=vocab_names(TreatmentKind, "zh"),
+    event_kinds=vocab_names(EventKind, "zh"),
+    modalities=vocab_names(Modality, "zh"),
 )
 
 

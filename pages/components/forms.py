@@ -16,6 +16,7 @@ import hashlib
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 import streamlit as st
@@ -38,6 +39,7 @@ from core.models import (
 )
 from core.text import LONG_TEXT_MAX, SHORT_TEXT_MAX
 from core.validation import field_label, validation_messages
+from core.vocabulary import CastrationStatus
 from db import cases
 from pages.components.guard import PageContext
 from pages.components.widgets import lang_key
@@ -102,9 +104,9 @@ class FormState:
                 st.error(text, icon=":material/error:")
 
 
-def _opt(values: Sequence[str], lang: str, *, allow_none: bool = True) -> tuple[list[str | None], Callable[[Any], str]]:
-    options: list[str | None] = ([None] if allow_none else []) + list(values)
-    return options, lambda v: NONE if v is None else enum_label(v, lang)
+def _opt(vocab: type[StrEnum], lang: str, *, allow_none: bool = True) -> tuple[list[str | None], Callable[[Any], str]]:
+    options: list[str | None] = ([None] if allow_none else []) + [m.value for m in vocab]
+    return options, lambda v: NONE if v is None else enum_label(v, lang, vocab)
 
 
 def _select(
@@ -112,12 +114,12 @@ def _select(
     form: FormState,
     field: str,
     label: str,
-    values: Sequence[str],
+    vocab: type[StrEnum],
     *,
     allow_none: bool = True,
     index: int | None = 0,
 ) -> str | None:
-    options, fmt = _opt(values, ctx.lang, allow_none=allow_none)
+    options, fmt = _opt(vocab, ctx.lang, allow_none=allow_none)
     value = st.selectbox(
         label,
         options,
@@ -172,7 +174,7 @@ def referral_form(ctx: PageContext) -> None:
             form.error("display_name")
         with c3:
             # No default: the referrer picks the sex (a preselected value was saved unread).
-            sex = _select(ctx, form, "sex", tr("col.sex"), [s.value for s in Sex])
+            sex = _select(ctx, form, "sex", tr("col.sex"), Sex)
         with c4:
             birth = st.date_input(
                 tr("form.birth_date"), value=None, min_value=date(1900, 1, 1), max_value=date.today(), key=form.key("birth_date")
@@ -183,9 +185,7 @@ def referral_form(ctx: PageContext) -> None:
             referrer = st.text_input(tr("form.referrer"), max_chars=SHORT_TEXT_MAX, key=form.key("referrer"))
             form.error("referrer")
         with c2:
-            ref_spec = _select(
-                ctx, form, "referrer_specialty", tr("form.referrer_specialty"), [s.value for s in Specialty], allow_none=False
-            )
+            ref_spec = _select(ctx, form, "referrer_specialty", tr("form.referrer_specialty"), Specialty, allow_none=False)
         with c3:
             referral_date = st.date_input(
                 tr("col.referral_date"), value=date.today(), max_value=date.today(), key=form.key("referral_date")
@@ -195,28 +195,26 @@ def referral_form(ctx: PageContext) -> None:
         form.error("question")
         c1, c2, c3, c4 = st.columns(4)
         with c1:
-            primary = _select(
-                ctx, form, "primary_tumour", tr("col.primary_tumour"), [p.value for p in PrimaryTumour], allow_none=False
-            )
+            primary = _select(ctx, form, "primary_tumour", tr("col.primary_tumour"), PrimaryTumour, allow_none=False)
         with c2:
-            histology = _select(ctx, form, "histology", tr("form.histology"), [h.value for h in Histology])
+            histology = _select(ctx, form, "histology", tr("form.histology"), Histology)
         with c3:
-            stream = _select(ctx, form, "stream", tr("col.stream"), [s.value for s in Stream], allow_none=False)
+            stream = _select(ctx, form, "stream", tr("col.stream"), Stream, allow_none=False)
         with c4:
-            priority = _select(ctx, form, "priority", tr("col.priority"), [p.value for p in Priority], allow_none=False)
+            priority = _select(ctx, form, "priority", tr("col.priority"), Priority, allow_none=False)
         c1, c2, c3, c4, c5, c6 = st.columns(6)
         with c1:
-            er = _select(ctx, form, "er", "ER", [m.value for m in Marker])
+            er = _select(ctx, form, "er", "ER", Marker)
         with c2:
-            pr = _select(ctx, form, "pr", "PR", [m.value for m in Marker])
+            pr = _select(ctx, form, "pr", "PR", Marker)
         with c3:
-            her2 = _select(ctx, form, "her2", "HER2", [m.value for m in Marker])
+            her2 = _select(ctx, form, "her2", "HER2", Marker)
         with c4:
-            egfr = _select(ctx, form, "egfr", "EGFR", [m.value for m in Marker])
+            egfr = _select(ctx, form, "egfr", "EGFR", Marker)
         with c5:
-            alk = _select(ctx, form, "alk", "ALK", [m.value for m in Marker])
+            alk = _select(ctx, form, "alk", "ALK", Marker)
         with c6:
-            castration = _select(ctx, form, "castration", tr("form.castration"), ["sensitive", "resistant"])
+            castration = _select(ctx, form, "castration", tr("form.castration"), CastrationStatus)
         c1, c2, c3, c4 = st.columns(4)
         with c1:
             ecog = st.selectbox(
@@ -237,7 +235,7 @@ def referral_form(ctx: PageContext) -> None:
             )
             form.error("kps")
         with c3:
-            frankel = _select(ctx, form, "frankel", "Frankel", [f.value for f in Frankel])
+            frankel = _select(ctx, form, "frankel", "Frankel", Frankel)
         with c4:
             nrs = st.selectbox(
                 "NRS",
@@ -249,7 +247,7 @@ def referral_form(ctx: PageContext) -> None:
             form.error("nrs")
         neuro = st.multiselect(
             tr("form.neuro_signs"),
-            [n.value for n in NeuroSign],
+            NeuroSign,
             key=lang_key(form.key("neuro_signs"), ctx.lang),
             placeholder=tr("common.choose_many"),
             format_func=lambda v: tr("form.neuro." + v),

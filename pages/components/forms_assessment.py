@@ -6,7 +6,7 @@ retraction (reason required; a stale correction shows both versions).
 from __future__ import annotations
 
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from typing import Any, get_args, get_origin
 
 import streamlit as st
@@ -34,7 +34,7 @@ def field_label(ctx: PageContext, field: str) -> str:
     return zh if ctx.lang == "zh" else en
 
 
-def _kind(field: str) -> tuple[str, type[Enum] | None]:
+def _kind(field: str) -> tuple[str, type[StrEnum] | None]:
     annotation = Case.model_fields[field].annotation
     if get_origin(annotation) is tuple:
         return "multi", get_args(annotation)[0]
@@ -42,7 +42,7 @@ def _kind(field: str) -> tuple[str, type[Enum] | None]:
     base = args[0]
     if base is bool:
         return "bool", None
-    if isinstance(base, type) and issubclass(base, Enum):
+    if isinstance(base, type) and issubclass(base, StrEnum):
         return "enum", base
     if base is int:
         return "int", None
@@ -52,13 +52,13 @@ def _kind(field: str) -> tuple[str, type[Enum] | None]:
 def show_value(ctx: PageContext, field: str, value: Any) -> str:
     if value is None:
         return NONE
-    kind, _ = _kind(field)
+    kind, enum = _kind(field)
     if kind == "bool":
         return ctx.t("assess.yes") if value else ctx.t("assess.no")
     if kind == "multi":
-        return ", ".join(enum_label(v, ctx.lang) for v in value) or ctx.t("assess.none_present")
-    if kind == "enum":
-        return enum_label(value, ctx.lang)
+        return ", ".join(enum_label(v, ctx.lang, enum) for v in value) or ctx.t("assess.none_present")
+    if kind == "enum" and enum is not None:
+        return enum_label(value, ctx.lang, enum)
     return str(value)
 
 
@@ -79,7 +79,7 @@ def value_widget(ctx: PageContext, field: str, key: str, label: str) -> Any:
             label,
             [e.value for e in enum],
             key=key,
-            format_func=lambda v: enum_label(v, ctx.lang),
+            format_func=lambda v: enum_label(v, ctx.lang, enum),
             placeholder=ctx.t("common.choose_many"),
         )
     if kind == "int":

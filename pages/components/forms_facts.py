@@ -9,9 +9,11 @@ if the fact changed since the form was opened, the store refuses with both versi
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 import streamlit as st
@@ -65,6 +67,23 @@ class Field:
     lo: float | None = None
     hi: float | None = None
     required: bool = False
+    vocab: type[StrEnum] | None = None  # the vocabulary of an enum field's options (their labels)
+
+    def __post_init__(self) -> None:
+        # an enum picker's options are labelled from their vocabulary; only yes/no and units have none
+        if self.kind == "enum" and self.vocab is None and set(self.options) - {"yes", "no"} and self.name != "unit":
+            raise TypeError(f"enum field {self.name} needs its vocabulary")
+
+
+def option_label(ctx: PageContext, f: Field, value: Any) -> str:
+    """An enum field's option in the user's language: its vocabulary's entry; yes/no; a unit as is."""
+    if value is None:
+        return NONE
+    if f.vocab is not None:
+        return enum_label(value, ctx.lang, f.vocab)
+    if value in ("yes", "no"):
+        return ctx.t(f"common.{value}")
+    return str(value)
 
 
 def enum_values(enum: Any) -> tuple[str, ...]:
@@ -73,33 +92,33 @@ def enum_values(enum: Any) -> tuple[str, ...]:
 
 
 LESION_FIELDS: tuple[Field, ...] = (
-    Field("bone", "enum", enum_values(Bone), required=True),
+    Field("bone", "enum", enum_values(Bone), vocab=Bone, required=True),
     Field("level", "level"),
-    Field("side", "enum", enum_values(Side)),
-    Field("segment", "enum", enum_values(Segment)),
-    Field("lesion_type", "enum", enum_values(LesionType), required=True),
+    Field("side", "enum", enum_values(Side), vocab=Side),
+    Field("segment", "enum", enum_values(Segment), vocab=Segment),
+    Field("lesion_type", "enum", enum_values(LesionType), vocab=LesionType, required=True),
     Field("size_mm", "int", lo=1, hi=400),
     Field("detected_date", "date"),
     Field("painful", "bool"),
     Field("pathological_fracture", "bool"),
     Field("fracture_fixed", "bool"),
     # SINS components and the other spinal items
-    Field("spinal_pain", "enum", enum_values(SpinalPain)),
-    Field("alignment", "enum", enum_values(Alignment)),
-    Field("collapse", "enum", enum_values(Collapse)),
-    Field("posterolateral", "enum", enum_values(Posterolateral)),
-    Field("bilsky", "enum", enum_values(BilskyGrade)),
+    Field("spinal_pain", "enum", enum_values(SpinalPain), vocab=SpinalPain),
+    Field("alignment", "enum", enum_values(Alignment), vocab=Alignment),
+    Field("collapse", "enum", enum_values(Collapse), vocab=Collapse),
+    Field("posterolateral", "enum", enum_values(Posterolateral), vocab=Posterolateral),
+    Field("bilsky", "enum", enum_values(BilskyGrade), vocab=BilskyGrade),
     Field("posterior_wall_intact", "enum", ("yes", "no")),
-    Field("surgeon_stability", "enum", enum_values(SurgeonStability)),
+    Field("surgeon_stability", "enum", enum_values(SurgeonStability), vocab=SurgeonStability),
     Field("surgeon_stability_on", "date"),
     # Mirels components
-    Field("size_fraction", "enum", enum_values(SizeFraction)),
-    Field("limb_pain", "enum", enum_values(LimbPain)),
+    Field("size_fraction", "enum", enum_values(SizeFraction), vocab=SizeFraction),
+    Field("limb_pain", "enum", enum_values(LimbPain), vocab=LimbPain),
     Field("prior_rt_dose_gy", "dec", lo=0.5, hi=100),
     Field("prior_rt_date", "date"),
 )
 STUDY_FIELDS: tuple[Field, ...] = (
-    Field("modality", "enum", enum_values(Modality), required=True),
+    Field("modality", "enum", enum_values(Modality), vocab=Modality, required=True),
     Field("study_date", "date", required=True),
     Field("region", "text", required=True),
     Field("lesion_ids", "lesions"),
@@ -107,19 +126,19 @@ STUDY_FIELDS: tuple[Field, ...] = (
     Field("impression", "area"),
 )
 TREATMENT_FIELDS: tuple[Field, ...] = (
-    Field("kind", "enum", enum_values(TreatmentKind), required=True),
+    Field("kind", "enum", enum_values(TreatmentKind), vocab=TreatmentKind, required=True),
     Field("name", "text", required=True),
     Field("start_date", "date", required=True),
     Field("end_date", "date"),
     Field("ongoing", "bool"),
     Field("lesion_ids", "lesions"),
-    Field("procedure", "enum", enum_values(SurgeryProcedure)),
+    Field("procedure", "enum", enum_values(SurgeryProcedure), vocab=SurgeryProcedure),
     Field("dose_gy", "dec", lo=0.5, hi=100),
     Field("fractions", "int", lo=1, hi=40),
     Field("dose_text", "text"),
 )
 EVENT_FIELDS: tuple[Field, ...] = (
-    Field("kind", "enum", enum_values(EventKind), required=True),
+    Field("kind", "enum", enum_values(EventKind), vocab=EventKind, required=True),
     Field("event_date", "date", required=True),
     Field("lesion_id", "lesion"),
     Field("description", "area"),
@@ -127,7 +146,7 @@ EVENT_FIELDS: tuple[Field, ...] = (
 
 LAB_UNITS: tuple[str, ...] = tuple(sorted({u for u, _, _ in ANALYTE_UNITS.values()} | {u for (_, u) in UNIT_CONVERSIONS}))
 LAB_FIELDS: tuple[Field, ...] = (
-    Field("analyte", "enum", enum_values(Analyte), required=True),
+    Field("analyte", "enum", enum_values(Analyte), vocab=Analyte, required=True),
     Field("value", "dec", lo=0, hi=100000, required=True),
     Field("unit", "enum", LAB_UNITS, required=True),
     Field("taken_on", "date", required=True),
@@ -190,7 +209,7 @@ def render_fields(
                     label,
                     options,
                     key=key,
-                    format_func=lambda v: NONE if v is None else enum_label(v, ctx.lang),
+                    format_func=functools.partial(option_label, ctx, f),
                     placeholder=NONE,  # an empty state shows "—" like the None option, not Streamlit's English
                 )
             elif f.kind == "level":

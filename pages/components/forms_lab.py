@@ -57,7 +57,7 @@ def single_form(ctx: PageContext, cf: CaseFile) -> None:
             tr("form.analyte"),
             [a.value for a in Analyte],
             key=lang_key(form.key("analyte"), ctx.lang),
-            format_func=lambda v: enum_label(v, ctx.lang),
+            format_func=lambda v: enum_label(v, ctx.lang, Analyte),
         )
         form.error("analyte")
     units = units_for(Analyte(analyte))

@@ -15,6 +15,7 @@ from core.interop.documents import MAX_IMPORT_BYTES
 from db.interop.files import UPLOAD_TYPES, import_bytes
 from db.interop.store import IMPORT_ROLES
 from pages.components.guard import PageContext
+from pages.components.streamlit_own import BROWSE_BUTTON, DROP_ZONE, LIMIT_LINE
 
 SHOWN = 30  # problems listed at most (the count says how many there are)
 
@@ -27,7 +28,12 @@ def import_panel(ctx: PageContext) -> None:
     st.subheader(tr("import.title"))
     st.caption(tr("import.hint"))
     with st.form("case_import", clear_on_submit=False):
-        upload = st.file_uploader(tr("import.file"), type=list(UPLOAD_TYPES), accept_multiple_files=False)
+        # Streamlit's uploader speaks English ("Browse files"): say what to do in the user's language
+        types = ", ".join(f".{t}" for t in UPLOAD_TYPES)
+        st.caption(tr("import.upload_help", drop=DROP_ZONE, browse=BROWSE_BUTTON, limit=LIMIT_LINE, types=types))
+        upload = st.file_uploader(
+            tr("import.file"), type=list(UPLOAD_TYPES), accept_multiple_files=False, help=tr("import.file_help")
+        )
         dry_run = st.checkbox(tr("import.dry_run"), value=True)
         submitted = st.form_submit_button(tr("import.run"), type="primary")
     if not submitted or upload is None:

@@ -19,6 +19,7 @@ from core.errors import FieldError, NotFoundError, PermissionDeniedError, Workfl
 from core.i18n import enum_label
 from core.models import AgendaStatus, Meeting, MeetingStatus
 from core.permissions import Capability
+from core.vocabulary import PrimaryTumour, Priority, Stream
 from db import agenda as workflow
 from db import audit, presenting
 from db.board import Board
@@ -221,13 +222,13 @@ def badges(ctx: PageContext, board: Board, row: pd.Series, presenter: tuple[int,
     cf = board.cf
     with st.container(horizontal=True, gap="small"):
         st.badge(
-            enum_label(str(row["urgency"]), ctx.lang),
+            enum_label(str(row["urgency"]), ctx.lang, Priority),
             icon=":material/priority_high:",
             color=colour_name(_URGENCY_COLOUR.get(str(row["urgency"]), "blue")),
         )
-        st.badge(enum_label(str(row["stream"]), ctx.lang), color="violet")
-        st.badge(enum_label(str(row["status"]), ctx.lang), color="gray")
-        st.badge(enum_label(cf.case.primary_tumour, ctx.lang), color="blue")
+        st.badge(enum_label(str(row["stream"]), ctx.lang, Stream), color="violet")
+        st.badge(enum_label(str(row["status"]), ctx.lang, AgendaStatus), color="gray")
+        st.badge(enum_label(cf.case.primary_tumour, ctx.lang, PrimaryTumour), color="blue")
         st.badge(ctx.t("mtg.p.age", age=cf.age), color="gray")
         if presenter is None:
             st.badge(ctx.t("pres.no_presenter"), icon=":material/person_off:", color="gray")
@@ -252,7 +253,7 @@ def status_buttons(ctx: PageContext, meeting: Meeting, row: pd.Series, idx: int,
                 pressed = [
                     status
                     for status in status_options(str(row["stream"]))
-                    if st.form_submit_button(enum_label(status, ctx.lang), key=f"mtg_p_status_{status}")
+                    if st.form_submit_button(enum_label(status, ctx.lang, AgendaStatus), key=f"mtg_p_status_{status}")
                 ]
     if not pressed:
         return
@@ -269,7 +270,7 @@ def status_buttons(ctx: PageContext, meeting: Meeting, row: pd.Series, idx: int,
         reason=reason if status == AgendaStatus.DEFERRED else "",
     )
     if ok:
-        flash(ctx.t("mtg.p.marked", status=enum_label(status, ctx.lang), time=minutes_seconds(seconds)))
+        flash(ctx.t("mtg.p.marked", status=enum_label(status, ctx.lang, AgendaStatus), time=minutes_seconds(seconds)))
         go_to(int(meeting.meeting_id or 0), min(idx + 1, n - 1))
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Literal, cast, get_args
 
 import pandas as pd
@@ -21,8 +22,23 @@ import streamlit as st
 
 from core.derive import CaseScores, DerivedScore, InputSource
 from core.i18n import MESSAGES, enum_label
+from core.messages.vocabulary import vocabulary_of
 from core.scores import SCORES
 from core.text import md_inline
+from core.vocabulary import (
+    Alignment,
+    BilskyGrade,
+    Collapse,
+    Frankel,
+    GrowthClass,
+    LesionType,
+    LimbPain,
+    Posterolateral,
+    Sex,
+    SizeFraction,
+    SpinalPain,
+    VisceralMets,
+)
 from pages.components.figures import AMBER, GREEN, GREY, RED, band_colour
 from pages.components.guard import PageContext
 
@@ -94,13 +110,39 @@ def flag_label(ctx: PageContext, flag: str) -> str:
     return label(ctx, f"board.flag.{flag}", flag)
 
 
-def shown_value(ctx: PageContext, value: str | None) -> str:
+# The vocabulary of a coded input value, by input (and by score where two scores share an input name).
+_INPUT_VOCAB: dict[str, type[StrEnum]] = {
+    "alignment": Alignment,
+    "vertebral_body_collapse": Collapse,
+    "posterolateral_involvement": Posterolateral,
+    "lesion_type": LesionType,
+    "bone_lesion": LesionType,
+    "visceral_metastases": VisceralMets,
+    "major_organ_mets": VisceralMets,
+    "primary_tumor_growth": GrowthClass,
+    "sex": Sex,
+    "escc_grade": BilskyGrade,
+    "palsy_frankel": Frankel,
+    "frankel_grade": Frankel,
+    "size_fraction": SizeFraction,
+    "sins.pain": SpinalPain,
+    "mirels.pain": LimbPain,
+}
+
+
+def shown_value(ctx: PageContext, value: str | None, score_id: str = "", name: str = "") -> str:
+    """An input's value in words: a code is labelled from the vocabulary of its input (``pain`` is
+    SINS's spinal pain or Mirels's limb pain), else from the one vocabulary holding it."""
     if value is None:
         return ctx.t("board.not_recorded")
     if value in ("true", "false"):
         return ctx.t("board.yes") if value == "true" else ctx.t("board.no")
+    vocab = _INPUT_VOCAB.get(f"{score_id}.{name}") or _INPUT_VOCAB.get(name)
+    if vocab is not None and value in {m.value for m in vocab}:
+        return enum_label(value, ctx.lang, vocab)
     if re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)+|[a-z]+", value):
-        return enum_label(value, ctx.lang)
+        found = vocabulary_of(value)
+        return value.replace("_", " ") if found is None else enum_label(value, ctx.lang, found)
     return value
 
 
@@ -285,7 +327,7 @@ def sources_frame(ctx: PageContext, score: DerivedScore) -> pd.DataFrame:
         rows.append(
             {
                 ctx.t("board.card.input"): escape_md(input_label(ctx, src.input)),
-                ctx.t("board.card.value"): escape_md(shown_value(ctx, src.value)),
+                ctx.t("board.card.value"): escape_md(shown_value(ctx, src.value, score.score_id, src.input)),
                 ctx.t("board.card.origin"): escape_md(label(ctx, f"board.origin.{src.origin}", src.origin)),
                 ctx.t("board.card.record"): escape_md(src.record_zh if ctx.lang == "zh" and src.record_zh else src.record),
                 ctx.t("board.card.note"): escape_md(note),

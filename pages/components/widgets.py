@@ -2,31 +2,47 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from enum import StrEnum
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from core.i18n import LANGUAGES, MESSAGES, enum_label
-
-_CODED_COLUMNS = (
-    "primary_tumour",
-    "status",
-    "priority",
-    "urgency",
-    "stream",
-    "outcome",
-    "quorum_state",
-    "specialty",
-    "kind",
-    "sex",
-    "bone",
-    "lesion_type",
-    "modality",
-    "disposition",
-    "side",
+from core.vocabulary import (
+    Bone,
+    LesionType,
+    Modality,
+    Outcome,
+    PlanDisposition,
+    PrimaryTumour,
+    Priority,
+    QuorumState,
+    Sex,
+    Side,
+    Specialty,
+    Stream,
 )
+
+# The vocabulary of each coded column whose name says it; "status" and "kind" name several
+# vocabularies (case, agenda item, decision; plan item, follow-up), so their caller says which.
+_COLUMN_VOCAB: dict[str, type[StrEnum]] = {
+    "primary_tumour": PrimaryTumour,
+    "priority": Priority,
+    "urgency": Priority,
+    "stream": Stream,
+    "outcome": Outcome,
+    "quorum_state": QuorumState,
+    "specialty": Specialty,
+    "sex": Sex,
+    "bone": Bone,
+    "lesion_type": LesionType,
+    "modality": Modality,
+    "disposition": PlanDisposition,
+    "side": Side,
+}
+_AMBIGUOUS_COLUMNS = ("status", "kind")
 
 
 def lang_key(base: str, lang: str) -> str:
@@ -53,13 +69,18 @@ def forget(base: str) -> None:
         st.session_state.pop(key, None)
 
 
-def localise_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Coded vocabulary values shown in the user's language; column names from the catalogue;
-    midnight timestamps shown as dates."""
+def localise_frame(frame: pd.DataFrame, lang: str, vocabs: Mapping[str, type[StrEnum]] | None = None) -> pd.DataFrame:
+    """Coded vocabulary values shown in the user's language (each column labelled from its own
+    vocabulary; ``vocabs`` names it for a "status" or "kind" column); column names from the
+    catalogue; midnight timestamps shown as dates."""
+    columns = {**_COLUMN_VOCAB, **(vocabs or {})}
+    unnamed = [c for c in _AMBIGUOUS_COLUMNS if c in frame.columns and c not in columns]
+    if unnamed:
+        raise TypeError(f"localise_frame: name the vocabulary of column(s) {unnamed}")
     out = frame.copy()
-    for col in _CODED_COLUMNS:
+    for col, vocab in columns.items():
         if col in out.columns:
-            out[col] = out[col].map(lambda v: enum_label(v, lang) if isinstance(v, str) else v)
+            out[col] = out[col].map(lambda v, vocab=vocab: enum_label(v, lang, vocab) if isinstance(v, str) else v)
     for col in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[col]) and (out[col].dropna().dt.normalize() == out[col].dropna()).all():
             out[col] = out[col].dt.date

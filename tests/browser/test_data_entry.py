@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from pathlib import Path
+from typing import get_args
 
 import duckdb
 import pytest
@@ -19,6 +20,8 @@ from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from core.i18n import enum_label, t, tn
+from core.models import Lesion
+from core.vocabulary import Analyte, Histology, Modality, PrimaryTumour, Sex, Specialty, TreatmentKind
 from db.board import load_board
 from db.users import DEMO_PASSWORD
 from tests.browser.conftest import ROOT, StreamlitServer, start_server
@@ -126,6 +129,13 @@ def choose(scope: Locator, label: str, option: str) -> None:
     expect(box).to_contain_text(option)
 
 
+def lesion_label(label: str, value: str) -> str:
+    """The English words of ``value`` in the lesion field of the form label key ``fact.<field>``."""
+    annotation = Lesion.model_fields[label.removeprefix("fact.")].annotation
+    vocab = next(a for a in (get_args(annotation) or (annotation,)) if a is not type(None))
+    return enum_label(vocab(value), "en")
+
+
 def form_with(page: Page, button: str) -> Locator:
     return page.locator('[data-testid="stForm"]').filter(has=page.get_by_role("button", name=button, exact=True)).first
 
@@ -153,13 +163,13 @@ def refer(page: Page) -> int:
     form = form_with(page, t("form.referral.submit"))
     form.get_by_label(t("col.mrn"), exact=True).fill(MRN)
     form.get_by_label(t("col.patient"), exact=True).fill(PATIENT)
-    select(form, t("col.sex"), enum_label("female", "en"))
+    select(form, t("col.sex"), enum_label(Sex.FEMALE, "en"))
     fill_date(form, t("form.birth_date"), date(1960, 6, 1))
     form.get_by_label(t("form.referrer"), exact=True).fill("Dr Breast")
-    select(form, t("form.referrer_specialty"), enum_label("medical_oncology", "en"))
+    select(form, t("form.referrer_specialty"), enum_label(Specialty.MEDICAL_ONCOLOGY, "en"))
     form.get_by_label(t("case.question"), exact=True).fill("Back pain in breast cancer: T9 metastasis stable?")
-    select(form, t("col.primary_tumour"), enum_label("breast", "en"))
-    select(form, t("form.histology"), enum_label("invasive_ductal", "en"))
+    select(form, t("col.primary_tumour"), enum_label(PrimaryTumour.BREAST, "en"))
+    select(form, t("form.histology"), enum_label(Histology.INVASIVE_DUCTAL, "en"))
     form.get_by_label(t("case.patient_wishes"), exact=True).fill("Wants to keep walking")
     form.get_by_label(t("case.patient_wishes"), exact=True).press("Tab")
     form.get_by_role("heading", name=t("form.referral.title")).evaluate("e => e.scrollIntoView({block: 'start'})")
@@ -250,7 +260,7 @@ def test_coordinator_refers_and_records_assessment_lesion_and_lab(entry_server, 
             ("fact.bilsky", "1b"),
         ):
             text = t(label) + (" *" if label in ("fact.bone", "fact.lesion_type") else "")
-            select(form, text, value if label == "fact.level" else enum_label(value, "en"))
+            select(form, text, value if label == "fact.level" else lesion_label(label, value))
         shot(page, "lesion")
         form.get_by_role("button", name=t("fact.add.lesion"), exact=True).click()
         expect(page.get_by_text(t("common.saved")).first).to_be_visible()
@@ -265,7 +275,7 @@ def test_coordinator_refers_and_records_assessment_lesion_and_lab(entry_server, 
         settle(page)
         page.get_by_text(t("fact.entry.lab_result"), exact=True).click()
         settle(page)
-        select(page.locator(APP), t("form.analyte"), enum_label("calcium", "en"))
+        select(page.locator(APP), t("form.analyte"), enum_label(Analyte.CALCIUM, "en"))
         settle(page)
         page.get_by_label(t("form.value"), exact=True).first.fill("10")
         page.get_by_label(t("form.value"), exact=True).first.press("Tab")
@@ -298,7 +308,7 @@ def test_coordinator_refers_and_records_assessment_lesion_and_lab(entry_server, 
             ("fact.size_fraction", "one_third_to_two_thirds"),
         ):
             text = t(label) + (" *" if label in ("fact.bone", "fact.lesion_type") else "")
-            select(form, text, enum_label(value, "en"))
+            select(form, text, lesion_label(label, value))
         form.get_by_role("button", name=t("fact.add.lesion"), exact=True).click()
         saved(page, "left femur peritrochanteric")
 
@@ -307,7 +317,7 @@ def test_coordinator_refers_and_records_assessment_lesion_and_lab(entry_server, 
         settle(page)
         page.get_by_text(t("fact.entry.imaging_study"), exact=True).click()
         form = form_with(page, t("fact.add.imaging_study"))
-        select(form, t("fact.modality") + " *", enum_label("mri", "en"))
+        select(form, t("fact.modality") + " *", enum_label(Modality.MRI, "en"))
         fill_date(form, t("fact.study_date") + " *", date.today() - timedelta(days=2))
         form.get_by_label(t("fact.region") + " *", exact=True).fill("Whole spine and pelvis")
         lesion_names = options_of(form, t("fact.lesion_ids"))
@@ -324,7 +334,7 @@ def test_coordinator_refers_and_records_assessment_lesion_and_lab(entry_server, 
             if not page.get_by_label(t("form.value"), exact=True).first.is_visible():
                 page.get_by_text(t("fact.entry.lab_result"), exact=True).click()
                 settle(page)
-            select(page.locator(APP), t("form.analyte"), enum_label(analyte, "en"))
+            select(page.locator(APP), t("form.analyte"), enum_label(Analyte(analyte), "en"))
             settle(page)
             page.get_by_label(t("form.value"), exact=True).first.fill(value)
             page.get_by_label(t("form.value"), exact=True).first.press("Tab")
@@ -344,7 +354,7 @@ def test_coordinator_refers_and_records_assessment_lesion_and_lab(entry_server, 
         settle(page)
         page.get_by_text(t("fact.entry.treatment"), exact=True).click()
         form = form_with(page, t("fact.add.treatment"))
-        select(form, t("fact.kind") + " *", enum_label("radiotherapy", "en"))
+        select(form, t("fact.kind") + " *", enum_label(TreatmentKind.RADIOTHERAPY, "en"))
         form.get_by_label(t("fact.name") + " *", exact=True).fill("EBRT T9")
         fill_date(form, t("fact.start_date") + " *", date.today() - timedelta(days=1))
         choose(form, t("fact.lesion_ids"), next(o for o in lesion_names if "T9" in o))

@@ -12,6 +12,7 @@ in-app link keeps the session. Screenshots go to docs/screenshots/ (README).
 from __future__ import annotations
 
 import re
+import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,10 +20,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from core.i18n import enum_label, t
-from core.models import CORE_SPECIALTIES
+from core.models import CORE_SPECIALTIES, AgendaStatus, MeetingStatus, Outcome
 from db.users import DEMO_PASSWORD
 from pages.components.clock import TEST_CLOCK_ENV
 from pages.components.guard import IDLE_SECONDS, IDLE_WARNING_SECONDS
@@ -36,15 +38,24 @@ MAIN = '[data-testid="stMain"]'
 SIDEBAR = '[data-testid="stSidebar"]'
 SIGN_IN = t("signin.title")
 PROJECTOR = {"width": 1024, "height": 768}
+NEW_CASE_SUMMARY = "Plan agreed for the newly listed case."
+RELISTED_SUMMARY = "This week's decision for the re-listed case."
+DEFER_REASON = "Awaiting the spine MRI report"
 DESK = {"width": 1440, "height": 900}
 
 
 @dataclass(frozen=True)
 class Agenda:
     meeting_id: int
+    meeting_date: str
     first_case: int
+    first_item: int
     cases: int  # on the agenda before the coordinator lists one more
     core_attendees: tuple[int, ...]  # one clinician per core specialty (quorum)
+    relisted_case: int  # on this agenda with a signed decision of an earlier meeting
+    agenda_cases: tuple[int, ...]  # every case on the agenda before the coordinator lists one
+    patients: dict[int, tuple[str, str]]  # case -> (name, MRN), every case of the store
+    names: dict[int, str]  # user -> display name
 
 
 @pytest.fixture(scope="module")
@@ -52,12 +63,12 @@ def agenda(demo_template: Path) -> Agenda:
     con = duckdb.connect(str(demo_template), read_only=True)
     try:
         row = con.execute(
-            "SELECT meeting_id FROM meeting WHERE meeting_date >= current_date AND status <> 'closed'"
-            " ORDER BY meeting_date LIMIT 1"
+            "SELECT meeting_id, strftime(meeting_date, '%Y-%m-%d') FROM meeting"
+            " WHERE meeting_date >= current_date AND status <> 'closed' ORDER BY meeting_date LIMIT 1"
         ).fetchone()
         assert row is not None, "the demo store has no coming meeting"
         first = con.execute(
-            "SELECT case_id, (SELECT count(*) FROM agenda_item WHERE meeting_id = ?) FROM agenda_item"
+            "SELECT case_id, (SELECT count(*) FROM agenda_item WHERE meeting_id = ?), item_id FROM agenda_item"
             " WHERE meeting_id = ? ORDER BY position, item_id LIMIT 1",
             [row[0], row[0]],
         ).fetchone()
@@ -67,11 +78,38 @@ def agenda(demo_template: Path) -> Agenda:
             " ELSE specialty END ORDER BY 1",
             [[s.value for s in CORE_SPECIALTIES] + ["spine_surgery"]],
         ).fetchall()
+        relisted = con.execute(
+            "SELECT a.case_id FROM agenda_item a WHERE a.meeting_id = ? AND a.case_id <> ? AND EXISTS ("
+            " SELECT 1 FROM decision d JOIN agenda_item e ON e.item_id = d.item_id"
+            " WHERE d.case_id = a.case_id AND d.status = 'signed' AND e.meeting_id <> a.meeting_id)"
+            " ORDER BY a.position, a.item_id LIMIT 1",
+            [row[0], first[0] if first else None],
+        ).fetchone()
+        patients = {
+            int(c): (str(n), str(m))
+            for c, n, m in con.execute(
+                "SELECT c.case_id, p.display_name, p.mrn FROM mdt_case c JOIN patient p USING (patient_id)"
+            ).fetchall()
+        }
+        names = {int(u): str(n) for u, n in con.execute("SELECT user_id, display_name FROM app_user").fetchall()}
+        on_agenda = [int(r[0]) for r in con.execute("SELECT case_id FROM agenda_item WHERE meeting_id = ?", [row[0]]).fetchall()]
     finally:
         con.close()
     assert first is not None, "the coming meeting has no agenda"
     assert len(core) == len(CORE_SPECIALTIES), "the demo store lacks a clinician of a core specialty"
-    return Agenda(int(row[0]), int(first[0]), int(first[1]), tuple(int(u[0]) for u in core))
+    assert relisted is not None, "the coming meeting has no re-listed case"
+    return Agenda(
+        int(row[0]),
+        str(row[1]),
+        int(first[0]),
+        int(first[2]),
+        int(first[1]),
+        tuple(int(u[0]) for u in core),
+        int(relisted[0]),
+        tuple(on_agenda),
+        patients,
+        names,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -137,6 +175,126 @@ def in_viewport(page: Page, locator, what: str) -> None:
     assert box["x"] >= 0 and box["x"] + box["width"] <= size["width"], f"{what} is outside the viewport: {box}"
 
 
+def present(chair: Page, case_id: int, n: int) -> None:
+    """Move the presentation to ``case_id`` with the chair's next / previous buttons, checking the
+    heading after each move (never by position)."""
+    for button in ("mtg_next", "mtg_prev"):
+        for _ in range(n):
+            if case_heading(chair, case_id, level=3).count():
+                return
+            move = chair.locator(f".st-key-{button} button")
+            if move.is_disabled():
+                break
+            move.click()
+            settle(chair)
+    expect(case_heading(chair, case_id, level=3)).to_be_visible()
+
+
+def pick_radio(scope: Locator, option: str) -> None:
+    """Check ``option`` of the radio group ``scope``, retried until it is the checked one."""
+    for _ in range(4):
+        scope.get_by_role("radiogroup").get_by_text(option, exact=True).click()
+        settle(scope.page)
+        try:
+            expect(scope.get_by_role("radio", name=option, exact=True)).to_be_checked(timeout=5_000)
+            return
+        except AssertionError:
+            continue
+    expect(scope.get_by_role("radio", name=option, exact=True)).to_be_checked()
+
+
+def pick(page: Page, label: str, option: str) -> None:
+    """Pick ``option`` in the selectbox labelled ``label``: typed, its own item clicked, retried
+    until the box holds it (a list that re-rendered is picked again, never its first item)."""
+    box = page.locator('[data-testid="stSelectbox"]').filter(has=page.get_by_text(label, exact=True))
+    item = page.get_by_role("option", name=option, exact=True)
+    for _ in range(4):
+        box.locator("input").click()
+        page.keyboard.press("ControlOrMeta+a")
+        page.keyboard.type(option)
+        try:
+            item.click(timeout=5_000)
+            expect(box.locator("input")).to_have_value(option, timeout=5_000)
+            settle(page)
+            return
+        except (PlaywrightTimeoutError, AssertionError):
+            page.keyboard.press("Escape")
+            settle(page)
+    expect(box.locator("input")).to_have_value(option)
+
+
+SAVED = re.compile(re.escape(t("dec.saved", version=987)).replace("987", r"\d+"))
+
+
+def record_and_sign(chair: Page, outcome: Outcome, summary: str) -> None:
+    """From presentation mode: this listing's decision (a new one for a case decided before),
+    recorded with ``outcome`` and signed."""
+    chair.get_by_role("tab", name=t("pres.tab.decision")).click()
+    settle(chair)
+    record_new = chair.get_by_role("button", name=t("dec.record_new"))
+    if record_new.count():  # decided at an earlier meeting: this week's decision is a new one
+        record_new.click()
+        settle(chair)
+    pick_radio(chair.locator('[data-testid="stRadio"]').filter(has_text=t("dec.outcome")), enum_label(outcome))
+    if outcome == Outcome.DECIDED:  # every suggestion of the board addressed: each taken as suggested
+        groups = chair.locator('[data-testid="stRadio"]').filter(has_text=t("dec.disposition"))
+        expect(groups.first).to_be_visible()
+        for i in range(groups.count()):
+            pick_radio(groups.nth(i), t("dec.disp.accepted"))
+    chair.get_by_label(t("dec.summary")).fill(summary)
+    chair.get_by_role("button", name=t("dec.save_draft")).click()
+    expect(chair.get_by_text(SAVED)).to_be_visible()
+    settle(chair)
+    chair.get_by_label(t("dec.sign.password")).fill(DEMO_PASSWORD)
+    chair.get_by_role("button", name=t("dec.sign.button")).click()
+    expect(chair.get_by_text(t("dec.signed_ok"))).to_be_visible()
+    settle(chair)
+
+
+def pdf_text(path: Path) -> str:
+    out = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True)
+    return out.stdout
+
+
+def check_minutes(text: str, agenda: Agenda, listed: int) -> None:
+    """The closed meeting's minutes (PDF text) say exactly what happened: the two decisions under
+    "discussed", the deferred item with its reason, every other item not reached, and who was there."""
+    flat = re.sub(r"\s+", " ", text)
+    n = agenda.cases + 1
+    heads = {
+        "discussed": t("dec.doc.sec.discussed", n=2),
+        "deferred": t("dec.doc.sec.deferred", n=1),
+        "not_reached": t("dec.doc.sec.not_reached", n=n - 3),
+    }
+    for head in heads.values():
+        assert head in flat, (head, flat[:2000])
+    assert t("dec.doc.sec.waiting", n=1).split("(")[0] not in flat  # nothing left waiting after close
+    starts = {k: flat.rindex(h) for k, h in heads.items()}  # the sections (the outline comes first)
+    assert starts["discussed"] < starts["deferred"] < starts["not_reached"]
+    section = {
+        "discussed": flat[starts["discussed"] : starts["deferred"]],
+        "deferred": flat[starts["deferred"] : starts["not_reached"]],
+        "not_reached": flat[starts["not_reached"] :],
+    }
+
+    def where(case_id: int) -> list[str]:
+        mrn = agenda.patients[case_id][1]
+        return [k for k, body in section.items() if f"({mrn})" in body]
+
+    assert where(listed) == ["discussed"] and where(agenda.relisted_case) == ["discussed"]
+    assert NEW_CASE_SUMMARY in section["discussed"] and RELISTED_SUMMARY in section["discussed"]
+    assert where(agenda.first_case) == ["deferred"] and DEFER_REASON in section["deferred"]
+    others = [c for c in agenda.agenda_cases if c not in (listed, agenda.relisted_case, agenda.first_case)]
+    assert len(others) == n - 3
+    for case_id in others:
+        assert where(case_id) == ["not_reached"], case_id
+    # attendance: the four core clinicians the coordinator marked present, nobody else
+    after = flat[flat.index(t("dec.doc.attendance")) :]
+    present = after[after.index(t("dec.doc.present")) : after.index(t("dec.doc.absent"))]
+    shown = {u for u, name in agenda.names.items() if f"{name} (" in present}
+    assert shown == set(agenda.core_attendees), (present, shown)
+
+
 def set_clock(path: Path, seconds: float) -> None:
     path.write_text(f"{seconds:.0f}", encoding="utf-8")
 
@@ -157,7 +315,7 @@ def contexts(chromium_browser: Browser) -> Iterator[dict[str, BrowserContext]]:
             context.close()
 
 
-def test_meeting_day(meeting_server: StreamlitServer, agenda: Agenda, clock_file: Path, contexts) -> None:
+def test_meeting_day(meeting_server: StreamlitServer, agenda: Agenda, clock_file: Path, contexts, tmp_path: Path) -> None:
     server = meeting_server
     expect.set_options(timeout=45_000)
 
@@ -254,18 +412,7 @@ def test_meeting_day(meeting_server: StreamlitServer, agenda: Agenda, clock_file
     expect(case_heading(member, listed, level=3)).to_be_visible(timeout=30_000)
 
     # -- the decision, recorded and signed without leaving presentation mode -----------------------
-    chair.get_by_role("tab", name=t("pres.tab.decision")).click()
-    settle(chair)
-    outcome = chair.locator('[data-testid="stRadio"]').filter(has_text=t("dec.outcome"))
-    outcome.get_by_text(enum_label("deferred"), exact=True).click()
-    settle(chair)
-    chair.get_by_label(t("dec.summary")).fill("Deferred: repeat MRI of the spine first.")
-    chair.get_by_role("button", name=t("dec.save_draft")).click()
-    expect(chair.get_by_text(t("dec.saved", version=1))).to_be_visible()
-    settle(chair)
-    chair.get_by_label(t("dec.sign.password")).fill(DEMO_PASSWORD)
-    chair.get_by_role("button", name=t("dec.sign.button")).click()
-    expect(chair.get_by_text(t("dec.signed_ok"))).to_be_visible()
+    record_and_sign(chair, Outcome.DECIDED, NEW_CASE_SUMMARY)
     expect(case_heading(chair, listed, level=3)).to_be_visible()  # still presenting
     expect(chair.locator(SIDEBAR)).to_have_count(0)
     chair.set_viewport_size(DESK)
@@ -296,3 +443,42 @@ def test_meeting_day(meeting_server: StreamlitServer, agenda: Agenda, clock_file
     member.locator(SIDEBAR).get_by_role("link", name=t("nav.meetings")).click()
     expect(member.get_by_role("heading", name=t("meetings.title"), level=1)).to_be_visible()
     signed_in(member)
+
+    # -- a re-listed case gets this week's decision; another item is deferred with its reason ------
+    n = agenda.cases + 1
+    present(chair, agenda.relisted_case, n)
+    record_and_sign(chair, Outcome.DECIDED, RELISTED_SUMMARY)
+    expect(case_heading(chair, agenda.relisted_case, level=3)).to_be_visible()
+    present(chair, agenda.first_case, n)
+    reason = chair.locator(f".st-key-mtg_p_reason_{agenda.first_item} input")  # the first item's own form
+    expect(reason).to_be_visible()
+    reason.fill(DEFER_REASON)
+    expect(reason).to_have_value(DEFER_REASON)
+    mark = chair.locator('[data-testid="stForm"]').filter(has=reason)
+    mark.locator(f".st-key-mtg_p_status_{AgendaStatus.DEFERRED.value} button").click()
+    expect(case_heading(chair, agenda.first_case, level=3)).to_have_count(0)  # marked: on to the next item
+    settle(chair)
+
+    # -- the chair leaves presentation mode and closes the meeting ---------------------------------
+    chair.get_by_text(t("mtg.p.toggle"), exact=True).click()
+    settle(chair)
+    chair.locator(f".st-key-mtg_close_ok_{agenda.meeting_id} label").click()
+    settle(chair)
+    chair.locator(".st-key-mtg_close button").click()
+    expect(chair.get_by_text(t("mtg.closed"))).to_be_visible()
+    settle(chair)
+    signed_in(chair)
+
+    # -- the minutes PDF lists exactly what happened -----------------------------------------------
+    chair.locator(SIDEBAR).get_by_role("link", name=t("nav.decisions")).click()
+    expect(chair.get_by_role("heading", name=t("dec.title"), level=1)).to_be_visible()
+    settle(chair)
+    pick(chair, t("dec.meeting"), f"{agenda.meeting_date} · {enum_label(MeetingStatus.CLOSED)}")
+    chair.get_by_role("tab", name=t("dec.tab.documents")).click()
+    settle(chair)
+    with chair.expect_download() as download:
+        chair.locator(".st-key-dec-min_pdf button").click()
+    pdf = tmp_path / "minutes.pdf"
+    download.value.save_as(pdf)
+    text = pdf_text(pdf)
+    check_minutes(text, agenda, listed)

@@ -61,7 +61,7 @@ def test_charts_build_from_the_aggregates(demo_cur: duckdb.DuckDBPyConnection) -
         charts.timeliness(
             analytics.timeliness(demo_cur), "t", {"referral_to_meeting_days": "a", "referral_to_decision_days": "b"}, axis
         ),
-        charts.implementation(analytics.implementation(demo_cur), "t", axis, str),
+        charts.implementation(analytics.implementation(demo_cur), "t", axis, str, str),
         charts.skeletal_events(analytics.skeletal_events(demo_cur), "t", axis, str),
         charts.core_attendance(analytics.core_attendance(demo_cur), "t", axis, str),
     ]

@@ -35,25 +35,30 @@ FREE_TEXT = {
 }  # fmt: skip
 
 
-def _mask(obj: Any) -> Any:
-    """The content model with every stored free text replaced by a Chinese placeholder (and the
-    rule suggestions' texts, which carry drug names and units; checked in the test above)."""
+def _mask(obj: Any, fields: frozenset[str] | set[str] = FREE_TEXT, texts: bool = True) -> Any:
+    """The content model with every stored free text (``fields``) replaced by a Chinese placeholder
+    (and, with ``texts``, the rule suggestions' texts, which carry drug names and units; checked
+    in the test above)."""
     if dataclasses.is_dataclass(obj):
         changes = {}
         for f in dataclasses.fields(obj):
             value = getattr(obj, f.name)
-            if f.name in FREE_TEXT and isinstance(value, str) and value:
+            if f.name in fields and isinstance(value, str) and value:
                 changes[f.name] = "文"
-            elif f.name == "texts" and value:
+            elif f.name == "texts" and value and texts:
                 changes[f.name] = ("文", "文")
             elif f.name == "noms":
                 changes[f.name] = dict.fromkeys(value, "文")
             elif isinstance(value, tuple) or dataclasses.is_dataclass(value):
-                changes[f.name] = _mask(value)
+                changes[f.name] = _mask(value, fields, texts)
         return dataclasses.replace(obj, **changes)
     if isinstance(obj, tuple):
-        return tuple(_mask(x) for x in obj)
+        return tuple(_mask(x, fields, texts) for x in obj)
     return obj
+
+
+# What the team typed around the plan (not plan items): masked to check the plan items alone.
+TYPED_AROUND_THE_PLAN = frozenset({"question", "deferral_reason", "summary", "dissent", "amendment_reason", "reason"})
 
 
 def _latin_words(text: str) -> set[str]:
@@ -65,7 +70,7 @@ def _english_catalogue_words() -> set[str]:
     return {
         en
         for key, (en, zh) in MESSAGES.items()
-        if key.startswith(("dec.doc.", "dec.v.", "vocab."))
+        if key.startswith(("dec.doc.", "vocab."))
         and en != zh
         and "{" not in en
         and re.fullmatch(r"[A-Za-z][A-Za-z ()\-]{3,}", en)
@@ -248,7 +253,7 @@ def test_chinese_pdf_labels_plan_kinds_and_dispositions(demo_cur: duckdb.DuckDBP
     m = minutes.meeting_minutes(demo_cur, int(row[0]), today=DEMO_TODAY)
     data = documents.minutes_pdf(m, "zh")
     text = _flat(_pdf_text(data, tmp_path, "minutes"))
-    for key in ("dec.doc.plan", "dec.doc.kind_disposition", "dec.doc.signature", "dec.v.accepted"):
+    for key in ("dec.doc.plan", "dec.doc.kind_disposition", "dec.doc.signature", "vocab.PlanDisposition.accepted"):
         assert _flat(MESSAGES[key][1]) in text, key
     for en in ("Plan item", "Kind · disposition", "Signed by", "accepted"):
         assert _flat(en) not in text, en
@@ -268,3 +273,88 @@ def test_a_signed_emergency_decision_verifies_at_store_open(
         "SELECT count(*) FROM decision d JOIN emergency_decision USING (decision_id) WHERE d.case_id = ?", [case_id]
     ).fetchone() == (1,)
     assert verify_signed(demo_cur) == []
+
+
+def test_demo_meetings_read_their_plan_items_in_chinese(demo_cur: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    """The demo records every plan item in both languages (plan_item_text), so the Chinese minutes
+    and letters of its meetings carry no English plan-item sentence (plan items and the actions
+    they describe), on the PDF's text; the English documents keep the English. What the team typed
+    around the plan (summary, reasons) stays as typed and is masked here."""
+    from db.demo import lecture_case_id
+
+    cur = demo_cur
+    untranslated = cur.execute(
+        "SELECT p.text FROM plan_item p LEFT JOIN plan_item_text t USING (plan_item_id) WHERE t.plan_item_id IS NULL"
+    ).fetchall()
+    assert untranslated == []  # every sentence the demo (and the lecture cases) writes has its Chinese
+    closed = [
+        int(r[0]) for r in cur.execute("SELECT meeting_id FROM meeting WHERE status = 'closed' ORDER BY meeting_date").fetchall()
+    ]
+    assert len(closed) >= 5
+    letters = {lecture_case_id(cur, n) for n in range(1, 8)}
+    checked = 0
+    for mid in closed:
+        m = _mask(minutes.meeting_minutes(cur, mid, today=DEMO_TODAY), TYPED_AROUND_THE_PLAN, texts=False)
+        plan = [p for c in (*m.cases, *m.emergencies) if c.decision for p in c.decision.plan]
+        assert all(p.texts is not None for p in plan), mid
+        # every meeting's Chinese Markdown; the PDF's extracted text for the last three
+        zh = _flat(to_markdown(m, "zh"))
+        if mid in closed[-3:]:
+            zh += _flat(_pdf_text(documents.minutes_pdf(m, "zh"), tmp_path, f"minutes-{mid}"))
+        en = _flat(to_markdown(m, "en"))
+        for p in plan:
+            assert p.texts is not None
+            english, chinese = p.texts
+            assert _flat(english) not in zh, (mid, english)
+            assert _shown(chinese, zh), (mid, chinese)
+            assert _flat(english).replace("\\", "") in en, (mid, english)
+            checked += 1
+        letters |= {c.case_id for c in m.cases if c.decision is not None and c.decision.outcome == "decided"}
+    assert checked >= 100
+    for case_id in sorted(letters)[:12]:
+        letter = _mask(minutes.outcome_letter(cur, case_id, today=DEMO_TODAY), TYPED_AROUND_THE_PLAN, texts=False)
+        if letter.decision is None:
+            continue
+        zh = _flat(_pdf_text(documents.letter_pdf(letter, "zh"), tmp_path, f"letter-{case_id}"))
+        for p in letter.decision.plan:
+            assert p.texts is not None, (case_id, p.text)
+            if p.disposition == "rejected":  # the letter leaves rejected suggestions out
+                continue
+            assert _flat(p.texts[0]) not in zh, (case_id, p.texts[0])
+            assert _shown(p.texts[1], zh), (case_id, p.texts[1])
+
+
+def test_a_suggestion_taken_as_suggested_stores_both_languages(demo_cur: duckdb.DuckDBPyConnection) -> None:
+    """Saving a plan item with the rule's two texts stores both (migration 014); the letter reads
+    them back without re-running the rules, and a signed decision's texts are frozen with it."""
+    cur = demo_cur
+    case_id = int(
+        cur.execute(
+            "SELECT case_id FROM mdt_case c WHERE NOT EXISTS (SELECT 1 FROM decision d WHERE d.case_id = c.case_id)"
+            " AND c.status <> 'closed' ORDER BY case_id LIMIT 1"
+        ).fetchone()[0]
+    )
+    hit = load_board(cur, case_id, as_of=DEMO_TODAY).rules.fired[0]
+    chair = users.actor_by_username(cur, "chair")
+    item = PlanItem(rule_id=hit.rule_id, kind="other", text=hit.text_zh, disposition="accepted", texts=(hit.text_en, hit.text_zh))
+    draft = decisions.save_draft(
+        cur,
+        chair,
+        Decision(case_id=case_id, decided_on=DEMO_TODAY, outcome=Outcome.DECIDED, plan=(item,), emergency=True),
+    )
+    assert draft.plan[0].texts == (hit.text_en, hit.text_zh)
+    signed = decisions.sign(
+        cur, chair, int(draft.decision_id or 0), password=users.DEMO_PASSWORD, expected_version=draft.row_version
+    )
+    letter = minutes.outcome_letter(cur, case_id, today=DEMO_TODAY)
+    assert letter.decision is not None and letter.decision.plan[0].texts == (hit.text_en, hit.text_zh)
+    assert hit.text_en in letter_to_markdown(letter, "en")
+    with pytest.raises(duckdb.Error):
+        cur.execute(
+            "UPDATE plan_item_text SET text_zh = '改' WHERE plan_item_id IN (SELECT plan_item_id FROM plan_item WHERE decision_id = ?)",
+            [signed.decision_id],
+        )
+    with pytest.raises(ValueError):
+        PlanItem(
+            rule_id=hit.rule_id, kind="other", text="something else", disposition="accepted", texts=(hit.text_en, hit.text_zh)
+        )

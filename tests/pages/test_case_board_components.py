@@ -71,7 +71,7 @@ def test_every_flag_input_and_origin_of_the_demo_has_words(boards: dict[int, Boa
         seen |= {f"board.specialty.{h.specialty}" for h in board.rules.fired}
         seen |= {f"board.readiness.{i.key}" for i in board.readiness.items}
         if board.cf.case.histology is not None:
-            seen.add(f"board.histology.{board.cf.case.histology.value}")
+            seen.add(f"vocab.Histology.{board.cf.case.histology.value}")
     assert sorted(k for k in seen if k not in MESSAGES) == []
 
 

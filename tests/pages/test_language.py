@@ -23,9 +23,13 @@ import core.models as models
 from core.i18n import MESSAGES
 from pages.components.case_board import TAB_KEY
 from pages.components.links import LINK_KEY_PREFIX
+from pages.components.streamlit_own import STREAMLIT_OWN_ENGLISH
 from tests.pages.conftest import app, open_entries
 
 STREAMLIT_DEFAULTS = ("Choose an option", "Choose options", "No options to select", "Select...")
+# The only English the Chinese UI may show: words Streamlit's frontend draws itself (file uploader),
+# listed with the reason in pages/components/streamlit_own.py and named in our Chinese instructions.
+ACCEPTED_STREAMLIT_ENGLISH = frozenset(STREAMLIT_OWN_ENGLISH)
 # English catalogue texts whose Chinese differs: shown alone in the Chinese UI they are a bug.
 ENGLISH_UI = {en for en, zh in MESSAGES.values() if en != zh and "{" not in en and re.search(r"[a-z]{3}", en)}
 # Vocabulary codes (enum values with an underscore: "medical_oncology", "standard_of_care").
@@ -69,6 +73,7 @@ def _labels(at: AppTest) -> list[tuple[str, str]]:
         "number_input",
         "date_input",
         "radio",
+        "file_uploader",
     ):
         for e in at.get(kind):
             if kind == "button" and str(getattr(e, "key", "") or "").startswith(LINK_KEY_PREFIX):
@@ -77,6 +82,8 @@ def _labels(at: AppTest) -> list[tuple[str, str]]:
             placeholder = getattr(e, "placeholder", None)
             if placeholder:
                 out.append((f"{kind} placeholder", str(placeholder)))
+            if kind == "file_uploader" and e.help:
+                out.append((f"{kind} help", str(e.help)))
             if kind in ("selectbox", "multiselect", "radio"):
                 out += [(f"{kind} option", str(o)) for o in e.options]
     out += [("tab", str(e.label)) for e in at.get("tab")]
@@ -203,3 +210,41 @@ def test_the_check_catches_english_codes_and_keys() -> None:
     assert "English button: 'Save'" in found
     assert "'standard_of_care'" in found
     assert "'board.tab.labs'" in found
+
+
+UPLOADERS = [("admin", "admin"), ("cases", "coordinator")]
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+
+
+@pytest.mark.parametrize(("page", "user"), UPLOADERS)
+def test_file_uploader_instructions_in_chinese(page_store: Path, user_ids: dict[str, int], page: str, user: str) -> None:
+    """Streamlit draws the uploader's own words in English; in Chinese the import panel gives its
+    label, its help and the instructions beside it in Chinese, and the only English left in them
+    is the accepted list (the words the user sees in the box, quoted so they know what to press)."""
+    from core.i18n import t
+
+    at = _zh(page, user_ids[user], {})
+    uploaders = at.get("file_uploader")
+    assert len(uploaders) == 1
+    up = uploaders[0]
+    assert up.label == t("import.file", "zh") and CJK.search(up.label)
+    assert up.help == t("import.file_help", "zh") and CJK.search(up.help)
+    hints = [str(c.value) for c in at.caption if "Browse files" in str(c.value)]
+    assert len(hints) == 1, [str(c.value) for c in at.caption]
+    hint = hints[0]
+    for english in ACCEPTED_STREAMLIT_ENGLISH:
+        assert english in hint  # each word the uploader shows in English is named in the instructions
+    rest = hint
+    for english in ACCEPTED_STREAMLIT_ENGLISH:
+        rest = rest.replace(english, "")
+    # what is left in Latin script: the file types and the unit, nothing else
+    assert set(LATIN_WORD.findall(rest)) <= {"json", "zip", "MB"}, rest
+    assert problems(at) == []
+
+
+def test_streamlit_own_english_is_listed_once_with_a_reason() -> None:
+    """The accepted English is exactly the one list, each entry with its reason, and none of it is
+    a catalogue text the app could have translated."""
+    assert {"Drag and drop file here", "Browse files", "Limit 10MB per file"} == ACCEPTED_STREAMLIT_ENGLISH
+    assert all(reason.strip() for reason in STREAMLIT_OWN_ENGLISH.values())
+    assert not ACCEPTED_STREAMLIT_ENGLISH & {en for en, _ in MESSAGES.values()}
