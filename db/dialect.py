@@ -144,6 +144,7 @@ class _Pool:
     def __init__(self, dsn: str) -> None:
         self.dsn = dsn
         self._idle: queue.LifoQueue[Any] = queue.LifoQueue(POOL_SIZE)
+        self.closed = False
 
     def take(self) -> Any:
         try:
@@ -158,6 +159,9 @@ class _Pool:
     def give(self, conn: Any) -> None:
         if conn.closed:
             return
+        if self.closed:
+            conn.close()
+            return
         if conn.info.transaction_status != 0:
             try:
                 conn.rollback()
@@ -170,6 +174,7 @@ class _Pool:
             conn.close()
 
     def close(self) -> None:
+        self.closed = True
         while True:
             try:
                 self._idle.get_nowait().close()
@@ -247,14 +252,31 @@ class PgConnection:
     def sql(self, sql: str) -> PgConnection:
         return self.execute(sql)
 
+    # A statement without a result (INSERT, UPDATE, DELETE without RETURNING) answers, like
+    # DuckDB, with one row holding the number of rows it changed.
+    def _changed(self) -> int | None:
+        if self._cur is None or self._cur.description is not None or self._cur.rowcount < 0:
+            return None
+        return int(self._cur.rowcount)
+
     def fetchone(self) -> tuple[Any, ...] | None:
+        changed = self._changed()
+        if changed is not None:
+            self._cur = None
+            return (changed,)
         return None if self._cur is None or self._cur.description is None else self._cur.fetchone()
 
     def fetchall(self) -> list[tuple[Any, ...]]:
+        changed = self._changed()
+        if changed is not None:
+            self._cur = None
+            return [(changed,)]
         return [] if self._cur is None or self._cur.description is None else self._cur.fetchall()
 
     @property
     def description(self) -> list[tuple[Any, ...]] | None:
+        if self._changed() is not None:
+            return [("Count", 20, None, None, None, None, None)]
         if self._cur is None or self._cur.description is None:
             return None
         return [(d.name, d.type_code, None, None, None, None, None) for d in self._cur.description]
@@ -287,11 +309,35 @@ class PgConnection:
         cols = ", ".join(f'"{c}"' for c in frame.columns)
         with self.raw.cursor() as cur, cur.copy(f'COPY "{name}" ({cols}) FROM STDIN') as copy:
             for row in frame.itertuples(index=False, name=None):
-                copy.write_row([None if _missing(v) else _plain(v) for v in row])
+                copy.write_row([_cell(v) for v in row])
+        return self
+
+    def append(self, table: str, frame: pd.DataFrame, *, by_name: bool = False) -> PgConnection:
+        """Rows of ``frame`` into ``table`` by column name (one COPY)."""
+        cols = ", ".join(f'"{c}"' for c in frame.columns)
+        import psycopg
+
+        try:
+            with self.raw.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for row in frame.itertuples(index=False, name=None):
+                    copy.write_row([_cell(v) for v in row])
+        except psycopg.Error as exc:
+            raise _duckdb_error(exc) from exc
         return self
 
     def unregister(self, name: str) -> PgConnection:
         return self.execute(f'DROP TABLE IF EXISTS pg_temp."{name}"')
+
+
+def _cell(value: Any) -> Any:
+    """A DataFrame cell for COPY: missing as NULL, numpy scalars as Python values, and a whole
+    float as an int (pandas turns an integer column with a missing value into floats)."""
+    if _missing(value):
+        return None
+    value = _plain(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def _missing(value: Any) -> bool:
@@ -365,6 +411,30 @@ def _frame(rows: list[tuple[Any, ...]], description: list[tuple[Any, ...]]) -> p
         elif oid == _BOOL:
             frame.isetitem(i, col.astype("boolean" if nulls else "bool"))
     return frame
+
+
+# ---------------------------------------------------------------------------------------------
+# Sequences
+
+
+def sequence_values(cur: Any) -> dict[str, int]:
+    """The last value drawn from each sequence (0: none drawn yet)."""
+    if isinstance(cur, PgConnection):
+        rows = cur.execute("SELECT sequencename, coalesce(last_value, 0) FROM pg_sequences WHERE schemaname = 'public'")
+    else:
+        rows = cur.execute("SELECT sequence_name, coalesce(last_value, 0) FROM duckdb_sequences()")
+    return {str(name): int(value) for name, value in rows.fetchall()}
+
+
+def advance_sequence(cur: Any, sequence: str, past: int) -> None:
+    """Let ``sequence`` hand out ids above ``past`` (it never goes back)."""
+    last = sequence_values(cur).get(sequence, 0)
+    if past <= last:
+        return
+    if isinstance(cur, PgConnection):
+        cur.execute("SELECT setval(?, ?)", [sequence, past]).fetchall()
+    else:  # DuckDB cannot restart a sequence: draw it past the ids instead
+        cur.execute("SELECT max(nextval(?)) FROM range(?)", [sequence, past - last]).fetchall()
 
 
 def connect(dsn: str) -> PgConnection:
