@@ -52,15 +52,13 @@ _TOKEN = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|\?|%")
 
 
 def placeholders(sql: str) -> str:
-    """``?`` -> ``%s`` and a literal ``%`` -> ``%%``, outside quotes and comments."""
+    """``?`` -> ``%s`` outside quotes and comments; every ``%`` -> ``%%`` (psycopg's escape)."""
 
     def swap(m: re.Match[str]) -> str:
         tok = m.group(0)
         if tok == "?":
             return "%s"
-        if tok == "%":
-            return "%%"
-        return tok
+        return tok.replace("%", "%%")
 
     return _TOKEN.sub(swap, sql)
 
