@@ -73,6 +73,32 @@ def cmd_demo(args: argparse.Namespace) -> str:
     return f"demo data loaded into {path}: {summary}"
 
 
+def cmd_move_store(args: argparse.Namespace) -> str:
+    from db import dialect
+    from db.move import MoveError, move_store
+
+    if not dialect.is_postgres(args.to):
+        raise CliError("--to takes a PostgreSQL URL: postgresql://user@host:port/database")
+    src = _open(Path(args.db))
+    try:
+        try:
+            dst = dialect.connect(args.to)
+        except duckdb.Error as exc:
+            raise CliError(f"cannot connect to the PostgreSQL database: {exc}") from exc
+        try:
+            report = move_store(src, dst)
+        except MoveError as exc:
+            raise CliError(str(exc)) from exc
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return (
+        f"store {args.db} moved to PostgreSQL: {len(report.tables)} tables, {report.rows} rows, "
+        f"audit chain of {report.audit_rows} rows verified, {report.signed_decisions} signed decisions intact"
+    )
+
+
 def cmd_backup(args: argparse.Namespace) -> str:
     con = _open(Path(args.db))
     try:
@@ -129,6 +155,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="restore a backup whose manifest is not signed with this store's secret (every other check still applies)",
     )
     r.set_defaults(func=cmd_restore)
+    mv = sub.add_parser(
+        "move-store", parents=[common], help="copy this DuckDB store into an empty PostgreSQL database, verified"
+    )
+    mv.add_argument("--to", required=True, metavar="postgresql://…", help="the empty target database")
+    mv.set_defaults(func=cmd_move_store)
     u = sub.add_parser("users", parents=[common], help="list or add local users")
     usub = u.add_subparsers(dest="users_cmd", required=True)
     usub.add_parser("list", parents=[common])

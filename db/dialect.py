@@ -131,7 +131,10 @@ def _open(dsn: str) -> Any:
     import psycopg
     from psycopg.types.numeric import Int8Dumper
 
-    conn = psycopg.connect(dsn, autocommit=True, cursor_factory=psycopg.ClientCursor, options="-c TimeZone=UTC")
+    try:
+        conn = psycopg.connect(dsn, autocommit=True, cursor_factory=psycopg.ClientCursor, options="-c TimeZone=UTC")
+    except psycopg.Error as exc:
+        raise _duckdb_error(exc) from exc
     conn.adapters.register_dumper(int, Int8Dumper)  # Python ints (and lists of them) as BIGINT
     return conn
 
