@@ -155,9 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="restore a backup whose manifest is not signed with this store's secret (every other check still applies)",
     )
     r.set_defaults(func=cmd_restore)
-    mv = sub.add_parser(
-        "move-store", parents=[common], help="copy this DuckDB store into an empty PostgreSQL database, verified"
-    )
+    mv = sub.add_parser("move-store", parents=[common], help="copy this DuckDB store into an empty PostgreSQL database, verified")
     mv.add_argument("--to", required=True, metavar="postgresql://…", help="the empty target database")
     mv.set_defaults(func=cmd_move_store)
     u = sub.add_parser("users", parents=[common], help="list or add local users")

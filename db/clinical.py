@@ -371,7 +371,7 @@ def history(cur: duckdb.DuckDBPyConnection, entity: str, fact_id: int) -> list[d
 def study_lesion_ids(study: str) -> str:
     """The lesions study ``study`` (an alias) shows, as one ordered list (empty: none)."""
     return (
-        "coalesce((SELECT list(il.lesion_id ORDER BY il.lesion_id) FROM imaging_lesion il"
+        "coalesce((SELECT list(il.lesion_id ORDER BY il.lesion_id) FROM imaging_lesion il"  # noqa: S608 - an alias of this module's queries
         f" WHERE il.study_id = {study}.study_id), ARRAY[]::BIGINT[]) AS lesion_ids"
     )
 
@@ -383,7 +383,9 @@ def _load(cur: duckdb.DuckDBPyConnection, spec: FactTable, where: str, params: S
             + spec.select("t")
             + ", "
             + study_lesion_ids("t")
-            + " FROM imaging_study t WHERE " + where + " ORDER BY t.study_date DESC, 1 DESC"
+            + " FROM imaging_study t WHERE "
+            + where
+            + " ORDER BY t.study_date DESC, 1 DESC"
         )
     else:
         sql = "SELECT " + spec.select("t") + " FROM " + spec.table + " t WHERE " + where + " ORDER BY " + spec.order  # noqa: S608

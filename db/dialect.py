@@ -21,6 +21,7 @@ computed by one writer at a time across replicas, and ``row_version`` checks cat
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import re
@@ -166,7 +167,7 @@ class _Pool:
         if conn.info.transaction_status != 0:
             try:
                 conn.rollback()
-            except Exception:  # noqa: BLE001 - a broken session is simply not reused
+            except Exception:
                 conn.close()
                 return
         try:
@@ -207,10 +208,8 @@ class PgConnection:
             self._pool.close()
 
     def __del__(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # interpreter shutdown
             self.close()
-        except Exception:  # noqa: BLE001, S110 - interpreter shutdown
-            pass
 
     def __enter__(self) -> PgConnection:
         return self
@@ -400,7 +399,7 @@ def _frame(rows: list[tuple[Any, ...]], description: list[tuple[Any, ...]]) -> p
     """Rows typed as DuckDB's ``df()`` types them (dates as datetime64, decimals as float64)."""
     names = [d[0] for d in description]
     frame = pd.DataFrame.from_records(rows, columns=names) if rows else pd.DataFrame({n: [] for n in names})
-    for i, (name, oid, *_rest) in enumerate(description):
+    for i, (_name, oid, *_rest) in enumerate(description):
         col = frame.iloc[:, i]
         nulls = bool(col.isna().any())
         if oid in _DATES:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import duckdb
 
@@ -54,8 +54,7 @@ def _duckdb_tables(src: duckdb.DuckDBPyConnection) -> list[str]:
 
 def _columns(cur: Any, table: str) -> list[str]:
     rows = cur.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = ? AND table_schema = ?"
-        " ORDER BY ordinal_position",
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ? AND table_schema = ? ORDER BY ordinal_position",
         [table, "public" if isinstance(cur, dialect.PgConnection) else "main"],
     ).fetchall()
     return [str(r[0]) for r in rows]
@@ -110,15 +109,16 @@ def move_store(src: duckdb.DuckDBPyConnection, dst: dialect.PgConnection) -> Mov
     """Copy the store behind ``src`` into the empty PostgreSQL store behind ``dst`` (see module doc)."""
     if isinstance(src, dialect.PgConnection) or not isinstance(dst, dialect.PgConnection):
         raise MoveError("move-store copies a DuckDB store file into a PostgreSQL database")
+    store = cast(duckdb.DuckDBPyConnection, dst)  # the DuckDB API the store code is typed against
     source_chain = audit.verify_store(src)
     if not source_chain.ok:
         raise MoveError(f"the source store's audit chain is broken at seq {source_chain.first_bad_seq}: {source_chain.problem}")
-    migrate(dst)
-    if applied_versions(src) != applied_versions(dst):
+    migrate(store)
+    if applied_versions(src) != applied_versions(store):
         raise MoveError("the source store is not at the current schema version: run `bonemdt init --db <file>` first")
     tables = _load_order(dst, _duckdb_tables(src))
     report = MoveReport()
-    with transaction(dst):
+    with transaction(store):
         for table in tables:
             if table not in _SEEDED and _count(dst, table):
                 raise MoveError(f"the target is not empty ({table} holds rows); move-store writes into an empty database only")
@@ -132,9 +132,9 @@ def move_store(src: duckdb.DuckDBPyConnection, dst: dialect.PgConnection) -> Mov
             dst.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER USER')
             col_list = ", ".join(f'"{c}"' for c in cols)
             with dst.raw.cursor() as pg, pg.copy(f'COPY "{table}" ({col_list}) FROM STDIN') as copy:
-                for rows in _chunks(src, table, cols):
-                    for row in rows:
-                        copy.write_row(row)
+                for chunk in _chunks(src, table, cols):
+                    for values in chunk:
+                        copy.write_row(values)
             dst.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER USER')
             report.tables[table] = _count(src, table)
         drawn = dialect.sequence_values(src)
@@ -145,18 +145,18 @@ def move_store(src: duckdb.DuckDBPyConnection, dst: dialect.PgConnection) -> Mov
             moved = _count(dst, table)
             if moved != n:
                 raise MoveError(f"{table}: {n} rows in the source, {moved} on the target; nothing was moved")
-        chain = audit.verify_chain(dst)
+        chain = audit.verify_chain(store)
         if not chain.ok:
             raise MoveError(
                 f"the audit chain does not verify on the target (seq {chain.first_bad_seq}: {chain.problem}); "
                 "BONEMDT_SECRET must hold the source store's secret (its key file's text); nothing was moved"
             )
-        broken = verify_signed(dst)
+        broken = verify_signed(store)
         if broken:
             raise MoveError(f"signed decisions {broken} no longer match their signatures on the target; nothing was moved")
         report.audit_rows = chain.rows
         report.signed_decisions = _count_signed(dst)
-        audit.record(dst, SYSTEM_ACTOR, "move_store", "store", None, after={"tables": len(report.tables), "rows": report.rows})
+        audit.record(store, SYSTEM_ACTOR, "move_store", "store", None, after={"tables": len(report.tables), "rows": report.rows})
     return report
 
 

@@ -37,6 +37,7 @@ from core.signing import SIGNATURE_MEANING, content_hash
 from db import audit
 from db.assessments import wide_sql
 from db.cases import load_case_file
+from db.connection import connect
 from db.demo import (
     LECTURE_CASE_MRNS,
     TABLES,
@@ -46,7 +47,6 @@ from db.demo import (
     mirels_total,
     sins_total,
 )
-from db.connection import connect
 from db.migrate import migrate
 from tests.conftest import BACKEND
 

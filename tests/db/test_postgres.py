@@ -99,7 +99,7 @@ def test_writers_on_many_sessions_keep_one_audit_chain(pg: PgConnection) -> None
             for k in range(each):
                 with transaction(con):
                     audit.record(con, actor(Role.ADMIN, 0), "update", "policy", f"{n}-{k}")
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             con.close()
@@ -137,7 +137,7 @@ def test_a_stale_row_version_is_a_conflict_across_sessions(pg_demo: PgConnection
 def _snapshot(cur: object, tables: list[str]) -> dict[str, list[tuple[object, ...]]]:
     out = {}
     for table in tables:
-        rows = cur.execute(f'SELECT * FROM "{table}"').fetchall()  # type: ignore[attr-defined]  # noqa: S608
+        rows = cur.execute(f'SELECT * FROM "{table}"').fetchall()  # type: ignore[attr-defined]
         out[table] = sorted(rows, key=repr)
     return out
 
@@ -151,8 +151,7 @@ def test_move_store_copies_everything_and_verifies(
     assert "moved to PostgreSQL" in out and "audit chain of" in out
     src = duckdb.connect(str(demo_copy), read_only=True)
     tables = [
-        r[0]
-        for r in src.execute("SELECT table_name FROM duckdb_tables() WHERE table_name NOT IN ('schema_version')").fetchall()
+        r[0] for r in src.execute("SELECT table_name FROM duckdb_tables() WHERE table_name NOT IN ('schema_version')").fetchall()
     ]
     before = _snapshot(src, tables)
     src.close()
