@@ -48,6 +48,12 @@ def store_target(path: str | os.PathLike[str] | None = None) -> str | Path:
     return str(path) if dialect.is_postgres(str(path)) else Path(path)
 
 
+def default_store() -> str:
+    """The store the app opens, as one string: the PostgreSQL URL, or the absolute file path."""
+    named = store_target()
+    return named if isinstance(named, str) else str(named.resolve())
+
+
 def is_postgres(cur: object) -> bool:
     """Whether this connection is a PostgreSQL session (db/dialect.py)."""
     return isinstance(cur, dialect.PgConnection)

@@ -35,6 +35,7 @@ import pandas as pd
 
 PG_SCHEMES = ("postgresql://", "postgres://")
 WRITE_LOCK_KEY = 0x426F6E65  # "Bone": the advisory lock every write transaction takes first
+MIGRATE_LOCK_KEY = 0x426F6E66  # held while one replica migrates the store
 POOL_SIZE = 8
 
 

@@ -64,10 +64,18 @@ def applied_versions(cur: duckdb.DuckDBPyConnection) -> list[int]:
 
 def migrate(cur: duckdb.DuckDBPyConnection, migrations: list[Migration] | None = None) -> list[int]:
     """Apply every pending migration; return the versions applied now (idempotent)."""
-    postgres = isinstance(cur, dialect.PgConnection)
-    if postgres:
-        cur.execute(dialect.COMPAT_SQL)
-    pending = migrations if migrations is not None else discover(variants=POSTGRESQL_DIR if postgres else None)
+    if isinstance(cur, dialect.PgConnection):
+        # Replicas starting together: one migrates, the others wait and find nothing pending.
+        cur.execute("SELECT pg_advisory_lock(?)", [dialect.MIGRATE_LOCK_KEY])
+        try:
+            cur.execute(dialect.COMPAT_SQL)
+            return _migrate(cur, migrations if migrations is not None else discover(variants=POSTGRESQL_DIR))
+        finally:
+            cur.execute("SELECT pg_advisory_unlock(?)", [dialect.MIGRATE_LOCK_KEY])
+    return _migrate(cur, migrations if migrations is not None else discover())
+
+
+def _migrate(cur: duckdb.DuckDBPyConnection, pending: list[Migration]) -> list[int]:
     done = set(applied_versions(cur))
     applied: list[int] = []
     for mig in sorted(pending, key=lambda m: m.version):

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 
 from db import audit
-from db.connection import connect, default_db_path
+from db.connection import connect, store_target
 from db.migrate import migrate
 
 log = logging.getLogger("bonemdt.store")
@@ -50,7 +50,7 @@ def real_patients(cur: duckdb.DuckDBPyConnection) -> int:
 
 @dataclass
 class Store:
-    path: Path
+    path: Path | str  # a store file, or a PostgreSQL URL
     conn: duckdb.DuckDBPyConnection
     demo: bool
     chain_ok: bool
@@ -68,7 +68,7 @@ def is_empty(cur: duckdb.DuckDBPyConnection) -> bool:
 
 def open_store(path: str | os.PathLike[str] | None = None, *, demo: bool | None = None) -> Store:
     check_settings()
-    target = Path(path) if path is not None else default_db_path()
+    target = store_target(path)
     use_demo = demo_enabled() if demo is None else demo
     conn = connect(target)
     cur = conn.cursor()

@@ -130,6 +130,28 @@ def test_a_stale_row_version_is_a_conflict_across_sessions(pg_demo: PgConnection
     assert get_case(pg_demo, 1).comorbidities == "diabetes"
 
 
+def test_the_app_opens_a_postgresql_store(pg_cluster: PgCluster) -> None:
+    """What the board does at start (db/store.py), twice on one database as two replicas would:
+    the first migrates and loads the demo, the second finds both done."""
+    from db.store import open_store
+
+    url = pg_cluster.url(pg_cluster.create())
+    first = open_store(url, demo=True)
+    second = open_store(url, demo=True)
+    try:
+        assert first.path == url and first.chain_ok and second.chain_ok
+        assert first.tampered_decisions == () == second.tampered_decisions
+        cur = second.cursor()
+        patients = cur.execute("SELECT count(*) FROM patient").fetchone()
+        assert patients is not None and patients[0] > 50
+        loads = cur.execute("SELECT count(*) FROM audit_log WHERE entity = 'demo_dataset'").fetchone()
+        assert loads == (1,)
+        cur.close()
+    finally:
+        first.conn.close()
+        second.conn.close()
+
+
 # ---------------------------------------------------------------------------------------------
 # bonemdt move-store
 
@@ -229,4 +251,56 @@ def test_move_store_with_another_secret_moves_nothing(
     src.close()
     assert dst.execute("SELECT count(*) FROM patient").fetchone() == (0,)
     assert dst.execute("SELECT count(*) FROM audit_log").fetchone() == (0,)
+    dst.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# bonemdt backup / restore on PostgreSQL (pg_dump with the authenticated manifest)
+
+
+def test_backup_and_restore_through_pg_dump(
+    pg_demo: PgConnection, pg_cluster: PgCluster, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bk = tmp_path / "bk"
+    assert main(["backup", str(bk), "--db", pg_demo.dsn]) == 0
+    assert sorted(p.name for p in bk.iterdir()) == ["manifest.json", "store.dump"]
+    tables = [
+        r[0] for r in pg_demo.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'").fetchall()
+    ]
+    before = _snapshot(pg_demo, tables)
+    url = pg_cluster.url(pg_cluster.create())
+    assert main(["restore", str(bk), "--db", url]) == 0
+    dst = connect(url)
+    after = _snapshot(dst, tables)
+    for table in tables:
+        if table == "audit_log":  # then the live store logged the backup, the copy its restore
+            live, copy = sorted(before[table]), sorted(after[table])
+            assert copy[:-1] == live[:-1]
+            assert (live[-1][4], copy[-1][4]) == ("export", "restore")
+        else:
+            assert after[table] == before[table], table
+    assert audit.verify_chain(dst).ok
+    with pytest.raises(duckdb.Error, match="append-only"):
+        dst.execute("DELETE FROM audit_log")
+    capsys.readouterr()
+    assert main(["restore", str(bk), "--db", url]) == 1  # the target is no longer empty
+    assert "not empty" in capsys.readouterr().err
+    dst.close()
+
+
+def test_a_damaged_pg_dump_is_never_restored(
+    pg_demo: PgConnection, pg_cluster: PgCluster, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bk = tmp_path / "bk"
+    assert main(["backup", str(bk), "--db", pg_demo.dsn]) == 0
+    dump = bk / "store.dump"
+    data = bytearray(dump.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    dump.write_bytes(bytes(data))
+    url = pg_cluster.url(pg_cluster.create())
+    capsys.readouterr()
+    assert main(["restore", str(bk), "--db", url]) == 1
+    assert "checksum" in capsys.readouterr().err
+    dst = connect(url)
+    assert dst.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'").fetchone() == (0,)
     dst.close()
