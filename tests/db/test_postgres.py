@@ -42,6 +42,40 @@ def test_placeholders_leave_literals_and_comments_alone() -> None:
     assert placeholders(sql) == "SELECT '?', \"a?\", x LIKE 'T%%' -- why?\n FROM t WHERE a = %s AND b = %s"
 
 
+def _columns(cur: object, schema: str) -> dict[str, list[tuple[str, str]]]:
+    rows = cur.execute(  # type: ignore[attr-defined]
+        "SELECT table_name, column_name, is_nullable FROM information_schema.columns"
+        " WHERE table_schema = ? ORDER BY table_name, ordinal_position",
+        [schema],
+    ).fetchall()
+    out: dict[str, list[tuple[str, str]]] = {}
+    for table, column, nullable in rows:
+        out.setdefault(str(table), []).append((str(column), str(nullable)))
+    return out
+
+
+def test_both_engines_migrate_to_the_same_tables_and_columns(pg: PgConnection, tmp_path: Path) -> None:
+    from db.migrate import applied_versions, discover, migrate
+
+    duck = duckdb.connect(str(tmp_path / "s.duckdb"))
+    migrate(duck)
+    assert applied_versions(pg) == applied_versions(duck) == [m.version for m in discover()]  # type: ignore[arg-type]
+    assert _columns(pg, "public") == _columns(duck, "main")
+    duck.close()
+
+
+def test_a_failing_migration_rolls_back_on_postgresql(pg: PgConnection) -> None:
+    from db.migrate import Migration, MigrationError, applied_versions, migrate
+
+    store = pg  # typed as the DuckDB API the runner takes
+    before = applied_versions(store)  # type: ignore[arg-type]
+    broken = Migration(99, "break_things", "CREATE TABLE half_done (x INTEGER); SELECT * FROM no_such_table;")
+    with pytest.raises(MigrationError, match="rolled back"):
+        migrate(store, [broken])  # type: ignore[arg-type]
+    assert applied_versions(store) == before  # type: ignore[arg-type]
+    assert pg.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'half_done'").fetchone() == (0,)
+
+
 def test_audit_log_is_append_only(pg_demo: PgConnection) -> None:
     for sql in ("UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log", "TRUNCATE audit_log"):
         with pytest.raises(duckdb.Error, match="append-only"):
