@@ -9,7 +9,7 @@ subset of that API the code uses (``execute`` returning itself with ``fetchone``
 
 Queries are written once in SQL both engines accept where one exists. The few DuckDB functions
 the queries still use (``list_contains``, ``len``, ``contains``, ``date_diff``, ``median``,
-``list``, ``json_extract_string``, ``from_json``) are created on PostgreSQL as small SQL
+``list``, ``range``, ``json_extract_string``, ``from_json``) are created on PostgreSQL as small SQL
 functions by :data:`COMPAT_SQL` (run by db/migrate.py before the migrations), so no query is
 rewritten at run time beyond its placeholders.
 
@@ -83,6 +83,8 @@ CREATE OR REPLACE FUNCTION date_diff(part text, a date, b date) RETURNS bigint L
                            + extract(month FROM b) - extract(month FROM a))::bigint
         WHEN 'year' THEN (extract(year FROM b) - extract(year FROM a))::bigint
     END $$;
+CREATE OR REPLACE FUNCTION range(bigint) RETURNS SETOF bigint
+    LANGUAGE sql IMMUTABLE AS 'SELECT generate_series(0, $1 - 1)';
 CREATE OR REPLACE FUNCTION json_extract_string(text, text) RETURNS text
     LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN $2 = '$' THEN ($1::json #>> '{}') END $$;
 CREATE OR REPLACE FUNCTION from_json(text, text) RETURNS text[]

@@ -4,6 +4,7 @@ cluster from tests/conftest.py), whatever ``BONEMDT_TEST_BACKEND`` says; skipped
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -148,6 +149,43 @@ def test_writers_on_many_sessions_keep_one_audit_chain(pg: PgConnection) -> None
     assert report.ok, report.problem
     ids = [r[0] for r in pg.execute("SELECT entity_id FROM audit_log WHERE entity = 'policy' AND action = 'update'").fetchall()]
     assert sorted(ids) == sorted(f"{n}-{k}" for n in range(writers) for k in range(each))
+
+
+def test_replica_processes_writing_at_once_lose_nothing(pg_demo: PgConnection) -> None:
+    """Three processes stand for three replicas (no lock in common but the store's): each writes
+    lesions with their audit rows at the same time; every acknowledged lesion is stored once and
+    the audit chain holds one unbroken sequence."""
+    import subprocess
+    import sys
+
+    writer = Path(__file__).with_name("replica_writer.py")
+    root = Path(__file__).resolve().parents[2]
+    names, each = ("a", "b", "c"), 15
+    before = audit.head(pg_demo)[0]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(writer), pg_demo.dsn, "1", name, str(each)],
+            cwd=root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(root)},
+        )
+        for name in names
+    ]
+    acked: list[int] = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err[-2000:]
+        acked += [int(line.split()[3]) for line in out.splitlines() if line.startswith("ACK ")]
+    assert len(acked) == len(set(acked)) == len(names) * each
+    stored = pg_demo.execute("SELECT lesion_id FROM lesion WHERE lesion_id = ANY(?)", [acked]).fetchall()
+    assert sorted(r[0] for r in stored) == sorted(acked)
+    report = audit.verify_chain(pg_demo)
+    assert report.ok, report.problem
+    assert report.rows >= before + len(acked)
+    actors = pg_demo.execute("SELECT actor, count(*) FROM audit_log WHERE actor LIKE 'replica-%' GROUP BY actor").fetchall()
+    assert sorted(actors) == [(f"replica-{n}", each) for n in names]
 
 
 def test_a_stale_row_version_is_a_conflict_across_sessions(pg_demo: PgConnection) -> None:
