@@ -203,15 +203,27 @@ def test_a_stale_row_version_is_a_conflict_across_sessions(pg_demo: PgConnection
 
 
 def test_the_app_opens_a_postgresql_store(pg_cluster: PgCluster) -> None:
-    """What the board does at start (db/store.py), twice on one database as two replicas would:
-    the first migrates and loads the demo, the second finds both done."""
-    from db.store import open_store
+    """What the board does at start (db/store.py), on one database by two replicas at once:
+    one migrates and loads the demo, the other waits and finds both done."""
+    from db.store import Store, open_store
 
     url = pg_cluster.url(pg_cluster.create())
-    first = open_store(url, demo=True)
-    second = open_store(url, demo=True)
+    opened: list[Store] = []
+    start = threading.Barrier(2)
+
+    def replica() -> None:
+        start.wait()
+        opened.append(open_store(url, demo=True))
+
+    threads = [threading.Thread(target=replica) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(opened) == 2
+    first, second = opened
     try:
-        assert first.path == url and first.chain_ok and second.chain_ok
+        assert first.path == second.path == url and first.chain_ok and second.chain_ok
         assert first.tampered_decisions == () == second.tampered_decisions
         cur = second.cursor()
         patients = cur.execute("SELECT count(*) FROM patient").fetchone()
