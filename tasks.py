@@ -2,7 +2,8 @@
 """Bootstrap and run BoneMDT with nothing but Python 3.11 on the machine.
 
     python3 tasks.py run     # create .venv if missing, install, start the board on the demo store
-    python3 tasks.py test    # the same environment, then the whole test suite (browser tests too)
+    python3 tasks.py test    # the same environment, then the whole test suite (browser tests too),
+                             # and the store tests again on PostgreSQL (BONEMDT_TEST_BACKEND)
 
 Also: ``lint`` (ruff + mypy), ``bench`` (figures printed, never pass/fail), ``setup``.
 The environment is rebuilt only when requirements.lock or pyproject.toml changed.
@@ -55,18 +56,34 @@ def setup() -> None:
     STAMP.write_text(_fingerprint())
 
 
+def _postgres_installed() -> bool:
+    return shutil.which("initdb") is not None or any(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+
+
 def system_packages() -> None:
-    """Chromium (browser tests) and Noto CJK fonts (Chinese in PDFs and screenshots)."""
-    if CHROMIUM.exists() and CJK_FONT.exists():
+    """Chromium (browser tests), Noto CJK fonts (Chinese in PDFs and screenshots) and PostgreSQL
+    (the store tests' second backend: tests/conftest.py starts a throwaway cluster)."""
+    if CHROMIUM.exists() and CJK_FONT.exists() and _postgres_installed():
         return
     if shutil.which("apt-get") is None or os.geteuid() != 0:
         sys.exit(
             "The browser tests need Debian's chromium and fonts-noto-cjk: run as root once, or\n"
-            "  sudo apt-get update && sudo apt-get install -y chromium fonts-noto-cjk poppler-utils"
+            "  sudo apt-get update && sudo apt-get install -y chromium fonts-noto-cjk poppler-utils postgresql"
         )
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     sh("apt-get", "update", "-qq", env=env)
-    sh("apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium", "fonts-noto-cjk", "poppler-utils", env=env)
+    sh(
+        "apt-get",
+        "install",
+        "-y",
+        "-qq",
+        "--no-install-recommends",
+        "chromium",
+        "fonts-noto-cjk",
+        "poppler-utils",
+        "postgresql",
+        env=env,
+    )
 
 
 def run() -> None:
@@ -93,9 +110,13 @@ def run() -> None:
 
 
 def test() -> None:
+    """The whole suite; then, without arguments, the store tests (tests/db) again on PostgreSQL."""
     setup()
     system_packages()
     result = subprocess.run([str(PY), "-m", "pytest", *sys.argv[2:]], cwd=ROOT)
+    if result.returncode == 0 and not sys.argv[2:]:
+        env = dict(os.environ, BONEMDT_TEST_BACKEND="postgresql")
+        result = subprocess.run([str(PY), "-m", "pytest", "tests/db"], cwd=ROOT, env=env)
     sys.exit(result.returncode)
 
 

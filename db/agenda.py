@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import duckdb
 
-from core.errors import FieldError, NotFoundError, PermissionDeniedError, WorkflowError
+from core.errors import ConflictError, FieldError, NotFoundError, PermissionDeniedError, WorkflowError
 from core.meeting_rules import attendance_grade, effective_stream, quorum
 from core.models import Actor, AgendaStatus, MeetingStatus, Priority, Specialty, Stream
 from core.permissions import Capability
@@ -223,8 +223,12 @@ def move_item(cur: duckdb.DuckDBPyConnection, actor: Actor, item_id: int, step: 
     if tiers.get(int(other[0])) != tiers.get(item_id):
         return False
     with transaction(cur):
-        cur.execute("UPDATE agenda_item SET position = ? WHERE item_id = ?", [int(other[1]), item_id])
-        cur.execute("UPDATE agenda_item SET position = ? WHERE item_id = ?", [position, int(other[0])])
+        # Both still where they were read (another session or replica may have moved one since).
+        swap = "UPDATE agenda_item SET position = ? WHERE item_id = ? AND position = ?"
+        moved = cur.execute(swap, [int(other[1]), item_id, position]).fetchone()
+        swapped = cur.execute(swap, [position, int(other[0]), int(other[1])]).fetchone()
+        if not moved or not swapped or moved[0] != 1 or swapped[0] != 1:
+            raise ConflictError("Someone else reordered this agenda at the same time; nothing was moved. Reload and try again.")
         audit.record(
             cur, actor, "update", "agenda_item", item_id, before={"position": position}, after={"position": int(other[1])}
         )

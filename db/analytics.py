@@ -16,13 +16,13 @@ def weekly_case_load(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         """
         SELECT m.meeting_date AS week, a.urgency, count(*) AS cases
         FROM agenda_item a JOIN meeting m USING (meeting_id)
-        GROUP BY ALL ORDER BY week
+        GROUP BY m.meeting_date, a.urgency ORDER BY week
         """
     ).df()
 
 
 def referrals_by_primary(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return cur.execute("SELECT primary_tumour, count(*) AS cases FROM mdt_case GROUP BY ALL ORDER BY cases DESC").df()
+    return cur.execute("SELECT primary_tumour, count(*) AS cases FROM mdt_case GROUP BY primary_tumour ORDER BY cases DESC").df()
 
 
 def summary(cur: duckdb.DuckDBPyConnection) -> dict[str, float]:
@@ -57,7 +57,7 @@ def timeliness(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         JOIN mdt_case c USING (case_id)
         LEFT JOIN decision d ON d.item_id = a.item_id AND d.version = 1
         WHERE m.status = 'closed'
-        GROUP BY ALL ORDER BY week
+        GROUP BY m.meeting_date ORDER BY week
         """
     ).df()
 
@@ -76,7 +76,7 @@ def implementation(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         LEFT JOIN delivery dl USING (plan_item_id)
         WHERE d.status = 'signed' AND d.outcome = 'decided' AND p.disposition <> 'rejected'
           AND NOT EXISTS (SELECT 1 FROM decision n WHERE n.predecessor_id = d.decision_id AND n.status = 'signed')
-        GROUP BY ALL ORDER BY p.kind, state
+        GROUP BY p.kind, state ORDER BY p.kind, state
         """
     ).df()
 
@@ -85,12 +85,12 @@ def skeletal_events(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Skeletal-related events per quarter and kind (a corrected event counts once, a retracted one not)."""
     return cur.execute(
         """
-        SELECT date_trunc('quarter', event_date) AS quarter, kind, count(*) AS events
+        SELECT CAST(date_trunc('quarter', event_date) AS DATE) AS quarter, kind, count(*) AS events
         FROM clinical_event
         WHERE kind IN ('pathological_fracture','cord_compression','hypercalcaemia','surgery_to_bone','radiotherapy_to_bone')
           AND superseded_by IS NULL AND NOT coalesce(retracted, FALSE)  -- the versions in force only
-          AND event_date >= current_date - INTERVAL 2 YEAR
-        GROUP BY ALL ORDER BY quarter, kind
+          AND event_date >= current_date - INTERVAL '2 years'
+        GROUP BY quarter, kind ORDER BY quarter, kind
         """
     ).df()
 
@@ -107,7 +107,7 @@ def core_attendance(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         LEFT JOIN attendance a ON (a.specialty = core.specialty
                                    OR (core.specialty = 'orthopaedics' AND a.specialty = 'spine_surgery'))
                                AND a.meeting_id IN (SELECT meeting_id FROM held)
-        GROUP BY ALL ORDER BY core.specialty
+        GROUP BY core.specialty ORDER BY core.specialty
         """
     ).df()
 
@@ -127,6 +127,6 @@ def meeting_quality(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         JOIN agenda_item a USING (meeting_id)
         LEFT JOIN decision d ON d.item_id = a.item_id AND d.version = 1
         WHERE m.status = 'closed'
-        GROUP BY ALL ORDER BY week
+        GROUP BY m.meeting_date, m.attendance_grade ORDER BY week
         """  # noqa: E501
     ).df()

@@ -291,7 +291,7 @@ CURRENT_SQL = """
         FROM assessment a
         WHERE a.observed_on <= current_date
           AND NOT EXISTS (SELECT 1 FROM assessment b WHERE b.supersedes = a.assessment_id)
-    ) WHERE rn = 1 AND NOT retracted
+    ) ranked WHERE rn = 1 AND NOT retracted
 """
 
 
@@ -304,7 +304,7 @@ def _typed(field: str) -> str:
     annotation = Case.model_fields[field].annotation
     v = f"max(value) FILTER (WHERE field = '{field}')"
     if get_origin(annotation) is tuple:
-        return f"""coalesce(from_json({v}, '["VARCHAR"]'), [])"""
+        return f"""coalesce(from_json({v}, '["VARCHAR"]'), ARRAY[]::VARCHAR[])"""
     kinds = {a for a in get_args(annotation) or (annotation,) if a is not type(None)}
     if kinds <= {bool}:
         return f"coalesce(CAST({v} AS BOOLEAN), FALSE)" if Case.model_fields[field].default is False else f"CAST({v} AS BOOLEAN)"
@@ -319,4 +319,4 @@ def wide_sql() -> str:
     """SQL of one row per case with a column per assessed field holding the value in force now
     (typed as the case header's columns were), for set-based reads such as analytics."""
     cols = ",\n       ".join(f"{_typed(f)} AS {f}" for f in ASSESSED_FIELDS)
-    return f"SELECT case_id,\n       {cols}\nFROM ({CURRENT_SQL}) GROUP BY case_id"
+    return f"SELECT case_id,\n       {cols}\nFROM ({CURRENT_SQL}) current_values GROUP BY case_id"

@@ -352,7 +352,7 @@ def search(
         "   AND (?::VARCHAR IS NULL OR actor = ?)"
         "   AND (?::VARCHAR IS NULL OR action = ?)"
         "   AND (?::DATE IS NULL OR at_utc >= ?::DATE)"
-        "   AND (?::DATE IS NULL OR at_utc < ?::DATE + INTERVAL 1 DAY)"
+        "   AND (?::DATE IS NULL OR at_utc < ?::DATE + INTERVAL '1 day')"
         " ORDER BY seq DESC LIMIT ?",
         [patient_id, patient_id, actor, actor, action, action, since, since, until, until, limit],
     ).df()

@@ -324,14 +324,15 @@ def list_cases(
                    CAST(max(value) FILTER (WHERE field = 'nrs') AS INTEGER) AS nrs
             FROM ("""
         + assessments.CURRENT_SQL
-        + """) WHERE field IN ('ecog', 'frankel', 'nrs') AND case_id IN (SELECT case_id FROM page) GROUP BY case_id
+        + """) current_values WHERE field IN ('ecog', 'frankel', 'nrs') AND case_id IN (SELECT case_id FROM page) GROUP BY case_id
         ), next_item AS (
             SELECT a.case_id, min(m.meeting_date) AS next_meeting
             FROM agenda_item a JOIN meeting m USING (meeting_id)
             WHERE a.case_id IN (SELECT case_id FROM page) AND m.status <> 'closed' AND a.status = 'listed'
             GROUP BY a.case_id
         )
-        SELECT page.* EXCLUDE (patient_id, lecture_case), clin.ecog, clin.frankel, clin.nrs, page.lecture_case,
+        SELECT page.case_id, page.mrn, page.patient, page.sex, page.age, page.primary_tumour, page.status,
+               page.priority, page.stream, page.referral_date, clin.ecog, clin.frankel, clin.nrs, page.lecture_case,
                coalesce(lesions.lesions, 0) AS lesions, next_item.next_meeting
         FROM page LEFT JOIN lesions USING (patient_id) LEFT JOIN next_item USING (case_id) LEFT JOIN clin USING (case_id)
         ORDER BY CASE page.priority WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END,
@@ -393,7 +394,7 @@ def readiness_facts(cur: duckdb.DuckDBPyConnection, case_ids: list[int] | None =
                         bool_or(field = 'nrs') AS pain
                  FROM ("""
         + assessments.CURRENT_SQL
-        + """) WHERE ?::BIGINT[] IS NULL OR list_contains(?, case_id) GROUP BY case_id)
+        + """) current_values WHERE ?::BIGINT[] IS NULL OR list_contains(?, case_id) GROUP BY case_id)
         SELECT c.case_id, length(trim(c.question)) > 0, c.histology IS NOT NULL, coalesce(les.n, 0),
                coalesce(clin.performance, FALSE), coalesce(clin.neurology, FALSE),
                coalesce(clin.pain, FALSE), length(trim(c.patient_wishes)) > 0, img.latest, lab.calcium, lab.creatinine

@@ -2,7 +2,9 @@
 
 Every command takes ``--db PATH`` (default: the app's store), prints a clear message, exits
 non-zero on any error, and changes nothing when it fails. It works on a store that no server
-holds (DuckDB lets one process open the file).
+holds (DuckDB lets one process open the file). ``--db postgresql://…`` names a PostgreSQL store
+(init, demo, users, backup and restore through pg_dump: db/backup_pg.py); ``move-store`` copies
+a store file into an empty PostgreSQL database.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ import duckdb
 from core.errors import BoneMDTError
 from core.models import SYSTEM_ACTOR, AppUser, Role, Specialty
 from db import backup as backups
-from db import users
-from db.connection import connect, default_db_path
+from db import dialect, users
+from db.connection import connect, store_target
 from db.keys import SecretError
 from db.migrate import MigrationError, migrate
 from db.store import SettingsError, is_empty
@@ -29,7 +31,12 @@ class CliError(Exception):
     """A failure to report in one line and exit 1."""
 
 
-def _open(path: Path, *, must_exist: bool = True) -> duckdb.DuckDBPyConnection:
+def _open(path: Path | str, *, must_exist: bool = True) -> duckdb.DuckDBPyConnection:
+    if isinstance(path, str) or dialect.is_postgres(str(path)):
+        try:
+            return connect(str(path))
+        except duckdb.Error as exc:
+            raise CliError(f"cannot connect to the PostgreSQL store: {exc}") from exc
     if must_exist and not path.exists():
         raise CliError(f"no store at {path}; create it with: bonemdt init --db {path}")
     if path.exists() and path.is_dir():
@@ -43,8 +50,8 @@ def _open(path: Path, *, must_exist: bool = True) -> duckdb.DuckDBPyConnection:
 
 
 def cmd_init(args: argparse.Namespace) -> str:
-    path = Path(args.db)
-    if path.parent and not path.parent.exists():
+    path = store_target(args.db)
+    if isinstance(path, Path) and path.parent and not path.parent.exists():
         try:
             path.parent.mkdir(parents=True)
         except OSError as exc:
@@ -60,7 +67,7 @@ def cmd_init(args: argparse.Namespace) -> str:
 def cmd_demo(args: argparse.Namespace) -> str:
     from db.demo import load_demo
 
-    path = Path(args.db)
+    path = store_target(args.db)
     con = _open(path, must_exist=False)
     try:
         migrate(con)
@@ -73,10 +80,44 @@ def cmd_demo(args: argparse.Namespace) -> str:
     return f"demo data loaded into {path}: {summary}"
 
 
-def cmd_backup(args: argparse.Namespace) -> str:
-    con = _open(Path(args.db))
+def cmd_move_store(args: argparse.Namespace) -> str:
+    from db import dialect
+    from db.move import MoveError, move_store
+
+    if not dialect.is_postgres(args.to):
+        raise CliError("--to takes a PostgreSQL URL: postgresql://user@host:port/database")
+    src = _open(Path(args.db))
+    if isinstance(src, dialect.PgConnection):
+        src.close()
+        raise CliError("--db names the DuckDB store file to move")
     try:
-        info = backups.backup(con, SYSTEM_ACTOR, args.dir)
+        try:
+            dst = dialect.connect(args.to)
+        except duckdb.Error as exc:
+            raise CliError(f"cannot connect to the PostgreSQL database: {exc}") from exc
+        try:
+            report = move_store(src, dst)
+        except MoveError as exc:
+            raise CliError(str(exc)) from exc
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return (
+        f"store {args.db} moved to PostgreSQL: {len(report.tables)} tables, {report.rows} rows, "
+        f"audit chain of {report.audit_rows} rows verified, {report.signed_decisions} signed decisions intact"
+    )
+
+
+def cmd_backup(args: argparse.Namespace) -> str:
+    con = _open(store_target(args.db))
+    try:
+        if isinstance(con, dialect.PgConnection):
+            from db import backup_pg
+
+            info = backup_pg.backup(con, SYSTEM_ACTOR, args.dir)
+        else:
+            info = backups.backup(con, SYSTEM_ACTOR, args.dir)
     finally:
         con.close()
     total = sum(info.tables.values())
@@ -84,6 +125,15 @@ def cmd_backup(args: argparse.Namespace) -> str:
 
 
 def cmd_restore(args: argparse.Namespace) -> str:
+    if dialect.is_postgres(args.db):
+        from db import backup_pg
+
+        con = dialect.connect(args.db)
+        try:
+            done = backup_pg.restore(args.dir, con, actor=SYSTEM_ACTOR)
+        finally:
+            con.close()
+        return f"PostgreSQL store restored from {args.dir} ({sum(done.tables.values())} rows), verified"
     path = Path(args.db)
     if path.exists():
         # Fail early (and change nothing) if a server holds the store.
@@ -93,7 +143,7 @@ def cmd_restore(args: argparse.Namespace) -> str:
 
 
 def cmd_users(args: argparse.Namespace) -> str:
-    con = _open(Path(args.db))
+    con = _open(store_target(args.db))
     try:
         if args.users_cmd == "list":
             frame = users.list_users(con)
@@ -114,7 +164,7 @@ def cmd_users(args: argparse.Namespace) -> str:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bonemdt", description="BoneMDT store administration")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", default=str(default_db_path()), help="store file (default: %(default)s)")
+    common.add_argument("--db", default=str(store_target()), help="store file or postgresql:// URL (default: %(default)s)")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("init", parents=[common], help="create the store or apply pending migrations").set_defaults(func=cmd_init)
     sub.add_parser("demo", parents=[common], help="load the synthetic demo data into an empty store").set_defaults(func=cmd_demo)
@@ -129,6 +179,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="restore a backup whose manifest is not signed with this store's secret (every other check still applies)",
     )
     r.set_defaults(func=cmd_restore)
+    mv = sub.add_parser("move-store", parents=[common], help="copy this DuckDB store into an empty PostgreSQL database, verified")
+    mv.add_argument("--to", required=True, metavar="postgresql://…", help="the empty target database")
+    mv.set_defaults(func=cmd_move_store)
     u = sub.add_parser("users", parents=[common], help="list or add local users")
     usub = u.add_subparsers(dest="users_cmd", required=True)
     usub.add_parser("list", parents=[common])

@@ -367,8 +367,13 @@ def history(cur: duckdb.DuckDBPyConnection, entity: str, fact_id: int) -> list[d
     return [dict(zip(names, r, strict=True)) for r in result.fetchall()]
 
 
-# The lesions a study shows, as one list per study (joined to ``imaging_lesion il``, grouped).
-STUDY_LESION_IDS = "coalesce(list(il.lesion_id ORDER BY il.lesion_id) FILTER (WHERE il.lesion_id IS NOT NULL), []) AS lesion_ids"
+# The lesions a study shows (a correlated list: no GROUP BY over the study's columns).
+def study_lesion_ids(study: str) -> str:
+    """The lesions study ``study`` (an alias) shows, as one ordered list (empty: none)."""
+    return (
+        "coalesce((SELECT list(il.lesion_id ORDER BY il.lesion_id) FROM imaging_lesion il"  # noqa: S608 - an alias of this module's queries
+        f" WHERE il.study_id = {study}.study_id), ARRAY[]::BIGINT[]) AS lesion_ids"
+    )
 
 
 def _load(cur: duckdb.DuckDBPyConnection, spec: FactTable, where: str, params: Sequence[Any]) -> list[Any]:
@@ -377,9 +382,10 @@ def _load(cur: duckdb.DuckDBPyConnection, spec: FactTable, where: str, params: S
             "SELECT "  # noqa: S608 - constant fragments; values are bound parameters
             + spec.select("t")
             + ", "
-            + STUDY_LESION_IDS
-            + " FROM imaging_study t LEFT JOIN imaging_lesion il ON il.study_id = t.study_id"
-            " WHERE " + where + " GROUP BY ALL ORDER BY t.study_date DESC, 1 DESC"
+            + study_lesion_ids("t")
+            + " FROM imaging_study t WHERE "
+            + where
+            + " ORDER BY t.study_date DESC, 1 DESC"
         )
     else:
         sql = "SELECT " + spec.select("t") + " FROM " + spec.table + " t WHERE " + where + " ORDER BY " + spec.order  # noqa: S608
@@ -452,7 +458,7 @@ def get_lesion(cur: duckdb.DuckDBPyConnection, lesion_id: int) -> Lesion:
 def lab_frame(cur: duckdb.DuckDBPyConnection, patient_id: int) -> pd.DataFrame:
     cond, params = in_force("t", None)
     return cur.execute(
-        "SELECT analyte, value::DOUBLE AS value, unit, taken_on FROM lab_result t"  # noqa: S608
+        "SELECT analyte, CAST(value AS DOUBLE PRECISION) AS value, unit, taken_on FROM lab_result t"  # noqa: S608
         f" WHERE patient_id = ? AND {cond} ORDER BY analyte, taken_on",
         [patient_id, *params],
     ).df()

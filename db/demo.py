@@ -35,7 +35,7 @@ from core.models import (
     SYSTEM_ACTOR,
     Case,
 )
-from db import audit
+from db import audit, dialect
 from db.agenda import apply_urgency_order
 from db.connection import transaction
 from db.demo_meetings import MeetingRecords
@@ -153,11 +153,13 @@ def load_demo(cur: duckdb.DuckDBPyConnection, *, today: date | None = None, seed
         cur.execute(
             """
             INSERT INTO agenda_deferral (item_id, reason, deferred_by, deferred_at)
-            SELECT a.item_id, p.text, d.created_by, coalesce(d.signed_at, d.created_at)
-            FROM agenda_item a JOIN decision d ON d.item_id = a.item_id AND d.outcome = 'deferred'
-            JOIN plan_item p ON p.decision_id = d.decision_id AND p.position = 0
-            WHERE a.status = 'deferred'
-            QUALIFY row_number() OVER (PARTITION BY a.item_id ORDER BY d.version DESC) = 1
+            SELECT item_id, text, created_by, deferred_at FROM (
+                SELECT a.item_id, p.text, d.created_by, coalesce(d.signed_at, d.created_at) AS deferred_at,
+                       row_number() OVER (PARTITION BY a.item_id ORDER BY d.version DESC) AS newest
+                FROM agenda_item a JOIN decision d ON d.item_id = a.item_id AND d.outcome = 'deferred'
+                JOIN plan_item p ON p.decision_id = d.decision_id AND p.position = 0
+                WHERE a.status = 'deferred'
+            ) ranked WHERE newest = 1
             """
         )
         _advance_sequences(cur, tables)
@@ -241,7 +243,7 @@ def _insert(cur: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any
 
 def _id_bases(cur: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """The highest id already used per table (its rows or its sequence): ids start above it."""
-    last = dict(cur.execute("SELECT sequence_name, last_value FROM duckdb_sequences()").fetchall())
+    last = dialect.sequence_values(cur)
     bases = {}
     for table, id_col, seq in TABLES:
         if id_col is None or seq is None:
@@ -253,15 +255,11 @@ def _id_bases(cur: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 
 def _advance_sequences(cur: duckdb.DuckDBPyConnection, tables: dict[str, list[dict[str, Any]]]) -> None:
-    """DuckDB cannot restart a sequence: draw it past the ids assigned here instead."""
-    last = dict(cur.execute("SELECT sequence_name, last_value FROM duckdb_sequences()").fetchall())
+    """Move each sequence past the ids assigned here."""
     for table, id_col, seq in TABLES:
         if id_col is None or seq is None or not tables[table]:
             continue
-        top = max(r[id_col] for r in tables[table])
-        need = top - int(last.get(seq) or 0)
-        if need > 0:
-            cur.execute("SELECT nextval(?) FROM range(?)", [seq, need]).fetchall()
+        dialect.advance_sequence(cur, seq, max(r[id_col] for r in tables[table]))
 
 
 class _Generator(MeetingRecords):

@@ -7,6 +7,9 @@ a backup directory cannot re-sign what they changed. It comes from, in this orde
    keep secrets in a secret manager;
 2. a key file beside the store, ``<store>.key`` (created on first use with mode 0600).
 
+A PostgreSQL store has no file to sit beside and is shared by replicas: it needs
+``BONEMDT_SECRET`` (the same value on every replica).
+
 A store in memory (tests) gets a random key for the life of the process.
 """
 
@@ -41,6 +44,11 @@ def key_file_for(store_path: str | os.PathLike[str]) -> Path:
 
 
 def store_path_of(cur: duckdb.DuckDBPyConnection) -> str | None:
+    """The store file of this connection (``None``: in memory, or a PostgreSQL store)."""
+    from db.dialect import PgConnection
+
+    if isinstance(cur, PgConnection):
+        return None
     row = cur.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
     return None if row is None or not row[0] else str(row[0])
 
@@ -105,6 +113,13 @@ def unalias(path: str | os.PathLike[str]) -> None:
 
 def key_for(cur: duckdb.DuckDBPyConnection) -> bytes:
     """The secret of the store this cursor is connected to."""
+    from db.dialect import PgConnection
+
+    if isinstance(cur, PgConnection):
+        env = _from_env()
+        if env is None:
+            raise SecretError(f"A PostgreSQL store needs {SECRET_ENV} (the same value on every replica).")
+        return env
     return key_for_path(store_path_of(cur))
 
 

@@ -20,7 +20,8 @@ def list_meetings(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                count(a.item_id) FILTER (WHERE a.urgency = 'emergency') AS emergencies,
                count(a.item_id) FILTER (WHERE a.urgency = 'urgent') AS urgent
         FROM meeting m LEFT JOIN agenda_item a USING (meeting_id)
-        GROUP BY ALL ORDER BY m.meeting_date
+        GROUP BY m.meeting_id, m.meeting_date, m.start_time, m.location, m.status, m.attendance_grade
+        ORDER BY m.meeting_date
         """
     ).df()
 

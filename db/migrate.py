@@ -2,6 +2,10 @@
 
 Each file runs in one transaction together with its ``schema_version`` row, so a failing
 migration leaves the store exactly as it was.
+
+On PostgreSQL a migration runs from ``migrations/postgresql/<same file name>`` when that variant
+exists (DuckDB's triggers, list literals and table-rebuild steps differ), else the shared file
+as it is; db/dialect.py's compatibility functions are (re)created first.
 """
 
 from __future__ import annotations
@@ -12,7 +16,10 @@ from pathlib import Path
 
 import duckdb
 
+from db import dialect
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+POSTGRESQL_DIR = MIGRATIONS_DIR / "postgresql"
 _NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
 
@@ -27,13 +34,15 @@ class MigrationError(RuntimeError):
     """A migration failed and was rolled back."""
 
 
-def discover(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+def discover(directory: Path = MIGRATIONS_DIR, *, variants: Path | None = None) -> list[Migration]:
+    """The migrations in ``directory``; a file of the same name in ``variants`` replaces its SQL."""
     found = []
     for path in sorted(directory.glob("*.sql")):
         m = _NAME.match(path.name)
         if not m:
             raise MigrationError(f"migration file name not of the form NNN_verb_noun.sql: {path.name}")
-        found.append(Migration(int(m.group(1)), m.group(2), path.read_text(encoding="utf-8")))
+        source = variants / path.name if variants is not None and (variants / path.name).exists() else path
+        found.append(Migration(int(m.group(1)), m.group(2), source.read_text(encoding="utf-8")))
     versions = [m.version for m in found]
     if len(set(versions)) != len(versions):
         raise MigrationError("two migrations share a number")
@@ -55,7 +64,18 @@ def applied_versions(cur: duckdb.DuckDBPyConnection) -> list[int]:
 
 def migrate(cur: duckdb.DuckDBPyConnection, migrations: list[Migration] | None = None) -> list[int]:
     """Apply every pending migration; return the versions applied now (idempotent)."""
-    pending = migrations if migrations is not None else discover()
+    if isinstance(cur, dialect.PgConnection):
+        # Replicas starting together: one migrates, the others wait and find nothing pending.
+        cur.execute("SELECT pg_advisory_lock(?)", [dialect.MIGRATE_LOCK_KEY])
+        try:
+            cur.execute(dialect.COMPAT_SQL)
+            return _migrate(cur, migrations if migrations is not None else discover(variants=POSTGRESQL_DIR))
+        finally:
+            cur.execute("SELECT pg_advisory_unlock(?)", [dialect.MIGRATE_LOCK_KEY])
+    return _migrate(cur, migrations if migrations is not None else discover())
+
+
+def _migrate(cur: duckdb.DuckDBPyConnection, pending: list[Migration]) -> list[int]:
     done = set(applied_versions(cur))
     applied: list[int] = []
     for mig in sorted(pending, key=lambda m: m.version):

@@ -40,14 +40,18 @@ FORMATS: tuple[str, ...] = ("pdf", "markdown")
 # The decision shown for each agenda item of a meeting / for a case: the latest signed version,
 # else the latest draft.
 _MEETING_DECISIONS_SQL = """
+    SELECT decision_id, case_id, item_id, version, status, outcome, decided_on, quorum_state,
+           quorum_override_reason, amendment_reason, summary, dissent, contributing, noms_json, signer,
+           signed_at, signature_meaning, content_hash, emergency FROM (
     SELECT d.decision_id, d.case_id, d.item_id, d.version, d.status, d.outcome, d.decided_on,
            d.quorum_state, d.quorum_override_reason, d.amendment_reason, d.summary, d.dissent,
            d.contributing, d.noms_json, u.display_name AS signer, d.signed_at,
            d.signature_meaning, d.content_hash,
-           EXISTS (SELECT 1 FROM emergency_decision e WHERE e.decision_id = d.decision_id) AS emergency
+           EXISTS (SELECT 1 FROM emergency_decision e WHERE e.decision_id = d.decision_id) AS emergency,
+           row_number() OVER (PARTITION BY d.item_id ORDER BY d.status = 'signed' DESC, d.version DESC) AS shown
     FROM decision d LEFT JOIN app_user u ON u.user_id = d.signed_by
     WHERE d.item_id IN (SELECT item_id FROM agenda_item WHERE meeting_id = ?)
-    QUALIFY row_number() OVER (PARTITION BY d.item_id ORDER BY d.status = 'signed' DESC, d.version DESC) = 1
+    ) ranked WHERE shown = 1
 """
 _CASE_DECISION_SQL = """
     SELECT d.decision_id, d.case_id, d.item_id, d.version, d.status, d.outcome, d.decided_on,
@@ -60,18 +64,22 @@ _CASE_DECISION_SQL = """
 """
 
 _EMERGENCY_SQL = """
+    SELECT decision_id, case_id, item_id, version, status, outcome, decided_on, quorum_state,
+           quorum_override_reason, amendment_reason, summary, dissent, contributing, noms_json, signer,
+           signed_at, signature_meaning, content_hash, emergency, patient, mrn, primary_tumour, question, priority, stream FROM (
     SELECT d.decision_id, d.case_id, d.item_id, d.version, d.status, d.outcome, d.decided_on,
            d.quorum_state, d.quorum_override_reason, d.amendment_reason, d.summary, d.dissent,
            d.contributing, d.noms_json, u.display_name AS signer, d.signed_at,
            d.signature_meaning, d.content_hash, TRUE AS emergency,
-           p.display_name AS patient, p.mrn, c.primary_tumour, c.question, c.priority, c.stream
+           p.display_name AS patient, p.mrn, c.primary_tumour, c.question, c.priority, c.stream,
+           row_number() OVER (PARTITION BY d.case_id ORDER BY d.version DESC) AS shown
     FROM decision d JOIN emergency_decision e USING (decision_id)
     JOIN mdt_case c ON c.case_id = d.case_id JOIN patient p ON p.patient_id = c.patient_id
     LEFT JOIN app_user u ON u.user_id = d.signed_by
     WHERE d.status = 'signed' AND d.decided_on <= ?
       AND d.decided_on > coalesce((SELECT max(meeting_date) FROM meeting WHERE meeting_date < ?), DATE '1900-01-01')
-    QUALIFY row_number() OVER (PARTITION BY d.case_id ORDER BY d.version DESC) = 1
-    ORDER BY d.decided_on, d.case_id
+    ) ranked WHERE shown = 1
+    ORDER BY decided_on, case_id
 """
 
 

@@ -43,7 +43,7 @@ from core.models import SYSTEM_ACTOR, Case, CaseFile, ClinicalEvent, ImagingStud
 from core.policy import Policy
 from db import assessments, audit
 from db.cases import CASE_COLUMNS
-from db.clinical import FACTS, STUDY_LESION_IDS, in_force
+from db.clinical import FACTS, in_force, study_lesion_ids
 from db.connection import transaction, utc_now
 from db.policies import load_policy
 
@@ -71,17 +71,17 @@ SELECT c.case_id, c.lesion_id, c.score_id, c.total, c.band, c.inputs_json, c.inp
        c.computed_at
 FROM {_CANDIDATES} c
 LEFT JOIN (
-    SELECT case_id, lesion_id, score_id, inputs_hash
+    SELECT case_id, lesion_id, score_id, inputs_hash, row_number() OVER (
+        PARTITION BY case_id, lesion_id, score_id ORDER BY computed_at DESC, snapshot_id DESC
+    ) AS newest
     FROM score_snapshot
     WHERE case_id BETWEEN ? AND ?
       AND case_id IN (SELECT case_id FROM {_CANDIDATES})
-    QUALIFY row_number() OVER (
-        PARTITION BY case_id, lesion_id, score_id ORDER BY computed_at DESC, snapshot_id DESC
-    ) = 1
 ) latest
   ON latest.case_id = c.case_id
  AND latest.score_id = c.score_id
  AND latest.lesion_id IS NOT DISTINCT FROM c.lesion_id
+ AND latest.newest = 1
 WHERE latest.inputs_hash IS DISTINCT FROM c.inputs_hash
 """  # noqa: S608 - table names are constants of this module, values are bound
 
@@ -223,12 +223,13 @@ def latest_bands(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """(case_id, score_id, band, total) of the latest patient-level snapshot per case and score."""
     return cur.execute(
         """
-        SELECT case_id, score_id, band, total
-        FROM score_snapshot
-        WHERE lesion_id IS NULL
-        QUALIFY row_number() OVER (
-            PARTITION BY case_id, score_id ORDER BY computed_at DESC, snapshot_id DESC
-        ) = 1
+        SELECT case_id, score_id, band, total FROM (
+            SELECT case_id, score_id, band, total, row_number() OVER (
+                PARTITION BY case_id, score_id ORDER BY computed_at DESC, snapshot_id DESC
+            ) AS newest
+            FROM score_snapshot
+            WHERE lesion_id IS NULL
+        ) ranked WHERE newest = 1
         ORDER BY case_id, score_id
         """
     ).df()
@@ -270,6 +271,9 @@ _PATIENTS_SQL = (
     "SELECT patient_id, mrn, display_name, sex, birth_date, synthetic FROM patient"  # noqa: S608
     " WHERE " + _OF_CHUNK
 )
+
+
+_LAB_NAMES = ", ".join(("lab_id", *FACTS["lab_result"].columns, "row_version", "recorded_at", "recorded_by"))
 
 
 def _facts_sql(entity: str, known_by: datetime | None, tail: str = "") -> tuple[str, list[Any]]:
@@ -316,18 +320,17 @@ def load_case_files(
     window_start = as_of - timedelta(days=policy.lab_window_days)
     sql, extra = _facts_sql("lab_result", known_by, " AND t.taken_on <= ?")
     labs_sql = (
-        "SELECT * EXCLUDE (last_on) FROM ("  # noqa: S608
-        "  SELECT *, max(taken_on) OVER (PARTITION BY patient_id, analyte) AS last_on FROM (" + sql + ")"
-        ") WHERE taken_on >= ? OR taken_on = last_on ORDER BY patient_id, taken_on, lab_id"
+        "SELECT " + _LAB_NAMES + " FROM ("  # noqa: S608
+        "  SELECT l.*, max(l.taken_on) OVER (PARTITION BY l.patient_id, l.analyte) AS last_on FROM (" + sql + ") l"
+        ") w WHERE taken_on >= ? OR taken_on = last_on ORDER BY patient_id, taken_on, lab_id"
     )
     labs = _by_patient(_models(cur, LabResult, labs_sql, [*scope, *extra, as_of, window_start]))
     sql, extra = _facts_sql("treatment", known_by, " ORDER BY patient_id, start_date, treatment_id")
     treatments = _by_patient(_models(cur, Treatment, sql, [*scope, *extra]))
     sql, extra = _facts_sql("imaging_study", known_by)
     studies_sql = (
-        "SELECT s.*, " + STUDY_LESION_IDS + " FROM (" + sql + ") s LEFT JOIN"  # noqa: S608
-        " imaging_lesion il ON il.study_id = s.study_id"
-        " GROUP BY ALL ORDER BY s.patient_id, s.study_date DESC, s.study_id DESC"
+        "SELECT s.*, " + study_lesion_ids("s") + " FROM (" + sql + ") s"  # noqa: S608
+        " ORDER BY s.patient_id, s.study_date DESC, s.study_id DESC"
     )
     studies = _by_patient(_models(cur, ImagingStudy, studies_sql, [*scope, *extra]))
     sql, extra = _facts_sql("clinical_event", known_by, " ORDER BY patient_id, event_date, event_id")

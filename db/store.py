@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 
 from db import audit
-from db.connection import connect, default_db_path
+from db.connection import connect, store_target
 from db.migrate import migrate
 
 log = logging.getLogger("bonemdt.store")
@@ -50,7 +50,7 @@ def real_patients(cur: duckdb.DuckDBPyConnection) -> int:
 
 @dataclass
 class Store:
-    path: Path
+    path: Path | str  # a store file, or a PostgreSQL URL
     conn: duckdb.DuckDBPyConnection
     demo: bool
     chain_ok: bool
@@ -66,9 +66,28 @@ def is_empty(cur: duckdb.DuckDBPyConnection) -> bool:
     return row is None or row[0] == 0
 
 
+def _load_demo_once(cur: duckdb.DuckDBPyConnection) -> None:
+    """Demo users, and the demo data into an empty store; on PostgreSQL one replica at a time."""
+    from db.demo import load_demo
+    from db.dialect import MIGRATE_LOCK_KEY, PgConnection
+    from db.users import ensure_demo_users
+
+    shared = isinstance(cur, PgConnection)
+    if shared:
+        cur.execute("SELECT pg_advisory_lock(?)", [MIGRATE_LOCK_KEY])
+    try:
+        ensure_demo_users(cur)
+        if is_empty(cur):
+            summary = load_demo(cur)
+            log.info("demo data loaded: %s", summary)
+    finally:
+        if shared:
+            cur.execute("SELECT pg_advisory_unlock(?)", [MIGRATE_LOCK_KEY])
+
+
 def open_store(path: str | os.PathLike[str] | None = None, *, demo: bool | None = None) -> Store:
     check_settings()
-    target = Path(path) if path is not None else default_db_path()
+    target = store_target(path)
     use_demo = demo_enabled() if demo is None else demo
     conn = connect(target)
     cur = conn.cursor()
@@ -79,14 +98,7 @@ def open_store(path: str | os.PathLike[str] | None = None, *, demo: bool | None 
         conn.close()
         raise SettingsError("Demo mode is refused: this store holds patients that are not synthetic demo data.")
     if use_demo:
-        from db.users import ensure_demo_users
-
-        ensure_demo_users(cur)
-        if is_empty(cur):
-            from db.demo import load_demo
-
-            summary = load_demo(cur)
-            log.info("demo data loaded: %s", summary)
+        _load_demo_once(cur)
     report = audit.verify_store(cur)
     if not report.ok:
         log.error("audit chain broken at seq %s: %s", report.first_bad_seq, report.problem)

@@ -1,9 +1,20 @@
-"""Shared fixtures: real DuckDB files in temp dirs, a demo store built once per session."""
+"""Shared fixtures: real DuckDB files in temp dirs, a demo store built once per session.
+
+``BONEMDT_TEST_BACKEND=postgresql`` runs the store fixtures (``cur``, ``demo_cur``) on PostgreSQL
+instead: a throwaway cluster (initdb in a temp dir, loopback port) started once per session, a
+migrated template database, and a fresh database copied from it for each test.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -28,11 +39,120 @@ def _fresh_sign_in_throttle() -> None:
     reset_client_throttle()
 
 
-@pytest.fixture
-def cur(tmp_path: Path) -> duckdb.DuckDBPyConnection:
-    """A cursor on a freshly migrated store file."""
-    con = duckdb.connect(str(tmp_path / "store.duckdb"))
+BACKEND_ENV = "BONEMDT_TEST_BACKEND"
+BACKEND = os.environ.get(BACKEND_ENV, "duckdb")
+if BACKEND not in ("duckdb", "postgresql"):
+    raise RuntimeError(f"{BACKEND_ENV} must be duckdb or postgresql")
+PG_BIN_DIRS = [Path("/usr/lib/postgresql/15/bin"), *sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)]
+
+
+def pg_bin() -> Path | None:
+    """The directory of PostgreSQL's server programs (initdb, pg_ctl), if installed."""
+    found = shutil.which("initdb")
+    if found:
+        return Path(found).parent
+    return next((d for d in PG_BIN_DIRS if (d / "initdb").exists()), None)
+
+
+@dataclass
+class PgCluster:
+    """A throwaway PostgreSQL cluster on a loopback port (trust authentication)."""
+
+    bin: Path
+    root: Path
+    port: int
+    user: str
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
+
+    def _run(self, *args: str) -> None:
+        prefix = ["runuser", "-u", self.user, "--"] if os.geteuid() == 0 else []
+        subprocess.run([*prefix, *args], check=True, capture_output=True, cwd=self.root)
+
+    def start(self) -> None:
+        data = self.root / "data"
+        self._run(str(self.bin / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync")
+        opts = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
+            " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        self._run(str(self.bin / "pg_ctl"), "-D", str(data), "-o", opts, "-l", str(self.root / "log"), "-w", "start")
+
+    def stop(self) -> None:
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.root / "data"), "-m", "immediate", "stop")
+
+    def admin(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.url(), autocommit=True) as con:
+            con.execute(sql)
+
+    def create(self, template: str | None = None) -> str:
+        """A new empty database (or a copy of ``template``); its URL."""
+        name = "t_" + uuid.uuid4().hex[:16]
+        self.admin(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
+        return name
+
+    def drop(self, name: str) -> None:
+        self.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PgCluster]:
+    """A PostgreSQL cluster for this test session (skips when the server programs are missing)."""
+    binary = pg_bin()
+    if binary is None:
+        pytest.skip("PostgreSQL server programs not installed (Debian: apt-get install postgresql)")
+    root = Path(tempfile.mkdtemp(prefix="bonemdt-pg-"))
+    user = "postgres" if os.geteuid() == 0 else os.environ.get("USER", "")
+    if os.geteuid() == 0:
+        shutil.chown(root, user)
+    cluster = PgCluster(binary, root, _free_port(), user)
+    cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_migrated(pg_cluster: PgCluster) -> str:
+    """A migrated template database (copied for each test)."""
+    from db.connection import connect
+
+    name = pg_cluster.create()
+    con = connect(pg_cluster.url(name))
     migrate(con)
+    con.close()
+    return name
+
+
+@pytest.fixture
+def pg_url(pg_cluster: PgCluster, pg_migrated: str) -> Iterator[str]:
+    """The URL of a freshly migrated PostgreSQL store of its own."""
+    name = pg_cluster.create(pg_migrated)
+    yield pg_cluster.url(name)
+    pg_cluster.drop(name)
+
+
+@pytest.fixture
+def cur(request: pytest.FixtureRequest, tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    """A cursor on a freshly migrated store (a DuckDB file, or PostgreSQL: see the module doc)."""
+    if BACKEND == "postgresql":
+        from db.connection import connect
+
+        con = connect(request.getfixturevalue("pg_url"))
+    else:
+        con = duckdb.connect(str(tmp_path / "store.duckdb"))
+        migrate(con)
     yield con.cursor()
     con.close()
 
@@ -60,9 +180,34 @@ def demo_copy(demo_template: Path, tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture(scope="session")
+def pg_demo_template(pg_cluster: PgCluster, pg_migrated: str) -> str:
+    """The demo store built once on PostgreSQL (copied for each test)."""
+    from db.connection import connect
+    from db.demo import load_demo
+    from db.users import ensure_demo_users
+
+    name = pg_cluster.create(pg_migrated)
+    con = connect(pg_cluster.url(name))
+    ensure_demo_users(con)
+    load_demo(con, today=DEMO_TODAY)
+    con.close()
+    return name
+
+
 @pytest.fixture
-def demo_cur(demo_copy: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(demo_copy))
+def demo_cur(request: pytest.FixtureRequest) -> duckdb.DuckDBPyConnection:
+    if BACKEND == "postgresql":
+        from db.connection import connect
+
+        cluster: PgCluster = request.getfixturevalue("pg_cluster")
+        name = cluster.create(request.getfixturevalue("pg_demo_template"))
+        con = connect(cluster.url(name))
+        yield con.cursor()
+        con.close()
+        cluster.drop(name)
+        return
+    con = duckdb.connect(str(request.getfixturevalue("demo_copy")))
     yield con.cursor()
     con.close()
 

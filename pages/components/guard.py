@@ -26,7 +26,7 @@ from core.models import Actor, Role
 from core.permissions import PAGE_CAPABILITY, allowed
 from core.text import md_inline
 from db import audit, users
-from db.connection import default_db_path
+from db.connection import default_store
 from db.keys import SecretError
 from db.store import SettingsError, Store, demo_enabled, open_store
 from pages.components import clock
@@ -82,7 +82,7 @@ def _open(path: str, demo: bool) -> Store:
 def get_store() -> Store:
     """The store, or the start-up problem on screen (unknown setting values fail closed)."""
     try:
-        return _open(str(default_db_path().resolve()), demo_enabled())
+        return _open(default_store(), demo_enabled())
     except (SettingsError, SecretError) as exc:
         log.error("start refused: %s", exc)
         st.error(t("sec.start_failed", st.session_state.get("lang", "en"), problem=md_inline(str(exc))))

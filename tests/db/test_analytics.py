@@ -109,7 +109,7 @@ def test_skeletal_events_count_the_versions_in_force(demo_cur: duckdb.DuckDBPyCo
         clinical.get(demo_cur, "clinical_event", int(r[0]))
         for r in demo_cur.execute(
             "SELECT event_id FROM clinical_event WHERE kind = 'pathological_fracture' AND superseded_by IS NULL"
-            " AND NOT coalesce(retracted, FALSE) AND event_date >= current_date - INTERVAL 1 YEAR ORDER BY event_id LIMIT 2"
+            " AND NOT coalesce(retracted, FALSE) AND event_date >= current_date - INTERVAL '1 year' ORDER BY event_id LIMIT 2"
         ).fetchall()
     )
     assert isinstance(fracture, ClinicalEvent) and isinstance(spare, ClinicalEvent)

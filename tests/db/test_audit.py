@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import duckdb
 import pytest
 
 from core.models import SYSTEM_ACTOR
 from db import audit
-from db.migrate import migrate
 
 
 def _three_rows(cur: duckdb.DuckDBPyConnection) -> None:
@@ -35,10 +32,8 @@ def test_update_and_delete_refused_by_the_store(cur: duckdb.DuckDBPyConnection, 
     assert audit.count(cur) == 3
 
 
-def test_out_of_band_tampering_is_detected(tmp_path: Path) -> None:
-    path = tmp_path / "s.duckdb"
-    con = duckdb.connect(str(path))
-    migrate(con)
+def test_out_of_band_tampering_is_detected(cur: duckdb.DuckDBPyConnection) -> None:
+    con = cur
     _three_rows(con)
     # An attacker with file access drops the guard and rewrites history.
     con.execute("DROP TRIGGER audit_log_no_update ON audit_log")
@@ -48,9 +43,8 @@ def test_out_of_band_tampering_is_detected(tmp_path: Path) -> None:
     assert report.first_bad_seq == 2
 
 
-def test_deleted_row_breaks_the_chain(tmp_path: Path) -> None:
-    con = duckdb.connect(str(tmp_path / "s.duckdb"))
-    migrate(con)
+def test_deleted_row_breaks_the_chain(cur: duckdb.DuckDBPyConnection) -> None:
+    con = cur
     _three_rows(con)
     con.execute("DROP TRIGGER audit_log_no_delete ON audit_log")
     con.execute("DELETE FROM audit_log WHERE seq = 2")

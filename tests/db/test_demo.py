@@ -12,6 +12,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from core.assessments import ASSESSED_FIELDS
 from core.derive import derive_scores
 from core.models import (
     ActionItem,
@@ -36,6 +37,7 @@ from core.signing import SIGNATURE_MEANING, content_hash
 from db import audit
 from db.assessments import wide_sql
 from db.cases import load_case_file
+from db.connection import connect
 from db.demo import (
     LECTURE_CASE_MRNS,
     TABLES,
@@ -47,19 +49,25 @@ from db.demo import (
 )
 from db.demo_lecture import demo_document, lecture_file
 from db.migrate import migrate
+from tests.conftest import BACKEND
 
 TODAY = date(2026, 11, 27)
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    path = tmp_path_factory.mktemp("demo") / "t.duckdb"
-    cur = duckdb.connect(str(path))
-    migrate(cur)
+def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    if BACKEND == "postgresql":
+        cluster = request.getfixturevalue("pg_cluster")
+        cur = connect(cluster.url(cluster.create(request.getfixturevalue("pg_migrated"))))
+    else:
+        cur = duckdb.connect(str(tmp_path_factory.mktemp("demo") / "t.duckdb"))
+        migrate(cur)
     summary = load_demo(cur, today=TODAY)
     # The clinical values live in dated assessments; the checks read them beside the case header.
     cur.execute(
-        "CREATE TEMP VIEW case_clinical AS SELECT c.*, a.* EXCLUDE (case_id) FROM mdt_case c LEFT JOIN ("
+        "CREATE TEMP VIEW case_clinical AS SELECT c.*, "
+        + ", ".join(f"a.{f}" for f in ASSESSED_FIELDS)
+        + " FROM mdt_case c LEFT JOIN ("
         + wide_sql()
         + ") a USING (case_id)"
     )
@@ -105,9 +113,9 @@ def test_summary_matches_the_tables(cur: duckdb.DuckDBPyConnection, summary: Dem
 
 
 def test_a_few_patients_have_a_second_referral(cur: duckdb.DuckDBPyConnection) -> None:
-    twice = one(cur, "SELECT count(*) FROM (SELECT patient_id FROM case_clinical GROUP BY 1 HAVING count(*) = 2)")
+    twice = one(cur, "SELECT count(*) FROM (SELECT patient_id FROM case_clinical GROUP BY 1 HAVING count(*) = 2) twice")
     assert 1 <= twice <= 10
-    assert one(cur, "SELECT max(n) FROM (SELECT count(*) n FROM case_clinical GROUP BY patient_id)") == 2
+    assert one(cur, "SELECT max(n) FROM (SELECT count(*) n FROM case_clinical GROUP BY patient_id) per_patient") == 2
 
 
 def test_meetings_twelve_past_and_four_upcoming(cur: duckdb.DuckDBPyConnection) -> None:
@@ -461,7 +469,7 @@ def test_case_status_follows_the_meeting_history(cur: duckdb.DuckDBPyConnection)
                list(a.status ORDER BY m.meeting_date) AS statuses,
                list(m.meeting_date ORDER BY m.meeting_date) AS dates
         FROM case_clinical c LEFT JOIN agenda_item a USING (case_id)
-        LEFT JOIN meeting m USING (meeting_id) GROUP BY ALL""",
+        LEFT JOIN meeting m USING (meeting_id) GROUP BY c.case_id, c.status, c.referral_date, c.lecture_case""",
     )
     for c in cases:
         statuses = [s for s in c["statuses"] if s is not None]
@@ -684,7 +692,7 @@ def test_labs_in_si_with_red_flags(cur: duckdb.DuckDBPyConnection) -> None:
         """
         SELECT count(*) FROM case_clinical c WHERE c.status IN ('listed', 'ready', 'referred')
         AND (SELECT max(taken_on) FROM lab_result l WHERE l.patient_id = c.patient_id
-             AND l.analyte = 'calcium') < ? - INTERVAL 28 DAY""",
+             AND l.analyte = 'calcium') < ? - INTERVAL '28 days'""",
         [TODAY],
     )
     assert stale >= 1
@@ -701,10 +709,12 @@ def test_labs_in_si_with_red_flags(cur: duckdb.DuckDBPyConnection) -> None:
     latest = rows(
         cur,
         """
-        SELECT c.case_id, date_diff('year', p.birth_date, l.taken_on) AS age, c.weight_kg, p.sex, l.value
-        FROM case_clinical c JOIN patient p USING (patient_id)
-        JOIN lab_result l ON l.patient_id = c.patient_id AND l.analyte = 'creatinine'
-        QUALIFY row_number() OVER (PARTITION BY c.case_id ORDER BY l.taken_on DESC) = 1""",
+        SELECT case_id, age, weight_kg, sex, value FROM (
+            SELECT c.case_id, date_diff('year', p.birth_date, l.taken_on) AS age, c.weight_kg, p.sex, l.value,
+                   row_number() OVER (PARTITION BY c.case_id ORDER BY l.taken_on DESC) AS newest
+            FROM case_clinical c JOIN patient p USING (patient_id)
+            JOIN lab_result l ON l.patient_id = c.patient_id AND l.analyte = 'creatinine'
+        ) latest WHERE newest = 1""",
     )
     crcl = [
         {"crcl": float(cockcroft_gault(r["age"], r["weight_kg"], r["sex"], creatinine_umol_l=r["value"]))}

@@ -126,7 +126,7 @@ def test_lab_change_writes_new_rows(demo_cur: duckdb.DuckDBPyConnection, member:
     # CaseFile.latest_lab keeps the first result of a day).
     case_id, patient_id = demo_cur.execute(
         "SELECT c.case_id, c.patient_id FROM mdt_case c JOIN lab_result l USING (patient_id)"
-        " WHERE l.analyte = 'calcium' GROUP BY ALL"
+        " WHERE l.analyte = 'calcium' GROUP BY c.case_id, c.patient_id"
         " HAVING max(l.taken_on) BETWEEN current_date - 30 AND current_date - 1"
         " ORDER BY c.case_id LIMIT 1"
     ).fetchall()[0]

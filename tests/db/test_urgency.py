@@ -10,7 +10,7 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from core.errors import FieldError, PermissionDeniedError, WorkflowError
+from core.errors import ConflictError, FieldError, PermissionDeniedError, WorkflowError
 from core.models import Actor, LabResult, Priority
 from db import agenda, clinical, listing, meetings, urgency, users
 from db.board import load_board
@@ -253,6 +253,35 @@ def test_a_move_stays_within_its_urgency_group(
     assert [int(i) for i in listing.agenda_items(demo_cur, next_meeting)["item_id"]] == ids
     with pytest.raises(PermissionDeniedError):
         agenda.move_item(demo_cur, staff["member"], ids[1], -1)
+
+
+def test_a_move_racing_another_move_changes_nothing(
+    demo_cur: duckdb.DuckDBPyConnection, next_meeting: int, staff: dict[str, Actor], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another session (or replica) moves the neighbour between this move's read and its write:
+    this move is refused whole and the agenda keeps one item per position."""
+    tiers = agenda.item_tiers(demo_cur, next_meeting)
+    ids = [int(i) for i in listing.agenda_items(demo_cur, next_meeting)["item_id"]]
+    k = next(i for i in range(2, len(ids)) if len({tiers[ids[j]] for j in range(i - 2, i + 1)}) == 1)
+    other = demo_cur.cursor()
+    real_tiers = agenda.item_tiers
+    raced: list[bool] = []
+
+    def tiers_after_a_racing_move(cur: duckdb.DuckDBPyConnection, meeting_id: int) -> dict[int, int]:
+        if not raced:
+            raced.append(False)  # the racing move itself reads the tiers as they are
+            raced[0] = agenda.move_item(other, staff["coordinator"], ids[k - 1], -1)
+        return real_tiers(cur, meeting_id)
+
+    monkeypatch.setattr(agenda, "item_tiers", tiers_after_a_racing_move)
+    with pytest.raises(ConflictError):
+        agenda.move_item(demo_cur, staff["coordinator"], ids[k], -1)
+    other.close()
+    assert raced == [True]
+    expected = [*ids[: k - 2], ids[k - 1], ids[k - 2], *ids[k:]]
+    assert [int(i) for i in listing.agenda_items(demo_cur, next_meeting)["item_id"]] == expected
+    positions = demo_cur.execute("SELECT position FROM agenda_item WHERE meeting_id = ?", [next_meeting]).fetchall()
+    assert len(positions) == len({p[0] for p in positions})
 
 
 def test_manual_order_survives_a_new_listing_and_an_escalation(

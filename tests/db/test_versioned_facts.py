@@ -157,7 +157,7 @@ def test_retraction_and_the_board_as_of_a_past_moment(cur: duckdb.DuckDBPyConnec
         cur, coordinator, LabResult(patient_id=pid, analyte="calcium", value="2.40", unit="mmol/L", taken_on=date(2026, 11, 3))
     )
     # the lab was recorded an hour ago; the ECOG and the retraction come now
-    cur.execute("UPDATE lab_result SET recorded_at = recorded_at - INTERVAL 1 HOUR")
+    cur.execute("UPDATE lab_result SET recorded_at = recorded_at - INTERVAL '1 hour'")
     moment = cur.execute("SELECT max(recorded_at) FROM lab_result").fetchone()[0] + timedelta(minutes=1)
     assessments.add(cur, coordinator, case_id, "ecog", 1, date(2026, 11, 3))
     with pytest.raises(FieldError):
