@@ -172,7 +172,7 @@ def get_decision(cur: duckdb.DuckDBPyConnection, decision_id: int) -> Decision:
             cur,
             PlanItem,
             "SELECT p.plan_item_id, p.decision_id, p.position, p.rule_id, p.kind, p.text, p.disposition, p.reason,"
-            " CASE WHEN t.plan_item_id IS NULL THEN NULL ELSE [t.text_en, t.text_zh] END AS texts"
+            " CASE WHEN t.plan_item_id IS NULL THEN NULL ELSE ARRAY[t.text_en, t.text_zh] END AS texts"
             " FROM plan_item p LEFT JOIN plan_item_text t USING (plan_item_id) WHERE p.decision_id = ? ORDER BY p.position",
             [decision_id],
         )
