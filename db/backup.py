@@ -292,9 +292,7 @@ def restore(
         try:
             migrate(con)
             if [int(v) for v in manifest["schema_versions"]] != applied_versions(con):
-                raise BackupError(
-                    "The backup was written by another schema version of BoneMDT; restore it with that version."
-                )
+                raise BackupError("The backup was written by another schema version of BoneMDT; restore it with that version.")
             expected = data_tables(con)
             verify_backup(source, expected, manifest)
             order = _load_order(con, expected)

@@ -29,7 +29,7 @@ from core.permissions import Capability
 from db import audit, keys
 from db.backup import MANIFEST, BackupError, BackupInfo, _manifest_mac, _sha256
 from db.connection import transaction
-from db.dialect import PgConnection
+from db.dialect import PgConnection, ident
 from db.signatures import verify_signed
 
 FORMAT = "postgresql-1"
@@ -76,7 +76,7 @@ def _tables(cur: PgConnection) -> list[str]:
 
 
 def _count(cur: PgConnection, table: str) -> int:
-    row = cur.execute(f'SELECT count(*) FROM "{table}"').fetchone()  # noqa: S608 - a catalogued table name
+    row = cur.execute("SELECT count(*) FROM " + ident(table)).fetchone()  # noqa: S608 - a catalogued table name
     return int(row[0]) if row else 0
 
 

@@ -39,6 +39,17 @@ MIGRATE_LOCK_KEY = 0x426F6E66  # held while one replica migrates the store
 POOL_SIZE = 8
 
 
+_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def ident(name: str) -> str:
+    """A table or column name from the store's own catalogue, quoted; anything else is refused
+    (identifiers cannot be query parameters, so they are checked instead)."""
+    if not _NAME.match(name):
+        raise ValueError("not a store identifier: " + repr(name))
+    return '"' + name + '"'
+
+
 def is_postgres(target: object) -> bool:
     return isinstance(target, str) and target.startswith(PG_SCHEMES)
 
@@ -306,22 +317,22 @@ class PgConnection:
 
     # -- a DataFrame as a table (DuckDB's replacement scan)
     def register(self, name: str, frame: pd.DataFrame) -> PgConnection:
-        columns = ", ".join(f'"{c}" {_pg_type(frame[c])}' for c in frame.columns)
-        self.execute(f'DROP TABLE IF EXISTS pg_temp."{name}"')
-        self.execute(f'CREATE TEMP TABLE "{name}" ({columns})')
-        cols = ", ".join(f'"{c}"' for c in frame.columns)
-        with self.raw.cursor() as cur, cur.copy(f'COPY "{name}" ({cols}) FROM STDIN') as copy:
+        columns = ", ".join(ident(c) + " " + _pg_type(frame[c]) for c in frame.columns)
+        self.execute("DROP TABLE IF EXISTS pg_temp." + ident(name))
+        self.execute("CREATE TEMP TABLE " + ident(name) + " (" + columns + ")")
+        cols = ", ".join(ident(c) for c in frame.columns)
+        with self.raw.cursor() as cur, cur.copy("COPY " + ident(name) + " (" + cols + ") FROM STDIN") as copy:
             for row in frame.itertuples(index=False, name=None):
                 copy.write_row([_cell(v) for v in row])
         return self
 
     def append(self, table: str, frame: pd.DataFrame, *, by_name: bool = False) -> PgConnection:
         """Rows of ``frame`` into ``table`` by column name (one COPY)."""
-        cols = ", ".join(f'"{c}"' for c in frame.columns)
+        cols = ", ".join(ident(c) for c in frame.columns)
         import psycopg
 
         try:
-            with self.raw.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+            with self.raw.cursor() as cur, cur.copy("COPY " + ident(table) + " (" + cols + ") FROM STDIN") as copy:
                 for row in frame.itertuples(index=False, name=None):
                     copy.write_row([_cell(v) for v in row])
         except psycopg.Error as exc:
@@ -329,7 +340,7 @@ class PgConnection:
         return self
 
     def unregister(self, name: str) -> PgConnection:
-        return self.execute(f'DROP TABLE IF EXISTS pg_temp."{name}"')
+        return self.execute("DROP TABLE IF EXISTS pg_temp." + ident(name))
 
 
 def _cell(value: Any) -> Any:

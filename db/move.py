@@ -19,6 +19,7 @@ import duckdb
 from core.models import SYSTEM_ACTOR
 from db import audit, dialect
 from db.connection import transaction
+from db.dialect import ident
 from db.migrate import applied_versions, migrate
 from db.signatures import verify_signed
 
@@ -61,13 +62,13 @@ def _columns(cur: Any, table: str) -> list[str]:
 
 
 def _count(cur: Any, table: str) -> int:
-    row = cur.execute(f'SELECT count(*) FROM "{table}"').fetchone()  # noqa: S608 - a catalogued table name
+    row = cur.execute("SELECT count(*) FROM " + ident(table)).fetchone()  # noqa: S608 - a catalogued table name
     return int(row[0]) if row else 0
 
 
 def _chunks(src: duckdb.DuckDBPyConnection, table: str, cols: list[str]) -> Iterator[list[tuple[Any, ...]]]:
-    col_list = ", ".join(f'"{c}"' for c in cols)
-    result = src.execute(f'SELECT {col_list} FROM "{table}"')  # noqa: S608 - catalogued names
+    col_list = ", ".join(ident(c) for c in cols)
+    result = src.execute("SELECT " + col_list + " FROM " + ident(table))  # noqa: S608 - catalogued names
     while True:
         rows = result.fetchmany(_CHUNK)
         if not rows:
@@ -127,19 +128,19 @@ def move_store(src: duckdb.DuckDBPyConnection, dst: dialect.PgConnection) -> Mov
             if set(cols) != set(_columns(dst, table)):
                 raise MoveError(f"table {table} has different columns on the target; nothing was moved")
             if table in _SEEDED:
-                dst.execute(f'DELETE FROM "{table}"')  # noqa: S608 - a catalogued table name
+                dst.execute("DELETE FROM " + ident(table))  # noqa: S608 - a catalogued table name
             # The guards refuse signed rows inserted as such; the copy is verified below instead.
-            dst.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER USER')
-            col_list = ", ".join(f'"{c}"' for c in cols)
-            with dst.raw.cursor() as pg, pg.copy(f'COPY "{table}" ({col_list}) FROM STDIN') as copy:
+            dst.execute("ALTER TABLE " + ident(table) + " DISABLE TRIGGER USER")
+            col_list = ", ".join(ident(c) for c in cols)
+            with dst.raw.cursor() as pg, pg.copy("COPY " + ident(table) + " (" + col_list + ") FROM STDIN") as copy:
                 for chunk in _chunks(src, table, cols):
                     for values in chunk:
                         copy.write_row(values)
-            dst.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER USER')
+            dst.execute("ALTER TABLE " + ident(table) + " ENABLE TRIGGER USER")
             report.tables[table] = _count(src, table)
         drawn = dialect.sequence_values(src)
         for table, column, seq in _sequences_of(dst):
-            row = dst.execute(f'SELECT coalesce(max("{column}"), 0) FROM "{table}"').fetchone()  # noqa: S608
+            row = dst.execute("SELECT coalesce(max(" + ident(column) + "), 0) FROM " + ident(table)).fetchone()  # noqa: S608
             dialect.advance_sequence(dst, seq, max(int(row[0]) if row else 0, drawn.get(seq, 0)))
         for table, n in report.tables.items():
             moved = _count(dst, table)
