@@ -294,3 +294,20 @@ def browser_page(chromium_browser: Browser, artifacts_dir: Path, request: pytest
             page.screenshot(path=str(artifacts_dir / f"FAILED-{name}.png"), full_page=True)
     finally:
         context.close()
+
+
+APP = '[data-testid="stApp"]'
+
+
+def settle(page: Page) -> None:
+    """Connected, the script run over, nothing stale or loading."""
+    page.wait_for_selector(f'{APP}[data-test-connection-state="CONNECTED"]')
+    page.wait_for_function(
+        """() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+            if (document.querySelector('[data-stale="true"]')) return false;
+            return !document.querySelector('[data-testid="stSkeleton"], [data-testid="stSpinner"]');
+        }"""
+    )
+    page.wait_for_timeout(250)

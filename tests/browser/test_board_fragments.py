@@ -21,9 +21,8 @@ from db.demo import lecture_case_id
 from db.users import DEMO_PASSWORD
 from pages.components.clock import TEST_CLOCK_ENV
 from pages.components.guard import IDLE_SECONDS
-from tests.browser.conftest import ServerFactory, StreamlitServer
+from tests.browser.conftest import ServerFactory, StreamlitServer, settle
 
-APP = '[data-testid="stApp"]'
 MAIN = '[data-testid="stMain"]'
 
 
@@ -54,19 +53,6 @@ def page(chromium_browser: Browser) -> Iterator[Page]:
         yield context.new_page()
     finally:
         context.close()
-
-
-def settle(page: Page) -> None:
-    page.wait_for_selector(f'{APP}[data-test-connection-state="CONNECTED"]')
-    page.wait_for_function(
-        """() => {
-            const app = document.querySelector('[data-testid="stApp"]');
-            if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-            if (document.querySelector('[data-stale="true"]')) return false;
-            return !document.querySelector('[data-testid="stSkeleton"], [data-testid="stSpinner"]');
-        }"""
-    )
-    page.wait_for_timeout(250)
 
 
 def open_board(page: Page, server: StreamlitServer, case_id: int) -> None:

@@ -26,12 +26,11 @@ from core.i18n import t
 from db.users import DEMO_PASSWORD
 from pages.components.clock import TEST_CLOCK_ENV
 from pages.components.guard import EXPIRY_WATCH_SECONDS, IDLE_SECONDS
-from tests.browser.conftest import ARTIFACTS, VIEWPORT, DemoFacts, ServerFactory, StreamlitServer
+from tests.browser.conftest import APP, ARTIFACTS, VIEWPORT, DemoFacts, ServerFactory, StreamlitServer, settle
 
 pytestmark = pytest.mark.browser
 
 ENTRY = "bonemdt_server.py"
-APP = '[data-testid="stApp"]'
 MAIN = '[data-testid="stMain"]'
 SIGN_IN = t("signin.title")
 ERROR = '[data-testid="stAlertContentError"]'
@@ -63,20 +62,6 @@ def sec_context(chromium_browser: Browser) -> Iterator[BrowserContext]:
         yield made
     finally:
         made.close()
-
-
-def settle(page: Page) -> None:
-    """Connected, the script run over, nothing stale or loading."""
-    page.wait_for_selector(f'{APP}[data-test-connection-state="CONNECTED"]')
-    page.wait_for_function(
-        """() => {
-            const app = document.querySelector('[data-testid="stApp"]');
-            if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-            if (document.querySelector('[data-stale="true"]')) return false;
-            return !document.querySelector('[data-testid="stSkeleton"], [data-testid="stSpinner"]');
-        }"""
-    )
-    page.wait_for_timeout(250)
 
 
 def sign_in(page: Page, username: str) -> None:
