@@ -9,12 +9,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
 import tempfile
-import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -23,6 +19,7 @@ import pytest
 
 from core.models import Actor, Role, Specialty
 from db.migrate import migrate
+from db.pg_local import PgCluster, free_port, os_user, pg_bin
 
 DEMO_TODAY = date.today()
 
@@ -43,67 +40,6 @@ BACKEND_ENV = "BONEMDT_TEST_BACKEND"
 BACKEND = os.environ.get(BACKEND_ENV, "duckdb")
 if BACKEND not in ("duckdb", "postgresql"):
     raise RuntimeError(f"{BACKEND_ENV} must be duckdb or postgresql")
-PG_BIN_DIRS = [Path("/usr/lib/postgresql/15/bin"), *sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)]
-
-
-def pg_bin() -> Path | None:
-    """The directory of PostgreSQL's server programs (initdb, pg_ctl), if installed."""
-    found = shutil.which("initdb")
-    if found:
-        return Path(found).parent
-    return next((d for d in PG_BIN_DIRS if (d / "initdb").exists()), None)
-
-
-@dataclass
-class PgCluster:
-    """A throwaway PostgreSQL cluster on a loopback port (trust authentication)."""
-
-    bin: Path
-    root: Path
-    port: int
-    user: str
-
-    def url(self, database: str = "postgres") -> str:
-        return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
-
-    def _run(self, *args: str) -> None:
-        prefix = ["runuser", "-u", self.user, "--"] if os.geteuid() == 0 else []
-        subprocess.run([*prefix, *args], check=True, capture_output=True, cwd=self.root)
-
-    def start(self) -> None:
-        data = self.root / "data"
-        self._run(str(self.bin / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync")
-        opts = (
-            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
-            " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        )
-        self._run(str(self.bin / "pg_ctl"), "-D", str(data), "-o", opts, "-l", str(self.root / "log"), "-w", "start")
-
-    def stop(self) -> None:
-        self._run(str(self.bin / "pg_ctl"), "-D", str(self.root / "data"), "-m", "immediate", "stop")
-
-    def admin(self, sql: str) -> None:
-        import psycopg
-
-        with psycopg.connect(self.url(), autocommit=True) as con:
-            con.execute(sql)
-
-    def create(self, template: str | None = None) -> str:
-        """A new empty database (or a copy of ``template``); its URL."""
-        name = "t_" + uuid.uuid4().hex[:16]
-        self.admin(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
-        return name
-
-    def drop(self, name: str) -> None:
-        self.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[PgCluster]:
     """A PostgreSQL cluster for this test session (skips when the server programs are missing)."""
@@ -111,10 +47,7 @@ def pg_cluster() -> Iterator[PgCluster]:
     if binary is None:
         pytest.skip("PostgreSQL server programs not installed (Debian: apt-get install postgresql)")
     root = Path(tempfile.mkdtemp(prefix="bonemdt-pg-"))
-    user = "postgres" if os.geteuid() == 0 else os.environ.get("USER", "")
-    if os.geteuid() == 0:
-        shutil.chown(root, user)
-    cluster = PgCluster(binary, root, _free_port(), user)
+    cluster = PgCluster(binary, root, free_port(), os_user())
     cluster.start()
     try:
         yield cluster
