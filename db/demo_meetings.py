@@ -28,6 +28,10 @@ from db.demo_vocabulary import (
 )
 
 
+# Endocrine agents of breast cancer: given one at a time (unlike prostate ADT, which continues under
+# abiraterone or enzalutamide).
+BREAST_ENDOCRINE = frozenset({"Tamoxifen", "Letrozole", "Anastrozole", "Exemestane", "Fulvestrant"})
+
 class MeetingRecords(GenericCases):
     """What the meetings made of the cases: agenda, opinions, decisions, actions, delivery,
     follow-ups, deaths and each case's final status."""
@@ -853,12 +857,26 @@ class MeetingRecords(GenericCases):
             for drug in text.split(" (")[0].split(" + "):
                 if drug.startswith("Systemic therapy: "):
                     drug = drug.removeprefix("Systemic therapy: ")
-                self.add_treatment(pid, self.drug_kind(drug), drug[:200], on, None)
+                if self.switch_endocrine(pid, drug, on):
+                    self.add_treatment(pid, self.drug_kind(drug), drug[:200], on, None)
         elif kind == "analgesia":
             drug = text.split(" ")[0]
             self.add_treatment(pid, "analgesia", drug, on, None, text[:200])
         elif kind == "emergency" and "Dexamethasone" in text:
             self.add_treatment(pid, "steroid", "Dexamethasone", on, on + timedelta(days=14), "10 mg IV then 4 mg q6h, tapered")
+
+    def switch_endocrine(self, pid: int, drug: str, on: date) -> bool:
+        """A breast endocrine agent replaces the one running (one at a time: it ends the day before);
+        the same agent already running is not started twice. False when nothing new starts."""
+        if drug not in BREAST_ENDOCRINE:
+            return True
+        for t in self.t["treatment"]:
+            if t["patient_id"] != pid or t["name"] not in BREAST_ENDOCRINE or not t["ongoing"]:
+                continue
+            if t["name"] == drug:
+                return False
+            t["end_date"], t["ongoing"] = max(t["start_date"], on - timedelta(days=1)), False
+        return True
 
     @staticmethod
     def drug_kind(drug: str) -> str:

@@ -798,6 +798,32 @@ def test_treatments_per_primary(cur: duckdb.DuckDBPyConnection) -> None:
     assert cs_bma == 0
 
 
+def test_treatment_histories_are_coherent(cur: duckdb.DuckDBPyConnection) -> None:
+    """An operation is a dated event, never "ongoing"; a breast cancer patient is on one endocrine
+    agent at a time (lecture case 2: tamoxifen ends at progression, letrozole starts after)."""
+    assert one(cur, "SELECT count(*) FROM treatment WHERE kind = 'surgery' AND (ongoing OR end_date IS NULL)") == 0
+    overlapping = q(
+        cur,
+        """
+        SELECT a.patient_id, a.name, b.name FROM treatment a
+        JOIN treatment b ON a.patient_id = b.patient_id AND a.treatment_id < b.treatment_id
+        JOIN mdt_case c ON c.patient_id = a.patient_id
+        WHERE a.kind = 'endocrine' AND b.kind = 'endocrine' AND c.primary_tumour = 'breast'
+          AND a.start_date <= coalesce(b.end_date, DATE '9999-12-31')
+          AND b.start_date <= coalesce(a.end_date, DATE '9999-12-31')""",
+    )
+    assert overlapping == []
+    case2 = dict(
+        q(
+            cur,
+            "SELECT t.name, t.end_date FROM treatment t JOIN patient p USING (patient_id)"
+            " WHERE p.mrn = ? AND t.kind = 'endocrine'",
+            [lecture_file(2)["patient"]["mrn"]],
+        )
+    )
+    assert case2["Tamoxifen"] is not None
+
+
 def test_plan_items_carry_rules_and_reasons(cur: duckdb.DuckDBPyConnection) -> None:
     dispositions = dict(q(cur, "SELECT disposition, count(*) FROM plan_item GROUP BY 1"))
     assert set(dispositions) == {"accepted", "modified", "rejected", "free_text"}
