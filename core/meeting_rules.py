@@ -1,4 +1,4 @@
-"""Meeting standards the board enforces (clinical/RULES.md, "Meeting standards").
+"""Meeting standards the board enforces (docs/clinical/rules.md, "Meeting standards").
 
 Pure functions: readiness before listing (CRUK 2017), agenda order by urgency with standard-of-care
 cases last (NHS England 2020), quorum and the per-decision quorum gate, and the MDT-OARS

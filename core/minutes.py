@@ -3,7 +3,7 @@
 ``db/minutes.py`` fills these dataclasses from the store; ``to_markdown`` and
 ``letter_to_markdown`` render them (the PDF renderer in pages/components/documents.py walks the
 same model). Every label comes from the catalogue (``dec.`` keys); stored free text is escaped
-so a patient name or a plan item can never change the document's structure (SECURITY.md).
+so a patient name or a plan item can never change the document's structure (docs/security-requirements.md).
 """
 
 from __future__ import annotations

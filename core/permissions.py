@@ -1,4 +1,4 @@
-"""Who may do what (SECURITY.md, "Roles"). Deny by default.
+"""Who may do what (docs/security-requirements.md, "Roles"). Deny by default.
 
 The write functions in db/ call :func:`allowed` with the acting user before they change
 anything; pages use the same table to decide what to show. Hiding a page is never the check.

@@ -16,7 +16,7 @@ from db import audit, submissions
 from db import urgency as urgency_mod
 from db.connection import transaction, utc_now
 
-# Agenda order (RULES.md meeting standards; clinical safety rule 4): by tier of the item's live
+# Agenda order (docs/clinical/rules.md, meeting standards and safety rule 4): by tier of the item's live
 # urgency -- emergency (or listed as emergency and not yet cleared by the chair), urgent, full
 # discussion, standard of care last -- then, within a tier, ``_WITHIN`` (db/urgency.py keeps
 # agenda_item.urgency and .stream live; agenda_listing holds what the item was at listing).

@@ -1,7 +1,7 @@
 """The agenda sheet to circulate before a meeting (coordinator, chair): read, role-checked, audited.
 
 The sheet names patients, so preparing it is an export: the role check and the audit row come
-first, in the same transaction as the read (SECURITY.md: exports are role-gated and audited).
+first, in the same transaction as the read (docs/security-requirements.md: exports are role-gated and audited).
 """
 
 from __future__ import annotations

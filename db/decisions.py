@@ -422,7 +422,7 @@ def meeting_present(cur: duckdb.DuckDBPyConnection, meeting_id: int) -> list[Spe
 
 
 def _check_signing_context(cur: duckdb.DuckDBPyConnection, d: Decision) -> _SigningItem | None:
-    """Where a decision may be signed (RULES.md meeting standards; docs/clinical/meeting-day.md): in its
+    """Where a decision may be signed (docs/clinical/meeting-day.md): in its
     meeting once started (after it closed: an amendment, or the decision of an item it discussed),
     or as an emergency decision outside a meeting; never for a meeting still planned; and only with
     the quorum the meeting's recorded attendance gives."""

@@ -27,10 +27,10 @@ from db.demo_vocabulary import (
     site_label,
 )
 
-
 # Endocrine agents of breast cancer: given one at a time (unlike prostate ADT, which continues under
 # abiraterone or enzalutamide).
 BREAST_ENDOCRINE = frozenset({"Tamoxifen", "Letrozole", "Anastrozole", "Exemestane", "Fulvestrant"})
+
 
 class MeetingRecords(GenericCases):
     """What the meetings made of the cases: agenda, opinions, decisions, actions, delivery,

@@ -433,7 +433,7 @@ def outcome_letter(cur: duckdb.DuckDBPyConnection, case_id: int, *, today: date 
 
 
 # ------------------------------------------------------------------------------------------------
-# Audited exports (SECURITY.md Requirement 5: identifiable exports are role-gated and audited)
+# Audited exports (docs/security-requirements.md requirement 5: identifiable exports are role-gated and audited)
 
 
 def _check_format(fmt: str) -> None:

@@ -1,4 +1,4 @@
-"""Readiness items (RULES.md meeting standards: what a case needs before listing)."""
+"""Readiness items (docs/clinical/rules.md, "Meeting standards": what a case needs before listing)."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "ready.question": ("question to the MDT", "提交 MDT 的问题"),
