@@ -23,6 +23,8 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -103,46 +105,60 @@ def _manifest_mac(key: bytes, body: dict[str, Any]) -> str:
     return keys.mac(key, "backup-manifest", canonical)
 
 
-def backup(cur: duckdb.DuckDBPyConnection, actor: Actor, directory: str | os.PathLike[str]) -> BackupInfo:
-    """Write a consistent, authenticated snapshot of the store into a new ``directory``."""
-    audit.authorize(cur, actor, Capability.BACKUP_RESTORE, "store")
+def write_manifest(folder: Path, key: bytes, body: dict[str, Any]) -> None:
+    """The backup's manifest: ``body`` and its MAC under the store's key."""
+    manifest = {**body, "mac": _manifest_mac(key, body)}
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
+
+
+@contextmanager
+def staged_backup_folder(directory: str | os.PathLike[str], *errors: type[BaseException]) -> Iterator[Path]:
+    """A hidden staging folder beside ``directory``, renamed to it only when the block completes: a
+    failed backup leaves nothing behind. ``OSError`` and ``errors`` become a :class:`BackupError`."""
     target = Path(directory)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise BackupError(f"The backup directory {target} is not empty; choose a new directory.")
     if not target.parent.is_dir():
         raise BackupError(f"The folder {target.parent} does not exist.")
-    key = keys.key_for(cur)
     staging = target.with_name(f".{target.name}.partial")
     shutil.rmtree(staging, ignore_errors=True)
+    caught: tuple[type[BaseException], ...] = (OSError, *errors)
     try:
         staging.mkdir()
-        with transaction(cur):
-            # The audit row is part of the snapshot: the backup holds the record of its own making.
-            audit.record(cur, actor, "export", "store", None, after={"backup": target.name})
-            tables: dict[str, dict[str, Any]] = {}
-            for name in data_tables(cur):
-                file = staging / f"{name}.parquet"
-                cur.execute("COPY " + _ident(name) + " TO " + _sql_literal(file) + " (FORMAT parquet)")
-                tables[name] = {"rows": _count(cur, name), "file": file.name, "sha256": _sha256(file)}
-            n, seq, head_hash = audit.head(cur)
-            body: dict[str, Any] = {
-                "format": FORMAT_VERSION,
-                "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-                "schema_versions": applied_versions(cur),
-                "tables": tables,
-                "audit": {"count": n, "head_seq": seq, "head_hash": head_hash},
-            }
-            manifest = {**body, "mac": _manifest_mac(key, body)}
-            (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
+        yield staging
         if target.exists():
             target.rmdir()
         os.replace(staging, target)
-    except (OSError, duckdb.Error) as exc:
+    except caught as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise BackupError(f"The backup could not be written ({type(exc).__name__}); nothing was kept.") from exc
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def backup(cur: duckdb.DuckDBPyConnection, actor: Actor, directory: str | os.PathLike[str]) -> BackupInfo:
+    """Write a consistent, authenticated snapshot of the store into a new ``directory``."""
+    audit.authorize(cur, actor, Capability.BACKUP_RESTORE, "store")
+    target = Path(directory)
+    key = keys.key_for(cur)
+    with staged_backup_folder(target, duckdb.Error) as staging, transaction(cur):
+        # The audit row is part of the snapshot: the backup holds the record of its own making.
+        audit.record(cur, actor, "export", "store", None, after={"backup": target.name})
+        tables: dict[str, dict[str, Any]] = {}
+        for name in data_tables(cur):
+            file = staging / f"{name}.parquet"
+            cur.execute("COPY " + _ident(name) + " TO " + _sql_literal(file) + " (FORMAT parquet)")
+            tables[name] = {"rows": _count(cur, name), "file": file.name, "sha256": _sha256(file)}
+        n, seq, head_hash = audit.head(cur)
+        body: dict[str, Any] = {
+            "format": FORMAT_VERSION,
+            "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+            "schema_versions": applied_versions(cur),
+            "tables": tables,
+            "audit": {"count": n, "head_seq": seq, "head_hash": head_hash},
+        }
+        write_manifest(staging, key, body)
     audit.write_checkpoint(cur)
     counts = {k: int(v["rows"]) for k, v in tables.items()}
     return BackupInfo(target, counts, list(body["schema_versions"]))

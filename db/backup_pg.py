@@ -27,7 +27,7 @@ import duckdb
 from core.models import Actor
 from core.permissions import Capability
 from db import audit, keys
-from db.backup import MANIFEST, BackupError, BackupInfo, _manifest_mac, _sha256
+from db.backup import MANIFEST, BackupError, BackupInfo, _manifest_mac, _sha256, staged_backup_folder, write_manifest
 from db.connection import transaction
 from db.dialect import PgConnection, ident
 from db.signatures import verify_signed
@@ -85,46 +85,30 @@ def backup(cur: PgConnection, actor: Actor, directory: str | os.PathLike[str]) -
     store = cast(duckdb.DuckDBPyConnection, cur)
     audit.authorize(store, actor, Capability.BACKUP_RESTORE, "store")
     target = Path(directory)
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise BackupError(f"The backup directory {target} is not empty; choose a new directory.")
-    if not target.parent.is_dir():
-        raise BackupError(f"The folder {target.parent} does not exist.")
     key = keys.key_for(store)
-    staging = target.with_name(f".{target.name}.partial")
-    shutil.rmtree(staging, ignore_errors=True)
     snap = cur.cursor()
     try:
-        staging.mkdir()
-        snap.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        snapshot = snap.execute("SELECT pg_export_snapshot()").fetchone()
-        assert snapshot is not None
-        tables = {name: {"rows": _count(snap, name)} for name in _tables(snap)}
-        versions = [int(r[0]) for r in snap.execute("SELECT version FROM schema_version ORDER BY version").fetchall()]
-        n, seq, head_hash = audit.head(cast(duckdb.DuckDBPyConnection, snap))
-        dump = staging / DUMP
-        done = _run("pg_dump", ["--format=custom", "--no-owner", f"--snapshot={snapshot[0]}", f"--file={dump}"], cur.dsn)
-        snap.execute("COMMIT")
-        if done.returncode != 0:
-            raise BackupError(f"pg_dump failed: {done.stderr.strip()[-300:]}")
-        body: dict[str, Any] = {
-            "format": FORMAT,
-            "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-            "schema_versions": versions,
-            "tables": tables,
-            "dump": {"file": DUMP, "sha256": _sha256(dump)},
-            "audit": {"count": n, "head_seq": seq, "head_hash": head_hash},
-        }
-        manifest = {**body, "mac": _manifest_mac(key, body)}
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
-        if target.exists():
-            target.rmdir()
-        os.replace(staging, target)
-    except (OSError, duckdb.Error) as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise BackupError(f"The backup could not be written ({type(exc).__name__}); nothing was kept.") from exc
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        with staged_backup_folder(target, duckdb.Error) as staging:
+            snap.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            snapshot = snap.execute("SELECT pg_export_snapshot()").fetchone()
+            assert snapshot is not None
+            tables = {name: {"rows": _count(snap, name)} for name in _tables(snap)}
+            versions = [int(r[0]) for r in snap.execute("SELECT version FROM schema_version ORDER BY version").fetchall()]
+            n, seq, head_hash = audit.head(cast(duckdb.DuckDBPyConnection, snap))
+            dump = staging / DUMP
+            done = _run("pg_dump", ["--format=custom", "--no-owner", f"--snapshot={snapshot[0]}", f"--file={dump}"], cur.dsn)
+            snap.execute("COMMIT")
+            if done.returncode != 0:
+                raise BackupError(f"pg_dump failed: {done.stderr.strip()[-300:]}")
+            body: dict[str, Any] = {
+                "format": FORMAT,
+                "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+                "schema_versions": versions,
+                "tables": tables,
+                "dump": {"file": DUMP, "sha256": _sha256(dump)},
+                "audit": {"count": n, "head_seq": seq, "head_hash": head_hash},
+            }
+            write_manifest(staging, key, body)
     finally:
         snap.close()
     with transaction(store):
