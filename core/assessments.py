@@ -22,7 +22,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, ValidationInfo, field_validator, model_validator
 
-from core.models import Case, today_of
+from core.models import Case
+from core.records import today_of
 from core.text import LongText
 
 # Case field -> (English label, Chinese label). The order is the order of the assessment form.
