@@ -26,7 +26,11 @@ from typing import Literal
 from core.derive.calcium import paired_albumin
 from core.derive.clock import newest_lab
 from core.models import HYPOCALCAEMIA_SYMPTOMS, Analyte, CalciumSymptom, LabResult
-from core.rules.base import RuleContext, Urgency, fmt
+from core.rules.base import (
+    RuleContext,
+    Urgency,
+    fmt,
+)
 
 CALCIUM_SYMPTOM_TEXT: dict[CalciumSymptom, tuple[str, str]] = {
     CalciumSymptom.CONFUSION: ("confusion or drowsiness", "意识模糊或嗜睡"),

@@ -15,11 +15,13 @@ from core.rules.base import (
     Urgency,
     fired,
     fmt,
+    needs,
+    not_fired,
+)
+from core.rules.facts import (
     has_neuro_deficit,
     lab,
     mscc_findings,
-    needs,
-    not_fired,
 )
 from core.rules.red_flags import bleed, febrile_neutropenia, hypercalcaemia_level, marrow
 

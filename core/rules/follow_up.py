@@ -13,6 +13,8 @@ from core.rules.base import (
     RuleContext,
     fired,
     not_fired,
+)
+from core.rules.facts import (
     on_denosumab,
     on_zoledronic,
 )

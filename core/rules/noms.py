@@ -14,8 +14,6 @@ from core.derive import word, yes_no
 from core.models import Lesion, PrimaryTumour
 from core.rules.base import (
     NOMS_GROUP,
-    RADIORESISTANT,
-    RADIOSENSITIVE,
     Outcome,
     Rule,
     RuleContext,
@@ -23,6 +21,10 @@ from core.rules.base import (
     fired,
     needs,
     not_fired,
+)
+from core.rules.facts import (
+    RADIORESISTANT,
+    RADIOSENSITIVE,
     site_en,
     site_zh,
     treated_lesion_ids,

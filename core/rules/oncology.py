@@ -11,13 +11,15 @@ from core.rules.base import (
     Outcome,
     Rule,
     RuleContext,
-    corrected_calcium,
     describe_missing,
     fired,
     needs,
     not_fired,
-    on_bma,
     one_decimal,
+)
+from core.rules.facts import (
+    corrected_calcium,
+    on_bma,
     sites,
     sites_zh,
 )

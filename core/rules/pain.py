@@ -8,19 +8,21 @@ from core.derive import word
 from core.models import Analyte, NeuroSign, PainCharacter, TreatmentKind
 from core.rules.base import (
     Condition,
-    Findings,
     Fired,
     Outcome,
     Rule,
     RuleContext,
-    active_treatments,
-    crcl,
     fired,
     fmt,
-    lab,
     needs,
     not_fired,
     one_decimal,
+)
+from core.rules.facts import (
+    Findings,
+    active_treatments,
+    crcl,
+    lab,
     painful_lesions,
     sites,
     sites_zh,

@@ -11,36 +11,38 @@ from core.models import Analyte, LabResult, Treatment, TreatmentKind
 from core.rules.base import (
     NEUROLOGY,
     STABILITY,
-    Findings,
     Fired,
     Outcome,
     Rule,
     RuleContext,
     Urgency,
-    crcl,
-    ecog_value,
     fired,
     fmt,
+    needs,
+    not_fired,
+    one_decimal,
+)
+from core.rules.calcium import evaluate_calcium, symptoms
+from core.rules.facts import (
+    Findings,
+    crcl,
+    ecog_value,
     lab,
     lab_text,
     labels,
     labels_zh,
     mscc_findings,
-    needs,
     neuro_signs,
     new_frankel_deficit,
-    not_fired,
     on_bma,
     on_denosumab,
     on_zoledronic,
-    one_decimal,
     scored,
     sites,
     sites_zh,
     total_at_least,
     treated_lesion_ids,
 )
-from core.rules.calcium import evaluate_calcium, symptoms
 
 NEUTROPHILS_FN_BELOW = Decimal("0.5")
 NEUTROPHILS_FALLING_BELOW = Decimal("1.0")

@@ -5,13 +5,15 @@ from __future__ import annotations
 from core.models import Frankel
 from core.rules.base import (
     STABILITY,
-    Findings,
     Outcome,
     Rule,
     RuleContext,
-    ecog_value,
     fired,
     not_fired,
+)
+from core.rules.facts import (
+    Findings,
+    ecog_value,
     scored,
     sites,
     sites_zh,

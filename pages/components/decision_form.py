@@ -36,7 +36,10 @@ from core.models import (
     Specialty,
 )
 from core.permissions import Capability, allowed
-from core.rules.base import RADIORESISTANT, RADIOSENSITIVE
+from core.rules.facts import (
+    RADIORESISTANT,
+    RADIOSENSITIVE,
+)
 from core.text import LONG_TEXT_MAX, SHORT_TEXT_MAX
 from core.vocabulary import PrimaryTumour, Priority
 from db import agenda, decisions

@@ -30,7 +30,9 @@ from core.models import (
 )
 from core.policy import Policy
 from core.rules import RULES_BY_ID, Fired, NeedsData, NotFired, RuleContext
-from core.rules.base import Outcome
+from core.rules.base import (
+    Outcome,
+)
 from core.scores import cockcroft_gault
 
 AS_OF = date(2026, 11, 20)

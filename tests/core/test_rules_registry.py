@@ -7,7 +7,9 @@ import pytest
 from core.derive import derive_scores
 from core.policy import Policy
 from core.rules import RULES, RULES_BY_ID, evaluate_rules
-from core.rules.base import URGENCY_RANK
+from core.rules.base import (
+    URGENCY_RANK,
+)
 
 try:
     from test_derive import lab, lecture_case_1, lecture_case_2, make_case, sins_lesion
