@@ -1140,6 +1140,19 @@ def test_lecture_cases_5_6_7(cur: duckdb.DuckDBPyConnection) -> None:
     assert any("nephrectomy" in n.lower() for n in t7)
 
 
+def test_lecture_treatment_histories_are_coherent(cur: duckdb.DuckDBPyConnection) -> None:
+    """An operation is done the day it is done (a mastectomy drawn as a bar up to today, "ongoing",
+    read as a current treatment), and a relapse on tamoxifen switches to the aromatase inhibitor
+    rather than adding it (the timeline showed both taken together)."""
+    for n in range(1, 8):
+        for name, t in _treatments(cur, _case(cur, n)).items():
+            if t["kind"] == "surgery":
+                assert not t["ongoing"] and t["end_date"] == t["start_date"], (n, name)
+    t2 = _treatments(cur, _case(cur, 2))
+    assert not t2["Tamoxifen"]["ongoing"]
+    assert t2["Tamoxifen"]["end_date"] < t2["Letrozole"]["start_date"]
+
+
 # ---------------------------------------------------------------------------------------------
 # Rule-engine inputs (coagulopathy, infection, paraplegia, primary control, planned surgery,
 # radium-223 nodes/eligibility, Tomita override, posterior wall, the spine surgeon's call)
