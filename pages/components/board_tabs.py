@@ -253,7 +253,7 @@ def lesions(ctx: PageContext, board: Board) -> None:
             site=escape_md(sites.get(score.lesion_id, score.site)),
         )
         if not score.complete:
-            value = ctx.t("board.card.missing", items="; ".join(score_cards.missing_items(ctx, score)))
+            value = ctx.t("board.card.missing", items=score_cards.listing(ctx, score_cards.missing_items(ctx, score)))
         score_cards.lazy_breakdown(
             ctx,
             score,
