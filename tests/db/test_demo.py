@@ -1162,6 +1162,19 @@ def test_no_patient_takes_two_lines_of_systemic_therapy_at_once(cur: duckdb.Duck
     assert not wrong, wrong[:10]
 
 
+def test_hypercalcaemia_actions_go_to_medical_oncology(cur: duckdb.DuckDBPyConnection) -> None:
+    """The emergency pathway's actions are the spine surgeon's for cord compression only: fluids
+    and zoledronic acid for hypercalcaemia were owned by Dr Demo Spine."""
+    owners = rows(
+        cur,
+        "SELECT u.username, u.specialty FROM action_item a JOIN app_user u ON u.user_id = a.owner_user_id"
+        " JOIN plan_item p ON p.plan_item_id = a.plan_item_id"
+        " WHERE p.kind = 'emergency' AND lower(a.description) LIKE '%zoledronic%'",
+    )
+    assert owners
+    assert {o["specialty"] for o in owners} == {"medical_oncology"}
+
+
 def test_lecture_treatment_histories_are_coherent(cur: duckdb.DuckDBPyConnection) -> None:
     """An operation is done the day it is done (a mastectomy drawn as a bar up to today, "ongoing",
     read as a current treatment), and a relapse on tamoxifen switches to the aromatase inhibitor
