@@ -66,12 +66,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Demo store: every patient is synthetic.",
         "演示数据库：所有患者均为虚构。",
     ),
-    # roles
-    "role.chair": ("chair", "主持人"),
-    "role.member": ("member", "成员"),
-    "role.coordinator": ("coordinator", "协调员"),
-    "role.analyst": ("analyst", "分析员"),
-    "role.admin": ("admin", "管理员"),
+    # roles: their labels are the vocabulary entries vocab.Role.* (core/messages/vocabulary.py)
     # common
     "common.none": ("None", "无"),
     "common.missing": ("missing", "缺失"),

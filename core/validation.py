@@ -49,6 +49,7 @@ DOMAIN_TEXT: dict[str, str] = {
     "is required": "form.required",
     "is already taken": "val.taken",
     "must not be empty": "val.empty",
+    "is already registered (MRNs are compared without case)": "val.mrn_registered",  # db/cases.py refer()
     "contains a control character; remove it": "val.control",
     "contains an invisible or direction-changing character (bidirectional control, zero-width or similar); remove it": (
         "val.invisible"

@@ -445,7 +445,10 @@ class MeetingRecords(MeetingPlans):
                     if p[3] == "rejected" or len(actions) >= 4:
                         continue
                     if p[1] in TREATMENT_KINDS | {"investigation"} and self.chance(0.7):
-                        owner = OWNER_FOR_KIND[p[1]]
+                        # the emergency pathway is the spine surgeon's for cord compression, but
+                        # hypercalcaemia (fluids, zoledronic acid) is medical oncology's
+                        hypercalcaemia = p[1] == "emergency" and "zoledronic" in p[2].lower()
+                        owner = "oncology2" if hypercalcaemia else OWNER_FOR_KIND[p[1]]
                         # described by its plan item's text, so documents show it in the reader's language
                         actions.append((owner, p[2], pi["plan_item_id"], rng.randint(3, 14)))
             for owner, text, plan_item_id, due_in in actions:

@@ -15,9 +15,10 @@ from db.demo_vocabulary import (
     site_label,
 )
 
-# Endocrine agents of breast cancer: given one at a time (unlike prostate ADT, which continues under
-# abiraterone or enzalutamide).
-BREAST_ENDOCRINE = frozenset({"Tamoxifen", "Letrozole", "Anastrozole", "Exemestane", "Fulvestrant"})
+# Systemic treatment kinds a new line of therapy replaces, and the drug that goes on under it
+# (androgen deprivation continues with abiraterone or enzalutamide).
+_SYSTEMIC_KINDS = frozenset({"endocrine", "targeted", "chemotherapy", "immunotherapy"})
+_CONTINUED_BACKBONE = frozenset({"Goserelin"})
 
 
 class MeetingPlans(GenericCases):
@@ -357,29 +358,30 @@ class MeetingPlans(GenericCases):
             name = "Denosumab" if "Denosumab" in text else "Zoledronic acid"
             self.add_treatment(pid, "bone_modifying_agent", name, on, None, text[:200])
         elif kind == "systemic":
-            for drug in text.split(" (")[0].split(" + "):
-                if drug.startswith("Systemic therapy: "):
-                    drug = drug.removeprefix("Systemic therapy: ")
-                if self.switch_endocrine(pid, drug, on):
-                    self.add_treatment(pid, self.drug_kind(drug), drug[:200], on, None)
+            drugs = [d.removeprefix("Systemic therapy: ")[:200] for d in text.split(" (")[0].split(" + ")]
+            ongoing = self.switch_line(pid, drugs, self.cap(on))
+            for drug in drugs:
+                if drug not in ongoing:  # a drug already taken goes on, not twice
+                    self.add_treatment(pid, self.drug_kind(drug), drug, on, None)
         elif kind == "analgesia":
             drug = text.split(" ")[0]
             self.add_treatment(pid, "analgesia", drug, on, None, text[:200])
         elif kind == "emergency" and "Dexamethasone" in text:
             self.add_treatment(pid, "steroid", "Dexamethasone", on, on + timedelta(days=14), "10 mg IV then 4 mg q6h, tapered")
 
-    def switch_endocrine(self, pid: int, drug: str, on: date) -> bool:
-        """A breast endocrine agent replaces the one running (one at a time: it ends the day before);
-        the same agent already running is not started twice. False when nothing new starts."""
-        if drug not in BREAST_ENDOCRINE:
-            return True
+    def switch_line(self, pid: int, drugs: list[str], on: date) -> set[str]:
+        """A new line of systemic therapy replaces the running one: every other ongoing systemic
+        drug stops the day before (androgen deprivation, the backbone, goes on); returns the
+        names of the new line's drugs that are already being taken."""
+        kept: set[str] = set()
         for t in self.t["treatment"]:
-            if t["patient_id"] != pid or t["name"] not in BREAST_ENDOCRINE or not t["ongoing"]:
+            if t["patient_id"] != pid or not t["ongoing"] or t["kind"] not in _SYSTEMIC_KINDS:
                 continue
-            if t["name"] == drug:
-                return False
-            t["end_date"], t["ongoing"] = max(t["start_date"], on - timedelta(days=1)), False
-        return True
+            if t["name"] in drugs or t["name"] in _CONTINUED_BACKBONE:
+                kept.add(t["name"])
+            elif t["start_date"] < on:
+                t["end_date"], t["ongoing"] = on - timedelta(days=1), False
+        return kept & set(drugs)
 
     @staticmethod
     def drug_kind(drug: str) -> str:

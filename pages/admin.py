@@ -63,7 +63,7 @@ def dash_empty(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
 def user_table(frame: pd.DataFrame) -> pd.DataFrame:
     """The users with readable roles, specialties and column names."""
     shown = dash_empty(frame, ("locked_until",))
-    shown["role"] = shown["role"].map(lambda r: tr(f"role.{r}"))
+    shown["role"] = shown["role"].map(lambda r: enum_label(r, ctx.lang, Role))
     shown["specialty"] = shown["specialty"].map(
         lambda s: "—" if s is None or pd.isna(s) else enum_label(str(s), ctx.lang, Specialty)
     )
@@ -73,7 +73,8 @@ def user_table(frame: pd.DataFrame) -> pd.DataFrame:
 def user_state(row: pd.Series) -> str:
     specialty = "—" if pd.isna(row["specialty"]) else enum_label(str(row["specialty"]), ctx.lang, Specialty)
     state = tr("admin.state.active") if bool(row["active"]) else tr("admin.state.inactive")
-    return tr("admin.user_state", name=str(row["username"]), role=tr(f"role.{row['role']}"), specialty=specialty, state=state)
+    role = enum_label(str(row["role"]), ctx.lang, Role)
+    return tr("admin.user_state", name=str(row["username"]), role=role, specialty=specialty, state=state)
 
 
 ctx = guard("admin")
@@ -151,7 +152,7 @@ if is_admin:
             display = st.text_input(tr("col.display_name"), max_chars=200)
             roles = [r.value for r in Role]
             role = st.selectbox(
-                tr("admin.role"), roles, index=roles.index(Role.MEMBER.value), format_func=lambda r: tr("role." + r)
+                tr("admin.role"), roles, index=roles.index(Role.MEMBER.value), format_func=lambda r: enum_label(r, ctx.lang, Role)
             )
             specialty = st.selectbox(
                 tr("col.specialty"),
@@ -190,7 +191,7 @@ if is_admin:
                     tr("admin.role"),
                     roles,
                     index=roles.index(str(current["role"])),
-                    format_func=lambda r: tr("role." + r),
+                    format_func=lambda r: enum_label(r, ctx.lang, Role),
                     key=f"admin_role_{uid}_{ctx.lang}",
                 )
                 specialties = [None, *[s.value for s in Specialty]]

@@ -20,6 +20,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "val.extra": ("is not a field of this form", "不是此表单的字段"),
     "val.taken": ("is already taken", "已被占用"),
     "val.empty": ("must not be empty", "不能为空"),
+    "val.mrn_registered": (
+        "is already registered (MRNs are compared without case)",
+        "该病历号已登记（病历号比较不区分大小写）",
+    ),
     "val.control": ("contains a control character; remove it", "含有控制字符，请删除"),
     "val.invisible": (
         "contains an invisible or direction-changing character (bidirectional control, zero-width or similar); remove it",

@@ -429,8 +429,9 @@ def agenda_table(ctx: PageContext, frame: pd.DataFrame, sums: dict[int, CaseSumm
         column_config={
             tr("col.position"): st.column_config.NumberColumn(width=36),
             tr("col.patient"): st.column_config.TextColumn(width=210),
-            tr("col.primary_tumour"): st.column_config.TextColumn(width=95),
-            tr("col.urgency"): st.column_config.TextColumn(width=85),
+            tr("col.primary_tumour"): st.column_config.TextColumn(width=115),  # "unknown primary" whole
+            # "危急（即刻处理）" is eight full-width characters: 85 px cut it to "危急（即刻处".
+            tr("col.urgency"): st.column_config.TextColumn(width=125 if ctx.lang == "zh" else 85),
             tr("col.stream"): st.column_config.TextColumn(width=120),
             tr("col.status"): st.column_config.TextColumn(width=90),
             names["time"]: st.column_config.TextColumn(width=55),

@@ -17,7 +17,9 @@ def _layout(fig: go.Figure, title: str) -> go.Figure:
         title=title,
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         height=340,
-        legend={"orientation": "h", "y": -0.2},
+        # Anchored at its top below the x-axis title ("auto" anchors a legend at y < 1/3 at its
+        # bottom, so a tall legend rose into the axis title).
+        legend={"orientation": "h", "yanchor": "top", "y": -0.25},
         plot_bgcolor="white",
     )
     fig.update_yaxes(gridcolor="#eee")

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from core.i18n import enum_label
+from core.minutes import meaning_label
 from core.rules import RuleHit
 from core.vocabulary import AgendaStatus, DecisionStatus, Outcome, PlanDisposition, PlanKind, Priority, QuorumState, Specialty
 from db import decisions
@@ -252,7 +253,7 @@ def lesions(ctx: PageContext, board: Board) -> None:
             site=escape_md(sites.get(score.lesion_id, score.site)),
         )
         if not score.complete:
-            value = ctx.t("board.card.missing", items="; ".join(score_cards.missing_items(ctx, score)))
+            value = ctx.t("board.card.missing", items=score_cards.listing(ctx, score_cards.missing_items(ctx, score)))
         score_cards.lazy_breakdown(
             ctx,
             score,
@@ -293,7 +294,7 @@ def past_decisions(ctx: PageContext, board: Board) -> None:
                         "board.decisions.signed",
                         name=escape_md(row.signed_by or ""),
                         at=f"{row.signed_at:%Y-%m-%d %H:%M}",
-                        meaning=escape_md(row.signature_meaning or ""),
+                        meaning=escape_md(meaning_label(row.signature_meaning or "", ctx.lang)),
                     )
                 )
                 # the facts behind the decision, as they were when it was signed

@@ -21,7 +21,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core.errors import AuthenticationError, NotFoundError, PermissionDeniedError
-from core.i18n import t
+from core.i18n import enum_label, t
 from core.models import Actor, Role
 from core.permissions import PAGE_CAPABILITY, allowed
 from core.text import md_inline
@@ -273,15 +273,14 @@ def _render_sign_in(cur: duckdb.DuckDBPyConnection, store: Store, lang: str) -> 
     if store.demo:
         st.divider()
         st.caption(tr("signin.demo_hint", password=users.DEMO_PASSWORD))
-        names = [u.username for u in users.DEMO_USERS[:5]]
+        roles = {u.username: enum_label(u.role, lang) for u in users.DEMO_USERS[:5]}
         choice = st.radio(
             tr("signin.demo_user"),
-            names,
+            list(roles),
             horizontal=True,
             key="demo_user_pick",
-            format_func=lambda n: (
-                f"{n} · {tr('role.' + n) if n in ('chair', 'member', 'coordinator', 'analyst', 'admin') else n}"
-            ),
+            # "chair · 主持人"; in English the role label is the username itself, shown once
+            format_func=lambda n: n if roles[n] == n else f"{n} · {roles[n]}",
         )
         if st.button(tr("signin.demo_submit"), key="demo_sign_in"):
             _try_sign_in(cur, store, choice, users.DEMO_PASSWORD, lang)
@@ -306,7 +305,7 @@ def sidebar(ctx: PageContext) -> None:
             ctx.t(
                 "signed_in_as",
                 name=md_inline(ctx.actor.display_name or ctx.actor.username),
-                role=ctx.t("role." + ctx.actor.role.value),
+                role=enum_label(ctx.actor.role, ctx.lang),
             )
         )
         choice = st.segmented_control(
@@ -449,7 +448,7 @@ def guard(page: str) -> PageContext:
             cur, actor, "denied", "page", page, outcome="denied", reason=f"role {actor.role.value} lacks {capability.value}"
         )
         sidebar(ctx)
-        st.error(ctx.t("denied.page", role=ctx.t("role." + actor.role.value)))
+        st.error(ctx.t("denied.page", role=enum_label(actor.role, ctx.lang)))
         st.stop()
     if not presenting_view(page):
         sidebar(ctx)

@@ -228,13 +228,23 @@ def headline(ctx: PageContext, score: DerivedScore) -> str | None:
     return number(result.total)
 
 
+def aside(ctx: PageContext, text: str, note: str) -> str:
+    """The text with its note in brackets, full-width in Chinese."""
+    return f"{text}（{note}）" if ctx.lang == "zh" else f"{text} ({note})"
+
+
+def listing(ctx: PageContext, items: list[str]) -> str:
+    """Items joined with the language's separator ("; " or "；")."""
+    return ("；" if ctx.lang == "zh" else "; ").join(items)
+
+
 def missing_items(ctx: PageContext, score: DerivedScore) -> list[str]:
     """What is missing, in words: the derivation's note when it has one, else the input name."""
     notes = {s.input: (s.note_zh if ctx.lang == "zh" and s.note_zh else s.note) for s in score.sources if s.origin == "missing"}
     items = []
     for name in score.missing:
         note = notes.get(name)
-        items.append(f"{input_label(ctx, name)} ({note})" if note else input_label(ctx, name))
+        items.append(aside(ctx, input_label(ctx, name), note) if note else input_label(ctx, name))
     return items
 
 
@@ -423,7 +433,7 @@ def render_card(
             else:
                 band_line(ctx, score, colour)
         else:
-            st.warning(ctx.t("board.card.missing", items=escape_md("; ".join(missing_items(ctx, score)))))
+            st.warning(ctx.t("board.card.missing", items=escape_md(listing(ctx, missing_items(ctx, score)))))
         notes = []
         if card.lesions > 1 and site:
             notes.append(ctx.t("board.card.at_site", n=card.lesions, site=escape_md(site)))
@@ -499,7 +509,9 @@ def render_cards(
             )
     st.caption(ctx.t("board.cards.computed", date=board_computed.isoformat(), as_of=as_of.isoformat()))
     if not_applicable:
-        items = "; ".join(f"{ctx.t(f'board.score.{s.score_id}')} ({_note(ctx, s.note, s.note_zh)})" for s in not_applicable)
+        items = listing(
+            ctx, [aside(ctx, ctx.t(f"board.score.{s.score_id}"), _note(ctx, s.note, s.note_zh)) for s in not_applicable]
+        )
         st.caption(ctx.t("board.card.not_applicable", items=escape_md(items)))
     if breakdowns:
         render_breakdowns(ctx, cards)

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
-from core.i18n import t
+from core.i18n import enum_label, t
 from core.models import Role
 from core.permissions import PAGE_CAPABILITY, home_page, pages_for
 from db.users import DEMO_PASSWORD
@@ -264,7 +264,7 @@ def test_role_sees_its_pages_without_errors(
     # The sidebar offers exactly the permitted pages, and says who is signed in.
     expected_nav = {NAV_LABELS[p] for p in allowed}
     assert nav_labels(page) == expected_nav, f"{role}: sidebar {sorted(nav_labels(page))}, expected {sorted(expected_nav)}"
-    expect(page.locator('[data-testid="stSidebar"]')).to_contain_text(t(f"role.{role}"))
+    expect(page.locator('[data-testid="stSidebar"]')).to_contain_text(enum_label(Role(role)))
 
     previous: str | None = None
     for name in [home, *(p for p in allowed if p != home)]:

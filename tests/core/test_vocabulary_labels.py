@@ -118,3 +118,14 @@ def test_figures_and_pickers_use_one_entry() -> None:
             assert labels.segments[value] == enum_label(value, lang, Segment)
     assert Labels.zh().segments["ischium_pubis"] == "坐骨/耻骨"
     assert Labels.zh().segments["peritrochanteric"] == "转子周围"
+
+
+def test_roles_are_labelled_once() -> None:
+    """A role's label is its vocabulary entry ``vocab.Role.<role>``; no second copy (``role.*``)
+    that could drift from it."""
+    from core.models import Role
+
+    assert [k for k in MESSAGES if k.startswith("role.")] == []
+    for role in Role:
+        assert enum_label(role, "en") and enum_label(role, "zh") != enum_label(role, "en")
+    assert enum_label("chair", "zh", Role) == "主持人"

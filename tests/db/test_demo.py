@@ -1166,6 +1166,54 @@ def test_lecture_cases_5_6_7(cur: duckdb.DuckDBPyConnection) -> None:
     assert any("nephrectomy" in n.lower() for n in t7)
 
 
+def test_no_patient_takes_two_lines_of_systemic_therapy_at_once(cur: duckdb.DuckDBPyConnection) -> None:
+    """A delivered plan's new systemic line replaces the running one (letrozole then fulvestrant,
+    not both; anastrozole not beside letrozole) and a drug already taken is not started twice
+    (two bicalutamide rows at once); androgen deprivation goes on under abiraterone."""
+    overlapping = rows(
+        cur,
+        "SELECT a.patient_id, a.name AS first, b.name AS second FROM treatment a"
+        " JOIN treatment b ON a.patient_id = b.patient_id AND a.treatment_id < b.treatment_id"
+        " WHERE a.kind = 'endocrine' AND b.kind = 'endocrine'"
+        " AND a.superseded_by IS NULL AND b.superseded_by IS NULL"
+        " AND a.start_date <= coalesce(b.end_date, DATE '2999-12-31')"
+        " AND b.start_date <= coalesce(a.end_date, DATE '2999-12-31')",
+    )
+    allowed = {
+        frozenset({"Goserelin", "Bicalutamide"}),
+        frozenset({"Goserelin", "Abiraterone"}),
+        frozenset({"Goserelin", "Enzalutamide"}),
+    }
+    wrong = [r for r in overlapping if frozenset({r["first"], r["second"]}) not in allowed]
+    assert not wrong, wrong[:10]
+
+
+def test_hypercalcaemia_actions_go_to_medical_oncology(cur: duckdb.DuckDBPyConnection) -> None:
+    """The emergency pathway's actions are the spine surgeon's for cord compression only: fluids
+    and zoledronic acid for hypercalcaemia were owned by Dr Demo Spine."""
+    owners = rows(
+        cur,
+        "SELECT u.username, u.specialty FROM action_item a JOIN app_user u ON u.user_id = a.owner_user_id"
+        " JOIN plan_item p ON p.plan_item_id = a.plan_item_id"
+        " WHERE p.kind = 'emergency' AND lower(a.description) LIKE '%zoledronic%'",
+    )
+    assert owners
+    assert {o["specialty"] for o in owners} == {"medical_oncology"}
+
+
+def test_lecture_treatment_histories_are_coherent(cur: duckdb.DuckDBPyConnection) -> None:
+    """An operation is done the day it is done (a mastectomy drawn as a bar up to today, "ongoing",
+    read as a current treatment), and a relapse on tamoxifen switches to the aromatase inhibitor
+    rather than adding it (the timeline showed both taken together)."""
+    for n in range(1, 8):
+        for name, t in _treatments(cur, _case(cur, n)).items():
+            if t["kind"] == "surgery":
+                assert not t["ongoing"] and t["end_date"] == t["start_date"], (n, name)
+    t2 = _treatments(cur, _case(cur, 2))
+    assert not t2["Tamoxifen"]["ongoing"]
+    assert t2["Tamoxifen"]["end_date"] < t2["Letrozole"]["start_date"]
+
+
 # ---------------------------------------------------------------------------------------------
 # Rule-engine inputs (coagulopathy, infection, paraplegia, primary control, planned surgery,
 # radium-223 nodes/eligibility, Tomita override, posterior wall, the spine surgeon's call)

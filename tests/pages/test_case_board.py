@@ -195,6 +195,25 @@ def test_tabs_render_their_sections(page_store: Path, user_ids: dict[str, int], 
     assert "Open actions" in decisions
 
 
+def test_signature_meaning_in_chinese_on_the_decisions_tab(
+    page_store: Path, user_ids: dict[str, int], lecture: dict[int, int]
+) -> None:
+    """The signed decision's meaning is the catalogue's, not the stored English phrase."""
+    shown = plain(open_case(user_ids["chair"], lecture[2], tab="决策与待办", lang="zh"))
+    assert "批准为 MDT 决策" in shown
+    assert "Approved as the MDT decision" not in shown
+
+
+def test_missing_inputs_read_as_chinese(page_store: Path, user_ids: dict[str, int], lecture: dict[int, int]) -> None:
+    """A card's missing inputs in Chinese use full-width brackets and separators, not " (" and "; "."""
+    at = open_case(user_ids["chair"], lecture[3], lang="zh")
+    missing = [w.value for w in at.warning if w.value.startswith("缺少：")]
+    assert missing, [w.value for w in at.warning]
+    assert any("（" in m for m in missing)
+    for text in missing:
+        assert " (" not in text and "; " not in text, text
+
+
 def test_breakdown_shows_points_and_where_inputs_came_from(
     page_store: Path, user_ids: dict[str, int], lecture: dict[int, int]
 ) -> None:

@@ -114,6 +114,21 @@ def test_referral_errors_in_chinese(page_store: Path, user_ids: dict[str, int]) 
     assert not any(word in errors for word in ("String", "should", "remove it", "must not"))
 
 
+def test_referral_of_a_registered_mrn_says_so_in_chinese(page_store: Path, user_ids: dict[str, int]) -> None:
+    """The duplicate-MRN message from the store is shown in the user's language under the MRN."""
+    at = app("cases", user_id=user_ids["coordinator"])
+    at.session_state["lang"] = "zh"
+    at.run()
+    _fill_referral(at, "ZH-DUP-0001", "演示患者 重复", "L3 疼痛性病灶？", lang="zh")
+    at = _submit(at)
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    # a different question, so this is a new referral of an already registered MRN, not a repeat
+    _fill_referral(at, "zh-dup-0001", "演示患者 重复", "L3 疼痛性病灶：放疗剂量？", lang="zh")
+    at = _submit(at)
+    assert not at.exception
+    assert [e.value for e in at.error] == ["该病历号已登记（病历号比较不区分大小写）"]
+
+
 def test_coordinator_imports_from_the_cases_page_members_do_not(page_store: Path, user_ids: dict[str, int]) -> None:
     """Import is where coordinators work (they have no Admin page); the store checks the role again."""
     at = app("cases", user_id=user_ids["coordinator"]).run()

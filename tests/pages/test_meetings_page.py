@@ -3,6 +3,8 @@ attendance and the quorum meter, presentation mode, roles, Chinese, meeting cont
 
 from __future__ import annotations
 
+import json
+import unicodedata
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,6 +13,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.i18n import enum_label, t
+from core.vocabulary import PrimaryTumour, Priority, Stream
 from db import agenda, listing, meetings
 from db.board import load_board
 from tests.pages.conftest import app, texts
@@ -309,3 +313,24 @@ def test_header_date_room_and_status_are_text_not_cut_metrics(
         assert f"#### {meeting.meeting_date:%Y-%m-%d}" in markdown
         assert f"#### {status}" in markdown
         assert any(meeting.start_time in c.value for c in at.caption)
+
+
+def _text_px(text: str) -> float:
+    """Width of a cell's text in the grid's 14 px font: full-width characters 14 px, others ~6.8."""
+    return sum(14.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 6.8 for ch in text)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_agenda_labels_fit_their_columns(page_store: Path, user_ids: dict[str, int], lang: str) -> None:
+    """Every urgency, stream and primary label fits its fixed-width agenda column (in Chinese
+    the urgency column cut "尽快（本周内）" short)."""
+    at = app("meetings", user_id=user_ids["chair"])
+    at.session_state["lang"] = lang
+    at.run()
+    assert not at.exception
+    widths = json.loads(at.dataframe[0].proto.columns)
+    for column, vocab in (("col.urgency", Priority), ("col.stream", Stream), ("col.primary_tumour", PrimaryTumour)):
+        width = widths[t(column, lang)]["width"]
+        for value in vocab:
+            label = enum_label(value, lang)
+            assert _text_px(label) + 8 <= width, f"{label!r} does not fit the {width} px {t(column, lang)!r} column"
