@@ -128,7 +128,10 @@ def render_main(folder: Path) -> str:
         f"error_log {folder / 'error.log'} warn;\n"
         "events { worker_connections 1024; }\n"
         "http {\n"
-        f"    access_log {folder / 'access.log'};\n"
+        # which replica served which route (the stickiness check reads it; WebSockets log at close)
+        "    log_format bonemdt '$remote_addr [$time_local] \"$request\" $status "
+        "upstream=$upstream_addr route=$cookie_bonemdt_route';\n"
+        f"    access_log {folder / 'access.log'} bonemdt;\n"
         f"{temp}"
         "    default_type application/octet-stream;\n"
         f"    include {folder / 'bonemdt.conf'};\n"
