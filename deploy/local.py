@@ -428,7 +428,10 @@ def main(argv: list[str] | None = None) -> int:
     def terminate(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, terminate)
+    # Ctrl-C, kill, a closed terminal: each stops everything (SIGINT explicitly, since a shell
+    # starting this in the background would have it ignored).
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, terminate)
     deployment = LocalDeployment(
         args.folder,
         replicas=args.replicas,
@@ -457,6 +460,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     finally:
         deployment.stop()
+        print("stopped: nginx, replicas, PostgreSQL", flush=True)
 
 
 if __name__ == "__main__":

@@ -186,16 +186,28 @@ def test_postgres_wants_the_password_over_tcp(deployment: LocalDeployment) -> No
 
 
 @needs_programs
-def test_stop_leaves_nothing_running() -> None:
+def test_a_stopped_replica_hands_its_browsers_over_and_stop_leaves_nothing_running() -> None:
     folder = Path(tempfile.mkdtemp(prefix="bonemdt-deploy-stop-"))
     folder.chmod(0o711)
-    dep = LocalDeployment(folder, replicas=1, base_port=0, proxy_port=0, pg_port=0, demo=False)
+    dep = LocalDeployment(folder, replicas=2, base_port=0, proxy_port=0, pg_port=0, demo=False)
     try:
         dep.start()
+        assert dep.proxy_port is not None
         pids = [*dep.replica_pids, dep._proxy.pid if dep._proxy else 0]
         postmaster = int((folder / "pg" / "data" / "postmaster.pid").read_text().split()[0])
-        ports = [dep.proxy_port or 0, *dep.replica_ports, dep.pg_port]
+        ports = [dep.proxy_port, *dep.replica_ports, dep.pg_port]
         assert all(alive(p) for p in [*pids, postmaster])
+        # the browsers of a replica that stops reach the other one (as new sessions)
+        routes = {f"client{i}": get(dep.proxy_port, "/_stcore/health", cookie=f"client{i}")[1] for i in range(16)}
+        first = f"127.0.0.1:{dep.replica_ports[0]}"
+        moved = [route for route, headers in routes.items() if headers[UPSTREAM_HEADER.lower()] == first]
+        assert moved
+        dep._replicas[0].terminate()
+        dep._replicas[0].wait(timeout=30)
+        for route in moved:
+            status, headers, _ = get(dep.proxy_port, "/_stcore/health", cookie=route)
+            assert status == 200
+            assert headers[UPSTREAM_HEADER.lower()].split(", ")[-1] == f"127.0.0.1:{dep.replica_ports[1]}"
     finally:
         dep.stop()
     try:
