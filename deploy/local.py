@@ -129,7 +129,7 @@ def render_main(folder: Path) -> str:
         "events { worker_connections 1024; }\n"
         "http {\n"
         # which replica served which route (the stickiness check reads it; WebSockets log at close)
-        "    log_format bonemdt '$remote_addr [$time_local] \"$request\" $status "
+        '    log_format bonemdt \'$remote_addr [$time_local] "$request" $status '
         "upstream=$upstream_addr route=$cookie_bonemdt_route';\n"
         f"    access_log {folder / 'access.log'} bonemdt;\n"
         f"{temp}"

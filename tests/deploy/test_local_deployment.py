@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import stat
+import subprocess
 import sys
 import tempfile
 import time
@@ -24,7 +25,7 @@ import psycopg
 import pytest
 
 from db.pg_local import pg_bin
-from deploy.local import TEMPLATE, UPSTREAM_HEADER, LocalDeployment, nginx_bin, render_site
+from deploy.local import TEMPLATE, UPSTREAM_HEADER, LocalDeployment, nginx_bin, render_main, render_site
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT / "bench") not in sys.path:
@@ -103,6 +104,48 @@ def test_template_renders_for_the_trial_and_matches_the_upload_limit() -> None:
     assert upload_mb <= body_mb <= upload_mb + 1
     with pytest.raises(ValueError, match="marker"):
         render_site(template.replace("# local: listen", "# listen"), [9001], 9000)
+
+
+@pytest.mark.skipif(nginx_bin() is None or shutil.which("openssl") is None, reason="nginx or openssl not installed")
+def test_the_production_example_passes_nginx_own_check(tmp_path: Path) -> None:
+    """The file as shipped, with only the certificate paths pointed at a throwaway certificate."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=localhost",
+            "-days",
+            "1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    site = TEMPLATE.read_text()
+    site = site.replace("/etc/ssl/certs/bonemdt.example.org.pem", str(cert))
+    site = site.replace("/etc/ssl/private/bonemdt.example.org.key", str(key))
+    (tmp_path / "bonemdt.conf").write_text(site)
+    (tmp_path / "tmp").mkdir()
+    main = tmp_path / "nginx.conf"
+    main.write_text(render_main(tmp_path).replace("daemon off;\n", ""))
+    done = subprocess.run(
+        [str(nginx_bin()), "-t", "-p", str(tmp_path), "-c", str(main), "-e", str(tmp_path / "error.log")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "test is successful" in done.stderr
 
 
 @needs_programs
