@@ -329,7 +329,9 @@ class LocalDeployment:
         env.update(
             BONEMDT_DB=self.db_url,
             BONEMDT_DEMO="1" if self.demo else "0",
-            BONEMDT_SECRET=os.environ.get("BONEMDT_SECRET") or secret_file(self.folder / "store.secret"),
+            BONEMDT_SECRET=self.extra_env.get("BONEMDT_SECRET")
+            or os.environ.get("BONEMDT_SECRET")
+            or secret_file(self.folder / "store.secret"),
             STREAMLIT_SERVER_COOKIE_SECRET=secret_file(self.folder / "cookie.secret"),
             PYTHONUNBUFFERED="1",
         )
