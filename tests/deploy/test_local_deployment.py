@@ -28,6 +28,7 @@ from db.pg_local import pg_bin
 from deploy.local import TEMPLATE, UPSTREAM_HEADER, LocalDeployment, nginx_bin, render_main, render_site
 
 ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
 if str(ROOT / "bench") not in sys.path:
     sys.path.append(str(ROOT / "bench"))  # last: bench/common.py must not shadow anything
 from ws_client import StreamlitSession  # noqa: E402 - bench/ is not a package
@@ -213,6 +214,40 @@ def test_websocket_session_through_the_proxy_stays_on_its_replica(deployment: Lo
         time.sleep(0.2)
     served = {m[2]: m[1] for line in lines if (m := re.search(r"101 upstream=(\S+) route=(\S+)", line))}
     assert served == routes
+
+
+@needs_programs
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium not installed")
+def test_a_browser_signs_in_through_the_proxy_and_all_its_requests_reach_one_replica(deployment: LocalDeployment) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from core.i18n import t
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            context = browser.new_context(viewport={"width": 1440, "height": 1000})
+            page = context.new_page()
+            page.goto(deployment.url)
+            page.get_by_label(t("signin.username"), exact=True).fill("chair")
+            page.get_by_label(t("signin.password"), exact=True).fill("bonemdt-demo")
+            page.get_by_role("button", name=t("signin.submit"), exact=True).click()
+            sidebar = page.locator('[data-testid="stSidebar"]')
+            for nav in ("nav.cases", "nav.meetings", "nav.decisions"):
+                sidebar.get_by_role("link", name=t(nav)).click()
+                page.get_by_role("heading", level=1).first.wait_for(timeout=60_000)
+            assert t("signout") in sidebar.inner_text()  # still the same session: signed in
+            route = next(c["value"] for c in context.cookies() if c["name"] == "bonemdt_route")
+        finally:
+            browser.close()
+    upstreams = [
+        m[1]
+        for line in (deployment.nginx_dir / "access.log").read_text().splitlines()
+        if (m := re.search(r"upstream=(\S+) route=" + route + "$", line))
+    ]
+    assert len(upstreams) > 20  # the app's files, its WebSocket, the page changes
+    assert len(set(upstreams)) == 1
 
 
 @needs_programs
