@@ -86,7 +86,7 @@ def tail(path: Path, lines: int = 30) -> str:
 
 # --- nginx -------------------------------------------------------------------------------------
 
-_BLOCK = re.compile(r"^[ \t]*# local: (?P<name>[a-z ]+)\n(?P<body>.*?)^[ \t]*# local: end\n", re.M | re.S)
+_BLOCK = re.compile(r"^[ \t]*# local: (?P<name>replicas|redirect|listen)\n(?P<body>.*?)^[ \t]*# local: end\n", re.M | re.S)
 
 
 def render_site(template: str, replica_ports: list[int], listen_port: int) -> str:
