@@ -337,6 +337,8 @@ class LocalDeployment:
             or os.environ.get("BONEMDT_SECRET")
             or secret_file(self.folder / "store.secret"),
             STREAMLIT_SERVER_COOKIE_SECRET=secret_file(self.folder / "cookie.secret"),
+            # nginx runs on this machine: its X-Real-IP names the browser (pages/components/guard.py)
+            BONEMDT_TRUSTED_PROXIES="127.0.0.1",
             PYTHONUNBUFFERED="1",
         )
         for key in ("BONEMDT_LANG", "BONEMDT_TRUSTED_USER_HEADER", "BONEMDT_PDF_FONT"):

@@ -8,6 +8,7 @@ each calls :func:`guard` as its first statement.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 import os
 import threading
@@ -40,6 +41,10 @@ DEEP_LINK_KEY = "_bonemdt_deep_link"
 IDLE_SECONDS = 15 * 60
 ABSOLUTE_SECONDS = 12 * 3600
 TRUSTED_HEADER_ENV = "BONEMDT_TRUSTED_USER_HEADER"
+# Addresses of the reverse proxies in front of the app (comma-separated, e.g. "127.0.0.1"): a request
+# from one of them names its client in X-Real-IP (deploy/nginx-bonemdt.conf sets it, overwriting any
+# the client sent). Without it the app sees only the proxy's address (docs/deployment.md).
+TRUSTED_PROXIES_ENV = "BONEMDT_TRUSTED_PROXIES"
 CHECKPOINT_SECONDS = 300
 EXPIRY_WATCH_SECONDS = 15
 # The idle limit warns this long before it ends (with a "stay signed in" button).
@@ -99,7 +104,28 @@ def client_fingerprint() -> str:
         address, agent = "", ""
     address = address if isinstance(address, str) else ""  # (a test harness has no real client)
     agent = agent if isinstance(agent, str) else ""
+    if address and address in trusted_proxies():
+        try:
+            forwarded = st.context.headers.get("X-Real-IP")
+        except (AttributeError, RuntimeError):
+            forwarded = None
+        address = client_address(address, forwarded)
     return fingerprint(address, agent)
+
+
+def trusted_proxies() -> frozenset[str]:
+    return frozenset(a.strip() for a in os.environ.get(TRUSTED_PROXIES_ENV, "").split(",") if a.strip())
+
+
+def client_address(proxy: str, forwarded: object) -> str:
+    """The client's address behind a trusted proxy: the proxy's X-Real-IP when it is one plain IP
+    address, else the proxy's own address (a malformed header never widens a client's identity)."""
+    if not isinstance(forwarded, str):
+        return proxy
+    try:
+        return str(ipaddress.ip_address(forwarded.strip()))
+    except ValueError:
+        return proxy
 
 
 def fingerprint(address: str, agent: str) -> str:
