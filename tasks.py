@@ -5,7 +5,9 @@
     python3 tasks.py test    # the same environment, then the whole test suite (browser tests too),
                              # and the store tests again on PostgreSQL (BONEMDT_TEST_BACKEND)
 
-Also: ``lint`` (ruff + mypy), ``bench`` (figures printed, never pass/fail), ``setup``.
+Also: ``lint`` (ruff + mypy), ``bench`` (figures printed, never pass/fail), ``setup``, and
+``replicas [N]``: a local trial of N app replicas (default 2) on PostgreSQL behind nginx
+(deploy/local.py, docs/deployment.md).
 The environment is rebuilt only when requirements.lock or pyproject.toml changed.
 """
 
@@ -60,15 +62,20 @@ def _postgres_installed() -> bool:
     return shutil.which("initdb") is not None or any(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
 
 
+def _nginx_installed() -> bool:
+    return shutil.which("nginx") is not None or Path("/usr/sbin/nginx").exists()
+
+
 def system_packages() -> None:
-    """Chromium (browser tests), Noto CJK fonts (Chinese in PDFs and screenshots) and PostgreSQL
-    (the store tests' second backend: tests/conftest.py starts a throwaway cluster)."""
-    if CHROMIUM.exists() and CJK_FONT.exists() and _postgres_installed():
+    """Chromium (browser tests), Noto CJK fonts (Chinese in PDFs and screenshots), PostgreSQL
+    (the store tests' second backend: tests/conftest.py starts a throwaway cluster) and nginx (the
+    replicated deployment's proxy: deploy/local.py, tests/deploy)."""
+    if CHROMIUM.exists() and CJK_FONT.exists() and _postgres_installed() and _nginx_installed():
         return
     if shutil.which("apt-get") is None or os.geteuid() != 0:
         sys.exit(
-            "The browser tests need Debian's chromium and fonts-noto-cjk: run as root once, or\n"
-            "  sudo apt-get update && sudo apt-get install -y chromium fonts-noto-cjk poppler-utils postgresql"
+            "The tests need Debian's chromium, fonts-noto-cjk, postgresql and nginx: run as root once, or\n"
+            "  sudo apt-get update && sudo apt-get install -y chromium fonts-noto-cjk poppler-utils postgresql nginx-light"
         )
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     sh("apt-get", "update", "-qq", env=env)
@@ -82,6 +89,7 @@ def system_packages() -> None:
         "fonts-noto-cjk",
         "poppler-utils",
         "postgresql",
+        "nginx-light",
         env=env,
     )
 
@@ -109,6 +117,18 @@ def run() -> None:
     )
 
 
+def replicas() -> None:
+    """N app replicas (default 2) on a PostgreSQL cluster in data/, behind nginx on 127.0.0.1:8501,
+    on the demo store; Ctrl-C stops everything (deploy/local.py)."""
+    setup()
+    system_packages()
+    count = sys.argv[2] if len(sys.argv) > 2 else "2"
+    if not count.isdigit() or not 1 <= int(count) <= 16:
+        sys.exit("usage: python3 tasks.py replicas [N]   (1 to 16 replicas)")
+    os.chdir(ROOT)
+    os.execv(str(PY), [str(PY), "-m", "deploy.local", "--replicas", count, "--folder", str(ROOT / "data"), *sys.argv[3:]])
+
+
 def test() -> None:
     """The whole suite; then, without arguments, the store tests (tests/db) again on PostgreSQL."""
     setup()
@@ -123,7 +143,7 @@ def test() -> None:
 def lint() -> None:
     setup()
     sh(PY, "-m", "ruff", "check", ".")
-    sh(PY, "-m", "mypy", "core", "db")
+    sh(PY, "-m", "mypy", "core", "db", "deploy")
     sh(PY, "-m", "mypy", "--explicit-package-bases", "pages", "streamlit_app.py", "bonemdt_server.py")
 
 
@@ -133,7 +153,7 @@ def bench() -> None:
         sh(PY, script)
 
 
-COMMANDS = {"setup": setup, "run": run, "test": test, "lint": lint, "bench": bench}
+COMMANDS = {"setup": setup, "run": run, "test": test, "lint": lint, "bench": bench, "replicas": replicas}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

@@ -16,6 +16,10 @@ import subprocess
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import psycopg
 
 PG_BIN_DIRS = [Path("/usr/lib/postgresql/15/bin"), *sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)]
 
@@ -45,6 +49,10 @@ class PgCluster:
 
     ``durable=False`` (tests) turns fsync off and trusts every local connection; ``durable=True``
     (local trials, benches) keeps PostgreSQL's defaults for durability.
+
+    ``password=None`` (tests) trusts every connection. With a password (deploy/local.py), TCP
+    connections need a role's password (scram-sha-256); only the Unix socket in ``root``, a folder
+    of mode 0700, trusts its owner: the administrative connection (``admin``) goes through it.
     """
 
     bin: Path
@@ -52,6 +60,7 @@ class PgCluster:
     port: int
     user: str
     durable: bool = False
+    password_auth: bool = False
 
     @property
     def data(self) -> Path:
@@ -69,14 +78,19 @@ class PgCluster:
         if (self.data / "PG_VERSION").exists():
             return
         self.root.mkdir(parents=True, exist_ok=True)
+        if self.password_auth:
+            self.root.chmod(0o700)
         if os.geteuid() == 0:
             shutil.chown(self.root, self.user)
         nosync = [] if self.durable else ["--no-sync"]
-        self._run(str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8", *nosync)
+        auth = ["--auth-local=trust", "--auth-host=scram-sha-256"] if self.password_auth else ["-A", "trust"]
+        self._run(str(self.bin / "initdb"), "-D", str(self.data), *auth, "-U", "postgres", "-E", "UTF8", *nosync)
 
     def start(self) -> None:
         self.init()
         opts = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections=200"
+        if self.password_auth:
+            opts += " -c unix_socket_permissions=0700"
         if not self.durable:
             opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", opts, "-l", str(self.root / "log"), "-w", "start")
@@ -85,11 +99,33 @@ class PgCluster:
         mode = "fast" if self.durable else "immediate"
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", mode, "stop")
 
-    def admin(self, sql: str) -> None:
+    def _admin_connection(self) -> psycopg.Connection[tuple[object, ...]]:
         import psycopg
 
-        with psycopg.connect(self.url(), autocommit=True) as con:
+        if self.password_auth:  # the owner's Unix socket (TCP wants a password the superuser has not)
+            return psycopg.connect(host=str(self.root), port=self.port, user="postgres", dbname="postgres", autocommit=True)
+        return psycopg.connect(self.url(), autocommit=True)
+
+    def admin(self, sql: str) -> None:
+        with self._admin_connection() as con:
             con.execute(sql.encode())  # administrative SQL from checked names (dialect.ident)
+
+    def ensure_owner(self, role: str, database: str, password: str) -> str:
+        """A login ``role`` with ``password`` owning ``database`` (both created when missing; the
+        password is set every time, so a new secret takes over); the role's URL over TCP."""
+        from psycopg import sql
+
+        from db.dialect import ident
+
+        if not password.replace("-", "").replace("_", "").isalnum():
+            raise ValueError("the password must be URL-safe (letters, digits, - and _)")
+        with self._admin_connection() as con:
+            exists = con.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone()
+            verb = "ALTER" if exists else "CREATE"
+            con.execute(sql.SQL(verb + " ROLE " + ident(role) + " LOGIN PASSWORD {}").format(sql.Literal(password)))
+            if con.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone() is None:
+                con.execute(("CREATE DATABASE " + ident(database) + " OWNER " + ident(role)).encode())
+        return f"postgresql://{role}:{password}@127.0.0.1:{self.port}/{database}"
 
     def create(self, template: str | None = None, name: str | None = None) -> str:
         """A new empty database (or a copy of ``template``); its name."""
