@@ -122,7 +122,10 @@ def figures(plan: Plan, tally: Tally, timing: dict[str, float], server: dict[str
         "elapsed_s": round(elapsed, 1),
         "sessions_started": tally.sessions_started,
         "reconnects": tally.reconnects,
-        "requests_by_port": {str(p): sum(1 for r in recs if r.port == p) for p in plan.ports},
+        "requests_by_replica_port": {str(p): sum(1 for r in recs if r.port == p) for p in sorted({r.port for r in recs})},
+        "acknowledged_writes_by_replica_port": {
+            str(p): sum(1 for w in tally.acked if w["port"] == p) for p in sorted({w["port"] for w in tally.acked})
+        },
         "per_page": per_page,
         "server": server,
         "client_cpu_s": round(timing["client_cpu_s"], 1),
@@ -255,7 +258,7 @@ def report(results: list[dict[str, Any]]) -> dict[str, Any]:
         v = r["verification"]
         print(
             f"\n{r['target']} {r['sessions']}: write share {r['write_share_measured']:.1%}; errors {r['error_kinds'] or 'none'}; "
-            f"requests by port {r['requests_by_port']}; reconnects {r['reconnects']}; client CPU {r['client_cpu_s']} s; "
+            f"by replica port {r['requests_by_replica_port']}; reconnects {r['reconnects']}; client CPU {r['client_cpu_s']} s; "
             f"proxy CPU {r['server']['cpu_s_proxy']} s; tracebacks {r['server']['tracebacks']}; "
             f"load avg before {r['server']['loadavg_1_5_15_before']}"
         )
@@ -289,6 +292,7 @@ def main() -> None:
         ap.error("bad --write-share or --think")
 
     work = Path(tempfile.mkdtemp(prefix="bonemdt-load-"))
+    work.chmod(0o711)  # as root PostgreSQL runs as ``postgres``: it must reach its folder below
     results: list[dict[str, Any]] = []
     try:
         template = build_template(work) if "duckdb" in targets else work / "none"

@@ -76,7 +76,7 @@ class Rec:
     status: str
     measured: bool
     at: float  # seconds since the level started
-    port: int = 0
+    port: int = 0  # the server (replica) port that answered; 0 when a proxy did not say
 
 
 @dataclass
@@ -131,6 +131,7 @@ class Client:
         self.tab_id = ""
         self.tab_labels: tuple[str, ...] = ()
         self.writes = 0
+        self.replica = port  # the server's port; behind a proxy, the replica it named (0: unknown)
 
     @property
     def errors(self) -> Counter[str]:
@@ -142,6 +143,8 @@ class Client:
         try:
             if self.plan.prime_cookies:
                 await self.sess.prime_cookies()
+                upstream = self.sess.upstream.rsplit(":", 1)[-1]
+                self.replica = int(upstream) if upstream.isdigit() else 0
             await self.sess.connect()
         except Exception as exc:  # any handshake failure (OSError, TimeoutError, HTTP refusal)
             self.errors[f"connect:{type(exc).__name__}"] += 1
@@ -164,7 +167,7 @@ class Client:
         assert self.sess is not None
         at = time.perf_counter() - self.t0
         result = await self.sess.rerun(page, query, states or (), timeout=self.plan.request_timeout)
-        self.tally.recs.append(Rec(kind, label, result.seconds, result.status, self.measured, at, self.port))
+        self.tally.recs.append(Rec(kind, label, result.seconds, result.status, self.measured, at, self.replica))
         if not result.ok:
             self.errors[f"{kind}:{label}:{result.status}"] += 1
         self.last, self.last_page = result, page
@@ -200,7 +203,7 @@ class Client:
             "mrn": mrn,
             "session": self.name,
             "user": self.role,
-            "port": self.port,
+            "port": self.replica,
             "seconds": round(result.seconds, 4),
         }
         success = [body for fmt, body in result.alerts if fmt == "success" and ACK.search(body)]

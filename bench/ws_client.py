@@ -114,18 +114,23 @@ class RunResult:
         return self.status == "ok"
 
 
-def _fetch_cookies(port: int, headers: Mapping[str, str], timeout: float) -> dict[str, str]:
-    """GET http://127.0.0.1:<port>/ and return the name=value pairs of its Set-Cookie headers."""
+UPSTREAM_HEADER = "X-BoneMDT-Upstream"  # deploy/local.py's proxy names the replica that answered
+
+
+def _fetch_cookies(port: int, headers: Mapping[str, str], timeout: float) -> tuple[dict[str, str], str]:
+    """GET http://127.0.0.1:<port>/: the name=value pairs of its Set-Cookie headers, and the
+    replica the proxy chose (its ``X-BoneMDT-Upstream`` header, "" without one)."""
     req = urllib.request.Request(f"http://{LOOPBACK}:{int(port)}/", headers=dict(headers))
     with urllib.request.urlopen(req, timeout=timeout) as resp:
         resp.read()
         cookies = resp.headers.get_all("Set-Cookie") or []
+        upstream = str(resp.headers.get(UPSTREAM_HEADER) or "")
     jar: dict[str, str] = {}
     for raw in cookies:
         name, _, value = raw.split(";", 1)[0].partition("=")
         if name.strip():
             jar[name.strip()] = value.strip()
-    return jar
+    return jar, upstream
 
 
 def widget_state(widget_id: str, **value: Any) -> WidgetState:
@@ -150,12 +155,14 @@ class StreamlitSession:
         self.connect_timeout = connect_timeout
         self._ws: ClientConnection | None = None
         self.app_pages: dict[str, str] = {}  # url_pathname -> page_script_hash
+        self.upstream = ""  # the replica behind a proxy, from prime_cookies()
 
     async def prime_cookies(self) -> dict[str, str]:
         """Load ``/`` over HTTP first, as a browser does, and send back the cookies it set (a
-        proxy's affinity cookie) on the WebSocket handshake. Returns the cookies."""
+        proxy's affinity cookie) on the WebSocket handshake. Returns the cookies; ``upstream``
+        then holds the replica the proxy named ("host:port"), if it names one."""
         port = int(self.url.rsplit(":", 1)[1].split("/", 1)[0])
-        jar = await asyncio.to_thread(_fetch_cookies, port, self.headers, self.connect_timeout)
+        jar, self.upstream = await asyncio.to_thread(_fetch_cookies, port, self.headers, self.connect_timeout)
         if jar:
             self.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in jar.items())
         return jar
