@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from streamlit.proto.WidgetStates_pb2 import WidgetState
-from ws_client import RunResult, StreamlitSession, Widget, widget_state
+from ws_client import RunResult, StreamlitSession, Widget, fetch_cookies, widget_state
 
 HEADER = "X-Bench-User"
 ROLES = ("chair", "coordinator", "member")
@@ -76,7 +76,7 @@ class Rec:
     status: str
     measured: bool
     at: float  # seconds since the level started
-    port: int = 0  # the server (replica) port that answered; 0 when a proxy did not say
+    port: int = 0  # the replica port that answered (the proxy's own when it did not say)
 
 
 @dataclass
@@ -104,6 +104,7 @@ class Plan:
     seed: int
     tag: str = ""  # goes into the MRNs, so runs on one store never collide
     prime_cookies: bool = False  # through a proxy: load "/" first and send its cookies, as a browser
+    cookies: tuple[str, ...] = ()  # a Cookie header per session (i % len): a browser that has its route
 
     @property
     def write_p(self) -> float:
@@ -121,8 +122,9 @@ class Plan:
 class Client:
     """One simulated user: a session that reconnects (like a reload) after a failed request."""
 
-    def __init__(self, name: str, role: str, port: int, plan: Plan, tally: Tally, t0: float, measured: bool):
+    def __init__(self, name: str, role: str, port: int, plan: Plan, tally: Tally, t0: float, measured: bool, cookie: str = ""):
         self.name, self.role, self.port, self.plan, self.tally = name, role, port, plan, tally
+        self.cookie = cookie
         self.t0, self.measured = t0, measured
         self.rng = random.Random(f"{plan.seed}-{name}")
         self.sess: StreamlitSession | None = None
@@ -131,20 +133,22 @@ class Client:
         self.tab_id = ""
         self.tab_labels: tuple[str, ...] = ()
         self.writes = 0
-        self.replica = port  # the server's port; behind a proxy, the replica it named (0: unknown)
+        self.replica = port  # the server's port; behind a proxy, the replica it named
 
     @property
     def errors(self) -> Counter[str]:
         return self.tally.errors if self.measured else self.tally.warm_errors
 
     async def open(self) -> bool:
-        self.sess = StreamlitSession(self.port, {HEADER: self.role})
+        self.sess = StreamlitSession(self.port, {HEADER: self.role, **({"Cookie": self.cookie} if self.cookie else {})})
         self.tally.sessions_started += 1
         try:
             if self.plan.prime_cookies:
                 await self.sess.prime_cookies()
+                self.cookie = self.sess.headers.get("Cookie", "")  # kept, as a browser keeps it over a reload
                 upstream = self.sess.upstream.rsplit(":", 1)[-1]
-                self.replica = int(upstream) if upstream.isdigit() else 0
+                if upstream.isdigit():  # the proxy named the replica
+                    self.replica = int(upstream)
             await self.sess.connect()
         except Exception as exc:  # any handshake failure (OSError, TimeoutError, HTTP refusal)
             self.errors[f"connect:{type(exc).__name__}"] += 1
@@ -277,8 +281,9 @@ async def run_level(plan: Plan, tally: Tally) -> dict[str, float]:
     t0 = time.perf_counter()
     deadline = t0 + plan.duration
     rng = random.Random(plan.seed)
+    cookies = plan.cookies or ("",)
     clients = [
-        Client(f"s{i}", ROLES[i % len(ROLES)], plan.ports[i % len(plan.ports)], plan, tally, t0, measured=True)
+        Client(f"s{i}", ROLES[i % len(ROLES)], plan.ports[i % len(plan.ports)], plan, tally, t0, True, cookies[i % len(cookies)])
         for i in range(plan.sessions)
     ]
     cpu0 = time.process_time()
@@ -294,3 +299,19 @@ async def run_level(plan: Plan, tally: Tally) -> dict[str, float]:
         if task.exception() is not None:
             tally.errors[f"client:{type(task.exception()).__name__}"] += 1
     return {"elapsed_s": time.perf_counter() - t0, "client_cpu_s": time.process_time() - cpu0}
+
+
+def routes_per_upstream(port: int, upstreams: tuple[int, ...], each: int, *, tries: int = 200) -> list[str]:
+    """Cookie headers that a proxy on ``port`` routes to each of ``upstreams`` (replica ports), ``each``
+    per replica, interleaved (r1, r2, r1, r2 …): fresh affinity cookies are drawn from the proxy
+    (``GET /``, bounded by ``tries``) and kept by the replica its upstream header names. Raises
+    ``RuntimeError`` when the proxy does not spread them."""
+    found: dict[int, list[str]] = {p: [] for p in upstreams}
+    for _ in range(tries):
+        jar, upstream = fetch_cookies(port, {}, 10.0)
+        replica = int(upstream.rsplit(":", 1)[-1]) if upstream.rsplit(":", 1)[-1].isdigit() else 0
+        if jar and replica in found and len(found[replica]) < each:
+            found[replica].append("; ".join(f"{k}={v}" for k, v in jar.items()))
+        if all(len(v) == each for v in found.values()):
+            return [found[p][i] for i in range(each) for p in upstreams]
+    raise RuntimeError(f"the proxy on port {port} did not route {each} new sessions to each of {upstreams}: {found}")

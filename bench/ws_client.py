@@ -117,7 +117,7 @@ class RunResult:
 UPSTREAM_HEADER = "X-BoneMDT-Upstream"  # deploy/local.py's proxy names the replica that answered
 
 
-def _fetch_cookies(port: int, headers: Mapping[str, str], timeout: float) -> tuple[dict[str, str], str]:
+def fetch_cookies(port: int, headers: Mapping[str, str], timeout: float) -> tuple[dict[str, str], str]:
     """GET http://127.0.0.1:<port>/: the name=value pairs of its Set-Cookie headers, and the
     replica the proxy chose (its ``X-BoneMDT-Upstream`` header, "" without one)."""
     req = urllib.request.Request(f"http://{LOOPBACK}:{int(port)}/", headers=dict(headers))
@@ -162,7 +162,7 @@ class StreamlitSession:
         proxy's affinity cookie) on the WebSocket handshake. Returns the cookies; ``upstream``
         then holds the replica the proxy named ("host:port"), if it names one."""
         port = int(self.url.rsplit(":", 1)[1].split("/", 1)[0])
-        jar, self.upstream = await asyncio.to_thread(_fetch_cookies, port, self.headers, self.connect_timeout)
+        jar, self.upstream = await asyncio.to_thread(fetch_cookies, port, self.headers, self.connect_timeout)
         if jar:
             self.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in jar.items())
         return jar
