@@ -8,7 +8,8 @@ Target: ≤ 500 MB per replica at 50,000 cases. Steps, each bounded:
    counts, audit chain with the store's secret, signatures);
 3. ``deploy.local.LocalDeployment`` with ``--replicas`` replicas on that database (no proxy:
    each replica is measured on its own port);
-4. RSS of every replica (its process tree, VmRSS) idle after start, then sampled every 0.5 s
+4. the PostgreSQL database size (``pg_database_size``) and the DuckDB file size, per case;
+5. RSS of every replica (its process tree, VmRSS) idle after start, then sampled every 0.5 s
    while ``--sessions`` sessions per replica read the heavy pages for ``--rounds`` rounds (the
    cases list over every case, a random case board, the overview, meetings, analytics) —
    the peak and the value after.
@@ -163,6 +164,14 @@ def main() -> None:
             src.close()
             dst.close()
         setup["move_store"] = {"rows": report.rows, "audit_rows": report.audit_rows, "seconds": round(time.perf_counter() - t, 1)}
+        size = pg_connect(url)
+        try:
+            row = size.execute("SELECT pg_database_size(current_database())").fetchone()
+        finally:
+            size.close()
+        pg_bytes = int(row[0]) if row else 0
+        setup["database_mb"] = {"postgresql": round(pg_bytes / 2**20, 1), "duckdb_file": round(big.stat().st_size / 2**20, 1)}
+        setup["database_kb_per_case"] = round(pg_bytes / 1024 / max(1, summary.cases), 2)
         print(f"… moved {report.rows:,} rows to PostgreSQL in {time.perf_counter() - t:.0f} s", flush=True)
         dep = LocalDeployment(
             work / "dep",
@@ -184,6 +193,8 @@ def main() -> None:
             print(f"kept in {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
+    if "database_mb" in setup:
+        print(f"\nstore size: {setup['database_mb']} MB, {setup['database_kb_per_case']} kB per case on PostgreSQL")
     print_table(
         f"Server RSS per replica at {args.cases:,} cases (MB; target ≤ {TARGET_MB:.0f})",
         ["target", "replicas", "idle", "peak", "after", "requests", "target met"],
