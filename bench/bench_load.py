@@ -54,6 +54,7 @@ import math
 import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -161,7 +162,21 @@ def one_level(target: DuckDbTarget | PgTarget, args: argparse.Namespace, session
         print(f"… {target.name}: {sessions} sessions for {duration:.0f} s on ports {plan.ports} (up in {boot:.1f} s)", flush=True)
         asyncio.run(asyncio.wait_for(warm_up(plan, tally, target.replica_ports), timeout=300))
         cpu0 = target.cpu()
-        timing = asyncio.run(run_level(plan, tally))
+        idle_db = target.db_processes()
+        peak_db = [idle_db]
+        done = threading.Event()
+
+        def sample() -> None:  # the database's processes (one per connection), every second
+            while not done.wait(1.0):
+                peak_db[0] = max(peak_db[0], target.db_processes())
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        try:
+            timing = asyncio.run(run_level(plan, tally))
+        finally:
+            done.set()
+            sampler.join(timeout=5)
         cpu1 = target.cpu()
         rss = target.rss_mb()
         if target.check_while_running:
@@ -184,6 +199,7 @@ def one_level(target: DuckDbTarget | PgTarget, args: argparse.Namespace, session
         "cpu_s_total": round(total, 1),
         "cpu_cores_used": round(total / timing["elapsed_s"], 2) if timing["elapsed_s"] else 0.0,
         "rss_mb_per_replica": [round(x) for x in rss],
+        "db_processes_idle_peak": [idle_db, peak_db[0]],
         **target.log_problems(),
         "loadavg_1_5_15_before": load_before,
         "loadavg_1_5_15_after": [round(x, 2) for x in os.getloadavg()],
@@ -259,8 +275,8 @@ def report(results: list[dict[str, Any]]) -> dict[str, Any]:
         print(
             f"\n{r['target']} {r['sessions']}: write share {r['write_share_measured']:.1%}; errors {r['error_kinds'] or 'none'}; "
             f"by replica port {r['requests_by_replica_port']}; reconnects {r['reconnects']}; client CPU {r['client_cpu_s']} s; "
-            f"proxy CPU {r['server']['cpu_s_proxy']} s; tracebacks {r['server']['tracebacks']}; "
-            f"load avg before {r['server']['loadavg_1_5_15_before']}"
+            f"proxy CPU {r['server']['cpu_s_proxy']} s; db processes idle/peak {r['server']['db_processes_idle_peak']}; "
+            f"tracebacks {r['server']['tracebacks']}; load avg before {r['server']['loadavg_1_5_15_before']}"
         )
         print(
             f"  store: {v['acknowledged_writes']} acknowledged, {v['lost_writes']} lost, {v['duplicates']} duplicates; "

@@ -53,6 +53,14 @@ def _stat(pid: int) -> list[str]:
     return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
 
 
+def children(pid: int) -> list[int]:
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        with contextlib.suppress(OSError, ValueError):
+            out += [int(x) for x in task.read_text().split()]
+    return out
+
+
 def tree_cpu_seconds(pid: int) -> float:
     """utime+stime of ``pid``, of its reaped children (cutime+cstime) and of its live descendants."""
     tick = os.sysconf("SC_CLK_TCK")
@@ -61,11 +69,7 @@ def tree_cpu_seconds(pid: int) -> float:
         total = sum(int(x) for x in f[11:15]) / tick
     except (OSError, IndexError, ValueError):
         return 0.0
-    children: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        with contextlib.suppress(OSError, ValueError):
-            children += [int(x) for x in task.read_text().split()]
-    return total + sum(tree_cpu_seconds(c) for c in children)
+    return total + sum(tree_cpu_seconds(c) for c in children(pid))
 
 
 def rss_mb(pid: int) -> float:
@@ -188,6 +192,9 @@ class DuckDbTarget:
     def rss_mb(self) -> list[float]:
         return [self.server.rss_mb()]
 
+    def db_processes(self) -> int:
+        return 0
+
     def log_problems(self) -> dict[str, int]:
         return self.server.log_problems()
 
@@ -257,6 +264,11 @@ class PgTarget:
 
     def rss_mb(self) -> list[float]:
         return [float(x) for x in self.dep.replica_rss_mb()]
+
+    def db_processes(self) -> int:
+        """PostgreSQL's processes: one backend per open connection plus its ~5 background workers."""
+        pg = self._pidfile("postmaster.pid")
+        return len(children(pg)) if pg else 0
 
     def log_problems(self) -> dict[str, int]:
         return log_problems(sorted(self.folder.rglob("*.log")))
