@@ -1,4 +1,4 @@
-.PHONY: run test lint bench
+.PHONY: run test lint bench replicas
 run:
 	python3 tasks.py run
 test:
@@ -7,3 +7,5 @@ lint:
 	python3 tasks.py lint
 bench:
 	python3 tasks.py bench
+replicas:
+	python3 tasks.py replicas

@@ -66,31 +66,23 @@ def _nginx_installed() -> bool:
     return shutil.which("nginx") is not None or Path("/usr/sbin/nginx").exists()
 
 
+def _apt_install(packages: list[str], why: str) -> None:
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        sys.exit(f"{why}: run as root once, or\n  sudo apt-get update && sudo apt-get install -y {' '.join(packages)}")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    sh("apt-get", "update", "-qq", env=env)
+    sh("apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages, env=env)
+
+
 def system_packages() -> None:
     """Chromium (browser tests), Noto CJK fonts (Chinese in PDFs and screenshots), PostgreSQL
     (the store tests' second backend: tests/conftest.py starts a throwaway cluster) and nginx (the
     replicated deployment's proxy: deploy/local.py, tests/deploy)."""
     if CHROMIUM.exists() and CJK_FONT.exists() and _postgres_installed() and _nginx_installed():
         return
-    if shutil.which("apt-get") is None or os.geteuid() != 0:
-        sys.exit(
-            "The tests need Debian's chromium, fonts-noto-cjk, postgresql and nginx: run as root once, or\n"
-            "  sudo apt-get update && sudo apt-get install -y chromium fonts-noto-cjk poppler-utils postgresql nginx-light"
-        )
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    sh("apt-get", "update", "-qq", env=env)
-    sh(
-        "apt-get",
-        "install",
-        "-y",
-        "-qq",
-        "--no-install-recommends",
-        "chromium",
-        "fonts-noto-cjk",
-        "poppler-utils",
-        "postgresql",
-        "nginx-light",
-        env=env,
+    _apt_install(
+        ["chromium", "fonts-noto-cjk", "poppler-utils", "postgresql", "nginx-light"],
+        "The tests need Debian's chromium, fonts-noto-cjk, poppler-utils, postgresql and nginx",
     )
 
 
@@ -121,7 +113,8 @@ def replicas() -> None:
     """N app replicas (default 2) on a PostgreSQL cluster in data/, behind nginx on 127.0.0.1:8501,
     on the demo store; Ctrl-C stops everything (deploy/local.py)."""
     setup()
-    system_packages()
+    if not (_postgres_installed() and _nginx_installed()):
+        _apt_install(["postgresql", "nginx-light"], "The replicas need Debian's postgresql and nginx")
     count = sys.argv[2] if len(sys.argv) > 2 else "2"
     if not count.isdigit() or not 1 <= int(count) <= 16:
         sys.exit("usage: python3 tasks.py replicas [N]   (1 to 16 replicas)")

@@ -86,7 +86,7 @@ def tail(path: Path, lines: int = 30) -> str:
 
 # --- nginx -------------------------------------------------------------------------------------
 
-_BLOCK = re.compile(r"^[ \t]*# local: (?P<name>[a-z ]+)\n(?P<body>.*?)^[ \t]*# local: end\n", re.M | re.S)
+_BLOCK = re.compile(r"^[ \t]*# local: (?P<name>replicas|redirect|listen)\n(?P<body>.*?)^[ \t]*# local: end\n", re.M | re.S)
 
 
 def render_site(template: str, replica_ports: list[int], listen_port: int) -> str:
@@ -128,7 +128,10 @@ def render_main(folder: Path) -> str:
         f"error_log {folder / 'error.log'} warn;\n"
         "events { worker_connections 1024; }\n"
         "http {\n"
-        f"    access_log {folder / 'access.log'};\n"
+        # which replica served which route (the stickiness check reads it; WebSockets log at close)
+        '    log_format bonemdt \'$remote_addr [$time_local] "$request" $status '
+        "upstream=$upstream_addr route=$cookie_bonemdt_route';\n"
+        f"    access_log {folder / 'access.log'} bonemdt;\n"
         f"{temp}"
         "    default_type application/octet-stream;\n"
         f"    include {folder / 'bonemdt.conf'};\n"
@@ -326,7 +329,9 @@ class LocalDeployment:
         env.update(
             BONEMDT_DB=self.db_url,
             BONEMDT_DEMO="1" if self.demo else "0",
-            BONEMDT_SECRET=os.environ.get("BONEMDT_SECRET") or secret_file(self.folder / "store.secret"),
+            BONEMDT_SECRET=self.extra_env.get("BONEMDT_SECRET")
+            or os.environ.get("BONEMDT_SECRET")
+            or secret_file(self.folder / "store.secret"),
             STREAMLIT_SERVER_COOKIE_SECRET=secret_file(self.folder / "cookie.secret"),
             PYTHONUNBUFFERED="1",
         )
@@ -425,7 +430,10 @@ def main(argv: list[str] | None = None) -> int:
     def terminate(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, terminate)
+    # Ctrl-C, kill, a closed terminal: each stops everything (SIGINT explicitly, since a shell
+    # starting this in the background would have it ignored).
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, terminate)
     deployment = LocalDeployment(
         args.folder,
         replicas=args.replicas,
@@ -454,6 +462,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     finally:
         deployment.stop()
+        print("stopped: nginx, replicas, PostgreSQL", flush=True)
 
 
 if __name__ == "__main__":
