@@ -297,6 +297,7 @@ def main() -> None:
     ap.add_argument("--request-timeout", type=float, default=60.0)
     ap.add_argument("--seed", type=int, default=8)
     ap.add_argument("--keep", action="store_true", help="keep the stores and server logs")
+    ap.add_argument("--out", default="load", help="results name: bench/results/<out>.json (default load)")
     args = ap.parse_args()
     levels = [int(x) for x in str(args.sessions).split(",") if x.strip()]
     targets = [t.strip() for t in str(args.targets).split(",") if t.strip()]
@@ -322,8 +323,10 @@ def main() -> None:
         else:
             shutil.rmtree(work, ignore_errors=True)
     ratios = report(results)
+    if not args.out.replace("-", "").replace("_", "").isalnum():
+        ap.error("--out: letters, digits, - and _")
     path = write_json(
-        "load",
+        args.out,
         {
             "what": "concurrent WebSocket sessions on 127.0.0.1: one DuckDB process vs PostgreSQL replicas (issue 14)",
             "protocol": PROTOCOL,
