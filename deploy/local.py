@@ -143,17 +143,21 @@ def render_main(folder: Path) -> str:
 
 
 def _stop_group(proc: subprocess.Popen[bytes], seconds: float = STOP_SECONDS) -> None:
-    """SIGTERM to the child's process group (its own session), SIGKILL after ``seconds``."""
-    if proc.poll() is None:
+    """SIGTERM to the child's process group (its own session), SIGKILL after ``seconds``.
+
+    A child that had already ended and was reaped is left alone: its id may belong to another
+    process by now."""
+    if proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=seconds)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=seconds)
-    with contextlib.suppress(ProcessLookupError):  # children left in the group
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=seconds)
+    with contextlib.suppress(ProcessLookupError):  # anything left in the group (nginx's workers)
         os.killpg(proc.pid, signal.SIGKILL)
 
 

@@ -220,7 +220,7 @@ def test_websocket_session_through_the_proxy_stays_on_its_replica(deployment: Lo
 @pytest.mark.browser
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium not installed")
 def test_a_browser_signs_in_through_the_proxy_and_all_its_requests_reach_one_replica(deployment: LocalDeployment) -> None:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     from core.i18n import t
 
@@ -237,7 +237,9 @@ def test_a_browser_signs_in_through_the_proxy_and_all_its_requests_reach_one_rep
             for nav in ("nav.cases", "nav.meetings", "nav.decisions"):
                 sidebar.get_by_role("link", name=t(nav)).click()
                 page.get_by_role("heading", level=1).first.wait_for(timeout=60_000)
-            assert t("signout") in sidebar.inner_text()  # still the same session: signed in
+            # still the same session, signed in (a new one would show the sign-in form)
+            expect(sidebar.get_by_role("button", name=t("signout"))).to_be_visible(timeout=60_000)
+            assert page.get_by_label(t("signin.password"), exact=True).count() == 0
             route = next(c["value"] for c in context.cookies() if c["name"] == "bonemdt_route")
         finally:
             browser.close()
