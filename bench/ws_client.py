@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+import urllib.request
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -78,6 +79,12 @@ class Widget:
     label: str
     form_id: str
     is_form_submitter: bool = False
+    options: tuple[str, ...] = ()  # the formatted options of a picker (selectbox, radio, multiselect)
+
+    @property
+    def key(self) -> str:
+        """The user key the widget was made with (its id is ``$$ID-<hash>-<key>``), or ""."""
+        return self.id.split("-", 2)[2] if self.id.count("-") >= 2 else ""
 
 
 @dataclass(frozen=True)
@@ -107,6 +114,25 @@ class RunResult:
         return self.status == "ok"
 
 
+UPSTREAM_HEADER = "X-BoneMDT-Upstream"  # deploy/local.py's proxy names the replica that answered
+
+
+def fetch_cookies(port: int, headers: Mapping[str, str], timeout: float) -> tuple[dict[str, str], str]:
+    """GET http://127.0.0.1:<port>/: the name=value pairs of its Set-Cookie headers, and the
+    replica the proxy chose (its ``X-BoneMDT-Upstream`` header, "" without one)."""
+    req = urllib.request.Request(f"http://{LOOPBACK}:{int(port)}/", headers=dict(headers))
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
+        resp.read()
+        cookies = resp.headers.get_all("Set-Cookie") or []
+        upstream = str(resp.headers.get(UPSTREAM_HEADER) or "")
+    jar: dict[str, str] = {}
+    for raw in cookies:
+        name, _, value = raw.split(";", 1)[0].partition("=")
+        if name.strip():
+            jar[name.strip()] = value.strip()
+    return jar, upstream
+
+
 def widget_state(widget_id: str, **value: Any) -> WidgetState:
     """``widget_state(id, string_value="x")``, ``trigger_value=True``, ``string_array_value=[...]``."""
     ws = WidgetState(id=widget_id)
@@ -129,6 +155,17 @@ class StreamlitSession:
         self.connect_timeout = connect_timeout
         self._ws: ClientConnection | None = None
         self.app_pages: dict[str, str] = {}  # url_pathname -> page_script_hash
+        self.upstream = ""  # the replica behind a proxy, from prime_cookies()
+
+    async def prime_cookies(self) -> dict[str, str]:
+        """Load ``/`` over HTTP first, as a browser does, and send back the cookies it set (a
+        proxy's affinity cookie) on the WebSocket handshake. Returns the cookies; ``upstream``
+        then holds the replica the proxy named ("host:port"), if it names one."""
+        port = int(self.url.rsplit(":", 1)[1].split("/", 1)[0])
+        jar, self.upstream = await asyncio.to_thread(fetch_cookies, port, self.headers, self.connect_timeout)
+        if jar:
+            self.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in jar.items())
+        return jar
 
     async def connect(self) -> None:
         assert self.url.startswith(f"ws://{LOOPBACK}:"), "loopback only"
@@ -267,5 +304,6 @@ class StreamlitSession:
                     getattr(w, "label", ""),
                     getattr(w, "form_id", ""),
                     bool(getattr(w, "is_form_submitter", False)),
+                    tuple(o for o in getattr(w, "options", ()) if isinstance(o, str)),
                 )
             )
