@@ -25,8 +25,7 @@ import contextlib
 import os
 import queue
 import re
-import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -199,15 +198,25 @@ class _Pool:
 
 
 class PgConnection:
-    """A PostgreSQL session with the DuckDB connection API the store code uses."""
+    """A PostgreSQL session with the DuckDB connection API the store code uses.
+
+    It holds a server connection only while it needs one: during a transaction (BEGIN .. COMMIT or
+    ROLLBACK), while a registered frame (a temporary table) or a session lock lives, and for the
+    statement itself. Between statements the connection goes back to the store's pool, so a page
+    run, a cached read or a fragment that keeps its cursor does not keep a server process busy
+    (results are fetched to the client with the statement)."""
 
     def __init__(self, dsn: str, *, pool: _Pool | None = None) -> None:
         self.dsn = dsn
         self._pool = pool or _Pool(dsn)
         self._owns_pool = pool is None
-        self._conn = self._pool.take()
+        self._conn: Any = None
+        self._closed = False
+        self._temp: set[str] = set()  # registered frames: temporary tables on this connection
+        self._locks = 0  # session-level advisory locks held
         self._cur: Any = None
-        self._lock = threading.RLock()
+        if self._owns_pool:
+            self._settle(self.raw)  # a wrong URL or password fails here, as DuckDB's connect does
 
     # -- sessions
     def cursor(self) -> PgConnection:
@@ -215,7 +224,10 @@ class PgConnection:
         return PgConnection(self.dsn, pool=self._pool)
 
     def close(self) -> None:
+        self._closed = True
         conn, self._conn = self._conn, None
+        self._temp.clear()
+        self._locks = 0
         if conn is not None:
             self._pool.give(conn)
         if self._owns_pool:
@@ -233,10 +245,40 @@ class PgConnection:
 
     @property
     def raw(self) -> Any:
-        """The psycopg connection (COPY, pg-specific work)."""
-        if self._conn is None:
+        """The psycopg connection (COPY, pg-specific work), taken from the pool when not held."""
+        if self._closed:
             raise duckdb.ConnectionException("Connection Error: Connection already closed!")
+        if self._conn is None:
+            self._conn = self._pool.take()
         return self._conn
+
+    @property
+    def holds_connection(self) -> bool:
+        """Whether a server connection is held now (tests, diagnostics)."""
+        return self._conn is not None
+
+    def _settle(self, conn: Any) -> None:
+        """Give the connection back when nothing lives on it: no transaction, no pin."""
+        if (
+            self._conn is conn and not self._temp and not self._locks and not conn.closed and conn.info.transaction_status == 0
+        ):  # IDLE
+            self._conn = None
+            self._pool.give(conn)
+
+    @contextlib.contextmanager
+    def session_lock(self, key: int) -> Iterator[None]:
+        """A session-level advisory lock held for the block (the connection stays with it)."""
+        self._locks += 1
+        try:
+            self.execute("SELECT pg_advisory_lock(?)", [key])
+            try:
+                yield
+            finally:
+                self.execute("SELECT pg_advisory_unlock(?)", [key])
+        finally:
+            self._locks -= 1
+            if self._conn is not None:
+                self._settle(self._conn)
 
     # -- statements
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> PgConnection:
@@ -250,16 +292,21 @@ class PgConnection:
                 self._cur = conn.execute(placeholders(sql), _params(params))
         except psycopg.Error as exc:
             raise _duckdb_error(exc) from exc
+        finally:
+            self._settle(conn)
         return self
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> PgConnection:
         import psycopg
 
+        conn = self.raw
         try:
-            with self.raw.cursor() as cur:
+            with conn.cursor() as cur:
                 cur.executemany(placeholders(sql), [_params(r) for r in rows])
         except psycopg.Error as exc:
             raise _duckdb_error(exc) from exc
+        finally:
+            self._settle(conn)
         self._cur = None
         return self
 
@@ -318,6 +365,7 @@ class PgConnection:
     # -- a DataFrame as a table (DuckDB's replacement scan)
     def register(self, name: str, frame: pd.DataFrame) -> PgConnection:
         columns = ", ".join(ident(c) + " " + _pg_type(frame[c]) for c in frame.columns)
+        self._temp.add(name)  # the temporary table lives on this connection until unregister
         self.execute("DROP TABLE IF EXISTS pg_temp." + ident(name))
         self.execute("CREATE TEMP TABLE " + ident(name) + " (" + columns + ")")
         cols = ", ".join(ident(c) for c in frame.columns)
@@ -331,15 +379,19 @@ class PgConnection:
         cols = ", ".join(ident(c) for c in frame.columns)
         import psycopg
 
+        conn = self.raw
         try:
-            with self.raw.cursor() as cur, cur.copy("COPY " + ident(table) + " (" + cols + ") FROM STDIN") as copy:
+            with conn.cursor() as cur, cur.copy("COPY " + ident(table) + " (" + cols + ") FROM STDIN") as copy:
                 for row in frame.itertuples(index=False, name=None):
                     copy.write_row([_cell(v) for v in row])
         except psycopg.Error as exc:
             raise _duckdb_error(exc) from exc
+        finally:
+            self._settle(conn)
         return self
 
     def unregister(self, name: str) -> PgConnection:
+        self._temp.discard(name)
         return self.execute("DROP TABLE IF EXISTS pg_temp." + ident(name))
 
 

@@ -66,12 +66,9 @@ def migrate(cur: duckdb.DuckDBPyConnection, migrations: list[Migration] | None =
     """Apply every pending migration; return the versions applied now (idempotent)."""
     if isinstance(cur, dialect.PgConnection):
         # Replicas starting together: one migrates, the others wait and find nothing pending.
-        cur.execute("SELECT pg_advisory_lock(?)", [dialect.MIGRATE_LOCK_KEY])
-        try:
+        with cur.session_lock(dialect.MIGRATE_LOCK_KEY):
             cur.execute(dialect.COMPAT_SQL)
             return _migrate(cur, migrations if migrations is not None else discover(variants=POSTGRESQL_DIR))
-        finally:
-            cur.execute("SELECT pg_advisory_unlock(?)", [dialect.MIGRATE_LOCK_KEY])
     return _migrate(cur, migrations if migrations is not None else discover())
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from dataclasses import dataclass
@@ -72,17 +73,11 @@ def _load_demo_once(cur: duckdb.DuckDBPyConnection) -> None:
     from db.dialect import MIGRATE_LOCK_KEY, PgConnection
     from db.users import ensure_demo_users
 
-    shared = isinstance(cur, PgConnection)
-    if shared:
-        cur.execute("SELECT pg_advisory_lock(?)", [MIGRATE_LOCK_KEY])
-    try:
+    with cur.session_lock(MIGRATE_LOCK_KEY) if isinstance(cur, PgConnection) else contextlib.nullcontext():
         ensure_demo_users(cur)
         if is_empty(cur):
             summary = load_demo(cur)
             log.info("demo data loaded: %s", summary)
-    finally:
-        if shared:
-            cur.execute("SELECT pg_advisory_unlock(?)", [MIGRATE_LOCK_KEY])
 
 
 def open_store(path: str | os.PathLike[str] | None = None, *, demo: bool | None = None) -> Store:
