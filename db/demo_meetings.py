@@ -26,6 +26,19 @@ from db.demo_vocabulary import (
     site_label,
 )
 
+# The surgeon's opinion, with or without an operation in the plan (four each: the same draw).
+_SURGICAL_OPINIONS = (
+    "decompression and stabilisation are indicated; radiotherapy after wound healing.",
+    "surgery is the right first step; radiotherapy to follow.",
+    "agree with surgical stabilisation; adjuvant radiotherapy from week 2.",
+    "手术减压固定指征明确，术后放疗。",
+)
+_NON_SURGICAL_OPINIONS = (
+    "no mechanical instability requiring surgery; radiotherapy first.",
+    "recommend spinal precautions until reviewed in clinic.",
+    "stable enough for radiotherapy; surgical review if the pain becomes mechanical.",
+    "可先行放疗，暂不手术固定。",
+)
 
 class MeetingRecords(MeetingPlans):
     """What the meetings made of the cases: agenda, opinions, decisions, actions, delivery,
@@ -86,13 +99,10 @@ class MeetingRecords(MeetingPlans):
         if kinds & {"fixation", "decompression"} or any((sins_total(x) or 0) >= 7 for x in spinal):
             surgeon = "spine" if spinal else "member"
             s = max(spinal, key=lambda x: sins_total(x) or 0) if spinal else None
+            # The surgeon's words agree with the plan: surgery when it plans an operation (the
+            # board showed "no instability requiring surgery" beside a decompression).
             text = (f"SINS {sins_total(s)} at {s['level']}: " if s and sins_total(s) is not None else "") + self.rng.choice(
-                (
-                    "stabilisation is reasonable if the patient accepts surgery.",
-                    "no mechanical instability requiring surgery; radiotherapy first.",
-                    "recommend spinal precautions until reviewed in clinic.",
-                    "可先行放疗，暂不手术固定。",
-                )
+                _SURGICAL_OPINIONS if kinds & {"fixation", "decompression"} else _NON_SURGICAL_OPINIONS
             )
             wanted.append((surgeon, text))
         if "radiotherapy" in kinds:

@@ -16,9 +16,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已在数据库之外签署检查点：共 {n} 条，截至第 {seq} 条。",
     ),
     "sec.tampered": (
-        "{n} signed decision(s) no longer match their signature (changed outside the board): {ids}. "
+        "{n} signed decisions no longer match their signature (changed outside the board): {ids}. "
         "Do not rely on them; tell the administrator.",
         "{n} 项已签署决定与其签名不再一致（在系统外被修改）：{ids}。请勿依赖，并通知管理员。",
+    ),
+    "sec.tampered.one": (
+        "1 signed decision no longer matches its signature (changed outside the board): {ids}. "
+        "Do not rely on it; tell the administrator.",
+        "1 项已签署决定与其签名不再一致（在系统外被修改）：{ids}。请勿依赖，并通知管理员。",
     ),
     "sec.signature_broken": (
         "This signed decision no longer matches its signature: its content was changed outside the board. "

@@ -11,8 +11,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "列入时为危急（现为{now}）；主持人确认前仍排在危急病例中",
     ),
     "urg.banner": (
-        "{n} case(s) escalated since listing: their current data raise their urgency.",
+        "{n} cases escalated since listing: their current data raise their urgency.",
         "{n} 个病例列入后升级：当前资料提示其紧急程度已提高。",
+    ),
+    "urg.banner.one": (
+        "1 case escalated since listing: its current data raise its urgency.",
+        "1 个病例列入后升级：当前资料提示其紧急程度已提高。",
     ),
     "urg.banner_item": ("#{case} {patient}: {before} → {now} — {reasons}", "#{case} {patient}：{before} → {now} — {reasons}"),
     "urg.sync_failed": (

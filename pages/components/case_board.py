@@ -46,6 +46,8 @@ def case_picker(ctx: PageContext) -> int | None:
             case_id = int(text)
         else:
             st.error(ctx.t("board.unknown", case=escape_md(text[:20])))
+    if raw is None:  # no case asked for: the page's own heading (a case's board is headed by its patient)
+        st.title(ctx.t("nav.case"))
     ids, names = cache.picker_options(ctx, case_id)
     # The URL is the source of truth: a deep link or a new ?case= moves the picker with it.
     key = f"{PICK_KEY}_{ctx.lang}"

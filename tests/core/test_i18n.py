@@ -37,3 +37,11 @@ def test_formatting() -> None:
     assert t("cases.count", "zh", n=3) == "共 3 条"
     with pytest.raises(KeyError):
         t("no.such.key")
+
+
+def test_counts_are_worded_for_their_number() -> None:
+    """No "case(s)": a count reads "4 cases" or "1 case" (a ``.one`` twin for n = 1)."""
+    assert [k for k, (en, _) in MESSAGES.items() if re.search(r"\w\(s\)", en)] == []
+    assert t("urg.banner", n=4).startswith("4 cases escalated")
+    assert t("urg.banner", n=1).startswith("1 case escalated since listing: its")
+    assert t("import.refused", n=1) == "Refused, nothing was written (1 problem):"

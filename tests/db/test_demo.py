@@ -1201,6 +1201,23 @@ def test_hypercalcaemia_actions_go_to_medical_oncology(cur: duckdb.DuckDBPyConne
     assert {o["specialty"] for o in owners} == {"medical_oncology"}
 
 
+def test_surgeons_opinions_agree_with_a_planned_operation(cur: duckdb.DuckDBPyConnection) -> None:
+    """Where the decision plans decompression or fixation, the surgeon's opinion on that agenda
+    item does not say surgery is not needed (lecture case 2 read "no mechanical instability
+    requiring surgery" beside its emergency decompression)."""
+    no_surgery = ("no mechanical instability requiring surgery; radiotherapy first.", "暂不手术固定。")
+    opinions = rows(
+        cur,
+        "SELECT o.text FROM specialty_opinion o"
+        " WHERE o.specialty IN ('spine_surgery', 'orthopaedics') AND EXISTS ("
+        "  SELECT 1 FROM decision d JOIN plan_item p ON p.decision_id = d.decision_id"
+        "  WHERE d.item_id = o.item_id AND p.kind IN ('fixation', 'decompression'))",
+    )
+    assert opinions
+    wrong = [o["text"] for o in opinions if o["text"].endswith(no_surgery)]
+    assert not wrong, wrong
+
+
 def test_lecture_treatment_histories_are_coherent(cur: duckdb.DuckDBPyConnection) -> None:
     """An operation is done the day it is done (a mastectomy drawn as a bar up to today, "ongoing",
     read as a current treatment), and a relapse on tamoxifen switches to the aromatase inhibitor

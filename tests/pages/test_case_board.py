@@ -140,6 +140,7 @@ def test_unknown_case_id_is_a_clear_message(page_store: Path, user_ids: dict[str
 def test_no_case_asks_to_pick(page_store: Path, user_ids: dict[str, int]) -> None:
     at = app("case", user_id=user_ids["chair"]).run()
     assert not at.exception
+    assert [h.value for h in at.title] == ["Case board"]  # the page has a heading before a case is picked
     assert any("Pick a case" in i.value for i in at.info)
     assert not at.error
 
