@@ -185,17 +185,25 @@ class Stores:
         shutil.copy(self._request.getfixturevalue("demo_template"), target)
         return str(target)
 
+    def migrated(self) -> str:
+        """A migrated store holding nothing."""
+        from db.connection import connect
+
+        if BACKEND == "postgresql":
+            return self._pg_copy(self._request.getfixturevalue("pg_migrated"))
+        target = str(self._file("empty"))
+        con = connect(target)
+        migrate(con)
+        con.close()
+        return target
+
     def empty(self) -> str:
         """A migrated store holding the demo users and nothing else."""
         from db.connection import connect
         from db.users import ensure_demo_users
 
-        if BACKEND == "postgresql":
-            target = self._pg_copy(self._request.getfixturevalue("pg_migrated"))
-        else:
-            target = str(self._file("empty"))
+        target = self.migrated()
         con = connect(target)
-        migrate(con)
         ensure_demo_users(con)
         con.close()
         return target
