@@ -185,6 +185,14 @@ class Stores:
         shutil.copy(self._request.getfixturevalue("demo_template"), target)
         return str(target)
 
+    def blank(self) -> str:
+        """A store with nothing in it, not even the schema."""
+        if BACKEND == "postgresql":
+            name = self._cluster.create()
+            self._made.append(name)
+            return self._cluster.url(name)
+        return str(self._file("blank"))
+
     def migrated(self) -> str:
         """A migrated store holding nothing."""
         from db.connection import connect
