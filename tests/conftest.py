@@ -43,6 +43,14 @@ BACKEND_ENV = "BONEMDT_TEST_BACKEND"
 BACKEND = os.environ.get(BACKEND_ENV, "duckdb")
 if BACKEND not in ("duckdb", "postgresql"):
     raise RuntimeError(f"{BACKEND_ENV} must be duckdb or postgresql")
+
+
+def duckdb_only(reason: str) -> pytest.MarkDecorator:
+    """Skip a test in the PostgreSQL pass: it is about DuckDB store files, not the store's behaviour
+    (``reason`` says what, and where the PostgreSQL counterpart is tested if there is one)."""
+    return pytest.mark.skipif(BACKEND == "postgresql", reason="DuckDB store files only: " + reason)
+
+
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[PgCluster]:
     """A PostgreSQL cluster for this test session (skips when the server programs are missing)."""

@@ -855,8 +855,8 @@ def test_a_second_load_is_refused_and_changes_nothing(
     assert one(cur, "SELECT count(*) FROM patient") == summary.patient
 
 
-def test_an_unmigrated_store_is_refused() -> None:
-    c = duckdb.connect(":memory:")
+def test_an_unmigrated_store_is_refused(stores: Stores) -> None:
+    c = connect(stores.blank())
     with pytest.raises(RuntimeError, match="not migrated"):
         load_demo(c, today=TODAY)
     c.close()

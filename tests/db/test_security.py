@@ -37,7 +37,7 @@ from core.permissions import Capability, allowed
 from db import agenda, assessments, audit, cases, clinical, decisions, users
 from db.connection import connect
 from db.migrate import migrate
-from tests.conftest import Stores
+from tests.conftest import Stores, duckdb_only
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date.today()
@@ -380,6 +380,9 @@ def test_demo_users_only_in_demo_mode(cur: duckdb.DuckDBPyConnection) -> None:
 
 
 @pytest.mark.slow
+@duckdb_only(
+    "kill -9 of the one process that owns a store file; on PostgreSQL the server's WAL holds commits, and replica writers are tested in tests/db/test_postgres.py"
+)
 def test_kill_minus_nine_loses_no_acknowledged_write(tmp_path: Path) -> None:
     path = tmp_path / "crash.duckdb"
     con = duckdb.connect(str(path))
