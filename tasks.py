@@ -3,7 +3,7 @@
 
     python3 tasks.py run     # create .venv if missing, install, start the board on the demo store
     python3 tasks.py test    # the same environment, then the whole test suite (browser tests too),
-                             # and the store tests again on PostgreSQL (BONEMDT_TEST_BACKEND)
+                             # and the store, page and interop tests again on PostgreSQL
 
 Also: ``lint`` (ruff + mypy), ``bench`` (figures printed, never pass/fail), ``setup``, and
 ``replicas [N]``: a local trial of N app replicas (default 2) on PostgreSQL behind nginx
@@ -123,13 +123,18 @@ def replicas() -> None:
 
 
 def test() -> None:
-    """The whole suite; then, without arguments, the store tests (tests/db) again on PostgreSQL."""
+    """The whole suite; then, without arguments, the store, page and interop suites again on PostgreSQL."""
+    # The second pass: the suites whose stores follow BONEMDT_TEST_BACKEND (tests/conftest.py), run
+    # again on PostgreSQL -- the store tests, every AppTest page test and the interop/CLI tests.
+    # Tests about DuckDB store files (Parquet backup/restore, store folders, kill -9 of the file's
+    # owner) are skipped there with their reason (tests.conftest.duckdb_only).
+    postgresql_suites = ("tests/db", "tests/pages", "tests/interop")
     setup()
     system_packages()
     result = subprocess.run([str(PY), "-m", "pytest", *sys.argv[2:]], cwd=ROOT)
     if result.returncode == 0 and not sys.argv[2:]:
         env = dict(os.environ, BONEMDT_TEST_BACKEND="postgresql")
-        result = subprocess.run([str(PY), "-m", "pytest", "tests/db"], cwd=ROOT, env=env)
+        result = subprocess.run([str(PY), "-m", "pytest", *postgresql_suites], cwd=ROOT, env=env)
     sys.exit(result.returncode)
 
 

@@ -36,6 +36,7 @@ from core.models import Actor
 from core.permissions import Capability
 from db import audit, keys
 from db.connection import connect, transaction
+from db.dialect import PgConnection
 from db.migrate import MIGRATIONS_DIR, applied_versions, migrate
 
 MANIFEST = "manifest.json"
@@ -138,7 +139,12 @@ def staged_backup_folder(directory: str | os.PathLike[str], *errors: type[BaseEx
 
 
 def backup(cur: duckdb.DuckDBPyConnection, actor: Actor, directory: str | os.PathLike[str]) -> BackupInfo:
-    """Write a consistent, authenticated snapshot of the store into a new ``directory``."""
+    """Write a consistent, authenticated snapshot of the store into a new ``directory``
+    (a PostgreSQL store: ``pg_dump`` through db/backup_pg.py)."""
+    if isinstance(cur, PgConnection):
+        from db import backup_pg
+
+        return backup_pg.backup(cur, actor, directory)
     audit.authorize(cur, actor, Capability.BACKUP_RESTORE, "store")
     target = Path(directory)
     key = keys.key_for(cur)

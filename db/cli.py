@@ -112,12 +112,7 @@ def cmd_move_store(args: argparse.Namespace) -> str:
 def cmd_backup(args: argparse.Namespace) -> str:
     con = _open(store_target(args.db))
     try:
-        if isinstance(con, dialect.PgConnection):
-            from db import backup_pg
-
-            info = backup_pg.backup(con, SYSTEM_ACTOR, args.dir)
-        else:
-            info = backups.backup(con, SYSTEM_ACTOR, args.dir)
+        info = backups.backup(con, SYSTEM_ACTOR, args.dir)  # either engine (db/backup.py)
     finally:
         con.close()
     total = sum(info.tables.values())

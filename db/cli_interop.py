@@ -18,6 +18,7 @@ from core.interop.documents import MAX_IMPORT_BYTES, parse_case_files
 from core.interop.evaluate import evaluate_case_file
 from core.interop.report import ImportReport
 from core.models import SYSTEM_ACTOR
+from db.connection import store_target
 
 
 class InvalidInput(Exception):
@@ -61,7 +62,7 @@ def cmd_evaluate(args: argparse.Namespace) -> str:
         from db.cli import _open
         from db.policies import load_policy
 
-        con = _open(Path(args.db))
+        con = _open(store_target(args.db))
         try:
             policy = load_policy(con)
         finally:
@@ -77,7 +78,7 @@ def cmd_import(args: argparse.Namespace) -> str:
     path = Path(args.file)
     if not path.exists():
         raise CliError(f"{path}: no such file or folder")
-    con = _open(Path(args.db))
+    con = _open(store_target(args.db))
     try:
         report = import_path(con, SYSTEM_ACTOR, path, dry_run=args.dry_run)
     finally:
@@ -93,7 +94,7 @@ def _export(case_id: int, fmt: str, db: str, out: str | None) -> str:
     from db.cli import CliError, _open
     from db.interop.store import export_case_file
 
-    con = _open(Path(db))
+    con = _open(store_target(db))
     try:
         try:
             cf, doc = export_case_file(con, SYSTEM_ACTOR, case_id)

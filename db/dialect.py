@@ -150,6 +150,10 @@ def _open(dsn: str) -> Any:
     except psycopg.Error as exc:
         raise _duckdb_error(exc) from exc
     conn.adapters.register_dumper(int, Int8Dumper)  # Python ints (and lists of them) as BIGINT
+    # A pooled session (see _Pool): psycopg's own convention for pooled connections, so one a
+    # script run dropped inside a reference cycle is finalised without an "unclosed" warning
+    # (the garbage collector may finalise it before the PgConnection that would return it).
+    conn._pool = None
     return conn
 
 

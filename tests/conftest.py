@@ -1,8 +1,11 @@
 """Shared fixtures: real DuckDB files in temp dirs, a demo store built once per session.
 
-``BONEMDT_TEST_BACKEND=postgresql`` runs the store fixtures (``cur``, ``demo_cur``) on PostgreSQL
-instead: a throwaway cluster (initdb in a temp dir, loopback port) started once per session, a
-migrated template database, and a fresh database copied from it for each test.
+``BONEMDT_TEST_BACKEND=postgresql`` runs the store fixtures (``cur``, ``demo_cur``, ``stores``,
+``demo_source`` and the page and interop fixtures built on them) on PostgreSQL instead: a throwaway
+cluster (initdb in a temp dir, loopback port) started once per session, a migrated template
+database and a demo template database, and a fresh database copied from one of them for each test
+(or module). A store is named by its *target*: a DuckDB file path or a ``postgresql://`` URL, which
+``db.connection.connect`` opens and ``BONEMDT_DB`` / ``--db`` accept alike.
 """
 
 from __future__ import annotations
@@ -40,6 +43,14 @@ BACKEND_ENV = "BONEMDT_TEST_BACKEND"
 BACKEND = os.environ.get(BACKEND_ENV, "duckdb")
 if BACKEND not in ("duckdb", "postgresql"):
     raise RuntimeError(f"{BACKEND_ENV} must be duckdb or postgresql")
+
+
+def duckdb_only(reason: str) -> pytest.MarkDecorator:
+    """Skip a test in the PostgreSQL pass: it is about DuckDB store files, not the store's behaviour
+    (``reason`` says what, and where the PostgreSQL counterpart is tested if there is one)."""
+    return pytest.mark.skipif(BACKEND == "postgresql", reason="DuckDB store files only: " + reason)
+
+
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[PgCluster]:
     """A PostgreSQL cluster for this test session (skips when the server programs are missing)."""
@@ -143,6 +154,104 @@ def demo_cur(request: pytest.FixtureRequest) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(request.getfixturevalue("demo_copy")))
     yield con.cursor()
     con.close()
+
+
+def pg_name(url: str) -> str:
+    """The database name of a PostgreSQL store URL."""
+    return url.rsplit("/", 1)[1]
+
+
+class Stores:
+    """Stores made for one test (or one module) on the selected backend, removed afterwards.
+
+    Each method returns a store target (see the module doc)."""
+
+    def __init__(self, request: pytest.FixtureRequest, folder: Path) -> None:
+        self._request = request
+        self._folder = folder
+        self._made: list[str] = []
+
+    @property
+    def _cluster(self) -> PgCluster:
+        cluster: PgCluster = self._request.getfixturevalue("pg_cluster")
+        return cluster
+
+    def _pg_copy(self, template: str) -> str:
+        name = self._cluster.create(template)
+        self._made.append(name)
+        return self._cluster.url(name)
+
+    def _file(self, stem: str) -> Path:
+        n = sum(1 for _ in self._folder.glob(stem + "*.duckdb"))
+        return self._folder / f"{stem}{n or ''}.duckdb"
+
+    def demo(self) -> str:
+        """A copy of the session's demo store (written freely)."""
+        if BACKEND == "postgresql":
+            return self._pg_copy(self._request.getfixturevalue("pg_demo_template"))
+        target = self._file("demo")
+        shutil.copy(self._request.getfixturevalue("demo_template"), target)
+        return str(target)
+
+    def blank(self) -> str:
+        """A store with nothing in it, not even the schema."""
+        if BACKEND == "postgresql":
+            name = self._cluster.create()
+            self._made.append(name)
+            return self._cluster.url(name)
+        return str(self._file("blank"))
+
+    def migrated(self) -> str:
+        """A migrated store holding nothing."""
+        from db.connection import connect
+
+        if BACKEND == "postgresql":
+            return self._pg_copy(self._request.getfixturevalue("pg_migrated"))
+        target = str(self._file("empty"))
+        con = connect(target)
+        migrate(con)
+        con.close()
+        return target
+
+    def empty(self) -> str:
+        """A migrated store holding the demo users and nothing else."""
+        from db.connection import connect
+        from db.users import ensure_demo_users
+
+        target = self.migrated()
+        con = connect(target)
+        ensure_demo_users(con)
+        con.close()
+        return target
+
+    def copy(self, target: str) -> str:
+        """A copy of one of these stores (no session may be open on it)."""
+        if BACKEND == "postgresql":
+            return self._pg_copy(pg_name(target))
+        copied = self._file(Path(target).stem + "-copy")
+        shutil.copy(target, copied)
+        return str(copied)
+
+    def close(self) -> None:
+        for name in self._made:
+            self._cluster.drop(name)
+
+
+@pytest.fixture
+def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stores]:
+    made = Stores(request, tmp_path)
+    yield made
+    made.close()
+
+
+@pytest.fixture(scope="session")
+def demo_source(request: pytest.FixtureRequest) -> str:
+    """A demo store the tests only read (DuckDB: the template file; PostgreSQL: a session copy,
+    since a template database cannot be copied while a session is open on it)."""
+    if BACKEND == "postgresql":
+        cluster: PgCluster = request.getfixturevalue("pg_cluster")
+        return cluster.url(cluster.create(request.getfixturevalue("pg_demo_template")))
+    return str(request.getfixturevalue("demo_template"))
 
 
 def actor(role: Role, user_id: int = 1, specialty: Specialty | None = None) -> Actor:

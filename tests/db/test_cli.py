@@ -13,23 +13,27 @@ import pytest
 
 from db import audit
 from db.cli import main
+from tests.conftest import BACKEND, Stores, duckdb_only
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_init_creates_and_is_idempotent(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db = tmp_path / "sub" / "s.duckdb"
+def test_init_creates_and_is_idempotent(stores: Stores, capsys: pytest.CaptureFixture[str]) -> None:
+    blank = stores.blank()
+    db = str(Path(blank).parent / "sub" / Path(blank).name) if BACKEND == "duckdb" else blank  # a new folder too
     assert main(["init", "--db", str(db)]) == 0
     assert "store ready" in capsys.readouterr().out
     assert main(["init", "--db", str(db)]) == 0
     assert "already current" in capsys.readouterr().out
 
 
+@duckdb_only("a store file and its folder; PostgreSQL stores are created by the DBA")
 def test_init_on_a_directory_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["init", "--db", str(tmp_path)]) == 1
     assert "directory" in capsys.readouterr().err
 
 
+@duckdb_only("a store file and its folder; PostgreSQL stores are created by the DBA")
 def test_backup_of_missing_store_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["backup", str(tmp_path / "bk"), "--db", str(tmp_path / "none.duckdb")]) == 1
     assert "no store" in capsys.readouterr().err
@@ -45,6 +49,7 @@ def _tables(path: Path) -> dict[str, list[tuple[object, ...]]]:
         con.close()
 
 
+@duckdb_only("Parquet backup and file restore; pg_dump backup/restore: tests/db/test_postgres.py")
 def test_backup_restore_round_trip(demo_copy: Path, tmp_path: Path) -> None:
     bk = tmp_path / "backup"
     assert main(["backup", str(bk), "--db", str(demo_copy)]) == 0
@@ -68,6 +73,7 @@ def test_backup_restore_round_trip(demo_copy: Path, tmp_path: Path) -> None:
     con.close()
 
 
+@duckdb_only("Parquet backup and file restore; pg_dump backup/restore: tests/db/test_postgres.py")
 @pytest.mark.parametrize("damage", ["missing_manifest", "corrupt_parquet", "missing_file", "bad_manifest"])
 def test_damaged_backup_is_refused_and_store_untouched(
     demo_copy: Path, tmp_path: Path, damage: str, capsys: pytest.CaptureFixture[str]
@@ -95,15 +101,16 @@ def test_damaged_backup_is_refused_and_store_untouched(
     assert not list(tmp_path.glob("live.duckdb.before-restore-*"))
 
 
-def test_backup_into_non_empty_dir_fails(demo_copy: Path, tmp_path: Path) -> None:
+def test_backup_into_non_empty_dir_fails(stores: Stores, tmp_path: Path) -> None:
     (tmp_path / "bk").mkdir()
     (tmp_path / "bk" / "x").write_text("x")
-    assert main(["backup", str(tmp_path / "bk"), "--db", str(demo_copy)]) == 1
+    assert main(["backup", str(tmp_path / "bk"), "--db", stores.demo()]) == 1
+    assert [p.name for p in (tmp_path / "bk").iterdir()] == ["x"]
 
 
-def test_users_add_and_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db = tmp_path / "s.duckdb"
-    main(["init", "--db", str(db)])
+def test_users_add_and_list(stores: Stores, capsys: pytest.CaptureFixture[str]) -> None:
+    db = stores.blank()
+    assert main(["init", "--db", db]) == 0
     assert (
         main(
             [
@@ -127,6 +134,7 @@ def test_users_add_and_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert main(["users", "add", "x", "--display-name", "X", "--role", "chair", "--password", "short", "--db", str(db)]) == 1
 
 
+@duckdb_only("a store file and its folder; PostgreSQL stores are created by the DBA")
 def test_console_script_is_installed(tmp_path: Path) -> None:
     exe = Path(sys.executable).with_name("bonemdt")
     result = subprocess.run(

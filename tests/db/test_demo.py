@@ -6,7 +6,6 @@ from __future__ import annotations
 import itertools
 import json
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -49,7 +48,7 @@ from db.demo import (
 )
 from db.demo_lecture import demo_document, lecture_file
 from db.migrate import migrate
-from tests.conftest import BACKEND
+from tests.conftest import BACKEND, Stores
 
 TODAY = date(2026, 11, 27)
 
@@ -241,11 +240,10 @@ def _dump(cur: duckdb.DuckDBPyConnection, table: str, key: str) -> list[tuple]:
     return q(cur, f"SELECT * FROM {table} ORDER BY {key}")
 
 
-def test_same_seed_and_today_give_the_same_store(tmp_path: Path) -> None:
+def test_same_seed_and_today_give_the_same_store(stores: Stores) -> None:
     dumps = []
-    for name in ("a", "b"):
-        c = duckdb.connect(str(tmp_path / f"{name}.duckdb"))
-        migrate(c)
+    for _ in range(2):
+        c = connect(stores.migrated())
         load_demo(c, today=TODAY, seed=7)
         dumps.append(
             [
@@ -259,16 +257,14 @@ def test_same_seed_and_today_give_the_same_store(tmp_path: Path) -> None:
         )
         c.close()
     assert dumps[0] == dumps[1]
-    other = duckdb.connect(str(tmp_path / "c.duckdb"))
-    migrate(other)
+    other = connect(stores.migrated())
     load_demo(other, today=TODAY, seed=8)
     assert _dump(other, "lesion", "lesion_id") != dumps[0][2]
     other.close()
 
 
-def test_dates_move_with_today(tmp_path: Path) -> None:
-    c = duckdb.connect(str(tmp_path / "later.duckdb"))
-    migrate(c)
+def test_dates_move_with_today(stores: Stores) -> None:
+    c = connect(stores.migrated())
     later = TODAY + timedelta(days=100)
     load_demo(c, today=later)
     assert one(c, "SELECT max(meeting_date) FILTER (WHERE status = 'closed') FROM meeting") < later
@@ -285,9 +281,8 @@ def test_sequences_are_past_the_assigned_ids(cur: duckdb.DuckDBPyConnection) -> 
         assert one(cur, f"SELECT nextval('{seq}')") > top, seq
 
 
-def test_app_inserts_after_the_load_do_not_collide(tmp_path: Path) -> None:
-    c = duckdb.connect(str(tmp_path / "ins.duckdb"))
-    migrate(c)
+def test_app_inserts_after_the_load_do_not_collide(stores: Stores) -> None:
+    c = connect(stores.migrated())
     load_demo(c, today=TODAY)
     top = one(c, "SELECT max(patient_id) FROM patient")
     new_id = one(
@@ -886,8 +881,8 @@ def test_a_second_load_is_refused_and_changes_nothing(
     assert one(cur, "SELECT count(*) FROM patient") == summary.patient
 
 
-def test_an_unmigrated_store_is_refused() -> None:
-    c = duckdb.connect(":memory:")
+def test_an_unmigrated_store_is_refused(stores: Stores) -> None:
+    c = connect(stores.blank())
     with pytest.raises(RuntimeError, match="not migrated"):
         load_demo(c, today=TODAY)
     c.close()

@@ -7,7 +7,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from db.connection import connect
 from db.migrate import Migration, MigrationError, applied_versions, discover, migrate
+from tests.conftest import Stores
 
 TABLES = {
     "app_user",
@@ -36,26 +38,32 @@ TABLES = {
 }
 
 
-def test_fresh_store_gets_every_table(tmp_path: Path) -> None:
-    con = duckdb.connect(str(tmp_path / "s.duckdb"))
+TABLE_NAMES = "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
+
+
+def test_fresh_store_gets_every_table(stores: Stores) -> None:
+    con = connect(stores.blank())
     applied = migrate(con)
     assert applied == [m.version for m in discover()]
-    names = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    names = {r[0] for r in con.execute(TABLE_NAMES).fetchall()}
     assert names >= TABLES
+    con.close()
 
 
-def test_rerun_is_idempotent(tmp_path: Path) -> None:
-    con = duckdb.connect(str(tmp_path / "s.duckdb"))
+def test_rerun_is_idempotent(stores: Stores) -> None:
+    store = stores.blank()
+    con = connect(store)
     migrate(con)
     assert migrate(con) == []
     con.close()
-    con = duckdb.connect(str(tmp_path / "s.duckdb"))
+    con = connect(store)
     assert migrate(con) == []
     assert applied_versions(con) == [m.version for m in discover()]
+    con.close()
 
 
-def test_failing_migration_rolls_back_whole(tmp_path: Path) -> None:
-    con = duckdb.connect(str(tmp_path / "s.duckdb"))
+def test_failing_migration_rolls_back_whole(stores: Stores) -> None:
+    con = connect(stores.blank())
     migrate(con)
     broken = Migration(
         999,
@@ -65,8 +73,9 @@ def test_failing_migration_rolls_back_whole(tmp_path: Path) -> None:
     with pytest.raises(MigrationError, match="rolled back"):
         migrate(con, [*discover(), broken])
     assert 999 not in applied_versions(con)
-    assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'half_done'").fetchone() == (0,)
+    assert "half_done" not in {r[0] for r in con.execute(TABLE_NAMES).fetchall()}
     assert con.execute("SELECT count(*) FROM policy WHERE key = 'k'").fetchone() == (0,)
+    con.close()
 
 
 def test_migration_names_are_numbered(tmp_path: Path) -> None:

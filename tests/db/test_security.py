@@ -10,7 +10,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -35,7 +35,9 @@ from core.models import (
 )
 from core.permissions import Capability, allowed
 from db import agenda, assessments, audit, cases, clinical, decisions, users
+from db.connection import connect
 from db.migrate import migrate
+from tests.conftest import Stores, duckdb_only
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date.today()
@@ -51,14 +53,19 @@ CASE = Case(
 
 
 @pytest.fixture(scope="module")
-def world_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
+def world_stores(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stores]:
+    made = Stores(request, tmp_path_factory.mktemp("world"))
+    yield made
+    made.close()
+
+
+@pytest.fixture(scope="module")
+def world_template(world_stores: Stores) -> tuple[str, dict[str, object]]:
     """Built once: demo users, one case with a lesion, a meeting with the case listed, a signed
-    decision, and a second case without a decision. Each test works on a copy."""
-    path = tmp_path_factory.mktemp("world") / "world.duckdb"
-    con = duckdb.connect(str(path))
-    migrate(con)
+    decision, and a second case without a decision. Each test works on a copy (either backend)."""
+    path = world_stores.empty()
+    con = connect(path)
     c = con.cursor()
-    users.ensure_demo_users(c)
     people = {u.username: users.actor_by_username(c, u.username) for u in users.DEMO_USERS}
     case_id = cases.refer(c, people["coordinator"], PATIENT, CASE)
     case2 = cases.refer(c, people["coordinator"], PATIENT.model_copy(update={"mrn": "SEC-0002"}), CASE)
@@ -81,7 +88,7 @@ def world_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict
     )
     agenda.start_meeting(c, people["chair"], meeting, reason="Test world: no attendance recorded", today=TODAY)
     signed = decisions.sign(c, people["chair"], d.decision_id, password=users.DEMO_PASSWORD, expected_version=d.row_version)
-    con.execute("CHECKPOINT")
+    c.close()
     con.close()
     return path, {
         "people": people,
@@ -97,17 +104,13 @@ def world_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict
 
 
 @pytest.fixture
-def world(world_template: tuple[Path, dict[str, object]], tmp_path: Path) -> dict[str, object]:
-    import shutil
-
-    path = tmp_path / "w.duckdb"
-    shutil.copy(world_template[0], path)
-    return {**world_template[1], "path": path}
+def world(world_template: tuple[str, dict[str, object]], stores: Stores) -> dict[str, object]:
+    return {**world_template[1], "path": stores.copy(world_template[0])}
 
 
 @pytest.fixture
-def wcur(world: dict[str, object]) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(world["path"]))
+def wcur(world: dict[str, object]) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = connect(str(world["path"]))
     yield con.cursor()
     con.close()
 
@@ -377,6 +380,9 @@ def test_demo_users_only_in_demo_mode(cur: duckdb.DuckDBPyConnection) -> None:
 
 
 @pytest.mark.slow
+@duckdb_only(
+    "kill -9 of the one process that owns a store file; on PostgreSQL the server's WAL holds commits, and replica writers are tested in tests/db/test_postgres.py"
+)
 def test_kill_minus_nine_loses_no_acknowledged_write(tmp_path: Path) -> None:
     path = tmp_path / "crash.duckdb"
     con = duckdb.connect(str(path))

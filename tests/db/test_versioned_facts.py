@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -14,9 +13,11 @@ from core.errors import FieldError, PermissionDeniedError
 from core.models import Actor, Case, LabResult, Lesion, Patient, Role, Specialty, Treatment
 from db import assessments, audit, cases, clinical
 from db.board import case_stamp, load_board
-from db.migrate import discover, migrate
+from db.connection import connect, is_postgres
+from db.migrate import POSTGRESQL_DIR, discover, migrate
 from db.scores import load_case_files
 from db.versioning import VersionConflict
+from tests.conftest import Stores
 
 PATIENT = Patient(mrn="VER-0001", display_name="Version Patient", sex="female", birth_date=date(1960, 5, 1))
 REFERRAL = date(2026, 11, 2)
@@ -219,9 +220,11 @@ def test_batch_loader_projects_assessments(cur: duckdb.DuckDBPyConnection, coord
 # Migration 007 of existing undated values
 
 
-def test_migration_007_dates_existing_values_at_referral(tmp_path: Path) -> None:
-    con = duckdb.connect(str(tmp_path / "v6.duckdb"))
-    migrate(con, [m for m in discover() if m.version <= 6])
+def test_migration_007_dates_existing_values_at_referral(stores: Stores) -> None:
+    con = connect(stores.blank())
+    # The engine's own migration files (PostgreSQL variants where DuckDB's SQL differs).
+    every = discover(variants=POSTGRESQL_DIR) if is_postgres(con) else discover()
+    migrate(con, [m for m in every if m.version <= 6])
     con.execute(
         "INSERT INTO patient (patient_id, mrn, mrn_folded, display_name, sex, birth_date) VALUES (1, 'M-001', 'm-001', 'P', 'male', DATE '1950-01-01')"
     )
@@ -230,10 +233,10 @@ def test_migration_007_dates_existing_values_at_referral(tmp_path: Path) -> None
         " ecog, kps, frankel, frankel_new, neuro_assessed, neuro_signs, nrs, fever, expected_survival_weeks, weight_kg,"
         " primary_controlled, infection, created_at)"
         " VALUES (1, 1, DATE '2026-10-01', 'Dr', 'medical_oncology', 'Q', 'prostate', 2, 70, 'D', TRUE, TRUE,"
-        " ['limb_weakness'], 6, FALSE, 20, 72.5, FALSE, FALSE, TIMESTAMP '2026-10-01 09:00:00')"
+        " ARRAY['limb_weakness'], 6, FALSE, 20, 72.5, FALSE, FALSE, TIMESTAMP '2026-10-01 09:00:00')"
     )
     con.execute("INSERT INTO lesion (lesion_id, patient_id, bone, level, lesion_type) VALUES (1, 1, 'spine', 'L2', 'blastic')")
-    applied = migrate(con)
+    applied = migrate(con, every)
     assert applied == [m.version for m in discover() if m.version > 6]
     rows = con.execute("SELECT field, value, observed_on, recorded_by FROM assessment ORDER BY field").fetchall()
     values = {r[0]: r[1] for r in rows}
@@ -250,7 +253,8 @@ def test_migration_007_dates_existing_values_at_referral(tmp_path: Path) -> None
         "weight_kg": "72.5",
     }
     assert {(r[2], r[3]) for r in rows} == {(date(2026, 10, 1), "migration")}
-    columns = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'mdt_case'").fetchall()}
+    sql = "SELECT column_name FROM information_schema.columns WHERE table_name = 'mdt_case'"
+    columns = {r[0] for r in con.execute(sql).fetchall()}
     assert "ecog" not in columns and "nrs" not in columns
     cf = cases.load_case_file(con.cursor(), 1, as_of=date(2026, 11, 1))
     assert (cf.case.ecog, cf.case.frankel, cf.case.neuro_signs, cf.case.weight_kg) == (

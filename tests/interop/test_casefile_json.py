@@ -15,6 +15,7 @@ from core.interop.evaluate import evaluate_case_file
 from core.models import SYSTEM_ACTOR, Role
 from db.assessments import history as assessments_history
 from db.board import load_board
+from db.connection import connect
 from db.demo import lecture_case_id
 from db.demo_lecture import lecture_dates_for
 from db.interop.files import import_bytes
@@ -71,7 +72,7 @@ def test_seven_examples() -> None:
 
 
 @pytest.mark.parametrize("n", range(1, 8))
-def test_lecture_case_export_evaluates_as_the_board(demo_cur2: duckdb.DuckDBPyConnection, empty_db: Path, n: int) -> None:
+def test_lecture_case_export_evaluates_as_the_board(demo_cur2: duckdb.DuckDBPyConnection, empty_db: str, n: int) -> None:
     case_id = lecture_case_id(demo_cur2, n)
     board = load_board(demo_cur2, case_id)
     _, doc = export_case_file(demo_cur2, SYSTEM_ACTOR, case_id)
@@ -86,7 +87,7 @@ def test_lecture_case_export_evaluates_as_the_board(demo_cur2: duckdb.DuckDBPyCo
     assert [h["rule_id"] for h in result["suggestions"]] == list(board.rules.fired_ids)
     assert len(result["conflicts"]) == len(board.rules.conflicts)
     # Round trip through an empty store: the same clinical content comes back.
-    con = duckdb.connect(str(empty_db))
+    con = connect(empty_db)
     try:
         report = import_bytes(con, SYSTEM_ACTOR, "case.json", doc.to_json().encode())
         assert report.ok and report.written, report.refused

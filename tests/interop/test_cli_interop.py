@@ -58,7 +58,7 @@ def test_evaluate_malformed_json_exits_2(tmp_path: Path, capsys: pytest.CaptureF
 
 
 def test_export_import_round_trip_via_cli(
-    demo_db: Path, empty_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_db: str, empty_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "c3.json"
     assert main(["export", "3", "--db", str(demo_db), "-o", str(out)]) == 0
@@ -72,7 +72,7 @@ def test_export_import_round_trip_via_cli(
     assert "nothing new" in capsys.readouterr().out
 
 
-def test_import_refusal_exits_2(empty_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_refusal_exits_2(empty_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("[1, 2]", encoding="utf-8")
     with pytest.raises(SystemExit) as exc:
@@ -81,7 +81,7 @@ def test_import_refusal_exits_2(empty_db: Path, tmp_path: Path, capsys: pytest.C
     assert "case 1: is not a JSON object" in capsys.readouterr().err
 
 
-def test_export_unknown_case_fails(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_unknown_case_fails(demo_db: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export", "999999", "--db", str(demo_db)]) == 1
     assert "999999" in capsys.readouterr().err
 
@@ -94,7 +94,7 @@ def test_console_script_evaluate() -> None:
 
 
 def test_export_fhir_and_import_bundle_via_cli(
-    demo_db: Path, empty_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_db: str, empty_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["export-fhir", "5", "--db", str(demo_db)]) == 0
     bundle = json.loads(capsys.readouterr().out)
@@ -107,7 +107,7 @@ def test_export_fhir_and_import_bundle_via_cli(
     assert "patient 1" in capsys.readouterr().out
 
 
-def test_import_csv_folder_via_cli(empty_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_csv_folder_via_cli(empty_db: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["import", str(ROOT / "docs" / "examples" / "csv"), "--db", str(empty_db), "--dry-run"]) == 0
     assert "patient 7" in capsys.readouterr().out
 
@@ -117,6 +117,6 @@ def test_case_schema_command_prints_the_schema(capsys: pytest.CaptureFixture[str
     assert json.loads(capsys.readouterr().out)["properties"]["format"] == {"const": "bonemdt-case/1"}
 
 
-def test_evaluate_with_the_store_policies(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_evaluate_with_the_store_policies(demo_db: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["evaluate", str(EXAMPLE), "--db", str(demo_db), "--db-policy"]) == 0
     assert json.loads(capsys.readouterr().out)["ok"] is True

@@ -9,7 +9,6 @@ import csv
 import functools
 import gc
 import io
-import shutil
 import zipfile
 from collections.abc import Callable
 from datetime import date
@@ -21,8 +20,10 @@ import pytest
 from core.interop.csv_tables import parse_csv_tables
 from core.interop.report import ImportReport
 from core.models import SYSTEM_ACTOR
+from db.connection import connect
 from db.interop.files import gc_paused, import_bytes, import_path
 from db.interop.store import export_case_file
+from tests.conftest import Stores
 from tests.interop.test_casefile_json import COUNT_TABLES, clinical, counts
 from tests.interop.test_csv import CSV_DIR
 from tests.interop.test_fhir import normal
@@ -88,7 +89,7 @@ def _data_counts(cur: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {t: n for t, n in counts(cur).items() if t in (*COUNT_TABLES, "assessment") and t != "audit_log"}
 
 
-def test_a_200_case_file_equals_importing_each_case_on_its_own(empty_db: Path, tmp_path: Path) -> None:
+def test_a_200_case_file_equals_importing_each_case_on_its_own(empty_db: str, stores: Stores) -> None:
     tables = _cases(200)
     mrns = [r["mrn"] for r in tables["patients.csv"]]
     first = set(mrns[:150])
@@ -98,9 +99,8 @@ def test_a_200_case_file_equals_importing_each_case_on_its_own(empty_db: Path, t
     second["patients.csv"][2]["display_name"] = "Renamed In The Registry"
     changed = set(mrns[:25]) | set(mrns[150:])
 
-    one_by_one_db = tmp_path / "one-by-one.duckdb"
-    shutil.copy(empty_db, one_by_one_db)
-    bulk, single = duckdb.connect(str(empty_db)), duckdb.connect(str(one_by_one_db))
+    one_by_one_db = stores.copy(empty_db)
+    bulk, single = connect(empty_db), connect(one_by_one_db)
     try:
         reports = [import_bytes(bulk, SYSTEM_ACTOR, "first.zip", _zip(tables, first.__contains__))]
         reports.append(import_bytes(bulk, SYSTEM_ACTOR, "second.zip", _zip(second)))

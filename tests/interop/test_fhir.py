@@ -7,7 +7,6 @@ import contextlib
 import json
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -15,6 +14,7 @@ import pytest
 from fhir.resources.R4B.bundle import Bundle
 
 from core.models import SYSTEM_ACTOR
+from db.connection import connect
 from db.demo import lecture_case_id
 from db.interop.fhir import export_bundle_json
 from db.interop.files import import_bytes
@@ -40,7 +40,7 @@ def normal(data: Any) -> Any:
 
 
 @pytest.mark.parametrize("n", range(1, 8))
-def test_lecture_case_fhir_round_trip(demo_cur2: duckdb.DuckDBPyConnection, empty_db: Path, n: int) -> None:
+def test_lecture_case_fhir_round_trip(demo_cur2: duckdb.DuckDBPyConnection, empty_db: str, n: int) -> None:
     case_id = lecture_case_id(demo_cur2, n)
     cf, doc = export_case_file(demo_cur2, SYSTEM_ACTOR, case_id)
     text = export_bundle_json(demo_cur2, cf, doc)
@@ -52,7 +52,7 @@ def test_lecture_case_fhir_round_trip(demo_cur2: duckdb.DuckDBPyConnection, empt
     assert "94222008" in codes or not cf.lesions
     profiles = {p for e in raw["entry"] for p in (e["resource"].get("meta") or {}).get("profile", [])}
     assert any(p.endswith("mcode-primary-cancer-condition") for p in profiles)
-    con = duckdb.connect(str(empty_db))
+    con = connect(empty_db)
     try:
         report = import_bytes(con, SYSTEM_ACTOR, f"case{n}.json", text.encode())
         assert report.ok and report.written, report.refused

@@ -16,6 +16,7 @@ from core.casefile import CaseDocument, json_schema
 from core.interop.evaluate import evaluate_case_file
 from core.models import SYSTEM_ACTOR
 from db.board import load_board
+from db.connection import connect
 from db.demo import LECTURE_CASE_MRNS, lecture_case_id
 from db.demo_base import last_past_meeting
 from db.demo_lecture import (
@@ -110,7 +111,7 @@ def test_demo_document_follows_the_demo_calendar() -> None:
 
 @pytest.mark.parametrize("n", LECTURE_NUMBERS)
 def test_demo_holds_the_data_file_and_its_board_is_the_file_evaluated(
-    demo_cur2: duckdb.DuckDBPyConnection, empty_db: Path, n: int
+    demo_cur2: duckdb.DuckDBPyConnection, empty_db: str, n: int
 ) -> None:
     case_id = lecture_case_id(demo_cur2, n)
     board = load_board(demo_cur2, case_id)
@@ -127,7 +128,7 @@ def test_demo_holds_the_data_file_and_its_board_is_the_file_evaluated(
     assert [h["rule_id"] for h in result["suggestions"]] == list(board.rules.fired_ids)
     # The demo's rows are what importing the file stores: both export as the same document.
     _, demo_doc = export_case_file(demo_cur2, SYSTEM_ACTOR, case_id)
-    con = duckdb.connect(str(empty_db))
+    con = connect(empty_db)
     try:
         report = import_bytes(con, SYSTEM_ACTOR, f"lecture_case_{n}.json", json.dumps(document).encode())
         assert report.ok and report.written, report.refused

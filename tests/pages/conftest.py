@@ -3,29 +3,31 @@
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from db.connection import connect
 from pages.components import forms_assessment, forms_header
 from pages.components.guard import fingerprint
 from pages.components.widgets import seen_key
+from tests.conftest import Stores
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ("overview", "cases", "case", "meetings", "decisions", "analytics", "admin")
 
 
 @pytest.fixture(scope="module")
-def page_store(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    target = tmp_path_factory.mktemp("pages") / "demo.duckdb"
-    shutil.copy(demo_template, target)
+def page_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The module's copy of the demo store (a file path or a PostgreSQL URL: tests/conftest.py),
+    which the app opens through ``BONEMDT_DB``."""
+    made = Stores(request, tmp_path_factory.mktemp("pages"))
+    target = made.demo()
     old = {k: os.environ.get(k) for k in ("BONEMDT_DB", "BONEMDT_DEMO")}
-    os.environ["BONEMDT_DB"] = str(target)
+    os.environ["BONEMDT_DB"] = target
     os.environ["BONEMDT_DEMO"] = "1"
     yield target
     for k, v in old.items():
@@ -33,11 +35,34 @@ def page_store(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) ->
             os.environ.pop(k, None)
         else:
             os.environ[k] = v
+    _forget_store(target)
+    made.close()
+
+
+def _forget_store(target: str) -> None:
+    """Close the store the app opened (a process-wide cache) before the module's store goes.
+
+    On PostgreSQL the app's per-run sessions go back to the store's pool when dropped
+    (db/dialect.py); the few the finished AppTests still hold in reference cycles are collected
+    here, where psycopg's warning that they were not closed by hand says nothing about the app."""
+    import gc
+    import warnings
+
+    import streamlit as st
+
+    from pages.components import guard
+
+    if target.startswith("postgresql://"):
+        guard._open(target, True).conn.close()  # the cached Store (cache hit: opens nothing)
+    st.cache_resource.clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
 
 
 @pytest.fixture(scope="module")
-def user_ids(demo_template: Path) -> dict[str, int]:
-    con = duckdb.connect(str(demo_template), read_only=True)
+def user_ids(demo_source: str) -> dict[str, int]:
+    con = connect(demo_source, read_only=True)
     try:
         return {r[0]: int(r[1]) for r in con.execute("SELECT username, user_id FROM app_user").fetchall()}
     finally:

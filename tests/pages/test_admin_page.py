@@ -9,12 +9,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from db.connection import connect
 from tests.pages.conftest import app, texts
 
 
 @pytest.fixture
-def con(page_store: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    c = duckdb.connect(str(page_store))
+def con(page_store: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    c = connect(page_store)
     yield c.cursor()
     c.close()
 
@@ -27,7 +28,7 @@ def _role(con: duckdb.DuckDBPyConnection, username: str) -> tuple[str, str | Non
 
 @pytest.mark.parametrize("username", ["member", "coordinator", "analyst", "spine"])
 def test_the_role_form_shows_the_picked_users_stored_state_and_save_keeps_it(
-    page_store: Path, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection, username: str
+    page_store: str, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection, username: str
 ) -> None:
     at = app("admin", user_id=user_ids["admin"]).run()
     assert not at.exception
@@ -47,7 +48,7 @@ def test_the_role_form_shows_the_picked_users_stored_state_and_save_keeps_it(
 
 
 def test_changing_a_role_is_saved_for_that_user_only(
-    page_store: Path, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection
+    page_store: str, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection
 ) -> None:
     at = app("admin", user_id=user_ids["admin"]).run()
     uid = user_ids["rehab"]
@@ -59,14 +60,14 @@ def test_changing_a_role_is_saved_for_that_user_only(
     assert _role(con, "member")[0] == "member"
 
 
-def test_a_new_user_starts_as_member(page_store: Path, user_ids: dict[str, int]) -> None:
+def test_a_new_user_starts_as_member(page_store: str, user_ids: dict[str, int]) -> None:
     at = app("admin", user_id=user_ids["admin"]).run()
     role = next(s for s in at.selectbox if s.label == "Role" and "new_user" in str(s.form_id))
     assert role.value == "member"
 
 
 def test_the_typed_backup_directory_is_kept_across_reruns_and_used(
-    page_store: Path, user_ids: dict[str, int], tmp_path: Path
+    page_store: str, user_ids: dict[str, int], tmp_path: Path
 ) -> None:
     at = app("admin", user_id=user_ids["admin"]).run()
     suggested = at.text_input(key="admin_backup_dir").value
@@ -82,7 +83,7 @@ def test_the_typed_backup_directory_is_kept_across_reruns_and_used(
     assert any(str(target) in s.value for s in at.success)
 
 
-def test_validation_errors_all_at_once_in_chinese(page_store: Path, user_ids: dict[str, int]) -> None:
+def test_validation_errors_all_at_once_in_chinese(page_store: str, user_ids: dict[str, int]) -> None:
     at = app("admin", user_id=user_ids["admin"])
     at.session_state["lang"] = "zh"
     at.run()
@@ -96,7 +97,7 @@ def test_validation_errors_all_at_once_in_chinese(page_store: Path, user_ids: di
     assert not any("String should" in e or "at least" in e for e in errors)
 
 
-def test_policy_and_audit_are_shown_with_labels(page_store: Path, user_ids: dict[str, int]) -> None:
+def test_policy_and_audit_are_shown_with_labels(page_store: str, user_ids: dict[str, int]) -> None:
     at = app("admin", user_id=user_ids["admin"]).run()
     policy = next(df.value for df in at.dataframe if "Policy" in df.value.columns)
     assert "rt_single_fraction_survival_weeks" not in set(policy["Policy"])
@@ -106,7 +107,7 @@ def test_policy_and_audit_are_shown_with_labels(page_store: Path, user_ids: dict
     assert "audit entries" in shown or "audit entry" in shown
 
 
-def test_empty_cells_show_a_dash_not_none(page_store: Path, user_ids: dict[str, int]) -> None:
+def test_empty_cells_show_a_dash_not_none(page_store: str, user_ids: dict[str, int]) -> None:
     """A table shows a missing value as the English word "None" (in the Chinese UI too)."""
     at = app("admin", user_id=user_ids["admin"])
     at.session_state["lang"] = "zh"

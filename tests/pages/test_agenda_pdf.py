@@ -9,7 +9,6 @@ import re
 import warnings
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import duckdb
 import pypdf
@@ -18,6 +17,7 @@ import pytest
 from core.errors import PermissionDeniedError
 from db import listing, meetings, users
 from db.agenda_export import agenda_sheet
+from db.connection import connect
 from pages.components import agenda_pdf, documents
 from tests.pages.conftest import app
 
@@ -27,8 +27,8 @@ needs_font = pytest.mark.skipif(not documents.font_available(), reason="fonts-no
 
 
 @pytest.fixture
-def con(page_store: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    c = duckdb.connect(str(page_store))
+def con(page_store: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    c = connect(page_store)
     yield c.cursor()
     c.close()
 
@@ -93,7 +93,7 @@ def test_the_pdf_names_every_case_with_its_question_and_closes_its_font(
 
 
 @needs_font
-def test_the_meeting_page_offers_it_to_the_coordinator_only(page_store: Path, user_ids: dict[str, int]) -> None:
+def test_the_meeting_page_offers_it_to_the_coordinator_only(page_store: str, user_ids: dict[str, int]) -> None:
     at = app("meetings", user_id=user_ids["coordinator"]).run()
     assert not at.exception
     prepare = next(b for b in at.button if str(b.key).startswith("agenda_pdf_") and str(b.key).endswith("_prepare"))

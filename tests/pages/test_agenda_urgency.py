@@ -7,19 +7,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import duckdb
 import pytest
 
 from core.models import LabResult
 from db import agenda, clinical, listing, meetings, urgency, users
+from db.connection import connect
 from tests.pages.conftest import app, texts
 
 
 @pytest.fixture
-def con(page_store: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    c = duckdb.connect(str(page_store))
+def con(page_store: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    c = connect(page_store)
     yield c.cursor()
     c.close()
 
@@ -43,7 +43,7 @@ def _calcium(con: duckdb.DuckDBPyConnection, case_id: int, total: str, albumin: 
 
 
 def test_escalation_shows_on_the_overview_and_the_agenda(
-    page_store: Path, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection, next_meeting: int
+    page_store: str, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection, next_meeting: int
 ) -> None:
     frame = listing.agenda_items(con, next_meeting)
     routine = frame[frame["urgency"] == "routine"]
@@ -77,7 +77,7 @@ def test_escalation_shows_on_the_overview_and_the_agenda(
 
 
 def test_the_chair_clears_was_emergency_at_listing(
-    page_store: Path, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection, next_meeting: int
+    page_store: str, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection, next_meeting: int
 ) -> None:
     frame, _ = listing.candidates(con, next_meeting, limit=500)
     live = urgency.ensure_current(con, [int(c) for c in frame["case_id"]])
@@ -104,7 +104,7 @@ def test_the_chair_clears_was_emergency_at_listing(
 
 
 def test_three_consecutive_moves_in_the_page(
-    page_store: Path, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection, next_meeting: int
+    page_store: str, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection, next_meeting: int
 ) -> None:
     at = app("meetings", user_id=user_ids["coordinator"]).run()
     assert not at.exception

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from tests.pages.conftest import app
 
 
-def test_chart_legends_hang_below_the_axis_title(page_store: Path, user_ids: dict[str, int]) -> None:
+def test_chart_legends_hang_below_the_axis_title(page_store: str, user_ids: dict[str, int]) -> None:
     """Each chart's horizontal legend is anchored at its top below the plot: anchored at its
     bottom (plotly's "auto" for y < 1/3), a legend of two rows rose over the x-axis title
     (the decision-to-delivery chart in Chinese at 1024 px)."""

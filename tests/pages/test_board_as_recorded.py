@@ -4,14 +4,11 @@ signed decision and reachable for any past day."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
-
-import duckdb
 
 from core.models import Actor, Role, Specialty
 from db import clinical
 from db.board import load_board
-from db.connection import utc_now
+from db.connection import connect, utc_now
 from db.demo import lecture_case_id
 from pages.components.case_board import TAB_KEY
 from tests.pages.conftest import app
@@ -31,8 +28,8 @@ def _open(user_id: int, query: dict[str, str]) -> object:
     return at
 
 
-def test_the_board_as_recorded_before_a_correction(page_store: Path, user_ids: dict[str, int]) -> None:
-    con = duckdb.connect(str(page_store))
+def test_the_board_as_recorded_before_a_correction(page_store: str, user_ids: dict[str, int]) -> None:
+    con = connect(page_store)
     try:
         case_id = lecture_case_id(con, 2)
         before = utc_now() - timedelta(seconds=1)
@@ -52,8 +49,8 @@ def test_the_board_as_recorded_before_a_correction(page_store: Path, user_ids: d
     assert not any(str(e.label).startswith(("Add / edit", "Clinical assessments")) for e in past.expander)  # type: ignore[attr-defined]
 
 
-def test_a_malformed_or_future_moment_falls_back_to_the_current_board(page_store: Path, user_ids: dict[str, int]) -> None:
-    con = duckdb.connect(str(page_store))
+def test_a_malformed_or_future_moment_falls_back_to_the_current_board(page_store: str, user_ids: dict[str, int]) -> None:
+    con = connect(page_store)
     try:
         case_id = lecture_case_id(con, 1)
     finally:
@@ -64,8 +61,8 @@ def test_a_malformed_or_future_moment_falls_back_to_the_current_board(page_store
         assert not any("Read-only" in i.value for i in at.info)  # type: ignore[attr-defined]
 
 
-def test_a_signed_decision_links_to_the_board_as_signed(page_store: Path, user_ids: dict[str, int]) -> None:
-    con = duckdb.connect(str(page_store))
+def test_a_signed_decision_links_to_the_board_as_signed(page_store: str, user_ids: dict[str, int]) -> None:
+    con = connect(page_store)
     try:
         case_id = lecture_case_id(con, 3)  # closed: decided and signed at a past meeting
         signed = con.execute(
@@ -84,8 +81,8 @@ def test_a_signed_decision_links_to_the_board_as_signed(page_store: Path, user_i
     assert "Board as signed" in labels
 
 
-def test_picking_a_day_before_the_referral_is_refused_next_to_the_field(page_store: Path, user_ids: dict[str, int]) -> None:
-    con = duckdb.connect(str(page_store))
+def test_picking_a_day_before_the_referral_is_refused_next_to_the_field(page_store: str, user_ids: dict[str, int]) -> None:
+    con = connect(page_store)
     try:
         case_id = lecture_case_id(con, 1)
         referred = con.execute("SELECT referral_date FROM mdt_case WHERE case_id = ?", [case_id]).fetchall()[0][0]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from db.board import Board, load_board
+from db.connection import connect
 from db.demo import lecture_case_id
 from pages.components.case_board import PICK_KEY, TAB_KEY
 from tests.pages.conftest import app, texts
@@ -19,9 +19,9 @@ TABS_EN = ("Suggestions", "Imaging", "Timeline", "Labs", "Lesions", "Decisions &
 
 
 @pytest.fixture(scope="module")
-def template_cur(demo_template: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def template_cur(demo_source: str) -> Iterator[duckdb.DuckDBPyConnection]:
     """Read-only view of the demo template: expected values come from the same use-case."""
-    con = duckdb.connect(str(demo_template), read_only=True)
+    con = connect(demo_source, read_only=True)
     try:
         yield con.cursor()
     finally:
@@ -53,7 +53,7 @@ def open_case(user_id: int, case_id: int, *, tab: str | None = None, lang: str =
 
 
 def test_lecture_case_2_cord_compression(
-    page_store: Path,
+    page_store: str,
     user_ids: dict[str, int],
     lecture: dict[int, int],
     template_cur: duckdb.DuckDBPyConnection,
@@ -85,7 +85,7 @@ def test_lecture_case_2_cord_compression(
 
 
 def test_lecture_case_1_pain_radiotherapy_zoledronic(
-    page_store: Path,
+    page_store: str,
     user_ids: dict[str, int],
     lecture: dict[int, int],
     template_cur: duckdb.DuckDBPyConnection,
@@ -117,7 +117,7 @@ def _incomplete_case(cur: duckdb.DuckDBPyConnection) -> tuple[int, Board]:
 
 
 def test_missing_input_shows_prompt_instead_of_score(
-    page_store: Path, user_ids: dict[str, int], template_cur: duckdb.DuckDBPyConnection
+    page_store: str, user_ids: dict[str, int], template_cur: duckdb.DuckDBPyConnection
 ) -> None:
     case_id, board = _incomplete_case(template_cur)
     assert "serum_creatinine_umol_l" in board.scores.patient["zoledronic_acid_dose"].missing
@@ -129,7 +129,7 @@ def test_missing_input_shows_prompt_instead_of_score(
 
 
 @pytest.mark.parametrize("raw", ["999999", "abc", "-1", "1e3", "99999999999999999999999", "<b>x</b>"])
-def test_unknown_case_id_is_a_clear_message(page_store: Path, user_ids: dict[str, int], raw: str) -> None:
+def test_unknown_case_id_is_a_clear_message(page_store: str, user_ids: dict[str, int], raw: str) -> None:
     at = app("case", user_id=user_ids["chair"], query={"case": raw}).run()
     assert not at.exception
     assert any("There is no case" in e.value for e in at.error)
@@ -137,7 +137,7 @@ def test_unknown_case_id_is_a_clear_message(page_store: Path, user_ids: dict[str
     assert "<b>" not in texts(at)  # the echoed id is escaped
 
 
-def test_no_case_asks_to_pick(page_store: Path, user_ids: dict[str, int]) -> None:
+def test_no_case_asks_to_pick(page_store: str, user_ids: dict[str, int]) -> None:
     at = app("case", user_id=user_ids["chair"]).run()
     assert not at.exception
     assert [h.value for h in at.title] == ["Case board"]  # the page has a heading before a case is picked
@@ -145,7 +145,7 @@ def test_no_case_asks_to_pick(page_store: Path, user_ids: dict[str, int]) -> Non
     assert not at.error
 
 
-def test_picker_opens_the_picked_case(page_store: Path, user_ids: dict[str, int], lecture: dict[int, int]) -> None:
+def test_picker_opens_the_picked_case(page_store: str, user_ids: dict[str, int], lecture: dict[int, int]) -> None:
     at = open_case(user_ids["chair"], lecture[1])
     at.selectbox(key=f"{PICK_KEY}_en").set_value(lecture[3]).run()
     assert not at.exception
@@ -153,7 +153,7 @@ def test_picker_opens_the_picked_case(page_store: Path, user_ids: dict[str, int]
     assert f"case #{lecture[3]}" in at.title[0].value
 
 
-def test_chinese_labels(page_store: Path, user_ids: dict[str, int], lecture: dict[int, int]) -> None:
+def test_chinese_labels(page_store: str, user_ids: dict[str, int], lecture: dict[int, int]) -> None:
     at = open_case(user_ids["chair"], lecture[2], lang="zh")
     body, shown = plain(at), metrics(at)
     assert f"病例 #{lecture[2]}" in at.title[0].value
@@ -177,7 +177,7 @@ def test_chinese_labels(page_store: Path, user_ids: dict[str, int], lecture: dic
         assert raw not in body
 
 
-def test_tabs_render_their_sections(page_store: Path, user_ids: dict[str, int], lecture: dict[int, int]) -> None:
+def test_tabs_render_their_sections(page_store: str, user_ids: dict[str, int], lecture: dict[int, int]) -> None:
     chair, case_id = user_ids["chair"], lecture[2]
     imaging = plain(open_case(chair, case_id, tab="Imaging"))
     assert "MRI · Whole spine" in imaging
@@ -197,7 +197,7 @@ def test_tabs_render_their_sections(page_store: Path, user_ids: dict[str, int], 
 
 
 def test_signature_meaning_in_chinese_on_the_decisions_tab(
-    page_store: Path, user_ids: dict[str, int], lecture: dict[int, int]
+    page_store: str, user_ids: dict[str, int], lecture: dict[int, int]
 ) -> None:
     """The signed decision's meaning is the catalogue's, not the stored English phrase."""
     shown = plain(open_case(user_ids["chair"], lecture[2], tab="决策与待办", lang="zh"))
@@ -205,7 +205,7 @@ def test_signature_meaning_in_chinese_on_the_decisions_tab(
     assert "Approved as the MDT decision" not in shown
 
 
-def test_missing_inputs_read_as_chinese(page_store: Path, user_ids: dict[str, int], lecture: dict[int, int]) -> None:
+def test_missing_inputs_read_as_chinese(page_store: str, user_ids: dict[str, int], lecture: dict[int, int]) -> None:
     """A card's missing inputs in Chinese use full-width brackets and separators, not " (" and "; "."""
     at = open_case(user_ids["chair"], lecture[3], lang="zh")
     missing = [w.value for w in at.warning if w.value.startswith("缺少：")]
@@ -216,7 +216,7 @@ def test_missing_inputs_read_as_chinese(page_store: Path, user_ids: dict[str, in
 
 
 def test_breakdown_shows_points_and_where_inputs_came_from(
-    page_store: Path, user_ids: dict[str, int], lecture: dict[int, int]
+    page_store: str, user_ids: dict[str, int], lecture: dict[int, int]
 ) -> None:
     at = app("case", user_id=user_ids["chair"], query={"case": str(lecture[2])})
     at.session_state["board_bd_pick"] = ["sins", "karnofsky"]  # "Points and sources", full width
@@ -232,9 +232,9 @@ def test_breakdown_shows_points_and_where_inputs_came_from(
     assert "Reference: Fisher CG et al" in plain(at)
 
 
-def test_opening_snapshots_scores_once(page_store: Path, user_ids: dict[str, int], lecture: dict[int, int]) -> None:
+def test_opening_snapshots_scores_once(page_store: str, user_ids: dict[str, int], lecture: dict[int, int]) -> None:
     def count() -> int:
-        con = duckdb.connect(str(page_store))
+        con = connect(page_store)
         try:
             row = con.execute("SELECT count(*) FROM score_snapshot WHERE case_id = ?", [lecture[4]]).fetchone()
             return int(row[0]) if row else 0
@@ -271,7 +271,7 @@ def _all_ids(cur: duckdb.DuckDBPyConnection) -> list[int]:
 
 
 def test_sample_of_demo_cases_opens(
-    page_store: Path,
+    page_store: str,
     user_ids: dict[str, int],
     lecture: dict[int, int],
     template_cur: duckdb.DuckDBPyConnection,
@@ -288,5 +288,5 @@ def test_sample_of_demo_cases_opens(
     os.environ.get("BONEMDT_FULL_BOARD_LOOP") != "1",
     reason="all 173 demo cases take 80–160 s; set BONEMDT_FULL_BOARD_LOOP=1 to run them",
 )
-def test_every_demo_case_opens(page_store: Path, user_ids: dict[str, int], template_cur: duckdb.DuckDBPyConnection) -> None:
+def test_every_demo_case_opens(page_store: str, user_ids: dict[str, int], template_cur: duckdb.DuckDBPyConnection) -> None:
     _open_each(user_ids["chair"], _all_ids(template_cur))

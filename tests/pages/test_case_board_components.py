@@ -7,15 +7,14 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from functools import partial
-from pathlib import Path
 
-import duckdb
 import pytest
 
 from core.i18n import MESSAGES, t
 from core.messages.case_board import MESSAGES as BOARD_MESSAGES
 from core.models import Bone, Lesion, LesionType, Segment, Side
 from db.board import Board, load_board
+from db.connection import connect
 from db.demo import lecture_case_id
 from pages.components import board_common, cache, score_cards
 from pages.components.figures import BAND_COLOURS, band_colour
@@ -27,9 +26,9 @@ def context(lang: str) -> PageContext:
 
 
 @pytest.fixture(scope="module")
-def boards(demo_template: Path) -> Iterator[dict[int, Board]]:
+def boards(demo_source: str) -> Iterator[dict[int, Board]]:
     """Every demo case's board (facts, scores, rules), loaded read-only from the template."""
-    con = duckdb.connect(str(demo_template), read_only=True)
+    con = connect(demo_source, read_only=True)
     try:
         cur = con.cursor()
         ids = [int(r[0]) for r in cur.execute("SELECT case_id FROM mdt_case").fetchall()]

@@ -4,14 +4,13 @@ read (a concurrent change is a clear conflict and nothing is saved)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
 
-import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.models import Actor, Case, Patient, Role, Specialty
 from db import cases
+from db.connection import connect
 from pages.components import forms_header
 from pages.components.widgets import seen_key
 from tests.pages.conftest import app, open_entries
@@ -20,8 +19,8 @@ ENTRY = "Edit case details (referral, primary tumour, markers, wishes)"
 
 
 @pytest.fixture
-def case_id(page_store: Path, user_ids: dict[str, int]) -> int:
-    con = duckdb.connect(str(page_store))
+def case_id(page_store: str, user_ids: dict[str, int]) -> int:
+    con = connect(page_store)
     try:
         who = Actor(user_id=user_ids["coordinator"], username="coordinator", role=Role.COORDINATOR)
         n = int(con.execute("SELECT count(*) FROM patient").fetchone()[0])  # type: ignore[index]
@@ -44,8 +43,8 @@ def case_id(page_store: Path, user_ids: dict[str, int]) -> int:
         con.close()
 
 
-def _stored(page_store: Path, case_id: int) -> Case:
-    con = duckdb.connect(str(page_store))
+def _stored(page_store: str, case_id: int) -> Case:
+    con = connect(page_store)
     try:
         return cases.get_case(con, case_id)
     finally:
@@ -70,7 +69,7 @@ def _form_texts(at: AppTest) -> str:
     return " | ".join([e.value for e in at.error] + [s.value for s in at.success])
 
 
-def test_coordinator_corrects_the_question_with_a_reason(page_store: Path, user_ids: dict[str, int], case_id: int) -> None:
+def test_coordinator_corrects_the_question_with_a_reason(page_store: str, user_ids: dict[str, int], case_id: int) -> None:
     at = _board(user_ids["coordinator"], case_id)
     assert ENTRY in [str(e.label) for e in at.expander]
     key = f"header_{case_id}__question"
@@ -85,7 +84,7 @@ def test_coordinator_corrects_the_question_with_a_reason(page_store: Path, user_
     assert "Case details saved." in _form_texts(at)
     stored = _stored(page_store, case_id)
     assert stored.question.startswith("Painful T9 lesion")
-    con = duckdb.connect(str(page_store))
+    con = connect(page_store)
     try:
         reason = con.execute(
             "SELECT reason FROM audit_log WHERE action = 'update' AND entity = 'mdt_case' AND entity_id = ? ORDER BY seq DESC LIMIT 1",
@@ -96,7 +95,7 @@ def test_coordinator_corrects_the_question_with_a_reason(page_store: Path, user_
     assert reason == [("Referrer's question clarified by phone",)]
 
 
-def test_a_member_corrects_only_the_clinical_header(page_store: Path, user_ids: dict[str, int], case_id: int) -> None:
+def test_a_member_corrects_only_the_clinical_header(page_store: str, user_ids: dict[str, int], case_id: int) -> None:
     at = _board(user_ids["member"], case_id)
     labels = {str(w.label) for w in [*at.text_area, *at.text_input, *at.selectbox] if str(w.key or "").startswith("header_")}
     assert "Question to the MDT *" not in labels and "Referrer *" not in labels
@@ -108,10 +107,10 @@ def test_a_member_corrects_only_the_clinical_header(page_store: Path, user_ids: 
     assert _stored(page_store, case_id).er == "positive"
 
 
-def test_a_concurrent_change_is_a_conflict_and_nothing_is_saved(page_store: Path, user_ids: dict[str, int], case_id: int) -> None:
+def test_a_concurrent_change_is_a_conflict_and_nothing_is_saved(page_store: str, user_ids: dict[str, int], case_id: int) -> None:
     at = _board(user_ids["coordinator"], case_id)
     # someone else changes the case after this form was filled from it
-    con = duckdb.connect(str(page_store))
+    con = connect(page_store)
     try:
         other = Actor(user_id=user_ids["chair"], username="chair", role=Role.CHAIR, specialty=Specialty.MEDICAL_ONCOLOGY)
         cases.update_case(con, other, cases.get_case(con, case_id), {"priority": "urgent"}, reason="new weakness reported")
@@ -129,7 +128,7 @@ def test_a_concurrent_change_is_a_conflict_and_nothing_is_saved(page_store: Path
     assert at.text_input(key=f"header_{case_id}__referrer").value == "Dr Ref"
 
 
-def test_the_entry_forms_are_built_once_opened(page_store: Path, user_ids: dict[str, int], case_id: int) -> None:
+def test_the_entry_forms_are_built_once_opened(page_store: str, user_ids: dict[str, int], case_id: int) -> None:
     """A board nobody edits pays nothing for its forms: the two expanders are there, closed and
     empty, until opened once in the session; from then on their forms are drawn on every run."""
     at = app("case", user_id=user_ids["coordinator"], query={"case": str(case_id)})

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.models import Actor, Case, Patient, Role, Specialty
 from db import cases, clinical
+from db.connection import connect
 from pages.components.case_board import TAB_KEY
 from tests.pages.conftest import app, open_entries, texts
 
@@ -22,7 +23,7 @@ BIRTH = date(1961, 4, 2)
 
 
 def _con(path: Path) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(path))
+    return connect(path)
 
 
 def _count(path: Path, sql: str, params: list[object] | None = None) -> int:
@@ -34,7 +35,7 @@ def _count(path: Path, sql: str, params: list[object] | None = None) -> int:
 
 
 @pytest.fixture(scope="module")
-def new_case(page_store: Path, user_ids: dict[str, int]) -> tuple[int, int]:
+def new_case(page_store: str, user_ids: dict[str, int]) -> tuple[int, int]:
     """A freshly referred case with no facts yet: (case_id, patient_id)."""
     con = _con(page_store)
     try:
@@ -126,7 +127,7 @@ def errors(at: AppTest) -> str:
     ],
 )
 def test_entry_points_follow_the_roles(
-    page_store: Path, user_ids: dict[str, int], new_case: tuple[int, int], user: str, tab: str, entry: str, offered: bool
+    page_store: str, user_ids: dict[str, int], new_case: tuple[int, int], user: str, tab: str, entry: str, offered: bool
 ) -> None:
     at = board(user_ids[user], new_case[0], tab)
     assert (entry in expanders(at)) is offered
@@ -134,7 +135,7 @@ def test_entry_points_follow_the_roles(
     assert any(label.startswith("Clinical assessments") for label in expanders(at))
 
 
-def test_analyst_and_admin_get_no_case_board(page_store: Path, user_ids: dict[str, int], new_case: tuple[int, int]) -> None:
+def test_analyst_and_admin_get_no_case_board(page_store: str, user_ids: dict[str, int], new_case: tuple[int, int]) -> None:
     for user in ("analyst", "admin"):
         at = app("case", user_id=user_ids[user], query={"case": str(new_case[0])}).run()
         assert not any(label.startswith("Add / edit") for label in expanders(at))
@@ -145,7 +146,7 @@ def test_analyst_and_admin_get_no_case_board(page_store: Path, user_ids: dict[st
 # Lesions
 
 
-def test_spinal_lesion_with_every_sins_item(page_store: Path, user_ids: dict[str, int], new_case: tuple[int, int]) -> None:
+def test_spinal_lesion_with_every_sins_item(page_store: str, user_ids: dict[str, int], new_case: tuple[int, int]) -> None:
     case_id, pid = new_case
     at = board(user_ids["coordinator"], case_id, "Lesions")
     name = f"add_lesion_{case_id}"
@@ -177,7 +178,7 @@ def test_spinal_lesion_with_every_sins_item(page_store: Path, user_ids: dict[str
     assert "SINS 9" in body.replace("\\", "")
 
 
-def test_lesion_bad_size_and_free_text_limits(page_store: Path, user_ids: dict[str, int], new_case: tuple[int, int]) -> None:
+def test_lesion_bad_size_and_free_text_limits(page_store: str, user_ids: dict[str, int], new_case: tuple[int, int]) -> None:
     case_id, pid = new_case
     at = board(user_ids["coordinator"], case_id, "Imaging")
     name = f"add_imaging_study_{case_id}"
@@ -216,7 +217,7 @@ def test_lesion_bad_size_and_free_text_limits(page_store: Path, user_ids: dict[s
 
 
 def test_lab_converts_before_saving_and_refuses_implausible_values(
-    page_store: Path, user_ids: dict[str, int], new_case: tuple[int, int]
+    page_store: str, user_ids: dict[str, int], new_case: tuple[int, int]
 ) -> None:
     case_id, pid = new_case
     at = board(user_ids["coordinator"], case_id, "Labs")
@@ -257,7 +258,7 @@ def test_lab_converts_before_saving_and_refuses_implausible_values(
 
 
 def test_assessment_recorded_dated_then_corrected_with_reason(
-    page_store: Path, user_ids: dict[str, int], new_case: tuple[int, int]
+    page_store: str, user_ids: dict[str, int], new_case: tuple[int, int]
 ) -> None:
     case_id, _ = new_case
     at = board(user_ids["coordinator"], case_id)
@@ -298,7 +299,7 @@ def test_assessment_recorded_dated_then_corrected_with_reason(
 
 
 def test_second_correction_of_the_same_lesion_sees_both_versions(
-    page_store: Path, user_ids: dict[str, int], new_case: tuple[int, int]
+    page_store: str, user_ids: dict[str, int], new_case: tuple[int, int]
 ) -> None:
     case_id, pid = new_case
     con = _con(page_store)
@@ -357,7 +358,7 @@ def _fill(at: AppTest, form: str, values: dict[str, object]) -> None:
             raise AssertionError(f"no widget {key}")
 
 
-def test_new_patient_to_ready_and_fully_scored_case(page_store: Path, user_ids: dict[str, int]) -> None:
+def test_new_patient_to_ready_and_fully_scored_case(page_store: str, user_ids: dict[str, int]) -> None:
     from db.board import load_board
 
     today = date.today()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -16,14 +15,15 @@ from streamlit.testing.v1 import AppTest
 
 from core.models import Decision, Outcome, PlanItem
 from db import agenda, decisions, meetings, users
+from db.connection import connect
 from db.demo import lecture_case_id
 from tests.pages.conftest import app, texts
 
 
 @pytest.fixture(scope="module")
-def open_cases(demo_template: Path) -> list[int]:
+def open_cases(demo_source: str) -> list[int]:
     """Cases on the next planned meeting's agenda that have no decision yet (one per test)."""
-    con = duckdb.connect(str(demo_template), read_only=True)
+    con = connect(demo_source, read_only=True)
     try:
         rows = con.execute(
             """
@@ -40,9 +40,9 @@ def open_cases(demo_template: Path) -> list[int]:
 
 
 @pytest.fixture
-def store_cur(page_store: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def store_cur(page_store: str) -> Iterator[duckdb.DuckDBPyConnection]:
     """A cursor on the same store file the page uses (same process, same configuration)."""
-    con = duckdb.connect(str(page_store))
+    con = connect(page_store)
     yield con.cursor()
     con.close()
 
@@ -415,7 +415,7 @@ def test_documents_follow_a_switch_to_chinese(user_ids: dict[str, int], store_cu
 
 
 def test_quorum_is_not_called_met_before_the_plan_has_an_item(
-    open_cases: list[int], user_ids: dict[str, int], page_store: Path
+    open_cases: list[int], user_ids: dict[str, int], page_store: str
 ) -> None:
     """With nobody present and nothing accepted, "Quorate" beside "Present: none" misled: the
     page says the check waits for the plan; an accepted item brings the real verdict."""

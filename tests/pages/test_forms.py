@@ -6,13 +6,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import duckdb
-
+from db.connection import connect
 from tests.pages.conftest import app
 
 
 def _count(path: Path, sql: str) -> int:
-    con = duckdb.connect(str(path))
+    con = connect(path)
     try:
         return int(con.execute(sql).fetchone()[0])  # type: ignore[index]
     finally:
@@ -33,7 +32,7 @@ def _submit(at):  # type: ignore[no-untyped-def]
     return form_buttons[0].click().run()
 
 
-def test_invalid_referral_shows_field_messages_and_saves_nothing(page_store: Path, user_ids: dict[str, int]) -> None:
+def test_invalid_referral_shows_field_messages_and_saves_nothing(page_store: str, user_ids: dict[str, int]) -> None:
     at = app("cases", user_id=user_ids["coordinator"]).run()
     before = _count(page_store, "SELECT count(*) FROM patient")
     audit_before = _count(page_store, "SELECT count(*) FROM audit_log")
@@ -49,7 +48,7 @@ def test_invalid_referral_shows_field_messages_and_saves_nothing(page_store: Pat
     assert at.text_input(key="referral__referrer").value == "Dr Demo Referrer"  # the rest of the form is kept
 
 
-def test_valid_referral_creates_one_case_even_on_double_submit(page_store: Path, user_ids: dict[str, int]) -> None:
+def test_valid_referral_creates_one_case_even_on_double_submit(page_store: str, user_ids: dict[str, int]) -> None:
     at = app("cases", user_id=user_ids["coordinator"]).run()
     before = _count(page_store, "SELECT count(*) FROM mdt_case")
     _fill_referral(at, "FORM-0001", "Form Patient 表单", "Painful L3 lesion: radiotherapy dose? 放疗剂量？")
@@ -64,7 +63,7 @@ def test_valid_referral_creates_one_case_even_on_double_submit(page_store: Path,
     from core.models import Actor, Case, Patient, Role
     from db import cases
 
-    con = duckdb.connect(str(page_store))
+    con = connect(page_store)
     again = cases.refer(
         con,
         Actor(user_id=user_ids["coordinator"], username="coordinator", role=Role.COORDINATOR),
@@ -84,13 +83,13 @@ def test_valid_referral_creates_one_case_even_on_double_submit(page_store: Path,
     assert again == _count(page_store, "SELECT max(case_id) FROM mdt_case")
 
 
-def test_member_has_no_referral_tab(page_store: Path, user_ids: dict[str, int]) -> None:
+def test_member_has_no_referral_tab(page_store: str, user_ids: dict[str, int]) -> None:
     at = app("cases", user_id=user_ids["member"]).run()
     assert not at.exception
     assert not [b for b in at.button if b.label == "Refer"]
 
 
-def test_referral_sex_has_no_default_and_every_error_shows_at_once(page_store: Path, user_ids: dict[str, int]) -> None:
+def test_referral_sex_has_no_default_and_every_error_shows_at_once(page_store: str, user_ids: dict[str, int]) -> None:
     at = app("cases", user_id=user_ids["coordinator"]).run()
     assert at.selectbox(key="referral__sex__en").value is None  # nobody's sex is preselected
     before = _count(page_store, "SELECT count(*) FROM patient")
@@ -102,7 +101,7 @@ def test_referral_sex_has_no_default_and_every_error_shows_at_once(page_store: P
     assert _count(page_store, "SELECT count(*) FROM patient") == before
 
 
-def test_referral_errors_in_chinese(page_store: Path, user_ids: dict[str, int]) -> None:
+def test_referral_errors_in_chinese(page_store: str, user_ids: dict[str, int]) -> None:
     at = app("cases", user_id=user_ids["coordinator"])
     at.session_state["lang"] = "zh"
     at.run()
@@ -114,7 +113,7 @@ def test_referral_errors_in_chinese(page_store: Path, user_ids: dict[str, int]) 
     assert not any(word in errors for word in ("String", "should", "remove it", "must not"))
 
 
-def test_referral_of_a_registered_mrn_says_so_in_chinese(page_store: Path, user_ids: dict[str, int]) -> None:
+def test_referral_of_a_registered_mrn_says_so_in_chinese(page_store: str, user_ids: dict[str, int]) -> None:
     """The duplicate-MRN message from the store is shown in the user's language under the MRN."""
     at = app("cases", user_id=user_ids["coordinator"])
     at.session_state["lang"] = "zh"
@@ -129,7 +128,7 @@ def test_referral_of_a_registered_mrn_says_so_in_chinese(page_store: Path, user_
     assert [e.value for e in at.error] == ["该病历号已登记（病历号比较不区分大小写）"]
 
 
-def test_coordinator_imports_from_the_cases_page_members_do_not(page_store: Path, user_ids: dict[str, int]) -> None:
+def test_coordinator_imports_from_the_cases_page_members_do_not(page_store: str, user_ids: dict[str, int]) -> None:
     """Import is where coordinators work (they have no Admin page); the store checks the role again."""
     at = app("cases", user_id=user_ids["coordinator"]).run()
     assert not at.exception

@@ -13,7 +13,6 @@ from __future__ import annotations
 import enum
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -158,13 +157,13 @@ def _zh(page: str, user_id: int, query: dict[str, str], tab: str | None = None) 
 
 @pytest.mark.parametrize(("page", "user", "query", "tab"), PAGES, ids=lambda v: str(v) if isinstance(v, str) else "")
 def test_page_in_chinese_shows_no_english_codes_or_keys(
-    page_store: Path, user_ids: dict[str, int], page: str, user: str, query: dict[str, str], tab: str | None
+    page_store: str, user_ids: dict[str, int], page: str, user: str, query: dict[str, str], tab: str | None
 ) -> None:
     assert problems(_zh(page, user_ids[user], query, tab)) == []
 
 
 @pytest.mark.parametrize("tab", CASE_TABS)
-def test_case_board_tabs_in_chinese(page_store: Path, user_ids: dict[str, int], tab: str) -> None:
+def test_case_board_tabs_in_chinese(page_store: str, user_ids: dict[str, int], tab: str) -> None:
     from core.i18n import t
 
     at = _zh("case", user_ids["chair"], {"case": "2"}, t(f"board.tab.{tab}", "zh"))
@@ -189,7 +188,7 @@ OWN_LABELS = (
 
 @pytest.mark.parametrize(("page", "user", "query", "tab"), PAGES, ids=lambda v: str(v) if isinstance(v, str) else "")
 def test_page_in_english_shows_no_chinese_labels(
-    page_store: Path, user_ids: dict[str, int], page: str, user: str, query: dict[str, str], tab: str | None
+    page_store: str, user_ids: dict[str, int], page: str, user: str, query: dict[str, str], tab: str | None
 ) -> None:
     at = _with_entries(app(page, user_id=user_ids[user], query=query), page, query).run()
     assert not at.exception
@@ -217,7 +216,7 @@ LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
 
 @pytest.mark.parametrize(("page", "user"), UPLOADERS)
-def test_file_uploader_instructions_in_chinese(page_store: Path, user_ids: dict[str, int], page: str, user: str) -> None:
+def test_file_uploader_instructions_in_chinese(page_store: str, user_ids: dict[str, int], page: str, user: str) -> None:
     """Streamlit draws the uploader's own words in English; in Chinese the import panel gives its
     label, its help and the instructions beside it in Chinese, and the only English left in them
     is the accepted list (the words the user sees in the box, quoted so they know what to press)."""

@@ -7,7 +7,6 @@ import json
 import unicodedata
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -17,15 +16,16 @@ from core.i18n import enum_label, t
 from core.vocabulary import PrimaryTumour, Priority, Stream
 from db import agenda, listing, meetings
 from db.board import load_board
+from db.connection import connect
 from tests.pages.conftest import app, texts
 
 URGENCY_RANK = {"emergency": 0, "urgent": 1}
 
 
 @pytest.fixture
-def con(page_store: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def con(page_store: str) -> Iterator[duckdb.DuckDBPyConnection]:
     """A cursor on the page store (same process as the app, so the same DuckDB instance)."""
-    c = duckdb.connect(str(page_store))
+    c = connect(page_store)
     yield c.cursor()
     c.close()
 
@@ -47,7 +47,7 @@ def _button(at: AppTest, key: str):
     return next(b for b in at.button if b.key == key)
 
 
-def test_agenda_is_ordered_by_urgency(page_store: Path, user_ids: dict[str, int], next_meeting: int) -> None:
+def test_agenda_is_ordered_by_urgency(page_store: str, user_ids: dict[str, int], next_meeting: int) -> None:
     at = app("meetings", user_id=user_ids["coordinator"]).run()
     assert not at.exception
     _button(at, "mtg_order").click().run()
@@ -63,7 +63,7 @@ def test_agenda_is_ordered_by_urgency(page_store: Path, user_ids: dict[str, int]
 
 
 def test_manual_move_is_kept(
-    page_store: Path, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection, next_meeting: int
+    page_store: str, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection, next_meeting: int
 ) -> None:
     at = app("meetings", user_id=user_ids["chair"]).run()
     before = listing.agenda_items(con, next_meeting)
@@ -78,7 +78,7 @@ def test_manual_move_is_kept(
 
 
 def test_listing_a_case_that_is_not_ready_needs_a_reason(
-    page_store: Path, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection, next_meeting: int
+    page_store: str, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection, next_meeting: int
 ) -> None:
     at = app("meetings", user_id=user_ids["coordinator"]).run()
     assert not at.exception
@@ -108,7 +108,7 @@ def test_listing_a_case_that_is_not_ready_needs_a_reason(
 
 
 def test_listing_uses_the_rules_engine(
-    page_store: Path, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection, next_meeting: int
+    page_store: str, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection, next_meeting: int
 ) -> None:
     at = app("meetings", user_id=user_ids["chair"]).run()
     buttons = [b for b in at.button if str(b.key).startswith("mtg_list_btn_")]
@@ -126,7 +126,7 @@ def test_listing_uses_the_rules_engine(
         assert row["stream"] == "full"
 
 
-def test_attendance_toggle_moves_the_quorum_meter(page_store: Path, user_ids: dict[str, int], next_meeting: int) -> None:
+def test_attendance_toggle_moves_the_quorum_meter(page_store: str, user_ids: dict[str, int], next_meeting: int) -> None:
     at = app("meetings", user_id=user_ids["coordinator"]).run()
     assert any("Core specialties present: 0 of 4" in p.proto.text for p in at.get("progress"))
     at.toggle(key=f"mtg_att_{next_meeting}_{user_ids['radiology']}").set_value(True).run()
@@ -144,7 +144,7 @@ def test_attendance_toggle_moves_the_quorum_meter(page_store: Path, user_ids: di
 
 
 def test_presentation_mode_next_and_previous(
-    page_store: Path, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection, next_meeting: int
+    page_store: str, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection, next_meeting: int
 ) -> None:
     rows = listing.agenda_items(con, next_meeting)
     at = app("meetings", user_id=user_ids["member"], query={"present": "1"}).run()
@@ -174,7 +174,7 @@ def test_presentation_mode_next_and_previous(
     assert [b.key for b in at.button if str(b.key).startswith("mtg_p_status_")] == []
 
 
-def test_member_sees_no_write_controls(page_store: Path, user_ids: dict[str, int]) -> None:
+def test_member_sees_no_write_controls(page_store: str, user_ids: dict[str, int]) -> None:
     at = app("meetings", user_id=user_ids["member"]).run()
     assert not at.exception
     assert at.dataframe, "the agenda is shown"
@@ -185,7 +185,7 @@ def test_member_sees_no_write_controls(page_store: Path, user_ids: dict[str, int
     assert "Create meetings" not in [b.label for b in at.button]
 
 
-def test_chinese_renders(page_store: Path, user_ids: dict[str, int]) -> None:
+def test_chinese_renders(page_store: str, user_ids: dict[str, int]) -> None:
     at = app("meetings", user_id=user_ids["chair"])
     at.session_state["lang"] = "zh"
     at.run()
@@ -206,7 +206,7 @@ def test_chinese_renders(page_store: Path, user_ids: dict[str, int]) -> None:
 
 
 def test_plan_meetings_validates_next_to_the_field(
-    page_store: Path, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection
+    page_store: str, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection
 ) -> None:
     count = len(meetings.list_meetings(con))
     last_id = int(meetings.list_meetings(con)["meeting_id"].max())
@@ -231,7 +231,7 @@ def test_plan_meetings_validates_next_to_the_field(
 
 
 def test_chair_runs_and_closes_the_meeting(
-    page_store: Path, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection, next_meeting: int
+    page_store: str, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection, next_meeting: int
 ) -> None:
     at = app("meetings", user_id=user_ids["chair"]).run()
     # before its date and with no attendance recorded: starting needs a typed reason
@@ -273,7 +273,7 @@ def test_chair_runs_and_closes_the_meeting(
     assert relisted == (1,)
 
 
-def test_break_prompt_after_90_minutes(page_store: Path, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection) -> None:
+def test_break_prompt_after_90_minutes(page_store: str, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection) -> None:
     row = con.execute(
         "SELECT meeting_id FROM meeting WHERE status = 'planned' AND meeting_id IN (SELECT meeting_id FROM agenda_item)"
         " ORDER BY meeting_date DESC LIMIT 1"
@@ -297,7 +297,7 @@ def test_break_prompt_after_90_minutes(page_store: Path, user_ids: dict[str, int
 
 
 def test_header_date_room_and_status_are_text_not_cut_metrics(
-    page_store: Path, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection, next_meeting: int
+    page_store: str, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection, next_meeting: int
 ) -> None:
     """A metric cuts its value to its column ("2026-12…", "计…" at 1024 px): the header's date,
     room and status are text, which wraps; the counts stay metrics."""
@@ -321,7 +321,7 @@ def _text_px(text: str) -> float:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_agenda_labels_fit_their_columns(page_store: Path, user_ids: dict[str, int], lang: str) -> None:
+def test_agenda_labels_fit_their_columns(page_store: str, user_ids: dict[str, int], lang: str) -> None:
     """Every urgency, stream and primary label fits its fixed-width agenda column (in Chinese
     the urgency column cut "尽快（本周内）" short)."""
     at = app("meetings", user_id=user_ids["chair"])

@@ -4,24 +4,24 @@ done (audited) from the list of their open actions."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import duckdb
 import pytest
 
 from db import decisions, meetings
+from db.connection import connect
 from tests.pages.conftest import app, texts
 
 
 @pytest.fixture
-def con(page_store: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    c = duckdb.connect(str(page_store))
+def con(page_store: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    c = connect(page_store)
     yield c.cursor()
     c.close()
 
 
 def test_next_meeting_shows_its_whole_date_and_time(
-    page_store: Path, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection
+    page_store: str, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection
 ) -> None:
     mid = meetings.next_meeting_id(con)
     assert mid is not None
@@ -32,7 +32,7 @@ def test_next_meeting_shows_its_whole_date_and_time(
     assert expected in texts(at)  # as text, not a metric cut to the column's width
 
 
-def test_a_member_marks_their_own_action_done(page_store: Path, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection) -> None:
+def test_a_member_marks_their_own_action_done(page_store: str, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection) -> None:
     uid = user_ids["member"]
     mine = decisions.actions(con, owner_user_id=uid, only_open=True)
     assert not mine.empty
@@ -54,7 +54,7 @@ def test_a_member_marks_their_own_action_done(page_store: Path, user_ids: dict[s
     assert not [b for b in at.button if b.key == f"my_action_done_{action_id}"]  # gone from the list
 
 
-def test_red_flag_queue_shows_urgency_beside_the_case(page_store: Path, user_ids: dict[str, int]) -> None:
+def test_red_flag_queue_shows_urgency_beside_the_case(page_store: str, user_ids: dict[str, int]) -> None:
     """In two thirds of a 1024 px page the queue's urgency was scrolled out of sight: the table is
     full width and urgency comes right after the case number."""
     at = app("overview", user_id=user_ids["chair"]).run()

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
-import duckdb
 import pytest
 
 from core.permissions import PAGE_CAPABILITY, allowed
+from db.connection import connect
 from tests.pages.conftest import PAGES, app, texts
 
 ROLES = ("chair", "member", "coordinator", "analyst", "admin")
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_deep_link_signed_out_shows_only_sign_in(page_store: Path, page: str) -> None:
+def test_deep_link_signed_out_shows_only_sign_in(page_store: str, page: str) -> None:
     at = app(page, query={"case": "1", "meeting": "1"}).run()
     assert not at.exception
     assert [t.value for t in at.title] == ["Sign in to BoneMDT"]
@@ -26,7 +25,7 @@ def test_deep_link_signed_out_shows_only_sign_in(page_store: Path, page: str) ->
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_renders_for_every_role(page_store: Path, user_ids: dict[str, int], role: str, page: str) -> None:
+def test_every_page_renders_for_every_role(page_store: str, user_ids: dict[str, int], role: str, page: str) -> None:
     at = app(page, user_id=user_ids[role], query={"case": "1"}).run()
     assert not at.exception, at.exception
     if allowed(role, PAGE_CAPABILITY[page]):
@@ -37,9 +36,9 @@ def test_every_page_renders_for_every_role(page_store: Path, user_ids: dict[str,
         assert len(at.dataframe) == 0
 
 
-def test_denied_page_is_audited(page_store: Path, user_ids: dict[str, int]) -> None:
+def test_denied_page_is_audited(page_store: str, user_ids: dict[str, int]) -> None:
     app("cases", user_id=user_ids["analyst"]).run()
-    con = duckdb.connect(str(page_store), read_only=False)
+    con = connect(page_store)
     try:
         row = con.execute(
             "SELECT action, outcome, entity_id FROM audit_log WHERE actor = 'analyst' ORDER BY seq DESC LIMIT 1"
@@ -49,7 +48,7 @@ def test_denied_page_is_audited(page_store: Path, user_ids: dict[str, int]) -> N
     assert row == ("denied", "denied", "cases")
 
 
-def test_sign_in_form_wrong_password_is_generic(page_store: Path) -> None:
+def test_sign_in_form_wrong_password_is_generic(page_store: str) -> None:
     at = app("overview").run()
     at.text_input[0].input("chair")
     at.text_input[1].input("wrong-password")
@@ -59,7 +58,7 @@ def test_sign_in_form_wrong_password_is_generic(page_store: Path) -> None:
     assert "auth" not in at.session_state
 
 
-def test_sign_in_form_success(page_store: Path) -> None:
+def test_sign_in_form_success(page_store: str) -> None:
     at = app("overview").run()
     at.text_input[0].input("coordinator")
     at.text_input[1].input("bonemdt-demo")
@@ -69,7 +68,7 @@ def test_sign_in_form_success(page_store: Path) -> None:
     assert any("This week" in t.value for t in at.title)
 
 
-def test_idle_timeout_signs_out(page_store: Path, user_ids: dict[str, int]) -> None:
+def test_idle_timeout_signs_out(page_store: str, user_ids: dict[str, int]) -> None:
     at = app("overview", user_id=user_ids["chair"])
     at.session_state["auth"] = {
         "user_id": user_ids["chair"],
@@ -81,7 +80,7 @@ def test_idle_timeout_signs_out(page_store: Path, user_ids: dict[str, int]) -> N
     assert any("15 minutes" in i.value for i in at.info)
 
 
-def test_absolute_timeout_signs_out(page_store: Path, user_ids: dict[str, int]) -> None:
+def test_absolute_timeout_signs_out(page_store: str, user_ids: dict[str, int]) -> None:
     at = app("overview", user_id=user_ids["chair"])
     at.session_state["auth"] = {
         "user_id": user_ids["chair"],
@@ -93,14 +92,14 @@ def test_absolute_timeout_signs_out(page_store: Path, user_ids: dict[str, int]) 
     assert any("12-hour" in i.value for i in at.info)
 
 
-def test_unknown_case_id_is_a_clear_message(page_store: Path, user_ids: dict[str, int]) -> None:
+def test_unknown_case_id_is_a_clear_message(page_store: str, user_ids: dict[str, int]) -> None:
     for raw in ("999999", "abc", "-1"):
         at = app("case", user_id=user_ids["chair"], query={"case": raw}).run()
         assert not at.exception
         assert any("There is no case" in e.value for e in at.error)
 
 
-def test_entrypoint_navigation_by_role(page_store: Path, user_ids: dict[str, int]) -> None:
+def test_entrypoint_navigation_by_role(page_store: str, user_ids: dict[str, int]) -> None:
     from streamlit.testing.v1 import AppTest
 
     from pages.components.guard import fingerprint
@@ -119,7 +118,7 @@ def test_entrypoint_navigation_by_role(page_store: Path, user_ids: dict[str, int
     assert any("Analytics" in t.value for t in at.title)
 
 
-def test_chinese_language(page_store: Path, user_ids: dict[str, int]) -> None:
+def test_chinese_language(page_store: str, user_ids: dict[str, int]) -> None:
     at = app("cases", user_id=user_ids["chair"])
     at.session_state["lang"] = "zh"
     at.run()
@@ -127,7 +126,7 @@ def test_chinese_language(page_store: Path, user_ids: dict[str, int]) -> None:
     assert [t.value for t in at.title] == ["病例列表"]
 
 
-def test_analytics_metric_labels_are_short_with_the_meaning_as_help(page_store: Path, user_ids: dict[str, int]) -> None:
+def test_analytics_metric_labels_are_short_with_the_meaning_as_help(page_store: str, user_ids: dict[str, int]) -> None:
     """Five metrics share the width: labels that fit a fifth of 1024 px, the full meaning in help."""
     for lang in ("en", "zh"):
         at = app("analytics", user_id=user_ids["analyst"])
@@ -139,7 +138,7 @@ def test_analytics_metric_labels_are_short_with_the_meaning_as_help(page_store: 
         assert sum(1 for m in at.metric if m.help) == 3
 
 
-def test_case_list_filters_say_all_when_nothing_is_picked(page_store: Path, user_ids: dict[str, int]) -> None:
+def test_case_list_filters_say_all_when_nothing_is_picked(page_store: str, user_ids: dict[str, int]) -> None:
     """The filters' "Choose one or more" was cut to "Choose one or m" in a fifth of the row; an empty filter
     filters nothing, which "All" says in a word."""
     at = app("cases", user_id=user_ids["coordinator"]).run()

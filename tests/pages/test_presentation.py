@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.i18n import t
 from db import listing, meetings, presenting, users
+from db.connection import connect
 from pages.components import clock
 from pages.components.agenda_view import minutes_seconds
 from pages.components.guard import IDLE_SECONDS, fingerprint
@@ -24,8 +25,8 @@ from tests.pages.conftest import ROOT, app, texts
 
 
 @pytest.fixture
-def con(page_store: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    c = duckdb.connect(str(page_store))
+def con(page_store: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    c = connect(page_store)
     yield c.cursor()
     c.close()
 
@@ -46,7 +47,7 @@ def _shows_case(at: AppTest, case_id: int) -> bool:
 
 
 def test_the_chair_presenting_moves_the_members_follow_view(
-    page_store: Path, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection, next_meeting: int
+    page_store: str, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection, next_meeting: int
 ) -> None:
     rows = listing.agenda_items(con, next_meeting)
     chair = app("meetings", user_id=user_ids["chair"], query={"present": "1", "meeting": str(next_meeting)}).run()
@@ -82,7 +83,7 @@ def test_the_chair_presenting_moves_the_members_follow_view(
 
 
 def test_presentation_shows_presenter_and_time_budget_and_sets_them(
-    page_store: Path, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection, next_meeting: int
+    page_store: str, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection, next_meeting: int
 ) -> None:
     rows = listing.agenda_items(con, next_meeting)
     # a coordinator follows the chair too (the chair presents the second case, see above)
@@ -111,7 +112,7 @@ def test_presentation_shows_presenter_and_time_budget_and_sets_them(
 
 
 def test_presentation_opens_the_decision_form_in_place(
-    page_store: Path, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection, next_meeting: int
+    page_store: str, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection, next_meeting: int
 ) -> None:
     rows = listing.agenda_items(con, next_meeting)
     undecided = [
@@ -132,7 +133,7 @@ def test_presentation_opens_the_decision_form_in_place(
     assert "Save draft" in [b.label for b in at.button]
 
 
-def test_chinese_follow_view(page_store: Path, user_ids: dict[str, int], next_meeting: int) -> None:
+def test_chinese_follow_view(page_store: str, user_ids: dict[str, int], next_meeting: int) -> None:
     at = app("meetings", user_id=user_ids["member"], query={"present": "1", "meeting": str(next_meeting)})
     at.session_state["lang"] = "zh"
     at.run()
@@ -221,7 +222,7 @@ def test_no_link_in_pages_opens_a_new_tab() -> None:
     assert hits == []
 
 
-def test_links_name_their_target_in_both_languages(page_store: Path, user_ids: dict[str, int]) -> None:
+def test_links_name_their_target_in_both_languages(page_store: str, user_ids: dict[str, int]) -> None:
     """Run as a single page file, Streamlit knows no other page to link to, so the link is a
     button that switches page in the same session (the browser test clicks the real
     ``st.page_link`` and stays signed in)."""

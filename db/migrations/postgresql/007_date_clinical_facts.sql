@@ -53,7 +53,7 @@ SELECT case_id, field, value, referral_date, coalesce(created_at, current_timest
     UNION ALL
     SELECT c.case_id, 'fit_for_surgery' AS field, CAST(to_json(c.fit_for_surgery) AS VARCHAR) AS value, c.referral_date, c.created_at FROM mdt_case c WHERE c.fit_for_surgery IS NOT NULL
     UNION ALL
-    SELECT c.case_id, 'weight_kg' AS field, CAST(to_json(c.weight_kg) AS VARCHAR) AS value, c.referral_date, c.created_at FROM mdt_case c WHERE c.weight_kg IS NOT NULL
+    SELECT c.case_id, 'weight_kg' AS field, CAST(to_json(trim_scale(c.weight_kg)) AS VARCHAR) AS value, c.referral_date, c.created_at FROM mdt_case c WHERE c.weight_kg IS NOT NULL
     UNION ALL
     SELECT c.case_id, 'height_cm' AS field, CAST(to_json(c.height_cm) AS VARCHAR) AS value, c.referral_date, c.created_at FROM mdt_case c WHERE c.height_cm IS NOT NULL
     UNION ALL
