@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from core.models import Role
@@ -388,3 +389,27 @@ def test_a_damaged_pg_dump_is_never_restored(
     dst = connect(url)
     assert dst.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'").fetchone() == (0,)
     dst.close()
+
+
+def test_a_session_holds_a_server_connection_only_while_it_needs_one(pg: PgConnection) -> None:
+    """A page's or fragment's kept cursor must not pin a server process between statements (60
+    sessions with a few cursors each exhausted max_connections); a transaction, a registered frame
+    and a session lock keep theirs."""
+    cur = pg.cursor()
+    assert not cur.holds_connection
+    assert cur.execute("SELECT 1").fetchall() == [(1,)]
+    assert not cur.holds_connection
+    cur.begin()
+    cur.execute("SELECT count(*) FROM patient")
+    assert cur.holds_connection
+    cur.rollback()
+    assert not cur.holds_connection
+    cur.register("frame_t", pd.DataFrame({"x": [1, 2]}))
+    assert cur.holds_connection
+    assert cur.execute("SELECT sum(x) FROM frame_t").fetchone() == (3,)
+    cur.unregister("frame_t")
+    assert not cur.holds_connection
+    with cur.session_lock(12345):
+        assert cur.holds_connection
+    assert not cur.holds_connection
+    cur.close()
