@@ -16,16 +16,28 @@ every request a timeout; no figure depends on the clock beyond those bounds.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
 from db.pg_local import pg_bin
+
+T = TypeVar("T")
+
+
+def in_fresh_thread(work: Callable[[], T]) -> T:
+    """Run ``work`` in a thread of its own: the browser tests' session-wide Playwright keeps an
+    event loop marked running in the main thread, where ``asyncio.run`` and another sync
+    Playwright refuse to start."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
+
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 if str(BENCH) not in sys.path:
@@ -79,8 +91,8 @@ def test_two_replicas_written_concurrently_lose_and_double_nothing(folder: Path)
             prime_cookies=True,
             cookies=tuple(routes_per_upstream(target.ports[0], replicas, SESSIONS // 2)),
         )
-        asyncio.run(asyncio.wait_for(warm_up(plan, tally, replicas), timeout=600))
-        asyncio.run(run_level(plan, tally))
+        in_fresh_thread(lambda: asyncio.run(asyncio.wait_for(warm_up(plan, tally, replicas), timeout=600)))
+        in_fresh_thread(lambda: asyncio.run(run_level(plan, tally)))
         check = verify(target.store, tally, before, target.env)
     finally:
         target.stop()

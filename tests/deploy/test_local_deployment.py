@@ -8,6 +8,7 @@ by the route cookie, password authentication on PostgreSQL, and nothing left run
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import re
 import shutil
@@ -18,14 +19,26 @@ import tempfile
 import time
 import tomllib
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import psycopg
 import pytest
 
 from db.pg_local import pg_bin
 from deploy.local import TEMPLATE, UPSTREAM_HEADER, LocalDeployment, nginx_bin, render_main, render_site
+
+T = TypeVar("T")
+
+
+def in_fresh_thread(work: Callable[[], T]) -> T:
+    """Run ``work`` in a thread of its own: the browser tests' session-wide Playwright keeps an
+    event loop marked running in the main thread, where ``asyncio.run`` and another sync
+    Playwright refuse to start."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
+
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -202,7 +215,9 @@ def test_websocket_session_through_the_proxy_stays_on_its_replica(deployment: Lo
         return result.status
 
     for route in routes:
-        assert asyncio.run(session(route)) == "ok"  # the sign-in page ran on the PostgreSQL store
+        assert (
+            in_fresh_thread(lambda route=route: asyncio.run(session(route))) == "ok"
+        )  # the sign-in page ran on the PostgreSQL store
     # nginx logs a WebSocket when it closes; each went to its route's replica
     access = deployment.nginx_dir / "access.log"
     deadline = time.monotonic() + 10
@@ -224,25 +239,29 @@ def test_a_browser_signs_in_through_the_proxy_and_all_its_requests_reach_one_rep
 
     from core.i18n import t
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            context = browser.new_context(viewport={"width": 1440, "height": 1000})
-            page = context.new_page()
-            page.goto(deployment.url)
-            page.get_by_label(t("signin.username"), exact=True).fill("chair")
-            page.get_by_label(t("signin.password"), exact=True).fill("bonemdt-demo")
-            page.get_by_role("button", name=t("signin.submit"), exact=True).click()
-            sidebar = page.locator('[data-testid="stSidebar"]')
-            for nav in ("nav.cases", "nav.meetings", "nav.decisions"):
-                sidebar.get_by_role("link", name=t(nav)).click()
-                page.get_by_role("heading", level=1).first.wait_for(timeout=60_000)
-            # still the same session, signed in (a new one would show the sign-in form)
-            expect(sidebar.get_by_role("button", name=t("signout"))).to_be_visible(timeout=60_000)
-            assert page.get_by_label(t("signin.password"), exact=True).count() == 0
-            route = next(c["value"] for c in context.cookies() if c["name"] == "bonemdt_route")
-        finally:
-            browser.close()
+    def browse() -> str:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-gpu"])
+            try:
+                context = browser.new_context(viewport={"width": 1440, "height": 1000})
+                page = context.new_page()
+                page.goto(deployment.url)
+                page.get_by_label(t("signin.username"), exact=True).fill("chair")
+                page.get_by_label(t("signin.password"), exact=True).fill("bonemdt-demo")
+                page.get_by_role("button", name=t("signin.submit"), exact=True).click()
+                sidebar = page.locator('[data-testid="stSidebar"]')
+                for nav in ("nav.cases", "nav.meetings", "nav.decisions"):
+                    sidebar.get_by_role("link", name=t(nav)).click()
+                    page.get_by_role("heading", level=1).first.wait_for(timeout=60_000)
+                # still the same session, signed in (a new one would show the sign-in form)
+                expect(sidebar.get_by_role("button", name=t("signout"))).to_be_visible(timeout=60_000)
+                assert page.get_by_label(t("signin.password"), exact=True).count() == 0
+                route = next(c["value"] for c in context.cookies() if c["name"] == "bonemdt_route")
+            finally:
+                browser.close()
+        return route
+
+    route = in_fresh_thread(browse)
     upstreams = [
         m[1]
         for line in (deployment.nginx_dir / "access.log").read_text().splitlines()
