@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from db.dialect import ident
+
 if TYPE_CHECKING:
     import psycopg
 
@@ -115,8 +117,6 @@ class PgCluster:
         password is set every time, so a new secret takes over); the role's URL over TCP."""
         from psycopg import sql
 
-        from db.dialect import ident
-
         if not password.replace("-", "").replace("_", "").isalnum():
             raise ValueError("the password must be URL-safe (letters, digits, - and _)")
         with self._admin_connection() as con:
@@ -129,8 +129,6 @@ class PgCluster:
 
     def create(self, template: str | None = None, name: str | None = None) -> str:
         """A new empty database (or a copy of ``template``); its name."""
-        from db.dialect import ident
-
         name = name or "t_" + uuid.uuid4().hex[:16]
         sql = "CREATE DATABASE " + ident(name)
         if template:
@@ -139,6 +137,4 @@ class PgCluster:
         return name
 
     def drop(self, name: str) -> None:
-        from db.dialect import ident
-
         self.admin("DROP DATABASE IF EXISTS " + ident(name) + " WITH (FORCE)")

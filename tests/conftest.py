@@ -10,12 +10,14 @@ database and a demo template database, and a fresh database copied from one of t
 
 from __future__ import annotations
 
+import concurrent.futures
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pytest
@@ -29,6 +31,17 @@ DEMO_TODAY = date.today()
 # One store secret for the whole run (db/keys.py): tests copy store files between folders, and the
 # audit chain's HMAC must verify in the copy. tests/security/ checks the key-file path on its own.
 os.environ.setdefault("BONEMDT_SECRET", "bonemdt-test-secret-not-for-production-0123456789")
+
+
+T = TypeVar("T")
+
+
+def in_fresh_thread(work: Callable[[], T]) -> T:
+    """Run ``work`` in a thread of its own: the browser tests' session-wide Playwright keeps an
+    event loop marked running in the main thread, where ``asyncio.run`` and another sync
+    Playwright refuse to start."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
 
 
 @pytest.fixture(autouse=True)

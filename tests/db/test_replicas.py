@@ -16,28 +16,17 @@ every request a timeout; no figure depends on the clock beyond those bounds.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 
 from db.pg_local import pg_bin
-
-T = TypeVar("T")
-
-
-def in_fresh_thread(work: Callable[[], T]) -> T:
-    """Run ``work`` in a thread of its own: the browser tests' session-wide Playwright keeps an
-    event loop marked running in the main thread, where ``asyncio.run`` and another sync
-    Playwright refuse to start."""
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(work).result()
-
+from tests.conftest import in_fresh_thread
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 if str(BENCH) not in sys.path:

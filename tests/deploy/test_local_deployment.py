@@ -8,7 +8,6 @@ by the route cookie, password authentication on PostgreSQL, and nothing left run
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import os
 import re
 import shutil
@@ -19,26 +18,15 @@ import tempfile
 import time
 import tomllib
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TypeVar
 
 import psycopg
 import pytest
 
 from db.pg_local import pg_bin
 from deploy.local import TEMPLATE, UPSTREAM_HEADER, LocalDeployment, nginx_bin, render_main, render_site
-
-T = TypeVar("T")
-
-
-def in_fresh_thread(work: Callable[[], T]) -> T:
-    """Run ``work`` in a thread of its own: the browser tests' session-wide Playwright keeps an
-    event loop marked running in the main thread, where ``asyncio.run`` and another sync
-    Playwright refuse to start."""
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(work).result()
-
+from tests.conftest import in_fresh_thread
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
