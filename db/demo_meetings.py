@@ -40,6 +40,7 @@ _NON_SURGICAL_OPINIONS = (
     "可先行放疗，暂不手术固定。",
 )
 
+
 class MeetingRecords(MeetingPlans):
     """What the meetings made of the cases: agenda, opinions, decisions, actions, delivery,
     follow-ups, deaths and each case's final status."""
@@ -497,7 +498,10 @@ class MeetingRecords(MeetingPlans):
                     continue
                 since = (self.today - decided_on).days
                 if c.lecture:
-                    self.t["delivery"].append(self.delivery_row(pi, True, self.cap(decided_on + timedelta(days=min(since, 7)))))
+                    on = self.lecture_delivery_day(c, p, decided_on) or decided_on + timedelta(days=min(since, 7))
+                    # recorded after the meeting even when the treatment came first (an emergency operation)
+                    recorded_on = self.cap(max(on, decided_on + timedelta(days=1)))
+                    self.t["delivery"].append(self.delivery_row(pi, True, self.cap(on), recorded_on=recorded_on))
                     continue
                 if since < 10 or (death and death <= decided_on + timedelta(days=3)):
                     continue
@@ -519,9 +523,15 @@ class MeetingRecords(MeetingPlans):
                 self.deliver(c, p, on)
 
     def delivery_row(
-        self, pi: dict[str, Any], delivered: bool, on: date | None, reason: str | None = None, note: str = ""
+        self,
+        pi: dict[str, Any],
+        delivered: bool,
+        on: date | None,
+        reason: str | None = None,
+        note: str = "",
+        recorded_on: date | None = None,
     ) -> dict[str, Any]:
-        recorded = self.at(on or self.cap(self.today), 17, 0)
+        recorded = self.at(recorded_on or on or self.cap(self.today), 17, 0)
         return {
             "delivery_id": self.new_id("delivery"),
             "plan_item_id": pi["plan_item_id"],

@@ -19,6 +19,16 @@ from db.demo_vocabulary import (
 # (androgen deprivation continues with abiraterone or enzalutamide).
 _SYSTEMIC_KINDS = frozenset({"endocrine", "targeted", "chemotherapy", "immunotherapy"})
 _CONTINUED_BACKBONE = frozenset({"Goserelin"})
+# Plan item kind -> the treatment kinds of a lecture file that deliver it.
+_LECTURE_KINDS: dict[str, frozenset[str]] = {
+    "emergency": frozenset({"steroid"}),
+    "decompression": frozenset({"surgery"}),
+    "fixation": frozenset({"surgery"}),
+    "radiotherapy": frozenset({"radiotherapy", "radionuclide"}),
+    "bone_modifying_agent": frozenset({"bone_modifying_agent"}),
+    "systemic": _SYSTEMIC_KINDS,
+    "analgesia": frozenset({"analgesia"}),
+}
 
 
 class MeetingPlans(GenericCases):
@@ -382,6 +392,20 @@ class MeetingPlans(GenericCases):
             elif t["start_date"] < on:
                 t["end_date"], t["ongoing"] = on - timedelta(days=1), False
         return kept & set(drugs)
+
+    def lecture_delivery_day(self, c: _Case, p: tuple[Any, ...], decided_on: date) -> date | None:
+        """The day a lecture case's file dates the treatment a plan item became: the file's
+        treatment of that kind nearest the decision (an emergency operation may precede the
+        meeting that ratifies it by up to a week); None when the file holds none."""
+        kinds = _LECTURE_KINDS.get(p[1], frozenset())
+        starts = [
+            t["start_date"]
+            for t in self.t["treatment"]
+            if t["patient_id"] == c.patient["patient_id"]
+            and t["kind"] in kinds
+            and decided_on - timedelta(days=7) <= t["start_date"] <= decided_on + timedelta(days=60)
+        ]
+        return min(starts, key=lambda d: abs((d - decided_on).days), default=None)
 
     @staticmethod
     def drug_kind(drug: str) -> str:

@@ -154,10 +154,13 @@ def parse_csv_tables(files: dict[str, bytes], report: ImportReport, as_of: date)
                 doc["case"] = cells
                 places[key]["case"] = f"{name} row {line}"
                 continue
-            if section == "assessments" and "field" in cells and cells.get("value") is not None:
+            if section == "assessments" and "field" in cells:
                 field = cells["field"]
                 if field in ASSESSED_FIELDS and _assessed_is_list(field):
-                    cells["value"] = [x.strip() for x in str(cells["value"]).split(LIST_SEPARATOR) if x.strip()]
+                    # a list field's row with an empty value records "none found" (e.g. examined,
+                    # no neurological signs), not a missing value
+                    value = str(cells.get("value", ""))
+                    cells["value"] = [x.strip() for x in value.split(LIST_SEPARATOR) if x.strip()]
             items = doc.setdefault(section, [])
             places[key][f"{section}[{len(items)}]"] = f"{name} row {line}"
             items.append(cells)

@@ -28,7 +28,12 @@ from core.models import (
     TreatmentKind,
 )
 from core.rules.base import Outcome, RuleContext, Urgency, fired, needs, not_fired
-from core.rules.treatment_state import findings_date, operated_after_findings, spinal_decompression_after
+from core.rules.treatment_state import (
+    findings_date,
+    last_radiotherapy,
+    operated_after_findings,
+    spinal_decompression_after,
+)
 
 NEURO_SIGN_TEXT: dict[NeuroSign, tuple[str, str]] = {
     NeuroSign.LIMB_WEAKNESS: ("limb weakness", "肢体无力"),
@@ -309,6 +314,17 @@ def is_painful(lesion: Lesion) -> bool:
 
 def painful_lesions(ctx: RuleContext) -> list[Lesion]:
     return [lesion for lesion in ctx.cf.lesions if is_painful(lesion)]
+
+
+def painful_unirradiated(ctx: RuleContext) -> tuple[list[Lesion], list[Lesion]]:
+    """Painful lesions split into those not yet irradiated (first radiotherapy to suggest) and those
+    irradiated already (safety rule 3: a treated lesion is not offered the same treatment again;
+    pain persisting there is RT-REIRR's, after its interval)."""
+    fresh: list[Lesion] = []
+    treated: list[Lesion] = []
+    for lesion in painful_lesions(ctx):
+        (treated if last_radiotherapy(ctx.cf, lesion) is not None else fresh).append(lesion)
+    return fresh, treated
 
 
 def sites(lesions: Iterable[Lesion]) -> str:

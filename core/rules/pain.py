@@ -23,7 +23,7 @@ from core.rules.facts import (
     active_treatments,
     crcl,
     lab,
-    painful_lesions,
+    painful_unirradiated,
     sites,
     sites_zh,
 )
@@ -134,9 +134,14 @@ def pain_intervention(ctx: RuleContext) -> Outcome:
 
 
 def pain_rt(ctx: RuleContext) -> Outcome:
-    lesions = painful_lesions(ctx)
+    lesions, irradiated = painful_unirradiated(ctx)
     if lesions:
         return fired(f"painful bone lesion at {sites(lesions)}", f"{sites_zh(lesions)}骨病灶疼痛")
+    if irradiated:
+        return not_fired(
+            f"painful lesion at {sites(irradiated)} irradiated already (see RT-REIRR)",
+            f"{sites_zh(irradiated)}疼痛病灶已放疗（见RT-REIRR）",
+        )
     return not_fired()
 
 

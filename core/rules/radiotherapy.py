@@ -23,11 +23,11 @@ from core.rules.facts import (
     Findings,
     ecog_value,
     has_neuro_deficit,
-    is_painful,
     katagiri_band,
     lab,
     mscc_findings,
     painful_lesions,
+    painful_unirradiated,
     site_en,
     site_zh,
     sites,
@@ -36,7 +36,7 @@ from core.rules.facts import (
     survival_weeks,
 )
 from core.rules.orthopaedics import mscc_candidate
-from core.rules.treatment_state import fixing_operations, radiotherapy_after, within_weeks
+from core.rules.treatment_state import fixing_operations, last_radiotherapy, radiotherapy_after, within_weeks
 
 LOW_GRADE_FOR_SBRT = (BilskyGrade.G0, BilskyGrade.G1A, BilskyGrade.G1B)
 OLIGOMETASTATIC_MAX_LESIONS = 5
@@ -74,8 +74,13 @@ def _short_course(ctx: RuleContext) -> tuple[bool | None, str, str]:
 
 
 def _pain_rule(ctx: RuleContext, want_short: bool) -> Outcome:
-    lesions = painful_lesions(ctx)
+    lesions, irradiated = painful_unirradiated(ctx)
     if not lesions:
+        if irradiated:
+            return not_fired(
+                f"painful lesion at {sites(irradiated)} irradiated already (see RT-REIRR)",
+                f"{sites_zh(irradiated)}疼痛病灶已放疗（见RT-REIRR）",
+            )
         return not_fired("no painful lesion recorded", "未记录疼痛病灶")
     short, en, zh = _short_course(ctx)
     if short is None:
@@ -295,19 +300,10 @@ def rt_reirr(ctx: RuleContext) -> Outcome:
     cf = ctx.cf
     hits: list[str] = []
     hits_zh: list[str] = []
-    for lesion in cf.lesions:
-        if not is_painful(lesion):
+    for lesion in painful_lesions(ctx):
+        last = last_radiotherapy(cf, lesion)
+        if last is None:
             continue
-        dates = [
-            t.start_date
-            for t in cf.treatments
-            if t.kind == TreatmentKind.RADIOTHERAPY and t.lesion_id is not None and t.lesion_id == lesion.lesion_id
-        ]
-        if lesion.prior_rt_date is not None:
-            dates.append(lesion.prior_rt_date)
-        if not dates:
-            continue
-        last = max(dates)
         if cf.as_of - last > REIRRADIATION_AFTER:
             days = (cf.as_of - last).days
             hits.append(f"{site_en(lesion)} painful {days} days after RT")

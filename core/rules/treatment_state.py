@@ -89,5 +89,21 @@ def radiotherapy_after(cf: CaseFile, lesion_ids: tuple[int, ...], on: date) -> l
     ]
 
 
+def last_radiotherapy(cf: CaseFile, lesion: Lesion) -> date | None:
+    """The start of the latest radiotherapy to this lesion up to the case's day (a course linked to
+    it, or the lesion's recorded prior radiotherapy date)."""
+    dates = [
+        t.start_date
+        for t in cf.treatments
+        if t.kind == TreatmentKind.RADIOTHERAPY
+        and t.start_date <= cf.as_of
+        and lesion.lesion_id is not None
+        and lesion.lesion_id in t.lesion_ids
+    ]
+    if lesion.prior_rt_date is not None:
+        dates.append(lesion.prior_rt_date)
+    return max(dates, default=None)
+
+
 def within_weeks(cf: CaseFile, on: date, weeks: int) -> bool:
     return on <= cf.as_of <= on + timedelta(weeks=weeks)

@@ -52,12 +52,39 @@ FROM_FILES: list[Scenario] = [
         absent=("RF-MSCC", "RT-POSTOP"),
         highest="urgent",
     ),
+    # Case 2 at its meeting, the day after the corpectomy: the presentation's cord compression,
+    # SINS and deficit predate the operation on T9 and are set aside (safety rule 3); the pain of
+    # presentation still stands, and the post-operative rules start.
+    Scenario(
+        "lecture-2-file-at-its-meeting",
+        from_file(2, "meeting"),
+        fired={"RF-PAIN": "urgent", "RT-POSTOP": "routine", "REHAB-POSTOP": "routine"},
+        present=("ONC-HR-BREAST", "ONC-BMA", "PAIN-STEP3"),
+        absent=("RF-MSCC", "EMERG-MSCC", "ORTHO-MSCC-DECOMPRESS", "ORTHO-SINS-CONSULT", "REHAB-WB-RESTRICT", "NOMS", "RT-MSCC"),
+        highest="urgent",
+    ),
+    # Listed again three weeks after the operation, with the post-operative examination (Frankel E,
+    # no neurological signs, NRS 2) and the adjuvant radiotherapy given: no emergency, no second
+    # radiotherapy to T9, the construct is not "to be fixed".
     Scenario(
         "lecture-2-file-listed-again",
         from_file(2, "now"),
-        fired={"RF-MSCC": "emergency", "EMERG-MSCC": "emergency", "ORTHO-MSCC-DECOMPRESS": "emergency"},
-        present=("ORTHO-SINS-CONSULT", "NOMS", "REHAB-POSTOP", "ONC-HR-BREAST"),
-        highest="emergency",
+        present=("REHAB-POSTOP", "ONC-HR-BREAST", "PAIN-STEP1"),
+        absent=(
+            "RF-MSCC",
+            "EMERG-MSCC",
+            "ORTHO-MSCC-DECOMPRESS",
+            "ORTHO-SINS-CONSULT",
+            "REHAB-WB-RESTRICT",
+            "NOMS",
+            "RT-POSTOP",
+            "RT-PAIN-LONG",
+            "RT-PAIN-SHORT",
+            "PAIN-RT",
+            "RT-REIRR",
+            "RF-PAIN",
+        ),
+        highest="routine",
     ),
     Scenario(
         "lecture-3-file-at-its-meeting",
@@ -109,9 +136,11 @@ FILE_SCORES: dict[tuple[int, str], dict[tuple[str, str], tuple[str, str]]] = {
         ("sins", "T9"): ("11", "indeterminate"),
         ("bilsky_escc", "T9"): ("None", "high_grade"),
         ("tomita", ""): ("4", "marginal_or_intralesional_excision"),
-        ("tokuhashi_revised", ""): ("11", "ge_6_months"),
-        ("frankel", ""): ("None", "D"),
+        ("tokuhashi_revised", ""): ("12", "ge_12_months"),
+        ("frankel", ""): ("None", "E"),
     },
+    # At presentation (its meeting reads the pre-operative examination): Frankel D, Tokuhashi 11.
+    (2, "meeting"): {("tokuhashi_revised", ""): ("11", "ge_6_months"), ("frankel", ""): ("None", "D")},
     (3, "meeting"): {("sins", "L3"): ("5", "stable"), ("katagiri_new", ""): ("2", "low_risk")},
     (4, "meeting"): {("sins", "T11"): ("8", "indeterminate"), ("radium_223", ""): ("4180", "eligible")},
     (5, "meeting"): {("mirels", "left femur shaft"): ("7", "low_risk"), ("tomita", ""): ("6", "palliative_surgery")},

@@ -174,6 +174,56 @@ TREATMENT_STATE: list[Scenario] = [
         ),
         fired={"RF-MSCC": "emergency"},
     ),
+    # A painful lesion irradiated already is not offered palliative radiotherapy again: within
+    # four weeks of the course nothing (the response takes 2-4 weeks), after that RT-REIRR.
+    Scenario(
+        "painful-lesion-irradiated-2-weeks-ago",
+        make_case(lesions=[spine("T9", 12, painful=True)], treatments=[rt(14, (12,))], expected_survival_weeks=60, **NEURO_OK),
+        absent=("RT-PAIN-LONG", "RT-PAIN-SHORT", "PAIN-RT", "RT-REIRR"),
+    ),
+    Scenario(
+        "painful-lesion-irradiated-6-weeks-ago",
+        make_case(lesions=[spine("T9", 12, painful=True)], treatments=[rt(42, (12,))], expected_survival_weeks=60, **NEURO_OK),
+        present=("RT-REIRR",),
+        absent=("RT-PAIN-LONG", "RT-PAIN-SHORT", "PAIN-RT"),
+        reason_has={"RT-REIRR": "T9 painful 42 days after RT"},
+    ),
+    Scenario(
+        "painful-lesion-with-prior-rt-date-goes-to-reirradiation",
+        make_case(lesions=[spine("T9", 12, painful=True, prior_rt_date=ago(200))], expected_survival_weeks=8, **NEURO_OK),
+        present=("RT-REIRR",),
+        absent=("RT-PAIN-LONG", "RT-PAIN-SHORT", "PAIN-RT"),
+    ),
+    Scenario(
+        "painful-lesions-one-irradiated-one-not",
+        make_case(
+            lesions=[spine("T9", 12, painful=True), spine("L3", 13, painful=True)],
+            treatments=[rt(10, (12,))],
+            expected_survival_weeks=60,
+            **NEURO_OK,
+        ),
+        present=("RT-PAIN-LONG", "PAIN-RT"),
+        absent=("RT-REIRR",),
+        reason_has={"RT-PAIN-LONG": "painful lesion at L3;", "PAIN-RT": "at L3"},
+    ),
+    Scenario(
+        "one-course-to-two-lesions-counts-for-the-second",
+        make_case(
+            lesions=[spine("T9", 12, painful=True), spine("T10", 13, painful=True)],
+            treatments=[rt(60, (12, 13))],
+            expected_survival_weeks=60,
+            **NEURO_OK,
+        ),
+        present=("RT-REIRR",),
+        absent=("RT-PAIN-LONG", "PAIN-RT"),
+        reason_has={"RT-REIRR": "T10 painful 60 days after RT"},
+    ),
+    Scenario(
+        "painful-lesion-never-irradiated",
+        make_case(lesions=[spine("T9", 12, painful=True)], expected_survival_weeks=60, **NEURO_OK),
+        present=("RT-PAIN-LONG", "PAIN-RT"),
+        absent=("RT-REIRR",),
+    ),
 ]
 
 CREATININE_450 = lab("creatinine", "450", 2)

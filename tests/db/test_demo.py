@@ -1054,8 +1054,12 @@ def test_lecture_case_2(cur: duckdb.DuckDBPyConnection) -> None:
     assert (t9["level"], t9["lesion_type"]) == ("T9", "lytic")
     assert t9["bilsky"] in ("2", "3")
     assert sins_total(t9) == 11
-    assert (c["frankel"], c["frankel_new"]) == ("D", True)
-    assert {"limb_weakness", "sensory_level"} <= set(c["neuro_signs"])
+    # Presentation: a new Frankel D with weakness and a sensory level (the examination the
+    # referral describes); three weeks after the corpectomy: Frankel E, no signs (the lecture).
+    presented = load_case_file(cur, c["case_id"], c["referral_date"]).case
+    assert (presented.frankel, presented.frankel_new) == ("D", True)
+    assert {"limb_weakness", "sensory_level"} <= set(presented.neuro_signs)
+    assert (c["frankel"], c["frankel_new"], list(c["neuro_signs"])) == ("E", False, [])
     assert (c["visceral_mets"], c["visceral_treatable"]) == ("nodular", True)
     assert c["expected_survival_weeks"] >= 52
     assert c["fit_for_surgery"]
@@ -1069,6 +1073,25 @@ def test_lecture_case_2(cur: duckdb.DuckDBPyConnection) -> None:
     assert "cord_compression" in _events(cur, c)
     item = q(cur, "SELECT urgency FROM agenda_item WHERE case_id = ? ORDER BY item_id LIMIT 1", [c["case_id"]])
     assert item == [("emergency",)]
+    # Each delivered plan item is dated by the treatment it became: the emergency operation the
+    # day before the meeting that ratified it (recorded after that meeting), the radiotherapy later.
+    delivered = dict(
+        q(
+            cur,
+            "SELECT pi.kind, dl.delivered_on FROM delivery dl JOIN plan_item pi USING (plan_item_id)"
+            " JOIN decision d USING (decision_id) WHERE d.case_id = ? AND dl.delivered",
+            [c["case_id"]],
+        )
+    )
+    assert delivered["decompression"] == t[surgery[0]]["start_date"]
+    assert delivered["radiotherapy"] == next(x["start_date"] for x in t.values() if x["kind"] == "radiotherapy")
+    late = q(
+        cur,
+        "SELECT count(*) FROM delivery dl JOIN plan_item pi USING (plan_item_id) JOIN decision d USING (decision_id)"
+        " WHERE d.case_id = ? AND dl.recorded_at < d.decided_on",
+        [c["case_id"]],
+    )
+    assert late == [(0,)]
 
 
 def test_lecture_case_3(cur: duckdb.DuckDBPyConnection) -> None:
@@ -1257,12 +1280,17 @@ def test_lecture_case_2_asks_for_the_spine_surgeon(cur: duckdb.DuckDBPyConnectio
     (t9,) = _lesions(cur, c)
     assert sins_total(t9) == 11  # potentially unstable on SINS alone ...
     assert (t9["surgeon_stability"], t9["posterior_wall_intact"]) == (None, False)
-    report = evaluate_rules(load_case_file(cur, c["case_id"], TODAY))
-    # ... so the board asks for the spine-surgery opinion and keeps NOMS provisional.
+    report = evaluate_rules(load_case_file(cur, c["case_id"], c["referral_date"]))
+    # ... so at presentation the board asks for the spine-surgery opinion and keeps NOMS provisional;
     assert report.hit("ORTHO-SINS-CONSULT") is not None
     noms = report.hit("NOMS")
     assert noms is not None
     assert "provisional" in noms.detail
+    # after the corpectomy and T7-T11 instrumentation those findings describe a level that is fixed.
+    today = evaluate_rules(load_case_file(cur, c["case_id"], TODAY))
+    for rule_id in ("ORTHO-SINS-CONSULT", "REHAB-WB-RESTRICT", "NOMS", "RF-MSCC", "RT-PAIN-LONG"):
+        assert today.hit(rule_id) is None, rule_id
+    assert today.highest_urgency == "routine"
     assert c["primary_controlled"] is True
 
 

@@ -183,7 +183,7 @@ def test_latest_bands_gives_the_latest_patient_level_row(demo_cur: duckdb.DuckDB
     assert set(mine.index) == {*PATIENT_SCORES, "sins", "bilsky_escc"} - {"radium_223"}
     assert mine.loc["sins", "band"] == "unstable"
     assert mine.loc["sins", "total"] == 13
-    assert mine.loc["frankel", "band"] == "D"
+    assert mine.loc["frankel", "band"] == "E"  # three weeks after the corpectomy
 
 
 def test_empty_store(cur: duckdb.DuckDBPyConnection) -> None:

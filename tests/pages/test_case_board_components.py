@@ -121,9 +121,9 @@ def test_cards_of_lecture_case_2(boards: dict[int, Board]) -> None:
     by_id = {c.score.score_id: c.score for c in cards}
     assert score_cards.headline(en, by_id["sins"]) == "11"
     assert score_cards.headline(en, by_id["bilsky_escc"]) == "2"
-    assert score_cards.headline(en, by_id["frankel"]) == "D"
-    assert score_cards.headline(en, by_id["who_analgesic_ladder"]) == "step 3"
-    assert score_cards.headline(zh, by_id["who_analgesic_ladder"]) == "第三阶梯"
+    assert score_cards.headline(en, by_id["frankel"]) == "E"  # three weeks after the corpectomy
+    assert score_cards.headline(en, by_id["who_analgesic_ladder"]) == "step 1"
+    assert score_cards.headline(zh, by_id["who_analgesic_ladder"]) == "第一阶梯"
     assert score_cards.headline(en, by_id["zoledronic_acid_dose"]) == "4.0 mg"
     assert score_cards.headline(en, by_id["ctcae_hypercalcaemia"]) == "grade 0"
     assert score_cards.headline(en, by_id["corrected_calcium"]) == "2.44"
