@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from core.derive import word
-from core.models import BilskyGrade, CastrationStatus, Marker, PrimaryTumour
+from core.models import BilskyGrade, CastrationStatus, Marker, PrimaryTumour, TreatmentKind
 from core.rules.base import (
     Fired,
     Outcome,
@@ -18,6 +19,7 @@ from core.rules.base import (
     one_decimal,
 )
 from core.rules.facts import (
+    active_treatments,
     corrected_calcium,
     on_bma,
     sites,
@@ -34,6 +36,35 @@ ZOLEDRONIC_DOSE_TEXT: dict[str, tuple[str, str]] = {
     "3.0_mg": ("zoledronic acid 3.0 mg", "唑来膦酸3.0 mg"),
     "not_recommended": ("zoledronic acid not recommended", "不推荐唑来膦酸"),
 }
+
+
+SYSTEMIC_KINDS = (
+    TreatmentKind.ENDOCRINE,
+    TreatmentKind.TARGETED,
+    TreatmentKind.CHEMOTHERAPY,
+    TreatmentKind.IMMUNOTHERAPY,
+)
+
+
+def naming_current_line(condition: Callable[[RuleContext], Outcome]) -> Callable[[RuleContext], Outcome]:
+    """A systemic-therapy suggestion names the systemic therapy already running (safety rule 3:
+    advice that knows the treatment given), so the panel reads the class suggested against the
+    line the patient is on."""
+
+    def named(ctx: RuleContext) -> Outcome:
+        out = condition(ctx)
+        running = sorted(
+            (t for kind in SYSTEMIC_KINDS for t in active_treatments(ctx, kind)), key=lambda t: (t.start_date, t.name)
+        )
+        if not isinstance(out, Fired) or not running:
+            return out
+        on = ", ".join(f"{t.name} since {t.start_date.isoformat()}" for t in running)
+        on_zh = "、".join(f"{t.name}（{t.start_date.isoformat()}起）" for t in running)
+        return out.model_copy(update={"reason_en": f"{out.reason_en}; on {on}", "reason_zh": f"{out.reason_zh}；正在使用{on_zh}"})
+
+    named.__name__ = condition.__name__
+    named.__doc__ = condition.__doc__
+    return named
 
 
 def _bma_indicated(ctx: RuleContext) -> Outcome | None:
@@ -285,7 +316,7 @@ RULES: tuple[Rule, ...] = (
         rationale_en="ER/PR-positive, HER2-negative breast cancer.",
         rationale_zh="ER/PR阳性、HER2阴性乳腺癌。",
         source="lecture; ESMO",
-        condition=onc_hr_breast,
+        condition=naming_current_line(onc_hr_breast),
     ),
     Rule(
         id="ONC-HER2",
@@ -296,7 +327,7 @@ RULES: tuple[Rule, ...] = (
         rationale_en="HER2-positive breast cancer.",
         rationale_zh="HER2阳性乳腺癌。",
         source="lecture",
-        condition=onc_her2,
+        condition=naming_current_line(onc_her2),
     ),
     Rule(
         id="ONC-PROSTATE",
@@ -310,7 +341,7 @@ RULES: tuple[Rule, ...] = (
         rationale_en="A testosterone flare can cause cord compression.",
         rationale_zh="睾酮闪烁反应可导致脊髓压迫。",
         source="lecture; current guidelines",
-        condition=onc_prostate,
+        condition=naming_current_line(onc_prostate),
     ),
     Rule(
         id="ONC-CRPC",
@@ -321,7 +352,7 @@ RULES: tuple[Rule, ...] = (
         rationale_en="Castration-resistant prostate cancer.",
         rationale_zh="去势抵抗性前列腺癌。",
         source="lecture; EMA 2018",
-        condition=onc_crpc,
+        condition=naming_current_line(onc_crpc),
     ),
     Rule(
         id="ONC-EGFR",
@@ -333,7 +364,7 @@ RULES: tuple[Rule, ...] = (
         rationale_en="NSCLC with an EGFR mutation.",
         rationale_zh="EGFR突变的非小细胞肺癌。",
         source="lecture; FLAURA",
-        condition=onc_egfr,
+        condition=naming_current_line(onc_egfr),
     ),
     Rule(
         id="ONC-RCC",
@@ -346,7 +377,7 @@ RULES: tuple[Rule, ...] = (
         rationale_en="Renal cell carcinoma.",
         rationale_zh="肾细胞癌。",
         source="lecture",
-        condition=onc_rcc,
+        condition=naming_current_line(onc_rcc),
     ),
     Rule(
         id="ONC-CHEMO",
@@ -357,6 +388,6 @@ RULES: tuple[Rule, ...] = (
         rationale_en="Chemosensitive primary (SCLC, breast, ovary) without a targeted option.",
         rationale_zh="化疗敏感的原发肿瘤（小细胞肺癌、乳腺癌、卵巢癌）且无靶向治疗选择。",
         source="lecture",
-        condition=onc_chemo,
+        condition=naming_current_line(onc_chemo),
     ),
 )

@@ -218,6 +218,21 @@ TREATMENT_STATE: list[Scenario] = [
         absent=("RT-PAIN-LONG", "PAIN-RT"),
         reason_has={"RT-REIRR": "T10 painful 60 days after RT"},
     ),
+    # A systemic suggestion names the line already running (and nothing when none runs).
+    Scenario(
+        "hormone-positive-breast-on-letrozole",
+        make_case(
+            er="positive",
+            pr="positive",
+            her2="negative",
+            postmenopausal=True,
+            lesions=[spine("T9", 12)],
+            treatments=[treatment("endocrine", "Letrozole", days_ago=30, ongoing=True)],
+            **NEURO_OK,
+        ),
+        present=("ONC-HR-BREAST",),
+        reason_has={"ONC-HR-BREAST": f"HER2 negative; on Letrozole since {ago(30).isoformat()}"},
+    ),
     Scenario(
         "painful-lesion-never-irradiated",
         make_case(lesions=[spine("T9", 12, painful=True)], expected_survival_weeks=60, **NEURO_OK),
@@ -459,3 +474,21 @@ def test_calcium_12_mg_dl_is_banded_as_hypercalcaemia_of_malignancy() -> None:
     assert corrected.total == Decimal("2.99")  # shown to two decimals
     assert corrected.band == "moderate"  # banded on the entered unit's threshold
     assert "banded_on_entered_unit" in corrected.result.flags
+
+
+def test_a_stopped_line_is_not_named_as_running() -> None:
+    from core.rules import evaluate_rules
+
+    cf = make_case(
+        er="positive",
+        pr="positive",
+        her2="negative",
+        postmenopausal=True,
+        lesions=[spine("T9", 12)],
+        treatments=[treatment("endocrine", "Letrozole", days_ago=300, end_date=ago(20))],
+        **NEURO_OK,
+    )
+    hit = evaluate_rules(cf, derive_scores(cf, Policy())).hit("ONC-HR-BREAST")
+    assert hit is not None
+    assert hit.reason_en == "breast ER positive, PR positive, HER2 negative"
+    assert "正在使用" not in hit.reason_zh
