@@ -14,12 +14,16 @@ that a change in the machine's load hits both) and prints before, after and thei
 ``--live`` also serves each tree with ``streamlit run`` and times, over one WebSocket session, a
 plain rerun of the case page and a tab switch (sent with the tabs' fragment id, as the browser
 does, when the tabs are a fragment: AppTest reruns fragments as whole pages, so only a live
-server shows what a fragment saves). ``--profile`` writes a cProfile of the case page's script thread at the largest size to
+server shows what a fragment saves). ``--backends duckdb,postgresql`` measures the same pages
+on both engines in one run: each DuckDB store is moved into a loopback PostgreSQL cluster
+(``db.move.move_store``, what ``bonemdt move-store`` does) and the two alternate per round; the
+table shows PostgreSQL ÷ DuckDB. ``--profile`` writes a cProfile of the case page's script thread at the largest size to
 ``bench/results/bench_pages_profile.txt`` (the page code, not AppTest's polling thread).
 
     .venv/bin/python bench/bench_pages.py                      # 100 and 50,000 cases
     .venv/bin/python bench/bench_pages.py --sizes 100,5000 --runs 20
     .venv/bin/python bench/bench_pages.py --against e60b478 --rounds 3 --profile --live
+    .venv/bin/python bench/bench_pages.py --backends duckdb,postgresql --rounds 2
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ from common import RESULTS, ROOT, parse_sizes, print_table, store_dir, write_jso
 
 SIZES = (100, 50_000)
 RUNS = 10
-PAGES = ("case", "cases")
+PAGES = ("case", "cases", "analytics")
 
 
 def option(argv: list[str], name: str, default: str | None = None) -> str | None:
@@ -65,9 +69,14 @@ def ready_store(n: int) -> Path:
     return path
 
 
-def ids(path: Path) -> tuple[int, int]:
-    """(chair's user_id, lecture case 2's case_id)."""
-    con = duckdb.connect(str(path), read_only=True)
+def ids(target: str) -> tuple[int, int]:
+    """(chair's user_id, lecture case 2's case_id) of a store (DuckDB file or PostgreSQL URL)."""
+    if target.startswith("postgresql://"):
+        from db.dialect import connect as pg_connect
+
+        con: Any = pg_connect(target)
+    else:
+        con = duckdb.connect(target, read_only=True)
     try:
         chair = con.execute("SELECT user_id FROM app_user WHERE username = 'chair'").fetchall()
         case = con.execute("SELECT case_id FROM mdt_case WHERE lecture_case = 2").fetchall()
@@ -102,10 +111,10 @@ def _stats(values: list[float]) -> dict[str, float]:
     }
 
 
-def measure(root: Path, path: Path, runs: int) -> dict[str, Any]:
-    """Every page of :data:`PAGES` against the store at ``path``: first run, then ``runs`` reruns."""
-    user_id, case_id = ids(path)
-    os.environ["BONEMDT_DB"] = str(path)
+def measure(root: Path, target: str, runs: int) -> dict[str, Any]:
+    """Every page of :data:`PAGES` against the store ``target``: first run, then ``runs`` reruns."""
+    user_id, case_id = ids(target)
+    os.environ["BONEMDT_DB"] = target
     os.environ["BONEMDT_DEMO"] = "0"
     out: dict[str, Any] = {"case_id": case_id}
     for page in PAGES:
@@ -147,7 +156,7 @@ def profile(root: Path, path: Path, runs: int, into: Path) -> None:
     import pstats
     import types
 
-    user_id, case_id = ids(path)
+    user_id, case_id = ids(str(path))
     os.environ["BONEMDT_DB"] = str(path)
     os.environ["BONEMDT_DEMO"] = "0"
     page = root / "pages" / "case.py"
@@ -175,7 +184,7 @@ def profile(root: Path, path: Path, runs: int, into: Path) -> None:
 
 def worker(argv: list[str]) -> None:
     """``--worker ROOT STORE RUNS OUT [PROFILE]``: measure one tree against one store, write JSON."""
-    root, store, runs, out = Path(argv[0]), Path(argv[1]), int(argv[2]), Path(argv[3])
+    root, store, runs, out = Path(argv[0]), argv[1], int(argv[2]), Path(argv[3])
     # The page scripts import ``pages.components``: run them from the tree's root, as the app does.
     os.chdir(root)
     sys.path.insert(0, str(root))
@@ -184,7 +193,7 @@ def worker(argv: list[str]) -> None:
 
     streamlit_logger.set_log_level("error")  # bare-mode "missing ScriptRunContext" notices
     if len(argv) > 4:
-        profile(root, store, runs, Path(argv[4]))
+        profile(root, Path(store), runs, Path(argv[4]))
         return
     out.write_text(json.dumps(measure(root, store, runs)), encoding="utf-8")
 
@@ -203,7 +212,7 @@ def live(root: Path, store: Path, runs: int) -> dict[str, Any]:
 
     from bench_load import Server
 
-    _, case_id = ids(store)
+    _, case_id = ids(str(store))
     with tempfile.TemporaryDirectory() as tmp:
         server = Server(store, Path(tmp) / "server.log", root=root, demo=False)
         server.start()
@@ -267,12 +276,12 @@ def export(ref: str, into: Path) -> Path:
     return tree
 
 
-def run_worker(root: Path, store: Path, runs: int, *extra: str) -> dict[str, Any]:
+def run_worker(root: Path, store: Path | str, runs: int, *extra: str, env: dict[str, str] | None = None) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         out = Path(handle.name)
     try:
         cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", str(root), str(store), str(runs), str(out), *extra]
-        subprocess.run(cmd, check=True, cwd=root, stderr=subprocess.DEVNULL)
+        subprocess.run(cmd, check=True, cwd=root, stderr=subprocess.DEVNULL, env={**os.environ, **(env or {})})
         return json.loads(out.read_text(encoding="utf-8")) if not extra else {}
     finally:
         out.unlink(missing_ok=True)
@@ -291,6 +300,51 @@ def pooled(rounds: list[dict[str, Any]], page: str) -> dict[str, Any]:
     }
 
 
+class PostgresStores:
+    """A loopback PostgreSQL cluster holding a copy of each DuckDB store (``move_store``)."""
+
+    def __init__(self) -> None:
+        from db.pg_local import PgCluster, free_port, os_user, pg_bin
+
+        binary = pg_bin()
+        if binary is None:
+            sys.exit("--backends postgresql: PostgreSQL server programs not installed")
+        self.work = Path(tempfile.mkdtemp(prefix="bonemdt-pages-"))
+        self.work.chmod(0o711)  # as root PostgreSQL runs as ``postgres``: it must reach its folder
+        self.cluster = PgCluster(binary, self.work / "pg", free_port(), os_user())
+        self.cluster.start()
+
+    def copy(self, store: Path) -> tuple[str, dict[str, str]]:
+        """The store moved into a new database: its URL and the environment its audit chain needs."""
+        from db.dialect import connect as pg_connect
+        from db.keys import key_file_for
+        from db.move import move_store
+
+        url = self.cluster.url(self.cluster.create())
+        secret = key_file_for(store).read_text().strip()  # the store's, for its audit chain on PostgreSQL
+        before = os.environ.get("BONEMDT_SECRET")
+        os.environ["BONEMDT_SECRET"] = secret
+        src, dst = duckdb.connect(str(store)), pg_connect(url)
+        try:
+            report = move_store(src, dst)
+        finally:
+            src.close()
+            dst.close()
+            if before is None:
+                os.environ.pop("BONEMDT_SECRET", None)
+            else:
+                os.environ["BONEMDT_SECRET"] = before
+        print(f"… moved {report.rows:,} rows of {store.name} to PostgreSQL", flush=True)
+        return url, {"BONEMDT_SECRET": secret}
+
+    def close(self) -> None:
+        import shutil
+
+        if (self.cluster.data / "postmaster.pid").exists():
+            self.cluster.stop()
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
 def main(argv: list[str]) -> None:
     if argv and argv[0] == "--worker":
         worker(argv[1:])
@@ -299,56 +353,90 @@ def main(argv: list[str]) -> None:
     runs = int(option(argv, "--runs", str(RUNS)) or RUNS)
     rounds = int(option(argv, "--rounds", "1") or 1)
     ref = option(argv, "--against")
+    backends = (option(argv, "--backends", "duckdb") or "duckdb").split(",")
+    if set(backends) - {"duckdb", "postgresql"} or (ref is not None and backends != ["duckdb"]):
+        sys.exit("--backends: duckdb and/or postgresql (not with --against)")
     stores = {n: ready_store(n) for n in sizes}
-    with tempfile.TemporaryDirectory() as tmp:
-        trees = {"after": ROOT}
-        if ref is not None:
-            trees = {"before": export(ref, Path(tmp)), "after": ROOT}
-        raw: dict[str, dict[int, list[dict[str, Any]]]] = {name: {n: [] for n in sizes} for name in trees}
-        lives: dict[str, dict[int, dict[str, Any]]] = {}
-        for n in sizes:
-            for k in range(rounds):
-                order = list(trees) if k % 2 == 0 else list(reversed(trees))
-                for name in order:
-                    raw[name][n].append(run_worker(trees[name], stores[n], runs))
-                    median = statistics.median(raw[name][n][-1]["case"]["wall_ms"])
-                    print(f"… {n:,} cases, round {k + 1}, {name}: case median {median:.0f} ms", flush=True)
-        if "--live" in argv:
+    pg = PostgresStores() if "postgresql" in backends else None
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            # variant name -> (tree, {size: (store target, extra environment)})
+            duck = {n: (str(stores[n]), {}) for n in sizes}
+            variants: dict[str, tuple[Path, dict[int, tuple[str, dict[str, str]]]]] = {"after": (ROOT, duck)}
+            if ref is not None:
+                variants = {"before": (export(ref, Path(tmp)), duck), "after": (ROOT, duck)}
+            elif pg is not None:
+                moved = {n: pg.copy(stores[n]) for n in sizes}
+                variants = (
+                    {"duckdb": (ROOT, duck), "postgresql": (ROOT, moved)}
+                    if "duckdb" in backends
+                    else {"postgresql": (ROOT, moved)}
+                )
+            trees = {name: tree for name, (tree, _) in variants.items()}
+            raw: dict[str, dict[int, list[dict[str, Any]]]] = {name: {n: [] for n in sizes} for name in trees}
+            lives: dict[str, dict[int, dict[str, Any]]] = {}
             for n in sizes:
+                for k in range(rounds):
+                    order = list(trees) if k % 2 == 0 else list(reversed(trees))
+                    for name in order:
+                        target, env = variants[name][1][n]
+                        raw[name][n].append(run_worker(trees[name], target, runs, env=env))
+                        median = statistics.median(raw[name][n][-1]["case"]["wall_ms"])
+                        print(f"… {n:,} cases, round {k + 1}, {name}: case median {median:.0f} ms", flush=True)
+            if "--live" in argv:
+                for n in sizes:
+                    for name, tree in trees.items():
+                        if variants[name][1][n][0].startswith("postgresql://"):
+                            continue  # the live server of bench_load.py serves DuckDB files
+                        lives.setdefault(name, {})[n] = live(tree, stores[n], runs)
+                        print(f"… live, {n:,} cases, {name}: {json.dumps(lives[name][n])}", flush=True)
+            if "--profile" in argv:
                 for name, tree in trees.items():
-                    lives.setdefault(name, {})[n] = live(tree, stores[n], runs)
-                    print(f"… live, {n:,} cases, {name}: {json.dumps(lives[name][n])}", flush=True)
-        if "--profile" in argv:
-            for name, tree in trees.items():
-                into = RESULTS / f"bench_pages_profile_{name}.txt"
-                RESULTS.mkdir(parents=True, exist_ok=True)
-                run_worker(tree, stores[sizes[-1]], runs, str(into))
-                print(f"profile of the case page ({name}, {sizes[-1]:,} cases): {into}")
+                    if variants[name][1][sizes[-1]][0].startswith("postgresql://"):
+                        continue
+                    into = RESULTS / f"bench_pages_profile_{name}.txt"
+                    RESULTS.mkdir(parents=True, exist_ok=True)
+                    run_worker(tree, stores[sizes[-1]], runs, str(into))
+                    print(f"profile of the case page ({name}, {sizes[-1]:,} cases): {into}")
+    finally:
+        if pg is not None:
+            pg.close()
     results = {name: {n: {page: pooled(raw[name][n], page) for page in PAGES} for n in sizes} for name in trees}
     for problem in {e for name in trees for n in sizes for page in PAGES for e in results[name][n][page]["exception"]}:
         print(f"!! a page raised: {problem}")
-    after, base = results["after"], sizes[0]
+    names = list(trees)
+    first, last = (names[0], names[-1]) if len(names) > 1 else (None, names[0])
+    after, base = results[last], sizes[0]
     rows = []
     for page in PAGES:
         for n in sizes:
             a = after[n][page]
             row: list[object] = [page, n]
-            if "before" in results:
-                b = results["before"][n][page]
+            if first is not None:
+                b = results[first][n][page]
                 row += [b["wall"]["median"], a["wall"]["median"], a["wall"]["median"] / b["wall"]["median"]]
                 row += [b["cpu"]["median"], a["cpu"]["median"], a["cpu"]["median"] / b["cpu"]["median"]]
             else:
                 row += [a["wall"]["median"], a["wall"]["p90"], a["cpu"]["median"]]
             row += [a["wall"]["median"] / after[base][page]["wall"]["median"], a["elements"]]
             rows.append(row)
-    if "before" in results:
-        headers = ["page", "cases", "before ms", "after ms", "after/before", "before cpu ms", "after cpu ms", "cpu after/before"]
+    if first is not None:
+        headers = [
+            "page",
+            "cases",
+            f"{first} ms",
+            f"{last} ms",
+            f"{last}/{first}",
+            f"{first} cpu ms",
+            f"{last} cpu ms",
+            f"cpu {last}/{first}",
+        ]
     else:
         headers = ["page", "cases", "median ms", "p90 ms", "cpu ms"]
     against = f"; before = {ref}" if ref else ""
     print_table(
         f"Page server-side run (AppTest rerun; median of {runs} x {rounds} round(s) per tree{against})",
-        [*headers, "x vs first size (after)", "top-level elements"],
+        [*headers, f"x vs first size ({last})", "top-level elements"],
         rows,
     )
     if lives:
@@ -370,7 +458,15 @@ def main(argv: list[str]) -> None:
         )
     by_size = {name: {str(n): r for n, r in per_size.items()} for name, per_size in results.items()}
     live_by_size = {name: {str(n): r for n, r in per_size.items()} for name, per_size in lives.items()}
-    payload = {"sizes": sizes, "runs": runs, "rounds": rounds, "against": ref, "results": by_size, "live": live_by_size}
+    payload = {
+        "sizes": sizes,
+        "runs": runs,
+        "rounds": rounds,
+        "against": ref,
+        "backends": backends,
+        "results": by_size,
+        "live": live_by_size,
+    }
     path = write_json("bench_pages", payload)
     print(f"\nwritten {path}")
 
