@@ -11,8 +11,15 @@ from core.permissions import Capability
 from db import agenda as workflow
 from db import meetings
 from pages.components import agenda_pdf, clock, presentation
-from pages.components import agenda_view as view
 from pages.components import meeting_control as control
+from pages.components.agenda_attendance import attendance_panel
+from pages.components.agenda_cases import summaries
+from pages.components.agenda_common import can, show_flash
+from pages.components.agenda_listing import listing_panel
+from pages.components.agenda_order import agenda_controls
+from pages.components.agenda_planning import plan_meetings
+from pages.components.agenda_status import pause_timer
+from pages.components.agenda_view import agenda_table, header, live_agenda, relisted_report
 from pages.components.guard import guard
 
 ctx = guard("meetings")
@@ -30,9 +37,9 @@ all_meetings = meetings.list_meetings(ctx.cur)
 presenting = st.query_params.get("present") == "1"
 if not presenting:
     st.title(tr("meetings.title"))
-view.show_flash()
-if view.can(ctx, Capability.BUILD_AGENDA) and not presenting:
-    view.plan_meetings(ctx)
+show_flash()
+if can(ctx, Capability.BUILD_AGENDA) and not presenting:
+    plan_meetings(ctx)
 if all_meetings.empty:
     st.info(tr("meetings.none"))
     st.stop()
@@ -60,28 +67,28 @@ if choice != selected:
     st.rerun()
 
 meeting = meetings.get_meeting(ctx.cur, selected)
-frame = view.live_agenda(ctx, selected)  # live urgency first (clinical safety rule 4)
-view.relisted_report(ctx)
+frame = live_agenda(ctx, selected)  # live urgency first (clinical safety rule 4)
+relisted_report(ctx)
 
 if presenting:
     presentation.render(ctx, meeting, frame)
     st.stop()
-view.pause_timer(clock.now())
+pause_timer(clock.now())
 
 present = workflow.present_specialties(ctx.cur, selected)
-view.header(ctx, meeting, frame, present)
+header(ctx, meeting, frame, present)
 control.meeting_control(ctx, meeting)
 
-writer = view.can(ctx, Capability.BUILD_AGENDA) and meeting.status != MeetingStatus.CLOSED
+writer = can(ctx, Capability.BUILD_AGENDA) and meeting.status != MeetingStatus.CLOSED
 names = [tr("meetings.agenda"), tr("meetings.attendance")] + ([tr("mtg.list.title")] if writer else [])
 tabs = st.tabs(names, key=f"mtg_tabs_{selected}")
 with tabs[0]:
-    view.agenda_table(ctx, frame, view.summaries(ctx, [int(c) for c in frame["case_id"]]))
-    view.agenda_controls(ctx, meeting, frame)
-    if view.can(ctx, Capability.BUILD_AGENDA):
+    agenda_table(ctx, frame, summaries(ctx, [int(c) for c in frame["case_id"]]))
+    agenda_controls(ctx, meeting, frame)
+    if can(ctx, Capability.BUILD_AGENDA):
         agenda_pdf.offer(ctx, meeting)
 with tabs[1]:
-    view.attendance_panel(ctx, meeting)
+    attendance_panel(ctx, meeting)
 if writer:
     with tabs[2]:
-        view.listing_panel(ctx, meeting)
+        listing_panel(ctx, meeting)

@@ -15,7 +15,8 @@ from core.models import Meeting, MeetingStatus
 from core.permissions import Capability
 from core.text import LONG_TEXT_MAX, TextRuleError, check_text
 from db import agenda as workflow
-from pages.components.agenda_view import attempt, can, core_name, flash
+from pages.components.agenda_attendance import core_name
+from pages.components.agenda_common import attempt, can, flash
 from pages.components.guard import PageContext
 
 

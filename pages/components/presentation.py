@@ -24,17 +24,8 @@ from db import agenda as workflow
 from db import audit, presenting
 from db.board import Board
 from pages.components import clock, presentation_sections
-from pages.components.agenda_view import (
-    attempt,
-    can,
-    elapsed,
-    flash,
-    md,
-    minutes_seconds,
-    pause_timer,
-    status_options,
-    timer_open,
-)
+from pages.components.agenda_common import attempt, can, flash, md
+from pages.components.agenda_status import elapsed, minutes_seconds, pause_timer, status_options, timer_open
 from pages.components.cache import board as cached_board
 from pages.components.figures import AMBER, GREEN, HIGH_RISK_BANDS, RED, Labels, band_colour, bone_map
 from pages.components.guard import PageContext, keep_alive

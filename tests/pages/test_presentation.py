@@ -19,7 +19,7 @@ from core.i18n import t
 from db import listing, meetings, presenting, users
 from db.connection import connect
 from pages.components import clock
-from pages.components.agenda_view import minutes_seconds
+from pages.components.agenda_status import minutes_seconds
 from pages.components.guard import IDLE_SECONDS, fingerprint
 from tests.pages.conftest import ROOT, app, texts
 

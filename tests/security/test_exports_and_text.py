@@ -95,7 +95,7 @@ def test_one_escaper_leaves_no_link_image_directive_or_html(escape: object) -> N
 
 def test_former_escapers_are_the_one_escaper() -> None:
     from core.minutes import md_cell, md_escape
-    from pages.components.agenda_view import md
+    from pages.components.agenda_common import md
     from pages.components.score_cards import escape_md
 
     assert md(BEACON) == escape_md(BEACON) == md_cell(BEACON) == md_inline(BEACON)
