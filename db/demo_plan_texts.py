@@ -3,7 +3,7 @@
 The demo stands for a team that works in either language, so each plan item it records carries
 both texts (``plan_item_text``, migration 014) and the Chinese minutes and letters of demo
 meetings read in Chinese. The generator's sentences are built from a few templates
-(db/demo_meetings.py, db/demo_generic.py) and the lecture cases' fixed plans
+(db/demo_meetings.py, db/demo_plans.py, db/demo_history.py) and the lecture cases' fixed plans
 (db/demo_lecture.py); :func:`plan_text_zh` turns each into Chinese: one template list, one table
 of drug names, the lecture's sentences. A sentence it does not know gets no Chinese (then shown as
 recorded); tests/db/test_document_language.py fails on any demo plan item left so.
@@ -112,7 +112,7 @@ LECTURE_ZH: dict[str, str] = {
     "MRI brain and CT chest in 3 months": "3 个月后复查头颅 MRI 及胸部 CT",
 }
 
-# Fixed sentences of the generator (db/demo_meetings.py, db/demo_generic.py).
+# Fixed sentences of the generator (db/demo_meetings.py, db/demo_plans.py).
 FIXED_ZH: dict[str, str] = {
     "Standard of care ratified; follow-up every 3 months": "批准标准治疗；每 3 个月随访",
     "IV 0.9% saline, then zoledronic acid 4 mg over ≥ 15 min; stop calcium/vitamin D; recheck calcium in 48 h": (
@@ -183,7 +183,7 @@ def _drugs_zh(text: str) -> str | None:
 
 
 def _fixation_zh(text: str) -> str | None:
-    """db.demo_generic.fixation_name ("Intramedullary nailing left femur shaft") in Chinese."""
+    """db.demo_history.fixation_name ("Intramedullary nailing left femur shaft") in Chinese."""
     for en, zh in (
         ("hemiarthroplasty", "半髋关节置换"),
         ("intramedullary nailing", "髓内钉固定"),
