@@ -349,7 +349,7 @@ def set_item_status(
     reason: str = "",
 ) -> None:
     """Mark an item of a started meeting: deferred (with a reason) or not reached; discussed or
-    ratified only once its decision is signed (signing marks it: db/decisions.sign)."""
+    ratified only once its decision is signed (signing marks it: db/decision_signing.sign)."""
     row = cur.execute(
         "SELECT a.status, a.case_id, c.patient_id, a.discussion_seconds, m.status FROM agenda_item a"
         " JOIN mdt_case c USING (case_id) JOIN meeting m USING (meeting_id) WHERE item_id = ?",

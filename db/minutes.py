@@ -443,7 +443,7 @@ def _check_format(fmt: str) -> None:
 
 def _refuse_broken_signatures(cur: duckdb.DuckDBPyConnection, ids_sql: str, key: int) -> None:
     """A document never carries a signed decision whose content no longer matches its hash."""
-    from db.decisions import get_decision
+    from db.decision_reads import get_decision
     from db.signatures import signature_intact
 
     for (decision_id,) in cur.execute(ids_sql + " AND status = 'signed'", [key]).fetchall():

@@ -30,7 +30,7 @@ def verify_signed(cur: duckdb.DuckDBPyConnection) -> list[int]:
     Two set-based reads (decisions, plan items) rather than one read per decision: this runs at
     every start and before every restore. Rows are turned into models as ``get_decision`` does.
     """
-    from db.decisions import _DECISION_COLS
+    from db.decision_reads import _DECISION_COLS
 
     rows = cur.execute(
         "SELECT " + ", ".join(_DECISION_COLS) + " FROM decision WHERE status = 'signed' ORDER BY decision_id"  # noqa: S608

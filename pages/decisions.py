@@ -14,7 +14,7 @@ from core.errors import NotFoundError
 from core.i18n import tn
 from core.minutes import label, md_cell, md_escape
 from core.models import DecisionStatus, MeetingStatus, Priority
-from db import decisions, meetings
+from db import actions, decision_reads, meetings
 from db import minutes as minutes_db
 from db.board import load_board
 from pages.components import decision_panels as panels
@@ -80,9 +80,9 @@ try:
 except NotFoundError:
     st.error(tr("case.unknown", case=case_id))
     board, case_id = None, None
-history = decisions.decisions_for_case(cur, case_id) if case_id is not None else pd.DataFrame()
+history = decision_reads.decisions_for_case(cur, case_id) if case_id is not None else pd.DataFrame()
 signed_rows = history[history["status"] == DecisionStatus.SIGNED.value] if not history.empty else history
-latest_signed = decisions.get_decision(cur, int(signed_rows.iloc[0]["decision_id"])) if not signed_rows.empty else None
+latest_signed = decision_reads.get_decision(cur, int(signed_rows.iloc[0]["decision_id"])) if not signed_rows.empty else None
 meeting = meetings.get_meeting(cur, meeting_id) if meeting_id is not None else None
 item_id = cases[case_id][0] if case_id in cases else None
 
@@ -110,7 +110,7 @@ with tab_act:
         st.subheader(tr("dec.delivery"))
         panels.delivery_panel(ctx, case_id, latest_signed)
     st.subheader(tr("dec.all_open_actions"))
-    panels.actions_table(ctx, decisions.actions(cur, only_open=True), with_patient=True)
+    panels.actions_table(ctx, actions.actions(cur, only_open=True), with_patient=True)
 
 with tab_fu:
     if board is not None:
@@ -118,7 +118,7 @@ with tab_fu:
         notice(f"dec.{case_id}.fu_notice")
         panels.follow_up_panel(ctx, board, latest_signed)
     st.subheader(tr("dec.overdue_follow_ups_all"))
-    panels.follow_up_table(ctx, decisions.follow_ups(cur, overdue_only=True), lang, with_patient=True)
+    panels.follow_up_table(ctx, actions.follow_ups(cur, overdue_only=True), lang, with_patient=True)
 
 with tab_docs:
     panels.documents_panel(
@@ -133,7 +133,7 @@ with tab_all:
     status = st.segmented_control(
         tr("col.status"), ["signed", "draft"], format_func=lambda s: label(s, lang, DecisionStatus), key="dec_status"
     )
-    frame = decisions.list_decisions(cur, status=status)
+    frame = decision_reads.list_decisions(cur, status=status)
     st.caption(tn("count.rows", len(frame), ctx.lang))
     case_table(
         localise_frame(

@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.text import md_inline
 from core.vocabulary import FollowUpKind
-from db import decisions, meetings
+from db import actions, meetings
 from pages.components import links
 from pages.components.agenda_view import escalation_banner, live_agenda
 from pages.components.guard import guard
@@ -68,7 +68,7 @@ if queue is not None and not queue.empty:
     )
 
 st.subheader(tr("overview.my_actions"))
-mine = decisions.actions(ctx.cur, owner_user_id=ctx.actor.user_id, only_open=True)
+mine = actions.actions(ctx.cur, owner_user_id=ctx.actor.user_id, only_open=True)
 my_actions(ctx, mine)
 
 # One above the other, each at full width: side by side, their due dates and owners were cut
@@ -76,7 +76,7 @@ my_actions(ctx, mine)
 left, right = st.container(), st.container()
 with left:
     st.subheader(tr("overview.overdue_actions"))
-    overdue = decisions.actions(ctx.cur, only_open=True)
+    overdue = actions.actions(ctx.cur, only_open=True)
     overdue = overdue[overdue["overdue"]]
     if overdue.empty:
         st.success(tr("overview.nothing_overdue"))
@@ -91,7 +91,7 @@ with left:
         )
 with right:
     st.subheader(tr("overview.overdue_follow_ups"))
-    fus = decisions.follow_ups(ctx.cur, overdue_only=True)
+    fus = actions.follow_ups(ctx.cur, overdue_only=True)
     if fus.empty:
         st.success(tr("overview.nothing_overdue"))
     else:

@@ -9,7 +9,7 @@ from core.casefile import CaseDocument
 from core.derive import derive_scores
 from core.interop.fhir_export import bundle_dict, validated_bundle_json
 from core.models import CaseFile, Decision
-from db.decisions import get_decision
+from db.decision_reads import get_decision
 from db.policies import load_policy
 
 

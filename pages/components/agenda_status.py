@@ -23,7 +23,7 @@ def minutes_seconds(seconds: float) -> str:
 
 def status_options(stream: str) -> list[str]:
     """What can be marked by hand: discussed (or ratified) is what signing the item's decision
-    marks (db/decisions.sign), so only deferring (with a reason) and not reached are offered."""
+    marks (db/decision_signing.sign), so only deferring (with a reason) and not reached are offered."""
     return [AgendaStatus.DEFERRED.value, AgendaStatus.NOT_DISCUSSED.value]
 
 

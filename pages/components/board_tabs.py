@@ -15,7 +15,7 @@ from core.i18n import enum_label
 from core.minutes import meaning_label
 from core.rules import RuleHit
 from core.vocabulary import AgendaStatus, DecisionStatus, Outcome, PlanDisposition, PlanKind, Priority, QuorumState, Specialty
-from db import decisions
+from db import actions, decision_reads
 from db.board import Board
 from pages.components import board_as_recorded, cache, figures, forms_facts, forms_lab, score_cards
 from pages.components.board_common import (
@@ -158,7 +158,7 @@ def timeline(ctx: PageContext, board: Board, agenda: pd.DataFrame, version: cach
         for row in agenda.itertuples()
         if (when := as_date(row.meeting_date)) is not None
     ]
-    frame = decisions.decisions_for_case(ctx.cur, board.cf.case.case_id or 0)
+    frame = decision_reads.decisions_for_case(ctx.cur, board.cf.case.case_id or 0)
     decision_points = [
         (
             when,
@@ -264,7 +264,7 @@ def lesions(ctx: PageContext, board: Board) -> None:
 
 def past_decisions(ctx: PageContext, board: Board) -> None:
     case_id = board.cf.case.case_id or 0
-    frame = decisions.decisions_for_case(ctx.cur, case_id)
+    frame = decision_reads.decisions_for_case(ctx.cur, case_id)
     if frame.empty:
         st.info(ctx.t("board.decisions.none"))
     for row in frame.itertuples():
@@ -299,7 +299,7 @@ def past_decisions(ctx: PageContext, board: Board) -> None:
                 )
                 # the facts behind the decision, as they were when it was signed
                 board_as_recorded.link(ctx, case_id, pd.Timestamp(row.signed_at).to_pydatetime())
-            items = decisions.plan_items(ctx.cur, int(row.decision_id))
+            items = decision_reads.plan_items(ctx.cur, int(row.decision_id))
             if not items.empty:
                 st.dataframe(_plan_frame(ctx, items), hide_index=True, width="stretch")
     open_actions(ctx, case_id)
@@ -334,7 +334,7 @@ def _plan_frame(ctx: PageContext, items: pd.DataFrame) -> pd.DataFrame:
 def open_actions(ctx: PageContext, case_id: int) -> None:
     tr = ctx.t
     st.subheader(tr("board.actions.title"))
-    acts = decisions.actions(ctx.cur, case_id=case_id)
+    acts = actions.actions(ctx.cur, case_id=case_id)
     still_open = acts[acts["status"] == "open"] if not acts.empty else acts
     if still_open.empty:
         st.caption(tr("board.actions.none"))

@@ -14,7 +14,7 @@ from core.models import (
     DecisionStatus,
 )
 from core.vocabulary import Outcome, PlanDisposition, PlanKind, QuorumState, Specialty
-from db import decisions
+from db import decision_reads
 from db.signatures import signature_intact
 from pages.components.decision_common import NOMS_AXES
 from pages.components.guard import PageContext
@@ -122,7 +122,7 @@ def history_view(ctx: PageContext, history: pd.DataFrame, shown: int | None) -> 
         with st.expander(title):
             decision_view(
                 ctx,
-                decisions.get_decision(ctx.cur, int(r.decision_id)),
+                decision_reads.get_decision(ctx.cur, int(r.decision_id)),
                 None if pd.isna(r.signed_by) else str(r.signed_by),
                 new_listing=new_listing(history, int(r.decision_id)),
             )

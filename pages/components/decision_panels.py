@@ -33,7 +33,7 @@ from core.permissions import Capability, allowed
 from core.rules.follow_up import follow_up_schedule
 from core.text import LONG_TEXT_MAX
 from core.vocabulary import ActionStatus, FollowUpKind, FollowUpStatus, PlanKind
-from db import decisions
+from db import actions, decision_reads
 from db import minutes as minutes_db
 from db.board import Board
 from db.users import list_users
@@ -81,7 +81,7 @@ def actions_table(ctx: PageContext, acts: pd.DataFrame, *, with_patient: bool) -
 
 def actions_panel(ctx: PageContext, case_id: int, signed: Decision | None) -> None:
     tr, lang = ctx.t, ctx.lang
-    acts = decisions.actions(ctx.cur, case_id=case_id)
+    acts = actions.actions(ctx.cur, case_id=case_id)
     actions_table(ctx, acts, with_patient=False)
     _complete_widget(ctx, case_id, acts)
     if signed is None:
@@ -90,7 +90,7 @@ def actions_panel(ctx: PageContext, case_id: int, signed: Decision | None) -> No
     if not allowed(ctx.actor.role, Capability.MANAGE_ACTIONS):
         st.caption(tr("dec.actions_chair_coordinator"))
         return
-    items = decisions.plan_items(ctx.cur, int(signed.decision_id or 0))
+    items = decision_reads.plan_items(ctx.cur, int(signed.decision_id or 0))
     items = items[items["disposition"] != PlanDisposition.REJECTED.value]
     if items.empty:
         return
@@ -127,7 +127,7 @@ def actions_panel(ctx: PageContext, case_id: int, signed: Decision | None) -> No
         st.session_state[f"{p}.errors"] = found
         if not found:
             try:
-                decisions.add_action(
+                actions.add_action(
                     ctx.cur,
                     ctx.actor,
                     ActionItem(
@@ -170,7 +170,7 @@ def _complete_widget(ctx: PageContext, case_id: int, acts: pd.DataFrame) -> None
     chosen = a.selectbox(tr("dec.complete_which"), list(rows), key=f"{p}.which", format_func=lambda i: rows[i][0][:90])
     if b.button(tr("dec.complete"), key=f"{p}.button", icon=":material/task_alt:"):
         try:
-            decisions.complete_action(ctx.cur, ctx.actor, chosen, expected_version=rows[chosen][1])
+            actions.complete_action(ctx.cur, ctx.actor, chosen, expected_version=rows[chosen][1])
         except PermissionDeniedError:
             st.session_state[f"dec.{case_id}.act_notice"] = ("error", tr("dec.err.denied"))
         except ConflictError:
@@ -185,7 +185,7 @@ def delivery_panel(ctx: PageContext, case_id: int, signed: Decision | None) -> N
     if signed is None or signed.outcome != Outcome.DECIDED:
         st.caption(tr("dec.delivery_need_signed"))
         return
-    items = decisions.plan_items(ctx.cur, int(signed.decision_id or 0))
+    items = decision_reads.plan_items(ctx.cur, int(signed.decision_id or 0))
     items = items[items["disposition"] != PlanDisposition.REJECTED.value]
     can = allowed(ctx.actor.role, Capability.MANAGE_ACTIONS)
     for r in items.itertuples():
@@ -239,7 +239,7 @@ def _delivery_widget(ctx: PageContext, case_id: int, plan_item_id: int) -> None:
         st.session_state[f"{p}.errors"] = found
         if not found:
             try:
-                decisions.record_delivery(
+                actions.record_delivery(
                     ctx.cur,
                     ctx.actor,
                     Delivery(
@@ -263,7 +263,7 @@ def _delivery_widget(ctx: PageContext, case_id: int, plan_item_id: int) -> None:
 def follow_up_panel(ctx: PageContext, board: Board, signed: Decision | None) -> None:
     tr, lang = ctx.t, ctx.lang
     case_id = int(board.cf.case.case_id or 0)
-    fus = decisions.follow_ups(ctx.cur, case_id=case_id)
+    fus = actions.follow_ups(ctx.cur, case_id=case_id)
     if signed is not None and minutes_db.follow_up_count(ctx.cur, int(signed.decision_id or 0)) == 0:
         schedule = follow_up_schedule(signed.decided_on, board.policy)
         st.caption(
@@ -280,7 +280,7 @@ def follow_up_panel(ctx: PageContext, board: Board, signed: Decision | None) -> 
             and st.button(tr("dec.fu_create"), key=f"dec.{case_id}.fu", icon=":material/event_repeat:")
         ):
             try:
-                n = decisions.schedule_follow_ups(ctx.cur, ctx.actor, int(signed.decision_id or 0), schedule)
+                n = actions.schedule_follow_ups(ctx.cur, ctx.actor, int(signed.decision_id or 0), schedule)
             except PermissionDeniedError:
                 st.session_state[f"dec.{case_id}.fu_notice"] = ("error", tr("dec.err.denied"))
             else:

@@ -14,7 +14,7 @@ import streamlit as st
 
 from core.models import DecisionStatus, Meeting
 from core.permissions import Capability, allowed
-from db import decisions
+from db import decision_reads
 from db.board import Board
 from pages.components import decision_form as form
 from pages.components import decision_history as past
@@ -44,7 +44,7 @@ def record_panel(
     toggle_key = f"dec.{case_id}.emergency"
     emergency = item_id is None or open_emergency or (offer_emergency and bool(st.session_state.get(toggle_key)))
     slot_rows = history[no_item] if emergency else history[history["item_id"] == item_id] if not history.empty else history
-    current = decisions.get_decision(cur, int(slot_rows.iloc[0]["decision_id"])) if not slot_rows.empty else None
+    current = decision_reads.get_decision(cur, int(slot_rows.iloc[0]["decision_id"])) if not slot_rows.empty else None
     shown_id = current.decision_id if current else None
     # the case's other decisions first: read-only, with the meeting that made each
     past.history_view(ctx, history, shown_id)

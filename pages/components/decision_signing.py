@@ -25,7 +25,7 @@ from core.models import (
 )
 from core.permissions import Capability, allowed
 from core.text import LONG_TEXT_MAX
-from db import agenda, decisions
+from db import agenda, decision_signing, decisions
 from db.board import Board
 from db.users import SigningLockedError
 from pages.components.decision_common import field_error, text_error, token
@@ -112,7 +112,7 @@ def sign_box(ctx: PageContext, draft: Decision, board: Board, meeting: Meeting |
         st.info(tr("dec.sign.chair_only"), icon=":material/lock:")
         return
     if draft.item_id is not None and meeting is not None and meeting.status == MeetingStatus.PLANNED:
-        # the same rule db/decisions.sign enforces: not before the meeting has started
+        # the same rule db/decision_signing.sign enforces: not before the meeting has started
         st.warning(tr("dec.sign.not_started"), icon=":material/schedule:")
         return
     p = f"dec.{draft.case_id}.{draft.decision_id}"
@@ -139,7 +139,7 @@ def sign_box(ctx: PageContext, draft: Decision, board: Board, meeting: Meeting |
             st.session_state[f"dec.{draft.case_id}.notice"] = ("error", tr("sec.unsaved_edits"))
             st.rerun()
         try:
-            decisions.sign(
+            decision_signing.sign(
                 ctx.cur,
                 ctx.actor,
                 int(draft.decision_id or 0),

@@ -1,6 +1,6 @@
 """The signed-in user's open actions with a "mark done" button each (overview).
 
-Completing goes through :func:`db.decisions.complete_action`, which checks that the action is
+Completing goes through :func:`db.actions.complete_action`, which checks that the action is
 the actor's own (or that the actor manages actions) and writes the audit row.
 """
 
@@ -11,7 +11,7 @@ import streamlit as st
 
 from core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from core.text import md_inline
-from db import decisions
+from db import actions
 from pages.components.guard import PageContext
 
 NOTICE = "my_actions_notice"
@@ -20,7 +20,7 @@ NOTICE = "my_actions_notice"
 def _complete(ctx: PageContext, action_id: int, version: int) -> None:
     """Button callback: runs before the rerun renders, so the list shows the action gone."""
     try:
-        decisions.complete_action(ctx.cur, ctx.actor, action_id, expected_version=version)
+        actions.complete_action(ctx.cur, ctx.actor, action_id, expected_version=version)
     except PermissionDeniedError:
         st.session_state[NOTICE] = ("error", ctx.t("dec.err.denied"))
     except (ConflictError, NotFoundError):

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from core.models import Meeting
-from db import decisions, meetings
+from db import decision_reads, meetings
 from db.board import Board
 from pages.components import board_tabs, cache, links, score_cards
 from pages.components import decision_record as record
@@ -52,7 +52,7 @@ def _scores(ctx: PageContext, board: Board) -> None:
 def decision_panel(ctx: PageContext, board: Board, item_id: int, meeting_id: int) -> None:
     """The decisions page's record/sign/amend/defer flow for the presented case (the same function)."""
     case_id = int(board.cf.case.case_id or 0)
-    history = decisions.decisions_for_case(ctx.cur, case_id)
+    history = decision_reads.decisions_for_case(ctx.cur, case_id)
     agenda = meetings.agenda(ctx.cur, meeting_id)
     status = {int(r.item_id): str(r.status) for r in agenda.itertuples()}
     record.record_panel(ctx, board, history, item_id, meetings.get_meeting(ctx.cur, meeting_id), status)

@@ -19,7 +19,7 @@ import pytest
 from core.i18n import MESSAGES
 from core.minutes import Letter, Minutes, letter_to_markdown, to_markdown
 from core.models import ActionItem, Decision, Outcome, PlanItem, Specialty
-from db import decisions, minutes, users
+from db import actions, decision_reads, decision_signing, decisions, minutes, users
 from db.board import load_board
 from pages.components import documents
 from tests.conftest import DEMO_TODAY
@@ -123,11 +123,11 @@ def signed_from_suggestions(demo_cur: duckdb.DuckDBPyConnection) -> tuple[int, l
         chair,
         Decision(case_id=case_id, decided_on=DEMO_TODAY, outcome=Outcome.DECIDED, plan=tuple(plan), emergency=True),
     )
-    signed = decisions.sign(
+    signed = decision_signing.sign(
         cur, chair, int(draft.decision_id or 0), password=users.DEMO_PASSWORD, expected_version=draft.row_version
     )
-    first = decisions.plan_items(cur, int(signed.decision_id or 0)).iloc[0]
-    decisions.add_action(
+    first = decision_reads.plan_items(cur, int(signed.decision_id or 0)).iloc[0]
+    actions.add_action(
         cur,
         chair,
         ActionItem(
@@ -343,7 +343,7 @@ def test_a_suggestion_taken_as_suggested_stores_both_languages(demo_cur: duckdb.
         Decision(case_id=case_id, decided_on=DEMO_TODAY, outcome=Outcome.DECIDED, plan=(item,), emergency=True),
     )
     assert draft.plan[0].texts == (hit.text_en, hit.text_zh)
-    signed = decisions.sign(
+    signed = decision_signing.sign(
         cur, chair, int(draft.decision_id or 0), password=users.DEMO_PASSWORD, expected_version=draft.row_version
     )
     letter = minutes.outcome_letter(cur, case_id, today=DEMO_TODAY)

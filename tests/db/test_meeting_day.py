@@ -17,7 +17,7 @@ from core.meeting_rules import decision_quorum
 from core.minutes import letter_to_markdown, sections, to_markdown
 from core.models import Actor, AgendaStatus, Case, Decision, Outcome, Patient, PlanItem, Priority, QuorumState
 from core.signing import content_hash
-from db import agenda, audit, cases, decisions, minutes, users
+from db import agenda, audit, cases, decision_reads, decision_signing, decisions, minutes, users
 
 DAY = date(2026, 3, 2)  # the meeting's day (a Monday in the past); ``today`` is injected everywhere
 FIXATION = PlanItem(
@@ -69,7 +69,7 @@ def _draft(case_id: int, item_id: int | None, plan: tuple[PlanItem, ...] = (FIXA
 
 
 def _sign(cur: duckdb.DuckDBPyConnection, people: dict[str, Actor], d: Decision) -> Decision:
-    return decisions.sign(
+    return decision_signing.sign(
         cur, people["chair"], int(d.decision_id or 0), password=users.DEMO_PASSWORD, expected_version=d.row_version
     )
 
@@ -89,7 +89,7 @@ def test_sign_refused_on_a_planned_meeting(cur: duckdb.DuckDBPyConnection, peopl
     n = audit.count(cur)
     with pytest.raises(WorkflowError, match="has not started"):
         _sign(cur, people, d)
-    assert decisions.get_decision(cur, int(d.decision_id or 0)).status == "draft"
+    assert decision_reads.get_decision(cur, int(d.decision_id or 0)).status == "draft"
     assert _item_status(cur, item) == "listed"
     assert audit.count(cur) == n  # refused before the password is even checked
 
@@ -116,7 +116,7 @@ def test_a_decision_needs_an_agenda_item_or_the_emergency_mark(cur: duckdb.DuckD
     with pytest.raises(FieldError) as info:
         decisions.save_draft(cur, people["chair"], _draft(case_id, None))
     assert "item_id" in info.value.errors
-    assert decisions.decisions_for_case(cur, case_id).empty
+    assert decision_reads.decisions_for_case(cur, case_id).empty
 
 
 def test_emergency_decision_outside_a_meeting_is_marked(cur: duckdb.DuckDBPyConnection, people: dict[str, Actor]) -> None:
@@ -130,7 +130,7 @@ def test_emergency_decision_outside_a_meeting_is_marked(cur: duckdb.DuckDBPyConn
     assert content_hash(d.model_copy(update={"emergency": False})) != d.content_hash  # the mark is signed content
     with pytest.raises(duckdb.Error, match="immutable"):
         cur.execute("DELETE FROM emergency_decision WHERE decision_id = ?", [d.decision_id])
-    row = decisions.decisions_for_case(cur, case_id).iloc[0]
+    row = decision_reads.decisions_for_case(cur, case_id).iloc[0]
     assert bool(row["emergency"]) and pd.isna(row["meeting_date"]) and pd.isna(row["item_id"])
     letter = minutes.outcome_letter(cur, case_id)
     assert letter.meeting_date is None and letter.decision is not None and letter.decision.emergency
@@ -167,7 +167,7 @@ def test_quorum_comes_from_the_recorded_attendance(
     assert _item_status(cur, item) == "listed"
     # the surgeon arrives and is recorded present: now the quorate draft is the truth and is signed
     _attend(cur, people, week[0], "member")
-    assert _sign(cur, people, decisions.get_decision(cur, int(claimed.decision_id or 0))).quorum_state == "quorate"
+    assert _sign(cur, people, decision_reads.get_decision(cur, int(claimed.decision_id or 0))).quorum_state == "quorate"
 
 
 def test_provisional_draft_is_not_signed_once_the_quorum_is_there(
@@ -259,8 +259,8 @@ def test_a_relisted_case_gets_its_own_decision(cur: duckdb.DuckDBPyConnection, p
     assert (v2.version, v2.predecessor_id, v2.item_id) == (2, v1.decision_id, second)
     v2 = _sign(cur, people, v2)
     assert _item_status(cur, second) == "discussed" and _item_status(cur, first) == "deferred"
-    assert decisions.get_decision(cur, int(v1.decision_id or 0)).summary == "Whole-spine MRI first"  # history unchanged
-    history = decisions.decisions_for_case(cur, case_id)
+    assert decision_reads.get_decision(cur, int(v1.decision_id or 0)).summary == "Whole-spine MRI first"  # history unchanged
+    history = decision_reads.decisions_for_case(cur, case_id)
     assert list(history["item_id"]) == [second, first] and list(history["meeting_id"]) == [m2, m1]
     shown = {c.case_id: c.decision for c in minutes.meeting_minutes(cur, m1).cases}
     assert shown[case_id] is not None and shown[case_id].version == 1  # each meeting's minutes: its own decision

@@ -24,7 +24,7 @@ from core.models import (
     QuorumState,
     Specialty,
 )
-from db import agenda, audit, cases, decisions, users
+from db import actions, agenda, audit, cases, decision_reads, decision_signing, decisions, users
 
 TODAY = date.today()
 
@@ -99,7 +99,7 @@ def test_full_cycle_list_discuss_decide_sign_amend(
         agenda.set_item_status(cur, people["chair"], item, AgendaStatus.DISCUSSED)
     draft = decisions.save_draft(cur, people["member"], _draft(case_id, item, (FIXATION, RT)))
     assert draft.status == "draft" and draft.version == 1 and len(draft.plan) == 2
-    signed = decisions.sign(
+    signed = decision_signing.sign(
         cur, people["chair"], draft.decision_id, password=users.DEMO_PASSWORD, expected_version=draft.row_version
     )
     assert signed.status == "signed" and signed.content_hash and signed.signed_by == people["chair"].user_id
@@ -110,10 +110,12 @@ def test_full_cycle_list_discuss_decide_sign_amend(
     amended = decisions.amend(cur, people["chair"], signed.decision_id, reason="New MRI: add spinal precautions")
     assert amended.version == 2 and amended.predecessor_id == signed.decision_id and amended.status == "draft"
     v2 = decisions.save_draft(cur, people["chair"], amended.model_copy(update={"summary": "Plan + precautions"}))
-    v2 = decisions.sign(cur, people["chair"], v2.decision_id, password=users.DEMO_PASSWORD, expected_version=v2.row_version)
-    history = decisions.decisions_for_case(cur, case_id)
+    v2 = decision_signing.sign(
+        cur, people["chair"], v2.decision_id, password=users.DEMO_PASSWORD, expected_version=v2.row_version
+    )
+    history = decision_reads.decisions_for_case(cur, case_id)
     assert list(history["version"]) == [2, 1] and set(history["status"]) == {"signed"}
-    assert decisions.get_decision(cur, signed.decision_id).summary == "Plan agreed"  # v1 still visible, unchanged
+    assert decision_reads.get_decision(cur, signed.decision_id).summary == "Plan agreed"  # v1 still visible, unchanged
     actions = [r[0] for r in cur.execute("SELECT action FROM audit_log WHERE entity = 'decision' ORDER BY seq").fetchall()]
     assert actions == ["create", "sign", "amend", "update", "sign"]
     assert audit.verify_chain(cur).ok
@@ -123,11 +125,11 @@ def test_signed_decision_cannot_be_edited_by_any_function(
     cur: duckdb.DuckDBPyConnection, people: dict[str, Actor], case_id: int
 ) -> None:
     d = decisions.save_draft(cur, people["chair"], _draft(case_id, None, (FIXATION,)))
-    d = decisions.sign(cur, people["chair"], d.decision_id, password=users.DEMO_PASSWORD, expected_version=d.row_version)
+    d = decision_signing.sign(cur, people["chair"], d.decision_id, password=users.DEMO_PASSWORD, expected_version=d.row_version)
     with pytest.raises(ImmutableRecordError):
         decisions.save_draft(cur, people["chair"], d.model_copy(update={"summary": "rewritten"}))
     with pytest.raises(ImmutableRecordError):
-        decisions.sign(cur, people["chair"], d.decision_id, password=users.DEMO_PASSWORD, expected_version=d.row_version)
+        decision_signing.sign(cur, people["chair"], d.decision_id, password=users.DEMO_PASSWORD, expected_version=d.row_version)
     for sql in (
         "UPDATE decision SET summary = 'x' WHERE decision_id = ?",
         "DELETE FROM decision WHERE decision_id = ?",
@@ -136,12 +138,12 @@ def test_signed_decision_cannot_be_edited_by_any_function(
     ):
         with pytest.raises(duckdb.Error, match="immutable"):
             cur.execute(sql, [d.decision_id])
-    assert decisions.get_decision(cur, d.decision_id).summary == "Plan agreed"
+    assert decision_reads.get_decision(cur, d.decision_id).summary == "Plan agreed"
 
 
 def test_amendment_needs_a_reason(cur: duckdb.DuckDBPyConnection, people: dict[str, Actor], case_id: int) -> None:
     d = decisions.save_draft(cur, people["chair"], _draft(case_id, None, (FIXATION,)))
-    d = decisions.sign(cur, people["chair"], d.decision_id, password=users.DEMO_PASSWORD, expected_version=d.row_version)
+    d = decision_signing.sign(cur, people["chair"], d.decision_id, password=users.DEMO_PASSWORD, expected_version=d.row_version)
     n = audit.count(cur)
     with pytest.raises(FieldError) as info:
         decisions.amend(cur, people["chair"], d.decision_id, reason="  ")
@@ -154,11 +156,11 @@ def test_only_the_chair_signs_and_with_own_password(
 ) -> None:
     d = decisions.save_draft(cur, people["member"], _draft(case_id, None, (FIXATION,)))
     with pytest.raises(PermissionDeniedError):
-        decisions.sign(cur, people["member"], d.decision_id, password=users.DEMO_PASSWORD, expected_version=d.row_version)
+        decision_signing.sign(cur, people["member"], d.decision_id, password=users.DEMO_PASSWORD, expected_version=d.row_version)
     with pytest.raises(FieldError) as info:
-        decisions.sign(cur, people["chair"], d.decision_id, password="not-my-password", expected_version=d.row_version)
+        decision_signing.sign(cur, people["chair"], d.decision_id, password="not-my-password", expected_version=d.row_version)
     assert "password" in info.value.errors
-    assert decisions.get_decision(cur, d.decision_id).status == "draft"
+    assert decision_reads.get_decision(cur, d.decision_id).status == "draft"
 
 
 def test_quorum_gate_provisional_then_chair_override() -> None:
@@ -283,7 +285,7 @@ def test_concurrent_edit_of_a_draft_is_a_conflict(cur: duckdb.DuckDBPyConnection
     decisions.save_draft(cur, people["member"], d.model_copy(update={"summary": "member's edit"}))
     with pytest.raises(ConflictError):
         decisions.save_draft(cur, people["chair"], d.model_copy(update={"summary": "chair's stale edit"}))
-    assert decisions.get_decision(cur, d.decision_id).summary == "member's edit"
+    assert decision_reads.get_decision(cur, d.decision_id).summary == "member's edit"
 
 
 def test_concurrent_threads_one_winner(cur: duckdb.DuckDBPyConnection, people: dict[str, Actor], case_id: int) -> None:
@@ -310,8 +312,8 @@ def test_actions_delivery_follow_ups(cur: duckdb.DuckDBPyConnection, people: dic
     from core.models import ActionItem, FollowUpKind
 
     d = decisions.save_draft(cur, people["chair"], _draft(case_id, None, (FIXATION, RT)))
-    d = decisions.sign(cur, people["chair"], d.decision_id, password=users.DEMO_PASSWORD, expected_version=d.row_version)
-    act = decisions.add_action(
+    d = decision_signing.sign(cur, people["chair"], d.decision_id, password=users.DEMO_PASSWORD, expected_version=d.row_version)
+    act = actions.add_action(
         cur,
         people["coordinator"],
         ActionItem(
@@ -326,20 +328,20 @@ def test_actions_delivery_follow_ups(cur: duckdb.DuckDBPyConnection, people: dic
     )
     other = people["radonc"]
     with pytest.raises(PermissionDeniedError):
-        decisions.complete_action(cur, other, act, expected_version=1)
-    decisions.complete_action(cur, people["member"], act, expected_version=1)
-    decisions.record_delivery(
+        actions.complete_action(cur, other, act, expected_version=1)
+    actions.complete_action(cur, people["member"], act, expected_version=1)
+    actions.record_delivery(
         cur, people["coordinator"], Delivery(plan_item_id=d.plan[0].plan_item_id, delivered=True, delivered_on=TODAY)
     )
-    decisions.record_delivery(
+    actions.record_delivery(
         cur, people["coordinator"], Delivery(plan_item_id=d.plan[1].plan_item_id, delivered=False, reason_not="patient_choice")
     )
-    items = decisions.plan_items(cur, d.decision_id)
+    items = decision_reads.plan_items(cur, d.decision_id)
     assert list(items["delivered"]) == [True, False]
-    n = decisions.schedule_follow_ups(
+    n = actions.schedule_follow_ups(
         cur,
         people["coordinator"],
         d.decision_id,
         [(TODAY + timedelta(days=90), FollowUpKind.CLINICAL_REVIEW), (TODAY + timedelta(days=180), FollowUpKind.CLINICAL_REVIEW)],
     )
-    assert n == 2 and len(decisions.follow_ups(cur, case_id=case_id)) == 2
+    assert n == 2 and len(actions.follow_ups(cur, case_id=case_id)) == 2

@@ -9,7 +9,7 @@ import pytest
 
 from core.errors import FieldError, NotFoundError, PermissionDeniedError
 from core.models import Decision, Outcome, PlanItem, Role
-from db import audit, decisions, minutes, users
+from db import audit, decision_reads, decision_signing, decisions, minutes, users
 from tests.conftest import actor
 
 
@@ -50,13 +50,15 @@ def test_minutes_show_the_latest_signed_version(demo_cur: duckdb.DuckDBPyConnect
     ).fetchone()
     case_id, _, mid = (int(v) for v in row)
     chair = users.actor_by_username(demo_cur, "chair")
-    v1 = decisions.decisions_for_case(demo_cur, case_id).iloc[0]
+    v1 = decision_reads.decisions_for_case(demo_cur, case_id).iloc[0]
     v2 = decisions.amend(demo_cur, chair, int(v1["decision_id"]), reason="Correction of the dose")
     shown = next(c for c in minutes.meeting_minutes(demo_cur, mid).cases if c.case_id == case_id).decision
     assert shown is not None
     assert shown.version == 1
     assert shown.signature is not None
-    v2 = decisions.sign(demo_cur, chair, int(v2.decision_id or 0), password=users.DEMO_PASSWORD, expected_version=v2.row_version)
+    v2 = decision_signing.sign(
+        demo_cur, chair, int(v2.decision_id or 0), password=users.DEMO_PASSWORD, expected_version=v2.row_version
+    )
     shown = next(c for c in minutes.meeting_minutes(demo_cur, mid).cases if c.case_id == case_id).decision
     assert shown is not None
     assert shown.version == 2

@@ -10,7 +10,7 @@ import pytest
 
 from core.errors import PermissionDeniedError
 from core.models import ActionItem, Actor, Case, Decision, Patient, PlanItem, Priority, Specialty
-from db import agenda, cases, decisions, minutes, users
+from db import actions, agenda, cases, decisions, minutes, users
 
 DAY = date(2026, 3, 2)  # the injected "today" of these tests
 
@@ -45,7 +45,7 @@ def _action(cur: duckdb.DuckDBPyConnection, people: dict[str, Actor], case_id: i
         emergency=True,  # decided outside a meeting (no agenda item needed for this test)
     )
     d = decisions.save_draft(cur, people["chair"], draft)
-    return decisions.add_action(
+    return actions.add_action(
         cur,
         people["coordinator"],
         ActionItem(
@@ -70,7 +70,7 @@ def test_a_member_completes_their_own_action_audited(
     cur: duckdb.DuckDBPyConnection, people: dict[str, Actor], case_id: int
 ) -> None:
     act = _action(cur, people, case_id, "member")
-    decisions.complete_action(cur, people["member"], act, expected_version=1, on=DAY)
+    actions.complete_action(cur, people["member"], act, expected_version=1, on=DAY)
     row = cur.execute("SELECT status, completed_on FROM action_item WHERE action_id = ?", [act]).fetchone()
     assert row == ("done", DAY)
     assert ("member", "update", "ok") in _audit_rows(cur, act)
@@ -82,7 +82,7 @@ def test_nobody_else_completes_a_members_action(
 ) -> None:
     act = _action(cur, people, case_id, "member")
     with pytest.raises(PermissionDeniedError):
-        decisions.complete_action(cur, people[who], act, expected_version=1, on=DAY)
+        actions.complete_action(cur, people[who], act, expected_version=1, on=DAY)
     assert cur.execute("SELECT status FROM action_item WHERE action_id = ?", [act]).fetchone() == ("open",)
     assert (who, "denied", "denied") in _audit_rows(cur, act)
 

@@ -34,7 +34,7 @@ from core.models import (
     Specialty,
 )
 from core.permissions import Capability, allowed
-from db import agenda, assessments, audit, cases, clinical, decisions, users
+from db import actions, agenda, assessments, audit, cases, clinical, decision_signing, decisions, users
 from db.connection import connect
 from db.migrate import migrate
 from tests.conftest import Stores, duckdb_only
@@ -87,7 +87,9 @@ def world_template(world_stores: Stores) -> tuple[str, dict[str, object]]:
         ),
     )
     agenda.start_meeting(c, people["chair"], meeting, reason="Test world: no attendance recorded", today=TODAY)
-    signed = decisions.sign(c, people["chair"], d.decision_id, password=users.DEMO_PASSWORD, expected_version=d.row_version)
+    signed = decision_signing.sign(
+        c, people["chair"], d.decision_id, password=users.DEMO_PASSWORD, expected_version=d.row_version
+    )
     c.close()
     con.close()
     return path, {
@@ -157,7 +159,7 @@ def _draft(c: duckdb.DuckDBPyConnection, a: Actor, w: dict[str, object]) -> obje
 
 def _sign(c: duckdb.DuckDBPyConnection, a: Actor, w: dict[str, object]) -> object:
     d = w["draft2"]
-    return decisions.sign(c, a, d.decision_id, password=users.DEMO_PASSWORD, expected_version=d.row_version)  # type: ignore[attr-defined]
+    return decision_signing.sign(c, a, d.decision_id, password=users.DEMO_PASSWORD, expected_version=d.row_version)  # type: ignore[attr-defined]
 
 
 def _amend(c: duckdb.DuckDBPyConnection, a: Actor, w: dict[str, object]) -> object:
@@ -165,7 +167,7 @@ def _amend(c: duckdb.DuckDBPyConnection, a: Actor, w: dict[str, object]) -> obje
 
 
 def _action(c: duckdb.DuckDBPyConnection, a: Actor, w: dict[str, object]) -> object:
-    return decisions.add_action(
+    return actions.add_action(
         c,
         a,
         ActionItem(
@@ -178,7 +180,7 @@ def _action(c: duckdb.DuckDBPyConnection, a: Actor, w: dict[str, object]) -> obj
 
 
 def _delivery(c: duckdb.DuckDBPyConnection, a: Actor, w: dict[str, object]) -> object:
-    return decisions.record_delivery(
+    return actions.record_delivery(
         c,
         a,
         Delivery(

@@ -14,7 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.models import Decision, Outcome, PlanItem
-from db import agenda, decisions, meetings, users
+from db import agenda, decision_reads, decision_signing, decisions, meetings, users
 from db.connection import connect
 from db.demo import lecture_case_id
 from tests.pages.conftest import app, texts
@@ -115,16 +115,16 @@ def test_record_decision_from_suggestions(
     # reject without a reason: message next to the field, nothing saved, the choices kept
     assert "A reason is required." in [e.value for e in at.error]
     assert "Nothing was saved" in texts(at)
-    assert decisions.decisions_for_case(store_cur, case_id).empty
+    assert decision_reads.decisions_for_case(store_cur, case_id).empty
     assert at.radio(key=accept).value == "accepted"
     assert at.radio(key=reject).value == "rejected"
 
     at.text_input(key=reason_key).input("Patient declines surgery").run()
     _click(at, "Save draft")
     assert "Draft saved (version 1)." in texts(at)
-    saved = decisions.decisions_for_case(store_cur, case_id)
+    saved = decision_reads.decisions_for_case(store_cur, case_id)
     assert list(saved["status"]) == ["draft"]
-    plan = decisions.plan_items(store_cur, int(saved.iloc[0]["decision_id"]))
+    plan = decision_reads.plan_items(store_cur, int(saved.iloc[0]["decision_id"]))
     accept_rule, reject_rule = accept.split(".s.")[1].removesuffix(".disp"), reject.split(".s.")[1].removesuffix(".disp")
     by_rule = {r.rule_id: r for r in plan.itertuples()}
     assert by_rule[accept_rule].disposition == "accepted"
@@ -143,12 +143,12 @@ def test_chair_signs_with_password(open_cases: list[int], user_ids: dict[str, in
     at.text_input(key=f"dec.{case_id}.{draft.decision_id}.password.0").input("not-my-password")
     _click(at, "Sign the decision")
     assert any("password does not match" in e.value for e in at.error)
-    assert decisions.get_decision(store_cur, int(draft.decision_id or 0)).status == "draft"
+    assert decision_reads.get_decision(store_cur, int(draft.decision_id or 0)).status == "draft"
 
     assert at.text_input(key=f"dec.{case_id}.{draft.decision_id}.password.1").value == ""  # not kept
     at.text_input(key=f"dec.{case_id}.{draft.decision_id}.password.1").input(users.DEMO_PASSWORD)
     _click(at, "Sign the decision")
-    signed = decisions.get_decision(store_cur, int(draft.decision_id or 0))
+    signed = decision_reads.get_decision(store_cur, int(draft.decision_id or 0))
     assert signed.status == "signed"
     assert signed.content_hash
     shown = texts(at)
@@ -164,17 +164,17 @@ def test_amend_needs_a_reason(open_cases: list[int], user_ids: dict[str, int], s
     case_id = open_cases[2]
     draft = _draft(store_cur, case_id)
     chair = users.actor_by_username(store_cur, "chair")
-    signed = decisions.sign(
+    signed = decision_signing.sign(
         store_cur, chair, int(draft.decision_id or 0), password=users.DEMO_PASSWORD, expected_version=draft.row_version
     )
     at = _open(user_ids["chair"], case_id)
     _click(at, "Open an amendment")
     assert "A reason is required." in [e.value for e in at.error]
-    assert len(decisions.decisions_for_case(store_cur, case_id)) == 1
+    assert len(decision_reads.decisions_for_case(store_cur, case_id)) == 1
 
     at.text_area(key=f"dec.{case_id}.{signed.decision_id}.amend_reason").input("New MRI: cord compression excluded")
     _click(at, "Open an amendment")
-    history = decisions.decisions_for_case(store_cur, case_id)
+    history = decision_reads.decisions_for_case(store_cur, case_id)
     assert list(history["version"]) == [2, 1]
     assert list(history["status"]) == ["draft", "signed"]
     shown = texts(at)
@@ -194,7 +194,7 @@ def test_member_sees_no_sign_or_amend(
     assert "Sign the decision" not in labels
     assert not [t for t in at.text_input if t.key and ".password" in t.key]
     chair = users.actor_by_username(store_cur, "chair")
-    decisions.sign(
+    decision_signing.sign(
         store_cur, chair, int(draft.decision_id or 0), password=users.DEMO_PASSWORD, expected_version=draft.row_version
     )
     at = _open(user_ids["member"], case_id)
@@ -215,7 +215,7 @@ def test_stale_draft_shows_conflict_and_keeps_the_other_save(
     _click(at, "Save draft")
     assert any("changed this record since you opened it" in e.value for e in at.error)
     assert "Someone saved this draft since you opened it" in texts(at)
-    assert decisions.get_decision(store_cur, int(draft.decision_id or 0)).summary == "Member's version"
+    assert decision_reads.get_decision(store_cur, int(draft.decision_id or 0)).summary == "Member's version"
     assert at.text_area(key=f"dec.{case_id}.{draft.decision_id}.summary").value == "Chair's version"
 
 
@@ -264,7 +264,7 @@ def test_sign_waits_for_the_meeting_to_start(
     at = _open(user_ids["chair"], case_id)
     at.text_input(key=f"dec.{case_id}.{draft.decision_id}.password.0").input(users.DEMO_PASSWORD)
     _click(at, "Sign the decision")
-    assert decisions.get_decision(store_cur, int(draft.decision_id or 0)).status == "signed"
+    assert decision_reads.get_decision(store_cur, int(draft.decision_id or 0)).status == "signed"
     # signing a deferring decision marks its item deferred, with the summary as the reason
     status = store_cur.execute(
         "SELECT a.status, d.reason FROM agenda_item a JOIN agenda_deferral d USING (item_id) WHERE a.item_id = ?", [item]
@@ -274,7 +274,7 @@ def test_sign_waits_for_the_meeting_to_start(
 
 def test_relisted_case_records_this_meetings_decision(user_ids: dict[str, int], store_cur: duckdb.DuckDBPyConnection) -> None:
     case_id = lecture_case_id(store_cur, 1)
-    earlier = decisions.decisions_for_case(store_cur, case_id)
+    earlier = decision_reads.decisions_for_case(store_cur, case_id)
     assert not earlier.empty and "signed" in set(earlier["status"])
     item, mid = _item(store_cur, case_id)
     assert item not in set(earlier["item_id"].dropna().astype(int))
@@ -289,7 +289,7 @@ def test_relisted_case_records_this_meetings_decision(user_ids: dict[str, int], 
     at.radio(key=f"dec.{case_id}.new.outcome").set_value("no_decision").run()
     at.text_area(key=f"dec.{case_id}.new.summary").input("Await the repeat MRI before deciding").run()
     _click(at, "Save draft")
-    now = decisions.decisions_for_case(store_cur, case_id)
+    now = decision_reads.decisions_for_case(store_cur, case_id)
     assert len(now) == len(earlier) + 1
     new = now.iloc[0]
     assert int(new["item_id"]) == item and new["status"] == "draft"
@@ -299,9 +299,9 @@ def test_relisted_case_records_this_meetings_decision(user_ids: dict[str, int], 
     at = _open(user_ids["chair"], case_id)
     at.text_input(key=f"dec.{case_id}.{int(new['decision_id'])}.password.0").input(users.DEMO_PASSWORD)
     _click(at, "Sign the decision")
-    assert decisions.get_decision(store_cur, int(new["decision_id"])).status == "signed"
+    assert decision_reads.get_decision(store_cur, int(new["decision_id"])).status == "signed"
     assert store_cur.execute("SELECT status FROM agenda_item WHERE item_id = ?", [item]).fetchone() == ("discussed",)
-    again = decisions.decisions_for_case(store_cur, case_id).set_index("decision_id")
+    again = decision_reads.decisions_for_case(store_cur, case_id).set_index("decision_id")
     for r in earlier.itertuples():
         assert again.loc[r.decision_id, "status"] == r.status and again.loc[r.decision_id, "summary"] == r.summary
 
@@ -340,13 +340,13 @@ def test_emergency_decision_outside_the_meeting(user_ids: dict[str, int], store_
     at.radio(key=f"dec.{case_id}.new.outcome").set_value("no_decision").run()
     at.text_area(key=f"dec.{case_id}.new.summary").input("Admitted under oncology; MSCC pathway").run()
     _click(at, "Save draft")
-    saved = decisions.decisions_for_case(store_cur, case_id)
+    saved = decision_reads.decisions_for_case(store_cur, case_id)
     assert len(saved) == 1 and bool(saved.iloc[0]["emergency"]) and pd.isna(saved.iloc[0]["item_id"])
     draft_id = int(saved.iloc[0]["decision_id"])
     at = _open(user_ids["chair"], case_id)  # the open emergency draft is shown without the toggle
     at.text_input(key=f"dec.{case_id}.{draft_id}.password.0").input(users.DEMO_PASSWORD)
     _click(at, "Sign the decision")
-    signed = decisions.get_decision(store_cur, draft_id)
+    signed = decision_reads.get_decision(store_cur, draft_id)
     assert signed.status == "signed" and signed.emergency
     assert "Emergency decision outside a meeting" in texts(at)
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import duckdb
 import pytest
 
-from db import decisions, meetings
+from db import actions, meetings
 from db.connection import connect
 from tests.pages.conftest import app, texts
 
@@ -34,7 +34,7 @@ def test_next_meeting_shows_its_whole_date_and_time(
 
 def test_a_member_marks_their_own_action_done(page_store: str, user_ids: dict[str, int], con: duckdb.DuckDBPyConnection) -> None:
     uid = user_ids["member"]
-    mine = decisions.actions(con, owner_user_id=uid, only_open=True)
+    mine = actions.actions(con, owner_user_id=uid, only_open=True)
     assert not mine.empty
     action_id = int(mine["action_id"].iloc[0])
     at = app("overview", user_id=uid).run()

@@ -11,7 +11,7 @@ import pytest
 from core.errors import AuthenticationError, FieldError, PermissionDeniedError
 from core.models import SYSTEM_ACTOR, AppUser, Case, Patient, Role
 from core.passwords import password_problem
-from db import audit, cases, decisions, users
+from db import audit, cases, decision_signing, users
 from db.cli import main
 from db.migrate import migrate
 from db.store import SettingsError, demo_enabled, open_store
@@ -57,7 +57,7 @@ def test_thirty_signing_attempts_hit_the_lockout(demo_cur: duckdb.DuckDBPyConnec
     outcomes = []
     for _ in range(30):
         try:
-            decisions.sign(demo_cur, chair, draft_id, password="wrong-password", expected_version=version)
+            decision_signing.sign(demo_cur, chair, draft_id, password="wrong-password", expected_version=version)
         except FieldError:
             outcomes.append("wrong")
         except users.SigningLockedError:
@@ -65,7 +65,7 @@ def test_thirty_signing_attempts_hit_the_lockout(demo_cur: duckdb.DuckDBPyConnec
     assert outcomes[:5] == ["wrong"] * 5 and set(outcomes[5:]) == {"locked"}
     # Locked means locked: even the right password does not sign, and sign-in is locked too.
     with pytest.raises(users.SigningLockedError):
-        decisions.sign(demo_cur, chair, draft_id, password=users.DEMO_PASSWORD, expected_version=version)
+        decision_signing.sign(demo_cur, chair, draft_id, password=users.DEMO_PASSWORD, expected_version=version)
     with pytest.raises(AuthenticationError):
         users.authenticate(demo_cur, "chair", users.DEMO_PASSWORD, allow_demo=True, client="other")
     assert demo_cur.execute("SELECT status FROM decision WHERE decision_id = ?", [draft_id]).fetchone() == ("draft",)

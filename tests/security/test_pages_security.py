@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.models import Decision, Outcome, PlanItem
-from db import decisions, users
+from db import decision_reads, decision_signing, decisions, users
 from pages.components.guard import PAGE_ICON, fingerprint
 from tests.pages.conftest import app, page_store, texts, user_ids  # noqa: F401 - fixtures
 
@@ -123,7 +123,7 @@ def test_unsaved_edits_are_not_signed(page_store: Path, user_ids: dict[str, int]
     next(b for b in at.button if b.label == "Sign the decision").click().run()
     assert not at.exception
     assert any("not saved" in e.value for e in at.error)
-    assert decisions.get_decision(store_cur, int(draft.decision_id or 0)).status == "draft"
+    assert decision_reads.get_decision(store_cur, int(draft.decision_id or 0)).status == "draft"
 
 
 def test_tampered_signed_decision_is_flagged_on_display(
@@ -138,7 +138,7 @@ def test_tampered_signed_decision_is_flagged_on_display(
         chair,
         Decision(case_id=case_id, decided_on=date.today(), outcome=Outcome.DEFERRED, summary="Original", emergency=True),
     )
-    decisions.sign(
+    decision_signing.sign(
         store_cur, chair, int(draft.decision_id or 0), password=users.DEMO_PASSWORD, expected_version=draft.row_version
     )
     store_cur.execute("DROP TRIGGER decision_signed_no_update ON decision")  # an offline edit

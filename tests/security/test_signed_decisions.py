@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from db.decisions import get_decision
+from db.decision_reads import get_decision
 from db.signatures import signature_intact, verify_signed
 from db.store import open_store
 
