@@ -375,17 +375,21 @@ def case_choices(cur: duckdb.DuckDBPyConnection, *, include: int | None = None, 
 def readiness_facts(cur: duckdb.DuckDBPyConnection, case_ids: list[int] | None = None) -> dict[int, ReadinessFacts]:
     """Readiness facts for many cases in one set-based query (the rule itself is core's)."""
     live = "superseded_by IS NULL AND NOT coalesce(retracted, FALSE)"
+    # ``sel`` first: every aggregate reads only the selected cases' patients (an index lookup on
+    # PostgreSQL, not an aggregate over the whole store's labs).
     rows = cur.execute(
-        "WITH les AS (SELECT patient_id, count(*) AS n FROM lesion WHERE "  # noqa: S608 (constant fragments)
+        """WITH sel AS (SELECT case_id, patient_id FROM mdt_case WHERE ?::BIGINT[] IS NULL OR list_contains(?, case_id)),
+        les AS (SELECT patient_id, count(*) AS n FROM lesion WHERE patient_id IN (SELECT patient_id FROM sel) AND """  # noqa: S608 (constant fragments)
         + live
         + """ GROUP BY patient_id),
-        img AS (SELECT patient_id, max(study_date) AS latest FROM imaging_study WHERE """
+        img AS (SELECT patient_id, max(study_date) AS latest FROM imaging_study
+                WHERE patient_id IN (SELECT patient_id FROM sel) AND """
         + live
         + """ GROUP BY patient_id),
         lab AS (SELECT patient_id,
                        max(taken_on) FILTER (WHERE analyte = 'calcium') AS calcium,
                        max(taken_on) FILTER (WHERE analyte = 'creatinine') AS creatinine
-                FROM lab_result WHERE analyte IN ('calcium', 'creatinine') AND """
+                FROM lab_result WHERE analyte IN ('calcium', 'creatinine') AND patient_id IN (SELECT patient_id FROM sel) AND """
         + live
         + """ GROUP BY patient_id),
         clin AS (SELECT case_id,
@@ -394,16 +398,15 @@ def readiness_facts(cur: duckdb.DuckDBPyConnection, case_ids: list[int] | None =
                         bool_or(field = 'nrs') AS pain
                  FROM ("""
         + assessments.CURRENT_SQL
-        + """) current_values WHERE ?::BIGINT[] IS NULL OR list_contains(?, case_id) GROUP BY case_id)
+        + """) current_values WHERE case_id IN (SELECT case_id FROM sel) GROUP BY case_id)
         SELECT c.case_id, length(trim(c.question)) > 0, c.histology IS NOT NULL, coalesce(les.n, 0),
                coalesce(clin.performance, FALSE), coalesce(clin.neurology, FALSE),
                coalesce(clin.pain, FALSE), length(trim(c.patient_wishes)) > 0, img.latest, lab.calcium, lab.creatinine
-        FROM mdt_case c
+        FROM mdt_case c JOIN sel USING (case_id, patient_id)
         LEFT JOIN les USING (patient_id) LEFT JOIN img USING (patient_id) LEFT JOIN lab USING (patient_id)
         LEFT JOIN clin USING (case_id)
-        WHERE ?::BIGINT[] IS NULL OR list_contains(?, c.case_id)
         """,
-        [case_ids, case_ids, case_ids, case_ids],
+        [case_ids, case_ids],
     ).fetchall()
     return {
         int(r[0]): ReadinessFacts(
