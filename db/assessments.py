@@ -295,6 +295,15 @@ CURRENT_SQL = """
 """
 
 
+def current_sql_of(cases: str) -> str:
+    """:data:`CURRENT_SQL` for the cases a constant subquery names (``SELECT case_id FROM page``),
+    filtered before the ranking: PostgreSQL does not push a semi-join into a window subquery, so
+    a filter outside it would rank the whole store's assessments first."""
+    return CURRENT_SQL.replace(
+        "WHERE a.observed_on <= current_date", "WHERE a.observed_on <= current_date AND a.case_id IN (" + cases + ")"
+    )
+
+
 def _typed(field: str) -> str:
     """SQL turning the JSON text of ``field``'s value into the column type the case header had."""
     from typing import get_args, get_origin

@@ -323,8 +323,8 @@ def list_cases(
                    trim(max(value) FILTER (WHERE field = 'frankel'), '"') AS frankel,
                    CAST(max(value) FILTER (WHERE field = 'nrs') AS INTEGER) AS nrs
             FROM ("""
-        + assessments.CURRENT_SQL
-        + """) current_values WHERE field IN ('ecog', 'frankel', 'nrs') AND case_id IN (SELECT case_id FROM page) GROUP BY case_id
+        + assessments.current_sql_of("SELECT case_id FROM page")
+        + """) current_values WHERE field IN ('ecog', 'frankel', 'nrs') GROUP BY case_id
         ), next_item AS (
             SELECT a.case_id, min(m.meeting_date) AS next_meeting
             FROM agenda_item a JOIN meeting m USING (meeting_id)
@@ -397,8 +397,8 @@ def readiness_facts(cur: duckdb.DuckDBPyConnection, case_ids: list[int] | None =
                         bool_or(field = 'frankel' OR (field = 'neuro_assessed' AND value = 'true')) AS neurology,
                         bool_or(field = 'nrs') AS pain
                  FROM ("""
-        + assessments.CURRENT_SQL
-        + """) current_values WHERE case_id IN (SELECT case_id FROM sel) GROUP BY case_id)
+        + assessments.current_sql_of("SELECT case_id FROM sel")
+        + """) current_values GROUP BY case_id)
         SELECT c.case_id, length(trim(c.question)) > 0, c.histology IS NOT NULL, coalesce(les.n, 0),
                coalesce(clin.performance, FALSE), coalesce(clin.neurology, FALSE),
                coalesce(clin.pain, FALSE), length(trim(c.patient_wishes)) > 0, img.latest, lab.calcium, lab.creatinine
