@@ -112,9 +112,7 @@ PRIMARY_ICD10: dict[PrimaryTumour, str] = {
 }
 # ICD-10 codes that name one primary only (C34.9 is lung without the cell type: not mapped).
 ICD10_PRIMARY: dict[str, PrimaryTumour] = {
-    code: primary
-    for primary, code in PRIMARY_ICD10.items()
-    if list(PRIMARY_ICD10.values()).count(code) == 1
+    code: primary for primary, code in PRIMARY_ICD10.items() if list(PRIMARY_ICD10.values()).count(code) == 1
 }
 
 # Bone -> SNOMED CT body structure ("Bone structure of ...").

@@ -189,17 +189,15 @@ def bundle_dict(
         add(obs)
 
     for i, lab in enumerate(cf.labs, start=1):
-        coding = (
-            [_coding(fc.LOINC, *fc.LAB_LOINC[lab.analyte])] if lab.analyte in fc.LAB_LOINC else []
-        ) + [_coding(f"{fc.LOCAL}/CodeSystem/analyte", lab.analyte.value)]
+        coding = ([_coding(fc.LOINC, *fc.LAB_LOINC[lab.analyte])] if lab.analyte in fc.LAB_LOINC else []) + [
+            _coding(f"{fc.LOCAL}/CodeSystem/analyte", lab.analyte.value)
+        ]
         add(
             {
                 "resourceType": "Observation",
                 "id": f"lab-{i}",
                 "status": "final",
-                "category": [
-                    {"coding": [_coding("http://terminology.hl7.org/CodeSystem/observation-category", "laboratory")]}
-                ],
+                "category": [{"coding": [_coding("http://terminology.hl7.org/CodeSystem/observation-category", "laboratory")]}],
                 "code": {"coding": coding},
                 "subject": subject,
                 "effectiveDateTime": lab.taken_on.isoformat(),
@@ -216,9 +214,7 @@ def bundle_dict(
             "started": study.study_date.isoformat(),
             "modality": [_coding(fc.DICOM, fc.DICOM_MODALITY[study.modality.value])],
             "description": study.region,
-            "extension": [
-                {"url": fc.EXT_STUDY, "valueString": _text_json({k: v for k, v in raw.items() if k != "lesion_refs"})}
-            ],
+            "extension": [{"url": fc.EXT_STUDY, "valueString": _text_json({k: v for k, v in raw.items() if k != "lesion_refs"})}],
         }
         if study.lesion_ids:
             res["reasonReference"] = targets(study.lesion_ids)["reasonReference"]

@@ -162,7 +162,7 @@ def _patient(r: dict[str, Any], doc: _Doc, report: ImportReport) -> None:
     place = f"Patient/{doc.rid}"
     ids = [i for i in r.get("identifier") or [] if isinstance(i, dict) and i.get("value")]
     mrn = next((i for i in ids if i.get("system") == fc.MRN_SYSTEM), None) or next(
-        (i for i in ids if tuple(c for _, c in _codes(i.get("type")) if c == "MR") == ("MR", )), None
+        (i for i in ids if tuple(c for _, c in _codes(i.get("type")) if c == "MR") == ("MR",)), None
     )
     mrn = mrn or (ids[0] if ids else None)
     if mrn is None:
