@@ -38,7 +38,7 @@ from core.models import (
 from db import audit, dialect
 from db.agenda import apply_urgency_order
 from db.connection import transaction
-from db.demo_meetings import MeetingRecords
+from db.demo_delivery import MeetingFollowThrough
 from db.demo_vocabulary import (
     DEFAULT_SEED,
     LECTURE_CASE_MRNS,
@@ -262,7 +262,7 @@ def _advance_sequences(cur: duckdb.DuckDBPyConnection, tables: dict[str, list[di
         dialect.advance_sequence(cur, seq, max(r[id_col] for r in tables[table]))
 
 
-class _Generator(MeetingRecords):
+class _Generator(MeetingFollowThrough):
     """The whole demo dataset, built in dependency order."""
 
     def build(self) -> dict[str, list[dict[str, Any]]]:
