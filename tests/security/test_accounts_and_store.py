@@ -18,8 +18,14 @@ from db.store import SettingsError, demo_enabled, open_store
 from tests.conftest import actor
 
 PATIENT = Patient(mrn="SEC-0001", display_name="Security Test", sex="female", birth_date=date(1960, 1, 1))
-CASE = Case(patient_id=0, referral_date=date(2026, 11, 2), referrer="Dr R", referrer_specialty="medical_oncology",
-            question="Surgery?", primary_tumour="breast")
+CASE = Case(
+    patient_id=0,
+    referral_date=date(2026, 11, 2),
+    referrer="Dr R",
+    referrer_specialty="medical_oncology",
+    question="Surgery?",
+    primary_tumour="breast",
+)
 
 
 def _user(cur: duckdb.DuckDBPyConnection, name: str) -> int:
@@ -108,7 +114,9 @@ def test_unauthenticated_attempts_cannot_flood_the_audit_log(cur: duckdb.DuckDBP
 # --- password rule ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("weak", [" " * 10, "aaaaaaaaaa", "password123", "Password2024!", "1234567890", "abcabcabcabc", "qwertyuiop"])
+@pytest.mark.parametrize(
+    "weak", [" " * 10, "aaaaaaaaaa", "password123", "Password2024!", "1234567890", "abcabcabcabc", "qwertyuiop"]
+)
 def test_weak_passwords_are_refused(cur: duckdb.DuckDBPyConnection, weak: str) -> None:
     assert password_problem(weak) is not None
     user = AppUser(username="newuser", display_name="New User", role=Role.MEMBER)
@@ -199,7 +207,9 @@ def test_demo_mode_is_refused_on_a_store_with_real_patients(tmp_path: Path) -> N
 # --- CLI --------------------------------------------------------------------------------------------
 
 
-def test_failed_backup_leaves_no_directory_and_no_audit_row(demo_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_failed_backup_leaves_no_directory_and_no_audit_row(
+    demo_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     con = duckdb.connect(str(demo_copy))
     before = audit.count(con)
     con.close()

@@ -43,7 +43,9 @@ def _plant_sql(bk: Path, tmp_path: Path) -> Path:
     return owned
 
 
-def test_crafted_backup_with_recomputed_checksums_is_refused(bk: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_crafted_backup_with_recomputed_checksums_is_refused(
+    bk: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     owned = _plant_sql(bk, tmp_path)
     manifest = _manifest(bk)
     manifest["files"] = {"schema.sql": _sha(bk / "schema.sql"), "load.sql": _sha(bk / "load.sql")}
