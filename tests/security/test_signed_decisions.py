@@ -8,6 +8,7 @@ import pytest
 
 from db.connection import connect
 from db.decisions import get_decision
+from db.dialect import ident
 from db.signatures import signature_intact, verify_signed
 from db.store import open_store
 from tests.conftest import Stores
@@ -55,6 +56,19 @@ def test_a_signed_decision_and_its_plan_are_amend_only(demo_cur: duckdb.DuckDBPy
     with pytest.raises(duckdb.Error, match="immutable"):
         demo_cur.execute(sql, [did])
     assert signature_intact(get_decision(demo_cur, did))
+
+
+@pytest.mark.parametrize("table", ["decision", "plan_item", "plan_item_text"])
+def test_truncate_cannot_empty_signed_decisions(demo_cur: duckdb.DuckDBPyConnection, table: str) -> None:
+    """DuckDB runs TRUNCATE as a DELETE (refused by the statement guards); PostgreSQL's row
+    triggers do not fire on it, so migration 015 guards TRUNCATE there."""
+    signed = demo_cur.execute("SELECT count(*) FROM decision WHERE status = 'signed'").fetchone()
+    rows = demo_cur.execute("SELECT count(*) FROM " + ident(table)).fetchone()
+    with pytest.raises(duckdb.Error, match="immutable"):
+        demo_cur.execute("TRUNCATE " + ident(table))
+    assert demo_cur.execute("SELECT count(*) FROM decision WHERE status = 'signed'").fetchone() == signed != (0,)
+    assert demo_cur.execute("SELECT count(*) FROM " + ident(table)).fetchone() == rows
+    assert verify_signed(demo_cur) == []
 
 
 def test_offline_edit_of_a_signed_decision_is_seen(stores: Stores) -> None:
