@@ -32,7 +32,7 @@ from core.errors import PermissionDeniedError
 from core.models import Actor
 from core.permissions import Capability, allowed
 from db import keys
-from db.connection import transaction, utc_now
+from db.connection import is_postgres, transaction, utc_now
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -172,11 +172,19 @@ class ChainReport:
     problem: str = ""
 
 
-def verify_chain(cur: duckdb.DuckDBPyConnection, *, key: bytes | None = None, legacy_until: int | None = None) -> ChainReport:
+def verify_chain(
+    cur: duckdb.DuckDBPyConnection,
+    *,
+    key: bytes | None = None,
+    legacy_until: int | None = None,
+    keyed_head: bool = False,
+) -> ChainReport:
     """Recompute every row's keyed hash in sequence order; report the first break.
 
     Unkeyed (legacy) rows are accepted only before the first keyed row, and only up to
-    ``legacy_until`` when a checkpoint recorded where the legacy prefix ends.
+    ``legacy_until`` when a checkpoint recorded where the legacy prefix ends. With ``keyed_head``
+    a trail holding no keyed row at all is refused (anyone can write plain SHA-256 hashes): for a
+    store without a checkpoint to record its legacy prefix (PostgreSQL).
     """
     key = keys.key_for(cur) if key is None else key
     rows = cur.execute(
@@ -199,6 +207,8 @@ def verify_chain(cur: duckdb.DuckDBPyConnection, *, key: bytes | None = None, le
             return ChainReport(False, len(rows), seq, "row content does not match its hash")
         prev = row[13]
         expected_seq += 1
+    if keyed_head and rows and not keyed_seen:
+        return ChainReport(False, len(rows), rows[0][0], "no row is keyed by the store's secret (a re-hashed trail)")
     return ChainReport(True, len(rows))
 
 
@@ -316,7 +326,11 @@ def check_against(cur: duckdb.DuckDBPyConnection, cp: Checkpoint) -> ChainReport
 
 
 def verify_store(cur: duckdb.DuckDBPyConnection) -> ChainReport:
-    """The keyed chain and the checkpoint beside the store file (when there is one)."""
+    """The keyed chain and the checkpoint beside the store file (when there is one).
+
+    A PostgreSQL store has no file to keep a checkpoint beside, so nothing records where an
+    unkeyed prefix of its trail ends: its trail must hold a keyed row (a store moved from DuckDB
+    ends with the keyed row of the move), else whoever rewrote it with plain SHA-256 would pass."""
     store = keys.store_path_of(cur)
     cp = None
     if store:
@@ -324,7 +338,7 @@ def verify_store(cur: duckdb.DuckDBPyConnection) -> ChainReport:
             cp = read_checkpoint(checkpoint_path_for(store), keys.key_for(cur))
         except ValueError as exc:
             return ChainReport(False, count(cur), None, str(exc))
-    report = verify_chain(cur, legacy_until=cp.legacy_until if cp else None)
+    report = verify_chain(cur, legacy_until=cp.legacy_until if cp else None, keyed_head=is_postgres(cur))
     if not report.ok or cp is None:
         return report
     return check_against(cur, cp)

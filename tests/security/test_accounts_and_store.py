@@ -1,4 +1,5 @@
-"""Findings 6, 9, 10, 12 (throttle, unlock) and the low findings on accounts, the store and the CLI."""
+"""Findings 6, 9, 10, 12 (throttle, unlock) and the low findings on accounts, the store and the CLI
+(on the store engine of the run: tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -13,13 +14,19 @@ from core.models import SYSTEM_ACTOR, AppUser, Case, Patient, Role
 from core.passwords import password_problem
 from db import audit, cases, decision_signing, users
 from db.cli import main
-from db.migrate import migrate
+from db.connection import connect
 from db.store import SettingsError, demo_enabled, open_store
-from tests.conftest import actor
+from tests.conftest import BACKEND, Stores, actor
 
 PATIENT = Patient(mrn="SEC-0001", display_name="Security Test", sex="female", birth_date=date(1960, 1, 1))
-CASE = Case(patient_id=0, referral_date=date(2026, 11, 2), referrer="Dr R", referrer_specialty="medical_oncology",
-            question="Surgery?", primary_tumour="breast")
+CASE = Case(
+    patient_id=0,
+    referral_date=date(2026, 11, 2),
+    referrer="Dr R",
+    referrer_specialty="medical_oncology",
+    question="Surgery?",
+    primary_tumour="breast",
+)
 
 
 def _user(cur: duckdb.DuckDBPyConnection, name: str) -> int:
@@ -108,7 +115,9 @@ def test_unauthenticated_attempts_cannot_flood_the_audit_log(cur: duckdb.DuckDBP
 # --- password rule ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("weak", [" " * 10, "aaaaaaaaaa", "password123", "Password2024!", "1234567890", "abcabcabcabc", "qwertyuiop"])
+@pytest.mark.parametrize(
+    "weak", [" " * 10, "aaaaaaaaaa", "password123", "Password2024!", "1234567890", "abcabcabcabc", "qwertyuiop"]
+)
 def test_weak_passwords_are_refused(cur: duckdb.DuckDBPyConnection, weak: str) -> None:
     assert password_problem(weak) is not None
     user = AppUser(username="newuser", display_name="New User", role=Role.MEMBER)
@@ -169,27 +178,27 @@ def test_unknown_demo_values_are_an_error(monkeypatch: pytest.MonkeyPatch, value
         demo_enabled()
 
 
-def test_unknown_language_and_short_secret_are_errors(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_unknown_language_and_short_secret_are_errors(monkeypatch: pytest.MonkeyPatch, stores: Stores) -> None:
     from db.keys import SecretError
 
+    target = stores.blank()
     monkeypatch.setenv("BONEMDT_LANG", "fr")
     with pytest.raises(SettingsError):
-        open_store(tmp_path / "s.duckdb")
+        open_store(target)
     monkeypatch.setenv("BONEMDT_LANG", "en")
     monkeypatch.setenv("BONEMDT_SECRET", "short")
     with pytest.raises(SecretError):
-        open_store(tmp_path / "s.duckdb")
+        open_store(target)
 
 
-def test_demo_mode_is_refused_on_a_store_with_real_patients(tmp_path: Path) -> None:
-    path = tmp_path / "s.duckdb"
-    con = duckdb.connect(str(path))
-    migrate(con)
+def test_demo_mode_is_refused_on_a_store_with_real_patients(stores: Stores) -> None:
+    target = stores.migrated()
+    con = connect(target)
     cases.refer(con, actor(Role.COORDINATOR), PATIENT, CASE)  # a real (non-synthetic) patient
     con.close()
     with pytest.raises(SettingsError, match="not synthetic"):
-        open_store(path, demo=True)
-    store = open_store(path, demo=False)
+        open_store(target, demo=True)
+    store = open_store(target, demo=False)
     try:
         assert store.conn.execute("SELECT count(*) FROM app_user WHERE demo").fetchone() == (0,)
     finally:
@@ -199,24 +208,36 @@ def test_demo_mode_is_refused_on_a_store_with_real_patients(tmp_path: Path) -> N
 # --- CLI --------------------------------------------------------------------------------------------
 
 
-def test_failed_backup_leaves_no_directory_and_no_audit_row(demo_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    con = duckdb.connect(str(demo_copy))
+def test_failed_backup_leaves_no_directory_and_no_audit_row(
+    stores: Stores, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target_store = stores.demo()
+    con = connect(target_store)
     before = audit.count(con)
     con.close()
     blocked = tmp_path / "file-not-dir"
     blocked.write_text("x")
     target = blocked / "backup"
-    assert main(["backup", str(target), "--db", str(demo_copy)]) == 1
+    assert main(["backup", str(target), "--db", target_store]) == 1
     assert "Traceback" not in capsys.readouterr().err
     assert not target.exists() and not list(tmp_path.glob(".*.partial"))
-    con = duckdb.connect(str(demo_copy))
+    con = connect(target_store)
     assert audit.count(con) == before
     con.close()
 
 
-def test_cli_reports_unexpected_failures_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def _unusable_store(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """DuckDB: a file that is not a database; PostgreSQL: a database the server does not have."""
+    if BACKEND == "postgresql":
+        return str(request.getfixturevalue("pg_cluster").url("no_such_database"))
     store = tmp_path / "s.duckdb"
     store.write_text("not a database")
-    assert main(["users", "list", "--db", str(store)]) == 1
+    return str(store)
+
+
+def test_cli_reports_unexpected_failures_in_one_line(
+    request: pytest.FixtureRequest, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["users", "list", "--db", _unusable_store(request, tmp_path)]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err and err.count("\n") == 1

@@ -1,7 +1,9 @@
-"""Findings 5, 6, 7, 8, 11, 12 and low findings on the pages (Streamlit AppTest on a demo store)."""
+"""Findings 5, 6, 7, 8, 11, 12 and low findings on the pages (Streamlit AppTest on a demo store of
+the run's store engine: tests/pages/conftest.py)."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -13,15 +15,18 @@ from streamlit.testing.v1 import AppTest
 
 from core.models import Decision, Outcome, PlanItem
 from db import decision_reads, decision_signing, decisions, users
+from db.connection import connect
 from pages.components.guard import PAGE_ICON, fingerprint
+from tests.conftest import BACKEND
 from tests.pages.conftest import app, page_store, texts, user_ids  # noqa: F401 - fixtures
+from tests.security.conftest import without_guards
 
 BEACON = "[link](https://evil.example/x) ![b](http://host/beacon.png) :material/home:"
 
 
 @pytest.fixture
-def store_cur(page_store: Path) -> Iterator[duckdb.DuckDBPyConnection]:  # noqa: F811
-    con = duckdb.connect(str(page_store))
+def store_cur(page_store: str) -> Iterator[duckdb.DuckDBPyConnection]:  # noqa: F811
+    con = connect(page_store)
     yield con.cursor()
     con.close()
 
@@ -33,7 +38,7 @@ def _free_case(cur: duckdb.DuckDBPyConnection, offset: int) -> int:
     return int(rows[offset][0])
 
 
-def test_replayed_session_from_another_client_is_refused(page_store: Path, user_ids: dict[str, int]) -> None:  # noqa: F811
+def test_replayed_session_from_another_client_is_refused(page_store: str, user_ids: dict[str, int]) -> None:  # noqa: F811
     at = app("cases", user_id=user_ids["chair"])
     now = time.time()
     # The session state of a chair who signed in from another browser and address.
@@ -50,7 +55,7 @@ def test_replayed_session_from_another_client_is_refused(page_store: Path, user_
     assert "auth" not in at.session_state
 
 
-def test_sign_out_clears_the_whole_session(page_store: Path, user_ids: dict[str, int]) -> None:  # noqa: F811
+def test_sign_out_clears_the_whole_session(page_store: str, user_ids: dict[str, int]) -> None:  # noqa: F811
     at = app("cases", user_id=user_ids["chair"])
     at.session_state["_export_cases"] = b"mrn,patient\n"
     at.session_state["board_case"] = 7
@@ -91,7 +96,7 @@ def test_stale_context_cannot_act_after_expiry() -> None:
 
 
 def test_beacon_patient_name_renders_as_text_on_decisions(
-    page_store: Path,  # noqa: F811
+    page_store: str,  # noqa: F811
     user_ids: dict[str, int],  # noqa: F811
     store_cur: duckdb.DuckDBPyConnection,
 ) -> None:
@@ -107,7 +112,7 @@ def test_beacon_patient_name_renders_as_text_on_decisions(
     assert "\\[link\\]" in shown and "\\!\\[b\\]" in shown
 
 
-def test_unsaved_edits_are_not_signed(page_store: Path, user_ids: dict[str, int], store_cur: duckdb.DuckDBPyConnection) -> None:  # noqa: F811
+def test_unsaved_edits_are_not_signed(page_store: str, user_ids: dict[str, int], store_cur: duckdb.DuckDBPyConnection) -> None:  # noqa: F811
     case_id = _free_case(store_cur, 1)
     chair = users.actor_by_username(store_cur, "chair")
     plan = (PlanItem(kind="analgesia", text="Paracetamol", disposition="free_text"),)
@@ -127,7 +132,7 @@ def test_unsaved_edits_are_not_signed(page_store: Path, user_ids: dict[str, int]
 
 
 def test_tampered_signed_decision_is_flagged_on_display(
-    page_store: Path,  # noqa: F811
+    page_store: str,  # noqa: F811
     user_ids: dict[str, int],  # noqa: F811
     store_cur: duckdb.DuckDBPyConnection,
 ) -> None:
@@ -141,26 +146,33 @@ def test_tampered_signed_decision_is_flagged_on_display(
     decision_signing.sign(
         store_cur, chair, int(draft.decision_id or 0), password=users.DEMO_PASSWORD, expected_version=draft.row_version
     )
-    store_cur.execute("DROP TRIGGER decision_signed_no_update ON decision")  # an offline edit
-    try:
-        store_cur.execute("UPDATE decision SET summary = 'Edited offline' WHERE decision_id = ?", [draft.decision_id])
-    finally:
-        from db.backup import reinstall_guards
-
-        reinstall_guards(store_cur)
+    without_guards(  # an offline edit
+        store_cur,
+        "decision",
+        ["decision_signed_no_update"],
+        ("UPDATE decision SET summary = 'Edited offline' WHERE decision_id = ?", [draft.decision_id]),
+    )
     at = app("decisions", user_id=user_ids["chair"], query={"case": str(case_id)}).run()
     assert not at.exception
     assert any("no longer matches its signature" in e.value for e in at.error)
 
 
-def test_admin_page_shows_checkpoint_export_and_unlock(page_store: Path, user_ids: dict[str, int]) -> None:  # noqa: F811
-    at = app("admin", user_id=user_ids["admin"]).run()
+def test_admin_page_shows_checkpoint_export_and_unlock(
+    page_store: str,  # noqa: F811
+    user_ids: dict[str, int],  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.INFO, logger="bonemdt.audit"):
+        at = app("admin", user_id=user_ids["admin"]).run()
     assert not at.exception
     shown = texts(at)
     assert "Checkpoint signed outside the store" in shown
     assert "Unlock a locked account" in shown
     assert any(b.label == "Prepare CSV export" for b in at.button)
-    assert Path(str(page_store) + ".audit-checkpoint.json").is_file()
+    # Outside the store: the server log on both engines, and the file beside a DuckDB store file.
+    assert any(r.getMessage().startswith("audit checkpoint count=") for r in caplog.records)
+    if BACKEND == "duckdb":
+        assert Path(page_store + ".audit-checkpoint.json").is_file()
 
 
 def test_page_icon_is_served_locally() -> None:
@@ -170,7 +182,7 @@ def test_page_icon_is_served_locally() -> None:
         assert ":material/skeleton:" not in source.read_text()
 
 
-def test_refer_pressed_again_after_the_save_says_already_referred(page_store: Path, user_ids: dict[str, int]) -> None:  # noqa: F811
+def test_refer_pressed_again_after_the_save_says_already_referred(page_store: str, user_ids: dict[str, int]) -> None:  # noqa: F811
     """L11 without a browser: the success stays through a rerun that submits nothing; Refer pressed
     again on the form that still shows the saved referral (the new run's button) names the same
     case; a changed field is a new referral (MRN error, the success gone)."""
@@ -198,7 +210,7 @@ def test_refer_pressed_again_after_the_save_says_already_referred(page_store: Pa
     at = refer()
     assert [e.value for e in at.error] == ["is already registered (MRNs are compared without case)"]
     assert not at.success  # the earlier success is not shown beside the error
-    con = duckdb.connect(str(page_store))
+    con = connect(page_store)
     try:
         n = con.execute("SELECT count(*) FROM mdt_case JOIN patient USING (patient_id) WHERE mrn = 'AGAIN-0001'").fetchone()
     finally:

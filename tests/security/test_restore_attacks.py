@@ -1,4 +1,9 @@
-"""Findings 1 and 2: a crafted backup runs no SQL; an empty or edited manifest restores nothing."""
+"""Findings 1 and 2: a crafted backup runs no SQL; an empty or edited manifest restores nothing.
+
+These attack the DuckDB backup (a folder of Parquet files, SQL files and a manifest) and its
+restore into a store file, so they run on DuckDB only. A PostgreSQL backup is a ``pg_dump``
+restored only when its manifest is signed with the store's secret and the dump matches its
+checksum, only into an empty database, and verified after (tests/db/test_postgres.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +18,11 @@ import pytest
 from core.models import SYSTEM_ACTOR
 from db import backup as backups
 from db.cli import main
+from tests.conftest import duckdb_only
+
+pytestmark = duckdb_only(
+    "a Parquet backup folder restored into a store file; pg_dump backup and restore: tests/db/test_postgres.py"
+)
 
 
 def _sha(path: Path) -> str:
@@ -43,7 +53,9 @@ def _plant_sql(bk: Path, tmp_path: Path) -> Path:
     return owned
 
 
-def test_crafted_backup_with_recomputed_checksums_is_refused(bk: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_crafted_backup_with_recomputed_checksums_is_refused(
+    bk: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     owned = _plant_sql(bk, tmp_path)
     manifest = _manifest(bk)
     manifest["files"] = {"schema.sql": _sha(bk / "schema.sql"), "load.sql": _sha(bk / "load.sql")}
