@@ -391,6 +391,51 @@ def test_a_damaged_pg_dump_is_never_restored(
     dst.close()
 
 
+def test_a_dump_with_a_recomputed_checksum_is_never_restored(
+    pg_demo: PgConnection, pg_cluster: PgCluster, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An attacker who edits the dump and writes its new checksum into the manifest cannot sign
+    the manifest without the store's secret: nothing is restored (pg_restore never runs)."""
+    import hashlib
+    import json
+
+    bk = tmp_path / "bk"
+    assert main(["backup", str(bk), "--db", pg_demo.dsn]) == 0
+    dump = bk / "store.dump"
+    data = bytearray(dump.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    dump.write_bytes(bytes(data))
+    manifest = json.loads((bk / "manifest.json").read_text(encoding="utf-8"))
+    manifest["dump"]["sha256"] = hashlib.sha256(bytes(data)).hexdigest()
+    (bk / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    url = pg_cluster.url(pg_cluster.create())
+    capsys.readouterr()
+    assert main(["restore", str(bk), "--db", url]) == 1
+    assert "not signed with this store's secret" in capsys.readouterr().err
+    dst = connect(url)
+    assert dst.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'").fetchone() == (0,)
+    dst.close()
+
+
+def test_a_backup_made_with_another_secret_is_never_restored(
+    pg_demo: PgConnection,
+    pg_cluster: PgCluster,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bk = tmp_path / "bk"
+    assert main(["backup", str(bk), "--db", pg_demo.dsn]) == 0
+    monkeypatch.setenv("BONEMDT_SECRET", "another-deployment-secret-0123456789-abcdefghij")
+    url = pg_cluster.url(pg_cluster.create())
+    capsys.readouterr()
+    assert main(["restore", str(bk), "--db", url]) == 1
+    assert "not signed with this store's secret" in capsys.readouterr().err
+    dst = connect(url)
+    assert dst.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'").fetchone() == (0,)
+    dst.close()
+
+
 def test_a_session_holds_a_server_connection_only_while_it_needs_one(pg: PgConnection) -> None:
     """A page's or fragment's kept cursor must not pin a server process between statements (60
     sessions with a few cursors each exhausted max_connections); a transaction, a registered frame
