@@ -318,6 +318,7 @@ class PostgresStores:
         """The store moved into a new database: its URL and the environment its audit chain needs."""
         from db.dialect import connect as pg_connect
         from db.keys import key_file_for
+        from db.migrate import migrate
         from db.move import move_store
 
         url = self.cluster.url(self.cluster.create())
@@ -326,6 +327,7 @@ class PostgresStores:
         os.environ["BONEMDT_SECRET"] = secret
         src, dst = duckdb.connect(str(store)), pg_connect(url)
         try:
+            migrate(src)  # a store kept from an earlier run may predate the newest migration
             report = move_store(src, dst)
         finally:
             src.close()
