@@ -373,6 +373,14 @@ def test_backup_and_restore_through_pg_dump(
     dst.close()
 
 
+def _assert_nothing_restored(url: str) -> None:
+    dst = connect(url)
+    try:
+        assert dst.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'").fetchone() == (0,)
+    finally:
+        dst.close()
+
+
 def test_a_damaged_pg_dump_is_never_restored(
     pg_demo: PgConnection, pg_cluster: PgCluster, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -386,9 +394,7 @@ def test_a_damaged_pg_dump_is_never_restored(
     capsys.readouterr()
     assert main(["restore", str(bk), "--db", url]) == 1
     assert "checksum" in capsys.readouterr().err
-    dst = connect(url)
-    assert dst.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'").fetchone() == (0,)
-    dst.close()
+    _assert_nothing_restored(url)
 
 
 def test_a_dump_with_a_recomputed_checksum_is_never_restored(
@@ -412,9 +418,7 @@ def test_a_dump_with_a_recomputed_checksum_is_never_restored(
     capsys.readouterr()
     assert main(["restore", str(bk), "--db", url]) == 1
     assert "not signed with this store's secret" in capsys.readouterr().err
-    dst = connect(url)
-    assert dst.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'").fetchone() == (0,)
-    dst.close()
+    _assert_nothing_restored(url)
 
 
 def test_a_backup_made_with_another_secret_is_never_restored(
@@ -431,9 +435,7 @@ def test_a_backup_made_with_another_secret_is_never_restored(
     capsys.readouterr()
     assert main(["restore", str(bk), "--db", url]) == 1
     assert "not signed with this store's secret" in capsys.readouterr().err
-    dst = connect(url)
-    assert dst.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'").fetchone() == (0,)
-    dst.close()
+    _assert_nothing_restored(url)
 
 
 def test_a_session_holds_a_server_connection_only_while_it_needs_one(pg: PgConnection) -> None:
