@@ -41,6 +41,8 @@ class _Case:
     slots: list[tuple[int, str]] = field(default_factory=list)  # (meeting index, item outcome)
     lecture: int | None = None
     urgency: str = "routine"
+    # a listing's urgency when it differs from the case's (a lecture case listed again after treatment)
+    slot_urgency: dict[int, str] = field(default_factory=dict)
 
 
 class GeneratorBase:

@@ -6,7 +6,9 @@ meeting history (workflow, not clinical facts):
 
 - ``dates_for``: the date of the last past meeting the file's dates are written for (a Thursday);
 - ``meetings``: ``[meeting index, agenda outcome]`` pairs (indexes into the demo's sixteen weekly
-  meetings, 0 = the oldest; 11 = the last past one);
+  meetings, 0 = the oldest; 11 = the last past one), with a third element, the urgency the
+  coordinator listed it at, where that is not the referral's priority (a case listed again after
+  its treatment);
 - ``plan``: the signed decision's plan items ``[rule id or null, kind, text, disposition, reason]``;
 - ``noms``: the decision's NOMS assessment, when the team recorded one.
 
@@ -192,7 +194,8 @@ class LectureCases(GeneratorBase):
                 patient=patient,
                 lesions=lesions,
                 age=cf.patient.age_on(referral),
-                slots=[(int(k), str(outcome)) for k, outcome in demo["meetings"]],
+                slots=[(int(m[0]), str(m[1])) for m in demo["meetings"]],
+                slot_urgency={int(m[0]): str(m[2]) for m in demo["meetings"] if len(m) > 2},
                 lecture=n,
                 urgency=str(row["priority"]),
                 on_bma=any(t.kind == TreatmentKind.BONE_MODIFYING_AGENT and t.start_date <= referral for t in cf.treatments),

@@ -50,7 +50,9 @@ class MeetingRecords(MeetingPlans):
             for k, outcome in c.slots:
                 per_meeting.setdefault(k, []).append((c, outcome))
         for k in sorted(per_meeting):
-            entries = sorted(per_meeting[k], key=lambda e: (URGENCY_RANK[e[0].urgency], e[0].row["case_id"]))
+            entries = sorted(
+                per_meeting[k], key=lambda e: (URGENCY_RANK[e[0].slot_urgency.get(k, e[0].urgency)], e[0].row["case_id"])
+            )
             mid = self.meeting_ids[k]
             total = 0
             for pos, (c, outcome) in enumerate(entries):
@@ -76,7 +78,7 @@ class MeetingRecords(MeetingPlans):
                     "meeting_id": mid,
                     "case_id": c.row["case_id"],
                     "position": pos,
-                    "urgency": c.urgency,
+                    "urgency": c.slot_urgency.get(k, c.urgency),
                     "stream": c.row["stream"],
                     "status": status,
                     "discussion_seconds": secs,

@@ -1,8 +1,9 @@
 """Live urgency (clinical safety rule 4, docs/clinical/rules.md): a case's urgency, and the order
 and urgency of the agenda items that wait for it, follow the case's current data on every view.
 
-A case's urgency is the highest of its referral priority and the urgencies of what the case
-board's red-flag banner shows (every red flag, and every fired rule of emergency urgency; a
+A case's urgency is the highest of its referral priority -- until the case's first decision is
+signed: the referrer's call has then been acted on, and the case's data decide -- and the urgencies
+of what the case board's red-flag banner shows (every red flag, and every fired rule of emergency urgency; a
 "cannot exclude" result is shown there too and counts the same way). It is derived data, kept in
 ``case_urgency`` (migration 010) with what it was computed from: the case's data stamp
 (:func:`db.board.case_stamps`: the last audited write about its patient, or a department-wide
@@ -94,10 +95,22 @@ def banner_results(report: RuleReport) -> list[Any]:
     return [h for h in report.fired if h.specialty == "red_flag" or h.urgency == "emergency"]
 
 
-def from_report(case_id: int, referral: Priority, report: RuleReport) -> CaseUrgency:
-    """A case's live urgency: the highest of its referral priority and its banner's urgencies."""
+def acted_on(cur: duckdb.DuckDBPyConnection, case_ids: Sequence[int]) -> set[int]:
+    """The cases with a signed decision (the referral's priority has been acted on)."""
+    if not case_ids:
+        return set()
+    rows = cur.execute(
+        "SELECT DISTINCT case_id FROM decision WHERE status = 'signed' AND outcome = 'decided' AND list_contains(?, case_id)",
+        [[int(c) for c in case_ids]],
+    ).fetchall()
+    return {int(r[0]) for r in rows}
+
+
+def from_report(case_id: int, referral: Priority | None, report: RuleReport) -> CaseUrgency:
+    """A case's live urgency: the highest of its referral priority (None once a decision about
+    the case is signed: :func:`acted_on`) and its banner's urgencies."""
     reasons: list[Reason] = []
-    if referral.value in _REFERRAL_TEXT:
+    if referral is not None and referral.value in _REFERRAL_TEXT:
         en, zh = _REFERRAL_TEXT[referral.value]
         reasons.append(Reason(REFERRAL, referral.value, en, zh))
     seen: set[str] = set()
@@ -124,11 +137,12 @@ def from_report(case_id: int, referral: Priority, report: RuleReport) -> CaseUrg
     )
 
 
-def evaluate(cf: CaseFile, policy: Policy) -> CaseUrgency:
-    """One case's live urgency from its case file, through the board's own derivation."""
+def evaluate(cf: CaseFile, policy: Policy, *, decided: bool = False) -> CaseUrgency:
+    """One case's live urgency from its case file, through the board's own derivation; ``decided``:
+    a decision about the case is signed (its referral priority no longer counts)."""
     board = build_board(cf, policy)
     assert cf.case.case_id is not None
-    return from_report(cf.case.case_id, cf.case.priority, board.rules)
+    return from_report(cf.case.case_id, None if decided else cf.case.priority, board.rules)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -183,12 +197,13 @@ def refresh(
     for start in range(0, len(ids), max(1, chunk)):
         part = ids[start : start + chunk]
         stamps = case_stamps(cur, part)
+        decided = acted_on(cur, part)
         rows = []
         now = utc_now()
         for cf in load_case_files(cur, part[0], part[-1], day, policy, only=part):
             case_id = int(cf.case.case_id or 0)
             try:
-                result = evaluate(cf, policy)
+                result = evaluate(cf, policy, decided=case_id in decided)
             except Exception as exc:  # one bad case must not hide the others' urgency
                 log.exception("urgency of case %s failed (%s)", case_id, type(exc).__name__)
                 continue

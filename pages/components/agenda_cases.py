@@ -28,11 +28,12 @@ class CaseSummary:
         return not self.problems
 
 
-def summarise(board: Board) -> CaseSummary:
+def summarise(board: Board, *, decided: bool = False) -> CaseSummary:
     """The case's live urgency (db/urgency.py: its red-flag banner, never below the referral
-    priority) and red flags, and what is missing or stale for listing."""
+    priority until a decision about the case is signed) and red flags, and what is missing or
+    stale for listing."""
     case_id = int(board.cf.case.case_id or 0)
-    live = live_urgency.from_report(case_id, board.cf.case.priority, board.rules)
+    live = live_urgency.from_report(case_id, None if decided else board.cf.case.priority, board.rules)
     return CaseSummary(
         case_id=case_id,
         urgency=live.urgency.value,
@@ -43,7 +44,7 @@ def summarise(board: Board) -> CaseSummary:
 
 @st.cache_data(max_entries=4000, show_spinner=False)
 def _summary(_cur: Any, store: str, case_id: int, stamp: int, today: date) -> CaseSummary:
-    return summarise(load_board(_cur, case_id, today))
+    return summarise(load_board(_cur, case_id, today), decided=case_id in live_urgency.acted_on(_cur, [case_id]))
 
 
 def summaries(ctx: PageContext, case_ids: list[int]) -> dict[int, CaseSummary]:

@@ -327,7 +327,9 @@ def test_meeting_day(meeting_server: StreamlitServer, agenda: Agenda, clock_file
     signed_in(coord)
     coord.get_by_role("tab", name=t("mtg.list.title")).click()
     settle(coord)
-    candidate = coord.locator('[data-testid="stPageLink"] a').filter(has_text=re.compile(r"#\d+")).first
+    # the last candidate shown (the list is ordered by urgency): it joins the agenda below the
+    # first item, which the chair presents first
+    candidate = coord.locator('[data-testid="stPageLink"] a').filter(has_text=re.compile(r"#\d+")).last
     listed = int(re.search(r"#(\d+)", candidate.inner_text()).group(1))  # type: ignore[union-attr]
     reason = coord.locator(f".st-key-mtg_reason_{listed} input")
     if reason.count():
@@ -376,7 +378,10 @@ def test_meeting_day(meeting_server: StreamlitServer, agenda: Agenda, clock_file
     expect(case_heading(chair, agenda.first_case, level=3)).to_be_visible()
     settle(chair)
     expect(chair.locator(SIDEBAR)).to_have_count(0)
-    flags = chair.locator('[data-testid="stAlertContainer"]').filter(has=chair.locator('[data-testid="stAlertContentError"]'))
+    # the first case's red flags: emergency ones are errors, urgent ones warnings
+    flags = chair.locator('[data-testid="stAlertContainer"]').filter(
+        has=chair.locator('[data-testid="stAlertContentError"], [data-testid="stAlertContentWarning"]')
+    )
     expect(flags.first).to_be_visible()
     in_viewport(chair, case_heading(chair, agenda.first_case, level=3), "the case title")
     in_viewport(chair, flags.first, "the first red flag")

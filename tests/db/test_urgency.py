@@ -199,21 +199,25 @@ def test_bulk_refresh_equals_the_case_board(demo_cur: duckdb.DuckDBPyConnection)
     ]
     bulk = urgency.refresh(demo_cur, ids, as_of=TODAY, chunk=37)
     assert set(bulk) == set(ids)
+    decided = urgency.acted_on(demo_cur, ids)
     for case_id in ids:
         board = load_board(demo_cur, case_id, TODAY)
-        one = urgency.from_report(case_id, board.cf.case.priority, board.rules)
+        one = urgency.from_report(case_id, None if case_id in decided else board.cf.case.priority, board.rules)
         assert bulk[case_id] == one, case_id
     stored = urgency.ensure_current(demo_cur, ids, as_of=TODAY)
     assert stored == bulk  # what the table holds reads back the same
 
 
 def test_urgency_is_the_banner_s_highest_and_never_below_the_referral(demo_cur: duckdb.DuckDBPyConnection) -> None:
+    """... never below the referral priority until a decision about the case is signed."""
     ids = [int(r[0]) for r in demo_cur.execute("SELECT case_id FROM mdt_case WHERE status <> 'closed'").fetchall()]
     rank = urgency.RANK
+    decided = urgency.acted_on(demo_cur, ids)
     for case_id, live in urgency.ensure_current(demo_cur, ids, as_of=TODAY).items():
         board = load_board(demo_cur, case_id, TODAY)
         banner = urgency.banner_results(board.rules)
-        expected = min([rank[board.cf.case.priority.value], *(rank[h.urgency] for h in banner)])
+        floor = [] if case_id in decided else [rank[board.cf.case.priority.value]]
+        expected = min([*floor, rank["routine"], *(rank[h.urgency] for h in banner)])
         assert rank[live.urgency.value] == expected
         assert live.has_red_flag == bool(board.rules.red_flags)
 
@@ -317,3 +321,23 @@ def test_cannot_exclude_banner_lines_count_and_questions_do_not() -> None:
     assert result.urgency == Priority.EMERGENCY
     assert result.reasons[0].text_en == "cannot_exclude x"
     assert urgency.from_report(1, Priority.URGENT, quiet).urgency == Priority.URGENT  # never below the referral  # type: ignore[arg-type]
+
+
+def test_the_referral_priority_holds_until_a_decision_is_signed(demo_cur: duckdb.DuckDBPyConnection) -> None:
+    """Lecture case 2 was referred as an emergency; its decision was signed after the corpectomy
+    and its data now raise nothing: routine, without the referral's reason. A case referred as an
+    emergency and never decided keeps the referral's urgency."""
+    from db.demo import lecture_case_id
+
+    treated = lecture_case_id(demo_cur, 2)
+    waiting = demo_cur.execute(
+        "SELECT min(case_id) FROM mdt_case c WHERE priority = 'emergency' AND NOT EXISTS ("
+        " SELECT 1 FROM decision d WHERE d.case_id = c.case_id AND d.status = 'signed' AND d.outcome = 'decided')"
+    ).fetchone()
+    assert waiting is not None and waiting[0] is not None, "the demo has no undecided emergency referral"
+    assert urgency.acted_on(demo_cur, [treated, int(waiting[0])]) == {treated}
+    live = urgency.refresh(demo_cur, [treated, int(waiting[0])], as_of=TODAY)
+    assert live[treated].urgency == Priority.ROUTINE
+    assert all(r.rule_id != urgency.REFERRAL for r in live[treated].reasons)
+    assert live[int(waiting[0])].urgency == Priority.EMERGENCY
+    assert any(r.rule_id == urgency.REFERRAL for r in live[int(waiting[0])].reasons)

@@ -56,7 +56,7 @@ def test_agenda_is_ordered_by_urgency(page_store: str, user_ids: dict[str, int],
     table = at.dataframe[0].value
     ranks = [_rank(u, s) for u, s in zip(table["Urgency"], table["Stream"], strict=True)]
     assert ranks == sorted(ranks)
-    assert ranks[0] == 0
+    assert ranks[0] <= 1  # the demo's coming meeting opens with its urgent cases (no emergency waits)
     assert ranks[-1] == 3
     assert list(table["#"]) == list(range(1, len(table) + 1))
     assert table["case_id"].between(1, 10**9).all()  # case numbers; a selected row opens the board
