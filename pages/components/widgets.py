@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from core.i18n import LANGUAGES, MESSAGES, enum_label
+from core.text import md_inline
 from core.vocabulary import (
     Bone,
     LesionType,
@@ -95,6 +96,16 @@ def localise_frame(frame: pd.DataFrame, lang: str, vocabs: Mapping[str, type[Str
 def case_link_column(tr: Callable[..., str]) -> Any:
     """The case number column (rows open the case board when selected: see :func:`case_table`)."""
     return st.column_config.NumberColumn(tr("col.case_id"), format="#%d", width="small")
+
+
+def text_table(frame: pd.DataFrame) -> None:
+    """A short table whose cells hold free text (plan items, actions, reasons), drawn so every
+    cell wraps and reads whole: in ``st.dataframe`` a long cell is cut at the column's width (the
+    plan item "Emergency decompression: T9 subtotal corpectomy, titanium mesh with cem…"). Every
+    cell is Markdown-escaped (``st.table`` renders Markdown); empty cells stay empty."""
+    shown = frame.astype(object).map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else md_inline(v))
+    shown.columns = [md_inline(c) for c in frame.columns]
+    st.table(shown, hide_index=True, border="horizontal")
 
 
 def case_table(
