@@ -360,7 +360,7 @@ def test_minutes_on_screen_say_what_happened(user_ids: dict[str, int], store_cur
     )
     case_id = int(store_cur.execute("SELECT min(case_id) FROM agenda_item WHERE meeting_id = ?", [mid]).fetchone()[0])  # type: ignore[index]
     at = app("decisions", user_id=user_ids["chair"], query={"case": str(case_id)})
-    at.session_state["dec.meeting"] = mid
+    at.session_state["dec.meeting__en"] = mid
     at.run()
     at.toggle(key="dec.minutes_screen").set_value(True).run()
     assert not at.exception
@@ -400,7 +400,7 @@ def test_documents_follow_a_switch_to_chinese(user_ids: dict[str, int], store_cu
     )
     case_id = int(store_cur.execute("SELECT min(case_id) FROM agenda_item WHERE meeting_id = ?", [mid]).fetchone()[0])  # type: ignore[index]
     at = app("decisions", user_id=user_ids["chair"], query={"case": str(case_id)})
-    at.session_state["dec.meeting"] = mid
+    at.session_state["dec.meeting__en"] = mid
     at.run()
     at.toggle(key="dec.minutes_screen").set_value(True).run()
     assert "Discussed, with the decision (" in texts(at)
@@ -428,3 +428,28 @@ def test_quorum_is_not_called_met_before_the_plan_has_an_item(
     assert not any(i.value.startswith("No plan item yet") for i in at.info)
     verdicts = [s.value for s in at.success] + [w.value for w in at.warning] + [i.value for i in at.info]
     assert any(v.startswith(("Quorate", "Provisional", "Chair")) for v in verdicts), verdicts
+
+
+def test_meeting_and_case_pickers_follow_a_switch_to_chinese(
+    user_ids: dict[str, int], store_cur: duckdb.DuckDBPyConnection
+) -> None:
+    """The meeting picker kept "2026-12-10 · planned" (and the case picker its English urgency)
+    after a switch to Chinese (browser walk, 2026-12): both are keyed per language now, and the
+    meeting and case chosen in English stay chosen."""
+    mid = int(
+        store_cur.execute("SELECT meeting_id FROM meeting WHERE status = 'planned' ORDER BY meeting_date LIMIT 1").fetchone()[0]  # type: ignore[index]
+    )
+    at = app("decisions", user_id=user_ids["chair"])
+    at.session_state["dec.meeting__en"] = mid
+    at.run()
+    meeting, case = at.selectbox(key="dec.meeting__en"), at.selectbox(key=f"dec.case.{mid}__en")
+    assert meeting.format_func(mid).endswith("· planned")
+    chosen_case = case.value
+    at.button_group(key="lang_pick").set_value("zh").run()
+    at.run()
+    assert not at.exception
+    meeting, case = at.selectbox(key="dec.meeting__zh"), at.selectbox(key=f"dec.case.{mid}__zh")
+    assert meeting.value == mid and case.value == chosen_case
+    assert meeting.format_func(mid).endswith("· 计划中")
+    shown = [*meeting.options, *case.options]  # the labels as drawn
+    assert not [text for text in shown if "planned" in text or "routine" in text or "urgent" in text]
