@@ -17,7 +17,7 @@ from pages.components.forms import referral_form
 from pages.components.guard import guard
 from pages.components.import_panel import import_panel
 from pages.components.security import export_button
-from pages.components.widgets import case_table, localise_frame
+from pages.components.widgets import case_table, fit_width, localise_frame
 
 ctx = guard("cases")
 tr = ctx.t
@@ -112,6 +112,9 @@ with tabs[0]:
                 tr("col.referral_date"): st.column_config.DateColumn(format="YYYY-MM-DD", width=100),
                 tr("col.next_meeting"): st.column_config.DateColumn(format="YYYY-MM-DD", width=100),
                 tr("col.ready"): st.column_config.CheckboxColumn(),
+                # the patient's whole name and what is missing, read without widening the column
+                tr("col.patient"): st.column_config.TextColumn(width=fit_width(shown["patient"])),
+                tr("col.missing"): st.column_config.TextColumn(width=fit_width(shown["missing"], cap=420)),
             },
         )
     if allowed(ctx.actor.role, Capability.EXPORT_CASES):

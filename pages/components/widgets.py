@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
 from typing import Any
@@ -96,6 +98,19 @@ def localise_frame(frame: pd.DataFrame, lang: str, vocabs: Mapping[str, type[Str
 def case_link_column(tr: Callable[..., str]) -> Any:
     """The case number column (rows open the case board when selected: see :func:`case_table`)."""
     return st.column_config.NumberColumn(tr("col.case_id"), format="#%d", width="small")
+
+
+def text_px(text: str) -> float:
+    """About how wide ``text`` is in the data grid's 14 px font: full-width (CJK) characters 14 px,
+    others ~6.8 px."""
+    return sum(14.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 6.8 for ch in text)
+
+
+def fit_width(values: Any, *, floor: int = 120, cap: int = 360) -> int:
+    """A grid column's width (px) that shows the longest of ``values`` whole (within ``cap``):
+    the grid's own sizing left "Lecture Case 2 (synthetic) / 讲座病…" cut."""
+    longest = max((text_px(str(v)) for v in values if isinstance(v, str)), default=0.0)
+    return int(min(cap, max(floor, math.ceil(longest) + 24)))
 
 
 def text_table(frame: pd.DataFrame) -> None:
