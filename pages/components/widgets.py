@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -113,12 +114,21 @@ def fit_width(values: Any, *, floor: int = 120, cap: int = 360) -> int:
     return int(min(cap, max(floor, math.ceil(longest) + 24)))
 
 
+def _table_cell(value: object) -> str:
+    if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, date):
+        # non-breaking hyphens: a narrow column broke "2026-09-" / "17" over two lines
+        return value.strftime("%Y\u2011%m\u2011%d")
+    return md_inline(value)
+
+
 def text_table(frame: pd.DataFrame) -> None:
     """A short table whose cells hold free text (plan items, actions, reasons), drawn so every
     cell wraps and reads whole: in ``st.dataframe`` a long cell is cut at the column's width (the
     plan item "Emergency decompression: T9 subtotal corpectomy, titanium mesh with cem…"). Every
     cell is Markdown-escaped (``st.table`` renders Markdown); empty cells stay empty."""
-    shown = frame.astype(object).map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else md_inline(v))
+    shown = frame.astype(object).map(_table_cell)
     shown.columns = [md_inline(c) for c in frame.columns]
     st.table(shown, hide_index=True, border="horizontal")
 
