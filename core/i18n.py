@@ -99,7 +99,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # cases
     "cases.title": ("Cases", "病例列表"),
     "cases.search": ("Search", "搜索"),
-    "cases.search_hint": ("name, MRN or case number", "姓名、病历号或病例编号"),
+    "cases.search_hint": ("name, MRN or case number", "姓名/病历号/病例号"),
     "cases.count": ("{n} rows", "共 {n} 条"),
     # columns
     "col.case_id": ("Case", "病例"),

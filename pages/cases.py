@@ -36,7 +36,8 @@ if can_import:
 
 with tabs[0]:
     with st.container(border=True):
-        c1, c2, c3, c4, c5 = st.columns([2, 1, 1, 1, 1])
+        # the search wider: at 1024 px its hint was cut ("name, MRN or case numb")
+        c1, c2, c3, c4, c5 = st.columns([2.6, 1, 1, 1, 1])
         text = c1.text_input(tr("cases.search"), placeholder=tr("cases.search_hint"), max_chars=60)
         statuses = c2.multiselect(
             tr("col.status"),
