@@ -38,8 +38,10 @@ from db import minutes as minutes_db
 from db.board import Board
 from db.users import list_users
 from pages.components import documents
+from pages.components.board_common import as_date
 from pages.components.decision_common import field_error, fresh_token, seed, text_error, token
 from pages.components.guard import PageContext
+from pages.components.widgets import fit_width, text_table
 
 # ------------------------------------------------------------------------------------------------
 # Actions, delivery and follow-ups of a signed decision
@@ -48,10 +50,13 @@ _ACTION_VOCAB: dict[str, type[StrEnum]] = {"specialty": Specialty, "status": Act
 _FOLLOW_UP_VOCAB: dict[str, type[StrEnum]] = {"kind": FollowUpKind, "status": FollowUpStatus}
 
 
+_OVERDUE_STYLE = "background-color: #fde2e1; color: #8a1c12"
+
+
 def _highlight_overdue(frame: pd.DataFrame, flag: pd.Series) -> Any:
     """Overdue rows tinted (a constant style; cell text stays as data)."""
     styles = pd.DataFrame("", index=frame.index, columns=frame.columns)
-    styles.loc[flag.fillna(False).astype(bool).to_numpy()] = "background-color: #fde2e1; color: #8a1c12"
+    styles.loc[flag.fillna(False).astype(bool).to_numpy()] = _OVERDUE_STYLE
     return frame.style.apply(lambda _: styles, axis=None)
 
 
@@ -71,11 +76,20 @@ def actions_table(ctx: PageContext, acts: pd.DataFrame, *, with_patient: bool) -
         }
     )
     frame[tr("col.overdue")] = acts["overdue"].fillna(False).map(lambda v: tr("dec.overdue") if v else "")
+    if not with_patient:
+        # one case's few actions: a wrapping table, each action read whole (the grid cut them at
+        # the column's width and pushed owner, due date and status out of view at 1024 px)
+        frame[tr("col.due_date")] = [as_date(d) for d in acts["due_date"]]
+        text_table(frame, tinted=list(acts["overdue"].fillna(False).astype(bool)), tint=_OVERDUE_STYLE)
+        return
     st.dataframe(
         _highlight_overdue(frame, acts["overdue"]),
         hide_index=True,
         width="stretch",
-        column_config={tr("col.due_date"): st.column_config.DateColumn(format="YYYY-MM-DD")},
+        column_config={
+            tr("col.due_date"): st.column_config.DateColumn(format="YYYY-MM-DD"),
+            tr("col.description"): st.column_config.TextColumn(width=fit_width(frame[tr("col.description")], cap=420)),
+        },
     )
 
 

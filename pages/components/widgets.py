@@ -123,14 +123,20 @@ def _table_cell(value: object) -> str:
     return md_inline(value)
 
 
-def text_table(frame: pd.DataFrame) -> None:
+def text_table(frame: pd.DataFrame, *, tinted: Sequence[bool] | None = None, tint: str = "") -> None:
     """A short table whose cells hold free text (plan items, actions, reasons), drawn so every
     cell wraps and reads whole: in ``st.dataframe`` a long cell is cut at the column's width (the
     plan item "Emergency decompression: T9 subtotal corpectomy, titanium mesh with cem…"). Every
     cell is Markdown-escaped (``st.table`` renders Markdown); empty cells stay empty."""
     shown = frame.astype(object).map(_table_cell)
     shown.columns = [md_inline(c) for c in frame.columns]
-    st.table(shown, hide_index=True, border="horizontal")
+    if tinted is None or not any(tinted):
+        st.table(shown, hide_index=True, border="horizontal")
+        return
+    # rows flagged in ``tinted`` take the constant CSS ``tint`` (e.g. overdue actions)
+    styles = pd.DataFrame("", index=shown.index, columns=shown.columns)
+    styles.loc[[bool(x) for x in tinted]] = tint
+    st.table(shown.style.apply(lambda _: styles, axis=None), hide_index=True, border="horizontal")
 
 
 def case_table(

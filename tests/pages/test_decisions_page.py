@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.i18n import t
 from core.models import Decision, Outcome, PlanItem
 from db import agenda, decisions, meetings, users
 from db.connection import connect
@@ -453,3 +454,20 @@ def test_meeting_and_case_pickers_follow_a_switch_to_chinese(
     assert meeting.format_func(mid).endswith("· 计划中")
     shown = [*meeting.options, *case.options]  # the labels as drawn
     assert not [text for text in shown if "planned" in text or "routine" in text or "urgent" in text]
+
+
+def test_a_cases_actions_read_whole_in_a_wrapping_table(user_ids: dict[str, int], store_cur: duckdb.DuckDBPyConnection) -> None:
+    """A case's actions were a grid that cut each description at the column's width and pushed
+    owner, due date and status out of view at 1024 px (browser walk, 2026-12): they are a table
+    that wraps now, every description whole and escaped; overdue ones keep their tint and word."""
+    case_id = lecture_case_id(store_cur, 2)
+    stored = decisions.actions(store_cur, case_id=case_id)
+    assert len(stored) >= 3
+    at = app("decisions", user_id=user_ids["chair"], query={"case": str(case_id)})
+    at.run()
+    assert not at.exception
+    action = t("col.description")
+    table = next(tb.value for tb in at.table if action in tb.value.columns)
+    assert {cell.replace("\\", "") for cell in table[action]} == set(stored["description"])
+    assert all(len(day) == 10 for day in table[t("col.due_date")] if day)
+    assert not [df for df in at.dataframe if action in df.value.columns and len(df.value) == len(stored)]
