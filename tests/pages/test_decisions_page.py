@@ -13,8 +13,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.i18n import t
+from core.i18n import enum_label, t
 from core.models import Decision, Outcome, PlanItem
+from core.vocabulary import Specialty
 from db import agenda, decisions, meetings, users
 from db.connection import connect
 from db.demo import lecture_case_id
@@ -471,3 +472,20 @@ def test_a_cases_actions_read_whole_in_a_wrapping_table(user_ids: dict[str, int]
     assert {cell.replace("\\", "") for cell in table[action]} == set(stored["description"])
     assert all(len(day) == 10 for day in table[t("col.due_date")] if day)
     assert not [df for df in at.dataframe if action in df.value.columns and len(df.value) == len(stored)]
+
+
+def test_new_action_specialty_follows_a_switch_to_chinese(user_ids: dict[str, int], store_cur: duckdb.DuckDBPyConnection) -> None:
+    """The new action's specialty picker went on showing "medical oncology" after a switch to
+    Chinese (browser walk, 2026-12): it is keyed per language, its chosen specialty kept."""
+    case_id = lecture_case_id(store_cur, 2)
+    at = app("decisions", user_id=user_ids["chair"], query={"case": str(case_id)})
+    at.run()
+    en = at.selectbox(key=f"dec.{case_id}.act.specialty__en")
+    chosen = en.value
+    assert en.format_func(chosen) == enum_label(chosen, "en", Specialty)
+    at.button_group(key="lang_pick").set_value("zh").run()
+    at.run()
+    assert not at.exception
+    zh = at.selectbox(key=f"dec.{case_id}.act.specialty__zh")
+    assert zh.value == chosen
+    assert zh.format_func(chosen) == enum_label(chosen, "zh", Specialty) != enum_label(chosen, "en", Specialty)
