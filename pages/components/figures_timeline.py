@@ -26,6 +26,7 @@ from pages.components.figures_base import (
     TREATMENT_COLOURS,
     Labels,
     base_layout,
+    date_ticks,
     esc_text,
 )
 
@@ -387,7 +388,7 @@ def timeline(
         range=[(first - pad).isoformat(), right.isoformat()],
         showgrid=True,
         gridcolor="#eeeeee",
-        tickformat=labels.date_ticks or None,
+        **date_ticks(labels.date_ticks),
     )
     fig.update_yaxes(
         automargin=True,

@@ -678,3 +678,18 @@ def test_row_labels_wrap_escape_and_share_a_row_per_name() -> None:
     fig = timeline(case_file(treatments=courses))
     rows = {tid: y for t in fig.data if isinstance(t, go.Bar) for tid, y in zip(t.customdata, t.y, strict=True)}
     assert rows[30] == rows[31] != rows[32]
+
+
+def test_chinese_date_ticks_carry_the_day_when_ticks_are_weeks_apart() -> None:
+    """Over two months of labs Plotly ticks every two weeks, and the Chinese "%Y-%m" read
+    "2026-10, 2026-10, 2026-11, 2026-11" (browser walk, 2026-12): the month format applies only
+    where ticks are a month or more apart; English keeps Plotly's own labels."""
+    cf = case_file(labs=(lab("hb", "120", date(2025, 4, 1)), lab("hb", "110", date(2025, 5, 20))))
+    for fig in (lab_trends(cf, labels=Labels.zh()), timeline(cf, labels=Labels.zh())):
+        axis = fig.layout.xaxis
+        assert axis.tickformat is None
+        stops = {tuple(stop.dtickrange): stop.value for stop in axis.tickformatstops}
+        assert stops[(None, "M1")] == "%Y-%m-%d"
+        assert stops[("M1", "M12")] == "%Y-%m"
+    english = lab_trends(cf).layout.xaxis
+    assert english.tickformat is None and not english.tickformatstops
