@@ -215,7 +215,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Share of first discussions that reached a decision (not deferred)",
         "首次讨论中形成决策（未推迟）的比例",
     ),
-    "analytics.days": ("days", "天"),
+    "analytics.days": ("days", "天数"),
     "analytics.items": ("plan items", "计划条目"),
     "analytics.quarter": ("Quarter", "季度"),
     "analytics.events": ("events", "事件数"),

@@ -39,3 +39,16 @@ def test_meeting_quality_is_a_table_that_wraps_its_headings(page_store: str, use
     assert len(table) >= 10
     # YYYY-MM-DD with non-breaking hyphens: a narrow column broke "2026-09-" / "17" over two lines
     assert all(len(str(day)) == 10 and str(day).count("\u2011") == 2 for day in table[heading])
+
+
+def test_the_days_axis_reads_as_a_word_in_chinese(page_store: str, user_ids: dict[str, int]) -> None:
+    """The timeliness chart's y axis said "天" alone, which Plotly turns on its side, where it read
+    as a "K" (browser walk, 2026-12): it says "天数"."""
+    at = app("analytics", user_id=user_ids["analyst"])
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert not at.exception
+    titles = [
+        json.loads(chart.proto.spec)["layout"].get("yaxis", {}).get("title", {}).get("text") for chart in at.get("plotly_chart")
+    ]
+    assert "天数" in titles and "天" not in titles
