@@ -216,3 +216,28 @@ def test_case_list_search_hint_reads_whole_at_1024(
         assert page.evaluate(CUT_PLACEHOLDERS) == [hint]
     finally:
         page.context.close()
+
+
+# Text areas whose text needs scrolling to be read.
+CUT_TEXT_AREAS = """() => [...document.querySelectorAll('[data-testid="stMain"] textarea')]
+    .filter(a => a.offsetParent !== null && a.value && a.scrollHeight > a.clientHeight + 1)
+    .map(a => a.value)"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_noms_prefill_reads_whole_at_1024(
+    chromium_browser: Browser, streamlit_server: StreamlitServer, demo_facts: DemoFacts, lang: str
+) -> None:
+    """The decision form's four NOMS boxes sat four across: at 1024 px each prefill (lecture case
+    2's "ECOG 2, 可耐受手术, 预计生存期 78 周") was cut in its box (browser walk, 2026-12). Opening
+    the form is session state only; nothing is saved."""
+    page = open_signed_in(chromium_browser, streamlit_server, f"decisions?case={demo_facts.lecture2_case_id}", (1024, 768), lang)
+    try:
+        page.get_by_role("button", name=MESSAGES["dec.record_new"][1 if lang == "zh" else 0]).click()
+        settle(page)
+        noms = page.get_by_label(MESSAGES["dec.noms.S"][1 if lang == "zh" else 0], exact=True)
+        expect(noms).to_be_visible()
+        assert noms.input_value()  # prefilled from the board
+        assert page.evaluate(CUT_TEXT_AREAS) == []
+    finally:
+        page.context.close()
