@@ -241,3 +241,18 @@ def test_noms_prefill_reads_whole_at_1024(
         assert page.evaluate(CUT_TEXT_AREAS) == []
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_audit_date_filters_show_their_placeholder_whole_at_1024(
+    chromium_browser: Browser, streamlit_server: StreamlitServer, lang: str
+) -> None:
+    """The audit trail's "from" and "to" dates sat in a fifth of the row and read "yyyy / mr"
+    at 1024 px (browser walk, 2026-12)."""
+    page = open_signed_in(chromium_browser, streamlit_server, "admin", (1024, 768), lang)
+    try:
+        expect(page.locator('[data-testid="stDateInputFieldsScroller"]:visible').first).to_be_visible()
+        assert page.locator('[data-testid="stDateInputFieldsScroller"]:visible').count() == 2
+        assert page.evaluate(CUT_DATES) == []
+    finally:
+        page.context.close()
