@@ -99,7 +99,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # cases
     "cases.title": ("Cases", "病例列表"),
     "cases.search": ("Search", "搜索"),
-    "cases.search_hint": ("name, MRN or case number", "姓名、病历号或病例编号"),
+    "cases.search_hint": ("name, MRN or case number", "姓名/病历号/病例号"),
     "cases.count": ("{n} rows", "共 {n} 条"),
     # columns
     "col.case_id": ("Case", "病例"),
@@ -215,7 +215,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Share of first discussions that reached a decision (not deferred)",
         "首次讨论中形成决策（未推迟）的比例",
     ),
-    "analytics.days": ("days", "天"),
+    "analytics.days": ("days", "天数"),
     "analytics.items": ("plan items", "计划条目"),
     "analytics.quarter": ("Quarter", "季度"),
     "analytics.events": ("events", "事件数"),

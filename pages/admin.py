@@ -100,7 +100,8 @@ with tabs[0]:
     tampered = verify_signed(ctx.cur)
     if tampered:
         st.error(tr("sec.tampered", n=len(tampered), ids=", ".join(str(i) for i in tampered)))
-    c1, c2, c3, c4, c5 = st.columns(5)
+    # the dates wider: at 1024 px an empty date's "yyyy/mm/dd" was cut in a fifth of the row
+    c1, c2, c3, c4, c5 = st.columns((0.7, 0.8, 0.9, 1.6, 1.6))
     patient = c1.number_input(tr("admin.filter_patient"), min_value=1, step=1, value=None)
     who = c2.text_input(tr("admin.filter_user"), max_chars=40)
     action = c3.selectbox(
@@ -119,9 +120,11 @@ with tabs[0]:
         ctx.cur, ctx.actor, actor=who.strip().lower() or None, patient_id=pid, action=action, since=day_from, until=day_to
     )
     rows["action"] = rows["action"].map(lambda a: label_or_raw("audit.action", a, ctx.lang))
-    for column, prefix in (("entity", "audit.entity"), ("outcome", "audit.outcome"), ("role", "role")):
+    for column, prefix in (("entity", "audit.entity"), ("outcome", "audit.outcome")):
         if column in rows.columns:
             rows[column] = rows[column].map(lambda v, p=prefix: v if v is None or pd.isna(v) else label_or_raw(p, v, ctx.lang))
+    if "role" in rows.columns:  # the vocabulary's labels: "role.<x>" has no catalogue entry ("admin" in Chinese)
+        rows["role"] = rows["role"].map(lambda v: v if v is None or pd.isna(v) else enum_label(str(v), ctx.lang, Role))
     rows = dash_empty(rows, ("entity_id", "patient_id", "outcome", "reason", "before_json", "after_json"))
     st.caption(tn("count.entries", len(rows), ctx.lang))
     st.dataframe(

@@ -12,8 +12,9 @@ from core.i18n import enum_label
 from core.vocabulary import EventKind, NotDeliveredReason, PlanKind, Priority, Specialty
 from db import analytics
 from pages.components import analytics_charts as charts
+from pages.components.board_common import as_date
 from pages.components.guard import guard
-from pages.components.widgets import localise_frame
+from pages.components.widgets import localise_frame, text_table
 
 ctx = guard("analytics")
 tr = ctx.t
@@ -115,9 +116,7 @@ with tab_quality:
     if quality.empty:
         st.info(tr("common.no_rows"))
     else:
-        st.dataframe(
-            quality.rename(columns={c: tr(f"analytics.q.{c}") for c in quality.columns}),
-            hide_index=True,
-            width="stretch",
-            column_config={tr("analytics.q.week"): st.column_config.DateColumn(format="YYYY-MM-DD")},
-        )
+        # A wrapping table, not a grid: with the sidebar open at 1024 px the grid's eight columns
+        # (their Chinese headings alone ~620 px) pushed "每例讨论分钟" out of view.
+        shown = quality.assign(week=[as_date(w) for w in quality["week"]])
+        text_table(shown.rename(columns={c: tr(f"analytics.q.{c}") for c in quality.columns}))

@@ -17,7 +17,7 @@ from pages.components.forms import referral_form
 from pages.components.guard import guard
 from pages.components.import_panel import import_panel
 from pages.components.security import export_button
-from pages.components.widgets import case_table, localise_frame
+from pages.components.widgets import case_table, fit_width, localise_frame
 
 ctx = guard("cases")
 tr = ctx.t
@@ -36,7 +36,8 @@ if can_import:
 
 with tabs[0]:
     with st.container(border=True):
-        c1, c2, c3, c4, c5 = st.columns([2, 1, 1, 1, 1])
+        # the search wider: at 1024 px its hint was cut ("name, MRN or case numb")
+        c1, c2, c3, c4, c5 = st.columns([2.6, 1, 1, 1, 1])
         text = c1.text_input(tr("cases.search"), placeholder=tr("cases.search_hint"), max_chars=60)
         statuses = c2.multiselect(
             tr("col.status"),
@@ -112,6 +113,9 @@ with tabs[0]:
                 tr("col.referral_date"): st.column_config.DateColumn(format="YYYY-MM-DD", width=100),
                 tr("col.next_meeting"): st.column_config.DateColumn(format="YYYY-MM-DD", width=100),
                 tr("col.ready"): st.column_config.CheckboxColumn(),
+                # the patient's whole name and what is missing, read without widening the column
+                tr("col.patient"): st.column_config.TextColumn(width=fit_width(shown["patient"])),
+                tr("col.missing"): st.column_config.TextColumn(width=fit_width(shown["missing"], cap=420)),
             },
         )
     if allowed(ctx.actor.role, Capability.EXPORT_CASES):

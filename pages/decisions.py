@@ -22,7 +22,7 @@ from pages.components import decision_record as record
 from pages.components import links
 from pages.components.decision_common import notice
 from pages.components.guard import guard
-from pages.components.widgets import case_table, localise_frame
+from pages.components.widgets import case_table, lang_key, localise_frame
 
 ctx = guard("decisions")
 tr, lang, cur = ctx.t, ctx.lang, ctx.cur
@@ -39,16 +39,19 @@ all_meetings = meetings.list_meetings(cur)
 meeting_ids = [int(m) for m in all_meetings["meeting_id"]]
 dates = {int(r.meeting_id): (pd.Timestamp(r.meeting_date).date().isoformat(), str(r.status)) for r in all_meetings.itertuples()}
 query_case = _query_case()
-if "dec.meeting" not in st.session_state and meeting_ids:
+# Both pickers' labels carry words in the user's language (meeting status, urgency): keyed per
+# language, or a language switch left "2026-12-10 · planned" in the Chinese page.
+meeting_key = lang_key("dec.meeting", lang)
+if meeting_key not in st.session_state and meeting_ids:
     linked = minutes_db.agenda_items_for_case(cur, query_case) if query_case else pd.DataFrame()
-    st.session_state["dec.meeting"] = (
+    st.session_state[meeting_key] = (
         int(linked.iloc[0]["meeting_id"]) if not linked.empty else meetings.next_meeting_id(cur) or meeting_ids[-1]
     )
 left, right = st.columns([1, 2])
 meeting_id = left.selectbox(
     tr("dec.meeting"),
     meeting_ids,
-    key="dec.meeting",
+    key=meeting_key,
     placeholder=tr("dec.choose"),
     format_func=lambda m: f"{dates[m][0]} · {label(dates[m][1], lang, MeetingStatus)}",
 )
@@ -60,7 +63,7 @@ cases: dict[int, tuple[int | None, str]] = {
 item_status = {int(r.item_id): str(r.status) for r in items.itertuples()}
 if query_case is not None and query_case not in cases:
     cases[query_case] = (None, tr("dec.case_number", n=query_case))
-case_key = f"dec.case.{meeting_id}"
+case_key = lang_key(f"dec.case.{meeting_id}", lang)
 if case_key not in st.session_state and cases:
     st.session_state[case_key] = query_case if query_case in cases else next(iter(cases))
 case_id = (

@@ -32,6 +32,7 @@ from pages.components.board_common import (
 from pages.components.decision_history import new_listing, where_decided
 from pages.components.guard import PageContext
 from pages.components.score_cards import badge_colour, escape_md
+from pages.components.widgets import text_table
 
 
 def data_entry(ctx: PageContext, board: Board, entity: str) -> None:
@@ -301,7 +302,7 @@ def past_decisions(ctx: PageContext, board: Board) -> None:
                 board_as_recorded.link(ctx, case_id, pd.Timestamp(row.signed_at).to_pydatetime())
             items = decision_reads.plan_items(ctx.cur, int(row.decision_id))
             if not items.empty:
-                st.dataframe(_plan_frame(ctx, items), hide_index=True, width="stretch")
+                text_table(_plan_frame(ctx, items))
     open_actions(ctx, case_id)
 
 
@@ -321,8 +322,11 @@ def _plan_frame(ctx: PageContext, items: pd.DataFrame) -> pd.DataFrame:
     tr = ctx.t
     return pd.DataFrame(
         {
-            tr("board.decisions.rule"): items["rule_id"].fillna(""),
-            tr("board.decisions.kind"): [enum_label(str(k), ctx.lang, PlanKind) for k in items["kind"]],
+            # kind and rule in one column: six columns left the item and reason too narrow at 1024 px
+            tr("board.decisions.kind"): [
+                enum_label(str(k), ctx.lang, PlanKind) + (f" · {r}" if isinstance(r, str) and r else "")
+                for k, r in zip(items["kind"], items["rule_id"], strict=True)
+            ],
             tr("board.decisions.text"): items["text"],
             tr("board.decisions.disposition"): [enum_label(str(d), ctx.lang, PlanDisposition) for d in items["disposition"]],
             tr("board.decisions.reason"): items["reason"].fillna(""),
@@ -339,18 +343,16 @@ def open_actions(ctx: PageContext, case_id: int) -> None:
     if still_open.empty:
         st.caption(tr("board.actions.none"))
     else:
-        st.dataframe(
+        text_table(
             pd.DataFrame(
                 {
                     tr("board.actions.description"): still_open["description"],
                     tr("board.actions.specialty"): [code(ctx, s, Specialty) for s in still_open["specialty"]],
                     tr("board.actions.owner"): still_open["owner"].fillna(""),
-                    tr("board.actions.due"): still_open["due_date"],
+                    tr("board.actions.due"): [as_date(d) for d in still_open["due_date"]],
                     tr("board.actions.overdue"): [_yes_no(ctx, v) for v in still_open["overdue"]],
                 }
-            ),
-            hide_index=True,
-            width="stretch",
+            )
         )
     closed = len(acts) - len(still_open)
     if closed:

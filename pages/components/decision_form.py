@@ -221,7 +221,9 @@ def draft_form(ctx: PageContext, board: Board, draft: Decision | None, slot: New
         st.subheader(tr("dec.noms"))
         st.caption(tr("dec.noms_hint"))
         prefill = noms_prefill(board, tr, lang)
-        cols = st.columns(4)
+        # two by two: four across left each prefill ("ECOG 2, 可耐受手术, 预计生存期 78 周") cut
+        # in a box a quarter of the page wide at 1024 px
+        cols = [*st.columns(2), *st.columns(2)]
         for col, axis in zip(cols, NOMS_AXES, strict=True):
             seed(f"{p}.noms.{axis}", (draft.noms.get(axis) if draft and draft.noms.get(axis) else prefill.get(axis, "")))
             col.text_area(tr(f"dec.noms.{axis}"), key=f"{p}.noms.{axis}", height=90, max_chars=SHORT_TEXT_MAX)

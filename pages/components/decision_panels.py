@@ -38,8 +38,10 @@ from db import minutes as minutes_db
 from db.board import Board
 from db.users import list_users
 from pages.components import documents
+from pages.components.board_common import as_date
 from pages.components.decision_common import field_error, fresh_token, seed, text_error, token
 from pages.components.guard import PageContext
+from pages.components.widgets import fit_width, lang_key, text_table
 
 # ------------------------------------------------------------------------------------------------
 # Actions, delivery and follow-ups of a signed decision
@@ -48,10 +50,13 @@ _ACTION_VOCAB: dict[str, type[StrEnum]] = {"specialty": Specialty, "status": Act
 _FOLLOW_UP_VOCAB: dict[str, type[StrEnum]] = {"kind": FollowUpKind, "status": FollowUpStatus}
 
 
+_OVERDUE_STYLE = "background-color: #fde2e1; color: #8a1c12"
+
+
 def _highlight_overdue(frame: pd.DataFrame, flag: pd.Series) -> Any:
     """Overdue rows tinted (a constant style; cell text stays as data)."""
     styles = pd.DataFrame("", index=frame.index, columns=frame.columns)
-    styles.loc[flag.fillna(False).astype(bool).to_numpy()] = "background-color: #fde2e1; color: #8a1c12"
+    styles.loc[flag.fillna(False).astype(bool).to_numpy()] = _OVERDUE_STYLE
     return frame.style.apply(lambda _: styles, axis=None)
 
 
@@ -71,11 +76,20 @@ def actions_table(ctx: PageContext, acts: pd.DataFrame, *, with_patient: bool) -
         }
     )
     frame[tr("col.overdue")] = acts["overdue"].fillna(False).map(lambda v: tr("dec.overdue") if v else "")
+    if not with_patient:
+        # one case's few actions: a wrapping table, each action read whole (the grid cut them at
+        # the column's width and pushed owner, due date and status out of view at 1024 px)
+        frame[tr("col.due_date")] = [as_date(d) for d in acts["due_date"]]
+        text_table(frame, tinted=list(acts["overdue"].fillna(False).astype(bool)), tint=_OVERDUE_STYLE)
+        return
     st.dataframe(
         _highlight_overdue(frame, acts["overdue"]),
         hide_index=True,
         width="stretch",
-        column_config={tr("col.due_date"): st.column_config.DateColumn(format="YYYY-MM-DD")},
+        column_config={
+            tr("col.due_date"): st.column_config.DateColumn(format="YYYY-MM-DD"),
+            tr("col.description"): st.column_config.TextColumn(width=fit_width(frame[tr("col.description")], cap=420)),
+        },
     )
 
 
@@ -103,9 +117,11 @@ def actions_panel(ctx: PageContext, case_id: int, signed: Decision | None) -> No
     item = a.selectbox(tr("dec.from_plan_item"), list(texts), key=f"{p}.item", format_func=lambda i: texts[i][:90])
     owner = b.selectbox(tr("col.owner"), list(users), key=f"{p}.owner", format_func=lambda u: users[u][0])
     c, d = st.columns(2)
-    seed(f"{p}.specialty", users[owner][1] or Specialty.MEDICAL_ONCOLOGY.value)
+    # keyed per language: after a switch to Chinese the picker went on showing "medical oncology"
+    specialty_key = lang_key(f"{p}.specialty", lang)
+    seed(specialty_key, users[owner][1] or Specialty.MEDICAL_ONCOLOGY.value)
     c.selectbox(
-        tr("col.specialty"), [s.value for s in Specialty], key=f"{p}.specialty", format_func=lambda v: label(v, lang, Specialty)
+        tr("col.specialty"), [s.value for s in Specialty], key=specialty_key, format_func=lambda v: label(v, lang, Specialty)
     )
     seed(f"{p}.due", date.today() + timedelta(days=7))
     d.date_input(tr("col.due_date"), key=f"{p}.due", min_value=date.today())
@@ -136,7 +152,7 @@ def actions_panel(ctx: PageContext, case_id: int, signed: Decision | None) -> No
                         plan_item_id=int(item),
                         description=description,
                         owner_user_id=int(owner),
-                        specialty=Specialty(st.session_state[f"{p}.specialty"]),
+                        specialty=Specialty(st.session_state[specialty_key]),
                         due_date=due,
                     ),
                     token=token(f"{p}.token"),
@@ -217,18 +233,19 @@ def _delivery_widget(ctx: PageContext, case_id: int, plan_item_id: int) -> None:
         seed(f"{p}.on", date.today())
         st.date_input(tr("dec.delivered_on_label"), key=f"{p}.on", max_value=date.today())
     elif state == "no":
-        seed(f"{p}.reason", None)
+        reason_key = lang_key(f"{p}.reason", lang)  # its options read in the user's language
+        seed(reason_key, None)
         st.selectbox(
             tr("dec.reason_not"),
             [r.value for r in NotDeliveredReason],
-            key=f"{p}.reason",
+            key=reason_key,
             format_func=lambda v: label(v, lang, NotDeliveredReason),
             placeholder=tr("dec.choose"),
         )
         field_error(errors, "reason_not")
         st.text_input(tr("dec.delivery_note"), key=f"{p}.note", max_chars=LONG_TEXT_MAX)
     if state and st.button(tr("dec.record_delivery"), key=f"{p}.save"):
-        reason = st.session_state.get(f"{p}.reason")
+        reason = st.session_state.get(lang_key(f"{p}.reason", lang))
         note = str(st.session_state.get(f"{p}.note", "")).strip()
         found = {}
         if state == "no" and reason is None:

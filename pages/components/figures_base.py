@@ -317,6 +317,23 @@ def esc_text(text: str, limit: int = 160) -> str:
     return html.escape(text).replace("\n", "<br>")
 
 
+def date_ticks(fmt: str) -> dict[str, object]:
+    """Date-axis tick settings for a language-neutral ``fmt`` (Chinese: "%Y-%m"; "" keeps Plotly's
+    English default): the month format only where ticks are a month or more apart. Over a few
+    weeks Plotly puts ticks every week or two, and "%Y-%m" read "2026-10, 2026-10, 2026-11, …"
+    (browser walk, 2026-12); those ticks carry the day."""
+    if not fmt:
+        return {"tickformat": None}
+    return {
+        "tickformat": None,
+        "tickformatstops": [
+            {"dtickrange": [None, "M1"], "value": "%Y-%m-%d"},
+            {"dtickrange": ["M1", "M12"], "value": fmt},
+            {"dtickrange": ["M12", None], "value": "%Y"},
+        ],
+    }
+
+
 def base_layout(fig: go.Figure, title: str, height: int) -> None:
     fig.update_layout(
         title={"text": title, "x": 0.0, "xanchor": "left"},

@@ -24,6 +24,7 @@ from pages.components.figures_base import (
     CALCIUM_BAND_FILLS,
     Labels,
     base_layout,
+    date_ticks,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -195,7 +196,7 @@ def lab_trends(
         legend={"orientation": "h", "yanchor": "top", "y": -0.03, "x": 0.0, "xanchor": "left"},
         margin={"b": 50},
     )
-    fig.update_xaxes(showgrid=True, gridcolor="#eeeeee", tickformat=labels.date_ticks or None)
+    fig.update_xaxes(showgrid=True, gridcolor="#eeeeee", **date_ticks(labels.date_ticks))
     fig.update_yaxes(gridcolor="#eeeeee", zeroline=False)
     return fig
 

@@ -5,7 +5,7 @@ window's start), the full history on demand."""
 from __future__ import annotations
 
 import html
-import math
+import textwrap
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, timedelta
@@ -26,6 +26,7 @@ from pages.components.figures_base import (
     TREATMENT_COLOURS,
     Labels,
     base_layout,
+    date_ticks,
     esc_text,
 )
 
@@ -60,48 +61,52 @@ class _Bar(NamedTuple):
     end: date
     label: str
     bar_days: float  # drawn length: at least a sliver, so a one-day treatment stays visible
-    text_outside: bool  # the label does not fit in the bar and is written after it
     row: int
 
 
-def _char_days(span_days: int) -> float:
-    """Days one character of the 11 px bar label takes on a ~1000 px wide axis."""
-    return span_days / 125
+# A treatment row's name on the y axis: at most this many lines of this many characters (half as
+# many for CJK text, whose characters are twice as wide); the full name is in the bar's hover.
+ROW_LABEL_CHARS = 28
+ROW_LABEL_LINES = 3
 
 
-def _label_reach(bars: Sequence[_Bar], span_days: int) -> date | None:
-    """The day the farthest label written after its bar ends (None without such labels)."""
-    ends = [b.start.toordinal() + b.bar_days + (len(b.label) + 2) * _char_days(span_days) for b in bars if b.text_outside]
-    return date.fromordinal(math.ceil(max(ends))) if ends else None
+def row_label(label: str) -> str:
+    """The y-axis text of a treatment row: the label wrapped (HTML-escaped, ``<br>`` between
+    lines), cut with "…" only beyond three lines. Names are written beside the axis, not after
+    their bars, so they never run past the plot, over another bar or into the "Today" line."""
+    wide = any(ord(ch) >= 0x2E80 for ch in label)
+    width = ROW_LABEL_CHARS // 2 if wide else ROW_LABEL_CHARS
+    lines = textwrap.wrap(label, width=width, break_long_words=True, break_on_hyphens=False) or [""]
+    if len(lines) > ROW_LABEL_LINES:
+        lines = lines[:ROW_LABEL_LINES]
+        lines[-1] = lines[-1][: width - 1].rstrip() + "…"
+    return "<br>".join(html.escape(line) for line in lines)
 
 
 def _layout_bars(
     treatments: Sequence[Treatment], as_of: date, span_days: int, labels: Labels, clip_from: date | None = None
 ) -> list[_Bar]:
-    """Bars with their rows: greedy interval packing on the space a bar *and its label* take,
-    so neither bars nor labels overlap. With ``clip_from`` (a window's first day), a bar that
-    began earlier is drawn from that day, so its label stays in view."""
+    """Bars with their rows: one row per treatment name (courses of the same name that do not
+    overlap share it), so each row can carry its name on the y axis. With ``clip_from`` (a
+    window's first day), a bar that began earlier is drawn from that day."""
     min_days = max(1.0, span_days / 120)
-    char_days = _char_days(span_days)
     bars: list[_Bar] = []
-    row_ends: list[float] = []
+    rows: list[tuple[str, float]] = []  # (label, where the row's last bar ends)
     for t in sorted(treatments, key=lambda t: (t.start_date, t.kind.value, t.name)):
         end = _treatment_end(t, as_of)
         start = max(t.start_date, clip_from) if clip_from else t.start_date
         label = treatment_label(t, labels)
         bar_days = max(float((end - start).days), min_days)
-        label_days = (len(label) + 2) * char_days
-        outside = label_days > bar_days
         start_x = float(start.toordinal())
-        reach = start_x + bar_days + (label_days if outside else 0.0) + min_days
-        for row, last in enumerate(row_ends):
-            if last <= start_x:
-                row_ends[row] = reach
+        reach = start_x + bar_days + min_days
+        for row, (row_name, last) in enumerate(rows):
+            if row_name == label and last <= start_x:
+                rows[row] = (label, reach)
                 break
         else:
-            row = len(row_ends)
-            row_ends.append(reach)
-        bars.append(_Bar(t, start, end, label, bar_days, outside, row))
+            row = len(rows)
+            rows.append((label, reach))
+        bars.append(_Bar(t, start, end, label, bar_days, row))
     return bars
 
 
@@ -254,11 +259,7 @@ def timeline(
                 legendgrouptitle={"text": labels.lane_treatments},
                 customdata=[b.treatment.treatment_id for b in group],
                 text=[html.escape(b.label) for b in group],
-                textposition=["outside" if b.text_outside else "inside" for b in group],
-                insidetextanchor="start",
-                textfont={"size": 11},
-                constraintext="none",
-                cliponaxis=False,
+                textposition="none",  # the name is on the y axis (row_label)
                 hovertext=[
                     f"<b>{html.escape(b.label)}</b><br>{kind_name}<br>{b.treatment.start_date.isoformat()} – "
                     + (
@@ -353,25 +354,19 @@ def timeline(
     for boundary in (lanes.imaging + 0.5, lanes.treatments[-1] + 0.5, lanes.sre + 0.5):
         fig.add_hline(y=boundary, line={"color": "#e0e0e0", "width": 1})
 
-    tick_vals = [
-        lanes.diagnosis,
-        lanes.imaging,
-        sum(lanes.treatments) / n_rows,
-        lanes.sre,
-        lanes.mdt,
-    ]
+    # Each treatment row is named on the y axis; the treatments lane is named in the legend.
+    row_names = {b.row: row_label(b.label) for b in bars}
+    tick_vals = [lanes.diagnosis, lanes.imaging, *lanes.treatments, lanes.sre, lanes.mdt]
     tick_text = [
         labels.lane_diagnosis,
         labels.lane_imaging,
-        labels.lane_treatments,
+        *(row_names.get(r, labels.lane_treatments) for r in range(n_rows)),
         labels.lane_sre,
         labels.lane_mdt,
     ]
+    # The axis ends just after the last dated item: nothing is written after the bars any more.
     pad = timedelta(days=max(span_days // 25, 7))
-    # The axis reaches past the last label written after its bar: a recent treatment's label ran
-    # off the plot into the legend ("Dexamethasone 10 mg then 4" under "MDT").
-    reach = _label_reach(bars, span_days)
-    right = max(last + pad, reach + pad / 2) if reach is not None else last + pad
+    right = last + pad
     base_layout(fig, labels.timeline_title, 270 + 48 * (4 + n_rows))  # + the legend below
     fig.update_layout(
         barmode="overlay",
@@ -393,9 +388,11 @@ def timeline(
         range=[(first - pad).isoformat(), right.isoformat()],
         showgrid=True,
         gridcolor="#eeeeee",
-        tickformat=labels.date_ticks or None,
+        **date_ticks(labels.date_ticks),
     )
     fig.update_yaxes(
+        automargin=True,
+        tickfont={"size": 11},
         tickvals=tick_vals,
         ticktext=tick_text,
         range=[lanes.mdt + 0.6, -0.6],

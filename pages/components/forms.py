@@ -165,7 +165,9 @@ def referral_form(ctx: PageContext) -> None:
         st.success(tr("form.referral.already" if last["repeat"] else "form.referral.done", case=last["case_id"]))
     with st.form("referral_form", clear_on_submit=False, border=True):
         st.subheader(tr("form.referral.title"))
-        c1, c2, c3, c4 = st.columns(4)
+        # the date field wider, the sex picker narrower: at 1024 px an empty date's "yyyy/mm/dd"
+        # was cut in a quarter of the form ("yyyy / mm / c")
+        c1, c2, c3, c4 = st.columns((1.0, 1.0, 0.7, 1.3))
         with c1:
             mrn = st.text_input(tr("col.mrn"), max_chars=20, key=form.key("mrn"), help=tr("form.mrn_help"))
             form.error("mrn")

@@ -51,7 +51,8 @@ def single_form(ctx: PageContext, cf: CaseFile) -> None:
     form = FormState(f"add_lab_{cf.case.case_id}")
     form.notice()
     st.markdown(f"**{tr('fact.add.lab_result')}**")
-    c1, c2, c3, c4 = st.columns(4)
+    # the date field wider: at 1024 px an empty date's "yyyy/mm/dd" was cut in a quarter of the row
+    c1, c2, c3, c4 = st.columns((1.1, 0.9, 0.8, 1.4))
     with c1:
         analyte = st.selectbox(
             tr("form.analyte"),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -10,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from core.i18n import LANGUAGES, MESSAGES, enum_label
+from core.text import md_inline
 from core.vocabulary import (
     Bone,
     LesionType,
@@ -95,6 +99,44 @@ def localise_frame(frame: pd.DataFrame, lang: str, vocabs: Mapping[str, type[Str
 def case_link_column(tr: Callable[..., str]) -> Any:
     """The case number column (rows open the case board when selected: see :func:`case_table`)."""
     return st.column_config.NumberColumn(tr("col.case_id"), format="#%d", width="small")
+
+
+def text_px(text: str) -> float:
+    """About how wide ``text`` is in the data grid's 14 px font: full-width (CJK) characters 14 px,
+    others ~6.8 px."""
+    return sum(14.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 6.8 for ch in text)
+
+
+def fit_width(values: Any, *, floor: int = 120, cap: int = 360) -> int:
+    """A grid column's width (px) that shows the longest of ``values`` whole (within ``cap``):
+    the grid's own sizing left "Lecture Case 2 (synthetic) / 讲座病…" cut."""
+    longest = max((text_px(str(v)) for v in values if isinstance(v, str)), default=0.0)
+    return int(min(cap, max(floor, math.ceil(longest) + 24)))
+
+
+def _table_cell(value: object) -> str:
+    if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, date):
+        # non-breaking hyphens: a narrow column broke "2026-09-" / "17" over two lines
+        return value.strftime("%Y\u2011%m\u2011%d")
+    return md_inline(value)
+
+
+def text_table(frame: pd.DataFrame, *, tinted: Sequence[bool] | None = None, tint: str = "") -> None:
+    """A short table whose cells hold free text (plan items, actions, reasons), drawn so every
+    cell wraps and reads whole: in ``st.dataframe`` a long cell is cut at the column's width (the
+    plan item "Emergency decompression: T9 subtotal corpectomy, titanium mesh with cem…"). Every
+    cell is Markdown-escaped (``st.table`` renders Markdown); empty cells stay empty."""
+    shown = frame.astype(object).map(_table_cell)
+    shown.columns = [md_inline(c) for c in frame.columns]
+    if tinted is None or not any(tinted):
+        st.table(shown, hide_index=True, border="horizontal")
+        return
+    # rows flagged in ``tinted`` take the constant CSS ``tint`` (e.g. overdue actions)
+    styles = pd.DataFrame("", index=shown.index, columns=shown.columns)
+    styles.loc[[bool(x) for x in tinted]] = tint
+    st.table(shown.style.apply(lambda _: styles, axis=None), hide_index=True, border="horizontal")
 
 
 def case_table(

@@ -118,3 +118,15 @@ def test_empty_cells_show_a_dash_not_none(page_store: str, user_ids: dict[str, i
     trail = next(df.value for df in at.dataframe if "操作" in df.value.columns and "锁定至" not in df.value.columns)
     for column in trail.columns:
         assert not trail[column].isna().any(), column
+
+
+def test_audit_roles_read_in_chinese(page_store: str, user_ids: dict[str, int]) -> None:
+    """The audit trail's role column said "admin", "coordinator" in the Chinese page (browser walk,
+    2026-12): it shows the vocabulary's labels."""
+    at = app("admin", user_id=user_ids["admin"])
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert not at.exception
+    trail = next(df.value for df in at.dataframe if "操作" in df.value.columns and "锁定至" not in df.value.columns)
+    roles = set(trail["角色"].dropna()) - {"—"}
+    assert roles and roles <= {"主持人", "成员", "协调员", "分析员", "管理员"}, roles

@@ -193,6 +193,26 @@ def test_tabs_render_their_sections(page_store: str, user_ids: dict[str, int], l
     assert "Open actions" in decisions
 
 
+def test_plan_items_are_a_table_that_wraps_not_a_grid_that_cuts(
+    page_store: str, user_ids: dict[str, int], lecture: dict[int, int], template_cur: duckdb.DuckDBPyConnection
+) -> None:
+    """The signed plan's items were an ``st.dataframe`` whose cells are cut at the column's width
+    ("Emergency decompression: T9 subtotal corpectomy, titanium mesh with cem…", "CDK4/6 i…"):
+    they are a wrapping ``st.table`` now, every item and reason whole and Markdown-escaped."""
+    at = open_case(user_ids["chair"], lecture[2], tab="Decisions & actions")
+    stored = template_cur.execute(
+        "SELECT p.text, p.reason FROM plan_item p JOIN decision d USING (decision_id) WHERE d.case_id = ?",
+        [lecture[2]],
+    ).fetchall()
+    assert stored
+    plan = next(t.value for t in at.table if "Item" in t.value.columns)
+    shown = {cell.replace("\\", "") for column in ("Item", "Reason") for cell in plan[column]}
+    longest = max((text for text, _ in stored), key=len)
+    assert len(longest) > 80 and longest in shown
+    assert {reason for _, reason in stored if reason} <= shown
+    assert not [df for df in at.dataframe if "Item" in df.value.columns]
+
+
 def test_signature_meaning_in_chinese_on_the_decisions_tab(
     page_store: str, user_ids: dict[str, int], lecture: dict[int, int]
 ) -> None:

@@ -13,8 +13,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.i18n import enum_label, t
 from core.models import Decision, Outcome, PlanItem
-from db import agenda, decision_reads, decision_signing, decisions, meetings, users
+from core.vocabulary import Specialty
+from db import actions, agenda, decision_reads, decision_signing, decisions, meetings, users
 from db.connection import connect
 from db.demo import lecture_case_id
 from tests.pages.conftest import app, texts
@@ -360,7 +362,7 @@ def test_minutes_on_screen_say_what_happened(user_ids: dict[str, int], store_cur
     )
     case_id = int(store_cur.execute("SELECT min(case_id) FROM agenda_item WHERE meeting_id = ?", [mid]).fetchone()[0])  # type: ignore[index]
     at = app("decisions", user_id=user_ids["chair"], query={"case": str(case_id)})
-    at.session_state["dec.meeting"] = mid
+    at.session_state["dec.meeting__en"] = mid
     at.run()
     at.toggle(key="dec.minutes_screen").set_value(True).run()
     assert not at.exception
@@ -400,7 +402,7 @@ def test_documents_follow_a_switch_to_chinese(user_ids: dict[str, int], store_cu
     )
     case_id = int(store_cur.execute("SELECT min(case_id) FROM agenda_item WHERE meeting_id = ?", [mid]).fetchone()[0])  # type: ignore[index]
     at = app("decisions", user_id=user_ids["chair"], query={"case": str(case_id)})
-    at.session_state["dec.meeting"] = mid
+    at.session_state["dec.meeting__en"] = mid
     at.run()
     at.toggle(key="dec.minutes_screen").set_value(True).run()
     assert "Discussed, with the decision (" in texts(at)
@@ -428,3 +430,62 @@ def test_quorum_is_not_called_met_before_the_plan_has_an_item(
     assert not any(i.value.startswith("No plan item yet") for i in at.info)
     verdicts = [s.value for s in at.success] + [w.value for w in at.warning] + [i.value for i in at.info]
     assert any(v.startswith(("Quorate", "Provisional", "Chair")) for v in verdicts), verdicts
+
+
+def test_meeting_and_case_pickers_follow_a_switch_to_chinese(
+    user_ids: dict[str, int], store_cur: duckdb.DuckDBPyConnection
+) -> None:
+    """The meeting picker kept "2026-12-10 · planned" (and the case picker its English urgency)
+    after a switch to Chinese (browser walk, 2026-12): both are keyed per language now, and the
+    meeting and case chosen in English stay chosen."""
+    mid = int(
+        store_cur.execute("SELECT meeting_id FROM meeting WHERE status = 'planned' ORDER BY meeting_date LIMIT 1").fetchone()[0]  # type: ignore[index]
+    )
+    at = app("decisions", user_id=user_ids["chair"])
+    at.session_state["dec.meeting__en"] = mid
+    at.run()
+    meeting, case = at.selectbox(key="dec.meeting__en"), at.selectbox(key=f"dec.case.{mid}__en")
+    assert meeting.format_func(mid).endswith("· planned")
+    chosen_case = case.value
+    at.button_group(key="lang_pick").set_value("zh").run()
+    at.run()
+    assert not at.exception
+    meeting, case = at.selectbox(key="dec.meeting__zh"), at.selectbox(key=f"dec.case.{mid}__zh")
+    assert meeting.value == mid and case.value == chosen_case
+    assert meeting.format_func(mid).endswith("· 计划中")
+    shown = [*meeting.options, *case.options]  # the labels as drawn
+    assert not [text for text in shown if "planned" in text or "routine" in text or "urgent" in text]
+
+
+def test_a_cases_actions_read_whole_in_a_wrapping_table(user_ids: dict[str, int], store_cur: duckdb.DuckDBPyConnection) -> None:
+    """A case's actions were a grid that cut each description at the column's width and pushed
+    owner, due date and status out of view at 1024 px (browser walk, 2026-12): they are a table
+    that wraps now, every description whole and escaped; overdue ones keep their tint and word."""
+    case_id = lecture_case_id(store_cur, 2)
+    stored = actions.actions(store_cur, case_id=case_id)
+    assert len(stored) >= 3
+    at = app("decisions", user_id=user_ids["chair"], query={"case": str(case_id)})
+    at.run()
+    assert not at.exception
+    action = t("col.description")
+    table = next(tb.value for tb in at.table if action in tb.value.columns)
+    assert {cell.replace("\\", "") for cell in table[action]} == set(stored["description"])
+    assert all(len(day) == 10 for day in table[t("col.due_date")] if day)
+    assert not [df for df in at.dataframe if action in df.value.columns and len(df.value) == len(stored)]
+
+
+def test_new_action_specialty_follows_a_switch_to_chinese(user_ids: dict[str, int], store_cur: duckdb.DuckDBPyConnection) -> None:
+    """The new action's specialty picker went on showing "medical oncology" after a switch to
+    Chinese (browser walk, 2026-12): it is keyed per language, its chosen specialty kept."""
+    case_id = lecture_case_id(store_cur, 2)
+    at = app("decisions", user_id=user_ids["chair"], query={"case": str(case_id)})
+    at.run()
+    en = at.selectbox(key=f"dec.{case_id}.act.specialty__en")
+    chosen = en.value
+    assert en.format_func(chosen) == enum_label(chosen, "en", Specialty)
+    at.button_group(key="lang_pick").set_value("zh").run()
+    at.run()
+    assert not at.exception
+    zh = at.selectbox(key=f"dec.{case_id}.act.specialty__zh")
+    assert zh.value == chosen
+    assert zh.format_func(chosen) == enum_label(chosen, "zh", Specialty) != enum_label(chosen, "en", Specialty)

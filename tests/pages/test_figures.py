@@ -40,6 +40,7 @@ from pages.components.figures import (
     timeline_window,
     treatment_label,
 )
+from pages.components.figures_timeline import ROW_LABEL_CHARS, row_label
 
 TODAY = date(2025, 6, 1)
 CTX = {"today": TODAY}
@@ -396,18 +397,18 @@ def test_timeline_lanes_and_mdt_markers() -> None:
         meetings=[(date(2025, 3, 5), "Weekly MDT")],
         decisions=[(date(2025, 3, 5), "Fix the left femur")],
     )
-    assert list(fig.layout.yaxis.ticktext) == [
-        "Diagnosis & course",
-        "Imaging",
-        "Treatments",
-        "Skeletal-related events",
-        "MDT",
-    ]
+    ticks = list(fig.layout.yaxis.ticktext)
+    assert ticks[:2] == ["Diagnosis & course", "Imaging"]
+    assert ticks[-2:] == ["Skeletal-related events", "MDT"]
+    # the treatment rows between them are named by their treatments; the lane by the legend
+    assert sorted(ticks[2:-2]) == sorted(["Letrozole", "RT T9 20 Gy / 5 fx", "Zoledronic acid 4 mg q12w", "IM nail left femur"])
+    assert {t.legendgrouptitle.text for t in fig.data if t.legendgroup == "treatment"} == {"Treatments"}
     names = {t.name for t in fig.data}
     assert {"MDT meeting", "MDT decision"} <= names
     zh = timeline(timeline_case(), labels=Labels.zh())
     assert zh.layout.title.text == "时间线"
-    assert "治疗" in zh.layout.yaxis.ticktext
+    assert "治疗" in {t.legendgrouptitle.text for t in zh.data if t.legendgroup == "treatment"}
+    assert "治疗" in timeline(case_file(), labels=Labels.zh()).layout.yaxis.ticktext  # no treatment: the lane's name
 
 
 def test_overlapping_treatments_get_separate_rows() -> None:
@@ -628,25 +629,67 @@ def test_every_analyte_has_a_reference_row_with_a_source() -> None:
             assert row.source and (row.lower is None or row.upper is None or row.lower < row.upper)
 
 
-def test_a_recent_treatments_label_stays_on_the_axis() -> None:
-    """A label written after a short, recent bar ran off the plot into the legend: the axis now
-    reaches past it (at ~1000 px, one 11 px character per 1/125 of the span)."""
+def test_treatment_names_sit_on_the_y_axis_and_the_date_axis_ends_with_the_record() -> None:
+    """Names written after short, recent bars ran off a 1024 px plot, over the next bar and the
+    "Today" line, and the date axis was stretched months past the last date to make room
+    (browser walk, 2026-12). Each treatment row is now named on the y axis (wrapped), nothing is
+    written after a bar, and the axis ends a few days after the record's last date."""
     late = Treatment(
         treatment_id=15,
         patient_id=1,
-        kind="steroid",
-        name="Dexamethasone 10 mg IV then 4 mg every 6 h, tapered after surgery",
+        kind="surgery",
+        name="T9 subtotal corpectomy, titanium mesh with cement, posterior instrumentation T7-T11",
         start_date=date(2025, 1, 10),
-        end_date=date(2025, 1, 12),
+        end_date=date(2025, 1, 10),
     )
     cf = case_file(treatments=(*TREATMENTS, late), events=EVENTS)
     fig = timeline(cf)
-    trace = next(t for t in fig.data if isinstance(t, go.Bar) and 15 in t.customdata)
-    assert trace.textposition[list(trace.customdata).index(15)] == "outside"
-    span_days = (late.start_date - date(2023, 5, 10)).days  # diagnosis to the last date
-    label = next(text for text in trace.text if text.startswith("Dexamethasone"))
-    label_end = late.start_date + timedelta(days=(len(label) + 2) * span_days / 125)
-    assert date.fromisoformat(str(fig.layout.xaxis.range[1])[:10]) > label_end
-    # and the legend is under the plot, not beside it where those labels ran into it
+    bars = [t for t in fig.data if isinstance(t, go.Bar)]
+    assert {t.textposition for t in bars} == {"none"}
+    ticks = dict(zip(fig.layout.yaxis.tickvals, fig.layout.yaxis.ticktext, strict=True))
+    row_of = {tid: y for t in bars for tid, y in zip(t.customdata, t.y, strict=True)}
+    assert ticks[row_of[15]] == ("T9 subtotal corpectomy,<br>titanium mesh with cement,<br>posterior instrumentation…")
+    assert ticks[row_of[13]] == "Zoledronic acid 4 mg q12w"
+    last = max(_all_dates_of(cf))
+    right = date.fromisoformat(str(fig.layout.xaxis.range[1])[:10])
+    assert last < right <= last + timedelta(days=max((last - date(2023, 5, 10)).days // 25, 7))
+    assert fig.layout.yaxis.automargin is True
+    # the legend is under the plot, not beside it
     assert fig.layout.legend.orientation == "h"
     assert fig.layout.legend.y < 0
+
+
+def _all_dates_of(cf: CaseFile) -> list[date]:
+    return [cf.as_of, cf.case.referral_date, *(t.start_date for t in cf.treatments), *(e.event_date for e in cf.events)]
+
+
+def test_row_labels_wrap_escape_and_share_a_row_per_name() -> None:
+    assert row_label("Letrozole") == "Letrozole"
+    assert row_label("<b>x</b>") == "&lt;b&gt;x&lt;/b&gt;"
+    zh = row_label("地舒单抗120毫克皮下注射每4周一次并补充钙剂和维生素D")
+    assert all(len(line) <= ROW_LABEL_CHARS // 2 for line in zh.split("<br>"))
+    # two courses of the same drug that do not overlap share one row; another drug gets its own
+    courses = tuple(
+        Treatment(treatment_id=30 + i, patient_id=1, kind="radiotherapy", name=name, start_date=start, end_date=start)
+        for i, (name, start) in enumerate(
+            (("RT T9 8 Gy", date(2024, 9, 2)), ("RT T9 8 Gy", date(2024, 12, 2)), ("RT L2 8 Gy", date(2024, 9, 3)))
+        )
+    )
+    fig = timeline(case_file(treatments=courses))
+    rows = {tid: y for t in fig.data if isinstance(t, go.Bar) for tid, y in zip(t.customdata, t.y, strict=True)}
+    assert rows[30] == rows[31] != rows[32]
+
+
+def test_chinese_date_ticks_carry_the_day_when_ticks_are_weeks_apart() -> None:
+    """Over two months of labs Plotly ticks every two weeks, and the Chinese "%Y-%m" read
+    "2026-10, 2026-10, 2026-11, 2026-11" (browser walk, 2026-12): the month format applies only
+    where ticks are a month or more apart; English keeps Plotly's own labels."""
+    cf = case_file(labs=(lab("hb", "120", date(2025, 4, 1)), lab("hb", "110", date(2025, 5, 20))))
+    for fig in (lab_trends(cf, labels=Labels.zh()), timeline(cf, labels=Labels.zh())):
+        axis = fig.layout.xaxis
+        assert axis.tickformat is None
+        stops = {tuple(stop.dtickrange): stop.value for stop in axis.tickformatstops}
+        assert stops[(None, "M1")] == "%Y-%m-%d"
+        assert stops[("M1", "M12")] == "%Y-%m"
+    english = lab_trends(cf).layout.xaxis
+    assert english.tickformat is None and not english.tickformatstops

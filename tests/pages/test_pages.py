@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
 
+from core.i18n import t
 from core.permissions import PAGE_CAPABILITY, allowed
 from db.connection import connect
+from pages.components.widgets import text_px
 from tests.pages.conftest import PAGES, app, texts
 
 ROLES = ("chair", "member", "coordinator", "analyst", "admin")
@@ -144,3 +147,25 @@ def test_case_list_filters_say_all_when_nothing_is_picked(page_store: str, user_
     at = app("cases", user_id=user_ids["coordinator"]).run()
     assert not at.exception
     assert [m.placeholder for m in at.multiselect][:4] == ["All"] * 4  # the referral form follows
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_case_list_shows_whole_patient_names_and_what_is_missing(page_store: str, user_ids: dict[str, int], lang: str) -> None:
+    """The grid sized the patient column itself and cut "Lecture Case 2 (synthetic) / 讲座病…" at
+    1024 and 1440 px (browser walk, 2026-12): the patient and "missing" columns are sized to
+    their longest text now (the "missing" list within 420 px: its longest entries still need the
+    case board's readiness panel)."""
+    at = app("cases", user_id=user_ids["coordinator"])
+    at.session_state["lang"] = lang
+    at.run()
+    assert not at.exception
+    grid = at.dataframe[0]
+    widths = json.loads(grid.proto.columns)
+    frame = grid.value
+    for key, cap in (("col.patient", 360), ("col.missing", 420)):
+        name = t(key, lang=lang)
+        longest = max(frame[name].astype(str), key=text_px)
+        assert min(text_px(longest) + 8, cap) <= widths[name]["width"] <= cap, (longest, widths[name])
+    patient = t("col.patient", lang=lang)
+    assert max(text_px(n) for n in frame[patient]) + 8 <= widths[patient]["width"]
+    assert any("（虚构）" in name for name in frame[t("col.patient", lang=lang)])  # the long lecture names are there
