@@ -57,11 +57,11 @@ def attendance_panel(ctx: PageContext, meeting: Meeting) -> None:
     meter = st.container(border=True)
     people = listing.members(ctx.cur, mid)
     if editable:
-        cols = st.columns(3)
+        cols = st.columns(2)  # three columns cut "name · specialty" at 1024 px
         for i, row in enumerate(people.itertuples()):
             key = f"mtg_att_{mid}_{int(row.user_id)}"
             st.session_state[key] = bool(row.present)
-            with cols[i % 3]:
+            with cols[i % 2]:
                 st.toggle(
                     f"{md(row.display_name)} · {enum_label(row.specialty, ctx.lang, Specialty)}",
                     key=key,

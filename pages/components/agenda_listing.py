@@ -49,9 +49,9 @@ def candidate(ctx: PageContext, meeting_id: int, row: Any, summary: CaseSummary)
     tr = ctx.t
     case_id = int(row.case_id)
     with st.container(border=True):
+        # the name on a line of its own: in the left column it was cut at 1024 px
+        links.page_link("case", f"**{md(row.patient)}** · \\#{case_id}", query={"case": str(case_id)})
         left, mid, right = st.columns([3, 4, 3])
-        with left:
-            links.page_link("case", f"**{md(row.patient)}** · \\#{case_id}", query={"case": str(case_id)})
         left.caption(
             " · ".join(
                 (

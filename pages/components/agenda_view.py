@@ -26,7 +26,7 @@ from pages.components.agenda_cases import CaseSummary, readiness_text, short_fla
 from pages.components.agenda_common import md
 from pages.components.agenda_status import minutes_seconds
 from pages.components.guard import PageContext
-from pages.components.widgets import case_link_column, case_table, localise_frame
+from pages.components.widgets import case_link_column, case_table, fit_width, localise_frame
 
 log = logging.getLogger("bonemdt.meetings")
 
@@ -210,7 +210,8 @@ def agenda_table(ctx: PageContext, frame: pd.DataFrame, sums: dict[int, CaseSumm
         height=min(3 + 35 * (len(out) + 1), 780),
         column_config={
             tr("col.position"): st.column_config.NumberColumn(width=36),
-            tr("col.patient"): st.column_config.TextColumn(width=210),
+            # the longest name whole ("Lecture Case 2 (synthetic) / 讲座病…" was cut at 210 px)
+            tr("col.patient"): st.column_config.TextColumn(width=fit_width(frame["patient"], floor=160)),
             tr("col.primary_tumour"): st.column_config.TextColumn(width=115),  # "unknown primary" whole
             # "危急（即刻处理）" is eight full-width characters: 85 px cut it to "危急（即刻处".
             tr("col.urgency"): st.column_config.TextColumn(width=125 if ctx.lang == "zh" else 85),

@@ -334,3 +334,19 @@ def test_agenda_labels_fit_their_columns(page_store: str, user_ids: dict[str, in
         for value in vocab:
             label = enum_label(value, lang)
             assert _text_px(label) + 8 <= width, f"{label!r} does not fit the {width} px {t(column, lang)!r} column"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_agenda_shows_whole_patient_names(page_store: str, user_ids: dict[str, int], next_meeting: int, lang: str) -> None:
+    """The agenda grid's patient column was a fixed 210 px and cut "Lecture Case 2 (synthetic) /
+    讲座病…" (browser walk, 2026-12): it is sized to the longest name now."""
+    from pages.components.widgets import text_px
+
+    at = app("meetings", user_id=user_ids["coordinator"])
+    at.session_state["lang"] = lang
+    at.run()
+    assert not at.exception
+    grid = at.dataframe[0]
+    widths = json.loads(grid.proto.columns)
+    patient = t("col.patient", lang=lang)
+    assert max(text_px(str(n)) for n in grid.value[patient]) + 8 <= widths[patient]["width"]
