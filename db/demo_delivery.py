@@ -10,6 +10,9 @@ from db.demo_base import _Case
 from db.demo_meetings import MeetingRecords
 from db.demo_vocabulary import OWNER_FOR_KIND, SPECIALTY_OF_OWNER, TREATMENT_KINDS
 
+# The coordinator's standing action after every decision (free text, written in both languages).
+_SEND_OUTCOME = "Send the MDT outcome to the referrer / 将MDT结论发送给转诊医生"
+
 
 class MeetingFollowThrough(MeetingRecords):
     """Actions, delivery, deaths, follow-ups and case status."""
@@ -24,7 +27,7 @@ class MeetingFollowThrough(MeetingRecords):
             case_id = c.row["case_id"]
             pid = c.row["patient_id"]
             death = self.deaths.get(pid)
-            actions: list[tuple[str, str, int | None, int]] = [("coordinator", "Send the MDT outcome to the referrer", None, 1)]
+            actions: list[tuple[str, str, int | None, int]] = [("coordinator", _SEND_OUTCOME, None, 1)]
             if meta["outcome"] != "decided":
                 actions.append(
                     (
