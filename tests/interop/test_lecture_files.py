@@ -64,7 +64,9 @@ def test_data_file_is_a_case_file_plus_the_demo_part(n: int) -> None:
     demo = raw["demo"]
     assert set(demo) <= {"dates_for", "meetings", "plan", "noms"}
     assert lecture_dates_for(n).weekday() == MEETING_WEEKDAY
-    assert demo["meetings"] and all(0 <= k < N_PAST_MEETINGS + N_UPCOMING_MEETINGS for k, _ in demo["meetings"])
+    assert demo["meetings"] and all(0 <= m[0] < N_PAST_MEETINGS + N_UPCOMING_MEETINGS for m in demo["meetings"])
+    # [meeting, outcome] or [meeting, outcome, urgency at listing] (a case listed again after treatment)
+    assert all(len(m) == 2 or (len(m) == 3 and m[2] in ("emergency", "urgent", "routine")) for m in demo["meetings"])
     assert demo["meetings"][0][1] == "decided"
     assert all(len(item) == 5 for item in demo["plan"])
     # The file's dates lie in its own calendar: none after the week that follows its last past meeting.
