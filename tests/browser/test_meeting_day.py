@@ -185,7 +185,10 @@ def present(chair: Page, case_id: int, n: int) -> None:
             move = chair.locator(f".st-key-{button} button")
             if move.is_disabled():
                 break
-            move.click()
+            try:  # a rerun under load may disable it between the check and the click: the end
+                move.click(timeout=15_000)
+            except PlaywrightTimeoutError:
+                break
             settle(chair)
     expect(case_heading(chair, case_id, level=3)).to_be_visible()
 
