@@ -283,25 +283,24 @@ def validate(field: str, value: object) -> object:
 
 
 # SQL: the value in force now per (case, field), for lists and readiness (JSON text values).
-CURRENT_SQL = """
+_CURRENT_SQL = """
     SELECT case_id, field, value, observed_on FROM (
         SELECT a.*, row_number() OVER (
             PARTITION BY a.case_id, a.field ORDER BY a.observed_on DESC, a.recorded_at DESC, a.assessment_id DESC
         ) AS rn
         FROM assessment a
-        WHERE a.observed_on <= current_date
+        WHERE a.observed_on <= current_date{cases}
           AND NOT EXISTS (SELECT 1 FROM assessment b WHERE b.supersedes = a.assessment_id)
     ) ranked WHERE rn = 1 AND NOT retracted
 """
+CURRENT_SQL = _CURRENT_SQL.format(cases="")
 
 
 def current_sql_of(cases: str) -> str:
     """:data:`CURRENT_SQL` for the cases a constant subquery names (``SELECT case_id FROM page``),
     filtered before the ranking: PostgreSQL does not push a semi-join into a window subquery, so
     a filter outside it would rank the whole store's assessments first."""
-    return CURRENT_SQL.replace(
-        "WHERE a.observed_on <= current_date", "WHERE a.observed_on <= current_date AND a.case_id IN (" + cases + ")"
-    )
+    return _CURRENT_SQL.format(cases=" AND a.case_id IN (" + cases + ")")
 
 
 def _typed(field: str) -> str:
