@@ -306,6 +306,28 @@ def label_or_raw(prefix: str, value: object, lang: str = "en") -> str:
     return pair[1] if lang == "zh" else pair[0]
 
 
+# The plain words of a rule's source; citations (author, year, guideline code) read the same in both.
+_SOURCE_WORDS_ZH = {
+    "lecture": "讲座",
+    "department policy": "科室策略",
+    "current guidelines": "现行指南",
+    "label": "药品说明书",
+    "labels": "药品说明书",
+    "Zometa label": "唑来膦酸（Zometa）说明书",
+    "Xgeva label": "地舒单抗（Xgeva）说明书",
+    "BOA 2015 good practice": "BOA 2015 良好实践",
+    "lecture (RCC is hypervascular)": "讲座（肾细胞癌富血供）",
+    "ESMO febrile neutropenia": "ESMO 发热性中性粒细胞减少指南",
+}
+
+
+def source_text(source: str, lang: str = "en") -> str:
+    """A rule's source as shown: its parts ("lecture; NICE NG234") with the plain words translated."""
+    if lang != "zh":
+        return source
+    return "；".join(_SOURCE_WORDS_ZH.get(part.strip(), part.strip()) for part in source.split(";"))
+
+
 def register(messages: dict[str, tuple[str, str]]) -> None:
     """Add a module's messages to the catalogue (keys must be new)."""
     clash = set(messages) & set(MESSAGES)

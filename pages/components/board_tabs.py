@@ -11,7 +11,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from core.i18n import enum_label
+from core.i18n import enum_label, source_text
 from core.minutes import meaning_label
 from core.rules import RuleHit
 from core.vocabulary import AgendaStatus, DecisionStatus, Outcome, PlanDisposition, PlanKind, Priority, QuorumState, Specialty
@@ -114,7 +114,7 @@ def _suggestion(ctx: PageContext, hit: RuleHit) -> None:
     lines = [ctx.t("board.suggest.reason", reason=escape_md(reason))]
     if rationale:
         lines.append(ctx.t("board.suggest.rationale", rationale=escape_md(rationale)))
-    lines.append(ctx.t("board.suggest.source", source=escape_md(hit.source), rule=hit.rule_id))
+    lines.append(ctx.t("board.suggest.source", source=escape_md(source_text(hit.source, ctx.lang)), rule=hit.rule_id))
     st.caption("  \n".join(lines))
 
 

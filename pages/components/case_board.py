@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from core.i18n import enum_label
+from core.i18n import enum_label, source_text
 from db import cases, meetings
 from db.board import Board
 from pages.components import board_tabs, cache, figures, forms_assessment, forms_header, score_cards
@@ -244,7 +244,7 @@ def red_flags(ctx: PageContext, board: Board) -> None:
         body = (
             f"**{escape_md(text)}**  \n"
             f"{ctx.t('board.redflag.reason', reason=escape_md(reason))}  \n"
-            f"{ctx.t('board.redflag.source', source=escape_md(hit.source))} · {hit.rule_id}"
+            f"{ctx.t('board.redflag.source', source=escape_md(source_text(hit.source, ctx.lang)))} · {hit.rule_id}"
         )
         if hit.urgency == "emergency":
             st.error(body, icon=":material/emergency:")

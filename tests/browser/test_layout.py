@@ -44,9 +44,12 @@ def open_signed_in(
     page.get_by_label(t("signin.username"), exact=True).fill(user or ("admin" if path == "admin" else "chair"))
     page.get_by_label(t("signin.password"), exact=True).fill(DEMO_PASSWORD)
     page.get_by_role("button", name=t("signin.submit"), exact=True).click()
+    # settle() alone can run before the sign-in's rerun has started: wait for the form to go first
+    expect(page.get_by_label(t("signin.password"), exact=True)).to_have_count(0)
     settle(page)
     if lang == "zh":
         page.locator('[data-testid="stSidebar"]').get_by_text("简体中文", exact=True).click()
+        expect(page.locator('[data-testid="stSidebar"]').get_by_text("语言", exact=False).first).to_be_visible()
         settle(page)
     return page
 
@@ -87,7 +90,7 @@ def test_case_board_reads_at_both_widths(
         expect(page.locator('[data-testid="stMetricValue"]').filter(has_text=re.compile(r"^\d+/10$")).first).to_be_visible()
         # one "computed" line for the board, not one per card
         template = MESSAGES["board.cards.computed"][1 if lang == "zh" else 0]
-        assert page.get_by_text(template.split("{")[0].strip()).count() == 1
+        expect(page.get_by_text(template.split("{")[0].strip())).to_have_count(1)
         # "Points and sources" at full width: pick SINS, its points table is wider than a card
         page.get_by_role("button", name="SINS", exact=True).click()
         settle(page)
@@ -177,7 +180,7 @@ def test_empty_date_fields_show_their_placeholder_whole_at_1024(
         settle(page)
         page.get_by_text(tr["fact.entry.lab_result"], exact=True).click()
         settle(page)
-        assert page.locator('[data-testid="stDateInputFieldsScroller"]:visible').count() >= 2
+        expect(page.locator('[data-testid="stDateInputFieldsScroller"]:visible').nth(1)).to_be_visible()
         assert page.evaluate(CUT_DATES) == []
         # the checker's own check: the same field squeezed is reported
         page.locator('[data-testid="stDateInput"]:visible').first.evaluate("e => { e.style.width = '80px'; }")

@@ -45,3 +45,18 @@ def test_counts_are_worded_for_their_number() -> None:
     assert t("urg.banner", n=4).startswith("4 cases escalated")
     assert t("urg.banner", n=1).startswith("1 case escalated since listing: its")
     assert t("import.refused", n=1) == "Refused, nothing was written (1 problem):"
+
+
+def test_rule_sources_read_in_chinese() -> None:
+    """A rule's source keeps its citations and translates its plain words ("lecture", "department
+    policy", "label"), which read English in Chinese before (browser walk, 2026-12)."""
+    from core.i18n import source_text
+    from core.rules import RULES
+
+    assert source_text("lecture; department policy", "en") == "lecture; department policy"
+    assert source_text("lecture; department policy", "zh") == "讲座；科室策略"
+    assert source_text("lecture; NICE NG234", "zh") == "讲座；NICE NG234"
+    plain = re.compile(r"\b(lecture|policy|labels?|guidelines|practice|hypervascular|febrile)\b", re.IGNORECASE)
+    for rule in RULES:
+        shown = source_text(rule.source, "zh")
+        assert not plain.search(shown), f"{rule.id}: {shown}"
