@@ -121,3 +121,13 @@ def test_skeletal_events_count_the_versions_in_force(demo_cur: duckdb.DuckDBPyCo
         demo_cur, coordinator, "clinical_event", spare.event_id, expected_version=spare.row_version, reason="wrong patient"
     )
     assert total() == before - 1
+
+
+def test_core_attendance_names_its_standard_in_the_legend(demo_cur: duckdb.DuckDBPyConnection) -> None:
+    """The two-thirds standard is a dashed line named in the legend: as a label on the line it sat
+    on the first bar at 1024 px (browser walk, 2026-12)."""
+    fig = charts.core_attendance(analytics.core_attendance(demo_cur), "t", {"share": "s", "standard": "core standard"}, str)
+    assert not fig.layout.annotations
+    assert [s.y0 for s in fig.layout.shapes] == [200 / 3]
+    named = [trace.name for trace in fig.data if trace.showlegend]
+    assert named == ["core standard"]
