@@ -1,7 +1,9 @@
 """Browser-test fixtures: a live ``streamlit run`` on a copy of the demo store, and Debian Chromium.
 
 The server runs the real entrypoint on a free loopback port with its own copy of the demo store
-(DuckDB lets one process own a file, so every server gets its own copy). Chromium is the system
+(DuckDB lets one process own a file, so every server gets its own copy). With
+``BONEMDT_TEST_BACKEND=postgresql`` each server gets its own database copied from the PostgreSQL
+demo template instead (tests/conftest.py), so the same browser tests run on both backends. Chromium is the system
 one at /usr/bin/chromium: never ``playwright install``, and never pytest-playwright's own
 ``browser``/``page`` fixtures, which would look for the bundled browser. Screenshots and server
 logs go to tests/artifacts/browser/ (gitignored).
@@ -21,11 +23,13 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import duckdb
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.conftest import BACKEND
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts" / "browser"
@@ -63,10 +67,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 @dataclass
 class StreamlitServer:
-    """One ``streamlit run`` process on a private store copy."""
+    """One ``streamlit run`` process on a private store copy (a DuckDB file or a PostgreSQL URL)."""
 
     name: str
-    db_path: Path
+    store: str
     port: int
     log_path: Path
     proc: subprocess.Popen[bytes]
@@ -75,6 +79,15 @@ class StreamlitServer:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    def connect(self) -> Any:
+        """A connection on the server's store, to check what the browser wrote (after ``stop`` on
+        DuckDB: one process owns the file)."""
+        if self.store.startswith("postgresql://"):
+            from db.connection import connect
+
+            return connect(self.store)
+        return duckdb.connect(self.store, read_only=True)
 
     def log_text(self) -> str:
         self._log.flush()
@@ -122,20 +135,40 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+class StoreMaker:
+    """Private copies of the demo store for servers: a DuckDB file, or a PostgreSQL database made
+    from the PostgreSQL demo template (``BONEMDT_TEST_BACKEND=postgresql``)."""
+
+    def __init__(self, request: pytest.FixtureRequest, template: Path) -> None:
+        self._request = request
+        self._template = template
+
+    def new(self, workdir: Path) -> str:
+        if BACKEND == "postgresql":
+            cluster = self._request.getfixturevalue("pg_cluster")
+            return str(cluster.url(cluster.create(self._request.getfixturevalue("pg_demo_template"))))
+        workdir.mkdir(parents=True, exist_ok=True)
+        db_path = workdir / "demo.duckdb"
+        shutil.copy(self._template, db_path)
+        return str(db_path)
+
+
+@pytest.fixture(scope="session")
+def store_maker(request: pytest.FixtureRequest, demo_template: Path) -> StoreMaker:
+    return StoreMaker(request, demo_template)
+
+
 def start_server(
-    name: str, template: Path, workdir: Path, extra_env: dict[str, str] | None = None, entry: str = "streamlit_app.py"
+    name: str, store: str, extra_env: dict[str, str] | None = None, entry: str = "streamlit_app.py"
 ) -> StreamlitServer:
-    """Copy the demo store into ``workdir`` and start a server on it (not yet waited for);
+    """Start a server on ``store`` (a private copy from ``StoreMaker``; not yet waited for);
     ``extra_env`` adds test hooks (e.g. the injected clock, pages/components/clock.py); ``entry``
     is the script ``streamlit run`` starts (``bonemdt_server.py``: the deployed one, with headers)."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    db_path = workdir / "demo.duckdb"
-    shutil.copy(template, db_path)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log_path = ARTIFACTS / f"server-{name}.log"
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED_ENV}
-    env.update({"BONEMDT_DB": str(db_path), "BONEMDT_DEMO": "1", "PYTHONUNBUFFERED": "1", **(extra_env or {})})
+    env.update({"BONEMDT_DB": store, "BONEMDT_DEMO": "1", "PYTHONUNBUFFERED": "1", **(extra_env or {})})
     log = log_path.open("wb")
     proc = subprocess.Popen(
         [
@@ -160,7 +193,7 @@ def start_server(
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    return StreamlitServer(name, db_path, port, log_path, proc, log)
+    return StreamlitServer(name, store, port, log_path, proc, log)
 
 
 @pytest.fixture(scope="session")
@@ -207,14 +240,14 @@ def demo_facts(demo_template: Path) -> DemoFacts:
 class ServerFactory:
     """Starts servers on private copies of the demo store; stops them all at the end."""
 
-    def __init__(self, template: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
-        self._template = template
+    def __init__(self, stores: StoreMaker, tmp_path_factory: pytest.TempPathFactory) -> None:
+        self._stores = stores
         self._tmp = tmp_path_factory
         self.started: list[StreamlitServer] = []
 
     def start(self, name: str, extra_env: dict[str, str] | None = None, entry: str = "streamlit_app.py") -> StreamlitServer:
         """Start a server (call ``wait_healthy`` before use; start several, then wait)."""
-        server = start_server(name, self._template, self._tmp.mktemp(f"server-{name}"), extra_env, entry)
+        server = start_server(name, self._stores.new(self._tmp.mktemp(f"server-{name}")), extra_env, entry)
         self.started.append(server)
         return server
 
@@ -225,13 +258,13 @@ class ServerFactory:
 
 @pytest.fixture(scope="session")
 def server_factory(
-    demo_template: Path,
+    store_maker: StoreMaker,
     demo_facts: DemoFacts,
     artifacts_dir: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[ServerFactory]:
     # demo_facts first: it reads the template before any server copies it.
-    factory = ServerFactory(demo_template, tmp_path_factory)
+    factory = ServerFactory(store_maker, tmp_path_factory)
     try:
         yield factory
     finally:

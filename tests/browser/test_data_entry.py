@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from pathlib import Path
 from typing import get_args
 
-import duckdb
 import pytest
 from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -24,7 +22,7 @@ from core.models import Lesion
 from core.vocabulary import Analyte, Histology, Modality, PrimaryTumour, Sex, Specialty, TreatmentKind
 from db.board import load_board
 from db.users import DEMO_PASSWORD
-from tests.browser.conftest import ROOT, StreamlitServer, start_server
+from tests.browser.conftest import ROOT, StoreMaker, StreamlitServer, start_server
 
 pytestmark = pytest.mark.browser
 
@@ -48,9 +46,9 @@ def settle(page: Page) -> None:
 
 
 @pytest.fixture(scope="module")
-def entry_server(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> StreamlitServer:
+def entry_server(store_maker: StoreMaker, tmp_path_factory: pytest.TempPathFactory) -> StreamlitServer:
     """A server on its own copy of the demo store (demo mode: every patient is synthetic)."""
-    server = start_server("entry", demo_template, tmp_path_factory.mktemp("server-entry"))
+    server = start_server("entry", store_maker.new(tmp_path_factory.mktemp("server-entry")))
     try:
         server.wait_healthy()
         yield server
@@ -394,7 +392,7 @@ def test_coordinator_refers_and_records_assessment_lesion_and_lab(entry_server, 
     finally:
         context.close()
     server.stop()  # DuckDB: one process owns the file
-    con = duckdb.connect(str(server.db_path), read_only=True)
+    con = server.connect()
     try:
         labs = dict(
             con.execute(

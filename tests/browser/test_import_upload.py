@@ -5,31 +5,23 @@ refused by the uploader (issue 13)."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-import duckdb
 from playwright.sync_api import expect
 
 from core.i18n import t
-from tests.browser.conftest import start_server
-from tests.interop.conftest import ensure_case_columns
+from tests.browser.conftest import StoreMaker, start_server
 
 ROOT = Path(__file__).resolve().parents[2]
 MRN = "UPLOAD-0001"
 
 
-def test_admin_uploads_a_case_file(demo_template: Path, chromium_browser, browser_page, tmp_path: Path) -> None:
-    template = tmp_path / "template.duckdb"
-    shutil.copy(demo_template, template)
-    con = duckdb.connect(str(template))
-    ensure_case_columns(con)  # no-op once the data-entry migration is merged
-    con.close()
+def test_admin_uploads_a_case_file(store_maker: StoreMaker, chromium_browser, browser_page, tmp_path: Path) -> None:
     doc = json.loads((ROOT / "docs" / "examples" / "lecture_case_1.json").read_text(encoding="utf-8"))
     doc["patient"]["mrn"] = MRN
     upload = tmp_path / "referral.json"
     upload.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    server = start_server("import-upload", template, tmp_path / "server")
+    server = start_server("import-upload", store_maker.new(tmp_path / "server"))
     try:
         server.wait_healthy()
         page = browser_page
@@ -49,7 +41,7 @@ def test_admin_uploads_a_case_file(demo_template: Path, chromium_browser, browse
         expect(page.get_by_text("Imported: patient 1, case 1")).to_be_visible(timeout=60_000)
     finally:
         server.stop()
-    con = duckdb.connect(str(server.db_path), read_only=True)
+    con = server.connect()
     try:
         assert con.execute("SELECT count(*) FROM patient WHERE mrn = ?", [MRN]).fetchall()[0][0] == 1
         rows = con.execute("SELECT actor, action FROM audit_log WHERE entity = 'import_file'").fetchall()

@@ -16,7 +16,6 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -258,7 +257,7 @@ def test_repeated_refer_clicks_show_success_and_make_one_case(server_factory: Se
                 context.close()
     finally:
         server.stop()
-    con = duckdb.connect(str(server.db_path), read_only=True)
+    con = server.connect()
     try:
         for mrn, numbers in shown.items():
             rows = con.execute(
