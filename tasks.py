@@ -126,9 +126,10 @@ def test() -> None:
     """The whole suite; then, without arguments, the store, page, browser, interop and security suites again on PostgreSQL."""
     # The second pass: the suites whose stores follow BONEMDT_TEST_BACKEND (tests/conftest.py), run
     # again on PostgreSQL -- the store tests, every AppTest page test, the browser tests (each server
-    # on its own database), the interop/CLI tests and the security tests. Tests about DuckDB store files (Parquet backup/restore, store folders, the key
-    # and audit-checkpoint files beside a store, kill -9 of the file's owner) are skipped there with
-    # their reason (tests.conftest.duckdb_only).
+    # on its own database), the interop/CLI tests and the security tests. Tests about DuckDB store
+    # files (Parquet backup/restore, store folders, the key and audit-checkpoint files beside a
+    # store, kill -9 of the file's owner) are skipped there with their reason
+    # (tests.conftest.duckdb_only).
     postgresql_suites = ("tests/db", "tests/pages", "tests/browser", "tests/interop", "tests/security")
     setup()
     system_packages()
