@@ -12,11 +12,7 @@ from datetime import date, timedelta
 
 from core.models import CaseFile
 from core.rules import RuleReport, evaluate_rules
-
-try:
-    from test_derive import AS_OF
-except ImportError:  # pragma: no cover - when tests/ is a package
-    from tests.core.test_derive import AS_OF
+from tests.core.case_kit import AS_OF
 
 
 def ago(days: int) -> date:

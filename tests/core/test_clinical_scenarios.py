@@ -12,12 +12,8 @@ from decimal import Decimal
 
 import pytest
 
-try:
-    from scenario_kit import Scenario, ago, check
-    from test_derive import lab, make_case, spine, treatment
-except ImportError:  # pragma: no cover - when tests/ is a package
-    from tests.core.scenario_kit import Scenario, ago, check
-    from tests.core.test_derive import lab, make_case, spine, treatment
+from tests.core.case_kit import lab, make_case, spine, treatment
+from tests.core.scenario_kit import Scenario, ago, check
 
 NEURO_OK = {"neuro_assessed": True, "frankel": "E"}
 DOCETAXEL = treatment("chemotherapy", "docetaxel", days_ago=14, ongoing=True)

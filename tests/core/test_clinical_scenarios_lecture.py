@@ -3,7 +3,7 @@
 First each case as its data file holds it (db/demo_data/lecture_case_N.json, the file the demo loads
 and docs/examples/ shows), read with the import's validation: the scores and what the board says.
 Then variants at other points of each course, at referral and after its recorded treatment: cases 1
-and 2 use the builders of ``test_derive.py``; 3-7 are built here with the lecture's facts
+and 2 use the builders of ``case_kit.py``; 3-7 are built here with the lecture's facts
 (synthetic dates and values where it is silent)."""
 
 from __future__ import annotations
@@ -21,13 +21,8 @@ from core.derive import derive_scores
 from core.models import CaseFile
 from core.policy import Policy
 from core.rules import evaluate_rules
-
-try:
-    from scenario_kit import Scenario, ago, check
-    from test_derive import bone, lab, lecture_case_1, lecture_case_2, make_case, spine, treatment
-except ImportError:  # pragma: no cover - when tests/ is a package
-    from tests.core.scenario_kit import Scenario, ago, check
-    from tests.core.test_derive import bone, lab, lecture_case_1, lecture_case_2, make_case, spine, treatment
+from tests.core.case_kit import bone, lab, lecture_case_1, lecture_case_2, make_case, spine, treatment
+from tests.core.scenario_kit import Scenario, ago, check
 
 DATA = Path(__file__).resolve().parents[2] / "db" / "demo_data"
 

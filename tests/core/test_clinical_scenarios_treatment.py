@@ -10,13 +10,8 @@ import pytest
 
 from core.derive import derive_scores
 from core.policy import Policy
-
-try:
-    from scenario_kit import Scenario, ago, check
-    from test_derive import bone, lab, make_case, mirels_lesion, sins_lesion, spine, treatment
-except ImportError:  # pragma: no cover - when tests/ is a package
-    from tests.core.scenario_kit import Scenario, ago, check
-    from tests.core.test_derive import bone, lab, make_case, mirels_lesion, sins_lesion, spine, treatment
+from tests.core.case_kit import bone, lab, make_case, mirels_lesion, sins_lesion, spine, treatment
+from tests.core.scenario_kit import Scenario, ago, check
 
 NEURO_OK = {"neuro_assessed": True, "frankel": "E"}
 PLT = [lab("platelets", "200", 1), lab("neutrophils", "4.0", 1), lab("hb", "120", 1)]

@@ -7,11 +7,7 @@ import pytest
 from core.models import CaseFile
 from core.policy import Policy
 from core.rules import RULES_BY_ID, Fired, evaluate_rules
-
-try:
-    from test_derive import lab, lecture_case_2, make_case, run, spine, verdict
-except ImportError:  # pragma: no cover - when tests/ is a package
-    from tests.core.test_derive import lab, lecture_case_2, make_case, run, spine, verdict
+from tests.core.case_kit import lab, lecture_case_2, make_case, run, spine, verdict
 
 
 def ca(value: str, **case: object) -> CaseFile:

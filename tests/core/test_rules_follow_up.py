@@ -11,11 +11,7 @@ from core.models import FollowUpKind
 from core.policy import Policy
 from core.rules import Fired, follow_up_schedule
 from core.rules.follow_up import add_months
-
-try:
-    from test_derive import bone, make_case, run, treatment, verdict
-except ImportError:  # pragma: no cover - when tests/ is a package
-    from tests.core.test_derive import bone, make_case, run, treatment, verdict
+from tests.core.case_kit import bone, make_case, run, treatment, verdict
 
 
 def test_default_schedule_every_3_months_then_every_6() -> None:

@@ -9,31 +9,17 @@ import pytest
 from core.models import CaseFile, SurgeonStability
 from core.policy import Policy
 from core.rules import RULES_BY_ID, Fired, NeedsData, NotFired
-
-try:
-    from test_derive import (
-        bone,
-        lab,
-        lecture_case_2,
-        make_case,
-        mirels_lesion,
-        run,
-        sins_lesion,
-        spine,
-        verdict,
-    )
-except ImportError:  # pragma: no cover - when tests/ is a package
-    from tests.core.test_derive import (
-        bone,
-        lab,
-        lecture_case_2,
-        make_case,
-        mirels_lesion,
-        run,
-        sins_lesion,
-        spine,
-        verdict,
-    )
+from tests.core.case_kit import (
+    bone,
+    lab,
+    lecture_case_2,
+    make_case,
+    mirels_lesion,
+    run,
+    sins_lesion,
+    spine,
+    verdict,
+)
 
 CONFIRMED = {"histology": "invasive_ductal", "diagnosis_date": date(2024, 1, 1)}
 TWO = [bone("rib", 1), bone("pelvis", 2, segment="ilium")]

@@ -9,11 +9,7 @@ import pytest
 
 from core.models import CaseFile
 from core.rules import RULES_BY_ID, Fired
-
-try:
-    from test_derive import bone, lab, lecture_case_1, make_case, run, treatment, verdict
-except ImportError:  # pragma: no cover - when tests/ is a package
-    from tests.core.test_derive import bone, lab, lecture_case_1, make_case, run, treatment, verdict
+from tests.core.case_kit import bone, lab, lecture_case_1, make_case, run, treatment, verdict
 
 CLEAN = {"labs": [lab("platelets", "200"), lab("creatinine", "70")], "weight_kg": Decimal("60")}
 LOW_CRCL = {

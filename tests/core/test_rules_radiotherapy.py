@@ -12,31 +12,17 @@ from core.derive import derive_scores
 from core.models import CaseFile
 from core.policy import Policy
 from core.rules import RULES_BY_ID, Fired, NeedsData, RuleContext, evaluate_rules
-
-try:
-    from test_derive import (
-        AS_OF,
-        bone,
-        lab,
-        make_case,
-        run,
-        sins_lesion,
-        spine,
-        treatment,
-        verdict,
-    )
-except ImportError:  # pragma: no cover - when tests/ is a package
-    from tests.core.test_derive import (
-        AS_OF,
-        bone,
-        lab,
-        make_case,
-        run,
-        sins_lesion,
-        spine,
-        treatment,
-        verdict,
-    )
+from tests.core.case_kit import (
+    AS_OF,
+    bone,
+    lab,
+    make_case,
+    run,
+    sins_lesion,
+    spine,
+    treatment,
+    verdict,
+)
 
 PAINFUL_RIB = bone("rib", 50, painful=True)
 

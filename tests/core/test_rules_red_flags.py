@@ -8,34 +8,18 @@ import pytest
 
 from core.models import CaseFile
 from core.rules import RULES_BY_ID, Fired, NeedsData
-
-try:
-    from test_derive import (
-        bone,
-        lab,
-        lecture_case_2,
-        make_case,
-        mirels_lesion,
-        run,
-        sins_lesion,
-        spine,
-        treatment,
-        verdict,
-    )
-except ImportError:  # pragma: no cover - when tests/ is a package
-    from tests.core.test_derive import (
-        bone,
-        lab,
-        lecture_case_2,
-        make_case,
-        mirels_lesion,
-        run,
-        sins_lesion,
-        spine,
-        treatment,
-        verdict,
-    )
-
+from tests.core.case_kit import (
+    bone,
+    lab,
+    lecture_case_2,
+    make_case,
+    mirels_lesion,
+    run,
+    sins_lesion,
+    spine,
+    treatment,
+    verdict,
+)
 
 NEURO_OK = {"neuro_assessed": True}
 ZOL = treatment("bone_modifying_agent", "zoledronic acid", days_ago=60, ongoing=True)

@@ -10,11 +10,7 @@ from core.rules import RULES, RULES_BY_ID, evaluate_rules
 from core.rules.base import (
     URGENCY_RANK,
 )
-
-try:
-    from test_derive import lab, lecture_case_1, lecture_case_2, make_case, sins_lesion
-except ImportError:  # pragma: no cover - when tests/ is a package
-    from tests.core.test_derive import lab, lecture_case_1, lecture_case_2, make_case, sins_lesion
+from tests.core.case_kit import lab, lecture_case_1, lecture_case_2, make_case, sins_lesion
 
 # Every id of docs/clinical/rules.md, in its order.
 RULES_MD_IDS = (

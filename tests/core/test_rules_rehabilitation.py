@@ -6,29 +6,16 @@ import pytest
 
 from core.models import CaseFile
 from core.rules import RULES_BY_ID, Fired
-
-try:
-    from test_derive import (
-        bone,
-        make_case,
-        mirels_lesion,
-        run,
-        sins_lesion,
-        spine,
-        treatment,
-        verdict,
-    )
-except ImportError:  # pragma: no cover - when tests/ is a package
-    from tests.core.test_derive import (
-        bone,
-        make_case,
-        mirels_lesion,
-        run,
-        sins_lesion,
-        spine,
-        treatment,
-        verdict,
-    )
+from tests.core.case_kit import (
+    bone,
+    make_case,
+    mirels_lesion,
+    run,
+    sins_lesion,
+    spine,
+    treatment,
+    verdict,
+)
 
 UPPER_8 = bone(
     "humerus",

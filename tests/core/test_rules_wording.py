@@ -23,31 +23,17 @@ from core.models import CaseFile
 from core.policy import Policy
 from core.rules import evaluate_rules
 from core.scores import SCORES
-
-try:
-    from test_derive import (
-        bone,
-        lab,
-        lecture_case_1,
-        lecture_case_2,
-        make_case,
-        mirels_lesion,
-        sins_lesion,
-        spine,
-        treatment,
-    )
-except ImportError:  # pragma: no cover - when tests/ is a package
-    from tests.core.test_derive import (
-        bone,
-        lab,
-        lecture_case_1,
-        lecture_case_2,
-        make_case,
-        mirels_lesion,
-        sins_lesion,
-        spine,
-        treatment,
-    )
+from tests.core.case_kit import (
+    bone,
+    lab,
+    lecture_case_1,
+    lecture_case_2,
+    make_case,
+    mirels_lesion,
+    sins_lesion,
+    spine,
+    treatment,
+)
 
 DEMO_TODAY = date(2026, 11, 20)
 

@@ -9,7 +9,7 @@ from core.assessments import Assessment
 from core.casefile import CaseDocument
 from core.derive import derive_scores
 from core.interop.evaluate import evaluate_case_file
-from tests.core.test_derive import lecture_case_1, lecture_case_2
+from tests.core.case_kit import lecture_case_1, lecture_case_2
 
 
 def test_document_round_trip_gives_the_same_scores_and_rules() -> None:
