@@ -35,7 +35,7 @@ from core.rules.facts import (
     surgery_records,
     survival_weeks,
 )
-from core.rules.orthopaedics import mscc_candidate
+from core.rules.mscc_surgery import mscc_candidate
 from core.rules.treatment_state import fixing_operations, last_radiotherapy, radiotherapy_after, within_weeks
 
 LOW_GRADE_FOR_SBRT = (BilskyGrade.G0, BilskyGrade.G1A, BilskyGrade.G1B)
