@@ -36,32 +36,33 @@ if can_import:
 
 with tabs[0]:
     with st.container(border=True):
-        # the search wider: at 1024 px its hint was cut ("name, MRN or case numb")
-        c1, c2, c3, c4, c5 = st.columns([2.6, 1, 1, 1, 1])
-        text = c1.text_input(tr("cases.search"), placeholder=tr("cases.search_hint"), max_chars=60)
+        # The search on its own row and the four filters below it: in one row at 1024 px the
+        # search hint was cut ("name, MRN or case numb") and then the filters' "全部" (browser walk).
+        text = st.text_input(tr("cases.search"), placeholder=tr("cases.search_hint"), max_chars=60)
+        c2, c3, c4, c5 = st.columns(4)
         statuses = c2.multiselect(
             tr("col.status"),
             [s.value for s in CaseStatus],
             format_func=lambda v: enum_label(v, ctx.lang, CaseStatus),
-            placeholder=tr("common.all"),  # nothing picked filters nothing; fits a fifth of the row
+            placeholder=tr("common.all"),  # nothing picked filters nothing
         )
         primaries = c3.multiselect(
             tr("col.primary_tumour"),
             [p.value for p in PrimaryTumour],
             format_func=lambda v: enum_label(v, ctx.lang, PrimaryTumour),
-            placeholder=tr("common.all"),  # nothing picked filters nothing; fits a fifth of the row
+            placeholder=tr("common.all"),  # nothing picked filters nothing
         )
         priorities = c4.multiselect(
             tr("col.priority"),
             [p.value for p in Priority],
             format_func=lambda v: enum_label(v, ctx.lang, Priority),
-            placeholder=tr("common.all"),  # nothing picked filters nothing; fits a fifth of the row
+            placeholder=tr("common.all"),  # nothing picked filters nothing
         )
         streams = c5.multiselect(
             tr("col.stream"),
             [s.value for s in Stream],
             format_func=lambda v: enum_label(v, ctx.lang, Stream),
-            placeholder=tr("common.all"),  # nothing picked filters nothing; fits a fifth of the row
+            placeholder=tr("common.all"),  # nothing picked filters nothing
         )
 
     frame = cases.list_cases(ctx.cur, text=text, statuses=statuses, primaries=primaries, priorities=priorities, streams=streams)

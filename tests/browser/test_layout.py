@@ -190,8 +190,11 @@ def test_empty_date_fields_show_their_placeholder_whole_at_1024(
         page.context.close()
 
 
-# Empty text fields whose placeholder is wider than the field (measured in the field's own font).
-CUT_PLACEHOLDERS = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stTextInput"] input[placeholder]')]
+# Empty text fields and multiselects whose placeholder is wider than the field (measured in the
+# field's own font): the case list's filters read "全" + half a "部" at 1024 px (browser walk, 2026-12).
+CUT_PLACEHOLDERS = """() => [...document.querySelectorAll(
+        '[data-testid="stMain"] [data-testid="stTextInput"] input[placeholder],'
+        + ' [data-testid="stMain"] [data-testid="stMultiSelect"] input[placeholder]')]
     .filter(i => i.offsetParent !== null && !i.value && i.placeholder)
     .filter(i => {
         const style = getComputedStyle(i);
@@ -212,6 +215,9 @@ def test_case_list_search_hint_reads_whole_at_1024(
     try:
         hint = MESSAGES["cases.search_hint"][1 if lang == "zh" else 0]
         expect(page.get_by_placeholder(hint, exact=True)).to_be_visible()
+        everything = MESSAGES["common.all"][1 if lang == "zh" else 0]
+        expect(page.locator('[data-testid="stMultiSelect"] input:visible')).to_have_count(4)
+        assert page.locator(f'[data-testid="stMultiSelect"] input[placeholder="{everything}"]:visible').count() == 4
         assert page.evaluate(CUT_PLACEHOLDERS) == []
         # the checker's own check: the same field squeezed is reported
         page.get_by_placeholder(hint, exact=True).evaluate(
