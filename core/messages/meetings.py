@@ -137,7 +137,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "mtg.list.find_hint": ("e.g. DEMO-000017", "例如 DEMO-000017"),
     "mtg.list.no_match": ("No waiting case matches this search.", "没有符合该查找条件的待列入病例。"),
     "mtg.list.reason": ("Reason to list although not ready", "资料不齐仍列入的理由"),
-    "mtg.list.reason_hint": ("e.g. imaging booked for Monday", "例如：影像检查已预约在周一"),
+    "mtg.list.reason_hint": ("e.g. scan booked Monday", "如：影像已约周一"),
     "mtg.list.submit": ("List at this meeting", "列入本次会议"),
     "mtg.list.done": ("Case {case} is on the agenda.", "病例 {case} 已列入议程。"),
     "mtg.list.escalated": (

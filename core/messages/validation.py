@@ -51,7 +51,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 MESSAGES.update(
     {
-        "common.choose_many": ("Choose one or more", "可多选"),
+        "common.choose_many": ("Any that apply", "可多选"),
         "common.choose_one": ("Choose one", "请选择"),
     }
 )

@@ -51,7 +51,8 @@ def candidate(ctx: PageContext, meeting_id: int, row: Any, summary: CaseSummary)
     with st.container(border=True):
         # the name on a line of its own: in the left column it was cut at 1024 px
         links.page_link("case", f"**{md(row.patient)}** · \\#{case_id}", query={"case": str(case_id)})
-        left, mid, right = st.columns([3, 4, 3])
+        # the reason field wider: its hint was cut at 1024 px in a tenth less room
+        left, mid, right = st.columns([3, 3, 4])
         left.caption(
             " · ".join(
                 (

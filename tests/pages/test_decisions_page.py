@@ -425,7 +425,7 @@ def test_quorum_is_not_called_met_before_the_plan_has_an_item(
     at = _open(user_ids["chair"], case_id)
     assert not [s for s in at.success if "Quorate" in s.value]
     assert any(i.value.startswith("No plan item yet") for i in at.info)
-    assert at.multiselect(key=f"dec.{case_id}.new.contributing").placeholder == "Choose one or more"
+    assert at.multiselect(key=f"dec.{case_id}.new.contributing").placeholder == "Any that apply"
     at.radio(key=_suggestion_keys(at, case_id)[0]).set_value("accepted").run()
     assert not any(i.value.startswith("No plan item yet") for i in at.info)
     verdicts = [s.value for s in at.success] + [w.value for w in at.warning] + [i.value for i in at.info]
