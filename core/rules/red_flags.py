@@ -243,6 +243,17 @@ CANNOT_EXCLUDE_FN = (
 )
 
 
+def _neutropenic_with_fever(counts: list[LabResult]) -> bool:
+    """Whether the newest count would give febrile neutropenia with fever (< 0.5, or < 1.0 falling
+    or with no earlier count: "cannot exclude" at emergency), whatever its age."""
+    if not counts:
+        return False
+    latest = counts[0]
+    if latest.value < NEUTROPHILS_FN_BELOW:
+        return True
+    return latest.value < NEUTROPHILS_FALLING_BELOW and (len(counts) == 1 or counts[1].value > latest.value)
+
+
 def febrile_neutropenia(ctx: RuleContext) -> Outcome:
     stale_fever = ctx.stale.get("fever")
     if not ctx.cf.case.fever and stale_fever is None:
@@ -252,13 +263,22 @@ def febrile_neutropenia(ctx: RuleContext) -> Outcome:
     latest = counts[0] if counts else None
     window = ctx.policy.neutrophil_fever_window_days
     chemo = cytotoxic_recent(ctx)
+    # A known low count, however old, gives the urgency it would give with fever (decision "Stale
+    # abnormal values"): emergency, as cytotoxic therapy in the last 6 weeks does.
+    low = _neutropenic_with_fever(counts)
+    unconfirmed: Urgency = "emergency" if chemo or low else "urgent"
+    low_en = low_zh = ""
+    if low and latest is not None:
+        low_age = (cf.as_of - latest.taken_on).days
+        low_en = f"; last neutrophils {fmt(latest.value)} ×10⁹/L on {latest.taken_on.isoformat()} ({low_age} days old)"
+        low_zh = f"；最近中性粒细胞 {fmt(latest.value)}×10⁹/L（{latest.taken_on.isoformat()}，距今{low_age}天）"
     if stale_fever is not None and not ctx.cf.case.fever:
         # Stale abnormal value: "cannot exclude", naming it and its age.
         return fired(
-            f"fever recorded {stale_fever.age_days} days ago (older than {stale_fever.window_days} days): "
+            f"fever recorded {stale_fever.age_days} days ago (older than {stale_fever.window_days} days){low_en}: "
             "re-check temperature and count",
-            f"{stale_fever.age_days}天前记录发热（超过{stale_fever.window_days}天）：请复测体温并查血常规",
-            "emergency" if chemo else "urgent",
+            f"{stale_fever.age_days}天前记录发热（超过{stale_fever.window_days}天）{low_zh}：请复测体温并查血常规",
+            unconfirmed,
             cannot_exclude=True,
             text=CANNOT_EXCLUDE_FN,
         )
@@ -275,10 +295,13 @@ def febrile_neutropenia(ctx: RuleContext) -> Outcome:
         )
         via_en = f"; cytotoxic therapy in the last 6 weeks ({chemo[0].name})" if chemo else ""
         via_zh = f"；近6周内细胞毒治疗（{chemo[0].name}）" if chemo else ""
+        if low:
+            via_en += "; a count that low with fever would be febrile neutropenia"
+            via_zh += "；该计数伴发热即为发热性中性粒细胞减少"
         return fired(
             f"fever with {what_en} within 24 h{via_en}",
             f"发热且24小时内{what_zh}{via_zh}",
-            "emergency" if chemo else "urgent",
+            unconfirmed,
             cannot_exclude=True,
             text=CANNOT_EXCLUDE_FN,
         )
