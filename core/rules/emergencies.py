@@ -24,6 +24,7 @@ from core.rules.calcium import evaluate_calcium
 from core.rules.facts import (
     has_neuro_deficit,
     mscc_findings,
+    neuro_unassessed,
 )
 from core.rules.red_flags import bleed, febrile_neutropenia, hypercalcaemia_level, marrow
 
@@ -51,6 +52,18 @@ def emerg_mscc(ctx: RuleContext) -> Outcome:
         en.append(f"neurological symptoms/signs: dexamethasone {policy.dexamethasone_mscc} now")
         zh.append(f"有神经系统症状/体征：立即给予地塞米松 {policy.dexamethasone_mscc_zh}")
         steroid = "now"
+    elif neuro_unassessed(ctx.cf):
+        # Safety rule 1: unassessed neurology is never read as "no deficit".
+        en.append(
+            "neurology not assessed: urgent neurological examination now; dexamethasone "
+            f"{policy.dexamethasone_mscc} as soon as any deficit is found (without one, only for severe pain "
+            "or on the surgeon's/oncologist's advice)"
+        )
+        zh.append(
+            f"未行神经系统评估：请立即行神经系统查体；一旦发现神经功能缺损，立即给予地塞米松 {policy.dexamethasone_mscc_zh}"
+            "（无缺损时仅在剧痛或经外科/肿瘤科医生建议时使用）"
+        )
+        steroid = "after_urgent_neurological_examination"
     else:
         en.append(
             "radiological compression without deficit: dexamethasone only for severe pain or on the surgeon's/oncologist's advice"
@@ -58,6 +71,18 @@ def emerg_mscc(ctx: RuleContext) -> Outcome:
         zh.append("影像学压迫但无神经功能缺损：仅在剧痛或经外科/肿瘤科医生建议时使用地塞米松")
         steroid = "only_if_severe_pain_or_advised"
     text = None
+    if steroid == "after_urgent_neurological_examination":
+        text = (
+            "Neurology not assessed: urgent neurological examination now (limb power, sensation and sensory level, "
+            f"gait, bladder and bowel); dexamethasone {policy.dexamethasone_mscc} as soon as any deficit is found, "
+            f"alternative {policy.dexamethasone_alternative} — without a deficit only for severe pain or "
+            "on the surgeon's/oncologist's advice; PPI cover, glucose checks, stop if MSCC is excluded, taper after "
+            "surgery or the start of radiotherapy; whole-spine MRI within 24 h; same-day surgical and radiotherapy opinion",
+            "未行神经系统评估：请立即行神经系统查体（肢体肌力、感觉及感觉平面、步态、膀胱直肠功能）；一旦发现神经功能缺损，"
+            f"立即给予地塞米松 {policy.dexamethasone_mscc_zh}，备选 {policy.dexamethasone_alternative_zh}——无缺损时仅在剧痛或"
+            "经外科/肿瘤科医生建议时使用；加用PPI、监测血糖，排除MSCC后停用，手术或放疗开始后逐渐减量；"
+            "24小时内完成全脊柱MRI；当天获得外科和放疗科意见",
+        )
     if maybe_lymphoma:
         text = (
             "Possible lymphoma without histology: discuss with haematology, then decide on steroids; "

@@ -85,7 +85,12 @@ def rf_mscc(ctx: RuleContext) -> Outcome:
                 "Cannot exclude metastatic spinal cord compression — examine and image now (whole-spine MRI within 24 h)",
                 "不能排除转移性脊髓压迫——立即查体并完善影像（24小时内全脊柱MRI）",
             ),
+            banner=found.asks,
         )
+    if found.neuro_before_op:
+        # Never silent: only pre-operative neurology is recorded; the banner asks for it
+        # (an emergency rule's "needs data" is shown in the banner, safety rule 1).
+        return needs("post-operative neurological assessment", *found.missing)
     if found.superseded:
         return not_fired("; ".join(en for en, _ in found.superseded), "；".join(zh for _, zh in found.superseded))
     return found.outcome()
