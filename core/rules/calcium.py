@@ -10,7 +10,9 @@
   (decision "Triggers").
 * Freshness: a value fires only within 7 days when it gives an emergency grade and 28 days
   otherwise; an older abnormal value is "cannot exclude", naming the value and its age, at the
-  urgency it would give (decision "Stale abnormal values").
+  urgency it would give (decision "Stale abnormal values"). Symptoms make it an emergency rule: only
+  a calcium within 7 days rules them out, and symptoms older than their window count for the flag
+  they belong to (docs/clinical/rules.md "How BoneMDT applies them to calcium ...").
 * Units: a calcium entered in mg/dL is banded on the conventional thresholds (Zometa label: corrected
   Ca >= 12.0 mg/dL is hypercalcaemia of malignancy; CTCAE v5.0: grade 3 > 12.5 mg/dL); the
   converted mmol/L value is shown to two decimals (decision "Units").
