@@ -415,24 +415,42 @@ def rf_bma_renal(ctx: RuleContext) -> Outcome:
     start = min(t.start_date for t in treatments)
     creatinines = [r for r in ctx.cf.labs if r.analyte == Analyte.CREATININE and r.taken_on <= ctx.cf.as_of]
     baseline = max((r for r in creatinines if r.taken_on <= start), key=lambda r: r.taken_on, default=None)
+    newest = newest_lab(ctx.cf, Analyte.CREATININE)
     latest = lab(ctx, Analyte.CREATININE)
+    # A creatinine older than its window is stale: a rise it shows is "cannot exclude", never ignored.
+    stale = newest if latest is None and newest is not None else None
     missing = []
     if baseline is None:
         missing.append("creatinine baseline (on or before the first zoledronic acid dose)")
-    if latest is None or (baseline is not None and latest.taken_on <= baseline.taken_on):
+    after = latest or stale
+    if after is None or (baseline is not None and after.taken_on <= baseline.taken_on):
         missing.append("creatinine after starting zoledronic acid")
     if missing:
         return needs(*missing)
     assert baseline is not None
-    assert latest is not None
-    rise = latest.value - baseline.value
+    assert after is not None
+    rise = after.value - baseline.value
     normal = baseline.value < CREATININE_NORMAL_BELOW
     limit = RISE_FROM_NORMAL if normal else RISE_FROM_ABNORMAL
     en = (
-        f"creatinine {fmt(baseline.value)} → {fmt(latest.value)} µmol/L (rise {fmt(rise)}; "
+        f"creatinine {fmt(baseline.value)} → {fmt(after.value)} µmol/L (rise {fmt(rise)}; "
         f"limit {limit} from a{' normal' if normal else 'n abnormal'} baseline)"
     )
-    zh = f"肌酐 {fmt(baseline.value)} → {fmt(latest.value)} µmol/L（升高 {fmt(rise)}；阈值 {limit}）"
+    zh = f"肌酐 {fmt(baseline.value)} → {fmt(after.value)} µmol/L（升高 {fmt(rise)}；阈值 {limit}）"
+    if stale is not None:
+        if rise < limit:
+            return needs("creatinine after starting zoledronic acid")
+        age = (ctx.cf.as_of - stale.taken_on).days
+        return fired(
+            f"{en}; the latest creatinine, {stale.taken_on.isoformat()}, is {age} days old: re-measure before the next dose",
+            f"{zh}；最近一次肌酐（{stale.taken_on.isoformat()}）距今{age}天：下次给药前请复查",
+            cannot_exclude=True,
+            text=(
+                "Cannot exclude a creatinine rise on zoledronic acid — re-measure creatinine before the next dose; "
+                "withhold it until then",
+                "不能排除唑来膦酸相关肌酐升高——下次给药前请复查肌酐；复查前暂停给药",
+            ),
+        )
     if rise >= limit:
         return fired(en, zh)
     return not_fired(en, zh)

@@ -196,6 +196,28 @@ HYPERCA_ADVICE: list[Scenario] = [
         fired={"EMERG-HYPERCA": "urgent"},
         text_has={"EMERG-HYPERCA": "re-measure calcium with albumin before treating"},
     ),
+    # The same class in RF-BMA-RENAL: a rise shown only by a creatinine older than 28 days is
+    # "cannot exclude", never "needs data" alone; a stale creatinine without a rise still needs one.
+    Scenario(
+        "labs-bma-renal-rise-on-a-40-day-old-creatinine-cannot-exclude",
+        make_case(
+            treatments=[treatment("bone_modifying_agent", "zoledronic acid", 90, ongoing=True)],
+            labs=[lab("creatinine", "80", 91), lab("creatinine", "124", 40)],
+            **NEURO_OK,
+        ),
+        fired={"RF-BMA-RENAL": "urgent"},
+        cannot=("RF-BMA-RENAL",),
+        reason_has={"RF-BMA-RENAL": "40 days old"},
+    ),
+    Scenario(
+        "labs-bma-renal-no-rise-on-a-40-day-old-creatinine-needs-one",
+        make_case(
+            treatments=[treatment("bone_modifying_agent", "zoledronic acid", 90, ongoing=True)],
+            labs=[lab("creatinine", "80", 91), lab("creatinine", "90", 40)],
+            **NEURO_OK,
+        ),
+        absent=("RF-BMA-RENAL",),
+    ),
     Scenario(
         "R-hyperca-zoledronic-6-days-ago-no-repeat",
         ca("3.40", labs=[lab("creatinine", "80", 1)], treatments=[treatment("bone_modifying_agent", "zoledronic acid", 6)]),
