@@ -10,7 +10,9 @@
   (decision "Triggers").
 * Freshness: a value fires only within 7 days when it gives an emergency grade and 28 days
   otherwise; an older abnormal value is "cannot exclude", naming the value and its age, at the
-  urgency it would give (decision "Stale abnormal values").
+  urgency it would give (decision "Stale abnormal values"). Symptoms make it an emergency rule: only
+  a calcium within 7 days rules them out, and symptoms older than their window count for the flag
+  they belong to (docs/clinical/rules.md "How BoneMDT applies them to calcium ...").
 * Units: a calcium entered in mg/dL is banded on the conventional thresholds (Zometa label: corrected
   Ca >= 12.0 mg/dL is hypercalcaemia of malignancy; CTCAE v5.0: grade 3 > 12.5 mg/dL); the
   converted mmol/L value is shown to two decimals (decision "Units").
@@ -113,6 +115,18 @@ def symptoms(ctx: RuleContext, hypo: bool = False) -> tuple[list[str], list[str]
     """Fresh hypercalcaemia symptoms, or with ``hypo`` the hypocalcaemia ones."""
     found = [s for s in ctx.cf.case.calcium_symptoms if (s in HYPOCALCAEMIA_SYMPTOMS) == hypo]
     return [CALCIUM_SYMPTOM_TEXT[s][0] for s in found], [CALCIUM_SYMPTOM_TEXT[s][1] for s in found]
+
+
+def stale_symptoms(ctx: RuleContext, hypo: bool = False) -> tuple[int, list[str], list[str]] | None:
+    """(age in days, words en, zh) of recorded hypercalcaemia symptoms (or, with ``hypo``, the
+    hypocalcaemia ones) older than their window, or None."""
+    fact = ctx.stale.get("calcium_symptoms")
+    if fact is None:
+        return None
+    found = [s for s in ctx.case_file.case.calcium_symptoms if (s in HYPOCALCAEMIA_SYMPTOMS) == hypo]
+    if not found:
+        return None
+    return fact.age_days, [CALCIUM_SYMPTOM_TEXT[s][0] for s in found], [CALCIUM_SYMPTOM_TEXT[s][1] for s in found]
 
 
 def _mg(lab: LabResult) -> Decimal | None:
@@ -246,22 +260,42 @@ def evaluate_calcium(ctx: RuleContext, hypo: bool = False) -> CalciumVerdict:
     name_en, name_zh = ("hypocalcaemia", "低钙血症") if hypo else ("hypercalcaemia", "高钙血症")
     measure_en = "measure now: ionised calcium, or calcium with albumin"
     measure_zh = "请立即检测：离子钙，或血钙及白蛋白"
-    if found is None or (found.age > ctx.policy.lab_score_window_days and _normal(found, hypo)):
+    stale_sym = stale_symptoms(ctx, hypo)
+    # A normal calcium rules symptoms out only within the emergency window (symptoms make it an
+    # emergency rule: safety rule 2); without symptoms it counts for the scores' window.
+    rule_out_days = _window(ctx, "emergency") if (sym_en or stale_sym is not None) else _window(ctx, None)
+    if found is None or (found.age > rule_out_days and _normal(found, hypo)):
+        last_en = last_zh = ""
+        if found is not None:
+            last_en = (
+                f"; the last calcium, {found.en} on {found.on.isoformat()}, is {found.age} days old "
+                f"(older than {rule_out_days} days) and cannot exclude it"
+            )
+            last_zh = (
+                f"；最近一次血钙（{found.zh}，{found.on.isoformat()}）距今{found.age}天（超过{rule_out_days}天），不能据此排除"
+            )
         if sym_en:
             verdict.urgency, verdict.cannot_exclude = "emergency", True
-            verdict.en = [f"{name_en} symptoms recorded ({', '.join(sym_en)}) and no current calcium: {measure_en}"]
-            verdict.zh = [f"记录有{name_zh}症状（{'、'.join(sym_zh)}）且无近期血钙结果：{measure_zh}"]
+            if found is None:
+                verdict.en = [f"{name_en} symptoms recorded ({', '.join(sym_en)}) and no current calcium: {measure_en}"]
+                verdict.zh = [f"记录有{name_zh}症状（{'、'.join(sym_zh)}）且无近期血钙结果：{measure_zh}"]
+            else:
+                verdict.en = [f"{name_en} symptoms recorded ({', '.join(sym_en)}){last_en}: {measure_en}"]
+                verdict.zh = [f"记录有{name_zh}症状（{'、'.join(sym_zh)}）{last_zh}：{measure_zh}"]
             return verdict
-        stale_symptoms = ctx.stale.get("calcium_symptoms")
-        if stale_symptoms is not None and not hypo and found is None:
-            verdict.urgency, verdict.cannot_exclude = "urgent", True
-            named = [CALCIUM_SYMPTOM_TEXT[s] for s in ctx.case_file.case.calcium_symptoms]
+        if stale_sym is not None:
+            # Stale abnormal value: "cannot exclude" at the urgency the symptoms would give.
+            age, st_en, st_zh = stale_sym
+            verdict.urgency, verdict.cannot_exclude = "emergency", True
+            none_en = "no calcium since" if found is None else last_en.removeprefix("; ")
+            none_zh = "此后无血钙结果" if found is None else last_zh.removeprefix("；")
             verdict.en = [
-                f"calcium symptoms ({', '.join(en for en, _ in named)}) recorded {stale_symptoms.age_days} days ago, "
-                f"no calcium: {measure_en}"
+                f"{name_en} symptoms ({', '.join(st_en)}) recorded {age} days ago "
+                f"(older than {ctx.policy.symptom_window_days} days), {none_en}: re-assess them; {measure_en}"
             ]
             verdict.zh = [
-                f"{stale_symptoms.age_days}天前记录有血钙相关症状（{'、'.join(zh for _, zh in named)}），无血钙结果：{measure_zh}"
+                f"{age}天前记录有{name_zh}症状（{'、'.join(st_zh)}）（超过{ctx.policy.symptom_window_days}天），"
+                f"{none_zh}：请重新评估；{measure_zh}"
             ]
             return verdict
         verdict.missing = ["corrected_calcium.calcium_mmol_l"]
@@ -281,21 +315,38 @@ def evaluate_calcium(ctx: RuleContext, hypo: bool = False) -> CalciumVerdict:
         text_en += " with symptoms (" + ", ".join(sym_en) + ")"
         text_zh += "，伴症状（" + "、".join(sym_zh) + "）"
     verdict.en, verdict.zh = [text_en], [text_zh]
+    # Symptoms recorded but older than their window: the grade the reading would have with them
+    # (a confirming input that is stale, safety rule 1), never ignored.
+    with_stale: Urgency | None = None
+    if stale_sym is not None and not with_symptoms:
+        with_stale = hypo_grade(least, found.kind, True) if hypo else hyper_grade(least, found.kind, True, found.mg_corrected)
+        if with_stale is not None and fired_at is not None and RANK[with_stale] >= RANK[fired_at]:
+            with_stale = None
     # Triggers: only a total calcium outside its normal range (or symptoms) raises anything.
     if found.kind == "unpaired" and fired_at is None and found.calcium is not None:
         outside = found.calcium.value < NORMAL_LOW if hypo else found.calcium.value > HYPERCA_ULN
-        if not outside and not with_symptoms:
+        if not outside and not with_symptoms and stale_sym is None:
             verdict.missing = ["corrected_calcium.albumin_g_l"]
             return verdict
-    if fired_at is None and reachable is None:
+    if with_stale is not None:
+        assert stale_sym is not None
+        age, st_en, st_zh = stale_sym
+        verdict.banner.append(
+            (
+                f"cannot exclude symptomatic {name_en} (an emergency) — {', '.join(st_en)} recorded {age} days ago: "
+                "re-assess the symptoms today",
+                f"不能排除症状性{name_zh}（危急）——{age}天前记录有{'、'.join(st_zh)}：请今日重新评估症状",
+            )
+        )
+    if fired_at is None and reachable is None and with_stale is None:
         return verdict
     stale = fired_at is not None and found.age > _window(ctx, fired_at)
     if fired_at is None:
         # Only some possible values would fire it: "cannot exclude" at the flag's own urgency.
-        assert reachable is not None
         verdict.urgency, verdict.cannot_exclude = "urgent", True
-        grade_en, grade_zh = words.get(reachable, (name_en, name_zh))
-        verdict.banner.append((f"cannot exclude {grade_en} — measure albumin today", f"不能排除{grade_zh}——请今日检测白蛋白"))
+        if reachable is not None:
+            grade_en, grade_zh = words.get(reachable, (name_en, name_zh))
+            verdict.banner.append((f"cannot exclude {grade_en} — measure albumin today", f"不能排除{grade_zh}——请今日检测白蛋白"))
         return verdict
     if stale:
         verdict.urgency, verdict.cannot_exclude = fired_at, True
@@ -309,6 +360,8 @@ def evaluate_calcium(ctx: RuleContext, hypo: bool = False) -> CalciumVerdict:
         ]
         return verdict
     verdict.urgency = fired_at
+    if with_stale is not None:
+        verdict.urgency = worse(fired_at, "urgent")
     if reachable is not None and RANK[reachable] < RANK[fired_at]:
         verdict.urgency = worse(fired_at, "urgent")
         grade_en, grade_zh = words.get(reachable, (name_en, name_zh))

@@ -17,6 +17,7 @@ from core.derive import (
 from core.derive import is_active as treatment_active
 from core.models import (
     Analyte,
+    BilskyGrade,
     CaseFile,
     Frankel,
     LabResult,
@@ -100,6 +101,20 @@ def has_neuro_deficit(cf: CaseFile) -> bool:
     return bool(neuro_signs(cf)) or (frankel is not None and frankel != Frankel.E)
 
 
+def neuro_unassessed(cf: CaseFile) -> bool:
+    """No neurological examination within its window: not assessed, no signs and no Frankel grade
+    (safety rule 1: never read as "no deficit")."""
+    case = cf.case
+    return not case.neuro_assessed and not case.neuro_signs and case.frankel is None
+
+
+NEURO_EXAM_ASK = (
+    "Neurology not assessed (none in the last 7 days): urgent neurological examination now "
+    "(limb power, sensation and sensory level, gait, bladder and bowel, saddle sensation)",
+    "未行神经系统评估（近7天内无记录）：请立即行神经系统查体（肢体肌力、感觉及感觉平面、步态、膀胱直肠功能、鞍区感觉）",
+)
+
+
 @dataclass
 class Findings:
     """Reasons for and data missing from a compound condition."""
@@ -115,6 +130,8 @@ class Findings:
     superseded: list[tuple[str, str]] = field(default_factory=list)
     # The spinal levels whose findings raise it (for "compression at one level").
     levels: list[str] = field(default_factory=list)
+    # Neurology recorded before a decompression was set aside: post-operative neurology is asked for.
+    neuro_before_op: bool = False
 
     def add(self, en: str, zh: str) -> None:
         self.en.append(en)
@@ -137,6 +154,50 @@ def _neuro_superseded(ctx: RuleContext, field_name: str) -> Treatment | None:
     return spinal_decompression_after(ctx.case_file, ctx.case_file.observed_on(field_name))
 
 
+NO_EPIDURAL_DISEASE = frozenset({BilskyGrade.G0, BilskyGrade.G1A})
+
+
+def other_levels(ctx: RuleContext, op: Treatment) -> list[Lesion]:
+    """Spinal lesions the operation did not treat that could still explain neurology recorded
+    before it: epidural disease (Bilsky 1b or higher) or its grade not recorded (safety rules 1
+    and 3: a decompression sets aside pre-operative neurology only at its own levels)."""
+    cf = ctx.case_file
+    return [
+        lesion
+        for lesion in cf.lesions
+        if lesion.is_spinal
+        and lesion.lesion_id not in op.lesion_ids
+        and operated_after_findings(cf, lesion) is None
+        and lesion.bilsky not in NO_EPIDURAL_DISEASE
+    ]
+
+
+def _elsewhere(ctx: RuleContext, found: Findings, op: Treatment, what_en: str, what_zh: str) -> bool:
+    """Neurology recorded before a decompression while another level may compress: "cannot
+    exclude" there and the banner asks for post-operative neurology. True when that applies."""
+    others = other_levels(ctx, op)
+    if not others:
+        return False
+    treated = [lesion for lesion in ctx.case_file.lesions if lesion.lesion_id in op.lesion_ids]
+    op_en = sites(treated) or "the operated level"
+    op_zh = sites_zh(treated) or "手术节段"
+    found.cannot(
+        f"{what_en} recorded before the {op_en} operation of {op.start_date.isoformat()}; {sites(others)} not operated "
+        "(epidural disease or Bilsky grade not recorded): cannot exclude compression there — examine now",
+        f"{what_zh}记录于{op.start_date.isoformat()}{op_zh}手术之前；{sites_zh(others)}未手术（存在硬膜外病变或未记录Bilsky分级）："
+        "不能排除该处压迫——请立即查体",
+    )
+    found.asks.append(
+        (
+            f"Record post-operative neurology: {what_en} was recorded before the {op_en} operation of "
+            f"{op.start_date.isoformat()} and {sites(others)} may also compress — urgent neurological examination",
+            f"请记录术后神经系统评估：{what_zh}记录于{op.start_date.isoformat()}{op_zh}手术之前，"
+            f"且{sites_zh(others)}亦可能造成压迫——请立即行神经系统查体",
+        )
+    )
+    return True
+
+
 def mscc_findings(ctx: RuleContext) -> Findings:
     """RF-MSCC: neurological features, Bilsky 2-3, or a new Frankel A-D (no lesion needed);
     stale triggers are "cannot exclude"; findings from before a decompression of the level are
@@ -150,7 +211,14 @@ def mscc_findings(ctx: RuleContext) -> Findings:
             for sign in signs:
                 en, zh = NEURO_SIGN_TEXT[sign]
                 found.add(en, zh)
-        else:
+        elif not _elsewhere(
+            ctx,
+            found,
+            op,
+            ", ".join(NEURO_SIGN_TEXT[sign][0] for sign in signs),
+            "、".join(NEURO_SIGN_TEXT[sign][1] for sign in signs),
+        ):
+            found.neuro_before_op = True
             found.superseded.append(
                 (
                     f"neurological signs recorded before the operation of {op.start_date.isoformat()}",
@@ -195,7 +263,10 @@ def mscc_findings(ctx: RuleContext) -> Findings:
     if new_frankel_deficit(cf):
         assert case.frankel is not None
         op = _neuro_superseded(ctx, "frankel")
-        if op is not None:
+        if op is not None and _elsewhere(ctx, found, op, f"Frankel {case.frankel.value}", f"Frankel {case.frankel.value}级"):
+            pass  # "cannot exclude" at the levels the operation did not treat
+        elif op is not None:
+            found.neuro_before_op = True
             found.superseded.append(
                 (
                     f"Frankel {case.frankel.value} recorded before the operation of {op.start_date.isoformat()}",
@@ -225,6 +296,10 @@ def mscc_findings(ctx: RuleContext) -> Findings:
         found.superseded.append(("record post-operative neurology", "请记录术后神经系统评估"))
     elif not case.neuro_assessed and not case.neuro_signs:
         found.missing.append("neurological assessment (neuro_assessed)")
+    if found.neuro_before_op and case.neuro_assessed and _neuro_superseded(ctx, "neuro_assessed") is None:
+        found.neuro_before_op = False  # examined after the operation
+    if (found.en or found.cannot_en) and neuro_unassessed(cf):
+        found.asks.append(NEURO_EXAM_ASK)
     for bilsky in ctx.scores.lesion_scores("bilsky_escc"):
         if not bilsky.complete:
             found.missing.append(f"escc_grade ({bilsky.site})")

@@ -85,7 +85,12 @@ def rf_mscc(ctx: RuleContext) -> Outcome:
                 "Cannot exclude metastatic spinal cord compression — examine and image now (whole-spine MRI within 24 h)",
                 "不能排除转移性脊髓压迫——立即查体并完善影像（24小时内全脊柱MRI）",
             ),
+            banner=found.asks,
         )
+    if found.neuro_before_op:
+        # Never silent: only pre-operative neurology is recorded; the banner asks for it
+        # (an emergency rule's "needs data" is shown in the banner, safety rule 1).
+        return needs("post-operative neurological assessment", *found.missing)
     if found.superseded:
         return not_fired("; ".join(en for en, _ in found.superseded), "；".join(zh for _, zh in found.superseded))
     return found.outcome()
@@ -243,6 +248,17 @@ CANNOT_EXCLUDE_FN = (
 )
 
 
+def _neutropenic_with_fever(counts: list[LabResult]) -> bool:
+    """Whether the newest count would give febrile neutropenia with fever (< 0.5, or < 1.0 falling
+    or with no earlier count: "cannot exclude" at emergency), whatever its age."""
+    if not counts:
+        return False
+    latest = counts[0]
+    if latest.value < NEUTROPHILS_FN_BELOW:
+        return True
+    return latest.value < NEUTROPHILS_FALLING_BELOW and (len(counts) == 1 or counts[1].value > latest.value)
+
+
 def febrile_neutropenia(ctx: RuleContext) -> Outcome:
     stale_fever = ctx.stale.get("fever")
     if not ctx.cf.case.fever and stale_fever is None:
@@ -252,13 +268,22 @@ def febrile_neutropenia(ctx: RuleContext) -> Outcome:
     latest = counts[0] if counts else None
     window = ctx.policy.neutrophil_fever_window_days
     chemo = cytotoxic_recent(ctx)
+    # A known low count, however old, gives the urgency it would give with fever (decision "Stale
+    # abnormal values"): emergency, as cytotoxic therapy in the last 6 weeks does.
+    low = _neutropenic_with_fever(counts)
+    unconfirmed: Urgency = "emergency" if chemo or low else "urgent"
+    low_en = low_zh = ""
+    if low and latest is not None:
+        low_age = (cf.as_of - latest.taken_on).days
+        low_en = f"; last neutrophils {fmt(latest.value)} ×10⁹/L on {latest.taken_on.isoformat()} ({low_age} days old)"
+        low_zh = f"；最近中性粒细胞 {fmt(latest.value)}×10⁹/L（{latest.taken_on.isoformat()}，距今{low_age}天）"
     if stale_fever is not None and not ctx.cf.case.fever:
         # Stale abnormal value: "cannot exclude", naming it and its age.
         return fired(
-            f"fever recorded {stale_fever.age_days} days ago (older than {stale_fever.window_days} days): "
+            f"fever recorded {stale_fever.age_days} days ago (older than {stale_fever.window_days} days){low_en}: "
             "re-check temperature and count",
-            f"{stale_fever.age_days}天前记录发热（超过{stale_fever.window_days}天）：请复测体温并查血常规",
-            "emergency" if chemo else "urgent",
+            f"{stale_fever.age_days}天前记录发热（超过{stale_fever.window_days}天）{low_zh}：请复测体温并查血常规",
+            unconfirmed,
             cannot_exclude=True,
             text=CANNOT_EXCLUDE_FN,
         )
@@ -275,10 +300,13 @@ def febrile_neutropenia(ctx: RuleContext) -> Outcome:
         )
         via_en = f"; cytotoxic therapy in the last 6 weeks ({chemo[0].name})" if chemo else ""
         via_zh = f"；近6周内细胞毒治疗（{chemo[0].name}）" if chemo else ""
+        if low:
+            via_en += "; a count that low with fever would be febrile neutropenia"
+            via_zh += "；该计数伴发热即为发热性中性粒细胞减少"
         return fired(
             f"fever with {what_en} within 24 h{via_en}",
             f"发热且24小时内{what_zh}{via_zh}",
-            "emergency" if chemo else "urgent",
+            unconfirmed,
             cannot_exclude=True,
             text=CANNOT_EXCLUDE_FN,
         )
@@ -387,24 +415,42 @@ def rf_bma_renal(ctx: RuleContext) -> Outcome:
     start = min(t.start_date for t in treatments)
     creatinines = [r for r in ctx.cf.labs if r.analyte == Analyte.CREATININE and r.taken_on <= ctx.cf.as_of]
     baseline = max((r for r in creatinines if r.taken_on <= start), key=lambda r: r.taken_on, default=None)
+    newest = newest_lab(ctx.cf, Analyte.CREATININE)
     latest = lab(ctx, Analyte.CREATININE)
+    # A creatinine older than its window is stale: a rise it shows is "cannot exclude", never ignored.
+    stale = newest if latest is None and newest is not None else None
     missing = []
     if baseline is None:
         missing.append("creatinine baseline (on or before the first zoledronic acid dose)")
-    if latest is None or (baseline is not None and latest.taken_on <= baseline.taken_on):
+    after = latest or stale
+    if after is None or (baseline is not None and after.taken_on <= baseline.taken_on):
         missing.append("creatinine after starting zoledronic acid")
     if missing:
         return needs(*missing)
     assert baseline is not None
-    assert latest is not None
-    rise = latest.value - baseline.value
+    assert after is not None
+    rise = after.value - baseline.value
     normal = baseline.value < CREATININE_NORMAL_BELOW
     limit = RISE_FROM_NORMAL if normal else RISE_FROM_ABNORMAL
     en = (
-        f"creatinine {fmt(baseline.value)} → {fmt(latest.value)} µmol/L (rise {fmt(rise)}; "
+        f"creatinine {fmt(baseline.value)} → {fmt(after.value)} µmol/L (rise {fmt(rise)}; "
         f"limit {limit} from a{' normal' if normal else 'n abnormal'} baseline)"
     )
-    zh = f"肌酐 {fmt(baseline.value)} → {fmt(latest.value)} µmol/L（升高 {fmt(rise)}；阈值 {limit}）"
+    zh = f"肌酐 {fmt(baseline.value)} → {fmt(after.value)} µmol/L（升高 {fmt(rise)}；阈值 {limit}）"
+    if stale is not None:
+        if rise < limit:
+            return needs("creatinine after starting zoledronic acid")
+        age = (ctx.cf.as_of - stale.taken_on).days
+        return fired(
+            f"{en}; the latest creatinine, {stale.taken_on.isoformat()}, is {age} days old: re-measure before the next dose",
+            f"{zh}；最近一次肌酐（{stale.taken_on.isoformat()}）距今{age}天：下次给药前请复查",
+            cannot_exclude=True,
+            text=(
+                "Cannot exclude a creatinine rise on zoledronic acid — re-measure creatinine before the next dose; "
+                "withhold it until then",
+                "不能排除唑来膦酸相关肌酐升高——下次给药前请复查肌酐；复查前暂停给药",
+            ),
+        )
     if rise >= limit:
         return fired(en, zh)
     return not_fired(en, zh)
