@@ -258,6 +258,11 @@ MISSING_WORDS: dict[str, tuple[str, str]] = {
         "compression level (Bilsky 2–3 on imaging)",
         "受压节段（影像学Bilsky 2–3级）",
     ),
+    # RT-SBRT (core.rules.radiotherapy)
+    "visceral_mets (oligometastatic: metastases in every organ count)": (
+        "visceral metastases (oligometastatic: metastases in every organ count)",
+        "内脏转移情况（寡转移：所有器官的转移灶均计数）",
+    ),
     "ecog or kps": ("ECOG or KPS", "ECOG或KPS评分"),
     "creatinine clearance": ("creatinine clearance", "肌酐清除率"),
     "neurological assessment (neuro_assessed)": ("neurological assessment", "神经系统评估"),

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from core.derive import word
 from core.derive.tables import ADT_NAMES, SYSTEMIC_KINDS
+from core.i18n import MESSAGES
 from core.models import Analyte, BilskyGrade, Lesion, SurgeonStability, Treatment, TreatmentKind, VisceralMets
 from core.rules.base import (
     NEUROLOGY,
@@ -432,8 +433,10 @@ def rt_ra223(ctx: RuleContext) -> Outcome:
             activity_kbq=score.total,
         )
     if score.result.flags:
-        failed = ", ".join(score.result.flags)
-        return not_fired(f"not eligible: {failed}", f"不符合条件：{failed}")
+        failed = [MESSAGES.get(f"board.flag.{flag}", (word(flag), word(flag, "zh"))) for flag in score.result.flags]
+        return not_fired(
+            "not eligible: " + "; ".join(en for en, _ in failed), "不符合条件：" + "；".join(zh for _, zh in failed)
+        )
     return needs(*(f"radium_223.{name}" for name in score.missing))
 
 
