@@ -434,9 +434,7 @@ def rt_ra223(ctx: RuleContext) -> Outcome:
         )
     if score.result.flags:
         failed = [MESSAGES.get(f"board.flag.{flag}", (word(flag), word(flag, "zh"))) for flag in score.result.flags]
-        return not_fired(
-            "not eligible: " + "; ".join(en for en, _ in failed), "不符合条件：" + "；".join(zh for _, zh in failed)
-        )
+        return not_fired("not eligible: " + "; ".join(en for en, _ in failed), "不符合条件：" + "；".join(zh for _, zh in failed))
     return needs(*(f"radium_223.{name}" for name in score.missing))
 
 
