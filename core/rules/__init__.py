@@ -292,8 +292,8 @@ def _banner(hits: list[RuleHit], needs: list[RuleNeedsData], ctx: RuleContext, a
             kind: Literal["cannot_exclude", "ask"] = "cannot_exclude" if en.startswith("cannot exclude") else "ask"
             urgency: Urgency = "urgent" if hit.urgency == "routine" else hit.urgency
             lines.append(BannerLine(rule_id=hit.rule_id, urgency=urgency, kind=kind, text_en=en, text_zh=zh))
-    for line in asks:
-        if line.text_en not in seen:
+    for line in asks:  # the same question already asked by a fired rule is not repeated
+        if not any(line.text_en.startswith(text) for text in seen):
             seen.add(line.text_en)
             lines.append(line)
     for item in needs:

@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 
 from core.models import CaseFile
-from core.rules import NotFired, RuleReport, evaluate_rules
+from core.rules import NeedsData, NotFired, RuleReport, evaluate_rules
 from core.rules.base import describe_missing
 from core.scores import SCORES
 from tests.core.case_kit import bone, lab, make_case, mirels_lesion, run, spine, treatment
-from tests.core.scenario_kit import Scenario, check
+from tests.core.scenario_kit import Scenario, ago, check
 
 NEURO_OK = {"neuro_assessed": True, "frankel": "E"}
 PLT = [lab("platelets", "200", 1), lab("neutrophils", "4.0", 1), lab("hb", "120", 1)]
@@ -348,13 +348,32 @@ def test_pain_conflicts_name_the_reason() -> None:
 def test_contra_question_reaches_the_banner_when_nothing_else_fires() -> None:
     """The ORTHO-CONTRA question stands when ECOG >= 3 is not counted (new deficit) and the rule
     does not fire -- and also while the rule still needs data."""
-    report = evaluate_rules(contra(ecog=3, frankel="D", frankel_new=True))
+    question = "is performance limited by the lesion itself?"
+    quiet = run("ORTHO-CONTRA", contra(ecog=3, frankel="D", frankel_new=True))
+    assert isinstance(quiet, NotFired) and any(question in text for text in quiet.banner_en)
+    waiting = run("ORTHO-CONTRA", contra(ecog=3, frankel="D", frankel_new=True, expected_survival_weeks=None))
+    assert isinstance(waiting, NeedsData) and waiting.missing == ("expected_survival_weeks",)
+    assert any(question in text for text in waiting.banner_en)
+    # RF-MSCC set aside (the level was decompressed after the findings): only ORTHO-CONTRA asks.
+    cf = contra(
+        ecog=3,
+        frankel="D",
+        frankel_new=True,
+        lesions=[mirels_lesion(9), spine("T9", 12, detected_date=ago(20))],
+        observed={"frankel": ago(5), "frankel_new": ago(5)},
+        treatments=[treatment("surgery", "T9 decompression", 2, lesion_ids=(12,), procedure="decompression")],
+    )
+    report = evaluate_rules(cf)
+    assert report.hit("RF-MSCC") is None and report.hit("ORTHO-CONTRA") is None
     lines = [line for line in report.banner if line.rule_id == "ORTHO-CONTRA"]
     assert len(lines) == 1 and lines[0].kind == "ask" and lines[0].urgency == "urgent"
-    assert "伴新发神经功能缺损" in lines[0].text_zh
-    waiting = evaluate_rules(contra(ecog=3, frankel="D", frankel_new=True, expected_survival_weeks=None))
-    assert waiting.missing_for("ORTHO-CONTRA") == ("expected_survival_weeks",)
-    assert any(line.rule_id == "ORTHO-CONTRA" and line.kind == "ask" for line in waiting.banner)
+    assert question in lines[0].text_en and "伴新发神经功能缺损" in lines[0].text_zh
+
+
+def test_contra_question_not_repeated_beside_rf_mscc() -> None:
+    report = evaluate_rules(mscc(ecog=3, frankel="C", frankel_new=True))
+    asks = [line for line in report.banner if "is performance limited by the lesion itself?" in line.text_en]
+    assert [line.rule_id for line in asks] == ["RF-MSCC"]
 
 
 def test_radium_not_eligible_reason_in_words() -> None:
