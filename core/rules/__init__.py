@@ -241,11 +241,16 @@ def evaluate_rules(cf: CaseFile, scores: CaseScores | None = None, policy: Polic
     hits: list[RuleHit] = []
     needs: list[RuleNeedsData] = []
     quiet: list[str] = []
+    asks: list[BannerLine] = []  # questions of rules that did not fire (NotFired / NeedsData)
     for rule in RULES:
         outcome: Outcome = rule.evaluate(ctx)
         if isinstance(outcome, Fired):
             hits.append(_hit(rule, outcome, policy))
-        elif isinstance(outcome, NeedsData):
+            continue
+        for en, zh in zip(outcome.banner_en, outcome.banner_zh, strict=True):
+            urgency: Urgency = "urgent" if rule.urgency == "routine" else rule.urgency
+            asks.append(BannerLine(rule_id=rule.id, urgency=urgency, kind="ask", text_en=en, text_zh=zh))
+        if isinstance(outcome, NeedsData):
             described = [describe_missing(code, site_words) for code in outcome.missing]
             needs.append(
                 RuleNeedsData(
@@ -272,11 +277,11 @@ def evaluate_rules(cf: CaseFile, scores: CaseScores | None = None, policy: Polic
         red_flags=tuple(h for h in hits if h.rule_id.startswith("RF-")),
         conflicts=conflicts,
         highest_urgency=hits[0].urgency if hits else None,
-        banner=_banner(hits, needs, ctx),
+        banner=_banner(hits, needs, ctx, asks),
     )
 
 
-def _banner(hits: list[RuleHit], needs: list[RuleNeedsData], ctx: RuleContext) -> tuple[BannerLine, ...]:
+def _banner(hits: list[RuleHit], needs: list[RuleNeedsData], ctx: RuleContext, asks: list[BannerLine]) -> tuple[BannerLine, ...]:
     lines: list[BannerLine] = []
     seen: set[str] = set()
     for hit in hits:
@@ -287,6 +292,10 @@ def _banner(hits: list[RuleHit], needs: list[RuleNeedsData], ctx: RuleContext) -
             kind: Literal["cannot_exclude", "ask"] = "cannot_exclude" if en.startswith("cannot exclude") else "ask"
             urgency: Urgency = "urgent" if hit.urgency == "routine" else hit.urgency
             lines.append(BannerLine(rule_id=hit.rule_id, urgency=urgency, kind=kind, text_en=en, text_zh=zh))
+    for line in asks:  # the same question already asked by a fired rule is not repeated
+        if not any(line.text_en.startswith(text) for text in seen):
+            seen.add(line.text_en)
+            lines.append(line)
     for item in needs:
         if RULES_BY_ID[item.rule_id].urgency != "emergency":
             continue
@@ -323,16 +332,46 @@ def banner_lines(report: RuleReport, lang: str = "en") -> list[tuple[str, str]]:
 def _dynamic_conflicts(hits: list[RuleHit]) -> list[Conflict]:
     by_id = {h.rule_id: h for h in hits}
     found: list[Conflict] = []
-    step3, safety = by_id.get("PAIN-STEP3"), by_id.get("PAIN-SAFETY")
-    if step3 is not None and safety is not None and step3.detail.get("renal") == "crcl_below_30":
-        found.append(
-            Conflict(
-                rule_ids=("PAIN-STEP3", "PAIN-SAFETY"),
-                name_en="Morphine first line (the ladder's default) vs CrCl < 30: no morphine or codeine; "
-                "oxycodone, hydromorphone or fentanyl, dose-reduced",
-                name_zh="吗啡为一线（三阶梯默认）与肌酐清除率<30相冲突：避免吗啡和可待因；改用减量的羟考酮、氢吗啡酮或芬太尼",
+    safety = by_id.get("PAIN-SAFETY")
+    for step_id in ("PAIN-STEP1", "PAIN-STEP2", "PAIN-STEP3"):
+        step = by_id.get(step_id)
+        if step is None or safety is None:
+            continue
+        names: list[tuple[str, str]] = []
+        if step_id == "PAIN-STEP3" and step.detail.get("renal") == "crcl_below_30":
+            names.append(
+                (
+                    "Morphine first line (the ladder's default) vs CrCl < 30: no morphine or codeine; "
+                    "oxycodone, hydromorphone or fentanyl, dose-reduced",
+                    "吗啡为一线（三阶梯默认）与肌酐清除率<30相冲突：避免吗啡和可待因；改用减量的羟考酮、氢吗啡酮或芬太尼",
+                )
             )
-        )
+        if step_id == "PAIN-STEP2" and step.detail.get("renal") == "crcl_below_30":
+            names.append(
+                (
+                    "Weak opioid (codeine) or low-dose morphine (the ladder's default) vs CrCl < 30: no codeine or "
+                    "morphine; low-dose oxycodone or hydromorphone, dose-reduced",
+                    "弱阿片类药物（可待因）或低剂量吗啡（阶梯默认）与肌酐清除率<30相冲突：避免可待因和吗啡；"
+                    "改用减量的低剂量羟考酮或氢吗啡酮",
+                )
+            )
+        if step.detail.get("nsaid") == "avoid":
+            names.append(
+                (
+                    f"NSAID as the non-opioid (the ladder's default) vs {step.detail.get('no_nsaid_en', '')}: "
+                    "avoid NSAIDs; paracetamol",
+                    f"以NSAIDs作为非阿片类药物（阶梯默认）与{step.detail.get('no_nsaid_zh', '')}相冲突："
+                    "避免NSAIDs；改用对乙酰氨基酚",
+                )
+            )
+        if names:
+            found.append(
+                Conflict(
+                    rule_ids=(step_id, "PAIN-SAFETY"),
+                    name_en="; ".join(en for en, _ in names),
+                    name_zh="；".join(zh for _, zh in names),
+                )
+            )
     hyperca, bma = by_id.get("EMERG-HYPERCA"), by_id.get("ONC-BMA")
     if hyperca is not None and bma is not None and hyperca.detail.get("zoledronic") in ("renal_failure", "given_within_7_days"):
         found.append(

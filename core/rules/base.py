@@ -72,6 +72,10 @@ class NotFired(BaseModel):
 
     reason_en: str = ""
     reason_zh: str = ""
+    # Questions for the banner that stand even though the rule does not fire (decision
+    # "Performance status": ECOG >= 3 with a new deficit is not a contraindication, and the banner asks).
+    banner_en: tuple[str, ...] = ()
+    banner_zh: tuple[str, ...] = ()
 
 
 class NeedsData(BaseModel):
@@ -80,6 +84,8 @@ class NeedsData(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     missing: tuple[str, ...]
+    banner_en: tuple[str, ...] = ()  # questions for the banner meanwhile (as ``NotFired``)
+    banner_zh: tuple[str, ...] = ()
 
 
 Outcome = Fired | NotFired | NeedsData
@@ -181,12 +187,18 @@ def fired(
     )
 
 
-def not_fired(en: str = "", zh: str = "") -> NotFired:
-    return NotFired(reason_en=en, reason_zh=zh)
+def not_fired(en: str = "", zh: str = "", *, banner: Iterable[tuple[str, str]] = ()) -> NotFired:
+    lines = list(banner)
+    return NotFired(reason_en=en, reason_zh=zh, banner_en=tuple(en for en, _ in lines), banner_zh=tuple(zh for _, zh in lines))
 
 
-def needs(*missing: str) -> NeedsData:
-    return NeedsData(missing=tuple(dict.fromkeys(missing)))
+def needs(*missing: str, banner: Iterable[tuple[str, str]] = ()) -> NeedsData:
+    lines = list(banner)
+    return NeedsData(
+        missing=tuple(dict.fromkeys(missing)),
+        banner_en=tuple(en for en, _ in lines),
+        banner_zh=tuple(zh for _, zh in lines),
+    )
 
 
 def one_decimal(value: object) -> str:
@@ -236,6 +248,20 @@ MISSING_WORDS: dict[str, tuple[str, str]] = {
     "radiosensitivity": (
         "radiosensitivity of the primary, not in the board's table",
         "原发肿瘤的放疗敏感性，不在对照表中",
+    ),
+    # MSCC surgical candidacy (core.rules.mscc_surgery)
+    "radiosensitivity (possible lymphoma: haematology advice)": (
+        "haematology advice on radiosensitivity (possible lymphoma without histology)",
+        "血液科会诊意见以明确放疗敏感性（疑似淋巴瘤，尚无病理）",
+    ),
+    "compression level (Bilsky 2–3 on imaging)": (
+        "compression level (Bilsky 2–3 on imaging)",
+        "受压节段（影像学Bilsky 2–3级）",
+    ),
+    # RT-SBRT (core.rules.radiotherapy)
+    "visceral_mets (oligometastatic: metastases in every organ count)": (
+        "visceral metastases (oligometastatic: metastases in every organ count)",
+        "内脏转移情况（寡转移：所有器官的转移灶均计数）",
     ),
     "ecog or kps": ("ECOG or KPS", "ECOG或KPS评分"),
     "creatinine clearance": ("creatinine clearance", "肌酐清除率"),

@@ -9,6 +9,7 @@ from core.derive import DerivedScore, word
 from core.models import (
     Analyte,
     BilskyGrade,
+    CaseFile,
     Collapse,
     Frankel,
     Histology,
@@ -37,6 +38,8 @@ from core.rules.facts import (
     labels,
     labels_zh,
     mscc_findings,
+    neuro_signs,
+    new_frankel_deficit,
     scored,
     site_en,
     site_zh,
@@ -47,7 +50,7 @@ from core.rules.facts import (
     total_between,
     treated_lesion_ids,
 )
-from core.rules.mscc_surgery import ortho_mscc_decompress
+from core.rules.mscc_surgery import ortho_mscc_decompress, paraplegia_over_48h
 from core.rules.treatment_state import biopsied, fixing_operations
 
 HYPERVASCULAR_PRIMARIES: frozenset[PrimaryTumour] = frozenset({PrimaryTumour.KIDNEY, PrimaryTumour.THYROID, PrimaryTumour.LIVER})
@@ -307,41 +310,36 @@ def contra_findings(ctx: RuleContext) -> Findings:
                 "Patchell)",
                 f"预计生存期{weeks}周<{policy.mscc_decompression_min_survival_weeks}周（MSCC减压手术，Patchell标准）",
             )
-    frankel = cf.case.frankel
-    if cf.case.paraplegia_over_48h is True:
-        grade = f" (Frankel {frankel.value})" if frankel is not None else ""
-        found.add(f"paraplegia > 48 h{grade}", f"截瘫>48小时{grade}")
-    elif cf.case.paraplegia_over_48h is None and frankel in (Frankel.A, Frankel.B):
-        # Not recorded: an established (not new) Frankel A/B stands in for it.
-        if cf.case.frankel_new is False:
-            found.add(
-                f"established paraplegia (Frankel {frankel.value}, not new; > 48 h)",
-                f"陈旧性截瘫（Frankel {frankel.value}级，非新发；>48小时）",
-            )
-        else:
-            found.missing.append(f"paraplegia_over_48h (Frankel {frankel.value})")
+    # Read exactly as surgical candidacy reads it (ORTHO-MSCC-DECOMPRESS, core.rules.mscc_surgery).
+    paraplegia, unknown = paraplegia_over_48h(cf)
+    if paraplegia is not None:
+        found.add(*paraplegia)
+    elif unknown is not None:
+        found.missing.append(unknown)
     ecog, converted = ecog_value(ctx)
     if ecog is not None and ecog >= 3:
-        via = f" (from KPS {cf.case.kps})" if converted else ""
+        via_en, via_zh = (f" (from KPS {cf.case.kps})", f"（由KPS {cf.case.kps}分换算）") if converted else ("", "")
         limited = cf.case.ecog_limited_by_lesion
         if limited is True:
             pass  # the lesion itself limits performance: not a contraindication (decision)
-        elif limited is None and has_neuro_deficit(cf):
+        elif limited is None and new_neuro_deficit(cf):
+            # Decision "Performance status": not recorded with a NEW deficit present -> not a
+            # contraindication, and the banner asks (also when nothing else fires the rule).
             found.asks.append(
                 (
-                    f"ECOG {ecog}{via} with a new neurological deficit: is performance limited by the lesion itself? "
+                    f"ECOG {ecog}{via_en} with a new neurological deficit: is performance limited by the lesion itself? "
                     "(not counted as a contraindication meanwhile)",
-                    f"ECOG {ecog}分{via}伴新发神经功能缺损：体能受限是否由病灶本身所致？（在此之前不视为手术禁忌）",
+                    f"ECOG {ecog}分{via_zh}伴新发神经功能缺损：体能受限是否由病灶本身所致？（在此之前不视为手术禁忌）",
                 )
             )
         else:
             found.add(
-                f"ECOG {ecog}{via} — not caused by the lesion itself"
+                f"ECOG {ecog}{via_en} — not caused by the lesion itself"
                 if limited is False
-                else f"ECOG {ecog}{via} — a contraindication unless the lesion itself causes it",
-                f"ECOG {ecog}分{via}——非病灶本身所致"
+                else f"ECOG {ecog}{via_en} — a contraindication unless the lesion itself causes it",
+                f"ECOG {ecog}分{via_zh}——非病灶本身所致"
                 if limited is False
-                else f"ECOG {ecog}分{via}——除非由病灶本身所致，否则为手术禁忌",
+                else f"ECOG {ecog}分{via_zh}——除非由病灶本身所致，否则为手术禁忌",
             )
     platelets = lab(ctx, Analyte.PLATELETS)
     if platelets is None:
@@ -357,11 +355,24 @@ def contra_findings(ctx: RuleContext) -> Findings:
     return found
 
 
+def new_neuro_deficit(cf: CaseFile) -> bool:
+    """A new neurological deficit (decision "Performance status"): a Frankel A-D that counts as new
+    (newness not recorded counts as new, safety rule 1), or recorded neurological signs unless the
+    Frankel deficit they belong to is recorded as not new."""
+    if new_frankel_deficit(cf):
+        return True
+    case = cf.case
+    old_deficit = case.frankel not in (None, Frankel.E) and case.frankel_new is False
+    return bool(neuro_signs(cf)) and not old_deficit
+
+
 def ortho_contra(ctx: RuleContext) -> Outcome:
     found = contra_findings(ctx)
     if found.en:
         return fired(found.en, found.zh, banner=found.asks)
-    return found.outcome()
+    if found.missing:
+        return needs(*found.missing, banner=found.asks)
+    return not_fired(banner=found.asks)
 
 
 def ortho_prognosis(ctx: RuleContext) -> Outcome:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from core.derive import word
@@ -33,6 +34,100 @@ SAFETY_CRCL_BELOW = Decimal("30")
 SAFETY_PLATELETS_BELOW = Decimal("50")
 
 
+@dataclass
+class AnalgesicSafety:
+    """What PAIN-SAFETY reads, shared with the ladder steps so a step's suggestion names the same
+    contraindications (safety rule 5): CrCl < 30 (no morphine or codeine, no NSAID), NSAIDs to avoid
+    (renal failure, platelets < 50, renal decline on zoledronic acid) or to use with caution
+    (dexamethasone: PPI cover)."""
+
+    crcl: Decimal | None = None
+    renal: bool = False  # CrCl < 30: no morphine or codeine, and no NSAID
+    avoid_nsaid: list[tuple[str, str]] = field(default_factory=list)  # other (en, zh) reasons for no NSAID
+    caution_nsaid: list[tuple[str, str]] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+def analgesic_safety(ctx: RuleContext) -> AnalgesicSafety:
+    safety = AnalgesicSafety(crcl=crcl(ctx))
+    if safety.crcl is None:
+        safety.missing.append("creatinine clearance")
+    elif safety.crcl < SAFETY_CRCL_BELOW:
+        safety.renal = True
+    platelets = lab(ctx, Analyte.PLATELETS)
+    if platelets is None:
+        safety.missing.append("platelets")
+    elif platelets.value < SAFETY_PLATELETS_BELOW:
+        safety.avoid_nsaid.append((f"platelets {fmt(platelets.value)} ×10⁹/L", f"血小板 {fmt(platelets.value)}×10⁹/L"))
+    if isinstance(rf_bma_renal(ctx), Fired):
+        safety.avoid_nsaid.append(("renal decline on zoledronic acid", "唑来膦酸治疗中肾功能下降"))
+    if active_treatments(ctx, TreatmentKind.STEROID, ("dexameth",)):
+        safety.caution_nsaid.append(("on dexamethasone", "正在使用地塞米松"))
+    return safety
+
+
+def _non_opioid(safety: AnalgesicSafety, crcl_named: bool = False) -> tuple[str, str] | None:
+    """The non-opioid that fits (None: the ladder's default, paracetamol or an NSAID).
+    ``crcl_named``: the suggestion names the CrCl already."""
+    reasons = list(safety.avoid_nsaid)
+    if safety.renal and crcl_named and not reasons:
+        return "paracetamol; no NSAID", "对乙酰氨基酚；不用NSAIDs"
+    if safety.renal and not crcl_named:
+        value = one_decimal(safety.crcl)
+        reasons.insert(0, (f"CrCl {value} mL/min", f"肌酐清除率 {value} mL/min"))
+    if reasons:
+        en = "; ".join(en for en, _ in reasons)
+        zh = "；".join(zh for _, zh in reasons)
+        return f"paracetamol; no NSAID: {en}", f"对乙酰氨基酚；不用NSAIDs：{zh}"
+    if safety.caution_nsaid:
+        en = "; ".join(en for en, _ in safety.caution_nsaid)
+        zh = "；".join(zh for _, zh in safety.caution_nsaid)
+        return (
+            f"paracetamol, or an NSAID only with caution and PPI cover: {en}",
+            f"对乙酰氨基酚，或慎用NSAIDs并加用PPI：{zh}",
+        )
+    return None
+
+
+def _step_text(step: str, safety: AnalgesicSafety) -> tuple[str, str] | None:
+    """The step's suggestion tailored to the patient (safety rule 5); None: the row's default."""
+    non_opioid = _non_opioid(safety, crcl_named=safety.renal and step != "step_1")
+    if non_opioid is None:
+        return None
+    nop_en, nop_zh = non_opioid
+    value = one_decimal(safety.crcl) if safety.crcl is not None else ""
+    if step == "step_1":
+        return (
+            f"Non-opioid ({nop_en}) ± adjuvant; {_ADMIN}",
+            f"非阿片类药物（{nop_zh}）±辅助药物；{_ADMIN_ZH}",
+        )
+    if step == "step_2" and safety.renal:
+        return (
+            f"Low-dose strong opioid — CrCl {value} mL/min: not codeine or morphine (the usual weak opioid and "
+            "morphine conflict with renal failure); low-dose oxycodone or hydromorphone, dose-reduced, "
+            f"± non-opioid ({nop_en}) ± adjuvant; {_ADMIN}",
+            f"低剂量强阿片类药物——肌酐清除率 {value} mL/min：不用可待因或吗啡（常规弱阿片类药物及吗啡与肾功能衰竭相冲突）；"
+            f"改用减量的低剂量羟考酮或氢吗啡酮，±非阿片类（{nop_zh}）±辅助药物；{_ADMIN_ZH}",
+        )
+    if step == "step_2":
+        return (
+            f"Weak opioid or low-dose strong opioid ± non-opioid ({nop_en}) ± adjuvant; {_ADMIN}",
+            f"弱阿片类药物或低剂量强阿片类药物±非阿片类（{nop_zh}）±辅助药物；{_ADMIN_ZH}",
+        )
+    if safety.renal:
+        return (
+            f"Strong opioid titrated — CrCl {value} mL/min: not morphine or codeine (the usual first "
+            "line conflicts with renal failure); oxycodone, hydromorphone or fentanyl, dose-reduced, "
+            f"± non-opioid ({nop_en}) ± adjuvant; {_ADMIN}",
+            f"强阿片类药物滴定——肌酐清除率 {value} mL/min：不用吗啡或可待因（常规一线用药与肾功能衰竭相冲突）；"
+            f"改用减量的羟考酮、氢吗啡酮或芬太尼，±非阿片类（{nop_zh}）±辅助药物；{_ADMIN_ZH}",
+        )
+    return (
+        f"Strong opioid titrated (morphine first line) ± non-opioid ({nop_en}) ± adjuvant; {_ADMIN}",
+        f"强阿片类药物滴定（吗啡为一线）±非阿片类（{nop_zh}）±辅助药物；{_ADMIN_ZH}",
+    )
+
+
 def _step(step: str) -> Condition:
     def condition(ctx: RuleContext) -> Outcome:
         ladder = ctx.scores.patient["who_analgesic_ladder"]
@@ -41,23 +136,36 @@ def _step(step: str) -> Condition:
         nrs = ctx.cf.case.nrs
         if ladder.band != step:
             return not_fired(f"NRS {nrs}", f"NRS {nrs}分")
-        clearance = crcl(ctx)
-        if step == "step_3" and clearance is not None and clearance < SAFETY_CRCL_BELOW:
-            # Safety rule 5: the suggestion names the opioid that fits and the conflict.
-            value = one_decimal(clearance)
-            return fired(
-                [f"NRS {nrs}", f"CrCl {value} mL/min < 30"],
-                [f"NRS {nrs}分", f"肌酐清除率 {value} mL/min <30"],
-                text=(
-                    f"Strong opioid titrated — CrCl {value} mL/min: not morphine or codeine (the usual first "
-                    "line conflicts with renal failure); oxycodone, hydromorphone or fentanyl, dose-reduced, "
-                    f"± non-opioid (no NSAID) ± adjuvant; {_ADMIN}",
-                    f"强阿片类药物滴定——肌酐清除率 {value} mL/min：不用吗啡或可待因（常规一线用药与肾功能衰竭相冲突）；"
-                    f"改用减量的羟考酮、氢吗啡酮或芬太尼，±非阿片类（不用NSAIDs）±辅助药物；{_ADMIN_ZH}",
-                ),
-                renal="crcl_below_30",
+        safety = analgesic_safety(ctx)
+        text = _step_text(step, safety)
+        if text is None:
+            return fired(f"NRS {nrs}", f"NRS {nrs}分")
+        # Safety rule 5: the suggestion names the contraindications present (and the conflicts
+        # with the ladder's default are named beside PAIN-SAFETY, core.rules._dynamic_conflicts).
+        en, zh = [f"NRS {nrs}"], [f"NRS {nrs}分"]
+        if safety.renal:
+            value = one_decimal(safety.crcl)
+            en.append(f"CrCl {value} mL/min < 30: no morphine or codeine, no NSAID")
+            zh.append(f"肌酐清除率 {value} mL/min <30：不用吗啡或可待因，不用NSAIDs")
+        for reason_en, reason_zh in safety.avoid_nsaid:
+            en.append(f"{reason_en}: no NSAID")
+            zh.append(f"{reason_zh}：不用NSAIDs")
+        for reason_en, reason_zh in safety.caution_nsaid:
+            en.append(f"{reason_en}: NSAIDs with caution and PPI cover")
+            zh.append(f"{reason_zh}：慎用NSAIDs并加用PPI")
+        detail: dict[str, object] = {}
+        if safety.renal:
+            detail["renal"] = "crcl_below_30"
+        if safety.renal or safety.avoid_nsaid:
+            detail["nsaid"] = "avoid"
+            why = ([(f"CrCl {one_decimal(safety.crcl)} mL/min < 30", "肌酐清除率<30")] if safety.renal else []) + list(
+                safety.avoid_nsaid
             )
-        return fired(f"NRS {nrs}", f"NRS {nrs}分")
+            detail["no_nsaid_en"] = "; ".join(en for en, _ in why)
+            detail["no_nsaid_zh"] = "；".join(zh for _, zh in why)
+        elif safety.caution_nsaid:
+            detail["nsaid"] = "caution"
+        return fired(en, zh, text=text, detail=detail)
 
     return condition
 
@@ -68,33 +176,19 @@ def pain_safety(ctx: RuleContext) -> Outcome:
         return needs("nrs")
     if nrs == 0:
         return not_fired("no pain", "无疼痛")
-    found = Findings()
-    clearance = crcl(ctx)
-    renal = clearance is not None and clearance < SAFETY_CRCL_BELOW
-    if clearance is None:
-        found.missing.append("creatinine clearance")
-    elif renal:
+    safety = analgesic_safety(ctx)
+    found = Findings(missing=list(safety.missing))
+    if safety.renal:
+        value = one_decimal(safety.crcl)
         found.add(
-            f"CrCl {one_decimal(clearance)} mL/min: avoid NSAIDs, morphine and codeine",
-            f"肌酐清除率 {one_decimal(clearance)} mL/min：避免NSAIDs、吗啡和可待因",
+            f"CrCl {value} mL/min: avoid NSAIDs, morphine and codeine",
+            f"肌酐清除率 {value} mL/min：避免NSAIDs、吗啡和可待因",
         )
-    platelets = lab(ctx, Analyte.PLATELETS)
-    if platelets is None:
-        found.missing.append("platelets")
-    elif platelets.value < SAFETY_PLATELETS_BELOW:
-        found.add(
-            f"platelets {fmt(platelets.value)} ×10⁹/L: avoid NSAIDs",
-            f"血小板 {fmt(platelets.value)}×10⁹/L：避免NSAIDs",
-        )
-    if isinstance(rf_bma_renal(ctx), Fired):
-        found.add("renal decline on zoledronic acid: avoid NSAIDs", "唑来膦酸治疗中肾功能下降：避免NSAIDs")
-    steroids = active_treatments(ctx, TreatmentKind.STEROID, ("dexameth",))
-    if steroids:
-        found.add(
-            "on dexamethasone: NSAIDs with caution and PPI cover",
-            "正在使用地塞米松：慎用NSAIDs并加用PPI",
-        )
-    if renal:
+    for en, zh in safety.avoid_nsaid:
+        found.add(f"{en}: avoid NSAIDs", f"{zh}：避免NSAIDs")
+    for en, zh in safety.caution_nsaid:
+        found.add(f"{en}: NSAIDs with caution and PPI cover", f"{zh}：慎用NSAIDs并加用PPI")
+    if safety.renal:
         return found.outcome(renal="crcl_below_30")
     return found.outcome()
 

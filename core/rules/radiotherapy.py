@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from core.derive import word
+from core.derive.tables import ADT_NAMES, SYSTEMIC_KINDS
+from core.i18n import MESSAGES
 from core.models import Analyte, BilskyGrade, Lesion, SurgeonStability, Treatment, TreatmentKind, VisceralMets
 from core.rules.base import (
     NEUROLOGY,
@@ -23,6 +25,7 @@ from core.rules.facts import (
     Findings,
     ecog_value,
     has_neuro_deficit,
+    is_active,
     katagiri_band,
     lab,
     mscc_findings,
@@ -118,7 +121,7 @@ def rt_sbrt(ctx: RuleContext) -> Outcome:
     elif weeks < policy.sbrt_min_survival_weeks:
         return not_fired(
             f"expected survival {weeks} weeks < {policy.sbrt_min_survival_weeks}",
-            f"预计生存期{weeks}周<{policy.sbrt_min_survival_weeks}个月",
+            f"预计生存期{weeks}周<{policy.sbrt_min_survival_weeks}周",
         )
     if has_neuro_deficit(cf):
         return not_fired("neurological deficit present", "存在神经功能缺损")
@@ -191,17 +194,17 @@ def rt_sbrt(ctx: RuleContext) -> Outcome:
         )
     # Safety rule 6: RT-SBRT names only the lesions that meet all its conditions.
     named = targets if all_targets else reirradiated
-    via = " (from KPS)" if converted else ""
+    via_en, via_zh = (f" (from KPS {cf.case.kps})", f"（由KPS {cf.case.kps}分换算）") if converted else ("", "")
     return fired(
         [
-            f"ECOG {ecog}{via}",
+            f"ECOG {ecog}{via_en}",
             f"expected survival {weeks} weeks",
             *why.en,
             *notes_en,
             "targets: " + sites(named),
         ],
         [
-            f"ECOG {ecog}分",
+            f"ECOG {ecog}分{via_zh}",
             f"预计生存期{weeks}周",
             *why.zh,
             *notes_zh,
@@ -333,6 +336,42 @@ def radium_injections(ctx: RuleContext) -> list[Treatment]:
     )
 
 
+def _radium_combinations(ctx: RuleContext, course_start: date) -> list[tuple[str, str]]:
+    """Treatments radium-223 must not be given with (RT-RA223; EMA 2018): abiraterone +
+    prednisone/prednisolone, and other systemic therapy except ADT -- each named, with its start
+    when it began during the course."""
+    found: list[tuple[str, str]] = []
+    active = [t for t in ctx.cf.treatments if is_active(t, ctx) and t not in radium_injections(ctx)]
+
+    def named(ts: list[Treatment]) -> tuple[str, str]:
+        en = ", ".join(t.name + (f" (started {t.start_date.isoformat()})" if t.start_date >= course_start else "") for t in ts)
+        zh = "、".join(t.name + (f"（{t.start_date.isoformat()}开始）" if t.start_date >= course_start else "") for t in ts)
+        return en, zh
+
+    abiraterone = [t for t in active if "abiraterone" in t.name.casefold()]
+    if abiraterone:
+        steroid = [t for t in active if any(w in t.name.casefold() for w in ("prednisolone", "prednisone"))]
+        en, zh = named(abiraterone + steroid)
+        found.append(
+            (
+                f"on {en}: radium-223 must not be given with abiraterone + prednisone/prednisolone (EMA 2018)",
+                f"正在使用{zh}：镭-223不得与阿比特龙+泼尼松/泼尼松龙联用（EMA 2018）",
+            )
+        )
+    other = [
+        t for t in active if t.kind in SYSTEMIC_KINDS and not any(w in t.name.casefold() for w in (*ADT_NAMES, "abiraterone"))
+    ]
+    if other:
+        en, zh = named(other)
+        found.append(
+            (
+                f"on {en}: radium-223 only with ADT, not with other systemic therapy",
+                f"正在使用{zh}：镭-223仅可与雄激素剥夺治疗（ADT）联用，不与其他全身治疗联用",
+            )
+        )
+    return found
+
+
 def rt_ra223(ctx: RuleContext) -> Outcome:
     score = ctx.scores.patient.get("radium_223")
     if score is None:
@@ -358,17 +397,25 @@ def rt_ra223(ctx: RuleContext) -> Outcome:
         if platelets is not None and platelets.value < RADIUM_NEXT_PLATELETS_FROM:
             failed_en.append(f"platelets {fmt(platelets.value)} < 50 ×10⁹/L")
             failed_zh.append(f"血小板 {fmt(platelets.value)}<50×10⁹/L")
-        if failed_en:
+        combined = _radium_combinations(ctx, given[0].start_date)
+        if failed_en or combined:
+            why_en = ["pre-dose counts fail — " + "; ".join(failed_en)] if failed_en else []
+            why_zh = ["给药前血象不达标——" + "；".join(failed_zh)] if failed_zh else []
+            why_en += [en for en, _ in combined]
+            why_zh += [zh for _, zh in combined]
+            last = given[-1].start_date.isoformat()
+            held_en = f"radium-223 course: {k} of {RADIUM_COURSE} given (last {last}); the next is held"
+            held_zh = f"镭-223疗程：已注射{k}/{RADIUM_COURSE}次（末次{last}）；暂缓下一次"
             return fired(
-                [course_en, *failed_en],
-                [course_zh, *failed_zh],
+                [held_en, *failed_en, *(en for en, _ in combined)],
+                [held_zh, *failed_zh, *(zh for _, zh in combined)],
                 "urgent",
                 text=(
-                    f"Hold the next radium-223 injection (injection {k + 1} of {RADIUM_COURSE}): pre-dose counts fail — "
-                    + "; ".join(failed_en),
-                    f"暂缓下一次镭-223注射（第{k + 1}/{RADIUM_COURSE}次）：给药前血象不达标——" + "；".join(failed_zh),
+                    f"Hold the next radium-223 injection (injection {k + 1} of {RADIUM_COURSE}): " + "; ".join(why_en),
+                    f"暂缓下一次镭-223注射（第{k + 1}/{RADIUM_COURSE}次）：" + "；".join(why_zh),
                 ),
                 course=f"{k}/{RADIUM_COURSE}",
+                held="combination" if combined else "counts",
             )
         missing_counts = [name for name, value in (("neutrophils", anc), ("platelets", platelets)) if value is None]
         text = (
@@ -386,8 +433,8 @@ def rt_ra223(ctx: RuleContext) -> Outcome:
             activity_kbq=score.total,
         )
     if score.result.flags:
-        failed = ", ".join(score.result.flags)
-        return not_fired(f"not eligible: {failed}", f"不符合条件：{failed}")
+        failed = [MESSAGES.get(f"board.flag.{flag}", (word(flag), word(flag, "zh"))) for flag in score.result.flags]
+        return not_fired("not eligible: " + "; ".join(en for en, _ in failed), "不符合条件：" + "；".join(zh for _, zh in failed))
     return needs(*(f"radium_223.{name}" for name in score.missing))
 
 

@@ -65,8 +65,9 @@ def rehab_function(ctx: RuleContext) -> Outcome:
     if ecog is None:
         found.missing.append("ecog or kps")
     elif ecog >= 2:
-        via = f" (from KPS {ctx.cf.case.kps})" if converted else ""
-        found.add(f"ECOG {ecog}{via}", f"ECOG {ecog}分{via}")
+        kps = ctx.cf.case.kps
+        via_en, via_zh = (f" (from KPS {kps})", f"（由KPS {kps}分换算）") if converted else ("", "")
+        found.add(f"ECOG {ecog}{via_en}", f"ECOG {ecog}分{via_zh}")
     frankel = ctx.cf.case.frankel
     if frankel is None:
         found.missing.append("frankel")
