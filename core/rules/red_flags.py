@@ -43,6 +43,7 @@ from core.rules.facts import (
     total_at_least,
     treated_lesion_ids,
 )
+from core.rules.orthopaedics import new_neuro_deficit
 
 NEUTROPHILS_FN_BELOW = Decimal("0.5")
 NEUTROPHILS_FALLING_BELOW = Decimal("1.0")
@@ -63,13 +64,22 @@ def rf_mscc(ctx: RuleContext) -> Outcome:
         ecog, _ = ecog_value(ctx)
         asks = list(found.asks)
         if ecog is not None and ecog >= 3 and ctx.cf.case.ecog_limited_by_lesion is None:
-            # Decision "Performance status": not a contraindication meanwhile; the banner asks.
-            asks.append(
-                (
-                    f"ECOG {ecog} with a new neurological deficit: is performance limited by the lesion itself?",
-                    f"ECOG {ecog}分伴新发神经功能缺损：体能受限是否由病灶本身所致？",
+            # Decision "Performance status": the banner asks; "with a new deficit" only when there is
+            # one (radiological compression alone, or an old deficit, is asked without it).
+            if new_neuro_deficit(ctx.cf):
+                asks.append(
+                    (
+                        f"ECOG {ecog} with a new neurological deficit: is performance limited by the lesion itself?",
+                        f"ECOG {ecog}分伴新发神经功能缺损：体能受限是否由病灶本身所致？",
+                    )
                 )
-            )
+            else:
+                asks.append(
+                    (
+                        f"ECOG {ecog}: is performance limited by the lesion itself?",
+                        f"ECOG {ecog}分：体能受限是否由病灶本身所致？",
+                    )
+                )
         return fired(
             ["suspected MSCC: " + found.en[0], *found.en[1:], *found.cannot_en],
             ["疑似脊髓压迫：" + found.zh[0], *found.zh[1:], *found.cannot_zh],

@@ -502,3 +502,18 @@ def test_every_missing_code_has_chinese_words(code: str) -> None:
     en, zh = describe_missing(code, {"T9": ("T9", "T9")})
     assert en and zh
     assert not LOWER_WORD.search(zh), f"{code!r} -> {zh!r}"  # score names (Tokuhashi, KPS) may stand
+
+
+def test_rf_mscc_asks_about_ecog_without_claiming_a_new_deficit() -> None:
+    """Bilsky 3 alone with ECOG 3: RF-MSCC asks whether the lesion limits performance, without
+    saying "with a new neurological deficit" (there is none; review of 2026-12-06)."""
+    from tests.core.case_kit import make_case, spine
+
+    quiet = make_case(lesions=[spine(bilsky="3")], ecog=3, neuro_assessed=True, frankel="E")
+    lines = [line.text_en for line in evaluate_rules(quiet).banner if line.rule_id == "RF-MSCC"]
+    assert "ECOG 3: is performance limited by the lesion itself?" in lines
+    assert not any("new neurological deficit" in line for line in lines)
+    weak = make_case(lesions=[spine(bilsky="3")], ecog=3, neuro_assessed=True, frankel="D", frankel_new=True)
+    texts = [line.text_en for line in evaluate_rules(weak).banner]
+    assert sum("is performance limited by the lesion itself" in t for t in texts) == 1
+    assert any("with a new neurological deficit" in t for t in texts)
