@@ -398,6 +398,16 @@ def rt_ra223(ctx: RuleContext) -> Outcome:
             failed_en.append(f"platelets {fmt(platelets.value)} < 50 ×10⁹/L")
             failed_zh.append(f"血小板 {fmt(platelets.value)}<50×10⁹/L")
         combined = _radium_combinations(ctx, given[0].start_date)
+        visceral = ctx.cf.case.visceral_mets
+        if visceral in (VisceralMets.NODULAR, VisceralMets.DISSEMINATED):
+            # The label's exclusion holds during a course too: visceral disease found mid-course.
+            combined.append(
+                (
+                    f"visceral metastases now recorded ({word(visceral)}): radium-223 is not for visceral disease "
+                    "— review the course",
+                    f"现已记录内脏转移（{word(visceral, 'zh')}）：镭-223不适用于内脏转移——请复核疗程",
+                )
+            )
         if failed_en or combined:
             why_en = ["pre-dose counts fail — " + "; ".join(failed_en)] if failed_en else []
             why_zh = ["给药前血象不达标——" + "；".join(failed_zh)] if failed_zh else []

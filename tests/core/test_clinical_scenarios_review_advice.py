@@ -229,6 +229,14 @@ RADIUM: list[Scenario] = [
         conflicts=(("RT-RA223", "ONC-CRPC"),),
     ),
     Scenario(
+        "radium-course-with-visceral-metastases-found-holds",
+        radium_case(3, visceral_mets="nodular"),
+        fired={"RT-RA223": "urgent"},
+        text_has={"RT-RA223": "Hold the next radium-223 injection (injection 4 of 6)"},
+        reason_has={"RT-RA223": "visceral metastases now recorded"},
+        text_lacks={"RT-RA223": "next due"},
+    ),
+    Scenario(
         "R-radium-course-with-docetaxel-holds",
         radium_case(3, extra_treatments=(treatment("chemotherapy", "docetaxel", 3, ongoing=True),)),
         text_has={"RT-RA223": "Hold the next radium-223 injection (injection 4 of 6)"},
