@@ -20,13 +20,14 @@ from core.rules.base import (
     needs,
     not_fired,
 )
+from core.rules.blood_counts import bleed, febrile_neutropenia, marrow
 from core.rules.calcium import evaluate_calcium
 from core.rules.facts import (
     has_neuro_deficit,
     mscc_findings,
     neuro_unassessed,
 )
-from core.rules.red_flags import bleed, febrile_neutropenia, hypercalcaemia_level, marrow
+from core.rules.red_flags import hypercalcaemia_level
 
 MAYBE_LYMPHOMA = (PrimaryTumour.LYMPHOMA, PrimaryTumour.UNKNOWN)
 
