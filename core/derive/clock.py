@@ -11,7 +11,9 @@ value raises "cannot exclude", see ``core.rules``).
 
 ECOG and KPS that disagree by more than one ECOG step through the conventional crosswalk are a
 conflict; the one describing the later date wins (same day: ECOG, the native scale of the rules)
-and the other is left out, so that every score and rule reads the same one.
+and the other is left out, so that every score and rule reads the same one. ECOG and KPS within
+one step but recorded on different days: the newer is read likewise and the older left out (a
+newer value always overrides an older one); same day: both kept, the rules read ECOG.
 """
 
 from __future__ import annotations
@@ -143,6 +145,12 @@ def fresh_view(cf: CaseFile, policy: Policy) -> tuple[CaseFile, dict[str, StaleF
     conflict = performance_conflict(cf)
     if conflict is not None and "ecog" not in updates and "kps" not in updates:
         updates["kps" if conflict.winner == "ecog" else "ecog"] = None
+    elif case.ecog is not None and case.kps is not None and "ecog" not in updates and "kps" not in updates:
+        # Safety rule 2: a newer value overrides an older one, even within one ECOG step; every
+        # score and rule reads the newer (a KPS through the crosswalk, marked converted).
+        ecog_on, kps_on = cf.observed_on("ecog"), cf.observed_on("kps")
+        if ecog_on != kps_on:
+            updates["ecog" if kps_on > ecog_on else "kps"] = None
     if not updates:
         return cf, stale
     fresh_case = case.model_copy(update=updates)

@@ -54,6 +54,9 @@ class DerivedScore(BaseModel):
     # Safety rule 2: a score card shows the age of its oldest input, not the day it was computed.
     oldest_input_on: date | None = None
     oldest_input_age_days: int | None = None
+    # Safety rule 2: set by the rules on a lesion score whose findings are older than the lesion
+    # findings window; the label then names the age and asks for re-imaging.
+    findings_stale_days: int | None = None
 
     @property
     def complete(self) -> bool:
@@ -84,7 +87,8 @@ class DerivedScore(BaseModel):
         shown = f" {value}{unit}" if value else ""
         site = self.site_en or self.site
         where = f" at {site}" if site else ""
-        return f"{name}{shown}{where} — {self.result.band_label_en}"
+        stale = f" from findings {self.findings_stale_days} days old — re-image first" if self.findings_stale_days else ""
+        return f"{name}{shown}{where}{stale} — {self.result.band_label_en}"
 
     @property
     def label_zh(self) -> str:
@@ -97,7 +101,8 @@ class DerivedScore(BaseModel):
         shown = f" {value}{unit}" if value else ""
         site = self.site_zh or self.site
         where = f"{site} " if site else ""
-        return f"{where}{name}{shown}——{self.result.band_label_zh}"
+        stale = f"（病灶资料距今{self.findings_stale_days}天，请先复查影像）" if self.findings_stale_days else ""
+        return f"{where}{name}{shown}{stale}——{self.result.band_label_zh}"
 
     def source(self, name: str) -> InputSource | None:
         return next((s for s in self.sources if s.input == name), None)
@@ -147,7 +152,7 @@ class CaseScores(BaseModel):
         return tuple(s for s in self.per_lesion if s.score_id == score_id)
 
     def _max(self, score_id: str) -> DerivedScore | None:
-        complete = [s for s in self.lesion_scores(score_id) if s.complete and s.total is not None]
+        complete = [s for s in self.lesion_scores(score_id) if s.applicable and s.complete and s.total is not None]
         return max(complete, key=lambda s: s.total or 0, default=None)
 
     @property

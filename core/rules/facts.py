@@ -430,12 +430,32 @@ def scored(ctx: RuleContext, score_id: str, test: Callable[[DerivedScore], bool]
     for score in ctx.scores.lesion_scores(score_id):
         if score.lesion_id is not None and score.lesion_id in treated:
             continue
+        if not score.applicable:
+            continue  # e.g. Mirels on a bone already fractured (docs/clinical/scores.md §1)
         if score.complete:
             if test(score):
+                age = findings_age_days(ctx, score)
+                if age is not None and age > ctx.policy.lesion_findings_window_days:
+                    # Safety rule 2: findings older than the window are named with their age.
+                    score = score.model_copy(update={"findings_stale_days": age})
                 hits.append(score)
         else:
             missing.extend(f"{score_id}.{name} ({score.site})" for name in score.missing)
     return hits, missing
+
+
+def findings_age_days(ctx: RuleContext, score: DerivedScore) -> int | None:
+    """Age in days of the findings a lesion score was computed on (None: undated)."""
+    cf = ctx.case_file
+    lesion = next((les for les in cf.lesions if les.lesion_id is not None and les.lesion_id == score.lesion_id), None)
+    when = findings_date(cf, lesion) if lesion is not None else None
+    return (cf.as_of - when).days if when is not None else None
+
+
+def split_stale(scores: Iterable[DerivedScore]) -> tuple[list[DerivedScore], list[DerivedScore]]:
+    """(fresh, stale) lesion scores as ``scored`` marked them (safety rule 2)."""
+    items = list(scores)
+    return [s for s in items if not s.findings_stale_days], [s for s in items if s.findings_stale_days]
 
 
 def total_at_least(limit: int) -> Callable[[DerivedScore], bool]:

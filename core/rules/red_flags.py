@@ -36,6 +36,7 @@ from core.rules.facts import (
     scored,
     sites,
     sites_zh,
+    split_stale,
     total_at_least,
     treated_lesion_ids,
 )
@@ -128,18 +129,32 @@ def rf_spine_pain(ctx: RuleContext) -> Outcome:
     )
 
 
-def rf_unstable(ctx: RuleContext) -> Outcome:
-    hits, missing = scored(ctx, "sins", total_at_least(13))
-    if hits:
+def _lesion_score_flag(ctx: RuleContext, score_id: str, limit: int, what: tuple[str, str]) -> Outcome:
+    """Fired on fresh findings; on findings older than the lesion findings window only "cannot
+    exclude", naming the value and its age (safety rule 2)."""
+    hits, missing = scored(ctx, score_id, total_at_least(limit))
+    fresh, stale = split_stale(hits)
+    if fresh:
         return fired(labels(hits), labels_zh(hits))
+    if stale:
+        return fired(
+            labels(stale),
+            labels_zh(stale),
+            cannot_exclude=True,
+            text=(
+                f"Cannot exclude {what[0]} — findings older than {ctx.policy.lesion_findings_window_days} days: re-image now",
+                f"不能排除{what[1]}——病灶资料超过{ctx.policy.lesion_findings_window_days}天：请立即复查影像",
+            ),
+        )
     return needs(*missing) if missing else not_fired()
+
+
+def rf_unstable(ctx: RuleContext) -> Outcome:
+    return _lesion_score_flag(ctx, "sins", 13, ("spinal instability (SINS ≥ 13)", "脊柱不稳（SINS≥13分）"))
 
 
 def rf_impending(ctx: RuleContext) -> Outcome:
-    hits, missing = scored(ctx, "mirels", total_at_least(9))
-    if hits:
-        return fired(labels(hits), labels_zh(hits))
-    return needs(*missing) if missing else not_fired()
+    return _lesion_score_flag(ctx, "mirels", 9, ("an impending fracture (Mirels ≥ 9)", "即将发生骨折（Mirels≥9分）"))
 
 
 def rf_fracture(ctx: RuleContext) -> Outcome:

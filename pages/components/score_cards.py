@@ -178,7 +178,11 @@ def select_cards(scores: CaseScores) -> tuple[list[Card], list[DerivedScore]]:
             per_lesion = scores.lesion_scores(score_id)
             if not per_lesion:
                 continue
-            worst = scores.get(score_id) or next(s for s in per_lesion if not s.complete)
+            worst = scores.get(score_id) or next((s for s in per_lesion if s.applicable and not s.complete), None)
+            if worst is None:
+                # Every lesion's score is not applicable (Mirels on a fractured bone).
+                not_applicable.extend(per_lesion)
+                continue
             cards.append(Card(worst, len(per_lesion)))
             continue
         score = scores.patient.get(score_id)
