@@ -293,3 +293,11 @@ def test_newer_kps_read_by_scores_and_marked_converted() -> None:
     katagiri = scores.patient["katagiri_new"]
     assert katagiri.inputs.get("ecog_3_or_4") in (False, None)
     assert scores.patient["karnofsky"].inputs.get("kps") == 80
+
+
+def test_score_cards_list_fractured_mirels_as_not_applicable() -> None:
+    from pages.components.score_cards import select_cards
+
+    cards, not_applicable = select_cards(scores_of(base(lesions=[mirels_lesion(9, pathological_fracture=True)])))
+    assert [s.score_id for s in not_applicable].count("mirels") == 1
+    assert all(card.score.score_id != "mirels" for card in cards)
