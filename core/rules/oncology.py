@@ -167,6 +167,12 @@ def onc_bma(ctx: RuleContext) -> Outcome:
 
 
 def onc_bma_renal(ctx: RuleContext) -> Outcome:
+    if not on_bma(ctx):
+        # Safety rule 5: no denosumab advice where no bone-modifying agent is indicated (lymphoma,
+        # castration-sensitive prostate cancer, no bone lesion); a patient on one is still told.
+        blocked = _bma_indicated(ctx)
+        if blocked is not None:
+            return blocked
     zol = ctx.scores.patient["zoledronic_acid_dose"]
     if not zol.complete or zol.total is None:
         return needs(*(f"zoledronic_acid_dose.{name}" for name in zol.missing))

@@ -228,6 +228,18 @@ SCENARIOS = [
         present=("ONC-BMA-RENAL",),
         text_lacks={"ONC-BMA-RENAL": "hypocalcaemia"},
     ),
+    # Lymphoma (on histology): no bone-modifying agent, so no denosumab advice either (rule 5);
+    # a patient already on zoledronic acid is still told.
+    S(
+        "bma_renal_not_for_lymphoma_histology",
+        crcl_case(68, "30", "1.1", primary_tumour="unknown_primary", histology="lymphoma", egfr=None, alk=None),
+        absent=("ONC-BMA-RENAL", "ONC-BMA"),
+    ),
+    S(
+        "bma_renal_lymphoma_on_zoledronic_still_told",
+        crcl_case(68, "30", "1.1", primary_tumour="lymphoma", histology="lymphoma", egfr=None, alk=None, treatments=[ZOL]),
+        present=("ONC-BMA-RENAL",),
+    ),
     # ---- 12: zoledronic acid and denosumab both active
     S(
         "zoledronic_and_denosumab_both_active_do_not_combine",
