@@ -52,6 +52,8 @@ from core.derive.tables import (
     TOKUHASHI_PRIMARY,
     TOMITA_GROWTH,
     P,
+    haematological_kind,
+    on_histology,
 )
 from core.derive.words import (
     inputs_hash,
@@ -233,6 +235,7 @@ __all__ = [
     "StaleFact",
     "derive_scores",
     "fresh_view",
+    "haematological_kind",
     "inputs_hash",
     "is_active",
     "lab_age_zh",
@@ -243,6 +246,7 @@ __all__ = [
     "latest_lab",
     "lesion_label",
     "lesion_label_zh",
+    "on_histology",
     "site_text",
     "sites_text",
     "spinal_levels",

@@ -18,7 +18,13 @@ from core.derive.facts import (
 )
 from core.derive.provenance import _Collector, _derived, latest_lab, spinal_levels
 from core.derive.results import DerivedScore, InputSource, InputValue
-from core.derive.tables import ECOG_TO_KPS_RANGE, HAEMATOLOGICAL, TOKUHASHI_PRIMARY, TOKUHASHI_PRIMARY_DEFAULT, TOMITA_GROWTH
+from core.derive.tables import (
+    ECOG_TO_KPS_RANGE,
+    TOKUHASHI_PRIMARY,
+    TOKUHASHI_PRIMARY_DEFAULT,
+    TOMITA_GROWTH,
+    haematological_kind,
+)
 from core.derive.words import BY_USER, lab_record, lab_record_zh, word
 from core.models import (
     Analyte,
@@ -36,7 +42,8 @@ from core.scores import INCOMPLETE, evaluate, katagiri_lab_tier
 def _tomita(cf: CaseFile, overrides: Mapping[str, InputValue]) -> DerivedScore:
     c = _Collector()
     primary = cf.case.primary_tumour
-    applicable = primary not in HAEMATOLOGICAL
+    # The primary recorded or a confirmed lymphoma / plasma-cell histology (an unknown primary).
+    applicable = haematological_kind(cf.case) is None
     note = note_zh = ""
     if not applicable:
         note = "Tomita does not apply to haematological malignancy (myeloma, lymphoma)"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from core.models import (
     Analyte,
     Bone,
+    Case,
+    Histology,
     PrimaryTumour,
     TreatmentKind,
 )
@@ -50,6 +52,34 @@ TOMITA_GROWTH: dict[PrimaryTumour, str] = {
     P.UNKNOWN: "rapid",
 }
 HAEMATOLOGICAL: frozenset[PrimaryTumour] = frozenset({P.MYELOMA, P.LYMPHOMA})
+# A confirmed haematological histology whatever the primary recorded (an unknown primary with
+# lymphoma or plasma-cell histology is lymphoma or myeloma; read as core.rules.mscc_surgery reads
+# histology for radiosensitivity).
+HAEMATOLOGICAL_HISTOLOGY: dict[Histology, PrimaryTumour] = {
+    Histology.LYMPHOMA: P.LYMPHOMA,
+    Histology.PLASMA_CELL: P.MYELOMA,
+}
+
+
+def haematological_kind(case: Case) -> PrimaryTumour | None:
+    """Lymphoma or myeloma when the primary recorded or the confirmed histology says so, else None
+    (docs/clinical/rules.md precedence: the strategy bands do not apply to haematological malignancy;
+    ONC-BMA is for a solid tumour or myeloma). Confirmed histology wins over the primary recorded."""
+    if case.histology is not None and case.histology in HAEMATOLOGICAL_HISTOLOGY:
+        return HAEMATOLOGICAL_HISTOLOGY[case.histology]
+    if case.primary_tumour in HAEMATOLOGICAL:
+        return case.primary_tumour
+    return None
+
+
+def on_histology(case: Case, lang: str = "en") -> str:
+    """ ", on histology" when the haematological kind comes from the confirmed histology rather
+    than the primary recorded, else ""."""
+    kind = haematological_kind(case)
+    if kind is None or case.primary_tumour == kind:
+        return ""
+    return "，依据病理" if lang == "zh" else ", on histology"
+
 
 # Tokuhashi 2005 primary-site group (docs/clinical/scores.md section 4). "Sarcoma" is not osteosarcoma by
 # default, so it falls under "others" (2).

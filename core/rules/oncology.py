@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-from core.derive import word
+from core.derive import haematological_kind, on_histology, word
 from core.models import BilskyGrade, CastrationStatus, Marker, PrimaryTumour, TreatmentKind
 from core.rules.base import (
     Fired,
@@ -22,6 +22,8 @@ from core.rules.facts import (
     active_treatments,
     corrected_calcium,
     on_bma,
+    on_denosumab,
+    on_zoledronic,
     sites,
     sites_zh,
 )
@@ -72,8 +74,12 @@ def _bma_indicated(ctx: RuleContext) -> Outcome | None:
     case = ctx.cf.case
     if not ctx.cf.lesions:
         return not_fired("no bone lesion recorded", "未记录骨病灶")
-    if case.primary_tumour == P.LYMPHOMA:
-        return not_fired("lymphoma: not a solid tumour or myeloma", "淋巴瘤：非实体瘤或多发性骨髓瘤")
+    if haematological_kind(case) == P.LYMPHOMA:
+        # The primary recorded or a confirmed lymphoma histology (an unknown primary).
+        return not_fired(
+            f"lymphoma{on_histology(case)}: not a solid tumour or myeloma",
+            f"淋巴瘤{on_histology(case, 'zh')}：非实体瘤或多发性骨髓瘤",
+        )
     if case.primary_tumour == P.PROSTATE:
         if case.castration is None:
             return needs("castration")
@@ -88,7 +94,29 @@ def _bma_indicated(ctx: RuleContext) -> Outcome | None:
     return None
 
 
+def _both_bma(ctx: RuleContext) -> Outcome | None:
+    """Zoledronic acid and denosumab both active: do not combine (SCORES.md §10.3)."""
+    zol, dmab = on_zoledronic(ctx), on_denosumab(ctx)
+    if not (zol and dmab):
+        return None
+    names = f"{zol[0].name} and {dmab[0].name}"
+    names_zh = f"{zol[0].name}与{dmab[0].name}"
+    return fired(
+        f"{names} both recorded as active: do not combine zoledronic acid and denosumab",
+        f"{names_zh}均记录为正在使用：唑来膦酸与地舒单抗（地诺单抗）不可联用",
+        "urgent",
+        text=(
+            "Zoledronic acid and denosumab both active: do not combine — continue one bone-modifying agent only",
+            "唑来膦酸与地舒单抗（地诺单抗）同时在用：不可联用——仅保留一种骨改良药物",
+        ),
+        combination="zoledronic_and_denosumab",
+    )
+
+
 def onc_bma(ctx: RuleContext) -> Outcome:
+    both = _both_bma(ctx)
+    if both is not None:
+        return both
     blocked = _bma_indicated(ctx)
     if blocked is not None:
         return blocked
@@ -139,17 +167,49 @@ def onc_bma(ctx: RuleContext) -> Outcome:
 
 
 def onc_bma_renal(ctx: RuleContext) -> Outcome:
+    if not on_bma(ctx):
+        # Safety rule 5: no denosumab advice where no bone-modifying agent is indicated (lymphoma,
+        # castration-sensitive prostate cancer, no bone lesion); a patient on one is still told.
+        blocked = _bma_indicated(ctx)
+        if blocked is not None:
+            return blocked
     zol = ctx.scores.patient["zoledronic_acid_dose"]
     if not zol.complete or zol.total is None:
         return needs(*(f"zoledronic_acid_dose.{name}" for name in zol.missing))
     crcl = one_decimal(zol.total)
     if zol.band == "not_recommended":
-        return fired(f"CrCl {crcl} mL/min < 30", f"肌酐清除率 {crcl} mL/min <30")
+        en, zh = f"CrCl {crcl} mL/min < 30", f"肌酐清除率 {crcl} mL/min <30"
+        corrected = corrected_calcium(ctx)
+        base_en = "Zoledronic acid not recommended; denosumab with close calcium monitoring"
+        base_zh = "不推荐唑来膦酸；可用地舒单抗（地诺单抗）并密切监测血钙"
+        if corrected is None:
+            # Safety rule 1: denosumab's calcium check cannot be read without a calcium.
+            return fired(
+                f"{en}; corrected calcium not measured",
+                f"{zh}；校正血钙尚未检测",
+                text=(
+                    f"{base_en}; measure corrected calcium before the first dose",
+                    f"{base_zh}；首次用药前检测校正血钙",
+                ),
+                calcium="unknown",
+            )
+        if corrected < HYPOCALCAEMIA_BELOW:
+            # Decision 8 / safety rule 5: name the hypocalcaemia that denosumab would worsen.
+            return fired(
+                f"{en}; hypocalcaemia (corrected Ca {corrected} < {HYPOCALCAEMIA_BELOW})",
+                f"{zh}；低钙血症（校正血钙 {corrected} <{HYPOCALCAEMIA_BELOW}）",
+                text=(
+                    f"{base_en}; correct hypocalcaemia (corrected Ca {corrected}) before the first dose",
+                    f"{base_zh}；首次用药前先纠正低钙血症（校正血钙 {corrected}）",
+                ),
+                calcium="correct_first",
+            )
+        return fired(en, zh)
     return not_fired(f"CrCl {crcl} mL/min", f"肌酐清除率 {crcl} mL/min")
 
 
 def onc_dental(ctx: RuleContext) -> Outcome:
-    if not isinstance(onc_bma(ctx), Fired):
+    if on_bma(ctx) or not isinstance(onc_bma(ctx), Fired):
         return not_fired("no bone-modifying agent being started", "未开始骨改良药物")
     if ctx.cf.case.dental_clearance is True:
         return not_fired("dental clearance recorded", "已记录口腔评估通过")
@@ -169,11 +229,13 @@ def onc_hr_breast(ctx: RuleContext) -> Outcome:
     case = ctx.cf.case
     if case.primary_tumour != P.BREAST:
         return not_fired()
+    # Safety rule 1: a receptor recorded "unknown" is missing, as if not recorded (like ONC-EGFR).
     if Marker.POSITIVE not in (case.er, case.pr):
-        if case.er is None or case.pr is None:
-            return needs(*(n for n, v in (("er", case.er), ("pr", case.pr)) if v is None))
+        lacking = [n for n, v in (("er", case.er), ("pr", case.pr)) if v in (None, Marker.UNKNOWN)]
+        if lacking:
+            return needs(*lacking)
         return not_fired("ER and PR negative", "ER和PR阴性")
-    if case.her2 is None:
+    if case.her2 in (None, Marker.UNKNOWN):
         return needs("her2")
     if case.her2 != Marker.NEGATIVE:
         return not_fired(f"HER2 {word(case.her2)}", f"HER2{word(case.her2, 'zh')}")
@@ -189,7 +251,7 @@ def onc_her2(ctx: RuleContext) -> Outcome:
     case = ctx.cf.case
     if case.primary_tumour != P.BREAST:
         return not_fired()
-    if case.her2 is None:
+    if case.her2 in (None, Marker.UNKNOWN):
         return needs("her2")
     if case.her2 == Marker.POSITIVE:
         return fired("breast HER2 positive", "乳腺癌HER2阳性")

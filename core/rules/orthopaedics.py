@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from core.derive import DerivedScore, word
+from core.derive import DerivedScore, haematological_kind, on_histology, word
 from core.models import (
     Analyte,
     BilskyGrade,
@@ -29,7 +29,6 @@ from core.rules.base import (
     not_fired,
 )
 from core.rules.facts import (
-    HAEMATOLOGICAL,
     Findings,
     ecog_value,
     has_neuro_deficit,
@@ -51,7 +50,7 @@ from core.rules.facts import (
     treated_lesion_ids,
 )
 from core.rules.mscc_surgery import ortho_mscc_decompress, paraplegia_over_48h
-from core.rules.treatment_state import biopsied, fixing_operations
+from core.rules.treatment_state import augmented_or_fixed_after_findings, biopsied, fixing_operations
 
 HYPERVASCULAR_PRIMARIES: frozenset[PrimaryTumour] = frozenset({PrimaryTumour.KIDNEY, PrimaryTumour.THYROID, PrimaryTumour.LIVER})
 HYPERVASCULAR_HISTOLOGY: frozenset[Histology] = frozenset(
@@ -255,6 +254,13 @@ def ortho_cement(ctx: RuleContext) -> Outcome:
     excluded_zh: list[str] = []
     for lesion in candidates:
         site = lesion.site_label()
+        treated = augmented_or_fixed_after_findings(ctx.cf, lesion)
+        if treated is not None:
+            # Safety rule 3: a level cemented or fixed after its findings is judged on newer findings.
+            on = treated.start_date.isoformat()
+            excluded_en.append(f"{site_en(lesion)} treated after these findings ({treated.name}, {on})")
+            excluded_zh.append(f"{site_zh(lesion)}已在上述影像之后治疗（{treated.name}，{on}）")
+            continue
         if lesion.bilsky is None:
             missing.append(f"escc_grade ({site})")
             continue
@@ -376,10 +382,11 @@ def ortho_contra(ctx: RuleContext) -> Outcome:
 
 
 def ortho_prognosis(ctx: RuleContext) -> Outcome:
-    if ctx.cf.case.primary_tumour in HAEMATOLOGICAL:
+    kind = haematological_kind(ctx.cf.case)
+    if kind is not None:
         return not_fired(
-            "strategy bands do not apply to haematological malignancy",
-            "策略分级不适用于血液系统恶性肿瘤",
+            f"strategy bands do not apply to haematological malignancy ({word(kind)}{on_histology(ctx.cf.case)})",
+            f"策略分级不适用于血液系统恶性肿瘤（{word(kind, 'zh')}{on_histology(ctx.cf.case, 'zh')}）",
         )
     found = Findings()
     actions_en: list[str] = []

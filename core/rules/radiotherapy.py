@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from core.derive import word
+from core.derive import haematological_kind, word
 from core.derive.tables import ADT_NAMES, SYSTEMIC_KINDS
 from core.i18n import MESSAGES
 from core.models import Analyte, BilskyGrade, Lesion, SurgeonStability, Treatment, TreatmentKind, VisceralMets
@@ -47,10 +47,13 @@ REIRRADIATION_AFTER = timedelta(weeks=4)
 
 
 def _short_course(ctx: RuleContext) -> tuple[bool | None, str, str]:
-    """Whether expected survival < policy threshold or Katagiri is high risk (None: unknown)."""
+    """Whether expected survival < policy threshold or Katagiri is high risk (None: unknown).
+    The Katagiri band is not read for haematological malignancy (myeloma, lymphoma, by primary or
+    confirmed histology): RULES.md precedence says the strategy bands do not apply to it, although
+    Katagiri's own cohort included myeloma."""
     threshold = ctx.policy.rt_single_fraction_survival_weeks
     weeks = survival_weeks(ctx)
-    katagiri = katagiri_band(ctx)
+    katagiri = None if haematological_kind(ctx.cf.case) is not None else katagiri_band(ctx)
     if weeks is not None and weeks < threshold:
         return (
             True,
@@ -87,6 +90,8 @@ def _pain_rule(ctx: RuleContext, want_short: bool) -> Outcome:
         return not_fired("no painful lesion recorded", "未记录疼痛病灶")
     short, en, zh = _short_course(ctx)
     if short is None:
+        if haematological_kind(ctx.cf.case) is not None:
+            return needs("expected_survival_weeks")  # the Katagiri band is not read here
         return needs("expected_survival_weeks", "katagiri_new")
     if short != want_short:
         return not_fired(en, zh)

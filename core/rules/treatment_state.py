@@ -65,6 +65,27 @@ def operated_after_findings(cf: CaseFile, lesion: Lesion) -> Treatment | None:
     return max(ops, key=lambda t: t.start_date, default=None)
 
 
+def augmented_or_fixed_after_findings(cf: CaseFile, lesion: Lesion) -> Treatment | None:
+    """The latest vertebral augmentation (vertebroplasty / kyphoplasty) or fixing operation linked
+    to this lesion dated on or after its findings, up to the case's day: the level is treated, and
+    is judged again only on findings dated after it (safety rule 3; ORTHO-CEMENT)."""
+    if lesion.lesion_id is None:
+        return None
+    found = findings_date(cf, lesion)
+    augmented = [
+        t
+        for t in cf.treatments
+        if t.kind == TreatmentKind.VERTEBRAL_AUGMENTATION
+        and lesion.lesion_id in t.lesion_ids
+        and t.start_date <= cf.as_of
+        and (found is None or t.start_date >= found)
+    ]
+    operated = operated_after_findings(cf, lesion)
+    if operated is not None:
+        augmented.append(operated)
+    return max(augmented, key=lambda t: t.start_date, default=None)
+
+
 def spinal_decompression_after(cf: CaseFile, on: date) -> Treatment | None:
     """A spinal decompression or stabilisation dated on or after ``on`` (pre-operative neurology
     no longer describes the patient)."""
