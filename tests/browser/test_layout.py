@@ -41,11 +41,13 @@ def open_signed_in(
     context.set_default_timeout(60_000)
     page = context.new_page()
     page.goto(f"{server.url}/{path}")
+    settle(page)  # connected and the first run over before typing
     page.get_by_label(t("signin.username"), exact=True).fill(user or ("admin" if path == "admin" else "chair"))
     page.get_by_label(t("signin.password"), exact=True).fill(DEMO_PASSWORD)
     page.get_by_role("button", name=t("signin.submit"), exact=True).click()
     # settle() alone can run before the sign-in's rerun has started: wait for the form to go first
-    expect(page.get_by_label(t("signin.password"), exact=True)).to_have_count(0)
+    # (a loaded 2-core machine took over 30 s once for the admin page on PostgreSQL)
+    expect(page.get_by_label(t("signin.password"), exact=True)).to_have_count(0, timeout=90_000)
     settle(page)
     if lang == "zh":
         page.locator('[data-testid="stSidebar"]').get_by_text("简体中文", exact=True).click()
