@@ -7,7 +7,7 @@ from decimal import Decimal
 from core.derive.facts import _primary_rec
 from core.derive.provenance import _Collector, _derived, latest_lab
 from core.derive.results import DerivedScore, InputSource
-from core.derive.tables import P
+from core.derive.tables import P, haematological_kind
 from core.derive.words import _fmt, _lab_rec, lab_age_zh, lab_record, lab_record_zh, word
 from core.i18n import MESSAGES
 from core.models import (
@@ -76,7 +76,7 @@ def _corrected_calcium(cf: CaseFile, policy: Policy, crcl: Decimal | None) -> tu
         c.put("albumin_g_l", albumin.value, "lab", _lab_rec(albumin, cf.as_of), note, note_zh, observed_on=albumin.taken_on)
     c.put(
         "myeloma",
-        cf.case.primary_tumour == P.MYELOMA,
+        haematological_kind(cf.case) == P.MYELOMA,  # the primary recorded or a plasma-cell histology
         "case",
         _primary_rec(cf.case.primary_tumour),
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.derive import word, yes_no
+from core.derive.tables import haematological_kind
 from core.models import Lesion, PrimaryTumour
 from core.rules.base import (
     NOMS_GROUP,
@@ -153,7 +154,9 @@ def _lesion_path(ctx: RuleContext, lesion: Lesion) -> tuple[str | None, list[str
     elif m == "potentially_unstable" and lesion.surgeon_stability is not None:
         m = lesion.surgeon_stability.value  # the spine surgeon's call settles SINS 7-12
         surgeon_call = True
-    primary = cf.case.primary_tumour
+    # O reads a confirmed lymphoma or plasma-cell histology too (an unknown primary with lymphoma
+    # histology is radiosensitive), as ORTHO-MSCC-DECOMPRESS and ONC-BMA do.
+    primary = haematological_kind(cf.case) or cf.case.primary_tumour
     o = "radiosensitive" if primary in RADIOSENSITIVE else "radioresistant" if primary in RADIORESISTANT else None
     if o is None:
         missing.append(f"O: radiosensitivity ({primary.value})")

@@ -361,3 +361,36 @@ def test_bma_renal_calcium_not_measured_says_so() -> None:
     assert hit is not None
     assert "measure corrected calcium before the first dose" in hit.text_en
     assert "首次用药前检测校正血钙" in hit.text_zh
+
+
+def test_noms_reads_lymphoma_histology_as_radiosensitive() -> None:
+    """NOMS's O axis reads a confirmed haematological histology as ORTHO-MSCC-DECOMPRESS and
+    ONC-BMA do: an unknown primary with lymphoma histology is radiosensitive (it asked for the
+    radiosensitivity of "unknown_primary" before)."""
+    from core.rules import Fired
+
+    def noms(**kw: Any) -> Any:
+        return run(
+            "NOMS", make_case(fit_for_surgery=True, expected_survival_weeks=52, lesions=[sins_lesion(7, bilsky="2")], **kw)
+        )
+
+    lymphoma = noms(primary_tumour="unknown_primary", histology="lymphoma")
+    assert isinstance(lymphoma, Fired), lymphoma
+    assert "O: radiosensitive (lymphoma)" in lymphoma.reason_en, lymphoma.reason_en
+    unknown = noms(primary_tumour="unknown_primary", histology="adenocarcinoma")
+    assert verdict(unknown) == "needs"
+
+
+def test_calcium_advises_ionised_calcium_for_plasma_cell_histology() -> None:
+    """The corrected-calcium card's myeloma input reads a plasma-cell histology too (ionised calcium
+    advised: paraproteins distort total calcium)."""
+    case = make_case(
+        primary_tumour="unknown_primary", histology="plasma_cell", labs=[lab("calcium", "2.40", 1), lab("albumin", "40", 1)]
+    )
+    score = scores_of(case).patient["corrected_calcium"]
+    assert score.inputs["myeloma"] is True
+    assert "ionised_calcium_advised" in score.result.flags
+    solid = make_case(
+        primary_tumour="unknown_primary", histology="adenocarcinoma", labs=[lab("calcium", "2.40", 1), lab("albumin", "40", 1)]
+    )
+    assert scores_of(solid).patient["corrected_calcium"].inputs["myeloma"] is False
