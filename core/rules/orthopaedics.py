@@ -44,6 +44,7 @@ from core.rules.facts import (
     site_zh,
     sites,
     sites_zh,
+    split_stale,
     survival_weeks,
     total_at_least,
     total_between,
@@ -171,10 +172,36 @@ def ortho_embolise(ctx: RuleContext) -> Outcome:
     )
 
 
+def _stale_first(hits: list[DerivedScore], then: tuple[str, str]) -> Outcome:
+    """Fire on the lesion scores met; when every one is on findings older than the window (safety
+    rule 2), the suggestion starts with re-imaging: what the row suggests waits for current findings."""
+    fresh, stale = split_stale(hits)
+    if fresh:
+        return fired(labels(hits), labels_zh(hits))
+    return fired(
+        labels(stale),
+        labels_zh(stale),
+        text=(
+            "Re-image the lesion first (the findings are older than 8 weeks); if confirmed: " + then[0],
+            "请先复查影像（所见已超过8周）；如得到证实：" + then[1],
+        ),
+    )
+
+
+MIRELS_HIGH_TEXT = (
+    "Prophylactic internal fixation before radiotherapy, if fit for surgery",
+    "如可耐受手术，放疗前行预防性内固定",
+)
+SINS_UNSTABLE_TEXT = (
+    "Surgical stabilisation if fit; spinal precautions meanwhile",
+    "如可耐受手术行脊柱固定；其间采取脊柱保护措施（轴线翻身、避免扭转屈曲，必要时支具）",
+)
+
+
 def ortho_mirels_high(ctx: RuleContext) -> Outcome:
     hits, missing = scored(ctx, "mirels", total_at_least(9))
     if hits:
-        return fired(labels(hits), labels_zh(hits))
+        return _stale_first(hits, ("prophylactic fixation before radiotherapy", "放疗前行预防性内固定"))
     return needs(*missing) if missing else not_fired()
 
 
@@ -206,7 +233,14 @@ def ortho_sins_consult(ctx: RuleContext) -> Outcome:
 def ortho_sins_unstable(ctx: RuleContext) -> Outcome:
     hits, missing = scored(ctx, "sins", total_at_least(13))
     if hits:
-        return fired(labels(hits), labels_zh(hits))
+        # spinal precautions hold meanwhile whatever the findings' age
+        return _stale_first(
+            hits,
+            (
+                "surgical stabilisation if fit; spinal precautions meanwhile",
+                "如可耐受手术行脊柱固定；其间采取脊柱保护措施（轴线翻身、避免扭转屈曲，必要时支具）",
+            ),
+        )
     return needs(*missing) if missing else not_fired()
 
 
@@ -457,8 +491,8 @@ RULES: tuple[Rule, ...] = (
         specialty=SPECIALTY,
         urgency="urgent",
         precedence=STABILITY,
-        text_en="Prophylactic internal fixation before radiotherapy, if fit for surgery",
-        text_zh="如可耐受手术，放疗前行预防性内固定",
+        text_en=MIRELS_HIGH_TEXT[0],
+        text_zh=MIRELS_HIGH_TEXT[1],
         rationale_en="Mirels ≥ 9: fracture risk ≥ 33 % at 6 months.",
         rationale_zh="Mirels ≥9分：6个月骨折风险≥33%。",
         source="Mirels 1989",
@@ -493,8 +527,8 @@ RULES: tuple[Rule, ...] = (
         specialty=SPECIALTY,
         urgency="urgent",
         precedence=STABILITY,
-        text_en="Surgical stabilisation if fit; spinal precautions meanwhile",
-        text_zh="如可耐受手术行脊柱固定；其间采取脊柱保护措施（轴线翻身、避免扭转屈曲，必要时支具）",
+        text_en=SINS_UNSTABLE_TEXT[0],
+        text_zh=SINS_UNSTABLE_TEXT[1],
         rationale_en="SINS 13–18: unstable.",
         rationale_zh="SINS 13–18分：不稳定。",
         source="Fisher 2010",

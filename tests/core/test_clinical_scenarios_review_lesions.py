@@ -126,16 +126,19 @@ SCENARIOS = [
         "lesions-stale_sins13_ortho_says_reimage_first",
         base(lesions=[sins_lesion(13, detected_date=ago(180), recorded_at=OLD)]),
         reason_has={"ORTHO-SINS-UNSTABLE": "180 days old — re-image first"},
+        text_has={"ORTHO-SINS-UNSTABLE": "Re-image the lesion first"},
     ),
     S(
         "lesions-stale_mirels9_ortho_says_reimage_first",
         base(lesions=[mirels_lesion(9, detected_date=ago(180), recorded_at=OLD)]),
         reason_has={"ORTHO-MIRELS-HIGH": "180 days old — re-image first"},
+        text_has={"ORTHO-MIRELS-HIGH": "Re-image the lesion first"},
     ),
     S(
         "lesions-fresh_sins13_fires_confirmed",
         base(lesions=[sins_lesion(13, detected_date=ago(20))]),
         fired={"RF-UNSTABLE": "urgent"},
+        text_lacks={"ORTHO-SINS-UNSTABLE": "Re-image"},
     ),
     S(
         "lesions-fresh_mirels9_fires_confirmed",
