@@ -147,6 +147,9 @@ def saved(page: Page, evidence: str | None = None) -> None:
     assert errors.count() == 0, errors.all_inner_texts()
     if evidence is not None:
         expect(page.locator(APP)).to_contain_text(evidence, timeout=60_000)
+        # the evidence can show while the rerun is still drawing (two tab bars for a moment: a tab
+        # click then hit a strict-mode violation, CI run of 2026-12-06): settle again
+        settle(page)
 
 
 def shot(page: Page, name: str) -> None:
