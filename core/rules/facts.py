@@ -71,7 +71,6 @@ RADIORESISTANT: frozenset[PrimaryTumour] = frozenset(
         PrimaryTumour.SARCOMA,
     }
 )
-HAEMATOLOGICAL: frozenset[PrimaryTumour] = frozenset({PrimaryTumour.MYELOMA, PrimaryTumour.LYMPHOMA})
 
 
 def has_spinal_pain(cf: CaseFile) -> bool:

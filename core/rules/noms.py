@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.derive import word, yes_no
-from core.derive.tables import haematological_kind
+from core.derive import haematological_kind, word, yes_no
 from core.models import Lesion, PrimaryTumour
 from core.rules.base import (
     NOMS_GROUP,

@@ -172,18 +172,19 @@ def ortho_embolise(ctx: RuleContext) -> Outcome:
     )
 
 
-def _stale_first(hits: list[DerivedScore], then: tuple[str, str]) -> Outcome:
+def _stale_first(hits: list[DerivedScore], row_text: tuple[str, str]) -> Outcome:
     """Fire on the lesion scores met; when every one is on findings older than the window (safety
-    rule 2), the suggestion starts with re-imaging: what the row suggests waits for current findings."""
+    rule 2), the suggestion starts with re-imaging: the row's own text waits for current findings."""
     fresh, stale = split_stale(hits)
     if fresh:
         return fired(labels(hits), labels_zh(hits))
+    en, zh = row_text
     return fired(
         labels(stale),
         labels_zh(stale),
         text=(
-            "Re-image the lesion first (the findings are older than 8 weeks); if confirmed: " + then[0],
-            "请先复查影像（所见已超过8周）；如得到证实：" + then[1],
+            "Re-image the lesion first (the findings are older than 8 weeks); if confirmed: " + en[0].lower() + en[1:],
+            "请先复查影像（所见已超过8周）；如得到证实：" + zh,
         ),
     )
 
@@ -201,7 +202,7 @@ SINS_UNSTABLE_TEXT = (
 def ortho_mirels_high(ctx: RuleContext) -> Outcome:
     hits, missing = scored(ctx, "mirels", total_at_least(9))
     if hits:
-        return _stale_first(hits, ("prophylactic fixation before radiotherapy", "放疗前行预防性内固定"))
+        return _stale_first(hits, MIRELS_HIGH_TEXT)
     return needs(*missing) if missing else not_fired()
 
 
@@ -233,14 +234,7 @@ def ortho_sins_consult(ctx: RuleContext) -> Outcome:
 def ortho_sins_unstable(ctx: RuleContext) -> Outcome:
     hits, missing = scored(ctx, "sins", total_at_least(13))
     if hits:
-        # spinal precautions hold meanwhile whatever the findings' age
-        return _stale_first(
-            hits,
-            (
-                "surgical stabilisation if fit; spinal precautions meanwhile",
-                "如可耐受手术行脊柱固定；其间采取脊柱保护措施（轴线翻身、避免扭转屈曲，必要时支具）",
-            ),
-        )
+        return _stale_first(hits, SINS_UNSTABLE_TEXT)  # spinal precautions meanwhile, whatever the age
     return needs(*missing) if missing else not_fired()
 
 

@@ -243,3 +243,39 @@ def mirels_lesion(total: int, **kw: Any) -> dict[str, Any]:
         size_fraction="lt_one_third",
         **kw,
     )
+
+
+GOOD_LABS = [
+    lab("calcium", "2.40", 5),
+    lab("albumin", "40", 5),
+    lab("creatinine", "70", 5),
+    lab("platelets", "250", 5),
+    lab("neutrophils", "4.0", 5),
+    lab("hb", "125", 5),
+]
+
+
+def breast_case(**kw: Any) -> CaseFile:
+    """A fit postmenopausal patient with HR+ HER2- breast cancer, one iliac lesion and current normal
+    labs: the background the review scenarios change one fact of."""
+    fields: dict[str, Any] = {
+        "primary_tumour": "breast",
+        "histology": "invasive_ductal",
+        "er": "positive",
+        "pr": "positive",
+        "her2": "negative",
+        "postmenopausal": True,
+        "ecog": 1,
+        "neuro_assessed": True,
+        "frankel": "E",
+        "nrs": 2,
+        "visceral_mets": "none",
+        "expected_survival_weeks": 80,
+        "fit_for_surgery": True,
+        "weight_kg": Decimal("60"),
+        "lesions": [bone("pelvis", 4, segment="ilium")],
+        "labs": list(GOOD_LABS),
+        "dental_clearance": True,
+    }
+    fields.update(kw)
+    return make_case(**fields)

@@ -14,49 +14,26 @@ code) for the defects fixed here, plus the other side of each fix (``lesions-`` 
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 
 import pytest
 
 from core.models import CaseFile, ImagingStudy
 from core.rules import evaluate_rules
 from core.scores import INCOMPLETE, evaluate
-from tests.core.case_kit import bone, lab, make_case, mirels_lesion, run, scores_of, sins_lesion, spine, treatment, verdict
+from tests.core.case_kit import (
+    bone,
+    mirels_lesion,
+    run,
+    scores_of,
+    sins_lesion,
+    spine,
+    treatment,
+    verdict,
+)
+from tests.core.case_kit import breast_case as base
 from tests.core.scenario_kit import Scenario, ago, check
 
-GOOD_LABS = [
-    lab("calcium", "2.40", 5),
-    lab("albumin", "40", 5),
-    lab("creatinine", "70", 5),
-    lab("platelets", "250", 5),
-    lab("neutrophils", "4.0", 5),
-    lab("hb", "125", 5),
-]
 OLD = datetime(2026, 5, 20, 10, 0)  # recorded long ago (findings 180 days old)
-
-
-def base(**kw: object):
-    fields: dict[str, object] = {
-        "primary_tumour": "breast",
-        "histology": "invasive_ductal",
-        "er": "positive",
-        "pr": "positive",
-        "her2": "negative",
-        "postmenopausal": True,
-        "ecog": 1,
-        "neuro_assessed": True,
-        "frankel": "E",
-        "nrs": 2,
-        "visceral_mets": "none",
-        "expected_survival_weeks": 80,
-        "fit_for_surgery": True,
-        "weight_kg": Decimal("60"),
-        "lesions": [bone("pelvis", 4, segment="ilium")],
-        "labs": list(GOOD_LABS),
-        "dental_clearance": True,
-    }
-    fields.update(kw)
-    return make_case(**fields)  # type: ignore[arg-type]
 
 
 def reimaged(cf: CaseFile, lesion_id: int, days: int = 10) -> CaseFile:

@@ -21,42 +21,11 @@ import pytest
 from core.models import CaseFile
 from core.rules import evaluate_rules
 from tests.core.case_kit import AS_OF, bone, lab, make_case, run, scores_of, sins_lesion, spine, treatment, verdict
+from tests.core.case_kit import breast_case as base
 from tests.core.scenario_kit import Scenario, ago, check
 from tests.core.test_clinical_scenarios_review_advice import ASCII_WORDS, zh_texts
 
-GOOD_LABS = [
-    lab("calcium", "2.40", 5),
-    lab("albumin", "40", 5),
-    lab("creatinine", "70", 5),
-    lab("platelets", "250", 5),
-    lab("neutrophils", "4.0", 5),
-    lab("hb", "125", 5),
-]
 NO_BREAST: dict[str, Any] = {"er": None, "pr": None, "her2": None}
-
-
-def base(**kw: Any) -> CaseFile:
-    fields: dict[str, Any] = {
-        "primary_tumour": "breast",
-        "histology": "invasive_ductal",
-        "er": "positive",
-        "pr": "positive",
-        "her2": "negative",
-        "postmenopausal": True,
-        "ecog": 1,
-        "neuro_assessed": True,
-        "frankel": "E",
-        "nrs": 2,
-        "visceral_mets": "none",
-        "expected_survival_weeks": 80,
-        "fit_for_surgery": True,
-        "weight_kg": Decimal("60"),
-        "lesions": [bone("pelvis", 4, segment="ilium")],
-        "labs": list(GOOD_LABS),
-        "dental_clearance": True,
-    }
-    fields.update(kw)
-    return make_case(**fields)
 
 
 def crcl_case(age: int, weight: str, creat_mg_dl: str, calcium: str = "2.40", **kw: Any) -> CaseFile:
